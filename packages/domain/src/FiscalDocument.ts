@@ -1,0 +1,94 @@
+/**
+ * A fiscal document backing a card charge: a CFDI (Mexico), a document Clara extracted from a receipt or invoice,
+ * or an NF-e (Brazil). Identity: a CFDI is its TimbreFiscalDigital UUID, upper-cased (design.md, "Identity").
+ */
+import * as Schema from "effect/Schema"
+import { CivilDate } from "./CivilDate.js"
+
+/** Where a document came from. */
+export const DocumentKind = Schema.Literal("CFDI", "EXTRACTED_DOCUMENT", "NFE")
+export type DocumentKind = typeof DocumentKind.Type
+
+/** An issuer or receiver: tax id (RFC in MX, CNPJ/CPF in BR, NIT in CO) and name, as written in the document. */
+export class Party extends Schema.Class<Party>("Party")({
+  taxId: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String)
+}) {}
+
+/** One place a document was read from: a file path, a Clara invoice download, or a Clara extracted document. */
+export class DocumentSource extends Schema.Class<DocumentSource>("DocumentSource")({
+  kind: Schema.Literal("file", "clara-invoice", "clara-extracted-document"),
+  /** File path, or the Clara resource path (e.g. `/api/v3/transactions/{uuid}/invoices`). */
+  location: Schema.String,
+  /** SHA-256 (hex) of the bytes read, for files and downloads. */
+  sha256: Schema.optional(Schema.String),
+  /** The Clara transaction this source was listed under, when it came through Clara. */
+  transactionUuid: Schema.optional(Schema.String)
+}) {}
+
+/** Totals of taxes in the document, in document currency units. */
+export class TaxTotals extends Schema.Class<TaxTotals>("TaxTotals")({
+  ivaTransferred: Schema.optional(Schema.BigDecimal),
+  iepsTransferred: Schema.optional(Schema.BigDecimal),
+  ivaWithheld: Schema.optional(Schema.BigDecimal),
+  isrWithheld: Schema.optional(Schema.BigDecimal),
+  /** Local taxes (implocal complement), transferred minus withheld. */
+  localNet: Schema.optional(Schema.BigDecimal)
+}) {}
+
+/** A CFDI relation (`CfdiRelacionados`): the SAT `TipoRelacion` code and the related UUIDs (upper-cased). */
+export class CfdiRelation extends Schema.Class<CfdiRelation>("CfdiRelation")({
+  tipoRelacion: Schema.String,
+  uuids: Schema.Array(Schema.String)
+}) {}
+
+/**
+ * The canonical fiscal document. Amounts are decimal currency units in `currency`.
+ * For a CFDI the field names follow Anexo 20 (Comprobante attributes); dates are civil dates of the issuer's locale.
+ */
+export class FiscalDocument extends Schema.Class<FiscalDocument>("FiscalDocument")({
+  /** CFDI: TimbreFiscalDigital UUID (upper case). Extracted document: its Clara uuid. NF-e: the 44-digit chave. */
+  id: Schema.String,
+  kind: DocumentKind,
+  country: Schema.Literal("MX", "BR", "CO"),
+  /** CFDI `Version` (`3.3`, `4.0`). */
+  version: Schema.optional(Schema.String),
+  /** The fiscal UUID this document carries: the CFDI's own UUID, or an extracted document's `folioFiscalUuid`. */
+  fiscalUuid: Schema.optional(Schema.String),
+  /** `TipoDeComprobante`: I ingreso, E egreso, P pago, T traslado, N nómina. */
+  tipoDeComprobante: Schema.optional(Schema.String),
+  /** Issue date (civil date of `Fecha`, `receiptDate`/`issueDate`, or `dhEmi`). */
+  issueDate: CivilDate,
+  /** The full local date-time as written (`Fecha`), when there is one. */
+  issuedAt: Schema.optional(Schema.String),
+  serie: Schema.optional(Schema.String),
+  folio: Schema.optional(Schema.String),
+  issuer: Party,
+  receiver: Party,
+  currency: Schema.String,
+  subTotal: Schema.optional(Schema.BigDecimal),
+  discount: Schema.optional(Schema.BigDecimal),
+  total: Schema.BigDecimal,
+  /** `TipoCambio`: units of MXN per unit of `currency`. */
+  exchangeRate: Schema.optional(Schema.BigDecimal),
+  taxes: TaxTotals,
+  /** `MetodoPago` (PUE / PPD). */
+  metodoPago: Schema.optional(Schema.String),
+  /** `FormaPago` (SAT c_FormaPago: 04 credit card, 28 debit card, ...). */
+  formaPago: Schema.optional(Schema.String),
+  usoCfdi: Schema.optional(Schema.String),
+  /** First concept's `ClaveProdServ`, for MCC consistency checks. */
+  claveProdServ: Schema.optional(Schema.String),
+  relations: Schema.Array(CfdiRelation),
+  /** SAT status text (`Vigente`, `Cancelado`) when known (Clara `xmlStatus`). */
+  satStatus: Schema.optional(Schema.String),
+  /** Tip captured on a receipt (extracted documents). */
+  tipAmount: Schema.optional(Schema.BigDecimal),
+  /** Extracted document validation: VALIDATED_BY_CLARA | VALIDATED_BY_USER | NOT_VERIFIED. */
+  validationStatus: Schema.optional(Schema.String),
+  /** The cardholder who uploaded the document (extracted documents). */
+  uploadedByUserUuid: Schema.optional(Schema.String),
+  /** Transactions Clara itself lists this document under (pinned evidence, matching.md §7.3 step 0). */
+  claraTransactionUuids: Schema.Array(Schema.String),
+  sources: Schema.Array(DocumentSource)
+}) {}
