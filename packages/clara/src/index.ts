@@ -1,4 +1,12 @@
 /** Clara API client: wire schemas, client service, transport, errors and mappers to the domain. */
+export * from "./ClaraClient.js"
+export * from "./ClaraConfig.js"
+export * from "./ClaraError.js"
+export * from "./ClaraHttp.js"
+export * from "./ClaraItem.js"
+export * from "./TokenCache.js"
+export * from "./ToDomain.js"
+export * from "./TransactionFilter.js"
 export * from "./wire/Common.js"
 export * from "./wire/ExtractedDocument.js"
 export * from "./wire/InvoiceV3.js"

@@ -55,6 +55,10 @@ export class PostingDocument extends Schema.Class<PostingDocument>("PostingDocum
   currency: Schema.String,
   exchangeRate: Schema.optional(Schema.BigDecimal),
   memo: Schema.String,
+  /** ERP company code from the mapping (SAP `BUKRS`), when the target ERP needs one. */
+  companyCode: Schema.optional(Schema.String),
+  /** ERP document type from the mapping (SAP `BLART`), when the target ERP needs one. */
+  documentType: Schema.optional(Schema.String),
   cardLastFour: Schema.optional(Schema.String),
   cfdis: Schema.Array(CfdiRef),
   lines: Schema.Array(JournalLine)

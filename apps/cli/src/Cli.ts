@@ -1,0 +1,16 @@
+/**
+ * The `clara-recon` command line: reconcile, demo, sandbox.
+ */
+import { Command } from "@effect/cli"
+import { demoCommand } from "./commands/DemoCommand.js"
+import { reconcileCommand } from "./commands/ReconcileCommand.js"
+import { sandboxCommand } from "./commands/SandboxCommand.js"
+
+/** The root command. */
+export const rootCommand = Command.make("clara-recon").pipe(
+  Command.withDescription("Reconcile Clara corporate-card transactions with CFDI invoices and post them to the ERP"),
+  Command.withSubcommands([reconcileCommand, demoCommand, sandboxCommand])
+)
+
+/** Runs the CLI on `argv` (as `process.argv`). */
+export const cli = Command.run(rootCommand, { name: "clara-recon", version: "0.1.0" })

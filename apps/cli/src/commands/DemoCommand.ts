@@ -1,0 +1,91 @@
+/**
+ * `clara-recon demo [--invoices DIR] [--out DIR] [--json]`: starts the Clara emulator in-process, runs `reconcile`
+ * against it over real HTTPS + mutual TLS, and prints the summary and, from the scenario's ground truth, precision
+ * and recall of auto-links and of `MISSING_INVOICE`.
+ */
+import { Command, Options } from "@effect/cli"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import { makeClaraSettings } from "@clara-recon/clara"
+import { startSandbox } from "@clara-recon/sandbox"
+import { claraClientLayerFor } from "../ClaraConnection.js"
+import { evaluate } from "../Evaluation.js"
+import { printJsonLine, printSummary } from "../Output.js"
+import { runJob } from "../RunJob.js"
+import { commonRunOptions } from "./RunOptions.js"
+
+/** Options of a demo run. */
+export interface DemoArgs {
+  readonly invoices: ReadonlyArray<string>
+  readonly out: string
+  readonly state: string
+  readonly json: boolean
+  readonly seed: number
+  readonly size: number
+  readonly asOf: Option.Option<string>
+  readonly companyRfc: Option.Option<string>
+}
+
+/** Runs the demo: sandbox up, reconcile against it, evaluation against the ground truth. */
+export const runDemo = (args: DemoArgs) =>
+  Effect.scoped(Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const dir = yield* fs.makeTempDirectoryScoped({ prefix: "clara-recon-sandbox-" })
+    const [invoicesDir, ...moreDirs] = args.invoices
+    const sandbox = yield* startSandbox({
+      seed: args.seed,
+      size: args.size,
+      dir,
+      ...(invoicesDir === undefined ? {} : { invoicesDir })
+    })
+    yield* Effect.logInfo(`Clara emulator on ${sandbox.baseUrl} (mutual TLS), scenario period ` +
+      `${sandbox.scenario.period.from} .. ${sandbox.scenario.period.to}`)
+    const settings = makeClaraSettings({
+      baseUrl: sandbox.baseUrl,
+      clientId: sandbox.clientId,
+      clientSecret: Redacted.make(sandbox.clientSecret),
+      certPath: sandbox.cert,
+      keyPath: sandbox.key,
+      caPath: sandbox.ca
+    })
+    const { run, runDir, summary } = yield* runJob(
+      {
+        from: sandbox.scenario.period.from,
+        to: sandbox.scenario.period.to,
+        invoiceDirs: [sandbox.invoicesDir, ...moreDirs],
+        outDir: args.out,
+        asOf: Option.getOrUndefined(args.asOf),
+        companyRfc: Option.getOrElse(args.companyRfc, () => sandbox.scenario.company.rfc)
+      },
+      args.state,
+      claraClientLayerFor(settings)
+    )
+    const evaluation = evaluate(run, sandbox.scenario.groundTruth)
+    if (args.json) {
+      yield* printJsonLine({ ...summary, evaluation })
+    } else {
+      yield* printSummary(summary, runDir)
+      const line = (name: string, s: typeof evaluation.autoLinks) =>
+        `  ${name}: precision ${s.precision} (${s.truePositives}/${s.predicted}), ` +
+        `recall ${s.recall} (${s.truePositives}/${s.expected})`
+      yield* Effect.forEach([line("auto-links", evaluation.autoLinks), line("MISSING_INVOICE", evaluation.missingInvoice)],
+        (text) => Effect.sync(() => console.log(text)))
+    }
+    return run
+  }))
+
+/** The `demo` command. */
+export const demoCommand = Command.make("demo", {
+  ...commonRunOptions,
+  state: Options.file("state").pipe(
+    Options.withDescription("SQLite state file of the demo"),
+    Options.withDefault(".clara-recon/demo.db")
+  ),
+  seed: Options.integer("seed").pipe(Options.withDescription("Scenario seed"), Options.withDefault(1)),
+  size: Options.integer("size").pipe(
+    Options.withDescription("Transactions of a generated scenario (without --invoices)"),
+    Options.withDefault(60)
+  )
+}, runDemo).pipe(Command.withDescription("Run the reconciliation against the built-in Clara emulator"))

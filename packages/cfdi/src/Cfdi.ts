@@ -1,0 +1,188 @@
+/**
+ * The CFDI model produced by the reader: a plain, readonly snapshot of the attributes the reconciliation uses
+ * (cfdi.md §1.2-§1.8), plus its mapping to the domain `FiscalDocument`.
+ *
+ * `Cfdi` is a plain interface rather than a `Schema.Class` on purpose: the reader is on the benchmark hot path and
+ * already checks every field it fills, so a second schema decode would only cost time. Amounts are effect
+ * `BigDecimal` parsed from the exact attribute text (scale kept, e.g. `1000.00` has scale 2), in units of `moneda`.
+ * Texts are trimmed (an empty attribute counts as absent); RFCs and UUIDs are also upper-cased.
+ */
+import type { DocumentSource } from "@clara-recon/domain"
+import { CfdiRelation, FiscalDocument, Party, TaxTotals } from "@clara-recon/domain"
+import * as BigDecimal from "effect/BigDecimal"
+import { defined } from "./internal/defined.js"
+
+/** Namespace URIs the reader matches on (cfdi.md §1.1). Elements are matched by URI + local name, never by prefix. */
+export const CfdiNamespace = {
+  cfdi40: "http://www.sat.gob.mx/cfd/4",
+  cfdi33: "http://www.sat.gob.mx/cfd/3",
+  tfd: "http://www.sat.gob.mx/TimbreFiscalDigital",
+  implocal: "http://www.sat.gob.mx/implocal",
+  xsi: "http://www.w3.org/2001/XMLSchema-instance"
+} as const
+
+/** `Emisor` (issuer, the merchant). */
+export interface CfdiEmisor {
+  readonly rfc: string
+  readonly nombre?: string
+  /** c_RegimenFiscal, e.g. `601`. */
+  readonly regimenFiscal?: string
+}
+
+/** `Receptor` (the buyer; for a card expense, the company). 4.0 adds the last two attributes. */
+export interface CfdiReceptor {
+  readonly rfc: string
+  readonly nombre?: string
+  /** `UsoCFDI`, e.g. `G03`. */
+  readonly usoCfdi?: string
+  /** Postal code (4.0). */
+  readonly domicilioFiscalReceptor?: string
+  readonly regimenFiscalReceptor?: string
+}
+
+/** One `CfdiRelacionados` node: the SAT `TipoRelacion` code (any two-digit code, cfdi.md §1.5) and its UUIDs. */
+export interface CfdiRelacionados {
+  readonly tipoRelacion: string
+  /** Related UUIDs, upper case. */
+  readonly uuids: ReadonlyArray<string>
+}
+
+/** One `Concepto` line. `cantidad` is a quantity; the other amounts are currency units. */
+export interface CfdiConcepto {
+  /** SAT product catalog key (8 digits). */
+  readonly claveProdServ: string
+  readonly descripcion: string
+  readonly cantidad: BigDecimal.BigDecimal
+  readonly valorUnitario: BigDecimal.BigDecimal
+  readonly importe: BigDecimal.BigDecimal
+  readonly descuento?: BigDecimal.BigDecimal
+  /** `ObjetoImp` (4.0): 01 not subject, 02 subject, 03 subject not itemised, 04 subject no tax due. */
+  readonly objetoImp?: string
+}
+
+/** One document-level `Traslado` or `Retencion` line (grouped per tax and rate). */
+export interface CfdiTaxLine {
+  /** `001` ISR, `002` IVA, `003` IEPS. */
+  readonly impuesto: string
+  /** `Tasa`, `Cuota` or `Exento`; absent on 3.3/4.0 `Retencion` lines. */
+  readonly tipoFactor?: string
+  /** Six-decimal rate text, e.g. `0.160000`. */
+  readonly tasaOCuota?: string
+  /** Base (4.0 document level only). */
+  readonly base?: BigDecimal.BigDecimal
+  /** Tax amount; absent for `Exento`. */
+  readonly importe?: BigDecimal.BigDecimal
+}
+
+/** Document-level `Impuestos`, with per-tax sums computed from its lines. */
+export interface CfdiImpuestos {
+  readonly totalImpuestosTrasladados?: BigDecimal.BigDecimal
+  readonly totalImpuestosRetenidos?: BigDecimal.BigDecimal
+  readonly traslados: ReadonlyArray<CfdiTaxLine>
+  readonly retenciones: ReadonlyArray<CfdiTaxLine>
+  /** Sum of `Traslado@Importe` with Impuesto 002; absent when there is no such line with an amount. */
+  readonly ivaTrasladado?: BigDecimal.BigDecimal
+  /** Sum of `Traslado@Importe` with Impuesto 003. */
+  readonly iepsTrasladado?: BigDecimal.BigDecimal
+  /** Sum of `Retencion@Importe` with Impuesto 002. */
+  readonly ivaRetenido?: BigDecimal.BigDecimal
+  /** Sum of `Retencion@Importe` with Impuesto 001. */
+  readonly isrRetenido?: BigDecimal.BigDecimal
+}
+
+/** `implocal:ImpuestosLocales` totals (state/municipal taxes; they change `Total`, cfdi.md §1.8). */
+export interface CfdiImpuestosLocales {
+  readonly totalTraslados: BigDecimal.BigDecimal
+  readonly totalRetenciones: BigDecimal.BigDecimal
+}
+
+/** `tfd:TimbreFiscalDigital` (the SAT stamp, cfdi.md §1.6). */
+export interface CfdiTimbre {
+  /** Folio fiscal, upper case: the identity of the CFDI. */
+  readonly uuid: string
+  /** Local date-time `yyyy-MM-ddTHH:mm:ss`, no zone (Mexico central time). */
+  readonly fechaTimbrado?: string
+  readonly rfcProvCertif?: string
+}
+
+/** A stamped CFDI 3.3 or 4.0 as read from one file. */
+export interface Cfdi {
+  /** Where it was read from (the `path` option of the reader). */
+  readonly path: string
+  readonly version: "3.3" | "4.0"
+  readonly serie?: string
+  readonly folio?: string
+  /** `Fecha`: local date-time `yyyy-MM-ddTHH:mm:ss` of `lugarExpedicion`, no zone, as written. */
+  readonly fecha: string
+  /** Civil date (`yyyy-MM-dd`) of `fecha`. */
+  readonly issueDate: string
+  readonly subTotal: BigDecimal.BigDecimal
+  readonly descuento?: BigDecimal.BigDecimal
+  readonly total: BigDecimal.BigDecimal
+  /** ISO 4217 code (`XXX` for P and T documents). */
+  readonly moneda: string
+  /** MXN per unit of `moneda`. */
+  readonly tipoCambio?: BigDecimal.BigDecimal
+  /** I, E, T, N or P. */
+  readonly tipoDeComprobante: string
+  /** PUE or PPD. */
+  readonly metodoPago?: string
+  /** c_FormaPago (04 credit card, 28 debit card, ...). */
+  readonly formaPago?: string
+  /** Postal code of issue. */
+  readonly lugarExpedicion?: string
+  /** 4.0 only; `01` = not an export. */
+  readonly exportacion?: string
+  readonly emisor: CfdiEmisor
+  readonly receptor: CfdiReceptor
+  readonly cfdiRelacionados: ReadonlyArray<CfdiRelacionados>
+  readonly conceptos: ReadonlyArray<CfdiConcepto>
+  readonly impuestos?: CfdiImpuestos
+  readonly impuestosLocales?: CfdiImpuestosLocales
+  readonly timbre: CfdiTimbre
+}
+
+/**
+ * Maps a read CFDI to the domain `FiscalDocument` (kind `CFDI`, country `MX`): id and fiscalUuid = TFD UUID (upper
+ * case), issueDate = civil date of `Fecha`, taxes split IVA/IEPS transferred and IVA/ISR withheld plus the implocal
+ * net, relations from `CfdiRelacionados`, `claveProdServ` of the first concept, no Clara transactions, one source.
+ * Pure; does not fail for a `Cfdi` produced by the reader (its `issueDate` is already a checked civil date).
+ */
+export const toFiscalDocument = (cfdi: Cfdi, source: DocumentSource): FiscalDocument => {
+  const local = cfdi.impuestosLocales
+  return new FiscalDocument({
+    id: cfdi.timbre.uuid,
+    kind: "CFDI",
+    country: "MX",
+    version: cfdi.version,
+    fiscalUuid: cfdi.timbre.uuid,
+    tipoDeComprobante: cfdi.tipoDeComprobante,
+    issueDate: cfdi.issueDate,
+    issuedAt: cfdi.fecha,
+    issuer: new Party(defined({ taxId: cfdi.emisor.rfc, name: cfdi.emisor.nombre })),
+    receiver: new Party(defined({ taxId: cfdi.receptor.rfc, name: cfdi.receptor.nombre })),
+    currency: cfdi.moneda,
+    total: cfdi.total,
+    subTotal: cfdi.subTotal,
+    taxes: new TaxTotals(defined({
+      ivaTransferred: cfdi.impuestos?.ivaTrasladado,
+      iepsTransferred: cfdi.impuestos?.iepsTrasladado,
+      ivaWithheld: cfdi.impuestos?.ivaRetenido,
+      isrWithheld: cfdi.impuestos?.isrRetenido,
+      localNet: local === undefined ? undefined : BigDecimal.subtract(local.totalTraslados, local.totalRetenciones)
+    })),
+    relations: cfdi.cfdiRelacionados.map((r) => new CfdiRelation({ tipoRelacion: r.tipoRelacion, uuids: r.uuids })),
+    claraTransactionUuids: [],
+    sources: [source],
+    ...defined({
+      serie: cfdi.serie,
+      folio: cfdi.folio,
+      discount: cfdi.descuento,
+      exchangeRate: cfdi.tipoCambio,
+      metodoPago: cfdi.metodoPago,
+      formaPago: cfdi.formaPago,
+      usoCfdi: cfdi.receptor.usoCfdi,
+      claveProdServ: cfdi.conceptos[0]?.claveProdServ
+    })
+  })
+}

@@ -1,0 +1,48 @@
+/**
+ * Typed errors of the CFDI reader. A file is either read into a `Cfdi` or refused with one `CfdiReadError` whose
+ * `reason` says why (cfdi.md §1, §1.6, §2.9).
+ */
+import * as Schema from "effect/Schema"
+
+/**
+ * Why a file was refused:
+ * - `TooLarge`: more bytes than the configured limit (default 5 MB).
+ * - `NotXml`: not decodable in its declared encoding, or not well-formed XML.
+ * - `Unsafe`: carries a DOCTYPE (entity expansion / external entities are never processed).
+ * - `NotCfdi`: well-formed XML whose root is not a SAT `Comprobante` (plain XML, CFDI de Retenciones, ...).
+ * - `UnsupportedVersion`: a `Comprobante` other than 3.3 / 4.0 (e.g. 3.2 with lower-case `version`).
+ * - `MissingTimbre`: no `TimbreFiscalDigital` complement, so not a stamped fiscal document (cfdi.md §1.6).
+ * - `MissingField`: a required attribute or element is absent.
+ * - `InvalidValue`: an attribute is present but malformed (amount, date).
+ */
+export const CfdiReadReason = Schema.Literal(
+  "TooLarge",
+  "NotXml",
+  "Unsafe",
+  "NotCfdi",
+  "UnsupportedVersion",
+  "MissingTimbre",
+  "MissingField",
+  "InvalidValue"
+)
+export type CfdiReadReason = typeof CfdiReadReason.Type
+
+/**
+ * A file could not be read as a stamped CFDI 3.3 / 4.0. `path` is the file (or other source label) given to the
+ * reader; `field` locates the offending attribute as `Element@Attribute` (e.g. `Concepto[2]@Importe`) when there is
+ * one; `detail` says what was found. `message` is one line: `<path>: <field>: <detail>`.
+ */
+export class CfdiReadError extends Schema.TaggedError<CfdiReadError>()("CfdiReadError", {
+  path: Schema.String,
+  reason: CfdiReadReason,
+  field: Schema.optional(Schema.String),
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return this.field === undefined ? `${this.path}: ${this.detail}` : `${this.path}: ${this.field}: ${this.detail}`
+  }
+}
+
+/** Every error the `@clara-recon/cfdi` package fails with. */
+export const CfdiError = Schema.Union(CfdiReadError)
+export type CfdiError = typeof CfdiError.Type

@@ -1,0 +1,62 @@
+/**
+ * Reads CFDI 3.3 / 4.0 XML files into `Cfdi` (cfdi.md §1, §2.9). Elements are matched by namespace URI and local
+ * name (prefixes and where namespaces are declared do not matter); attribute values are kept as exact strings; the
+ * Addenda is ignored; a DOCTYPE is refused, so no entity is ever expanded.
+ */
+import { createHash } from "node:crypto"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type { Cfdi } from "./Cfdi.js"
+import { CfdiNamespace } from "./Cfdi.js"
+import { CfdiReadError } from "./CfdiError.js"
+import { decodeXml } from "./internal/decodeXml.js"
+import { readComprobante } from "./internal/readComprobante.js"
+import { parseXmlTree } from "./internal/xmlTree.js"
+
+/** Default size limit of one CFDI file: 5 MB. */
+export const DEFAULT_MAX_CFDI_BYTES = 5 * 1024 * 1024
+
+/** Options of `readCfdi`. */
+export interface ReadCfdiOptions {
+  /** The file (or other source label) the bytes came from; named in every error. */
+  readonly path: string
+  /** Size limit in bytes (UTF-8 bytes for a string input); default `DEFAULT_MAX_CFDI_BYTES`. */
+  readonly maxBytes?: number
+}
+
+const DOCTYPE = /<!DOCTYPE/i
+
+const isAddenda = (ns: string, name: string): boolean =>
+  name === "Addenda" && (ns === CfdiNamespace.cfdi40 || ns === CfdiNamespace.cfdi33)
+
+/**
+ * Reads one stamped CFDI 3.3 / 4.0, synchronously. Bytes are decoded per their BOM or declared encoding
+ * (UTF-8, ISO-8859-1, Windows-1252, ...); a string is taken as already decoded. Fails with `CfdiReadError` whose
+ * reason is `TooLarge`, `NotXml`, `Unsafe` (DOCTYPE), `NotCfdi` (plain XML, Retenciones), `UnsupportedVersion`
+ * (3.2 and others), `MissingTimbre` (no TimbreFiscalDigital), `MissingField` or `InvalidValue`.
+ */
+export const readCfdi = (bytes: Uint8Array | string, options: ReadCfdiOptions): Either.Either<Cfdi, CfdiReadError> => {
+  const { path } = options
+  const text = decodeXml(bytes, path, options.maxBytes ?? DEFAULT_MAX_CFDI_BYTES)
+  if (typeof text !== "string") return Either.left(text)
+  if (DOCTYPE.test(text)) {
+    return Either.left(new CfdiReadError({ path, reason: "Unsafe", detail: "DOCTYPE declarations are refused" }))
+  }
+  const roots = parseXmlTree(text, isAddenda)
+  if ("error" in roots) return Either.left(new CfdiReadError({ path, reason: "NotXml", detail: roots.error }))
+  if (roots.length !== 1) {
+    const detail = `expected one root element, found ${roots.length}`
+    return Either.left(new CfdiReadError({ path, reason: "NotXml", detail }))
+  }
+  const cfdi = readComprobante(roots[0]!, path)
+  return cfdi instanceof CfdiReadError ? Either.left(cfdi) : Either.right(cfdi)
+}
+
+/** `readCfdi` as an Effect: succeeds with the `Cfdi`, fails with `CfdiReadError`. */
+export const readCfdiEffect = (
+  bytes: Uint8Array | string,
+  options: ReadCfdiOptions
+): Effect.Effect<Cfdi, CfdiReadError> => Effect.suspend(() => readCfdi(bytes, options))
+
+/** SHA-256 of the bytes (a string is hashed as UTF-8), lower-case hex: the `sha256` of a `DocumentSource`. */
+export const sha256Hex = (bytes: Uint8Array | string): string => createHash("sha256").update(bytes).digest("hex")

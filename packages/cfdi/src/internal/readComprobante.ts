@@ -1,0 +1,177 @@
+import { civilDateOf, sumAmounts } from "@clara-recon/domain"
+import type * as BigDecimal from "effect/BigDecimal"
+import type { Cfdi, CfdiConcepto, CfdiImpuestos, CfdiRelacionados, CfdiTaxLine } from "../Cfdi.js"
+import { CfdiNamespace } from "../Cfdi.js"
+import { CfdiReadError } from "../CfdiError.js"
+import { defined } from "./defined.js"
+import { FieldReader } from "./FieldReader.js"
+import type { XmlElement } from "./xmlTree.js"
+import { childNamed, childrenNamed } from "./xmlTree.js"
+
+const RETENCIONES_NS = "http://www.sat.gob.mx/esquemas/retencionpago/"
+const CFD_NS = "http://www.sat.gob.mx/cfd/"
+const FECHA = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/
+
+/** Refuses a root that is not a CFDI 3.3 / 4.0 `Comprobante`; returns its version otherwise. */
+const classifyRoot = (root: XmlElement, path: string): "3.3" | "4.0" | CfdiReadError => {
+  const { name, ns } = root
+  const cfdi = name === "Comprobante" && (ns === CfdiNamespace.cfdi40 || ns === CfdiNamespace.cfdi33)
+  if (cfdi || (name === "Comprobante" && ns.startsWith(CFD_NS))) {
+    const expected = ns === CfdiNamespace.cfdi40 ? "4.0" : "3.3"
+    const version = root.attributes["Version"]?.trim()
+    if (cfdi && version === expected) return expected
+    const found = version ?? root.attributes["version"]?.trim()
+    return new CfdiReadError({
+      path,
+      reason: "UnsupportedVersion",
+      field: "Comprobante@Version",
+      detail: `CFDI version "${found ?? "none"}" in namespace ${ns} is not supported (only 3.3 and 4.0)`
+    })
+  }
+  const detail = ns.startsWith(RETENCIONES_NS)
+    ? `root <${name}> is a CFDI de Retenciones, not a Comprobante`
+    : `root <${name}> in namespace "${ns}" is not a CFDI Comprobante`
+  return new CfdiReadError({ path, reason: "NotCfdi", detail })
+}
+
+const taxLines = (
+  r: FieldReader,
+  impuestos: XmlElement,
+  ns: string,
+  group: "Traslados" | "Retenciones",
+  line: "Traslado" | "Retencion"
+): Array<CfdiTaxLine> =>
+  childrenNamed(impuestos, ns, group).flatMap((g) =>
+    childrenNamed(g, ns, line).map((el, i) => {
+      const label = `Impuestos/${line}[${i + 1}]`
+      return {
+        impuesto: r.required(el, label, "Impuesto"),
+        ...defined({
+          tipoFactor: r.text(el, "TipoFactor"),
+          tasaOCuota: r.text(el, "TasaOCuota"),
+          base: r.amount(el, label, "Base"),
+          importe: r.amount(el, label, "Importe")
+        })
+      }
+    })
+  )
+
+const sumOf = (lines: ReadonlyArray<CfdiTaxLine>, impuesto: string): BigDecimal.BigDecimal | undefined => {
+  const amounts = lines.flatMap((l) => (l.impuesto === impuesto && l.importe !== undefined ? [l.importe] : []))
+  return amounts.length === 0 ? undefined : sumAmounts(amounts)
+}
+
+const readImpuestos = (r: FieldReader, impuestos: XmlElement, ns: string): CfdiImpuestos => {
+  const traslados = taxLines(r, impuestos, ns, "Traslados", "Traslado")
+  const retenciones = taxLines(r, impuestos, ns, "Retenciones", "Retencion")
+  return {
+    traslados,
+    retenciones,
+    ...defined({
+      totalImpuestosTrasladados: r.amount(impuestos, "Impuestos", "TotalImpuestosTrasladados"),
+      totalImpuestosRetenidos: r.amount(impuestos, "Impuestos", "TotalImpuestosRetenidos"),
+      ivaTrasladado: sumOf(traslados, "002"),
+      iepsTrasladado: sumOf(traslados, "003"),
+      ivaRetenido: sumOf(retenciones, "002"),
+      isrRetenido: sumOf(retenciones, "001")
+    })
+  }
+}
+
+const readConcepto = (r: FieldReader, el: XmlElement, index: number): CfdiConcepto => {
+  const label = `Concepto[${index + 1}]`
+  return {
+    claveProdServ: r.required(el, label, "ClaveProdServ"),
+    descripcion: r.required(el, label, "Descripcion"),
+    cantidad: r.requiredAmount(el, label, "Cantidad"),
+    valorUnitario: r.requiredAmount(el, label, "ValorUnitario"),
+    importe: r.requiredAmount(el, label, "Importe"),
+    ...defined({ descuento: r.amount(el, label, "Descuento"), objetoImp: r.text(el, "ObjetoImp") })
+  }
+}
+
+const readRelacionados = (r: FieldReader, el: XmlElement, ns: string): CfdiRelacionados => ({
+  tipoRelacion: r.required(el, "CfdiRelacionados", "TipoRelacion"),
+  uuids: childrenNamed(el, ns, "CfdiRelacionado").map((c, i) =>
+    r.required(c, `CfdiRelacionado[${i + 1}]`, "UUID").toUpperCase()
+  )
+})
+
+/**
+ * Reads a parsed document into a `Cfdi`: checks the root (namespace, version), requires the TimbreFiscalDigital
+ * in any `Complemento`, then reads every field. Returns the first problem found as a `CfdiReadError`.
+ */
+export const readComprobante = (root: XmlElement, path: string): Cfdi | CfdiReadError => {
+  const version = classifyRoot(root, path)
+  if (typeof version !== "string") return version
+  const ns = root.ns
+  const complements = childrenNamed(root, ns, "Complemento").flatMap((c) => c.children)
+  const tfd = complements.find((c) => c.ns === CfdiNamespace.tfd && c.name === "TimbreFiscalDigital")
+  if (tfd === undefined) {
+    return new CfdiReadError({
+      path,
+      reason: "MissingTimbre",
+      field: "Complemento/TimbreFiscalDigital",
+      detail: "missing: the document is not stamped, so it has no fiscal identity"
+    })
+  }
+  const r = new FieldReader(path)
+  const uuid = r.required(tfd, "TimbreFiscalDigital", "UUID").toUpperCase()
+  const fecha = r.required(root, "Comprobante", "Fecha")
+  const issueDate = FECHA.test(fecha) ? civilDateOf(fecha) : undefined
+  if (issueDate === undefined && fecha !== "") {
+    r.fail("InvalidValue", "Comprobante@Fecha", `"${fecha}" is not a local date-time yyyy-MM-ddTHH:mm:ss`)
+  }
+  const emisor = r.child(root, ns, "Emisor")
+  const receptor = r.child(root, ns, "Receptor")
+  const conceptos = childNamed(root, ns, "Conceptos")
+  const impuestos = childNamed(root, ns, "Impuestos")
+  const local = complements.find((c) => c.ns === CfdiNamespace.implocal && c.name === "ImpuestosLocales")
+  const cfdi: Cfdi = {
+    path,
+    version,
+    fecha,
+    issueDate: issueDate ?? "",
+    subTotal: r.requiredAmount(root, "Comprobante", "SubTotal"),
+    total: r.requiredAmount(root, "Comprobante", "Total"),
+    moneda: r.required(root, "Comprobante", "Moneda"),
+    tipoDeComprobante: r.required(root, "Comprobante", "TipoDeComprobante"),
+    emisor: {
+      rfc: r.required(emisor, "Emisor", "Rfc").toUpperCase(),
+      ...defined({ nombre: r.text(emisor, "Nombre"), regimenFiscal: r.text(emisor, "RegimenFiscal") })
+    },
+    receptor: {
+      rfc: r.required(receptor, "Receptor", "Rfc").toUpperCase(),
+      ...defined({
+        nombre: r.text(receptor, "Nombre"),
+        usoCfdi: r.text(receptor, "UsoCFDI"),
+        domicilioFiscalReceptor: r.text(receptor, "DomicilioFiscalReceptor"),
+        regimenFiscalReceptor: r.text(receptor, "RegimenFiscalReceptor")
+      })
+    },
+    cfdiRelacionados: childrenNamed(root, ns, "CfdiRelacionados").map((el) => readRelacionados(r, el, ns)),
+    conceptos: conceptos === undefined
+      ? []
+      : childrenNamed(conceptos, ns, "Concepto").map((el, i) => readConcepto(r, el, i)),
+    timbre: {
+      uuid,
+      ...defined({ fechaTimbrado: r.text(tfd, "FechaTimbrado"), rfcProvCertif: r.text(tfd, "RfcProvCertif") })
+    },
+    ...defined({
+      serie: r.text(root, "Serie"),
+      folio: r.text(root, "Folio"),
+      descuento: r.amount(root, "Comprobante", "Descuento"),
+      tipoCambio: r.amount(root, "Comprobante", "TipoCambio"),
+      metodoPago: r.text(root, "MetodoPago"),
+      formaPago: r.text(root, "FormaPago"),
+      lugarExpedicion: r.text(root, "LugarExpedicion"),
+      exportacion: r.text(root, "Exportacion"),
+      impuestos: impuestos === undefined ? undefined : readImpuestos(r, impuestos, ns),
+      impuestosLocales: local === undefined ? undefined : {
+        totalTraslados: r.requiredAmount(local, "ImpuestosLocales", "TotaldeTraslados"),
+        totalRetenciones: r.requiredAmount(local, "ImpuestosLocales", "TotaldeRetenciones")
+      }
+    })
+  }
+  return r.error ?? cfdi
+}

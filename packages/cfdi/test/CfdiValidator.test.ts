@@ -1,0 +1,139 @@
+import { assert, describe, it } from "@effect/vitest"
+import { BigDecimal, Either } from "effect"
+import type { Cfdi } from "../src/Cfdi.js"
+import { generateCfdi40 } from "../src/CfdiGenerator.js"
+import { readCfdi } from "../src/CfdiReader.js"
+import type { CfdiSpec } from "../src/CfdiSpec.js"
+import type { CfdiFindingCode } from "../src/CfdiValidator.js"
+import { validateCfdi } from "../src/CfdiValidator.js"
+
+const d = (s: string) => BigDecimal.unsafeFromString(s)
+
+// SubTotal 1150.00 (1000.00 + 150.00), Descuento 50.00, IVA 160.00 + 16.00 = 176.00, Total 1276.00
+const spec: CfdiSpec = {
+  uuid: "7b1f0c2e-9a3d-4e5f-8a6b-0c1d2e3f4a5b",
+  fecha: "2026-04-10T18:00:00",
+  moneda: "MXN",
+  formaPago: "04",
+  metodoPago: "PUE",
+  tipoDeComprobante: "I",
+  lugarExpedicion: "44100",
+  emisor: { rfc: "EKU9003173C9", nombre: "ESCUELA KEMPER URGATE", regimenFiscal: "601" },
+  receptor: {
+    rfc: "XIQB891116QE4",
+    nombre: "BERENICE XIMO QUEZADA",
+    usoCfdi: "G03",
+    domicilioFiscalReceptor: "44100",
+    regimenFiscalReceptor: "612"
+  },
+  conceptos: [
+    { claveProdServ: "43211503", descripcion: "Laptop", cantidad: d("1"), valorUnitario: d("1000.00"), iva: "16" },
+    {
+      claveProdServ: "43211708",
+      descripcion: "Mouse",
+      cantidad: d("1"),
+      valorUnitario: d("150.00"),
+      descuento: d("50.00"),
+      iva: "16"
+    }
+  ]
+}
+
+const readTampered = (tamper: (xml: string) => string): Cfdi => {
+  const read = readCfdi(tamper(generateCfdi40(spec)), { path: "tampered.xml" })
+  if (Either.isLeft(read)) assert.fail(read.left.message)
+  return read.right
+}
+
+const codes = (findings: ReadonlyArray<{ readonly code: CfdiFindingCode }>) => findings.map((f) => f.code)
+
+describe("validateCfdi", () => {
+  it("accepts consistent amounts", () => {
+    const result = validateCfdi(readTampered((x) => x))
+    assert.deepStrictEqual(result, { errors: [], warnings: [] })
+  })
+
+  it("flags a Total off by more than one cent, naming file and field", () => {
+    const result = validateCfdi(readTampered((x) => x.replace(`Total="1276.00"`, `Total="1276.02"`)))
+    assert.deepStrictEqual(codes(result.errors), ["TOTAL_FORMULA"])
+    const [finding] = result.errors
+    assert.strictEqual(finding?.path, "tampered.xml")
+    assert.strictEqual(finding?.field, "Comprobante@Total")
+    assert.include(finding?.message ?? "", "tampered.xml: Comprobante@Total: 1276.02")
+    assert.include(finding?.message ?? "", "1276.00")
+  })
+
+  it("tolerates a one-cent Total difference (rounding)", () => {
+    const cfdi = readTampered((x) => x.replace(`Total="1276.00"`, `Total="1276.01"`))
+    assert.deepStrictEqual(validateCfdi(cfdi).errors, [])
+  })
+
+  it("flags SubTotal and Descuento that do not match the concepts", () => {
+    const subTotal = validateCfdi(readTampered((x) =>
+      x.replace(`SubTotal="1150.00"`, `SubTotal="1160.00"`).replace(`Total="1276.00"`, `Total="1286.00"`)
+    ))
+    assert.deepStrictEqual(codes(subTotal.errors), ["SUBTOTAL_SUM"])
+    const descuento = validateCfdi(readTampered((x) =>
+      x.replace(`Descuento="50.00" Moneda`, `Descuento="40.00" Moneda`).replace(`Total="1276.00"`, `Total="1286.00"`)
+    ))
+    assert.deepStrictEqual(codes(descuento.errors), ["DESCUENTO_SUM"])
+  })
+
+  it("allows half a cent per summed line, no more", () => {
+    const lines = (n: number, importe: string) =>
+      Array.from({ length: n }, () => ({ importe: d(importe), claveProdServ: "1", descripcion: "x" }))
+    const cfdi = readTampered((x) => x)
+    const three = { ...cfdi, subTotal: d("30.01"), conceptos: lines(3, "10.004") as unknown as Cfdi["conceptos"] }
+    // sum 30.012, declared 30.01: within max(0.01, 3 x 0.005)
+    assert.notInclude(codes(validateCfdi(three).errors), "SUBTOTAL_SUM")
+    const off = { ...three, subTotal: d("30.03") }
+    // |30.03 - 30.012| = 0.018 > 0.015
+    assert.include(codes(validateCfdi(off).errors), "SUBTOTAL_SUM")
+  })
+
+  it("flags tax totals that differ from their lines", () => {
+    const result = validateCfdi(readTampered((x) =>
+      x.replace(`TotalImpuestosTrasladados="176.00"`, `TotalImpuestosTrasladados="177.00"`)
+    ))
+    assert.deepStrictEqual(codes(result.errors), ["TRASLADOS_SUM", "TOTAL_FORMULA"])
+  })
+
+  it("counts implocal in the Total formula", () => {
+    const implocal = `<implocal:ImpuestosLocales xmlns:implocal="http://www.sat.gob.mx/implocal" version="1.0"
+      TotaldeRetenciones="0.00" TotaldeTraslados="28.75"/>`
+    const withLocal = (total: string) =>
+      validateCfdi(readTampered((x) =>
+        x.replace(`Total="1276.00"`, `Total="${total}"`).replace("<cfdi:Complemento>", `<cfdi:Complemento>${implocal}`)
+      ))
+    assert.deepStrictEqual(withLocal("1304.75").errors, [])
+    assert.deepStrictEqual(codes(withLocal("1276.00").errors), ["TOTAL_FORMULA"])
+  })
+
+  it("checks RFC format, check digit and generic receivers", () => {
+    const badRfc = validateCfdi(readTampered((x) => x.replace(`Rfc="EKU9003173C9"`, `Rfc="EKU90031"`)))
+    assert.deepStrictEqual(codes(badRfc.errors), ["EMISOR_RFC_FORMAT"])
+    const badDate = validateCfdi(readTampered((x) => x.replace(`Rfc="XIQB891116QE4"`, `Rfc="XIQB891316QE4"`)))
+    assert.deepStrictEqual(codes(badDate.errors), ["RECEPTOR_RFC_FORMAT"])
+    const checkDigit = validateCfdi(readTampered((x) => x.replace(`Rfc="EKU9003173C9"`, `Rfc="EKU9003173C8"`)))
+    assert.deepStrictEqual(codes(checkDigit.errors), [])
+    assert.deepStrictEqual(codes(checkDigit.warnings), ["RFC_CHECK_DIGIT"])
+    const generic = validateCfdi(readTampered((x) => x.replace(`Rfc="XIQB891116QE4"`, `Rfc="XAXX010101000"`)))
+    assert.deepStrictEqual(codes(generic.errors), [])
+    assert.deepStrictEqual(codes(generic.warnings), ["RECEPTOR_RFC_GENERIC"])
+    assert.include(generic.warnings[0]?.message ?? "", "public in general")
+    const ampersand = validateCfdi(readTampered((x) => x.replace(`Rfc="EKU9003173C9"`, `Rfc="H&amp;E951128469"`)))
+    assert.deepStrictEqual(ampersand, { errors: [], warnings: [] })
+  })
+
+  it("checks UUID formats and TipoCambio presence", () => {
+    const uuid = validateCfdi(readTampered((x) => x.replace(spec.uuid, "not-a-uuid")))
+    assert.deepStrictEqual(codes(uuid.errors), ["TFD_UUID_FORMAT"])
+    const related = validateCfdi(readTampered((x) =>
+      x.replace("<cfdi:Emisor", `<cfdi:CfdiRelacionados TipoRelacion="04"><cfdi:CfdiRelacionado UUID="123"/>
+        </cfdi:CfdiRelacionados><cfdi:Emisor`)
+    ))
+    assert.deepStrictEqual(codes(related.errors), ["RELACIONADO_UUID_FORMAT"])
+    const usd = validateCfdi(readTampered((x) => x.replace(`Moneda="MXN"`, `Moneda="USD"`)))
+    assert.deepStrictEqual(codes(usd.errors), ["TIPOCAMBIO_REQUIRED"])
+  })
+})

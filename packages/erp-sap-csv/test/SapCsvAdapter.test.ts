@@ -1,0 +1,150 @@
+import { CardTransaction, FiscalDocument, money, Party, TaxTotals } from "@clara-recon/domain"
+import { buildPosting, defaultMapping, ErpAdapter, makeRegistry, type Planned } from "@clara-recon/erp"
+import { assert, describe, it } from "@effect/vitest"
+import { parse } from "csv-parse/sync"
+import { BigDecimal, Effect, Either, TestClock } from "effect"
+import type { DocumentRows } from "../src/DocumentRows.js"
+import { genericJeV1 } from "../src/GenericJeV1.js"
+import * as SapCsvAdapter from "../src/SapCsvAdapter.js"
+import { fxPosting, mxnPosting } from "./support/Postings.js"
+
+const adapter = SapCsvAdapter.make({ tenant: "acme" })
+
+const planned = (doc: ReturnType<typeof mxnPosting>): Planned<DocumentRows> => {
+  const plan = adapter.plan(doc)
+  if (!plan.ok) return assert.fail(plan.errors.map((e) => e.message).join("; "))
+  return plan
+}
+
+describe("SapCsvAdapter", () => {
+  it("plans a document: rows as payload and a fingerprint of them", () => {
+    const plan = planned(mxnPosting())
+    assert.strictEqual(plan.payload.rows.length, 3)
+    assert.deepStrictEqual(plan.fingerprint.totals, { debit: "1160.00", credit: "1160.00" })
+    assert.strictEqual(plan.fingerprint.lineCount, 3)
+    assert.strictEqual(plan.fingerprint.date, "2026-01-15")
+    assert.match(plan.fingerprint.hash, /^[0-9a-f]{64}$/)
+    assert.strictEqual(planned(mxnPosting()).fingerprint.hash, plan.fingerprint.hash)
+    assert.notStrictEqual(planned(fxPosting()).fingerprint.hash, plan.fingerprint.hash)
+  })
+
+  it("rejects a document with every problem at once", () => {
+    const bad = mxnPosting({ externalKey: "bad key!", lines: mxnPosting().lines.slice(0, 2) })
+    const badLayout = SapCsvAdapter.make({
+      tenant: "acme",
+      layout: {
+        ...genericJeV1,
+        columns: [{ name: "X", source: "line.amount", format: { kind: "date", pattern: "YYYYMMDD" } }]
+      }
+    })
+    const plan = adapter.plan(bad)
+    assert.isFalse(plan.ok)
+    if (!plan.ok) assert.deepStrictEqual(plan.errors.map((e) => e.code), ["INVALID_EXTERNAL_KEY", "POSTING_UNBALANCED"])
+    const layoutPlan = badLayout.plan(mxnPosting())
+    assert.isFalse(layoutPlan.ok)
+    if (!layoutPlan.ok) {
+      assert.strictEqual(layoutPlan.errors.length, 3)
+      assert.strictEqual(layoutPlan.errors[0]?.kind, "CONFIG")
+      assert.strictEqual(layoutPlan.errors[0]?.code, "CSV_LAYOUT_INVALID")
+    }
+  })
+
+  it.effect("posts by returning the CSV and its manifest as artifacts, dated by the clock in Mexico City", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.UTC(2026, 1, 6, 3, 0)) // 2026-02-05 21:00 in Mexico City
+      const result = yield* adapter.post([planned(mxnPosting()), planned(fxPosting())], { idempotencyKey: "batch-1" })
+      assert.strictEqual(result.status, "exported")
+      if (result.status !== "exported") return
+      assert.deepStrictEqual(result.artifacts.map((a) => a.name), [
+        "rcn_acme_20260205_001.csv",
+        "rcn_acme_20260205_001.manifest.json"
+      ])
+      const [csv, manifest] = result.artifacts
+      const parsed = JSON.parse(new TextDecoder().decode(manifest!.bytes))
+      assert.strictEqual(parsed.files[0].sha256, csv!.sha256)
+      assert.deepStrictEqual(parsed.documents, ["rcn_0001", "rcn_0002"])
+      const again = yield* adapter.post([planned(fxPosting()), planned(mxnPosting())], {
+        idempotencyKey: "batch-1",
+        runDate: "2026-02-05",
+        sequence: 1
+      })
+      assert.deepStrictEqual(again.status === "exported" ? again.artifacts : [], result.artifacts)
+    }))
+
+  it.effect("reports a batch it cannot assemble as failed, not applied", () =>
+    Effect.gen(function*() {
+      const result = yield* adapter.post([planned(mxnPosting()), planned(mxnPosting())], {
+        idempotencyKey: "batch-2",
+        runDate: "2026-02-05",
+        sequence: 2
+      })
+      assert.strictEqual(result.status, "failed")
+      if (result.status === "failed") {
+        assert.strictEqual(result.error.code, "DUPLICATE_DOC_KEY")
+        assert.strictEqual(result.error.outcome, "not_applied")
+      }
+    }))
+
+  it.effect("is provided under the ErpAdapter tag and found by the registry", () =>
+    Effect.gen(function*() {
+      const provided = yield* ErpAdapter
+      assert.strictEqual(provided.manifest.id, "sap-csv")
+      assert.deepStrictEqual(provided.manifest.capabilities, ["export.file"])
+      const found = yield* makeRegistry([provided]).get("sap-csv")
+      assert.strictEqual(found, provided)
+    }).pipe(Effect.provide(SapCsvAdapter.layer({ tenant: "acme" }))))
+
+  it.effect("exports what the posting builder builds, balanced per DOC_KEY after parsing", () =>
+    Effect.gen(function*() {
+      const tx = (uuid: string, amount: string) =>
+        new CardTransaction({
+          uuid,
+          type: amount.startsWith("-") ? "REFUND" : "PURCHASE",
+          status: "AUTHORIZED",
+          descriptor: "A;\"B\"\nC",
+          amount: money(amount, "MXN"),
+          operationDate: "2026-01-20",
+          cardLastFour: "4321",
+          hasInvoice: true,
+          hasExtractedDocuments: false
+        })
+      const doc = new FiscalDocument({
+        id: "11111111-2222-4333-8444-555555555555",
+        kind: "CFDI",
+        country: "MX",
+        issueDate: "2026-01-19",
+        folio: "F-000123456789012345",
+        issuer: new Party({ taxId: "PAP010101AAA" }),
+        receiver: new Party({}),
+        currency: "MXN",
+        subTotal: BigDecimal.unsafeFromString("10000.00"),
+        total: BigDecimal.unsafeFromString("9533.33"),
+        taxes: new TaxTotals({
+          ivaTransferred: BigDecimal.unsafeFromString("1600.00"),
+          ivaWithheld: BigDecimal.unsafeFromString("1066.67"),
+          isrWithheld: BigDecimal.unsafeFromString("1000.00")
+        }),
+        relations: [],
+        claraTransactionUuids: [],
+        sources: []
+      })
+      const postings = [tx("aaaa-1", "9533.35"), tx("bbbb-2", "-9533.33")].map((t) =>
+        Either.getOrThrow(buildPosting({ tenant: "acme", transaction: t, document: doc, mapping: defaultMapping }))
+      )
+      const options = { idempotencyKey: "k", runDate: "2026-01-31", sequence: 3 }
+      const result = yield* adapter.post(postings.map(planned), options)
+      if (result.status !== "exported") return assert.fail(result.status)
+      assert.strictEqual(result.artifacts[0]?.name, "rcn_acme_20260131_003.csv")
+      const bytes = Buffer.from(result.artifacts[0]!.bytes)
+      const records: Array<Record<string, string>> = parse(bytes, { bom: true, columns: true })
+      assert.strictEqual(records.length, 11)
+      assert.isTrue(records.every((r) => r.XBLNR === "F-00012345678901" && r.SGTXT === `UUID ${doc.id} A;"B" C`))
+      for (const key of new Set(records.map((r) => r.DOC_KEY))) {
+        const total = (side: string) =>
+          records
+            .filter((r) => r.DOC_KEY === key && r.SHKZG === side)
+            .reduce((acc, r) => BigDecimal.sum(acc, BigDecimal.unsafeFromString(r.WRBTR!)), BigDecimal.fromBigInt(0n))
+        assert.isTrue(BigDecimal.equals(total("S"), total("H")), `balanced ${key}`)
+      }
+    }))
+})

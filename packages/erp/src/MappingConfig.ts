@@ -1,0 +1,95 @@
+/**
+ * Per-tenant mapping from reconciled items to the customer's chart of accounts, tax codes and ERP header values
+ * (erp.md §5.1 "Mapping configuration"). Decoded from JSON; amounts are decimal strings.
+ */
+import * as BigDecimal from "effect/BigDecimal"
+import * as JSONSchema from "effect/JSONSchema"
+import * as Schema from "effect/Schema"
+import type { JsonSchemaObject } from "./ErpAdapter.js"
+
+const Account = Schema.NonEmptyTrimmedString.annotations({ description: "GL account code" })
+const AccountMap = Schema.Record({ key: Schema.String, value: Account })
+
+/** GL accounts used by the posting builder. */
+export const MappingAccounts = Schema.Struct({
+  /** Expense account when no category rule applies. */
+  expenseDefault: Account,
+  /**
+   * Expense account by rule. A key made only of digits is a SAT `ClaveProdServ` prefix (longest prefix wins);
+   * any other key is a Clara merchant category, matched exactly. ClaveProdServ rules are tried first.
+   */
+  expenseByCategory: Schema.optionalWith(AccountMap, { default: () => ({}) }),
+  /** IVA acreditable (transferred IVA on the CFDI, paid). */
+  ivaAcreditable: Account,
+  /** IVA withheld (credited). */
+  retIva: Account,
+  /** ISR withheld (credited). */
+  retIsr: Account,
+  /** Card liability (credited with the card amount) when the card has no rule of its own. */
+  cardLiability: Account,
+  /** Card liability by the card's last four digits. */
+  cardLiabilityByCard: Schema.optionalWith(AccountMap, { default: () => ({}) }),
+  /** Small differences between the CFDI total and the card amount, within `roundingTolerance`. */
+  rounding: Account,
+  /** Exchange differences when the CFDI currency differs from the card currency. */
+  fxDiff: Account,
+  /** Tips paid by card on top of the CFDI total (usually not deductible); the expense account when absent. */
+  tips: Schema.optional(Account)
+})
+export type MappingAccounts = typeof MappingAccounts.Type
+
+/** ERP tax codes (SAP `MWSKZ`, NetSuite tax item) by IVA treatment. */
+export const MappingTaxCodes = Schema.Struct({
+  IVA16: Schema.String,
+  IVA8: Schema.String,
+  IVA0: Schema.String,
+  EXENTO: Schema.String
+})
+export type MappingTaxCodes = typeof MappingTaxCodes.Type
+
+/** Which civil date becomes the posting date: the card operation date or the CFDI `Fecha`. */
+export const PostingDatePolicy = Schema.Literal("card_operation_date", "cfdi_fecha")
+export type PostingDatePolicy = typeof PostingDatePolicy.Type
+
+/** The mapping configuration of one tenant. */
+export class MappingConfig extends Schema.Class<MappingConfig>("MappingConfig")({
+  accounts: MappingAccounts,
+  /** Company code (SAP `BUKRS`, 4 characters). */
+  companyCode: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(4)),
+  /** Document type (SAP `BLART`), default `SA` (G/L account document). */
+  documentType: Schema.optionalWith(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(2)), {
+    default: () => "SA"
+  }),
+  taxCodes: MappingTaxCodes,
+  /** Largest accepted |CFDI total - card amount| in currency units, default `0.05`. */
+  roundingTolerance: Schema.optionalWith(Schema.BigDecimal.pipe(Schema.nonNegativeBigDecimal()), {
+    default: () => BigDecimal.unsafeFromString("0.05")
+  }),
+  postingDatePolicy: Schema.optionalWith(PostingDatePolicy, { default: () => "card_operation_date" as const })
+}) {}
+
+/**
+ * A starting mapping with PLACEHOLDER accounts shaped like the SAT "código agrupador" (Anexo 24): 601.84 other
+ * general expenses, 118.01 IVA acreditable pagado, 216.10 IVA retenido, 216.04 ISR retenido, 205.06 card liability,
+ * 703.21 other expenses (rounding), 701.01 exchange loss, 613.01 non-deductible expenses (tips). Company `MX01`, tax codes `V1`/`V2`/`V0`/`VE`.
+ * These are NOT anyone's real chart of accounts: every customer must map their own before posting.
+ */
+export const defaultMapping: MappingConfig = new MappingConfig({
+  accounts: {
+    expenseDefault: "601.84",
+    expenseByCategory: {},
+    ivaAcreditable: "118.01",
+    retIva: "216.10",
+    retIsr: "216.04",
+    cardLiability: "205.06",
+    cardLiabilityByCard: {},
+    rounding: "703.21",
+    fxDiff: "701.01",
+    tips: "613.01"
+  },
+  companyCode: "MX01",
+  taxCodes: { IVA16: "V1", IVA8: "V2", IVA0: "V0", EXENTO: "VE" }
+})
+
+/** JSON Schema (draft-07) of the encoded mapping, for adapter manifests (`mappingSchema`) and UIs. */
+export const mappingJsonSchema: JsonSchemaObject = { ...JSONSchema.make(MappingConfig) }

@@ -1,0 +1,10 @@
+/** ERP adapter contract, ErpError taxonomy, adapter registry and the posting builder. */
+export * from "./AdapterRegistry.js"
+export * from "./ErpAdapter.js"
+export * from "./ErpError.js"
+export * from "./ErpPackageError.js"
+export * from "./ExternalKey.js"
+export * from "./Fingerprint.js"
+export * from "./MappingConfig.js"
+export * from "./PostingBuilder.js"
+export * from "./PostingTotals.js"

@@ -1,0 +1,43 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Schema } from "effect"
+import { ErpError, redactSecrets } from "../src/ErpError.js"
+import { ErpPackageError } from "../src/ErpPackageError.js"
+
+describe("ErpError", () => {
+  it("builds a not-applied refusal with a redacted internal message", () => {
+    const error = ErpError.rejected("MAPPING", "ACCOUNT_UNMAPPED", "Account for IVA 8 % is not mapped", {
+      fieldPath: "taxCodes.IVA8",
+      remediation: { action: "fix_mapping", target: "taxCodes.IVA8" },
+      internalMessage: "GET /x token_secret=s3cr3t card 4111111111111111\nAuthorization: Bearer abc.def"
+    })
+    assert.strictEqual(error.outcome, "not_applied")
+    assert.isFalse(error.retryable)
+    assert.strictEqual(error.message, "MAPPING ACCOUNT_UNMAPPED: Account for IVA 8 % is not mapped")
+    assert.notInclude(error.internalMessage, "abc.def")
+    assert.notInclude(error.internalMessage, "s3cr3t")
+    assert.notInclude(error.internalMessage, "4111111111111111")
+    assert.include(error.internalMessage, "****1111")
+  })
+
+  it("redacts JSON secrets, OAuth headers and query parameters", () => {
+    const text = redactSecrets(
+      `{"client_secret":"xyz","ok":"1"} oauth_signature=abc%3D&limit=5\nAuthorization: OAuth realm="1", oauth_token="t"`
+    )
+    assert.strictEqual(
+      text,
+      `{"client_secret":"[REDACTED]","ok":"1"} oauth_signature=[REDACTED]&limit=5\nAuthorization: [REDACTED]`
+    )
+  })
+
+  it("round-trips through the package error union schema", () => {
+    const error = ErpError.rejected("VALIDATION", "AMOUNT_GAP_TOO_LARGE", "gap")
+    const encoded = Schema.encodeSync(ErpPackageError)(error)
+    const decoded = Schema.decodeUnknownSync(ErpPackageError)(JSON.parse(JSON.stringify(encoded)))
+    assert.instanceOf(decoded, ErpError)
+    assert.strictEqual(decoded._tag, "ErpError")
+  })
+
+  it("rejects a code that is not upper snake case", () => {
+    assert.throws(() => ErpError.rejected("UNKNOWN", "lower-case", "x"))
+  })
+})

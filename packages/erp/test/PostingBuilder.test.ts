@@ -1,0 +1,272 @@
+import { formatFixed, type PostingDocument } from "@clara-recon/domain"
+import { assert, describe, it } from "@effect/vitest"
+import { BigDecimal, Either, FastCheck as fc } from "effect"
+import { externalKey } from "../src/ExternalKey.js"
+import { defaultMapping, MappingConfig } from "../src/MappingConfig.js"
+import { buildPosting } from "../src/PostingBuilder.js"
+import { isBalanced, postingTotals } from "../src/PostingTotals.js"
+import { cfdi, CFDI_UUID, d, transaction, TX_UUID } from "./support/Samples.js"
+
+const summary = (doc: PostingDocument) =>
+  doc.lines.map((l) =>
+    `${l.side === "debit" ? "Dr" : "Cr"} ${l.role} ${l.account} ${formatFixed(l.amount)} ${l.taxCode ?? "-"}`
+  )
+
+/** SubTotal 1000 + IVA 16 % = Total 1160 MXN. */
+const iva16 = (overrides: Parameters<typeof cfdi>[2] = {}) =>
+  cfdi({ subTotal: "1000.00", total: "1160.00" }, { ivaTransferred: "160.00" }, overrides)
+
+const build = (
+  tx: ReturnType<typeof transaction>,
+  doc: ReturnType<typeof cfdi>,
+  mapping: MappingConfig = defaultMapping
+) => buildPosting({ tenant: "acme", transaction: tx, document: doc, mapping })
+
+const built = (...args: Parameters<typeof build>): PostingDocument => {
+  const result = build(...args)
+  if (Either.isLeft(result)) return assert.fail(`unexpected ${result.left.message}`)
+  assert.isTrue(isBalanced(result.right), "debits equal credits")
+  return result.right
+}
+
+describe("buildPosting", () => {
+  it("posts IVA 16 % as expense + IVA acreditable against the card liability", () => {
+    const doc = built(transaction("1160.00"), iva16())
+    assert.deepStrictEqual(summary(doc), [
+      "Dr expense 601.84 1000.00 V1",
+      "Dr iva_acreditable 118.01 160.00 V1",
+      "Cr card_liability 205.06 1160.00 -"
+    ])
+    assert.strictEqual(doc.externalKey, externalKey("acme", TX_UUID, 1))
+    assert.strictEqual(doc.currency, "MXN")
+    assert.isUndefined(doc.exchangeRate)
+    assert.strictEqual(doc.postingDate, "2026-01-15")
+    assert.strictEqual(doc.documentDate, "2026-01-14")
+    assert.strictEqual(doc.companyCode, "MX01")
+    assert.strictEqual(doc.documentType, "SA")
+    assert.strictEqual(doc.cfdis[0]?.uuid, CFDI_UUID.toUpperCase())
+    assert.strictEqual(doc.lines[0]?.vendorRfc, "ODE950101AB1")
+    assert.isTrue(doc.lines.every((l) => l.cfdiUuid === CFDI_UUID.toUpperCase()))
+  })
+
+  it("uses the IVA 8 %, IVA 0 and EXENTO tax codes", () => {
+    const iva8 = built(transaction("108.00"), cfdi({ subTotal: "100.00", total: "108.00" }, { ivaTransferred: "8.00" }))
+    assert.strictEqual(iva8.lines[0]?.taxCode, "V2")
+    const zero = built(transaction("500.00"), cfdi({ subTotal: "500.00", total: "500.00" }, { ivaTransferred: "0" }))
+    assert.deepStrictEqual(summary(zero), ["Dr expense 601.84 500.00 V0", "Cr card_liability 205.06 500.00 -"])
+    const exento = built(transaction("500.00"), cfdi({ subTotal: "500.00", total: "500.00" }, {}))
+    assert.deepStrictEqual(summary(exento), ["Dr expense 601.84 500.00 VE", "Cr card_liability 205.06 500.00 -"])
+  })
+
+  it("nets the discount and sends a gap within tolerance to rounding", () => {
+    const doc = built(
+      transaction("1044.05"),
+      cfdi({ subTotal: "1000.00", discount: "100.00", total: "1044.00" }, { ivaTransferred: "144.00" })
+    )
+    assert.deepStrictEqual(summary(doc), [
+      "Dr expense 601.84 900.00 V1",
+      "Dr iva_acreditable 118.01 144.00 V1",
+      "Dr rounding 703.21 0.05 -",
+      "Cr card_liability 205.06 1044.05 -"
+    ])
+    const under = built(
+      transaction("1043.96"),
+      cfdi({ subTotal: "1000.00", discount: "100.00", total: "1044.00" }, { ivaTransferred: "144.00" })
+    )
+    assert.include(summary(under), "Cr rounding 703.21 0.04 -")
+  })
+
+  it("credits IVA and ISR withheld", () => {
+    const doc = built(
+      transaction("9533.33"),
+      cfdi(
+        { subTotal: "10000.00", total: "9533.33" },
+        { ivaTransferred: "1600.00", ivaWithheld: "1066.67", isrWithheld: "1000.00" }
+      )
+    )
+    assert.deepStrictEqual(summary(doc), [
+      "Dr expense 601.84 10000.00 V1",
+      "Dr iva_acreditable 118.01 1600.00 V1",
+      "Cr ret_iva 216.10 1066.67 -",
+      "Cr ret_isr 216.04 1000.00 -",
+      "Cr card_liability 205.06 9533.33 -"
+    ])
+  })
+
+  it("puts IEPS and local taxes into the expense", () => {
+    const doc = built(
+      transaction("127.28"),
+      cfdi(
+        { subTotal: "100.00", total: "127.28" },
+        { iepsTransferred: "8.00", ivaTransferred: "17.28", localNet: "2.00" }
+      )
+    )
+    assert.strictEqual(summary(doc)[0], "Dr expense 601.84 110.00 V1")
+  })
+
+  it("refuses a tip beyond the rounding tolerance", () => {
+    const result = build(transaction("1300.00"), iva16())
+    assert.isTrue(Either.isLeft(result))
+    if (Either.isLeft(result)) {
+      assert.strictEqual(result.left.kind, "VALIDATION")
+      assert.strictEqual(result.left.code, "AMOUNT_GAP_TOO_LARGE")
+      assert.strictEqual(result.left.outcome, "not_applied")
+      assert.isFalse(result.left.retryable)
+      assert.include(result.left.userMessage, "140.00")
+    }
+  })
+
+  it("accepts the same tip when the tenant raises the tolerance", () => {
+    const mapping = new MappingConfig({ ...defaultMapping, roundingTolerance: d("200") })
+    const doc = built(
+      transaction("1300.00"),
+      iva16(),
+      mapping
+    )
+    assert.include(summary(doc), "Dr rounding 703.21 140.00 -")
+  })
+
+  it("refuses a CFDI whose SubTotal, taxes and Total disagree", () => {
+    const wrongIva = cfdi({ subTotal: "1000.00", total: "1160.00" }, { ivaTransferred: "60.00" })
+    const result = build(transaction("1160.00"), wrongIva)
+    assert.strictEqual(Either.isLeft(result) ? result.left.code : "", "DOCUMENT_TOTALS_INCONSISTENT")
+  })
+
+  it("converts a USD CFDI paid in MXN with TipoCambio and books the FX difference", () => {
+    const doc = built(
+      transaction("2010.00"),
+      cfdi({ subTotal: "100.00", total: "116.00", currency: "USD", exchangeRate: "17.25" }, { ivaTransferred: "16.00" })
+    )
+    assert.deepStrictEqual(summary(doc), [
+      "Dr expense 601.84 1725.00 V1",
+      "Dr iva_acreditable 118.01 276.00 V1",
+      "Dr fx_diff 701.01 9.00 -",
+      "Cr card_liability 205.06 2010.00 -"
+    ])
+    assert.strictEqual(doc.currency, "MXN")
+    assert.strictEqual(BigDecimal.format(doc.exchangeRate!), "17.25")
+  })
+
+  it("converts with the card / total ratio when there is no TipoCambio", () => {
+    const doc = built(
+      transaction("2000.00"),
+      cfdi({ subTotal: "100.00", total: "116.00", currency: "USD" }, { ivaTransferred: "16.00" })
+    )
+    assert.strictEqual(formatFixed(doc.exchangeRate!, 6), "17.241379")
+    assert.deepStrictEqual(summary(doc), [
+      "Dr expense 601.84 1724.14 V1",
+      "Dr iva_acreditable 118.01 275.86 V1",
+      "Cr card_liability 205.06 2000.00 -"
+    ])
+  })
+
+  it("reverses the sides of a refund", () => {
+    const doc = built(
+      transaction("-1160.00", { type: "REFUND" }),
+      iva16({ tipoDeComprobante: "E" })
+    )
+    assert.deepStrictEqual(summary(doc), [
+      "Cr expense 601.84 1000.00 V1",
+      "Cr iva_acreditable 118.01 160.00 V1",
+      "Dr card_liability 205.06 1160.00 -"
+    ])
+  })
+
+  it("applies ClaveProdServ, merchant category and card rules, and the posting date policy", () => {
+    const mapping = new MappingConfig({
+      ...defaultMapping,
+      accounts: {
+        ...defaultMapping.accounts,
+        expenseByCategory: { "44": "601.50", "4412": "601.51", "RESTAURANTS": "601.32" },
+        cardLiabilityByCard: { "1234": "205.07" }
+      },
+      postingDatePolicy: "cfdi_fecha"
+    })
+    const doc = built(
+      transaction("1160.00"),
+      iva16(),
+      mapping
+    )
+    assert.strictEqual(doc.lines[0]?.account, "601.51")
+    assert.strictEqual(doc.lines.at(-1)?.account, "205.07")
+    assert.strictEqual(doc.postingDate, "2026-01-14")
+    const byCategory = built(
+      transaction("1160.00", { merchantCategory: "RESTAURANTS", cardLastFour: "9999" }),
+      iva16({ claveProdServ: "90101500" }),
+      mapping
+    )
+    assert.strictEqual(byCategory.lines[0]?.account, "601.32")
+    assert.strictEqual(byCategory.lines.at(-1)?.account, "205.06")
+    const inherited = built(
+      transaction("1160.00", { merchantCategory: "constructor" }),
+      iva16({ claveProdServ: "90101500" }),
+      mapping
+    )
+    assert.strictEqual(inherited.lines[0]?.account, "601.84")
+  })
+
+  it("rejects a zero amount, an empty tenant and a bad version", () => {
+    const doc = iva16()
+    const code = (r: ReturnType<typeof build>) => (Either.isLeft(r) ? r.left.code : "none")
+    assert.strictEqual(code(build(transaction("0"), doc)), "ZERO_CARD_AMOUNT")
+    const base = { transaction: transaction("1160.00"), document: doc, mapping: defaultMapping }
+    assert.strictEqual(code(buildPosting({ ...base, tenant: " " })), "INVALID_TENANT")
+    assert.strictEqual(code(buildPosting({ ...base, tenant: "acme", version: 0 })), "INVALID_VERSION")
+    const v2 = buildPosting({ ...base, tenant: "acme", version: 2 })
+    assert.strictEqual(Either.isRight(v2) ? v2.right.externalKey : "", externalKey("acme", TX_UUID, 2))
+  })
+
+  it("always builds balanced postings for generated documents (property, seeded)", () => {
+    const cents = (n: number) => BigDecimal.make(BigInt(n), 2)
+    const rateText = (tenThousandths: number) => formatFixed(BigDecimal.make(BigInt(tenThousandths), 4), 4)
+    const scenario = fc.record({
+      subTotal: fc.integer({ min: 1, max: 50_000_000 }),
+      discountPct: fc.integer({ min: 0, max: 50 }),
+      iva: fc.constantFrom("16", "8", "0", "none"),
+      ieps: fc.integer({ min: 0, max: 100_000 }),
+      withhold: fc.boolean(),
+      gap: fc.integer({ min: -5, max: 5 }),
+      fx: fc.option(fc.integer({ min: 150_000, max: 250_000 }), { nil: undefined }),
+      fxNoise: fc.integer({ min: -5_000, max: 5_000 }),
+      refund: fc.boolean()
+    })
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const discount = Math.floor((s.subTotal * s.discountPct) / 100)
+        const base = s.subTotal - discount
+        const iva = s.iva === "none" ? undefined : Math.round((base * Number(s.iva)) / 100)
+        const retIva = s.withhold && iva !== undefined ? Math.round((iva * 2) / 3) : 0
+        const retIsr = s.withhold ? Math.round(base / 10) : 0
+        const total = base + s.ieps + (iva ?? 0) - retIva - retIsr
+        const doc = cfdi(
+          {
+            subTotal: formatFixed(cents(s.subTotal)),
+            discount: formatFixed(cents(discount)),
+            total: formatFixed(cents(total)),
+            ...(s.fx === undefined ? {} : { currency: "USD", exchangeRate: rateText(s.fx) })
+          },
+          {
+            ...(iva === undefined ? {} : { ivaTransferred: formatFixed(cents(iva)) }),
+            iepsTransferred: formatFixed(cents(s.ieps)),
+            ...(s.withhold ? { ivaWithheld: formatFixed(cents(retIva)), isrWithheld: formatFixed(cents(retIsr)) } : {})
+          }
+        )
+        const cardCents = s.fx === undefined ? total + s.gap : Math.round((total * s.fx) / 10_000) + s.fxNoise
+        if (cardCents === 0) return
+        const signed = s.refund ? -Math.abs(cardCents) : Math.abs(cardCents)
+        const result = build(transaction(formatFixed(cents(signed))), doc)
+        assert.isTrue(Either.isRight(result), Either.isLeft(result) ? result.left.message : "")
+        if (Either.isRight(result)) {
+          const posting = result.right
+          const totals = postingTotals(posting)
+          assert.isTrue(BigDecimal.equals(totals.debit, totals.credit))
+          assert.isTrue(posting.lines.every((l) => BigDecimal.isPositive(l.amount) && l.amount.scale <= 2))
+          const liability = posting.lines.find((l) => l.role === "card_liability")
+          assert.strictEqual(liability?.side, s.refund ? "debit" : "credit")
+          assert.strictEqual(formatFixed(liability!.amount), formatFixed(cents(Math.abs(cardCents))))
+        }
+      }),
+      { seed: 20260115, numRuns: 300 }
+    )
+  })
+})

@@ -1,0 +1,190 @@
+/**
+ * Candidate generation by index (matching.md §7.3 step 2, §4.1): clusters are bucketed by issue week and sorted by
+ * amount key (minor units); a transaction looks only at the weeks inside its date window and, in each, at the
+ * amount bands it can match. Never all pairs.
+ */
+import type { EvidenceCluster } from "./Clusters.js"
+import type { TransactionView } from "./Prepared.js"
+import { compareEdges, type ScoredEdge, scoreEdge, type ScoringContext } from "./Scoring.js"
+
+interface Bucket {
+  readonly keys: Float64Array
+  readonly clusters: Int32Array
+}
+
+/** currency -> week -> amount-sorted bucket. */
+type SubIndex = ReadonlyMap<string, ReadonlyMap<number, Bucket>>
+
+/**
+ * The index. Keys are exact integers (minor units below 2^53, held as numbers for speed; scoring re-checks every
+ * candidate with bigint arithmetic). `direct` holds every member total (and a receipt's total - tip) in its own
+ * currency; `tipped` the totals of clusters with a tip; `converted` the MXN value of foreign CFDIs (`TipoCambio`).
+ */
+export interface CandidateIndex {
+  readonly direct: SubIndex
+  readonly tipped: SubIndex
+  readonly converted: SubIndex
+  readonly clusterCount: number
+}
+
+/** The edges of a run and their adjacency. */
+export interface EdgeGraph {
+  /** All edges, in transaction order, each transaction's edges best first (`compareEdges`). */
+  readonly edges: ReadonlyArray<ScoredEdge>
+  readonly byTx: ReadonlyArray<ReadonlyArray<ScoredEdge>>
+  readonly byCluster: ReadonlyArray<ReadonlyArray<ScoredEdge>>
+}
+
+const week = (day: number): number => Math.floor(day / 7)
+
+type Entry = readonly [currency: string, week: number, key: number, cluster: number]
+
+const buildSubIndex = (entries: ReadonlyArray<Entry>): SubIndex => {
+  const groups = new Map<string, Map<number, Array<readonly [number, number]>>>()
+  for (const [currency, w, key, cluster] of entries) {
+    const byWeek = groups.get(currency) ?? new Map<number, Array<readonly [number, number]>>()
+    groups.set(currency, byWeek)
+    const list = byWeek.get(w) ?? []
+    byWeek.set(w, list)
+    list.push([key, cluster])
+  }
+  const index = new Map<string, Map<number, Bucket>>()
+  for (const [currency, byWeek] of groups) {
+    const weeks = new Map<number, Bucket>()
+    for (const [w, list] of byWeek) {
+      list.sort((a, b) => a[0] - b[0] || a[1] - b[1])
+      weeks.set(w, { keys: Float64Array.from(list, (e) => e[0]), clusters: Int32Array.from(list, (e) => e[1]) })
+    }
+    index.set(currency, weeks)
+  }
+  return index
+}
+
+/** Builds the index over clusters (each cluster under the week of every member date). O(m log m). */
+export const buildCandidateIndex = (clusters: ReadonlyArray<EvidenceCluster>): CandidateIndex => {
+  const direct: Array<Entry> = []
+  const tipped: Array<Entry> = []
+  const converted: Array<Entry> = []
+  for (const cluster of clusters) {
+    const weeks = [...new Set(cluster.members.map((m) => week(m.day)))]
+    for (const member of cluster.members) {
+      const keys = member.tipMinor > 0n && !member.fiscal
+        ? [member.totalMinor, member.totalMinor - member.tipMinor]
+        : [member.totalMinor]
+      for (const w of weeks) {
+        for (const key of keys) {
+          direct.push([member.currency, w, Number(key), cluster.index])
+          if (cluster.tipped) tipped.push([member.currency, w, Number(key), cluster.index])
+        }
+        if (member.convertedMinor !== undefined) converted.push(["MXN", w, Number(member.convertedMinor), cluster.index])
+      }
+    }
+  }
+  return {
+    direct: buildSubIndex(direct),
+    tipped: buildSubIndex(tipped),
+    converted: buildSubIndex(converted),
+    clusterCount: clusters.length
+  }
+}
+
+const lowerBound = (keys: Float64Array, value: number): number => {
+  let lo = 0
+  let hi = keys.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (keys[mid]! < value) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** A reusable scratch marker so each cluster is scored once per transaction. */
+export interface CandidateScratch {
+  readonly seen: Int32Array
+}
+
+/** Scratch space for `candidateClusters` over an index. */
+export const makeScratch = (index: CandidateIndex): CandidateScratch => ({
+  seen: new Int32Array(index.clusterCount).fill(-1)
+})
+
+/**
+ * Indices of the clusters inside the transaction's date window (CFDI [-3, +35] days, +45 at month end; receipts
+ * +/-7) and amount bands: +/-max(0.50, 0.2 %) in the account currency; exact on `originalAmount` in its currency;
+ * +/-4 % on converted CFDIs; down to charge / 1.25 (a tip of up to 25 % of the total) at restaurant MCCs or for
+ * clusters with a tip; and the IVA-only ratios 1.16 and 1.08 (+/-0.2 pp). Each cluster at most once.
+ */
+export const candidateClusters = (
+  index: CandidateIndex,
+  tx: TransactionView,
+  ctx: ScoringContext,
+  scratch: CandidateScratch
+): ReadonlyArray<number> => {
+  if (tx.day === undefined) return []
+  const { config } = ctx
+  const found: Array<number> = []
+  const first = week(tx.day - Math.max(config.cfdiDaysBefore, config.receiptDays))
+  const last = week(tx.day + Math.max(tx.monthEnd ? config.cfdiDaysAfterMonthEnd : config.cfdiDaysAfter, config.receiptDays))
+  const scan = (sub: SubIndex, currency: string, lo: number, hi: number) => {
+    const weeks = sub.get(currency)
+    if (!weeks) return
+    for (let w = first; w <= last; w++) {
+      const bucket = weeks.get(w)
+      if (!bucket) continue
+      for (let i = lowerBound(bucket.keys, lo); i < bucket.keys.length && bucket.keys[i]! <= hi; i++) {
+        const cluster = bucket.clusters[i]!
+        if (scratch.seen[cluster] === tx.index) continue
+        scratch.seen[cluster] = tx.index
+        found.push(cluster)
+      }
+    }
+  }
+  const charge = Number(tx.amountMinor)
+  const tolerance = Math.max(config.roundingMinor, Math.ceil((charge * config.roundingPermille) / 1000))
+  scan(index.direct, tx.currency, charge - tolerance, charge + tolerance)
+  const tipFloor = Math.floor((charge * 100) / (100 + config.tipMaxPercent)) - 1
+  scan(tx.restaurant ? index.direct : index.tipped, tx.currency, tipFloor, charge)
+  for (const ratio of [1160, 1080]) {
+    scan(index.direct, tx.currency, Math.floor((charge * 1000) / (ratio + 2)) - 1, Math.ceil((charge * 1000) / (ratio - 2)) + 1)
+  }
+  if (tx.original) scan(index.direct, tx.original.currency, Number(tx.original.minor) - 1, Number(tx.original.minor) + 1)
+  if (tx.currency === "MXN") scan(index.converted, "MXN", Math.floor(charge * 0.96) - 1, Math.ceil(charge * 1.04) + 1)
+  return found
+}
+
+/**
+ * Scores every candidate of every subject transaction and keeps each transaction's best `topK` edges of at least
+ * `edgePoints` points (§7.3 steps 2-3). Transactions are given in index order.
+ */
+export const generateEdges = (
+  transactions: ReadonlyArray<TransactionView>,
+  clusters: ReadonlyArray<EvidenceCluster>,
+  index: CandidateIndex,
+  ctx: ScoringContext
+): EdgeGraph => {
+  const scratch = makeScratch(index)
+  const edges: Array<ScoredEdge> = []
+  const byTx: Array<ReadonlyArray<ScoredEdge>> = []
+  const byCluster: Array<Array<ScoredEdge>> = clusters.map(() => [])
+  for (const tx of transactions) {
+    if (!tx.subject) {
+      byTx.push([])
+      continue
+    }
+    const scored: Array<ScoredEdge> = []
+    for (const c of candidateClusters(index, tx, ctx, scratch)) {
+      const edge = scoreEdge(ctx, tx, clusters[c]!)
+      if (edge) scored.push(edge)
+    }
+    scored.sort(compareEdges)
+    const kept = scored.slice(0, ctx.config.topK)
+    byTx.push(kept)
+    for (const edge of kept) {
+      edges.push(edge)
+      byCluster[edge.cluster]!.push(edge)
+    }
+  }
+  for (const list of byCluster) list.sort(compareEdges)
+  return { edges, byTx, byCluster }
+}

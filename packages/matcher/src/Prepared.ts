@@ -1,0 +1,192 @@
+/**
+ * Input preparation: de-duplicated, id-sorted views of transactions and documents with their derived keys
+ * (minor units, epoch days, normalised names), computed once per run (matching.md §7.2, §7.12, §7.14).
+ */
+import { type CardTransaction, endOfMonth, type FiscalDocument, toEpochDay } from "@clara-recon/domain"
+import * as BigDecimal from "effect/BigDecimal"
+import { canonicalJson } from "./CanonicalJson.js"
+import { absMinor } from "./internal/Minor.js"
+import { identityRfc } from "./internal/Rfc.js"
+import type { MatcherConfig } from "./MatcherConfig.js"
+import { hasDistinctiveToken, type TokenWeigher } from "./Similarity.js"
+
+/** Which transactions a document can back: purchases (CFDI type I, receipts) or refunds (CFDI type E). */
+export type Direction = "PURCHASE" | "REFUND"
+
+/** A transaction with its derived keys. `index` is its position in uuid order. */
+export interface TransactionView {
+  readonly index: number
+  readonly tx: CardTransaction
+  /** PURCHASE or REFUND, not REJECTED (matching.md §7.2). */
+  readonly subject: boolean
+  /** Epoch day of `operationDate`; undefined when the date is not a real date. */
+  readonly day: number | undefined
+  /** |amount| in minor units of `currency` (the account currency). */
+  readonly amountMinor: bigint
+  readonly currency: string
+  /** The merchant-currency amount, only when its currency differs from the account currency. */
+  readonly original: { readonly minor: bigint; readonly currency: string } | undefined
+  /** Normalised descriptor and merchant name (non-empty lists only). */
+  readonly names: ReadonlyArray<ReadonlyArray<string>>
+  /** Alias-table key of the descriptor. */
+  readonly descriptorKey: string
+  /** At least 3 characters survive normalisation (§7.4 "Descriptor uninformative"). */
+  readonly informative: boolean
+  readonly distinctive: boolean
+  readonly restaurant: boolean
+  /** The charge is in the last `monthEndDays` days of its month (CFDI window +45). */
+  readonly monthEnd: boolean
+}
+
+/** A usable fiscal or extracted document with its derived keys. */
+export interface DocumentView {
+  readonly doc: FiscalDocument
+  /** CFDI or NF-e (a fiscal invoice), as opposed to an extracted document. */
+  readonly fiscal: boolean
+  readonly direction: Direction
+  readonly day: number
+  /** |total| in minor units of `currency`. */
+  readonly totalMinor: bigint
+  /** Receipt tip in minor units (0 when none). */
+  readonly tipMinor: bigint
+  readonly currency: string
+  /** Total x TipoCambio in MXN minor units, for a foreign-currency CFDI that states its rate. */
+  readonly convertedMinor: bigint | undefined
+  /** Issuer RFC when it counts as identity (well formed, not generic). */
+  readonly issuerRfc: string | undefined
+  readonly issuerName: ReadonlyArray<string>
+  readonly notVerified: boolean
+}
+
+/** Why a document did not enter matching. `INVALID` documents are reported; the others are vetoes. */
+export type DocumentRejection = "INVALID_DATE" | "CANCELLED" | "SUBSTITUTED" | "NOT_MATCHABLE_TYPE"
+
+/** The documents that enter matching, and those that do not with the reason. */
+export interface PreparedDocuments {
+  readonly views: ReadonlyArray<DocumentView>
+  readonly rejected: ReadonlyArray<{ readonly doc: FiscalDocument; readonly reason: DocumentRejection }>
+}
+
+/** Memoised name normaliser. */
+export type NameNormaliser = (text: string) => ReadonlyArray<string>
+
+const uniqueById = <A>(items: ReadonlyArray<A>, key: (a: A) => string): Array<A> => {
+  const decorated = items.map((item) => ({ item, key: key(item) }))
+  decorated.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  const out: Array<A> = []
+  for (let i = 0; i < decorated.length;) {
+    let j = i + 1
+    while (j < decorated.length && decorated[j]!.key === decorated[i]!.key) j++
+    if (j - i === 1) out.push(decorated[i]!.item)
+    else {
+      const group = decorated.slice(i, j).map((d) => ({ item: d.item, canonical: canonicalJson(d.item) }))
+      group.sort((a, b) => (a.canonical < b.canonical ? -1 : a.canonical > b.canonical ? 1 : 0))
+      out.push(group[0]!.item)
+    }
+    i = j
+  }
+  return out
+}
+
+const isSubject = (tx: CardTransaction): boolean => {
+  const status = tx.status.trim().toUpperCase()
+  return (tx.type === "PURCHASE" || tx.type === "REFUND") && status !== "REJECTED" && status !== "RJ"
+}
+
+/** Builds transaction views in uuid order (duplicated uuids collapse to one record). */
+export const prepareTransactions = (
+  transactions: ReadonlyArray<CardTransaction>,
+  normalise: NameNormaliser,
+  weigh: TokenWeigher,
+  config: MatcherConfig
+): ReadonlyArray<TransactionView> =>
+  uniqueById(transactions, (tx) => tx.uuid).map((tx, index) => {
+    const day = toEpochDay(tx.operationDate)
+    const descriptor = normalise(tx.descriptor)
+    const names = [descriptor, normalise(tx.merchantName ?? "")].filter((tokens) => tokens.length > 0)
+    const original = tx.originalAmount && tx.originalAmount.currency !== tx.amount.currency
+      ? { minor: absMinor(tx.originalAmount.amount), currency: tx.originalAmount.currency }
+      : undefined
+    const monthEndDay = toEpochDay(endOfMonth(tx.operationDate))
+    return {
+      index,
+      tx,
+      subject: isSubject(tx),
+      day,
+      amountMinor: absMinor(tx.amount.amount),
+      currency: tx.amount.currency,
+      original,
+      names,
+      descriptorKey: descriptor.join(" "),
+      informative: names.some((tokens) => tokens.join("").length >= 3),
+      distinctive: names.some((tokens) => hasDistinctiveToken(tokens, weigh)),
+      restaurant: tx.mcc !== undefined && config.restaurantMccs.includes(tx.mcc),
+      monthEnd: day !== undefined && monthEndDay !== undefined && monthEndDay - day < config.monthEndDays
+    }
+  })
+
+const fiscalKinds: ReadonlySet<string> = new Set(["CFDI", "NFE"])
+
+const directionOf = (doc: FiscalDocument): Direction | undefined => {
+  if (!fiscalKinds.has(doc.kind)) return "PURCHASE"
+  const tipo = doc.tipoDeComprobante?.trim().toUpperCase()
+  return tipo === undefined || tipo === "I" ? "PURCHASE" : tipo === "E" ? "REFUND" : undefined
+}
+
+const upper = (id: string): string => id.trim().toUpperCase()
+
+const admit = (
+  doc: FiscalDocument,
+  fiscal: boolean,
+  substituted: ReadonlySet<string>
+): { readonly day: number; readonly direction: Direction } | DocumentRejection => {
+  const day = toEpochDay(doc.issueDate)
+  const direction = directionOf(doc)
+  if (day === undefined) return "INVALID_DATE"
+  if (fiscal && upper(doc.satStatus ?? "") === "CANCELADO") return "CANCELLED"
+  if (fiscal && substituted.has(upper(doc.fiscalUuid ?? doc.id))) return "SUBSTITUTED"
+  if (direction === undefined) return "NOT_MATCHABLE_TYPE"
+  return { day, direction }
+}
+
+/**
+ * Builds document views in id order. Vetoes (matching.md §7.8): cancelled CFDIs (`satStatus` Cancelado) and CFDIs
+ * substituted by another input CFDI (`TipoRelacion 04`) never become candidates; neither do types P, T and N.
+ */
+export const prepareDocuments = (documents: ReadonlyArray<FiscalDocument>, normalise: NameNormaliser): PreparedDocuments => {
+  const unique = uniqueById(documents, (doc) => doc.id)
+  const substituted = new Set<string>()
+  for (const doc of unique) {
+    for (const relation of doc.relations) {
+      if (relation.tipoRelacion.trim() === "04") for (const uuid of relation.uuids) substituted.add(upper(uuid))
+    }
+  }
+  const views: Array<DocumentView> = []
+  const rejected: Array<{ doc: FiscalDocument; reason: DocumentRejection }> = []
+  for (const doc of unique) {
+    const fiscal = fiscalKinds.has(doc.kind)
+    const admitted = admit(doc, fiscal, substituted)
+    if (typeof admitted === "string") {
+      rejected.push({ doc, reason: admitted })
+      continue
+    }
+    const { day, direction } = admitted
+    const converted = fiscal && doc.currency !== "MXN" && doc.exchangeRate !== undefined
+      ? absMinor(BigDecimal.multiply(doc.total, doc.exchangeRate))
+      : undefined
+    views.push({
+      doc,
+      fiscal,
+      direction,
+      day,
+      totalMinor: absMinor(doc.total),
+      tipMinor: doc.tipAmount === undefined ? 0n : absMinor(doc.tipAmount),
+      currency: doc.currency,
+      convertedMinor: converted,
+      issuerRfc: identityRfc(doc.issuer.taxId),
+      issuerName: normalise(doc.issuer.name ?? ""),
+      notVerified: doc.validationStatus?.trim().toUpperCase() === "NOT_VERIFIED"
+    })
+  }
+  return { views, rejected }
+}

@@ -1,0 +1,247 @@
+/**
+ * Name similarity between a card descriptor and a document issuer name (matching.md §7.2 "Name similarity", §4.5).
+ *
+ * An IDF-weighted soft token score over normalised tokens: two tokens are equal when identical, when the shorter is
+ * a prefix of the longer and has at least 5 characters, or when their Jaro-Winkler similarity is at least 0.92;
+ * adjacent tokens may be joined (`WAL MART` = `WALMART`). Generic business words weigh 0.2, city names 0.15, other
+ * tokens 1. `sim = 0.85 * coverage(smaller side) + 0.15 * weighted Dice`, capped at 0.40 when no distinctive
+ * (weight 1) token is shared.
+ */
+import { type NameTables, nameTables } from "./NameTables.js"
+
+/** Weight of a token in the similarity: 1 distinctive, lower for generic words and city names. */
+export type TokenWeigher = (token: string) => number
+
+/** Weight of a distinctive token. */
+export const distinctiveWeight = 1
+
+// Reused match flags (single-threaded, fully reset on each call): no allocation per comparison.
+let scratchA = new Uint8Array(64)
+let scratchB = new Uint8Array(64)
+
+/**
+ * Jaro-Winkler similarity in [0, 1] (Winkler's prefix scale 0.1, prefix up to 4 characters).
+ * `jaroWinkler("MARTHA", "MARHTA")` = 0.961.
+ */
+
+export const jaroWinkler = (a: string, b: string): number => {
+  if (a === b) return 1
+  const la = a.length
+  const lb = b.length
+  if (la === 0 || lb === 0) return 0
+  const window = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1)
+  if (scratchA.length < la) scratchA = new Uint8Array(la * 2)
+  if (scratchB.length < lb) scratchB = new Uint8Array(lb * 2)
+  const matchedA = scratchA.fill(0, 0, la)
+  const matchedB = scratchB.fill(0, 0, lb)
+  let matches = 0
+  for (let i = 0; i < la; i++) {
+    const from = Math.max(0, i - window)
+    const to = Math.min(lb - 1, i + window)
+    for (let j = from; j <= to; j++) {
+      if (matchedB[j] === 0 && a.charCodeAt(i) === b.charCodeAt(j)) {
+        matchedA[i] = 1
+        matchedB[j] = 1
+        matches++
+        break
+      }
+    }
+  }
+  if (matches === 0) return 0
+  let transpositions = 0
+  let k = 0
+  for (let i = 0; i < la; i++) {
+    if (matchedA[i] === 0) continue
+    while (matchedB[k] === 0) k++
+    if (a.charCodeAt(i) !== b.charCodeAt(k)) transpositions++
+    k++
+  }
+  const jaro = (matches / la + matches / lb + (matches - transpositions / 2) / matches) / 3
+  let prefix = 0
+  while (prefix < 4 && prefix < la && prefix < lb && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++
+  return jaro + prefix * 0.1 * (1 - jaro)
+}
+
+/** The token-equality rule of §7.2: identical, a prefix of at least 5 characters, or Jaro-Winkler >= 0.92. */
+export const softTokenEqual = (a: string, b: string): boolean => {
+  if (a === b) return true
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a]
+  if (short.length >= 5 && long.startsWith(short)) return true
+  // Jaro-Winkler >= 0.92 needs Jaro >= 0.867, which needs a length ratio >= 0.6.
+  if (short.length * 5 < long.length * 3) return false
+  return jaroWinkler(a, b) >= 0.92
+}
+
+/** Options of `makeTokenWeigher`. */
+export interface TokenWeigherOptions {
+  readonly tables?: NameTables
+  /** Tokens found generic in the tenant's own issuer names (see `corpusGenericTokens`). */
+  readonly corpusGeneric?: ReadonlySet<string>
+  readonly genericWeight: number
+  readonly cityWeight: number
+}
+
+/**
+ * A memoised weigher: generic words (seeded list, a prefix of at least 5 characters of a seeded word such as
+ * `TECHNOLOG`, or corpus-generic) weigh `genericWeight`; city names `cityWeight`; everything else 1.
+ */
+export const makeTokenWeigher = (options: TokenWeigherOptions): TokenWeigher => {
+  const tables = options.tables ?? nameTables
+  const generic = new Set(tables.genericWords)
+  const cities = new Set(tables.cityNames)
+  const cache = new Map<string, number>()
+  return (token) => {
+    const cached = cache.get(token)
+    if (cached !== undefined) return cached
+    const isGeneric = generic.has(token) || options.corpusGeneric?.has(token) === true ||
+      (token.length >= 5 && tables.genericWords.some((word) => word.startsWith(token)))
+    const weight = isGeneric ? options.genericWeight : cities.has(token) ? options.cityWeight : distinctiveWeight
+    cache.set(token, weight)
+    return weight
+  }
+}
+
+/**
+ * Tokens that appear in at least `minNames` distinct names and in at least `sharePermille` per mille of them:
+ * the tenant-IDF part of the generic list. Order-independent.
+ */
+export const corpusGenericTokens = (
+  names: Iterable<ReadonlyArray<string>>,
+  minNames: number,
+  sharePermille: number
+): ReadonlySet<string> => {
+  const distinct = new Set<string>()
+  const frequency = new Map<string, number>()
+  for (const tokens of names) {
+    const key = tokens.join(" ")
+    if (tokens.length === 0 || distinct.has(key)) continue
+    distinct.add(key)
+    for (const token of new Set(tokens)) frequency.set(token, (frequency.get(token) ?? 0) + 1)
+  }
+  const result = new Set<string>()
+  for (const [token, count] of frequency) {
+    if (count >= minNames && count * 1000 >= sharePermille * distinct.size) result.add(token)
+  }
+  return result
+}
+
+/** True when some token weighs as much as a distinctive token. */
+export const hasDistinctiveToken = (tokens: ReadonlyArray<string>, weigh: TokenWeigher): boolean =>
+  tokens.some((token) => weigh(token) >= distinctiveWeight)
+
+/** A name prepared for comparison: tokens with their weights. */
+interface Profile {
+  readonly tokens: ReadonlyArray<string>
+  readonly weights: ReadonlyArray<number>
+  readonly key: string
+  readonly total: number
+}
+
+const profileOf = (tokens: ReadonlyArray<string>, weigh: TokenWeigher): Profile => {
+  const weights = tokens.map(weigh)
+  return { tokens, weights, key: tokens.join(" "), total: weights.reduce((acc, w) => acc + w, 0) }
+}
+
+type Equal = (p: string, q: string) => boolean
+const exactEqual: Equal = (p, q) => p === q
+
+const similarity = (a: Profile, b: Profile): number => {
+  if (a.tokens.length === 0 || b.tokens.length === 0) return 0
+  if (a.key > b.key) return similarity(b, a)
+  const usedA = new Uint8Array(a.tokens.length)
+  const usedB = new Uint8Array(b.tokens.length)
+  let matchedA = 0
+  let matchedB = 0
+  let distinctiveShared = false
+  const take = (xIsA: boolean, xi: number, xCount: number, yj: number) => {
+    const [x, usedX, y, usedY] = xIsA ? [a, usedA, b, usedB] as const : [b, usedB, a, usedA] as const
+    let xWeight = 0
+    let xMax = 0
+    for (let k = 0; k < xCount; k++) {
+      usedX[xi + k] = 1
+      xWeight += x.weights[xi + k]!
+      xMax = Math.max(xMax, x.weights[xi + k]!)
+    }
+    usedY[yj] = 1
+    const yWeight = y.weights[yj]!
+    if (xIsA) {
+      matchedA += xWeight
+      matchedB += yWeight
+    } else {
+      matchedB += xWeight
+      matchedA += yWeight
+    }
+    if (xMax >= distinctiveWeight && yWeight >= distinctiveWeight) distinctiveShared = true
+  }
+  const singles = (equal: Equal) => {
+    for (let i = 0; i < a.tokens.length; i++) {
+      if (usedA[i]) continue
+      for (let j = 0; j < b.tokens.length; j++) {
+        if (!usedB[j] && equal(a.tokens[i]!, b.tokens[j]!)) {
+          take(true, i, 1, j)
+          break
+        }
+      }
+    }
+  }
+  const joins = (xIsA: boolean, equal: Equal) => {
+    const [x, usedX, y, usedY] = xIsA ? [a, usedA, b, usedB] as const : [b, usedB, a, usedA] as const
+    for (let i = 0; i + 1 < x.tokens.length; i++) {
+      if (usedX[i] || usedX[i + 1]) continue
+      const joined = x.tokens[i]! + x.tokens[i + 1]!
+      for (let j = 0; j < y.tokens.length; j++) {
+        if (!usedY[j] && equal(joined, y.tokens[j]!)) {
+          take(xIsA, i, 2, j)
+          break
+        }
+      }
+    }
+  }
+  for (const equal of [exactEqual, softTokenEqual]) {
+    singles(equal)
+    joins(true, equal)
+    joins(false, equal)
+  }
+  const coverageA = matchedA / a.total
+  const coverageB = matchedB / b.total
+  const coverage = a.total < b.total ? coverageA : b.total < a.total ? coverageB : Math.max(coverageA, coverageB)
+  const dice = (matchedA + matchedB) / (a.total + b.total)
+  const sim = 0.85 * coverage + 0.15 * dice
+  return distinctiveShared ? sim : Math.min(sim, 0.4)
+}
+
+/**
+ * Similarity in [0, 1] of two normalised token lists (matching.md §7.2). Symmetric, deterministic.
+ * `DISTRIBUIDORA PREZ` vs `DISTRIBUIDORA CRISTAL PREZ` = 0.96; `GRUPO GASOLINERA BERISA` vs `GASOLINERA GRUPO QL`
+ * (only generic words shared) = 0.29.
+ */
+export const nameSimilarity = (a: ReadonlyArray<string>, b: ReadonlyArray<string>, weigh: TokenWeigher): number =>
+  similarity(profileOf(a, weigh), profileOf(b, weigh))
+
+/** `nameSimilarity` memoised per pair of token lists (keyed by list identity): one instance per run. */
+export type SimilarityCache = (a: ReadonlyArray<string>, b: ReadonlyArray<string>) => number
+
+/** A memoised `nameSimilarity` for one run; token lists should be shared (memoised) arrays. */
+export const makeSimilarityCache = (weigh: TokenWeigher): SimilarityCache => {
+  const profiles = new Map<ReadonlyArray<string>, Profile & { readonly id: number }>()
+  const results = new Map<number, number>()
+  const profile = (tokens: ReadonlyArray<string>) => {
+    let found = profiles.get(tokens)
+    if (found === undefined) {
+      found = { ...profileOf(tokens, weigh), id: profiles.size }
+      profiles.set(tokens, found)
+    }
+    return found
+  }
+  return (a, b) => {
+    const pa = profile(a)
+    const pb = profile(b)
+    const key = pa.id * 4_194_304 + pb.id
+    let result = results.get(key)
+    if (result === undefined) {
+      result = similarity(pa, pb)
+      results.set(key, result)
+    }
+    return result
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * @clara-recon/matcher: the pure, deterministic matcher of card transactions to CFDIs and extracted documents
+ * (matching.md §7).
+ */
+export * from "./Assignment.js"
+export * from "./Candidates.js"
+export * from "./CanonicalJson.js"
+export * from "./Clusters.js"
+export * from "./Exceptions.js"
+export * from "./Explanation.js"
+export * from "./Gates.js"
+export * from "./Matcher.js"
+export * from "./MatcherConfig.js"
+export * from "./NameTables.js"
+export * from "./Normalisation.js"
+export * from "./Prepared.js"
+export * from "./Scoring.js"
+export * from "./Similarity.js"
+export * from "./Synthetic.js"

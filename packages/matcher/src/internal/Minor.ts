@@ -1,0 +1,21 @@
+/** Minor-unit (centavo) helpers: exact bigint keys derived from `BigDecimal` amounts (matching.md §7.1 item 2). */
+import { formatFixed, toMinorUnits } from "@clara-recon/domain"
+import * as BigDecimal from "effect/BigDecimal"
+
+/** |value| in minor units, rounded half-up. */
+export const absMinor = (value: BigDecimal.BigDecimal): bigint => {
+  const minor = toMinorUnits(value)
+  return minor < 0n ? -minor : minor
+}
+
+/** |value| of a bigint. */
+export const absBig = (value: bigint): bigint => (value < 0n ? -value : value)
+
+/** Minor units as a decimal string with 2 places: `125000n` -> `"1250.00"`. */
+export const formatMinor = (minor: bigint): string => formatFixed(BigDecimal.make(minor, 2))
+
+/** Minor units with a currency: `"1250.00 MXN"`. */
+export const formatMinorMoney = (minor: bigint, currency: string): string => `${formatMinor(minor)} ${currency}`
+
+/** Minor units back to an exact `BigDecimal`. */
+export const minorToDecimal = (minor: bigint): BigDecimal.BigDecimal => BigDecimal.make(minor, 2)

@@ -1,0 +1,259 @@
+/**
+ * Step 2, collect: fiscal documents from Clara (the CFDI XML behind each invoice of a transaction with `hasInvoice`,
+ * the extracted documents of one with `hasExtractedDocuments`) and every `.xml` under each `--invoices` folder,
+ * recursively. Each CFDI is parsed once per content hash (cache in the store). A file that is not a readable CFDI
+ * becomes an `INVALID_DOCUMENT` exception naming its path and the reason; the job goes on.
+ *
+ * Identity (design.md): a CFDI is its TimbreFiscalDigital UUID. The same CFDI reached twice (through Clara and a
+ * folder, identical bytes) is one document with two sources; different files carrying the same UUID are reported
+ * as `DUPLICATE_CFDI` and the first in source order (Clara first, then by path) is kept.
+ */
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import { readCfdi, sha256Hex, toFiscalDocument } from "@clara-recon/cfdi"
+import {
+  ClaraClient,
+  extractedToFiscalDocument,
+  hasValue,
+  invoiceToFiscalDocument,
+  invoiceXmlUrl,
+  type TransactionResponseV3
+} from "@clara-recon/clara"
+import { DocumentSource, FiscalDocument, ReconciliationException } from "@clara-recon/domain"
+import { InputError } from "./PipelineError.js"
+import { ReconStore } from "./ReconStore.js"
+
+/** A document read from one source, before identity dedupe. */
+interface ReadDocument {
+  readonly document: FiscalDocument
+  /** SHA-256 of the XML bytes (CFDI read from XML), or undefined for Clara summaries and extracted documents. */
+  readonly sha256: string | undefined
+}
+
+/** The documents of a run after dedupe, and the exceptions found while collecting them. */
+export interface CollectedDocuments {
+  readonly documents: ReadonlyArray<FiscalDocument>
+  readonly exceptions: ReadonlyArray<ReconciliationException>
+  /** XML files found under the folders. */
+  readonly files: number
+}
+
+const encodeDocument = Schema.encodeSync(FiscalDocument)
+const decodeDocument = Schema.decodeUnknownSync(FiscalDocument)
+
+const invalidDocument = (location: string, message: string, subtype: string) =>
+  new ReconciliationException({
+    code: "INVALID_DOCUMENT",
+    subtype,
+    severity: "medium",
+    message,
+    location,
+    suggestedAction: "Replace the file with the stamped CFDI XML from the issuer, or remove it from the folder."
+  })
+
+/** Parses CFDI bytes once per content hash: a cached success is reused; failures are cheap and not cached. */
+const parseCfdi = (bytes: Uint8Array, source: DocumentSource) =>
+  Effect.gen(function*() {
+    const store = yield* ReconStore
+    const sha256 = sha256Hex(bytes)
+    const withSource = new DocumentSource({ ...source, sha256 })
+    const cached = yield* store.cachedCfdi(sha256)
+    if (Option.isSome(cached) && cached.value.outcome === "ok") {
+      const document = decodeDocument(JSON.parse(cached.value.json))
+      return Either.right<ReadDocument>({ document: new FiscalDocument({ ...document, sources: [withSource] }), sha256 })
+    }
+    const parsed = readCfdi(bytes, { path: source.location })
+    if (Either.isLeft(parsed)) return Either.left(parsed.left)
+    const document = toFiscalDocument(parsed.right, withSource)
+    yield* store.cacheCfdi(sha256, "ok", JSON.stringify(encodeDocument(document)))
+    return Either.right<ReadDocument>({ document, sha256 })
+  })
+
+/** Lists `.xml` files under a folder, recursively, sorted. Fails with `InputError` when the folder is unreadable. */
+const listXmlFiles = (dir: string) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    const entries = yield* fs.readDirectory(dir, { recursive: true }).pipe(
+      Effect.mapError((cause) => new InputError({ path: dir, message: `cannot read invoices folder ${dir}: ${cause.message}` }))
+    )
+    return entries.filter((e) => e.toLowerCase().endsWith(".xml")).sort().map((e) => path.join(dir, e))
+  })
+
+const readFolderDocuments = (dirs: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const files = (yield* Effect.forEach(dirs, listXmlFiles)).flat()
+    const documents: Array<ReadDocument> = []
+    const exceptions: Array<ReconciliationException> = []
+    for (const file of files) {
+      const bytes = yield* fs.readFile(file).pipe(Effect.either)
+      if (Either.isLeft(bytes)) {
+        exceptions.push(invalidDocument(file, `${file}: cannot be read: ${bytes.left.message}`, "Unreadable"))
+        continue
+      }
+      const read = yield* parseCfdi(bytes.right, new DocumentSource({ kind: "file", location: file }))
+      if (Either.isLeft(read)) exceptions.push(invalidDocument(file, read.left.message, read.left.reason))
+      else documents.push(read.right)
+    }
+    return { documents, exceptions, files: files.length }
+  })
+
+const invoicesPath = (uuid: string) => `/api/v3/transactions/${uuid}/invoices`
+
+/** The CFDIs Clara holds for one transaction: the XML when it can be downloaded and read, else Clara's summary. */
+const claraInvoices = (uuid: string) =>
+  Effect.gen(function*() {
+    const clara = yield* ClaraClient
+    const documents: Array<ReadDocument> = []
+    const exceptions: Array<ReconciliationException> = []
+    const items = yield* clara.transactionInvoices(uuid)
+    for (const item of items) {
+      if (item._tag !== "Ok") {
+        exceptions.push(invalidDocument(invoicesPath(uuid), item.error.message, "InvalidRecord"))
+        continue
+      }
+      const invoice = item.value
+      const location = `${invoicesPath(uuid)}#${invoice.invoiceId}`
+      const withClaraFacts = (document: FiscalDocument) =>
+        new FiscalDocument({
+          ...document,
+          claraTransactionUuids: [uuid],
+          ...(invoice.xmlStatus ? { satStatus: invoice.xmlStatus } : {})
+        })
+      const url = invoiceXmlUrl(invoice)
+      const bytes = url === undefined ? undefined : yield* clara.download(url).pipe(Effect.either)
+      if (bytes !== undefined && Either.isRight(bytes)) {
+        const read = yield* parseCfdi(
+          bytes.right,
+          new DocumentSource({ kind: "clara-invoice", location, transactionUuid: uuid })
+        )
+        if (Either.isRight(read)) {
+          documents.push({ ...read.right, document: withClaraFacts(read.right.document) })
+          continue
+        }
+        exceptions.push(invalidDocument(location, read.left.message, read.left.reason))
+      } else if (bytes !== undefined && Either.isLeft(bytes)) {
+        yield* Effect.logWarning(`invoice XML of ${location} could not be downloaded: ${bytes.left.message}`)
+      }
+      const summary = invoiceToFiscalDocument(invoice, uuid)
+      if (Either.isRight(summary)) documents.push({ document: withClaraFacts(summary.right), sha256: undefined })
+      else exceptions.push(invalidDocument(location, summary.left.message, "InvalidRecord"))
+    }
+    return { documents, exceptions }
+  })
+
+/** The extracted documents Clara holds for one transaction. */
+const claraExtractedDocuments = (uuid: string) =>
+  Effect.gen(function*() {
+    const clara = yield* ClaraClient
+    const items = yield* Stream.runCollect(clara.extractedDocuments(uuid))
+    const documents: Array<ReadDocument> = []
+    const exceptions: Array<ReconciliationException> = []
+    const location = `/api/v3/transactions/${uuid}/extracted-documents`
+    for (const item of items) {
+      const mapped = item._tag === "Ok" ? extractedToFiscalDocument(item.value, uuid) : Either.left(item.error)
+      if (Either.isRight(mapped)) documents.push({ document: mapped.right, sha256: undefined })
+      else exceptions.push(invalidDocument(location, mapped.left.message, "InvalidRecord"))
+    }
+    return { documents, exceptions }
+  })
+
+const claraDocuments = (wire: ReadonlyMap<string, TransactionResponseV3>) =>
+  Effect.gen(function*() {
+    const client = yield* Effect.serviceOption(ClaraClient)
+    if (Option.isNone(client)) return { documents: [], exceptions: [] }
+    const results = yield* Effect.forEach([...wire.values()], (tx) =>
+      Effect.gen(function*() {
+        const parts = [
+          hasValue(tx.hasInvoice) ? claraInvoices(tx.uuid) : undefined,
+          hasValue(tx.hasExtractedDocuments) ? claraExtractedDocuments(tx.uuid) : undefined
+        ].filter((p) => p !== undefined)
+        const collected = yield* Effect.forEach(parts, (part) =>
+          part.pipe(
+            Effect.catchAll((error) =>
+              Effect.succeed({
+                documents: [] as Array<ReadDocument>,
+                exceptions: [invalidDocument(`transaction ${tx.uuid}`, error.message, "ClaraUnavailable")]
+              })
+            )
+          ))
+        return {
+          documents: collected.flatMap((c) => c.documents),
+          exceptions: collected.flatMap((c) => c.exceptions)
+        }
+      }), { concurrency: 4 }).pipe(Effect.provideService(ClaraClient, client.value))
+    return {
+      documents: results.flatMap((r) => r.documents),
+      exceptions: results.flatMap((r) => r.exceptions)
+    }
+  })
+
+const sourceOrder = (a: ReadDocument, b: ReadDocument): number => {
+  const rank = (d: ReadDocument) => (d.document.sources[0]?.kind === "file" ? 1 : 0)
+  return rank(a) - rank(b) || (a.document.sources[0]?.location ?? "").localeCompare(b.document.sources[0]?.location ?? "")
+}
+
+const unique = <A>(values: ReadonlyArray<A>): Array<A> => [...new Set(values)]
+
+/** Merges documents of one identity read from several sources with identical content. */
+const merge = (first: FiscalDocument, more: ReadonlyArray<FiscalDocument>): FiscalDocument =>
+  more.length === 0 ? first : new FiscalDocument({
+    ...first,
+    satStatus: first.satStatus ?? more.find((d) => d.satStatus)?.satStatus,
+    claraTransactionUuids: unique([first, ...more].flatMap((d) => d.claraTransactionUuids)).sort(),
+    sources: [first, ...more].flatMap((d) => d.sources)
+  })
+
+/**
+ * Dedupes by identity: same id and same content (same bytes, or a Clara summary of a CFDI whose XML was read) is
+ * one document; a different file with an id already seen is a `DUPLICATE_CFDI` exception.
+ */
+export const dedupeDocuments = (read: ReadonlyArray<ReadDocument>) => {
+  const byId = new Map<string, Array<ReadDocument>>()
+  for (const r of read) byId.set(r.document.id, [...(byId.get(r.document.id) ?? []), r])
+  const documents: Array<FiscalDocument> = []
+  const exceptions: Array<ReconciliationException> = []
+  for (const id of [...byId.keys()].sort()) {
+    const group = byId.get(id)!.sort(sourceOrder)
+    const kept = group.find((r) => r.sha256 !== undefined) ?? group[0]!
+    const same = group.filter((r) => r !== kept && (r.sha256 === undefined || r.sha256 === kept.sha256))
+    for (const other of group.filter((r) => r !== kept && !same.includes(r))) {
+      const location = other.document.sources[0]?.location ?? id
+      exceptions.push(
+        new ReconciliationException({
+          code: "DUPLICATE_CFDI",
+          severity: "medium",
+          message: `${location} carries TimbreFiscalDigital UUID ${id}, already read from ` +
+            `${kept.document.sources[0]?.location ?? "another source"} with different content`,
+          documentId: id,
+          location,
+          suggestedAction: "Keep one stamped file per UUID; check whether one of them was altered or re-issued."
+        })
+      )
+    }
+    documents.push(merge(kept.document, same.map((r) => r.document)))
+  }
+  return { documents, exceptions }
+}
+
+/** Collects, parses and dedupes the documents of a run. */
+export const collectDocuments = (options: {
+  readonly wire: ReadonlyMap<string, TransactionResponseV3>
+  readonly invoiceDirs: ReadonlyArray<string>
+}) =>
+  Effect.gen(function*() {
+    const fromClara = yield* claraDocuments(options.wire)
+    const fromFolders = yield* readFolderDocuments(options.invoiceDirs)
+    const deduped = dedupeDocuments([...fromClara.documents, ...fromFolders.documents])
+    return {
+      documents: deduped.documents,
+      exceptions: [...fromClara.exceptions, ...fromFolders.exceptions, ...deduped.exceptions],
+      files: fromFolders.files
+    } satisfies CollectedDocuments
+  })

@@ -1,0 +1,28 @@
+/**
+ * Errors of the reconciliation job. Record-level problems never fail the job: they become exceptions in the report.
+ * These errors are for what stops the job (or one input) as a whole.
+ */
+import * as Schema from "effect/Schema"
+
+/** An input the job was pointed at cannot be used: a transactions export that is not JSON, a missing folder. */
+export class InputError extends Schema.TaggedError<InputError>()("InputError", {
+  /** File or folder path. */
+  path: Schema.String,
+  message: Schema.String
+}) {}
+
+/** The durable store failed (SQLite file unreadable, migration failed). */
+export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
+  operation: Schema.String,
+  message: Schema.String,
+  cause: Schema.optional(Schema.Defect)
+}) {}
+
+/** Writing the run's outputs failed. */
+export class OutputError extends Schema.TaggedError<OutputError>()("OutputError", {
+  path: Schema.String,
+  message: Schema.String
+}) {}
+
+/** The error union of `@clara-recon/pipeline`. */
+export type PipelineError = InputError | StoreError | OutputError

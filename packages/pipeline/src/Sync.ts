@@ -1,0 +1,161 @@
+/**
+ * Step 1, sync: card transactions of the period, from the Clara API (`GET /api/v3/transactions` filtered by
+ * `operationDateRangeStart/End`, pages of 100) or from a JSON export (an array of `TransactionResponseV3`, or an
+ * array of Spring pages). A record that cannot be read becomes an `INVALID_TRANSACTION` exception; the rest go on.
+ */
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import { ClaraClient, toCardTransaction, TransactionResponseV3 } from "@clara-recon/clara"
+import { type CardTransaction, ReconciliationException } from "@clara-recon/domain"
+import { InputError } from "./PipelineError.js"
+
+/** Transactions of the period keyed by uuid, plus the records that could not be read. */
+export interface SyncedTransactions {
+  readonly transactions: ReadonlyArray<CardTransaction>
+  /** The wire record of each accepted transaction, for the document collection step (hasInvoice, links). */
+  readonly wire: ReadonlyMap<string, TransactionResponseV3>
+  readonly invalid: ReadonlyArray<ReconciliationException>
+  /** Records outside the period that the export contained (not reconciled in this run). */
+  readonly outOfPeriod: number
+}
+
+/** One raw record: where it came from (for messages) and either its decoded wire form or the reason it failed. */
+export interface RawRecord {
+  readonly record: string
+  readonly result: Either.Either<TransactionResponseV3, string>
+}
+
+const invalidTransaction = (record: string, reason: string, uuid?: string) =>
+  new ReconciliationException({
+    code: "INVALID_TRANSACTION",
+    severity: "high",
+    message: `${record}: ${reason}`,
+    location: record,
+    ...(uuid ? { transactionUuid: uuid } : {}),
+    suggestedAction: "Fix the record at its source (Clara or the export) and run again; it was not reconciled."
+  })
+
+/**
+ * Accepts decoded records: maps them to the domain, keeps those whose operation date is in [from, to], and keeps one
+ * record per uuid (the one with the latest `lastUpdateDate`; on a tie the later record).
+ */
+export const acceptTransactions = (
+  records: ReadonlyArray<RawRecord>,
+  period: { readonly from: string; readonly to: string }
+): SyncedTransactions => {
+  const byUuid = new Map<string, { tx: CardTransaction; wire: TransactionResponseV3 }>()
+  const invalid: Array<ReconciliationException> = []
+  let outOfPeriod = 0
+  for (const { record, result } of records) {
+    if (Either.isLeft(result)) {
+      invalid.push(invalidTransaction(record, result.left))
+      continue
+    }
+    const wire = result.right
+    const mapped = toCardTransaction(wire)
+    if (Either.isLeft(mapped)) {
+      invalid.push(invalidTransaction(record, mapped.left.message, wire.uuid))
+      continue
+    }
+    const tx = mapped.right
+    if (tx.operationDate < period.from || tx.operationDate > period.to) {
+      outOfPeriod++
+      continue
+    }
+    const previous = byUuid.get(tx.uuid)
+    if (!previous || (previous.tx.lastUpdateDate ?? "") <= (tx.lastUpdateDate ?? "")) byUuid.set(tx.uuid, { tx, wire })
+  }
+  const sorted = [...byUuid.values()].sort((a, b) =>
+    a.tx.operationDate.localeCompare(b.tx.operationDate) || a.tx.uuid.localeCompare(b.tx.uuid)
+  )
+  return {
+    transactions: sorted.map((e) => e.tx),
+    wire: new Map(sorted.map((e) => [e.tx.uuid, e.wire])),
+    invalid,
+    outOfPeriod
+  }
+}
+
+const decodeWire = Schema.decodeUnknownEither(TransactionResponseV3, { errors: "first" })
+
+const describe = (error: ParseResult.ParseError): string =>
+  ParseResult.ArrayFormatter.formatErrorSync(error)
+    .map((issue) => `${issue.path.length ? issue.path.join(".") : "record"}: ${issue.message}`)
+    .join("; ")
+
+/** Decodes one JSON value of an export as a transaction record. */
+const decodeRecord = (record: string, value: unknown): RawRecord => ({
+  record,
+  result: Either.mapLeft(decodeWire(value), describe)
+})
+
+/**
+ * Reads a transactions export: a JSON array of `TransactionResponseV3`, or an array of pages `{content: [...]}`.
+ * Fails with `InputError` (naming the file) when the file cannot be read or is not such JSON.
+ */
+export const readTransactionsExport = (path: string) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const text = yield* fs.readFileString(path).pipe(
+      Effect.mapError((cause) => new InputError({ path, message: `cannot read transactions export ${path}: ${cause.message}` }))
+    )
+    const json = yield* Effect.try({
+      try: () => JSON.parse(text) as unknown,
+      catch: (cause) =>
+        new InputError({ path, message: `transactions export ${path} is not JSON: ${(cause as Error).message}` })
+    })
+    if (!Array.isArray(json)) {
+      return yield* new InputError({
+        path,
+        message: `transactions export ${path} must be a JSON array of transactions or of pages`
+      })
+    }
+    const records: Array<RawRecord> = []
+    json.forEach((entry: unknown, i) => {
+      const isPage = typeof entry === "object" && entry !== null && Array.isArray((entry as { content?: unknown }).content)
+      if (isPage) {
+        ;(entry as { content: Array<unknown> }).content.forEach((item, j) =>
+          records.push(decodeRecord(`${path}[${i}].content[${j}]`, item))
+        )
+      } else {
+        records.push(decodeRecord(`${path}[${i}]`, entry))
+      }
+    })
+    return records
+  })
+
+/**
+ * Pulls the period's transactions from Clara, every page (size 100). Fails only when Clara cannot be read at all,
+ * or with `InputError` when no Clara client is configured.
+ */
+export const pullTransactions = (period: { readonly from: string; readonly to: string }) =>
+  Effect.gen(function*() {
+    const client = yield* Effect.serviceOption(ClaraClient)
+    if (Option.isNone(client)) {
+      return yield* new InputError({
+        path: "CLARA_*",
+        message: "no Clara connection configured: set the CLARA_* variables or --config, or pass --transactions FILE"
+      })
+    }
+    const clara = client.value
+    let index = 0
+    return yield* clara.transactions({
+      operationDateRangeStart: period.from,
+      operationDateRangeEnd: period.to,
+      pageSize: 100
+    }).pipe(
+      Stream.map((item): RawRecord => {
+        const record = `GET /api/v3/transactions record ${index++}`
+        return item._tag === "Ok"
+          ? { record, result: Either.right(item.value) }
+          : { record, result: Either.left(item.error.message) }
+      }),
+      Stream.runCollect,
+      Effect.map((chunk) => Array.from(chunk))
+    )
+  })

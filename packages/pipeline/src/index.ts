@@ -1,0 +1,12 @@
+/** The reconciliation job as Effect steps over a durable store, and its reports. */
+export * from "./Collect.js"
+export * from "./ControlTotals.js"
+export * from "./PipelineError.js"
+export * from "./Post.js"
+export * from "./ReconcileJob.js"
+export * from "./ReconStore.js"
+export * from "./RunResult.js"
+export * from "./Sync.js"
+export * from "./report/ExceptionRows.js"
+export * from "./report/HtmlReport.js"
+export * from "./report/WriteReports.js"

@@ -1,0 +1,129 @@
+/**
+ * `report.html`: one static page with no external assets, for controllers: totals and control totals, exceptions
+ * grouped by code with the amount at risk, missing invoices by cardholder, and every link with its explanation.
+ */
+import escapeHtml from "escape-html"
+import * as BigDecimal from "effect/BigDecimal"
+import { formatFixed, type MatchLink, type ReconciliationException, zeroAmount } from "@clara-recon/domain"
+import type { RunResult, Summary } from "../RunResult.js"
+import { sortExceptions } from "./ExceptionRows.js"
+
+const h = (value: string | number | undefined): string => escapeHtml(value === undefined ? "" : String(value))
+
+const STYLE = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2433;background:#f6f7f9}
+main{max-width:1180px;margin:0 auto;padding:24px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 8px;border-bottom:1px solid #d9dde3;padding-bottom:4px}
+h3{font-size:15px;margin:20px 0 6px}.muted{color:#5b6474}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}
+.card{background:#fff;border:1px solid #d9dde3;border-radius:8px;padding:10px 14px;min-width:120px}
+.card b{display:block;font-size:22px}
+table{border-collapse:collapse;width:100%;background:#fff;margin:6px 0 12px}
+th,td{border:1px solid #e1e4e8;padding:5px 8px;text-align:left;vertical-align:top}
+th{background:#eef1f5;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+.ok{color:#116329;font-weight:600}.bad{color:#b42318;font-weight:600}
+.sev-high{color:#b42318}.sev-medium{color:#9a6700}.sev-low{color:#5b6474}
+details{background:#fff;border:1px solid #e1e4e8;border-radius:6px;margin:4px 0;padding:6px 10px}
+summary{cursor:pointer}code{font-size:12px}
+`
+
+const sumByCurrency = (rows: ReadonlyArray<ReconciliationException>): string => {
+  const totals = new Map<string, BigDecimal.BigDecimal>()
+  for (const e of rows) {
+    if (!e.amountAtRisk) continue
+    const c = e.amountAtRisk.currency
+    totals.set(c, BigDecimal.sum(totals.get(c) ?? zeroAmount, e.amountAtRisk.amount))
+  }
+  return [...totals.entries()].sort(([a], [b]) => a.localeCompare(b))
+    .map(([c, v]) => `${formatFixed(v)} ${c}`).join(", ") || "—"
+}
+
+const card = (label: string, value: string | number, id: string): string =>
+  `<div class="card" data-testid="${h(id)}"><span class="muted">${h(label)}</span><b>${h(value)}</b></div>`
+
+const controlTotalsTable = (run: RunResult): string => {
+  const rows = Object.entries(run.controlTotals.byCurrency).map(([currency, t]) =>
+    `<tr data-currency="${h(currency)}"><td>${h(currency)}</td><td class="num">${h(t.transactions)}</td>` +
+    `<td class="num">${h(t.linked)}</td><td class="num">${h(t.exceptions)}</td><td class="num">${h(t.notSubject)}</td></tr>`
+  ).join("")
+  const status = run.controlTotals.balanced
+    ? `<p class="ok" data-testid="balanced">Balanced: transactions = linked + exceptions + not subject</p>`
+    : `<p class="bad" data-testid="balanced">NOT balanced: ${h(run.controlTotals.unbalancedTransactions.length)} ` +
+      `transaction(s) counted in no bucket or in two</p>`
+  return `<table id="control-totals"><thead><tr><th>Currency</th><th class="num">Transactions</th>` +
+    `<th class="num">Linked</th><th class="num">In exceptions</th><th class="num">Not subject</th></tr></thead>` +
+    `<tbody>${rows}</tbody></table>${status}`
+}
+
+const exceptionTable = (rows: ReadonlyArray<ReconciliationException>): string =>
+  `<table><thead><tr><th>Severity</th><th>Subtype</th><th>Transaction / document</th><th>Cardholder</th>` +
+  `<th class="num">Amount</th><th class="num">Age (days)</th><th>What happened</th><th>Suggested action</th></tr></thead><tbody>` +
+  rows.map((e) =>
+    `<tr><td class="sev-${h(e.severity)}">${h(e.severity)}</td><td>${h(e.subtype)}</td>` +
+    `<td><code>${h(e.transactionUuid ?? e.documentId ?? e.location)}</code></td><td>${h(e.cardholder)}</td>` +
+    `<td class="num">${e.amountAtRisk ? h(`${formatFixed(e.amountAtRisk.amount)} ${e.amountAtRisk.currency}`) : ""}</td>` +
+    `<td class="num">${h(e.ageDays)}</td><td>${h(e.message)}</td><td>${h(e.suggestedAction)}</td></tr>`
+  ).join("") + `</tbody></table>`
+
+const exceptionsByCode = (exceptions: ReadonlyArray<ReconciliationException>): string => {
+  const groups = new Map<string, Array<ReconciliationException>>()
+  for (const e of sortExceptions(exceptions)) groups.set(e.code, [...(groups.get(e.code) ?? []), e])
+  if (groups.size === 0) return `<p>No exceptions.</p>`
+  return [...groups.entries()].map(([code, rows]) =>
+    `<section class="exception-group" data-code="${h(code)}"><h3>${h(code)} — ${rows.length} ` +
+    `(at risk: ${h(sumByCurrency(rows))})</h3>${exceptionTable(rows)}</section>`
+  ).join("")
+}
+
+const missingByCardholder = (exceptions: ReadonlyArray<ReconciliationException>): string => {
+  const missing = sortExceptions(exceptions.filter((e) => e.code === "MISSING_INVOICE"))
+  if (missing.length === 0) return `<p>No missing invoices.</p>`
+  const groups = new Map<string, Array<ReconciliationException>>()
+  for (const e of missing) {
+    const who = e.cardholder ?? "(unknown cardholder)"
+    groups.set(who, [...(groups.get(who) ?? []), e])
+  }
+  return `<table id="missing-by-cardholder"><thead><tr><th>Cardholder</th><th class="num">Transactions</th>` +
+    `<th class="num">Amount</th><th>Transactions</th></tr></thead><tbody>` +
+    [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([who, rows]) =>
+      `<tr><td>${h(who)}</td><td class="num">${rows.length}</td><td class="num">${h(sumByCurrency(rows))}</td>` +
+      `<td>${rows.map((e) => `<code>${h(e.transactionUuid)}</code>`).join("<br>")}</td></tr>`
+    ).join("") + `</tbody></table>`
+}
+
+const linkDetails = (link: MatchLink): string => {
+  const x = link.explanation
+  const evidence = x.evidence.map((ev) =>
+    `<li>${h(ev.feature)} <b>${h(ev.class)}</b> (${ev.points >= 0 ? "+" : ""}${h(ev.points)}): ` +
+    `${h(Object.entries(ev.detail).map(([k, v]) => `${k}=${v}`).join(", "))}</li>`
+  ).join("")
+  const runnerUp = x.runnerUp
+    ? `<p>Runner-up: <code>${h(x.runnerUp.document ?? x.runnerUp.transaction)}</code> with ${h(x.runnerUp.points)} ` +
+      `points (${h(x.runnerUp.lostBecause.join("; "))})</p>`
+    : `<p>No runner-up.</p>`
+  return `<details class="link" data-decision="${h(link.decision)}"><summary><code>${h(link.transactionUuid)}</code> → ` +
+    `<code>${h(link.documentId)}</code> · ${h(link.points)} pts, margin ${h(link.margin)} · ${h(x.text)}</summary>` +
+    `<ul>${evidence}</ul>${runnerUp}${x.gatesFailed.length ? `<p>Gates not met: ${h(x.gatesFailed.join(", "))}</p>` : ""}` +
+    `</details>`
+}
+
+/** Renders the report page for a run and its summary. */
+export const renderHtmlReport = (run: RunResult, summary: Summary): string => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>clara-recon ${h(run.period.from)} – ${h(run.period.to)}</title><style>${STYLE}</style></head>
+<body><main>
+<h1>Card reconciliation ${h(run.period.from)} – ${h(run.period.to)}</h1>
+<p class="muted">Run <code>${h(run.runId)}</code> · tenant ${h(run.tenant)} · as of ${h(run.asOf)} · engine ${h(run.engine.version)}</p>
+<div class="cards">
+${card("Transactions", summary.transactions, "transactions")}${card("Documents", summary.documents, "documents")}
+${card("Auto-linked", summary.linked, "linked")}${card("Suggested", summary.suggested, "suggested")}
+${card("Exceptions", run.exceptions.length, "exceptions")}${card("New postings", summary.postings.new, "postings-new")}
+${card("Already posted", summary.postings.skipped, "postings-skipped")}
+</div>
+<h2>Control totals</h2>${controlTotalsTable(run)}
+<h2>Missing invoices by cardholder</h2>${missingByCardholder(run.exceptions)}
+<h2>Exceptions by code</h2>${exceptionsByCode(run.exceptions)}
+<h2>Links (${run.links.length})</h2>${run.links.map(linkDetails).join("\n") || "<p>No links.</p>"}
+<h2>Suggestions (${run.suggestions.length})</h2>${run.suggestions.map(linkDetails).join("\n") || "<p>No suggestions.</p>"}
+</main></body></html>
+`

@@ -1,0 +1,36 @@
+/**
+ * Writes a run's outputs: `summary.json`, `links.json`, `exceptions.csv`, `exceptions.json`, `report.html`.
+ * Postings (`postings/*.csv`, `postings/manifest.json`) are written by the posting step.
+ */
+import * as Path from "@effect/platform/Path"
+import { stringify } from "csv-stringify/sync"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import { MatchLink, ReconciliationException } from "@clara-recon/domain"
+import { canonicalJson } from "@clara-recon/matcher"
+import { writeFileAtomic } from "../internal/Files.js"
+import type { RunResult, Summary } from "../RunResult.js"
+import { exceptionColumns, sortExceptions, toExceptionRow } from "./ExceptionRows.js"
+import { renderHtmlReport } from "./HtmlReport.js"
+
+const encodeExceptions = Schema.encodeSync(Schema.Array(ReconciliationException))
+const encodeLinks = Schema.encodeSync(Schema.Array(MatchLink))
+
+/** `exceptions.csv`: UTF-8, a header row, RFC 4180 quoting (csv-stringify), LF line ends. */
+export const renderExceptionsCsv = (exceptions: ReadonlyArray<ReconciliationException>): string =>
+  stringify(sortExceptions(exceptions).map(toExceptionRow), { header: true, columns: [...exceptionColumns] })
+
+/** Writes the report files of `run` into `dir`. Fails with `OutputError` naming the file. */
+export const writeReports = (dir: string, run: RunResult, summary: Summary) =>
+  Effect.gen(function*() {
+    const path = yield* Path.Path
+    const sorted = sortExceptions(run.exceptions)
+    yield* writeFileAtomic(path.join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n")
+    yield* writeFileAtomic(
+      path.join(dir, "links.json"),
+      canonicalJson({ links: encodeLinks(run.links), suggestions: encodeLinks(run.suggestions) }) + "\n"
+    )
+    yield* writeFileAtomic(path.join(dir, "exceptions.json"), JSON.stringify(encodeExceptions(sorted), null, 2) + "\n")
+    yield* writeFileAtomic(path.join(dir, "exceptions.csv"), renderExceptionsCsv(sorted))
+    yield* writeFileAtomic(path.join(dir, "report.html"), renderHtmlReport(run, summary))
+  })

@@ -1,0 +1,97 @@
+/**
+ * A Clara API emulator on 127.0.0.1 over HTTPS with mutual TLS (clara-api.md §1.2): only clients presenting a
+ * certificate signed by the test CA can connect. It serves one `Scenario` through the OAuth token endpoint and the v3
+ * transaction endpoints (§2.0, §2.1), with Clara's error bodies (§3.12, §5.7) and optional 429 faults.
+ */
+import * as HttpServer from "@effect/platform/HttpServer"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
+import { randomBytes } from "node:crypto"
+import * as https from "node:https"
+import { claraApi, type EmulatorState, type RequestRecord } from "./internal/ClaraApi.js"
+import { makeUrlSigner } from "./internal/UrlSigner.js"
+import { EmulatorError } from "./SandboxError.js"
+import type { Scenario } from "./Scenario.js"
+import type { TestPki } from "./TestPki.js"
+
+export type { RequestRecord } from "./internal/ClaraApi.js"
+
+/** Options of `startClaraEmulator`. */
+export interface ClaraEmulatorOptions {
+  readonly scenario: Scenario
+  readonly pki: TestPki
+  /** TCP port on 127.0.0.1; 0 (the default) picks a free one. */
+  readonly port?: number
+  /** OAuth client id; default the PKI's client id. */
+  readonly clientId?: string
+  /** OAuth client secret; default a random one. */
+  readonly clientSecret?: string
+  readonly faults?: {
+    /** Answer every Nth `/api` request (counted across all `/api` routes) with 429 and `Retry-After: 1`. */
+    readonly rateLimitEvery?: number
+  }
+}
+
+/** A running emulator. `baseUrl` is `https://127.0.0.1:<port>` with no trailing slash and no `/api`. */
+export interface ClaraEmulator {
+  readonly baseUrl: string
+  readonly port: number
+  readonly clientId: string
+  readonly clientSecret: string
+  /** Every request served so far, in order: method, path without query, status. */
+  readonly requests: () => ReadonlyArray<RequestRecord>
+}
+
+/**
+ * Starts the emulator in the current scope; it stops (open connections included) when the scope closes.
+ *
+ * Routes: `POST /oauth/token` (Basic client id/secret, form `grant_type=client_credentials`, 3600 s bearer tokens
+ * whose expiry follows the effect `Clock`); `GET /api/v3/transactions` (Spring page, `page`, `size` 1-100, date range
+ * filters), `/api/v3/transactions/{uuid}`, `.../invoices` (with pre-signed `download` links valid 12 h),
+ * `.../extracted-documents`, `.../documents`; and `/files/...` downloads (no token, signature checked, 403 otherwise).
+ * Errors: 400 `VALIDATION_ERROR`, 401 `UNAUTHORIZED`, 403 `FORBIDDEN` (foreign `X-Tax-Identifier`), 404 `NOT_FOUND`,
+ * 429 when `faults.rateLimitEvery` is set. Fails with `EmulatorError` when it cannot listen (port taken).
+ */
+export const startClaraEmulator = (
+  options: ClaraEmulatorOptions
+): Effect.Effect<ClaraEmulator, EmulatorError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const state: EmulatorState = {
+      scenario: options.scenario,
+      clientId: options.clientId ?? options.pki.clientId,
+      clientSecret: options.clientSecret ?? randomBytes(24).toString("base64url"),
+      rateLimitEvery: options.faults?.rateLimitEvery,
+      signer: makeUrlSigner(),
+      tokens: new Map(),
+      log: [],
+      apiRequests: 0
+    }
+    const server = https.createServer({
+      key: options.pki.server.privateKey,
+      cert: options.pki.server.certificate,
+      ca: options.pki.caCertificate,
+      requestCert: true,
+      rejectUnauthorized: true
+    })
+    const serverLayer = NodeHttpServer.layer(() => server, { port: options.port ?? 0, host: "127.0.0.1" })
+    const listening = HttpServer.serve(claraApi(state)).pipe(Layer.provideMerge(serverLayer))
+    const context = yield* Layer.build(listening).pipe(
+      Effect.mapError((cause) =>
+        new EmulatorError({ message: `could not listen on 127.0.0.1:${options.port ?? 0}`, cause })
+      )
+    )
+    // keep-alive connections would hold the server's close open: drop them first (finalizers run last-in first-out)
+    yield* Effect.addFinalizer(() => Effect.sync(() => server.closeAllConnections()))
+    const address = Context.get(context, HttpServer.HttpServer).address
+    const port = address._tag === "TcpAddress" ? address.port : 0
+    return {
+      baseUrl: `https://127.0.0.1:${port}`,
+      port,
+      clientId: state.clientId,
+      clientSecret: state.clientSecret,
+      requests: () => [...state.log]
+    }
+  })
