@@ -129,85 +129,97 @@ export const corpusGenericTokens = (
 export const hasDistinctiveToken = (tokens: ReadonlyArray<string>, weigh: TokenWeigher): boolean =>
   tokens.some((token) => weigh(token) >= distinctiveWeight)
 
-/** A name prepared for comparison: tokens with their weights. */
+/** A name prepared for comparison: tokens with their weights and adjacent joins. */
 interface Profile {
   readonly tokens: ReadonlyArray<string>
   readonly weights: ReadonlyArray<number>
+  /** `joins[i]` = tokens[i] + tokens[i + 1]. */
+  readonly joins: ReadonlyArray<string>
   readonly key: string
   readonly total: number
 }
 
 const profileOf = (tokens: ReadonlyArray<string>, weigh: TokenWeigher): Profile => {
   const weights = tokens.map(weigh)
-  return { tokens, weights, key: tokens.join(" "), total: weights.reduce((acc, w) => acc + w, 0) }
+  return {
+    tokens,
+    weights,
+    joins: tokens.slice(1).map((token, i) => tokens[i]! + token),
+    key: tokens.join(" "),
+    total: weights.reduce((acc, w) => acc + w, 0)
+  }
 }
 
-type Equal = (p: string, q: string) => boolean
-const exactEqual: Equal = (p, q) => p === q
+/** Running totals of one comparison. */
+interface Tally {
+  matchedA: number
+  matchedB: number
+  distinctiveShared: boolean
+}
+
+const tokensEqual = (p: string, q: string, soft: boolean): boolean => (soft ? softTokenEqual(p, q) : p === q)
+
+const matchSingles = (a: Profile, usedA: Uint8Array, b: Profile, usedB: Uint8Array, soft: boolean, tally: Tally) => {
+  for (let i = 0; i < a.tokens.length; i++) {
+    if (usedA[i]) continue
+    for (let j = 0; j < b.tokens.length; j++) {
+      if (usedB[j] || !tokensEqual(a.tokens[i]!, b.tokens[j]!, soft)) continue
+      usedA[i] = 1
+      usedB[j] = 1
+      tally.matchedA += a.weights[i]!
+      tally.matchedB += b.weights[j]!
+      if (a.weights[i]! >= distinctiveWeight && b.weights[j]! >= distinctiveWeight) tally.distinctiveShared = true
+      break
+    }
+  }
+}
+
+/** Joins of x matched against single tokens of y; `xIsA` says which tally side x is. */
+const matchJoins = (
+  x: Profile,
+  usedX: Uint8Array,
+  y: Profile,
+  usedY: Uint8Array,
+  soft: boolean,
+  xIsA: boolean,
+  tally: Tally
+) => {
+  for (let i = 0; i < x.joins.length; i++) {
+    if (usedX[i] || usedX[i + 1]) continue
+    for (let j = 0; j < y.tokens.length; j++) {
+      if (usedY[j] || !tokensEqual(x.joins[i]!, y.tokens[j]!, soft)) continue
+      usedX[i] = 1
+      usedX[i + 1] = 1
+      usedY[j] = 1
+      const xWeight = x.weights[i]! + x.weights[i + 1]!
+      const yWeight = y.weights[j]!
+      tally.matchedA += xIsA ? xWeight : yWeight
+      tally.matchedB += xIsA ? yWeight : xWeight
+      if (Math.max(x.weights[i]!, x.weights[i + 1]!) >= distinctiveWeight && yWeight >= distinctiveWeight) {
+        tally.distinctiveShared = true
+      }
+      break
+    }
+  }
+}
 
 const similarity = (a: Profile, b: Profile): number => {
   if (a.tokens.length === 0 || b.tokens.length === 0) return 0
   if (a.key > b.key) return similarity(b, a)
   const usedA = new Uint8Array(a.tokens.length)
   const usedB = new Uint8Array(b.tokens.length)
-  let matchedA = 0
-  let matchedB = 0
-  let distinctiveShared = false
-  const take = (xIsA: boolean, xi: number, xCount: number, yj: number) => {
-    const [x, usedX, y, usedY] = xIsA ? [a, usedA, b, usedB] as const : [b, usedB, a, usedA] as const
-    let xWeight = 0
-    let xMax = 0
-    for (let k = 0; k < xCount; k++) {
-      usedX[xi + k] = 1
-      xWeight += x.weights[xi + k]!
-      xMax = Math.max(xMax, x.weights[xi + k]!)
-    }
-    usedY[yj] = 1
-    const yWeight = y.weights[yj]!
-    if (xIsA) {
-      matchedA += xWeight
-      matchedB += yWeight
-    } else {
-      matchedB += xWeight
-      matchedA += yWeight
-    }
-    if (xMax >= distinctiveWeight && yWeight >= distinctiveWeight) distinctiveShared = true
+  const tally: Tally = { matchedA: 0, matchedB: 0, distinctiveShared: false }
+  for (const soft of [false, true]) {
+    matchSingles(a, usedA, b, usedB, soft, tally)
+    matchJoins(a, usedA, b, usedB, soft, true, tally)
+    matchJoins(b, usedB, a, usedA, soft, false, tally)
   }
-  const singles = (equal: Equal) => {
-    for (let i = 0; i < a.tokens.length; i++) {
-      if (usedA[i]) continue
-      for (let j = 0; j < b.tokens.length; j++) {
-        if (!usedB[j] && equal(a.tokens[i]!, b.tokens[j]!)) {
-          take(true, i, 1, j)
-          break
-        }
-      }
-    }
-  }
-  const joins = (xIsA: boolean, equal: Equal) => {
-    const [x, usedX, y, usedY] = xIsA ? [a, usedA, b, usedB] as const : [b, usedB, a, usedA] as const
-    for (let i = 0; i + 1 < x.tokens.length; i++) {
-      if (usedX[i] || usedX[i + 1]) continue
-      const joined = x.tokens[i]! + x.tokens[i + 1]!
-      for (let j = 0; j < y.tokens.length; j++) {
-        if (!usedY[j] && equal(joined, y.tokens[j]!)) {
-          take(xIsA, i, 2, j)
-          break
-        }
-      }
-    }
-  }
-  for (const equal of [exactEqual, softTokenEqual]) {
-    singles(equal)
-    joins(true, equal)
-    joins(false, equal)
-  }
-  const coverageA = matchedA / a.total
-  const coverageB = matchedB / b.total
+  const coverageA = tally.matchedA / a.total
+  const coverageB = tally.matchedB / b.total
   const coverage = a.total < b.total ? coverageA : b.total < a.total ? coverageB : Math.max(coverageA, coverageB)
-  const dice = (matchedA + matchedB) / (a.total + b.total)
+  const dice = (tally.matchedA + tally.matchedB) / (a.total + b.total)
   const sim = 0.85 * coverage + 0.15 * dice
-  return distinctiveShared ? sim : Math.min(sim, 0.4)
+  return tally.distinctiveShared ? sim : Math.min(sim, 0.4)
 }
 
 /**
@@ -223,12 +235,11 @@ export type SimilarityCache = (a: ReadonlyArray<string>, b: ReadonlyArray<string
 
 /** A memoised `nameSimilarity` for one run; token lists should be shared (memoised) arrays. */
 export const makeSimilarityCache = (weigh: TokenWeigher): SimilarityCache => {
-  const profiles = new Map<ReadonlyArray<string>, Profile & { readonly id: number }>()
-  const results = new Map<number, number>()
+  const profiles = new Map<ReadonlyArray<string>, Profile & { readonly id: number; readonly results: Map<number, number> }>()
   const profile = (tokens: ReadonlyArray<string>) => {
     let found = profiles.get(tokens)
     if (found === undefined) {
-      found = { ...profileOf(tokens, weigh), id: profiles.size }
+      found = { ...profileOf(tokens, weigh), id: profiles.size, results: new Map() }
       profiles.set(tokens, found)
     }
     return found
@@ -236,11 +247,10 @@ export const makeSimilarityCache = (weigh: TokenWeigher): SimilarityCache => {
   return (a, b) => {
     const pa = profile(a)
     const pb = profile(b)
-    const key = pa.id * 4_194_304 + pb.id
-    let result = results.get(key)
+    let result = pa.results.get(pb.id)
     if (result === undefined) {
       result = similarity(pa, pb)
-      results.set(key, result)
+      pa.results.set(pb.id, result)
     }
     return result
   }

@@ -13,7 +13,7 @@ import { purchaseWithoutInvoice, systemTransaction } from "./internal/CommonTran
 import { descriptorOf } from "./internal/Descriptor.js"
 import { categoryOf, mccForProduct } from "./internal/Issuers.js"
 import { Prng } from "./internal/Prng.js"
-import { ScenarioBuilder } from "./internal/ScenarioBuilder.js"
+import { ScenarioBuilder, type TransactionDraft } from "./internal/ScenarioBuilder.js"
 import type { Scenario, ScenarioCompany } from "./Scenario.js"
 import { sandboxCompany } from "./ScenarioGenerator.js"
 
@@ -89,7 +89,7 @@ export const scenarioFromInvoices = (options: ScenarioFromInvoicesOptions): Scen
   for (const { file } of read) builder.folderFile({ name: path.basename(file.path), bytes: file.bytes })
 
   const seen = new Set<string>()
-  const charges: Array<{ readonly amount: BigDecimal.BigDecimal; readonly date: string; readonly label: string }> = []
+  const charges: Array<TransactionDraft> = []
   for (const { cfdi, file } of read) {
     const uuid = cfdi.timbre.uuid
     if (!eligible(cfdi, companyRfc) || seen.has(uuid)) continue
@@ -110,16 +110,16 @@ export const scenarioFromInvoices = (options: ScenarioFromInvoicesOptions): Scen
     if (prng.chance(0.3)) {
       builder.claraInvoice(transaction.uuid, cfdi, { name: path.basename(file.path), bytes: file.bytes })
     }
-    charges.push({ amount, date: transaction.operationDate, label: descriptor })
+    charges.push(transaction)
   }
 
   const decoys = charges.length >= 3 ? Math.max(1, Math.round(charges.length * 0.1)) : 0
   for (let i = 0; i < decoys; i++) {
     const charge = prng.pick(charges)
-    const date = addDays(charge.date, prng.int(-1, 1))
-    purchaseWithoutInvoice(builder, date, { amount: charge.amount, excludeDescriptor: charge.label })
+    const date = addDays(charge.operationDate, prng.int(-1, 1))
+    purchaseWithoutInvoice(builder, date, { amount: charge.amount, excludeDescriptor: charge.descriptor })
   }
-  const dates = charges.map((c) => c.date).sort()
+  const dates = charges.map((c) => c.operationDate).sort()
   const anyDate = () => prng.pick(dates.length > 0 ? dates : ["2025-01-15"])
   for (let i = 0; i < Math.max(1, Math.round(charges.length * 0.15)); i++) purchaseWithoutInvoice(builder, anyDate())
   systemTransaction(builder, "FEE", anyDate())

@@ -19,9 +19,9 @@ import { first, inRange, parsePageQuery, parseTransactionQuery, springPage } fro
 import type { UrlSigner } from "./UrlSigner.js"
 
 /** Lifetime of an access token, in seconds (clara-api.md §1.3: unknown upstream, 3600 assumed). */
-export const TOKEN_TTL_SECONDS = 3600
+const TOKEN_TTL_SECONDS = 3600
 /** Lifetime of a download link, in seconds (clara-api.md §5.4: 12 hours). */
-export const DOWNLOAD_TTL_SECONDS = 43_200
+const DOWNLOAD_TTL_SECONDS = 43_200
 
 /** One request as the emulator saw it. */
 export interface RequestRecord {

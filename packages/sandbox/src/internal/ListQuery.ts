@@ -14,8 +14,8 @@ export interface PageQuery {
 }
 
 /** The date fields a transaction list can be filtered on, each with an optional inclusive range. */
-export const DATE_FIELDS = ["operationDate", "accountingDate", "lastUpdateDate"] as const
-export type DateField = (typeof DATE_FIELDS)[number]
+const DATE_FIELDS = ["operationDate", "accountingDate", "lastUpdateDate"] as const
+type DateField = (typeof DATE_FIELDS)[number]
 
 /** A validated transactions query. */
 export interface TransactionQuery extends PageQuery {

@@ -8,7 +8,7 @@ import { formatFixed } from "@clara-recon/domain"
 import type * as BigDecimal from "effect/BigDecimal"
 
 /** A decimal amount as the JSON number Clara sends (2 decimals, half-up). */
-export const wireNumber = (value: BigDecimal.BigDecimal): number => Number(formatFixed(value, 2))
+const wireNumber = (value: BigDecimal.BigDecimal): number => Number(formatFixed(value, 2))
 
 /** `{value, currency}` (clara-api.md §3.4 `CurrencyAmount`). */
 export const currencyAmount = (value: BigDecimal.BigDecimal, currency: string) => ({
