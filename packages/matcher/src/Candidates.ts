@@ -6,6 +6,7 @@
 import type { EvidenceCluster } from "./Clusters.js"
 import type { TransactionView } from "./Prepared.js"
 import { compareEdges, type ScoredEdge, scoreEdge, type ScoringContext } from "./Scoring.js"
+import { nameKeys, type TokenWeigher } from "./Similarity.js"
 
 interface Bucket {
   readonly keys: Float64Array
@@ -16,14 +17,21 @@ interface Bucket {
 type SubIndex = ReadonlyMap<string, ReadonlyMap<number, Bucket>>
 
 /**
- * The index. Keys are exact integers (minor units below 2^53, held as numbers for speed; scoring re-checks every
- * candidate with bigint arithmetic). `direct` holds every member total (and a receipt's total - tip) in its own
- * currency; `tipped` the totals of clusters with a tip; `converted` the MXN value of foreign CFDIs (`TipoCambio`).
+ * The index. Amount keys are exact integers (minor units below 2^53, held as numbers for speed; scoring re-checks
+ * every candidate with bigint arithmetic). `direct` holds every member total (and a receipt's total - tip) in its
+ * own currency; `converted` the MXN value of foreign CFDIs (`TipoCambio`). The identity blocks (name keys, RFC,
+ * Clara attachment, uploader) find candidates regardless of amount.
  */
 export interface CandidateIndex {
   readonly direct: SubIndex
-  readonly tipped: SubIndex
   readonly converted: SubIndex
+  readonly byNameKey: ReadonlyMap<string, ReadonlyArray<number>>
+  readonly byRfc: ReadonlyMap<string, ReadonlyArray<number>>
+  readonly byAttachedTransaction: ReadonlyMap<string, ReadonlyArray<number>>
+  readonly byUploader: ReadonlyMap<string, ReadonlyArray<number>>
+  /** First and last member day of each cluster. */
+  readonly firstDay: Int32Array
+  readonly lastDay: Int32Array
   readonly clusterCount: number
 }
 
@@ -60,30 +68,51 @@ const buildSubIndex = (entries: ReadonlyArray<Entry>): SubIndex => {
   return index
 }
 
+const addTo = (map: Map<string, Array<number>>, key: string, cluster: number) => {
+  const list = map.get(key)
+  if (list === undefined) map.set(key, [cluster])
+  else if (list[list.length - 1] !== cluster) list.push(cluster)
+}
+
 /** Builds the index over clusters (each cluster under the week of every member date). O(m log m). */
-export const buildCandidateIndex = (clusters: ReadonlyArray<EvidenceCluster>): CandidateIndex => {
+export const buildCandidateIndex = (clusters: ReadonlyArray<EvidenceCluster>, weigh: TokenWeigher): CandidateIndex => {
   const direct: Array<Entry> = []
-  const tipped: Array<Entry> = []
   const converted: Array<Entry> = []
+  const byNameKey = new Map<string, Array<number>>()
+  const byRfc = new Map<string, Array<number>>()
+  const byAttachedTransaction = new Map<string, Array<number>>()
+  const byUploader = new Map<string, Array<number>>()
+  const firstDay = new Int32Array(clusters.length)
+  const lastDay = new Int32Array(clusters.length)
   for (const cluster of clusters) {
-    const weeks = [...new Set(cluster.members.map((m) => week(m.day)))]
+    const c = cluster.index
+    const days = cluster.members.map((m) => m.day)
+    firstDay[c] = Math.min(...days)
+    lastDay[c] = Math.max(...days)
+    const weeks = [...new Set(days.map(week))]
     for (const member of cluster.members) {
       const keys = member.tipMinor > 0n && !member.fiscal
         ? [member.totalMinor, member.totalMinor - member.tipMinor]
         : [member.totalMinor]
       for (const w of weeks) {
-        for (const key of keys) {
-          direct.push([member.currency, w, Number(key), cluster.index])
-          if (cluster.tipped) tipped.push([member.currency, w, Number(key), cluster.index])
-        }
-        if (member.convertedMinor !== undefined) converted.push(["MXN", w, Number(member.convertedMinor), cluster.index])
+        for (const key of keys) direct.push([member.currency, w, Number(key), c])
+        if (member.convertedMinor !== undefined) converted.push(["MXN", w, Number(member.convertedMinor), c])
       }
+      for (const key of nameKeys(member.issuerName, weigh)) addTo(byNameKey, key, c)
+      for (const uuid of member.doc.claraTransactionUuids) addTo(byAttachedTransaction, uuid, c)
+      if (!member.fiscal && member.doc.uploadedByUserUuid !== undefined) addTo(byUploader, member.doc.uploadedByUserUuid, c)
     }
+    for (const rfc of cluster.rfcs) addTo(byRfc, rfc, c)
   }
   return {
     direct: buildSubIndex(direct),
-    tipped: buildSubIndex(tipped),
     converted: buildSubIndex(converted),
+    byNameKey,
+    byRfc,
+    byAttachedTransaction,
+    byUploader,
+    firstDay,
+    lastDay,
     clusterCount: clusters.length
   }
 }
@@ -110,10 +139,16 @@ export const makeScratch = (index: CandidateIndex): CandidateScratch => ({
 })
 
 /**
- * Indices of the clusters inside the transaction's date window (CFDI [-3, +35] days, +45 at month end; receipts
- * +/-7) and amount bands: +/-max(0.50, 0.2 %) in the account currency; exact on `originalAmount` in its currency;
- * +/-4 % on converted CFDIs; down to charge / 1.25 (a tip of up to 25 % of the total) at restaurant MCCs or for
- * clusters with a tip; and the IVA-only ratios 1.16 and 1.08 (+/-0.2 pp). Each cluster at most once.
+ * Indices of the candidate clusters of a transaction, each at most once, inside its date window (CFDI [-3, +35]
+ * days, +45 at month end; receipts +/-7):
+ * - by amount: +/-max(0.50, 0.2 %) in the account currency, exact on `originalAmount` in its currency, +/-4 % on
+ *   CFDIs converted with their `TipoCambio`;
+ * - by identity, regardless of amount: clusters attached to it in Clara, uploaded by its cardholder, carrying its
+ *   alias RFC, or sharing a name key with it.
+ * The weak amount classes (tip band down to charge / 1.25, IVA-only ratios) are found through the identity blocks:
+ * with +2 or +1 for the amount, an edge needs a name similarity of at least 0.60, hence a shared distinctive token,
+ * or an RFC or Clara tie. Matches whose only shared distinctive token differs within its first 4 characters (a
+ * Jaro-Winkler-only match) are not searched for these weak classes.
  */
 export const candidateClusters = (
   index: CandidateIndex,
@@ -124,32 +159,37 @@ export const candidateClusters = (
   if (tx.day === undefined) return []
   const { config } = ctx
   const found: Array<number> = []
-  const first = week(tx.day - Math.max(config.cfdiDaysBefore, config.receiptDays))
-  const last = week(tx.day + Math.max(tx.monthEnd ? config.cfdiDaysAfterMonthEnd : config.cfdiDaysAfter, config.receiptDays))
+  const from = tx.day - Math.max(config.cfdiDaysBefore, config.receiptDays)
+  const to = tx.day + Math.max(tx.monthEnd ? config.cfdiDaysAfterMonthEnd : config.cfdiDaysAfter, config.receiptDays)
+  const add = (cluster: number) => {
+    if (scratch.seen[cluster] === tx.index) return
+    scratch.seen[cluster] = tx.index
+    found.push(cluster)
+  }
   const scan = (sub: SubIndex, currency: string, lo: number, hi: number) => {
     const weeks = sub.get(currency)
     if (!weeks) return
-    for (let w = first; w <= last; w++) {
+    for (let w = week(from); w <= week(to); w++) {
       const bucket = weeks.get(w)
       if (!bucket) continue
       for (let i = lowerBound(bucket.keys, lo); i < bucket.keys.length && bucket.keys[i]! <= hi; i++) {
-        const cluster = bucket.clusters[i]!
-        if (scratch.seen[cluster] === tx.index) continue
-        scratch.seen[cluster] = tx.index
-        found.push(cluster)
+        add(bucket.clusters[i]!)
       }
     }
+  }
+  const block = (clusters: ReadonlyArray<number> | undefined) => {
+    for (const c of clusters ?? []) if (index.lastDay[c]! >= from && index.firstDay[c]! <= to) add(c)
   }
   const charge = Number(tx.amountMinor)
   const tolerance = Math.max(config.roundingMinor, Math.ceil((charge * config.roundingPermille) / 1000))
   scan(index.direct, tx.currency, charge - tolerance, charge + tolerance)
-  const tipFloor = Math.floor((charge * 100) / (100 + config.tipMaxPercent)) - 1
-  scan(tx.restaurant ? index.direct : index.tipped, tx.currency, tipFloor, charge)
-  for (const ratio of [1160, 1080]) {
-    scan(index.direct, tx.currency, Math.floor((charge * 1000) / (ratio + 2)) - 1, Math.ceil((charge * 1000) / (ratio - 2)) + 1)
-  }
   if (tx.original) scan(index.direct, tx.original.currency, Number(tx.original.minor) - 1, Number(tx.original.minor) + 1)
   if (tx.currency === "MXN") scan(index.converted, "MXN", Math.floor(charge * 0.96) - 1, Math.ceil(charge * 1.04) + 1)
+  block(index.byAttachedTransaction.get(tx.tx.uuid))
+  if (tx.tx.userUuid !== undefined) block(index.byUploader.get(tx.tx.userUuid))
+  const alias = ctx.aliases.get(tx.descriptorKey)
+  if (alias !== undefined) block(index.byRfc.get(alias))
+  for (const tokens of tx.names) for (const key of nameKeys(tokens, ctx.weigh)) block(index.byNameKey.get(key))
   return found
 }
 

@@ -5,6 +5,7 @@
  */
 import { absBig } from "./internal/Minor.js"
 import type { Direction, DocumentView } from "./Prepared.js"
+import { hasDistinctiveToken, type TokenWeigher } from "./Similarity.js"
 
 /** One candidate for a transaction: at most one fiscal invoice plus the extracted documents describing it. */
 export interface EvidenceCluster {
@@ -24,6 +25,8 @@ export interface EvidenceCluster {
   readonly rfcs: ReadonlyArray<string>
   /** Some member carries a tip (tips are plausible). */
   readonly tipped: boolean
+  /** Some issuer name has a distinctive token. */
+  readonly distinctive: boolean
 }
 
 const sameTotal = (receipt: DocumentView, invoice: DocumentView): boolean =>
@@ -48,17 +51,24 @@ const invoiceFor = (
   return best
 }
 
-const makeCluster = (id: string, fiscal: DocumentView | undefined, documents: ReadonlyArray<DocumentView>) => {
+const makeCluster = (
+  id: string,
+  fiscal: DocumentView | undefined,
+  documents: ReadonlyArray<DocumentView>,
+  weigh: TokenWeigher
+) => {
   const members = fiscal ? [fiscal, ...documents] : documents
+  const issuerNames = members.map((m) => m.issuerName).filter((tokens) => tokens.length > 0)
   return {
     id,
     fiscal,
     documents,
     direction: members[0]!.direction,
     members,
-    issuerNames: members.map((m) => m.issuerName).filter((tokens) => tokens.length > 0),
+    issuerNames,
     rfcs: [...new Set(members.flatMap((m) => (m.issuerRfc === undefined ? [] : [m.issuerRfc])))],
-    tipped: members.some((m) => m.tipMinor > 0n)
+    tipped: members.some((m) => m.tipMinor > 0n),
+    distinctive: issuerNames.some((tokens) => hasDistinctiveToken(tokens, weigh))
   }
 }
 
@@ -67,7 +77,10 @@ const makeCluster = (id: string, fiscal: DocumentView | undefined, documents: Re
  * invoice whose UUID equals its `folioFiscalUuid`; otherwise the invoice with the same RFC, the same total (or
  * total - tip) in the same currency, and an issue date within 1 day (the nearest, then the smallest id).
  */
-export const buildClusters = (documents: ReadonlyArray<DocumentView>): ReadonlyArray<EvidenceCluster> => {
+export const buildClusters = (
+  documents: ReadonlyArray<DocumentView>,
+  weigh: TokenWeigher
+): ReadonlyArray<EvidenceCluster> => {
   const invoices = documents.filter((d) => d.fiscal)
   const byUuid = new Map<string, DocumentView>()
   const byRfc = new Map<string, Array<DocumentView>>()
@@ -88,8 +101,8 @@ export const buildClusters = (documents: ReadonlyArray<DocumentView>): ReadonlyA
     else attached.set(invoice, [...(attached.get(invoice) ?? []), receipt])
   }
   const clusters = [
-    ...invoices.map((invoice) => makeCluster(invoice.doc.id, invoice, attached.get(invoice) ?? [])),
-    ...loose.map((receipt) => makeCluster(receipt.doc.id, undefined, [receipt]))
+    ...invoices.map((invoice) => makeCluster(invoice.doc.id, invoice, attached.get(invoice) ?? [], weigh)),
+    ...loose.map((receipt) => makeCluster(receipt.doc.id, undefined, [receipt], weigh))
   ]
   clusters.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   return clusters.map((cluster, index) => ({ ...cluster, index }))

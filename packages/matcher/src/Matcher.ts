@@ -22,7 +22,7 @@ import { configHash, engineVersion, type MatcherConfig, resolveConfig } from "./
 import { descriptorKey, normaliseName } from "./Normalisation.js"
 import { prepareDocuments, type PreparedDocuments, prepareTransactions, type TransactionView } from "./Prepared.js"
 import type { ScoringContext } from "./Scoring.js"
-import { corpusGenericTokens, makeSimilarityCache, makeTokenWeigher } from "./Similarity.js"
+import { corpusGenericTokens, makeNameMatcher, makeTokenWeigher } from "./Similarity.js"
 
 /** Input of one matching run. */
 export interface MatchInput {
@@ -102,14 +102,14 @@ export const matchStages = (input: MatchInput): MatchStages => {
     cityWeight: config.cityWeight
   })
   const transactions = prepareTransactions(input.transactions, normalise, weigh, config)
-  const clusters = buildClusters(documents.views)
+  const clusters = buildClusters(documents.views, weigh)
   const aliases = new Map<string, string>()
   for (const [key, rfc] of [...(input.aliases ?? new Map<string, string>()).entries()].sort()) {
     const usable = identityRfc(rfc)
     if (usable !== undefined) aliases.set(descriptorKey(key), usable)
   }
-  const ctx: ScoringContext = { config, weigh, similarity: makeSimilarityCache(weigh), aliases }
-  const graph = generateEdges(transactions, clusters, buildCandidateIndex(clusters), ctx)
+  const ctx: ScoringContext = { config, weigh, names: makeNameMatcher(weigh), aliases }
+  const graph = generateEdges(transactions, clusters, buildCandidateIndex(clusters, weigh), ctx)
   const assignment = assign(graph, transactions.length, clusters.length, config)
   const decisions = decide(transactions, clusters, graph, assignment, config)
   return { config, transactions, clusters, graph, assignment, decisions, rejected: documents.rejected }

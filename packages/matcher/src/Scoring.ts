@@ -2,8 +2,8 @@
  * Integer-point scoring of a (transaction, evidence cluster) pair (matching.md §7.4): one amount class, identity
  * (max of the identity terms plus the penalty), date points (CFDI or receipt table) and corroboration.
  *
- * Scoring runs on every candidate, so it first computes points only; the human-readable details of a term are
- * built only for the edges that are kept.
+ * Scoring runs on every candidate, so it first computes points with few allocations and stops as soon as the edge
+ * cannot reach `edgePoints`; the human-readable details of the terms are built only for the edges that are kept.
  */
 import * as BigDecimal from "effect/BigDecimal"
 import type { EvidenceCluster } from "./Clusters.js"
@@ -11,7 +11,7 @@ import { absBig, formatMinor, formatMinorMoney } from "./internal/Minor.js"
 import type { MatcherConfig } from "./MatcherConfig.js"
 import { nameTables } from "./NameTables.js"
 import type { DocumentView, TransactionView } from "./Prepared.js"
-import { distinctiveWeight, type SimilarityCache, type TokenWeigher } from "./Similarity.js"
+import type { NameMatcher, TokenWeigher } from "./Similarity.js"
 
 /** Detail values of a term: amounts as decimal strings, dates as civil dates or day counts. */
 export type TermDetail = Readonly<Record<string, string | number | boolean>>
@@ -59,8 +59,8 @@ export interface ScoredEdge {
 export interface ScoringContext {
   readonly config: MatcherConfig
   readonly weigh: TokenWeigher
-  /** Memoised name similarity for this run. */
-  readonly similarity: SimilarityCache
+  /** Memoised name comparisons for this run. */
+  readonly names: NameMatcher
   /** Normalised descriptor -> RFC (confirmed aliases). */
   readonly aliases: ReadonlyMap<string, string>
 }
@@ -78,15 +78,16 @@ export const compareEdges = (a: ScoredEdge, b: ScoredEdge): number =>
   b.points - a.points || (a.absGap < b.absGap ? -1 : a.absGap > b.absGap ? 1 : 0) || a.absDays - b.absDays ||
   a.tx - b.tx || a.cluster - b.cluster
 
-/** A scored term whose detail is built on demand. */
-interface Lazy<C extends string = string> {
-  readonly cls: C
-  readonly points: number
-  readonly detail: () => TermDetail
-}
+/** How an amount class was reached, for its detail. */
+type AmountRoute = "total" | "lessTip" | "original" | "converted" | "threeWay"
 
-interface LazyAmount extends Lazy<AmountClass> {
+interface AmountMatch {
+  readonly cls: AmountClass
+  readonly points: number
   readonly gapMinor: bigint
+  readonly member: DocumentView
+  readonly route: AmountRoute
+  readonly receipt?: DocumentView
 }
 
 const sameCurrencyClass = (
@@ -116,7 +117,7 @@ const fxPoints = (charge: bigint, converted: bigint): number | undefined => {
   return gap <= 5n * charge ? 6 : gap <= 20n * charge ? 4 : gap <= 40n * charge ? 2 : undefined
 }
 
-const better = (a: LazyAmount | undefined, b: LazyAmount | undefined): LazyAmount | undefined =>
+const better = (a: AmountMatch | undefined, b: AmountMatch | undefined): AmountMatch | undefined =>
   a === undefined
     ? b
     : b === undefined
@@ -125,67 +126,43 @@ const better = (a: LazyAmount | undefined, b: LazyAmount | undefined): LazyAmoun
     ? b
     : a
 
-const memberDetail = (tx: TransactionView, member: DocumentView, gapMinor: bigint): Record<string, string> => ({
-  transaction: formatMinorMoney(tx.amountMinor, tx.currency),
-  member: member.doc.id,
-  [member.fiscal ? "cfdiTotal" : "documentTotal"]: formatMinorMoney(member.totalMinor, member.currency),
-  gap: formatMinor(gapMinor)
-})
-
 const amountForMember = (
   ctx: ScoringContext,
   tx: TransactionView,
   member: DocumentView,
   tipPlausible: boolean
-): LazyAmount | undefined => {
+): AmountMatch | undefined => {
   const charge = tx.amountMinor
-  let best: LazyAmount | undefined
+  let best: AmountMatch | undefined
   const original = tx.original
   if (original && original.currency === member.currency && absBig(original.minor - member.totalMinor) <= 1n) {
-    best = {
-      cls: "A1_ORIGINAL_EXACT",
-      points: 9,
-      gapMinor: 0n,
-      detail: () => ({ ...memberDetail(tx, member, 0n), original: formatMinorMoney(original.minor, original.currency) })
-    }
+    best = { cls: "A1_ORIGINAL_EXACT", points: 9, gapMinor: 0n, member, route: "original" }
   }
   if (member.currency === tx.currency) {
     const direct = sameCurrencyClass(ctx.config, charge, member.totalMinor, tipPlausible)
     if (direct) {
-      const gapMinor = charge - member.totalMinor
-      best = better(best, { cls: direct[0], points: direct[1], gapMinor, detail: () => memberDetail(tx, member, gapMinor) })
+      best = better(best, { cls: direct[0], points: direct[1], gapMinor: charge - member.totalMinor, member, route: "total" })
     }
     const lessTip = member.totalMinor - member.tipMinor
     if (!member.fiscal && member.tipMinor > 0n && absBig(charge - lessTip) <= 1n) {
-      const gapMinor = charge - lessTip
-      best = better(best, {
-        cls: "A2_EXACT",
-        points: 8,
-        gapMinor,
-        detail: () => ({ ...memberDetail(tx, member, gapMinor), tipNotCharged: formatMinorMoney(member.tipMinor, member.currency) })
-      })
+      best = better(best, { cls: "A2_EXACT", points: 8, gapMinor: charge - lessTip, member, route: "lessTip" })
     }
   } else if (member.convertedMinor !== undefined && tx.currency === "MXN") {
-    const converted = member.convertedMinor
-    const points = fxPoints(charge, converted)
+    const points = fxPoints(charge, member.convertedMinor)
     if (points !== undefined) {
-      const gapMinor = charge - converted
       best = better(best, {
         cls: "A4_CONVERTED",
         points,
-        gapMinor,
-        detail: () => ({
-          ...memberDetail(tx, member, gapMinor),
-          exchangeRate: member.doc.exchangeRate ? BigDecimal.format(BigDecimal.normalize(member.doc.exchangeRate)) : "",
-          converted: formatMinorMoney(converted, "MXN")
-        })
+        gapMinor: charge - member.convertedMinor,
+        member,
+        route: "converted"
       })
     }
   }
   return best
 }
 
-const threeWay = (tx: TransactionView, cluster: EvidenceCluster): LazyAmount | undefined => {
+const threeWay = (tx: TransactionView, cluster: EvidenceCluster): AmountMatch | undefined => {
   const invoice = cluster.fiscal
   if (!invoice || invoice.currency !== tx.currency) return undefined
   for (const receipt of cluster.documents) {
@@ -194,28 +171,42 @@ const threeWay = (tx: TransactionView, cluster: EvidenceCluster): LazyAmount | u
       absBig(receipt.totalMinor - receipt.tipMinor - invoice.totalMinor) <= 1n
     ) {
       const gapMinor = tx.amountMinor - invoice.totalMinor
-      return {
-        cls: "A2_THREE_WAY_TIP",
-        points: 8,
-        gapMinor,
-        detail: () => ({
-          ...memberDetail(tx, invoice, gapMinor),
-          receipt: receipt.doc.id,
-          documentTotal: formatMinorMoney(receipt.totalMinor, receipt.currency),
-          tip: formatMinorMoney(receipt.tipMinor, receipt.currency)
-        })
-      }
+      return { cls: "A2_THREE_WAY_TIP", points: 8, gapMinor, member: invoice, route: "threeWay", receipt }
     }
   }
   return undefined
 }
 
-const amountOf = (ctx: ScoringContext, tx: TransactionView, cluster: EvidenceCluster): LazyAmount | undefined => {
+const amountOf = (ctx: ScoringContext, tx: TransactionView, cluster: EvidenceCluster): AmountMatch | undefined => {
   const tipPlausible = tx.restaurant || cluster.tipped
   if (cluster.fiscal) return better(amountForMember(ctx, tx, cluster.fiscal, tipPlausible), threeWay(tx, cluster))
-  let best: LazyAmount | undefined
+  let best: AmountMatch | undefined
   for (const receipt of cluster.documents) best = better(best, amountForMember(ctx, tx, receipt, tipPlausible))
   return best
+}
+
+const amountTerm = (tx: TransactionView, match: AmountMatch): AmountTerm => {
+  const { gapMinor, member } = match
+  const detail: Record<string, string> = {
+    transaction: formatMinorMoney(tx.amountMinor, tx.currency),
+    member: member.doc.id,
+    [member.fiscal ? "cfdiTotal" : "documentTotal"]: formatMinorMoney(member.totalMinor, member.currency),
+    gap: formatMinor(gapMinor)
+  }
+  if (match.route === "original" && tx.original) {
+    detail.original = formatMinorMoney(tx.original.minor, tx.original.currency)
+  }
+  if (match.route === "lessTip") detail.tipNotCharged = formatMinorMoney(member.tipMinor, member.currency)
+  if (match.route === "converted" && member.convertedMinor !== undefined) {
+    detail.exchangeRate = member.doc.exchangeRate ? BigDecimal.format(BigDecimal.normalize(member.doc.exchangeRate)) : ""
+    detail.converted = formatMinorMoney(member.convertedMinor, "MXN")
+  }
+  if (match.receipt) {
+    detail.receipt = match.receipt.doc.id
+    detail.documentTotal = formatMinorMoney(match.receipt.totalMinor, match.receipt.currency)
+    detail.tip = formatMinorMoney(match.receipt.tipMinor, match.receipt.currency)
+  }
+  return { cls: match.cls, points: match.points, gapMinor, detail }
 }
 
 const nameBand = (sim: number): readonly [string, number] =>
@@ -236,44 +227,79 @@ const tiedTo = (member: DocumentView, tx: TransactionView): boolean => {
 /** The best name similarity between the transaction's names and the cluster's issuer names. */
 export const clusterSimilarity = (ctx: ScoringContext, tx: TransactionView, cluster: EvidenceCluster): number => {
   let sim = 0
-  for (const a of tx.names) for (const b of cluster.issuerNames) sim = Math.max(sim, ctx.similarity(a, b))
+  for (const a of tx.names) for (const b of cluster.issuerNames) sim = Math.max(sim, ctx.names.similarity(a, b))
   return sim
 }
 
-const identityOf = (ctx: ScoringContext, tx: TransactionView, cluster: EvidenceCluster): Lazy => {
+const mayShareDistinctive = (ctx: ScoringContext, tx: TransactionView, cluster: EvidenceCluster): boolean => {
+  for (const a of tx.names) for (const b of cluster.issuerNames) if (ctx.names.mayShareDistinctive(a, b)) return true
+  return false
+}
+
+interface IdentityMatch {
+  readonly cls: string
+  readonly points: number
+  /** Computed only when the points depend on it. */
+  readonly sim: number | undefined
+  readonly receipt: DocumentView | undefined
+  readonly aliasRfc: string | undefined
+}
+
+/**
+ * Identity (§7.4): the max of RFC equality (+7: a receipt tied to this charge, by a Clara attachment or by its
+ * uploader being the cardholder, whose `taxIdentifier` equals the invoice's Emisor RFC; or a confirmed alias of the
+ * descriptor) and the name-similarity band (+5/+3/+1/0), plus the penalty: -6 when an alias points to a different
+ * RFC, or when both sides have distinctive tokens, similarity is under 0.30 and no RFC equality holds.
+ * `undefined` when even the best identity cannot lift `partial` points to `edgePoints`.
+ */
+const identityOf = (
+  ctx: ScoringContext,
+  tx: TransactionView,
+  cluster: EvidenceCluster,
+  partial: number
+): IdentityMatch | undefined => {
   const invoiceRfc = cluster.fiscal?.issuerRfc
-  const receipt = invoiceRfc === undefined
-    ? undefined
-    : cluster.documents.find((d) => d.issuerRfc === invoiceRfc && tiedTo(d, tx))
+  let receipt: DocumentView | undefined
+  if (invoiceRfc !== undefined) {
+    for (const d of cluster.documents) if (receipt === undefined && d.issuerRfc === invoiceRfc && tiedTo(d, tx)) receipt = d
+  }
   const aliasRfc = ctx.aliases.get(tx.descriptorKey)
   const aliasEqual = aliasRfc !== undefined && cluster.rfcs.includes(aliasRfc)
-  const aliasConflict = aliasRfc !== undefined && !aliasEqual && cluster.rfcs.length > 0
-  const informative = tx.informative && cluster.issuerNames.length > 0
-  const rfcEqual = receipt !== undefined || aliasEqual
-  // RFC equality (+7) dominates every name band, so the similarity is needed only for the detail.
-  const sim = informative && (!rfcEqual || aliasConflict) ? clusterSimilarity(ctx, tx, cluster) : undefined
-  const [nameClass, namePoints] = !informative ? ["UNINFORMATIVE", 0] as const : nameBand(sim ?? 1)
-  const [cls, points] = rfcEqual ? [receipt ? "RFC_EQUAL" : "RFC_ALIAS", 7] as const : [nameClass, namePoints] as const
-  const clusterDistinctive = () =>
-    cluster.issuerNames.some((tokens) => tokens.some((token) => ctx.weigh(token) >= distinctiveWeight))
-  const penalty = aliasConflict
-    ? "ALIAS_CONFLICT"
-    : !rfcEqual && informative && sim! < 0.3 && tx.distinctive && clusterDistinctive()
-    ? "CONTRADICTING"
-    : undefined
-  const detail = () => {
-    const issuer = cluster.members.find((m) => m.doc.issuer.name !== undefined)?.doc.issuer.name
-    const out: Record<string, string> = {
-      descriptor: tx.tx.descriptor,
-      sim: (sim ?? clusterSimilarity(ctx, tx, cluster)).toFixed(2)
-    }
-    if (issuer !== undefined) out.issuer = issuer
-    if (cluster.rfcs.length > 0) out.rfc = cluster.rfcs.join(",")
-    if (aliasRfc !== undefined) out.aliasRfc = aliasRfc
-    if (receipt) out.receipt = receipt.doc.id
-    return out
+  const penalty = aliasRfc !== undefined && !aliasEqual && cluster.rfcs.length > 0 ? 6 : 0
+  const make = (cls: string, points: number, sim: number | undefined): IdentityMatch => ({
+    cls,
+    points,
+    sim,
+    receipt,
+    aliasRfc
+  })
+  if (receipt !== undefined || aliasEqual) {
+    return make(penalty ? "ALIAS_CONFLICT" : receipt ? "RFC_EQUAL" : "RFC_ALIAS", 7 - penalty, undefined)
   }
-  return penalty === undefined ? { cls, points, detail } : { cls: penalty, points: points - 6, detail }
+  if (!tx.informative || cluster.issuerNames.length === 0) {
+    return make(penalty ? "ALIAS_CONFLICT" : "UNINFORMATIVE", -penalty, undefined)
+  }
+  const need = ctx.config.edgePoints - partial + penalty
+  if (need > 5) return undefined
+  // Without a shared distinctive token the similarity is at most 0.40 (band 0): skip it unless the penalty matters.
+  if (need > 0 && !mayShareDistinctive(ctx, tx, cluster)) return undefined
+  const sim = clusterSimilarity(ctx, tx, cluster)
+  const [cls, points] = nameBand(sim)
+  if (penalty) return make("ALIAS_CONFLICT", points - penalty, sim)
+  return sim < 0.3 && tx.distinctive && cluster.distinctive ? make("CONTRADICTING", -6, sim) : make(cls, points, sim)
+}
+
+const identityTerm = (ctx: ScoringContext, tx: TransactionView, cluster: EvidenceCluster, match: IdentityMatch): Term => {
+  const detail: Record<string, string> = {
+    descriptor: tx.tx.descriptor,
+    sim: (match.sim ?? clusterSimilarity(ctx, tx, cluster)).toFixed(2)
+  }
+  const issuer = cluster.members.find((m) => m.doc.issuer.name !== undefined)?.doc.issuer.name
+  if (issuer !== undefined) detail.issuer = issuer
+  if (cluster.rfcs.length > 0) detail.rfc = cluster.rfcs.join(",")
+  if (match.aliasRfc !== undefined) detail.aliasRfc = match.aliasRfc
+  if (match.receipt) detail.receipt = match.receipt.doc.id
+  return { cls: match.cls, points: match.points, detail }
 }
 
 const cfdiDatePoints = (config: MatcherConfig, tx: TransactionView, delta: number): number | undefined => {
@@ -290,67 +316,91 @@ const receiptDatePoints = (config: MatcherConfig, delta: number): number | undef
   return abs > config.receiptDays ? undefined : abs <= 1 ? 3 : abs <= 3 ? 2 : 1
 }
 
-const dateOf = (
-  config: MatcherConfig,
-  tx: TransactionView,
-  cluster: EvidenceCluster
-): (Lazy & { readonly deltaDays: number }) | undefined => {
-  if (tx.day === undefined) return undefined
-  let best: DocumentView | undefined
-  let bestPoints = -1
-  for (const member of cluster.members) {
-    const delta = member.day - tx.day
-    const points = member.fiscal ? cfdiDatePoints(config, tx, delta) : receiptDatePoints(config, delta)
-    if (points === undefined) continue
-    if (points > bestPoints || (points === bestPoints && Math.abs(delta) < Math.abs(best!.day - tx.day))) {
-      best = member
-      bestPoints = points
-    }
-  }
-  if (best === undefined) return undefined
-  const member = best
-  const deltaDays = member.day - tx.day
-  return {
-    cls: member.fiscal ? "CFDI_DATE" : "RECEIPT_DATE",
-    points: bestPoints,
-    deltaDays,
-    detail: () => ({ operationDate: tx.tx.operationDate, documentDate: member.doc.issueDate, deltaDays, member: member.doc.id })
-  }
+interface DateMatch {
+  readonly points: number
+  readonly member: DocumentView
+  readonly deltaDays: number
 }
+
+/** Date points (§7.4): the best member inside its window (CFDI [-3, +35/+45] days, receipt +/-7); none outside. */
+const dateOf = (config: MatcherConfig, tx: TransactionView, cluster: EvidenceCluster): DateMatch | undefined => {
+  if (tx.day === undefined) return undefined
+  let best: DateMatch | undefined
+  for (const member of cluster.members) {
+    const deltaDays = member.day - tx.day
+    const points = member.fiscal ? cfdiDatePoints(config, tx, deltaDays) : receiptDatePoints(config, deltaDays)
+    if (points === undefined) continue
+    if (
+      best === undefined || points > best.points ||
+      (points === best.points && Math.abs(deltaDays) < Math.abs(best.deltaDays))
+    ) best = { points, member, deltaDays }
+  }
+  return best
+}
+
+const dateTerm = (tx: TransactionView, match: DateMatch): Term & { readonly deltaDays: number } => ({
+  cls: match.member.fiscal ? "CFDI_DATE" : "RECEIPT_DATE",
+  points: match.points,
+  deltaDays: match.deltaDays,
+  detail: {
+    operationDate: tx.tx.operationDate,
+    documentDate: match.member.doc.issueDate,
+    deltaDays: match.deltaDays,
+    member: match.member.doc.id
+  }
+})
 
 const cardFormasPago: ReadonlySet<string> = new Set(["04", "28", "29"])
 const nonCardFormasPago: ReadonlySet<string> = new Set(["01", "02", "03"])
 
-/** Corroboration terms (§7.4): Clara attachment +6, uploaded by the cardholder +1, FormaPago +1/-3, MCC +1. */
-export const scoreCorroboration = (tx: TransactionView, cluster: EvidenceCluster): ReadonlyArray<Term> => {
-  const terms: Array<Term> = []
-  const attached = cluster.members.find((m) => m.doc.claraTransactionUuids.includes(tx.tx.uuid))
-  if (attached) terms.push({ cls: "ATTACHED_IN_CLARA", points: 6, detail: { member: attached.doc.id } })
+/**
+ * Corroboration (§7.4): attached to this charge in Clara +6, uploaded by the cardholder +1, CFDI FormaPago
+ * 04/28/29 +1 or 01/02/03 -3, MCC consistent with ClaveProdServ +1. Returns the points; pushes the terms into
+ * `terms` when given.
+ */
+export const corroborate = (tx: TransactionView, cluster: EvidenceCluster, terms?: Array<Term>): number => {
+  let points = 0
+  const uuid = tx.tx.uuid
   const uploader = tx.tx.userUuid
-  const uploaded = uploader === undefined ? undefined : cluster.documents.find((d) => d.doc.uploadedByUserUuid === uploader)
-  if (uploaded) terms.push({ cls: "UPLOADED_BY_CARDHOLDER", points: 1, detail: { member: uploaded.doc.id } })
+  let attached: DocumentView | undefined
+  let uploaded: DocumentView | undefined
+  for (const member of cluster.members) {
+    if (attached === undefined && member.doc.claraTransactionUuids.includes(uuid)) attached = member
+    if (uploaded === undefined && !member.fiscal && uploader !== undefined && member.doc.uploadedByUserUuid === uploader) {
+      uploaded = member
+    }
+  }
+  if (attached) {
+    points += 6
+    terms?.push({ cls: "ATTACHED_IN_CLARA", points: 6, detail: { member: attached.doc.id } })
+  }
+  if (uploaded) {
+    points += 1
+    terms?.push({ cls: "UPLOADED_BY_CARDHOLDER", points: 1, detail: { member: uploaded.doc.id } })
+  }
   const invoice = cluster.fiscal
   const formaPago = invoice?.doc.kind === "CFDI" ? invoice.doc.formaPago?.trim() : undefined
   if (formaPago !== undefined && cardFormasPago.has(formaPago)) {
-    terms.push({ cls: "FORMA_PAGO_CARD", points: 1, detail: { formaPago } })
+    points += 1
+    terms?.push({ cls: "FORMA_PAGO_CARD", points: 1, detail: { formaPago } })
   } else if (formaPago !== undefined && nonCardFormasPago.has(formaPago)) {
-    terms.push({ cls: "FORMA_PAGO_NOT_CARD", points: -3, detail: { formaPago } })
+    points -= 3
+    terms?.push({ cls: "FORMA_PAGO_NOT_CARD", points: -3, detail: { formaPago } })
   }
   const clave = invoice?.doc.claveProdServ
   const mcc = tx.tx.mcc
-  const prefixes = mcc === undefined ? undefined : nameTables.mccProductPrefixes[mcc]
+  const prefixes = mcc === undefined || clave === undefined ? undefined : nameTables.mccProductPrefixes[mcc]
   if (mcc !== undefined && clave !== undefined && prefixes?.some((prefix) => clave.startsWith(prefix))) {
-    terms.push({ cls: "MCC_CONSISTENT", points: 1, detail: { mcc, claveProdServ: clave } })
+    points += 1
+    terms?.push({ cls: "MCC_CONSISTENT", points: 1, detail: { mcc, claveProdServ: clave } })
   }
-  return terms
+  return points
 }
 
-const materialise = <T extends Lazy>({ detail, ...rest }: T): Omit<T, "detail"> & Term => ({ ...rest, detail: detail() })
-
 /**
- * Scores one pair; `undefined` when there is no edge: direction mismatch, no amount class, outside every date
- * window, or fewer than `edgePoints` points (§7.3 step 3). Identity is scored last, and only when the other terms
- * plus the best possible identity (+7) can reach `edgePoints`.
+ * Scores one pair; `undefined` when there is no edge: direction mismatch (a purchase needs a type I CFDI or a
+ * receipt, a refund a type E CFDI), no amount class, outside every date window, or fewer than `edgePoints` points
+ * (§7.3 step 3).
  */
 export const scoreEdge = (ctx: ScoringContext, tx: TransactionView, cluster: EvidenceCluster): ScoredEdge | undefined => {
   if (cluster.direction !== tx.tx.type) return undefined
@@ -358,19 +408,20 @@ export const scoreEdge = (ctx: ScoringContext, tx: TransactionView, cluster: Evi
   if (amount === undefined) return undefined
   const date = dateOf(ctx.config, tx, cluster)
   if (date === undefined) return undefined
-  const corroboration = scoreCorroboration(tx, cluster)
-  const partial = amount.points + date.points + corroboration.reduce((acc, t) => acc + t.points, 0)
-  if (partial + 7 < ctx.config.edgePoints) return undefined
-  const identity = identityOf(ctx, tx, cluster)
+  const partial = amount.points + date.points + corroborate(tx, cluster)
+  const identity = identityOf(ctx, tx, cluster, partial)
+  if (identity === undefined) return undefined
   const points = partial + identity.points
   if (points < ctx.config.edgePoints) return undefined
+  const corroboration: Array<Term> = []
+  corroborate(tx, cluster, corroboration)
   return {
     tx: tx.index,
     cluster: cluster.index,
     points,
-    amount: materialise(amount),
-    identity: materialise(identity),
-    date: materialise(date),
+    amount: amountTerm(tx, amount),
+    identity: identityTerm(ctx, tx, cluster, identity),
+    date: dateTerm(tx, date),
     corroboration,
     absGap: absBig(amount.gapMinor),
     absDays: Math.abs(date.deltaDays)

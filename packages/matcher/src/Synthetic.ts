@@ -47,7 +47,8 @@ interface Merchant {
   readonly foreign: boolean
 }
 
-const syllables = ["BA", "RI", "SO", "KE", "LU", "MA", "TO", "NE", "XI", "PA", "DO", "GU", "ZA", "FE", "QUI", "RO", "VE", "LA"]
+const consonants = ["B", "C", "D", "F", "G", "J", "K", "L", "M", "N", "P", "R", "S", "T", "V", "X", "Z", "CH", "BR", "TR"]
+const vowels = ["A", "E", "I", "O", "U", "AI", "IA"]
 const legalPrefixes = ["GRUPO", "OPERADORA", "COMERCIALIZADORA", "SERVICIOS", "DISTRIBUIDORA", ""]
 const legalSuffixes = ["SA DE CV", "S.A. DE C.V.", "S. DE R.L. DE C.V.", "SAPI DE CV"]
 const mccs = ["5411", "5541", "5812", "5734", "4121", "7011", "5999", "5812"]
@@ -56,8 +57,8 @@ const letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
 const decimal = (minor: bigint): BigDecimal.BigDecimal => BigDecimal.make(minor, 2)
 
 const makeMerchant = (prng: Prng, index: number): Merchant => {
-  const brand = Array.from({ length: prng.int(2, 3) }, () => prng.pick(syllables)).join("") + syllables[index % syllables.length]! +
-    String.fromCharCode(65 + (index % 26)) + letters[Math.floor(index / 26) % letters.length]!
+  const brand = Array.from({ length: prng.int(2, 3) }, () => prng.pick(consonants) + prng.pick(vowels)).join("") +
+    letters[index % letters.length]! + letters[Math.floor(index / letters.length) % letters.length]!
   const prefix = prng.pick(legalPrefixes)
   const foreign = prng.next() < 0.05
   const descriptor = foreign

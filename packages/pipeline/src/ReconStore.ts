@@ -49,6 +49,8 @@ export interface LinkRow {
 
 /** The store's operations. Every method fails only with `StoreError`. Instants are ISO-8601 UTC strings. */
 export interface ReconStoreService {
+  /** How many runs the store has seen (the next run's sequence number is this plus one). */
+  readonly runCount: Effect.Effect<number, StoreError>
   readonly beginRun: (run: { runId: string; startedAt: string; from: string; to: string }) => Effect.Effect<void, StoreError>
   readonly finishRun: (runId: string, finishedAt: string, summaryJson: string) => Effect.Effect<void, StoreError>
   readonly upsertTransactions: (runId: string, rows: ReadonlyArray<TransactionRow>) => Effect.Effect<void, StoreError>
@@ -94,6 +96,11 @@ export const make: Effect.Effect<ReconStoreService, StoreError, SqlClient.SqlCli
     Effect.mapError((cause) =>
       new StoreError({ operation: "migrate", message: `state store: migration failed: ${cause.message}`, cause })
     )
+  )
+
+  const runCount: ReconStoreService["runCount"] = sql<{ n: number }>`SELECT COUNT(*) AS n FROM runs`.pipe(
+    Effect.map((rows) => Number(rows[0]?.n ?? 0)),
+    Effect.mapError(storeError("runCount"))
   )
 
   const beginRun: ReconStoreService["beginRun"] = (run) =>
@@ -195,6 +202,7 @@ export const make: Effect.Effect<ReconStoreService, StoreError, SqlClient.SqlCli
         updated_at = excluded.updated_at`, { discard: true })).pipe(Effect.mapError(storeError("writePostings")))
 
   return ReconStore.of({
+    runCount,
     beginRun,
     finishRun,
     upsertTransactions,

@@ -38,12 +38,9 @@ export interface ReconcileOptions {
   readonly mapping?: MappingConfig | undefined
 }
 
-const runIdOf = (now: Date, options: ReconcileOptions): string => {
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")
-  const hash = createHash("sha256").update(JSON.stringify([now.toISOString(), options.from, options.to]))
-    .digest("hex").slice(0, 6)
-  return `${stamp}-${hash}`
-}
+/** `<UTC timestamp>-<sequence in this store>`, e.g. `20260201T063000Z-0003`: sortable and unique per state file. */
+const runIdOf = (now: Date, sequence: number): string =>
+  `${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}-${String(sequence).padStart(4, "0")}`
 
 const sync = Effect.fn("ReconcileJob.sync")(function*(options: ReconcileOptions) {
   const period = { from: options.from, to: options.to }
@@ -61,7 +58,7 @@ export const reconcile = Effect.fn("ReconcileJob.reconcile")(function*(options: 
   const path = yield* Path.Path
   const nowMillis = yield* Clock.currentTimeMillis
   const now = new Date(nowMillis)
-  const runId = runIdOf(now, options)
+  const runId = runIdOf(now, (yield* store.runCount) + 1)
   const runDir = path.join(options.outDir, runId)
   const tenant = options.tenant ?? "default"
   const asOf = options.asOf ?? now.toISOString().slice(0, 10)
