@@ -126,6 +126,32 @@ describe("buildPosting", () => {
     assert.include(summary(doc), "Dr rounding 703.21 140.00 -")
   })
 
+  it("posts a receipt's tip on top of the CFDI total to the tips account", () => {
+    const result = buildPosting({
+      tenant: "acme",
+      transaction: transaction("1300.00"),
+      document: iva16(),
+      mapping: defaultMapping,
+      tip: d("140.00")
+    })
+    if (Either.isLeft(result)) return assert.fail(result.left.message)
+    assert.isTrue(isBalanced(result.right))
+    assert.deepStrictEqual(summary(result.right), [
+      "Dr expense 601.84 1000.00 V1",
+      "Dr iva_acreditable 118.01 160.00 V1",
+      "Dr other 613.01 140.00 -",
+      "Cr card_liability 205.06 1300.00 -"
+    ])
+    const wrongTip = buildPosting({
+      tenant: "acme",
+      transaction: transaction("1300.00"),
+      document: iva16(),
+      mapping: defaultMapping,
+      tip: d("100.00")
+    })
+    assert.strictEqual(Either.isLeft(wrongTip) ? wrongTip.left.code : "", "AMOUNT_GAP_TOO_LARGE")
+  })
+
   it("refuses a CFDI whose SubTotal, taxes and Total disagree", () => {
     const wrongIva = cfdi({ subTotal: "1000.00", total: "1160.00" }, { ivaTransferred: "60.00" })
     const result = build(transaction("1160.00"), wrongIva)

@@ -1,7 +1,8 @@
 /**
  * Candidate generation by index (matching.md §7.3 step 2, §4.1): clusters are bucketed by issue week and sorted by
  * amount key (minor units); a transaction looks only at the weeks inside its date window and, in each, at the
- * amount bands it can match. Never all pairs.
+ * amount bands it can match; identity blocks (name keys, RFC, Clara attachment, uploader) add the candidates that
+ * weak amount classes need. Never all pairs.
  */
 import type { EvidenceCluster } from "./Clusters.js"
 import type { TransactionView } from "./Prepared.js"
@@ -99,8 +100,8 @@ export const buildCandidateIndex = (clusters: ReadonlyArray<EvidenceCluster>, we
         if (member.convertedMinor !== undefined) converted.push(["MXN", w, Number(member.convertedMinor), c])
       }
       for (const key of nameKeys(member.issuerName, weigh)) addTo(byNameKey, key, c)
-      for (const uuid of member.doc.claraTransactionUuids) addTo(byAttachedTransaction, uuid, c)
-      if (!member.fiscal && member.doc.uploadedByUserUuid !== undefined) addTo(byUploader, member.doc.uploadedByUserUuid, c)
+      for (const uuid of member.attachedTo) addTo(byAttachedTransaction, uuid, c)
+      if (member.uploadedBy !== undefined) addTo(byUploader, member.uploadedBy, c)
     }
     for (const rfc of cluster.rfcs) addTo(byRfc, rfc, c)
   }
@@ -183,13 +184,16 @@ export const candidateClusters = (
   const charge = Number(tx.amountMinor)
   const tolerance = Math.max(config.roundingMinor, Math.ceil((charge * config.roundingPermille) / 1000))
   scan(index.direct, tx.currency, charge - tolerance, charge + tolerance)
-  if (tx.original) scan(index.direct, tx.original.currency, Number(tx.original.minor) - 1, Number(tx.original.minor) + 1)
+  if (tx.original) {
+    const original = Number(tx.original.minor)
+    scan(index.direct, tx.original.currency, original - 1, original + 1)
+  }
   if (tx.currency === "MXN") scan(index.converted, "MXN", Math.floor(charge * 0.96) - 1, Math.ceil(charge * 1.04) + 1)
-  block(index.byAttachedTransaction.get(tx.tx.uuid))
-  if (tx.tx.userUuid !== undefined) block(index.byUploader.get(tx.tx.userUuid))
+  block(index.byAttachedTransaction.get(tx.uuid))
+  if (tx.userUuid !== undefined) block(index.byUploader.get(tx.userUuid))
   const alias = ctx.aliases.get(tx.descriptorKey)
   if (alias !== undefined) block(index.byRfc.get(alias))
-  for (const tokens of tx.names) for (const key of nameKeys(tokens, ctx.weigh)) block(index.byNameKey.get(key))
+  for (const name of tx.names) for (const key of nameKeys(name.tokens, ctx.weigh)) block(index.byNameKey.get(key))
   return found
 }
 

@@ -23,23 +23,41 @@ const encode = (value: unknown): string | undefined => {
   }
   if (BigDecimal.isBigDecimal(value)) return JSON.stringify(BigDecimal.format(BigDecimal.normalize(value)))
   if (Array.isArray(value)) return `[${value.map((item) => encode(item) ?? "null").join(",")}]`
-  if (value instanceof Map) {
-    return encodeEntries([...value.entries()].map(([k, v]) => [String(k), v] as const))
-  }
+  if (value instanceof Map) return encode(Object.fromEntries([...value.entries()].map(([k, v]) => [String(k), v])))
   if (value instanceof Set) {
     const items = [...value].map((item) => encode(item) ?? "null").sort()
     return `[${items.join(",")}]`
   }
-  return encodeEntries(Object.entries(value as Record<string, unknown>))
-}
-
-const encodeEntries = (entries: ReadonlyArray<readonly [string, unknown]>): string => {
+  const record = value as Record<string, unknown>
   const parts: Array<string> = []
-  for (const [key, item] of [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const encoded = encode(item)
+  for (const key of sortedKeys(record)) {
+    const encoded = encode(record[key])
     if (encoded !== undefined) parts.push(`${JSON.stringify(key)}:${encoded}`)
   }
   return `{${parts.join(",")}}`
+}
+
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+// Records of one class usually have the same keys in the same order: remember the last sorted order per prototype.
+interface KeyOrder {
+  readonly keys: ReadonlyArray<string>
+  readonly sorted: ReadonlyArray<string>
+}
+
+const lastOrder = new WeakMap<object, KeyOrder>()
+
+const sortedKeys = (record: Record<string, unknown>): ReadonlyArray<string> => {
+  const keys = Object.keys(record)
+  const proto = Object.getPrototypeOf(record) as object | null
+  if (proto === null) return keys.sort(byCodeUnit)
+  const cached = lastOrder.get(proto)
+  if (cached !== undefined && cached.keys.length === keys.length && cached.keys.every((key, i) => key === keys[i])) {
+    return cached.sorted
+  }
+  const sorted = [...keys].sort(byCodeUnit)
+  lastOrder.set(proto, { keys, sorted })
+  return sorted
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { absBig } from "./internal/Minor.js"
 import type { Direction, DocumentView } from "./Prepared.js"
-import { hasDistinctiveToken, type TokenWeigher } from "./Similarity.js"
+import type { NameProfile } from "./Similarity.js"
 
 /** One candidate for a transaction: at most one fiscal invoice plus the extracted documents describing it. */
 export interface EvidenceCluster {
@@ -20,7 +20,7 @@ export interface EvidenceCluster {
   /** All members, fiscal first. */
   readonly members: ReadonlyArray<DocumentView>
   /** Normalised issuer names of the members (non-empty only). */
-  readonly issuerNames: ReadonlyArray<ReadonlyArray<string>>
+  readonly issuerNames: ReadonlyArray<NameProfile>
   /** Identity RFCs of the members, de-duplicated. */
   readonly rfcs: ReadonlyArray<string>
   /** Some member carries a tip (tips are plausible). */
@@ -52,15 +52,16 @@ const invoiceFor = (
 }
 
 const makeCluster = (
-  id: string,
+  index: number,
   fiscal: DocumentView | undefined,
   documents: ReadonlyArray<DocumentView>,
-  weigh: TokenWeigher
-) => {
+  profile: (tokens: ReadonlyArray<string>) => NameProfile
+): EvidenceCluster => {
   const members = fiscal ? [fiscal, ...documents] : documents
-  const issuerNames = members.map((m) => m.issuerName).filter((tokens) => tokens.length > 0)
+  const issuerNames = [...new Set(members.map((m) => m.issuerName).filter((tokens) => tokens.length > 0))].map(profile)
   return {
-    id,
+    index,
+    id: members[0]!.doc.id,
     fiscal,
     documents,
     direction: members[0]!.direction,
@@ -68,7 +69,7 @@ const makeCluster = (
     issuerNames,
     rfcs: [...new Set(members.flatMap((m) => (m.issuerRfc === undefined ? [] : [m.issuerRfc])))],
     tipped: members.some((m) => m.tipMinor > 0n),
-    distinctive: issuerNames.some((tokens) => hasDistinctiveToken(tokens, weigh))
+    distinctive: issuerNames.some((name) => name.distinctive)
   }
 }
 
@@ -79,7 +80,7 @@ const makeCluster = (
  */
 export const buildClusters = (
   documents: ReadonlyArray<DocumentView>,
-  weigh: TokenWeigher
+  profile: (tokens: ReadonlyArray<string>) => NameProfile
 ): ReadonlyArray<EvidenceCluster> => {
   const invoices = documents.filter((d) => d.fiscal)
   const byUuid = new Map<string, DocumentView>()
@@ -100,10 +101,11 @@ export const buildClusters = (
     if (invoice === undefined) loose.push(receipt)
     else attached.set(invoice, [...(attached.get(invoice) ?? []), receipt])
   }
-  const clusters = [
-    ...invoices.map((invoice) => makeCluster(invoice.doc.id, invoice, attached.get(invoice) ?? [], weigh)),
-    ...loose.map((receipt) => makeCluster(receipt.doc.id, undefined, [receipt], weigh))
+  const groups: Array<readonly [DocumentView | undefined, ReadonlyArray<DocumentView>]> = [
+    ...invoices.map((invoice) => [invoice, attached.get(invoice) ?? []] as const),
+    ...loose.map((receipt) => [undefined, [receipt]] as const)
   ]
-  clusters.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-  return clusters.map((cluster, index) => ({ ...cluster, index }))
+  const idOf = ([invoice, receipts]: (typeof groups)[number]) => (invoice ?? receipts[0]!).doc.id
+  groups.sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0))
+  return groups.map(([invoice, receipts], index) => makeCluster(index, invoice, receipts, profile))
 }

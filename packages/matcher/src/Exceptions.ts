@@ -66,11 +66,154 @@ const tipWithinPolicy = (decision: Decision, ctx: ExceptionContext): boolean => 
   return decision.edge.amount.gapMinor * 100n <= BigInt(ctx.config.tipPolicyPercent) * total
 }
 
+type ExceptionFields = ConstructorParameters<typeof ReconciliationException>[0]
+
+type TransactionBase = Pick<ExceptionFields, "transactionUuid" | "cardholder" | "ageDays">
+
+/** What every exception of one transaction shares. */
+interface TransactionFrame {
+  readonly what: string
+  readonly make: (fields: Omit<ExceptionFields, keyof TransactionBase>) => ReconciliationException
+}
+
+const frameOf = (tx: TransactionView, ctx: ExceptionContext): TransactionFrame => {
+  const t = tx.tx
+  const base: TransactionBase = {
+    transactionUuid: t.uuid,
+    ...(t.userName === undefined ? {} : { cardholder: t.userName }),
+    ...(ctx.asOfDay === undefined || tx.day === undefined ? {} : { ageDays: ctx.asOfDay - tx.day })
+  }
+  return {
+    what: `${t.type} ${formatMinorMoney(tx.amountMinor, tx.currency)} "${t.descriptor}" on ${t.operationDate}`,
+    make: (fields) => new ReconciliationException({ ...base, ...fields }, true)
+  }
+}
+
+const absolute = (minor: bigint): bigint => (minor < 0n ? -minor : minor)
+
+const suggestionFields = (decision: Decision, ctx: ExceptionContext) => ({
+  topSuggestion: ctx.linkIdOf(decision),
+  documentId: ctx.clusters[decision.edge.cluster]!.id
+})
+
 /**
- * The exceptions of one transaction. Not subject: none. Auto-linked: an informational low-severity
- * AMOUNT_MISMATCH when the gap exceeds 0.01. Otherwise exactly one: AMBIGUOUS, else AMOUNT_MISMATCH (top suggestion
- * with class A4/A5/A6), else RECEIPT_ONLY_EXPECTED (foreign currency and no CFDI suggested), else MISSING_INVOICE
- * (HAS_SUGGESTION, HAS_RECEIPT_NO_CFDI, NOTHING; PENDING_GRACE with low severity before the grace period ends).
+ * MISSING_INVOICE: HAS_SUGGESTION when a CFDI is suggested; else PENDING_GRACE (low) before the grace period ends;
+ * else HAS_RECEIPT_NO_CFDI when a receipt is linked, suggested or listed in Clara; else NOTHING (high).
+ */
+const missingInvoice = (
+  tx: TransactionView,
+  frame: TransactionFrame,
+  ctx: ExceptionContext,
+  evidence: { readonly decision: Decision | undefined; readonly cfdi: boolean; readonly receipt: boolean }
+): ReconciliationException => {
+  const t = tx.tx
+  const document = t.type === "REFUND" ? "credit note (CFDI type E)" : "CFDI"
+  const end = graceEnd(t.operationDate, ctx.config)
+  const pending = tx.day !== undefined && ctx.asOfDay !== undefined && ctx.asOfDay <= (toEpochDay(end) ?? 0)
+  const [subtype, severity, action] = evidence.cfdi
+    ? ["HAS_SUGGESTION", "medium", `Review the suggested ${document} and confirm or reject it.`] as const
+    : pending
+    ? ["PENDING_GRACE", "low", `Wait: the grace period ends on ${end}.`] as const
+    : evidence.receipt || t.hasExtractedDocuments
+    ? ["HAS_RECEIPT_NO_CFDI", "medium", `A receipt exists; request the ${document} from the merchant.`] as const
+    : ["NOTHING", "high", `Request the ${document} from the merchant or the cardholder.`] as const
+  return frame.make({
+    code: "MISSING_INVOICE",
+    subtype,
+    severity,
+    message: `${frame.what}: no ${document} linked (${subtype}).`,
+    amountAtRisk: money(tx.amountMinor, tx.currency),
+    suggestedAction: action,
+    ...(evidence.decision === undefined ? {} : suggestionFields(evidence.decision, ctx))
+  })
+}
+
+const linkedExceptions = (
+  tx: TransactionView,
+  link: Decision,
+  frame: TransactionFrame,
+  ctx: ExceptionContext
+): ReadonlyArray<ReconciliationException> => {
+  const { edge } = link
+  const cluster = ctx.clusters[edge.cluster]!
+  const out: Array<ReconciliationException> = []
+  const gap = absolute(edge.amount.gapMinor)
+  if (gap > 1n) {
+    const subtype = mismatchSubtype[edge.amount.cls] ?? "UNEXPLAINED"
+    out.push(frame.make({
+      code: "AMOUNT_MISMATCH",
+      subtype,
+      severity: "low",
+      message: `${frame.what}: auto-linked to ${cluster.id}, gap ${formatMinorMoney(gap, tx.currency)} (${subtype}).`,
+      amountAtRisk: money(gap, tx.currency),
+      documentId: cluster.id,
+      suggestedAction: "None required: informational.",
+      topSuggestion: ctx.linkIdOf(link)
+    }))
+  }
+  if (cluster.fiscal === undefined && tx.original === undefined) {
+    out.push(missingInvoice(tx, frame, ctx, { decision: link, cfdi: false, receipt: true }))
+  }
+  return out
+}
+
+const openException = (
+  tx: TransactionView,
+  outcome: TransactionOutcome,
+  frame: TransactionFrame,
+  ctx: ExceptionContext
+): ReconciliationException => {
+  const top = outcome.suggestions[0]
+  const topCluster = top === undefined ? undefined : ctx.clusters[top.edge.cluster]!
+  const topFields = top === undefined ? {} : suggestionFields(top, ctx)
+  const atRisk = money(tx.amountMinor, tx.currency)
+  if (outcome.ambiguous && top) {
+    return frame.make({
+      code: "AMBIGUOUS",
+      severity: "medium",
+      message: `${frame.what}: candidates within ${ctx.config.marginPoints} points of each other; no automatic choice.`,
+      amountAtRisk: atRisk,
+      suggestedAction: "Choose the matching document among the suggestions.",
+      ...topFields
+    })
+  }
+  if (top && mismatchClasses.has(top.edge.amount.cls)) {
+    const subtype = mismatchSubtype[top.edge.amount.cls]!
+    const gap = absolute(top.edge.amount.gapMinor)
+    return frame.make({
+      code: "AMOUNT_MISMATCH",
+      subtype,
+      severity: subtype === "TIP" && tipWithinPolicy(top, ctx) ? "low" : "medium",
+      message: `${frame.what}: best candidate differs by ${formatMinorMoney(gap, tx.currency)} (${subtype}).`,
+      amountAtRisk: money(gap, tx.currency),
+      suggestedAction: mismatchAction[subtype]!,
+      ...topFields
+    })
+  }
+  if (tx.original && topCluster?.fiscal === undefined) {
+    return frame.make({
+      code: "RECEIPT_ONLY_EXPECTED",
+      severity: top ? "low" : "medium",
+      message: `${frame.what}: foreign merchant (${tx.original.currency}); no CFDI applies, a receipt is required.`,
+      amountAtRisk: atRisk,
+      suggestedAction: top ? "Confirm the suggested receipt." : "Attach the merchant's receipt or invoice.",
+      ...topFields
+    })
+  }
+  return missingInvoice(tx, frame, ctx, {
+    decision: top,
+    cfdi: topCluster?.fiscal !== undefined,
+    receipt: topCluster !== undefined && topCluster.fiscal === undefined
+  })
+}
+
+/**
+ * The exceptions of one transaction (matching.md §7.10). Not subject (FEE, CREDIT, PAYMENT, REJECTED): none.
+ * Auto-linked: an informational low-severity AMOUNT_MISMATCH when the gap exceeds 0.01, and MISSING_INVOICE
+ * (HAS_RECEIPT_NO_CFDI, or PENDING_GRACE) when a domestic charge is linked to a receipt without a CFDI.
+ * Otherwise exactly one: AMBIGUOUS; else AMOUNT_MISMATCH (top suggestion of class A4/A5/A6: FX_DIFFERENCE, TIP,
+ * IVA_ONLY); else RECEIPT_ONLY_EXPECTED (merchant currency differs from the account currency and no CFDI is
+ * suggested); else MISSING_INVOICE (HAS_SUGGESTION, PENDING_GRACE, HAS_RECEIPT_NO_CFDI, NOTHING).
  */
 export const transactionExceptions = (
   tx: TransactionView,
@@ -78,90 +221,8 @@ export const transactionExceptions = (
   ctx: ExceptionContext
 ): ReadonlyArray<ReconciliationException> => {
   if (!tx.subject) return []
-  const t = tx.tx
-  const base = {
-    transactionUuid: t.uuid,
-    ...(t.userName === undefined ? {} : { cardholder: t.userName }),
-    ...(ctx.asOfDay === undefined || tx.day === undefined ? {} : { ageDays: ctx.asOfDay - tx.day })
-  }
-  const what = `${t.type} ${formatMinorMoney(tx.amountMinor, tx.currency)} "${t.descriptor}" on ${t.operationDate}`
-  const atRisk = money(tx.amountMinor, tx.currency)
-  const make = (fields: Omit<ConstructorParameters<typeof ReconciliationException>[0], keyof typeof base>) =>
-    new ReconciliationException({ ...base, ...fields }, true)
-  if (outcome.link) {
-    const { edge } = outcome.link
-    const gap = edge.amount.gapMinor < 0n ? -edge.amount.gapMinor : edge.amount.gapMinor
-    if (gap <= 1n) return []
-    const subtype = mismatchSubtype[edge.amount.cls] ?? "UNEXPLAINED"
-    return [make({
-      code: "AMOUNT_MISMATCH",
-      subtype,
-      severity: "low",
-      message: `${what}: auto-linked to ${ctx.clusters[edge.cluster]!.id} with a gap of ${formatMinorMoney(gap, tx.currency)} (${subtype}).`,
-      amountAtRisk: money(gap, tx.currency),
-      documentId: ctx.clusters[edge.cluster]!.id,
-      suggestedAction: "None required: informational.",
-      topSuggestion: ctx.linkIdOf(outcome.link)
-    })]
-  }
-  const top = outcome.suggestions[0]
-  const topFields = top === undefined
-    ? {}
-    : { topSuggestion: ctx.linkIdOf(top), documentId: ctx.clusters[top.edge.cluster]!.id }
-  if (outcome.ambiguous && top) {
-    return [make({
-      code: "AMBIGUOUS",
-      severity: "medium",
-      message: `${what}: candidates within ${ctx.config.marginPoints} points of each other; the engine does not break near-ties.`,
-      amountAtRisk: atRisk,
-      suggestedAction: "Choose the matching document among the suggestions.",
-      ...topFields
-    })]
-  }
-  if (top && mismatchClasses.has(top.edge.amount.cls)) {
-    const subtype = mismatchSubtype[top.edge.amount.cls]!
-    const gap = top.edge.amount.gapMinor < 0n ? -top.edge.amount.gapMinor : top.edge.amount.gapMinor
-    return [make({
-      code: "AMOUNT_MISMATCH",
-      subtype,
-      severity: subtype === "TIP" && tipWithinPolicy(top, ctx) ? "low" : "medium",
-      message: `${what}: best candidate differs by ${formatMinorMoney(gap, tx.currency)} (${subtype}).`,
-      amountAtRisk: money(gap, tx.currency),
-      suggestedAction: mismatchAction[subtype]!,
-      ...topFields
-    })]
-  }
-  const topCluster = top === undefined ? undefined : ctx.clusters[top.edge.cluster]!
-  if (tx.original && topCluster?.fiscal === undefined) {
-    return [make({
-      code: "RECEIPT_ONLY_EXPECTED",
-      severity: top ? "low" : "medium",
-      message: `${what}: foreign merchant (${tx.original.currency}); a CFDI does not apply, a receipt is required.`,
-      amountAtRisk: atRisk,
-      suggestedAction: top ? "Confirm the suggested receipt." : "Attach the merchant's receipt or invoice.",
-      ...topFields
-    })]
-  }
-  const document = t.type === "REFUND" ? "credit note (CFDI type E)" : "CFDI"
-  const pending = tx.day !== undefined && ctx.asOfDay !== undefined &&
-    ctx.asOfDay <= (toEpochDay(graceEnd(t.operationDate, ctx.config)) ?? 0)
-  const hasReceipt = (topCluster !== undefined && topCluster.fiscal === undefined) || t.hasExtractedDocuments
-  const [subtype, severity, action] = topCluster?.fiscal !== undefined
-    ? ["HAS_SUGGESTION", "medium", `Review the suggested ${document} and confirm or reject it.`] as const
-    : pending
-    ? ["PENDING_GRACE", "low", `Wait: the grace period ends on ${graceEnd(t.operationDate, ctx.config)}.`] as const
-    : hasReceipt
-    ? ["HAS_RECEIPT_NO_CFDI", "medium", `A receipt exists; request the ${document} from the merchant.`] as const
-    : ["NOTHING", "high", `Request the ${document} from the merchant or the cardholder.`] as const
-  return [make({
-    code: "MISSING_INVOICE",
-    subtype,
-    severity,
-    message: `${what}: no ${document} linked (${subtype}).`,
-    amountAtRisk: atRisk,
-    suggestedAction: action,
-    ...topFields
-  })]
+  const frame = frameOf(tx, ctx)
+  return outcome.link ? linkedExceptions(tx, outcome.link, frame, ctx) : [openException(tx, outcome, frame, ctx)]
 }
 
 const cardFormasPago: ReadonlySet<string> = new Set(["04", "28", "29"])
@@ -210,7 +271,9 @@ export const documentExceptions = (
   const out: Array<ReconciliationException> = []
   const base = { ...documentBase(doc, ctx.asOfDay), ...(owner ? { transactionUuid: owner.tx.uuid } : {}) }
   const atRisk = money(view.totalMinor, view.currency)
-  const what = `CFDI ${doc.id} from ${doc.issuer.name ?? doc.issuer.taxId ?? "?"} for ${formatMinorMoney(view.totalMinor, view.currency)} on ${doc.issueDate}`
+  const issuer = doc.issuer.name ?? doc.issuer.taxId ?? "?"
+  const total = formatMinorMoney(view.totalMinor, view.currency)
+  const what = `CFDI ${doc.id} from ${issuer} for ${total} on ${doc.issueDate}`
   const receiver = doc.receiver.taxId === undefined ? undefined : normaliseRfc(doc.receiver.taxId)
   const company = companyRfc === undefined ? undefined : identityRfc(companyRfc)
   const forCompany = company === undefined || receiver === company

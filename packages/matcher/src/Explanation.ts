@@ -104,8 +104,10 @@ const lostBecause = (chosen: ScoredEdge, runner: ScoredEdge, ctx: ExplanationCon
     if (theirs < ours) reasons.push(`${label} (${signed(theirs)} vs ${signed(ours)})`)
   }
   compare(`amount ${runner.amount.cls}`, runner.amount.points, chosen.amount.points)
-  compare(`identity ${runner.identity.cls} sim ${text(runner.identity.detail.sim)}`, runner.identity.points, chosen.identity.points)
-  compare(`date ${runner.date.deltaDays >= 0 ? "+" : ""}${runner.date.deltaDays}d`, runner.date.points, chosen.date.points)
+  const identity = `identity ${runner.identity.cls} sim ${text(runner.identity.detail.sim)}`
+  compare(identity, runner.identity.points, chosen.identity.points)
+  const delta = runner.date.deltaDays
+  compare(`date ${delta >= 0 ? "+" : ""}${delta}d`, runner.date.points, chosen.date.points)
   compare("corroboration", corroborationPoints(runner), corroborationPoints(chosen))
   const clusterOwner = ctx.ownerOfCluster.get(runner.cluster)
   const txOwner = ctx.ownerOfTx.get(runner.tx)
@@ -120,15 +122,25 @@ const lostBecause = (chosen: ScoredEdge, runner: ScoredEdge, ctx: ExplanationCon
   return reasons
 }
 
-const render = (decision: Decision, evidence: ReadonlyArray<readonly [string, Term]>, runnerUp: RunnerUp | undefined, ctx: ExplanationContext): string => {
-  const { config } = ctx
+const render = (
+  decision: Decision,
+  evidence: ReadonlyArray<readonly [string, Term]>,
+  runnerUp: RunnerUp | undefined,
+  config: MatcherConfig
+): string => {
+  const { margin } = decision
+  const points = decision.edge.points
   const head = decision.decision === "AUTO_LINKED"
-    ? `Auto-linked (${decision.edge.points} pts >= ${config.autoPoints}, margin ${decision.margin})`
-    : `Suggested (${decision.edge.points} pts >= ${config.suggestPoints}, margin ${decision.margin}; not auto: ${decision.gatesFailed.join(", ")})`
+    ? `Auto-linked (${points} pts >= ${config.autoPoints}, margin ${margin})`
+    : `Suggested (${points} pts >= ${config.suggestPoints}, margin ${margin}; not auto: ${
+      decision.gatesFailed.join(", ")
+    })`
   const body = evidence.map(([, term]) => `${describe(term)} (${signed(term.points)})`).join(" · ")
   const tail = runnerUp === undefined
     ? ""
-    : ` Runner-up ${runnerUp.document ?? runnerUp.transaction ?? ""} (${runnerUp.points} pts) lost: ${runnerUp.lostBecause.join("; ")}.`
+    : ` Runner-up ${runnerUp.document ?? runnerUp.transaction} (${runnerUp.points} pts) lost: ${
+      runnerUp.lostBecause.join("; ")
+    }.`
   return `${head}: ${body}.${tail}`
 }
 
@@ -167,7 +179,7 @@ export const toMatchLink = (decision: Decision, ctx: ExplanationContext): MatchL
     gatesFailed: decision.gatesFailed,
     vetoesChecked,
     engine: ctx.engine,
-    text: render(decision, terms, runnerUp, ctx)
+    text: render(decision, terms, runnerUp, ctx.config)
   }, true)
   return new MatchLink({
     linkId,

@@ -14,7 +14,14 @@ import type { TransactionView } from "./Prepared.js"
 import { autoLinkAmountClasses, compareEdges, type ScoredEdge } from "./Scoring.js"
 
 /** Names of the auto-link gates, as reported in `Explanation.gatesFailed`. */
-export type GateName = "points" | "margin" | "amountClass" | "identity" | "documentNotVerified" | "unattendedCap" | "dense"
+export type GateName =
+  | "points"
+  | "margin"
+  | "amountClass"
+  | "identity"
+  | "documentNotVerified"
+  | "unattendedCap"
+  | "dense"
 
 /** Vetoes every edge has passed, as reported in `Explanation.vetoesChecked`. */
 export const vetoesChecked: ReadonlyArray<string> = ["cfdiStatus", "cfdiSubstituted", "comprobanteType", "dateWindow"]
@@ -71,7 +78,9 @@ export const failedGates = (
   if (edge.points < config.autoPoints) failed.push("points")
   if (margin < config.marginPoints) failed.push("margin")
   if (!autoLinkAmountClasses.has(edge.amount.cls)) failed.push("amountClass")
-  if (edge.identity.points < 3) failed.push("identity")
+  // A document Clara itself lists under this transaction is a pinned fact (§7.3 step 0): Clara's link is the identity.
+  const heldByClara = cluster.members.some((m) => m.attachedTo.includes(tx.uuid))
+  if (edge.identity.points < 3 && !heldByClara) failed.push("identity")
   if (cluster.members.some((m) => m.notVerified)) failed.push("documentNotVerified")
   const cap = caps.get(tx.currency)
   if (cap === undefined || tx.amountMinor > cap) failed.push("unattendedCap")
@@ -89,9 +98,10 @@ const runnerUpOf = (edge: ScoredEdge, graph: EdgeGraph): ScoredEdge | undefined 
 
 /**
  * Applies the gates to the assignment. An assigned edge passing every gate auto-links. Every other subject
- * transaction gets its top suggestion (its assigned edge, else its best edge of at least `suggestPoints` to a
- * document not auto-linked) plus its other such edges within `marginPoints` of it; it is ambiguous when it has two
- * or more, or when another transaction not auto-linked holds an edge to the same document within the margin.
+ * transaction gets its top suggestion (its assigned edge, else its best open edge of at least `suggestPoints`: to a
+ * document neither auto-linked nor assigned to another transaction by `marginPoints` or more) plus its other open
+ * edges within `marginPoints` of it; it is ambiguous when it has two or more, or when another transaction not
+ * auto-linked holds an edge to the same document within the margin.
  */
 export const decide = (
   transactions: ReadonlyArray<TransactionView>,
@@ -113,7 +123,12 @@ export const decide = (
     if (candidate.gatesFailed.length === 0) autoByTx.set(assigned.edge.tx, { ...candidate, decision: "AUTO_LINKED" })
   }
   const autoClusters = new Set([...autoByTx.values()].map((d) => d.edge.cluster))
-  const open = (edge: ScoredEdge) => edge.points >= config.suggestPoints && !autoClusters.has(edge.cluster)
+  // A document is open to a transaction unless it auto-linked, or went to another transaction by a clear margin.
+  const open = (edge: ScoredEdge) => {
+    const owner = assignment.byCluster.get(edge.cluster)?.edge
+    const clearlyTaken = owner !== undefined && owner.tx !== edge.tx && owner.points - edge.points >= config.marginPoints
+    return edge.points >= config.suggestPoints && !autoClusters.has(edge.cluster) && !clearlyTaken
+  }
   const outcomes = transactions.map((tx): TransactionOutcome => {
     const link = autoByTx.get(tx.index)
     if (link || !tx.subject) return { link, suggestions: [], ambiguous: false }
@@ -121,7 +136,7 @@ export const decide = (
     const available = graph.byTx[tx.index]!.filter(open)
     const top = assigned?.edge ?? available[0]
     if (top === undefined) return { link, suggestions: [], ambiguous: false }
-    const within = (edge: ScoredEdge) => top.points - edge.points < config.marginPoints
+    const within = (edge: ScoredEdge) => Math.abs(top.points - edge.points) < config.marginPoints
     const others = available.filter((edge) => edge !== top && within(edge))
     const rivals = graph.byCluster[top.cluster]!.filter((edge) =>
       edge.tx !== tx.index && edge.points >= config.suggestPoints && !autoByTx.has(edge.tx) && within(edge)

@@ -14,7 +14,12 @@ import { type Assignment, assign } from "./Assignment.js"
 import { buildCandidateIndex, type EdgeGraph, generateEdges } from "./Candidates.js"
 import { canonicalJson, sha256Hex } from "./CanonicalJson.js"
 import { buildClusters, type EvidenceCluster } from "./Clusters.js"
-import { documentExceptions, rejectedDocumentExceptions, transactionExceptions } from "./Exceptions.js"
+import {
+  documentExceptions,
+  type ExceptionContext,
+  rejectedDocumentExceptions,
+  transactionExceptions
+} from "./Exceptions.js"
 import { type EngineInfo, toMatchLink } from "./Explanation.js"
 import { type Decision, decide, type Decisions } from "./Gates.js"
 import { identityRfc } from "./internal/Rfc.js"
@@ -22,7 +27,7 @@ import { configHash, engineVersion, type MatcherConfig, resolveConfig } from "./
 import { descriptorKey, normaliseName } from "./Normalisation.js"
 import { prepareDocuments, type PreparedDocuments, prepareTransactions, type TransactionView } from "./Prepared.js"
 import type { ScoringContext } from "./Scoring.js"
-import { corpusGenericTokens, makeNameMatcher, makeTokenWeigher } from "./Similarity.js"
+import { corpusGenericTokens, makeProfiler, makeTokenWeigher } from "./Similarity.js"
 
 /** Input of one matching run. */
 export interface MatchInput {
@@ -75,7 +80,8 @@ export const inputsHash = (input: MatchInput): string => {
     companyRfc: input.companyRfc,
     aliases: input.aliases === undefined ? undefined : [...input.aliases.entries()].sort()
   })
-  const parts = [header, "\ntransactions\n", ...sortedCanonical(input.transactions).map((s) => `${s}\n`), "documents\n", ...sortedCanonical(input.documents).map((s) => `${s}\n`)]
+  const lines = (records: ReadonlyArray<unknown>) => sortedCanonical(records).map((s) => `${s}\n`)
+  const parts = [header, "\ntransactions\n", ...lines(input.transactions), "documents\n", ...lines(input.documents)]
   return `sha256:${sha256Hex(parts)}`
 }
 
@@ -101,31 +107,38 @@ export const matchStages = (input: MatchInput): MatchStages => {
     genericWeight: config.genericWeight,
     cityWeight: config.cityWeight
   })
-  const transactions = prepareTransactions(input.transactions, normalise, weigh, config)
-  const clusters = buildClusters(documents.views, weigh)
+  const profile = makeProfiler(weigh)
+  const transactions = prepareTransactions(input.transactions, normalise, profile, config)
+  const clusters = buildClusters(documents.views, profile)
   const aliases = new Map<string, string>()
   for (const [key, rfc] of [...(input.aliases ?? new Map<string, string>()).entries()].sort()) {
     const usable = identityRfc(rfc)
     if (usable !== undefined) aliases.set(descriptorKey(key), usable)
   }
-  const ctx: ScoringContext = { config, weigh, names: makeNameMatcher(weigh), aliases }
+  const ctx: ScoringContext = { config, weigh, aliases }
   const graph = generateEdges(transactions, clusters, buildCandidateIndex(clusters, weigh), ctx)
   const assignment = assign(graph, transactions.length, clusters.length, config)
   const decisions = decide(transactions, clusters, graph, assignment, config)
   return { config, transactions, clusters, graph, assignment, decisions, rejected: documents.rejected }
 }
 
+interface SortableException {
+  readonly date: string
+  readonly id: string
+  readonly exception: ReconciliationException
+}
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+const compareExceptions = (a: SortableException, b: SortableException): number =>
+  compareText(a.date, b.date) || compareText(a.id, b.id) || compareText(a.exception.code, b.exception.code) ||
+  compareText(a.exception.subtype ?? "", b.exception.subtype ?? "")
+
 const byDateThenId = (a: TransactionView, b: TransactionView): number =>
   a.tx.operationDate < b.tx.operationDate ? -1 : a.tx.operationDate > b.tx.operationDate ? 1 : a.index - b.index
 
-/**
- * Matches card transactions to fiscal documents (matching.md §7). Pure and total: malformed records are skipped
- * and reported (INVALID_DOCUMENT), never thrown. Deterministic: any permutation of the inputs gives the same result.
- */
-export const match = (input: MatchInput): MatchResult => {
-  const stages = matchStages(input)
-  const { clusters, config, decisions, transactions } = stages
-  const engine: EngineInfo = { version: engineVersion, configHash: configHash(config), inputsHash: inputsHash(input) }
+/** Which transaction holds each cluster (and the reverse) among links and top suggestions, first come first. */
+const ownership = (decisions: Decisions) => {
   const ownerOfCluster = new Map<number, number>()
   const ownerOfTx = new Map<number, number>()
   for (const outcome of decisions.outcomes) {
@@ -135,47 +148,63 @@ export const match = (input: MatchInput): MatchResult => {
       ownerOfTx.set(owned.edge.tx, owned.edge.cluster)
     }
   }
-  const linkOf = new Map<Decision, MatchLink>()
+  return { ownerOfCluster, ownerOfTx }
+}
+
+const invoiceExceptions = (
+  stages: MatchStages,
+  ownerOfCluster: ReadonlyMap<number, number>,
+  companyRfc: string | undefined,
+  ctx: ExceptionContext
+): Array<SortableException> =>
+  stages.clusters.flatMap((cluster) => {
+    if (!cluster.fiscal) return []
+    const owner = ownerOfCluster.get(cluster.index)
+    const decided = stages.decisions.decidedClusters.has(cluster.index)
+    const ownerView = owner === undefined ? undefined : stages.transactions[owner]
+    return documentExceptions(cluster.fiscal, decided, ownerView, companyRfc, ctx).map((exception) => ({
+      date: cluster.fiscal!.doc.issueDate,
+      id: cluster.id,
+      exception
+    }))
+  })
+
+/**
+ * Matches card transactions to fiscal documents (matching.md §7). Pure and total: malformed records are skipped
+ * and reported (INVALID_DOCUMENT), never thrown. Deterministic: any permutation of the inputs gives the same result.
+ */
+export const match = (input: MatchInput): MatchResult => {
+  const stages = matchStages(input)
+  const { clusters, config, decisions, transactions } = stages
+  const engine: EngineInfo = { version: engineVersion, configHash: configHash(config), inputsHash: inputsHash(input) }
+  const { ownerOfCluster, ownerOfTx } = ownership(decisions)
   const explanationContext = { transactions, clusters, config, engine, ownerOfCluster, ownerOfTx }
-  for (const decision of [...decisions.links, ...decisions.suggestions]) {
-    linkOf.set(decision, toMatchLink(decision, explanationContext))
-  }
-  const exceptionContext = {
+  const linkOf = new Map<Decision, MatchLink>(
+    [...decisions.links, ...decisions.suggestions].map((d) => [d, toMatchLink(d, explanationContext)])
+  )
+  const exceptionContext: ExceptionContext = {
     config,
     asOfDay: toEpochDay(input.asOf),
     clusters,
-    linkIdOf: (decision: Decision) => linkOf.get(decision)!.linkId
+    linkIdOf: (decision) => linkOf.get(decision)!.linkId
   }
-  const ordered = [...transactions].sort(byDateThenId)
   const links: Array<MatchLink> = []
   const suggestions: Array<MatchLink> = []
-  const exceptions: Array<{ readonly date: string; readonly id: string; readonly exception: ReconciliationException }> = []
+  const exceptions: Array<SortableException> = []
   const dispositions = new Map<string, Disposition>()
-  for (const tx of ordered) {
+  for (const tx of [...transactions].sort(byDateThenId)) {
     const outcome = decisions.outcomes[tx.index]!
     if (outcome.link) links.push(linkOf.get(outcome.link)!)
     for (const suggestion of outcome.suggestions) suggestions.push(linkOf.get(suggestion)!)
     for (const exception of transactionExceptions(tx, outcome, exceptionContext)) {
-      exceptions.push({ date: tx.tx.operationDate, id: tx.tx.uuid, exception })
+      exceptions.push({ date: tx.tx.operationDate, id: tx.uuid, exception })
     }
-    dispositions.set(tx.tx.uuid, !tx.subject ? "NOT_SUBJECT" : outcome.link ? "LINKED" : "EXCEPTION")
+    dispositions.set(tx.uuid, !tx.subject ? "NOT_SUBJECT" : outcome.link ? "LINKED" : "EXCEPTION")
   }
-  for (const cluster of clusters) {
-    if (!cluster.fiscal) continue
-    const owner = ownerOfCluster.get(cluster.index)
-    for (const exception of documentExceptions(
-      cluster.fiscal,
-      decisions.decidedClusters.has(cluster.index),
-      owner === undefined ? undefined : transactions[owner],
-      input.companyRfc,
-      exceptionContext
-    )) exceptions.push({ date: cluster.fiscal.doc.issueDate, id: cluster.id, exception })
-  }
+  exceptions.push(...invoiceExceptions(stages, ownerOfCluster, input.companyRfc, exceptionContext))
   for (const exception of rejectedDocumentExceptions(stages.rejected)) {
     exceptions.push({ date: "", id: exception.documentId ?? "", exception })
   }
-  exceptions.sort((a, b) =>
-    a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : a.exception.code < b.exception.code ? -1 : a.exception.code > b.exception.code ? 1 : 0
-  )
+  exceptions.sort(compareExceptions)
   return { links, suggestions, exceptions: exceptions.map((e) => e.exception), dispositions, engine }
 }

@@ -25,7 +25,10 @@ const compiled = new WeakMap<NameTables, CompiledTables>()
 const compile = (tables: NameTables): CompiledTables => {
   const cached = compiled.get(tables)
   if (cached) return cached
-  const byLengthDesc = [...tables.legalForms].sort((a, b) => b.length - a.length || a.join(" ").localeCompare(b.join(" ")))
+  const text = (form: ReadonlyArray<string>) => form.join(" ")
+  const byLengthDesc = [...tables.legalForms].sort((a, b) =>
+    b.length - a.length || (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0)
+  )
   const result: CompiledTables = {
     prefix: new RegExp(`^\\s*(?:${tables.processorPrefixes.join("|")})\\s*\\*\\s*`),
     noise: new Set(tables.noiseTokens),

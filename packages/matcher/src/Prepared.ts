@@ -8,7 +8,7 @@ import { canonicalJson } from "./CanonicalJson.js"
 import { absMinor } from "./internal/Minor.js"
 import { identityRfc } from "./internal/Rfc.js"
 import type { MatcherConfig } from "./MatcherConfig.js"
-import { hasDistinctiveToken, type TokenWeigher } from "./Similarity.js"
+import type { NameProfile } from "./Similarity.js"
 
 /** Which transactions a document can back: purchases (CFDI type I, receipts) or refunds (CFDI type E). */
 export type Direction = "PURCHASE" | "REFUND"
@@ -17,6 +17,11 @@ export type Direction = "PURCHASE" | "REFUND"
 export interface TransactionView {
   readonly index: number
   readonly tx: CardTransaction
+  /** Copies of hot fields of `tx` (one object shape for every view). */
+  readonly uuid: string
+  readonly type: CardTransaction["type"]
+  readonly userUuid: string | undefined
+  readonly mcc: string | undefined
   /** PURCHASE or REFUND, not REJECTED (matching.md §7.2). */
   readonly subject: boolean
   /** Epoch day of `operationDate`; undefined when the date is not a real date. */
@@ -26,8 +31,8 @@ export interface TransactionView {
   readonly currency: string
   /** The merchant-currency amount, only when its currency differs from the account currency. */
   readonly original: { readonly minor: bigint; readonly currency: string } | undefined
-  /** Normalised descriptor and merchant name (non-empty lists only). */
-  readonly names: ReadonlyArray<ReadonlyArray<string>>
+  /** Normalised descriptor and merchant name (non-empty only). */
+  readonly names: ReadonlyArray<NameProfile>
   /** Alias-table key of the descriptor. */
   readonly descriptorKey: string
   /** At least 3 characters survive normalisation (§7.4 "Descriptor uninformative"). */
@@ -56,6 +61,13 @@ export interface DocumentView {
   readonly issuerRfc: string | undefined
   readonly issuerName: ReadonlyArray<string>
   readonly notVerified: boolean
+  /** Transactions Clara lists this document under. */
+  readonly attachedTo: ReadonlyArray<string>
+  /** Uploader of an extracted document. */
+  readonly uploadedBy: string | undefined
+  /** CFDI `FormaPago`, trimmed (CFDIs only). */
+  readonly formaPago: string | undefined
+  readonly claveProdServ: string | undefined
 }
 
 /** Why a document did not enter matching. `INVALID` documents are reported; the others are vetoes. */
@@ -97,13 +109,13 @@ const isSubject = (tx: CardTransaction): boolean => {
 export const prepareTransactions = (
   transactions: ReadonlyArray<CardTransaction>,
   normalise: NameNormaliser,
-  weigh: TokenWeigher,
+  profile: (tokens: ReadonlyArray<string>) => NameProfile,
   config: MatcherConfig
 ): ReadonlyArray<TransactionView> =>
   uniqueById(transactions, (tx) => tx.uuid).map((tx, index) => {
     const day = toEpochDay(tx.operationDate)
     const descriptor = normalise(tx.descriptor)
-    const names = [descriptor, normalise(tx.merchantName ?? "")].filter((tokens) => tokens.length > 0)
+    const names = [descriptor, normalise(tx.merchantName ?? "")].filter((tokens) => tokens.length > 0).map(profile)
     const original = tx.originalAmount && tx.originalAmount.currency !== tx.amount.currency
       ? { minor: absMinor(tx.originalAmount.amount), currency: tx.originalAmount.currency }
       : undefined
@@ -111,6 +123,10 @@ export const prepareTransactions = (
     return {
       index,
       tx,
+      uuid: tx.uuid,
+      type: tx.type,
+      userUuid: tx.userUuid,
+      mcc: tx.mcc,
       subject: isSubject(tx),
       day,
       amountMinor: absMinor(tx.amount.amount),
@@ -118,8 +134,8 @@ export const prepareTransactions = (
       original,
       names,
       descriptorKey: descriptor.join(" "),
-      informative: names.some((tokens) => tokens.join("").length >= 3),
-      distinctive: names.some((tokens) => hasDistinctiveToken(tokens, weigh)),
+      informative: names.some((name) => name.tokens.join("").length >= 3),
+      distinctive: names.some((name) => name.distinctive),
       restaurant: tx.mcc !== undefined && config.restaurantMccs.includes(tx.mcc),
       monthEnd: day !== undefined && monthEndDay !== undefined && monthEndDay - day < config.monthEndDays
     }
@@ -153,7 +169,10 @@ const admit = (
  * Builds document views in id order. Vetoes (matching.md §7.8): cancelled CFDIs (`satStatus` Cancelado) and CFDIs
  * substituted by another input CFDI (`TipoRelacion 04`) never become candidates; neither do types P, T and N.
  */
-export const prepareDocuments = (documents: ReadonlyArray<FiscalDocument>, normalise: NameNormaliser): PreparedDocuments => {
+export const prepareDocuments = (
+  documents: ReadonlyArray<FiscalDocument>,
+  normalise: NameNormaliser
+): PreparedDocuments => {
   const unique = uniqueById(documents, (doc) => doc.id)
   const substituted = new Set<string>()
   for (const doc of unique) {
@@ -185,7 +204,11 @@ export const prepareDocuments = (documents: ReadonlyArray<FiscalDocument>, norma
       convertedMinor: converted,
       issuerRfc: identityRfc(doc.issuer.taxId),
       issuerName: normalise(doc.issuer.name ?? ""),
-      notVerified: doc.validationStatus?.trim().toUpperCase() === "NOT_VERIFIED"
+      notVerified: doc.validationStatus?.trim().toUpperCase() === "NOT_VERIFIED",
+      attachedTo: doc.claraTransactionUuids,
+      uploadedBy: fiscal ? undefined : doc.uploadedByUserUuid,
+      formaPago: doc.kind === "CFDI" ? doc.formaPago?.trim() : undefined,
+      claveProdServ: doc.claveProdServ
     })
   }
   return { views, rejected }

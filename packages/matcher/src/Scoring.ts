@@ -11,7 +11,7 @@ import { absBig, formatMinor, formatMinorMoney } from "./internal/Minor.js"
 import type { MatcherConfig } from "./MatcherConfig.js"
 import { nameTables } from "./NameTables.js"
 import type { DocumentView, TransactionView } from "./Prepared.js"
-import type { NameMatcher, TokenWeigher } from "./Similarity.js"
+import { mayShareDistinctive, profileSimilarity, type TokenWeigher } from "./Similarity.js"
 
 /** Detail values of a term: amounts as decimal strings, dates as civil dates or day counts. */
 export type TermDetail = Readonly<Record<string, string | number | boolean>>
@@ -59,8 +59,6 @@ export interface ScoredEdge {
 export interface ScoringContext {
   readonly config: MatcherConfig
   readonly weigh: TokenWeigher
-  /** Memoised name comparisons for this run. */
-  readonly names: NameMatcher
   /** Normalised descriptor -> RFC (confirmed aliases). */
   readonly aliases: ReadonlyMap<string, string>
 }
@@ -141,7 +139,8 @@ const amountForMember = (
   if (member.currency === tx.currency) {
     const direct = sameCurrencyClass(ctx.config, charge, member.totalMinor, tipPlausible)
     if (direct) {
-      best = better(best, { cls: direct[0], points: direct[1], gapMinor: charge - member.totalMinor, member, route: "total" })
+      const gapMinor = charge - member.totalMinor
+      best = better(best, { cls: direct[0], points: direct[1], gapMinor, member, route: "total" })
     }
     const lessTip = member.totalMinor - member.tipMinor
     if (!member.fiscal && member.tipMinor > 0n && absBig(charge - lessTip) <= 1n) {
@@ -198,7 +197,8 @@ const amountTerm = (tx: TransactionView, match: AmountMatch): AmountTerm => {
   }
   if (match.route === "lessTip") detail.tipNotCharged = formatMinorMoney(member.tipMinor, member.currency)
   if (match.route === "converted" && member.convertedMinor !== undefined) {
-    detail.exchangeRate = member.doc.exchangeRate ? BigDecimal.format(BigDecimal.normalize(member.doc.exchangeRate)) : ""
+    const rate = member.doc.exchangeRate
+    detail.exchangeRate = rate ? BigDecimal.format(BigDecimal.normalize(rate)) : ""
     detail.converted = formatMinorMoney(member.convertedMinor, "MXN")
   }
   if (match.receipt) {
@@ -219,20 +219,19 @@ const nameBand = (sim: number): readonly [string, number] =>
     : ["NAME_SIM_NONE", 0]
 
 const tiedTo = (member: DocumentView, tx: TransactionView): boolean => {
-  const attachedTo = member.doc.claraTransactionUuids
-  if (attachedTo.includes(tx.tx.uuid)) return true
-  return attachedTo.length === 0 && tx.tx.userUuid !== undefined && member.doc.uploadedByUserUuid === tx.tx.userUuid
+  if (member.attachedTo.includes(tx.uuid)) return true
+  return member.attachedTo.length === 0 && tx.userUuid !== undefined && member.uploadedBy === tx.userUuid
 }
 
 /** The best name similarity between the transaction's names and the cluster's issuer names. */
-export const clusterSimilarity = (ctx: ScoringContext, tx: TransactionView, cluster: EvidenceCluster): number => {
+export const clusterSimilarity = (tx: TransactionView, cluster: EvidenceCluster): number => {
   let sim = 0
-  for (const a of tx.names) for (const b of cluster.issuerNames) sim = Math.max(sim, ctx.names.similarity(a, b))
+  for (const a of tx.names) for (const b of cluster.issuerNames) sim = Math.max(sim, profileSimilarity(a, b))
   return sim
 }
 
-const mayShareDistinctive = (ctx: ScoringContext, tx: TransactionView, cluster: EvidenceCluster): boolean => {
-  for (const a of tx.names) for (const b of cluster.issuerNames) if (ctx.names.mayShareDistinctive(a, b)) return true
+const namesMayShare = (tx: TransactionView, cluster: EvidenceCluster): boolean => {
+  for (const a of tx.names) for (const b of cluster.issuerNames) if (mayShareDistinctive(a, b)) return true
   return false
 }
 
@@ -261,7 +260,7 @@ const identityOf = (
   const invoiceRfc = cluster.fiscal?.issuerRfc
   let receipt: DocumentView | undefined
   if (invoiceRfc !== undefined) {
-    for (const d of cluster.documents) if (receipt === undefined && d.issuerRfc === invoiceRfc && tiedTo(d, tx)) receipt = d
+    receipt = cluster.documents.find((d) => d.issuerRfc === invoiceRfc && tiedTo(d, tx))
   }
   const aliasRfc = ctx.aliases.get(tx.descriptorKey)
   const aliasEqual = aliasRfc !== undefined && cluster.rfcs.includes(aliasRfc)
@@ -282,17 +281,17 @@ const identityOf = (
   const need = ctx.config.edgePoints - partial + penalty
   if (need > 5) return undefined
   // Without a shared distinctive token the similarity is at most 0.40 (band 0): skip it unless the penalty matters.
-  if (need > 0 && !mayShareDistinctive(ctx, tx, cluster)) return undefined
-  const sim = clusterSimilarity(ctx, tx, cluster)
+  if (need > 0 && !namesMayShare(tx, cluster)) return undefined
+  const sim = clusterSimilarity(tx, cluster)
   const [cls, points] = nameBand(sim)
   if (penalty) return make("ALIAS_CONFLICT", points - penalty, sim)
   return sim < 0.3 && tx.distinctive && cluster.distinctive ? make("CONTRADICTING", -6, sim) : make(cls, points, sim)
 }
 
-const identityTerm = (ctx: ScoringContext, tx: TransactionView, cluster: EvidenceCluster, match: IdentityMatch): Term => {
+const identityTerm = (tx: TransactionView, cluster: EvidenceCluster, match: IdentityMatch): Term => {
   const detail: Record<string, string> = {
     descriptor: tx.tx.descriptor,
-    sim: (match.sim ?? clusterSimilarity(ctx, tx, cluster)).toFixed(2)
+    sim: (match.sim ?? clusterSimilarity(tx, cluster)).toFixed(2)
   }
   const issuer = cluster.members.find((m) => m.doc.issuer.name !== undefined)?.doc.issuer.name
   if (issuer !== undefined) detail.issuer = issuer
@@ -360,15 +359,13 @@ const nonCardFormasPago: ReadonlySet<string> = new Set(["01", "02", "03"])
  */
 export const corroborate = (tx: TransactionView, cluster: EvidenceCluster, terms?: Array<Term>): number => {
   let points = 0
-  const uuid = tx.tx.uuid
-  const uploader = tx.tx.userUuid
+  const uuid = tx.uuid
+  const uploader = tx.userUuid
   let attached: DocumentView | undefined
   let uploaded: DocumentView | undefined
   for (const member of cluster.members) {
-    if (attached === undefined && member.doc.claraTransactionUuids.includes(uuid)) attached = member
-    if (uploaded === undefined && !member.fiscal && uploader !== undefined && member.doc.uploadedByUserUuid === uploader) {
-      uploaded = member
-    }
+    if (attached === undefined && member.attachedTo.includes(uuid)) attached = member
+    if (uploaded === undefined && uploader !== undefined && member.uploadedBy === uploader) uploaded = member
   }
   if (attached) {
     points += 6
@@ -379,7 +376,7 @@ export const corroborate = (tx: TransactionView, cluster: EvidenceCluster, terms
     terms?.push({ cls: "UPLOADED_BY_CARDHOLDER", points: 1, detail: { member: uploaded.doc.id } })
   }
   const invoice = cluster.fiscal
-  const formaPago = invoice?.doc.kind === "CFDI" ? invoice.doc.formaPago?.trim() : undefined
+  const formaPago = invoice?.formaPago
   if (formaPago !== undefined && cardFormasPago.has(formaPago)) {
     points += 1
     terms?.push({ cls: "FORMA_PAGO_CARD", points: 1, detail: { formaPago } })
@@ -387,8 +384,8 @@ export const corroborate = (tx: TransactionView, cluster: EvidenceCluster, terms
     points -= 3
     terms?.push({ cls: "FORMA_PAGO_NOT_CARD", points: -3, detail: { formaPago } })
   }
-  const clave = invoice?.doc.claveProdServ
-  const mcc = tx.tx.mcc
+  const clave = invoice?.claveProdServ
+  const mcc = tx.mcc
   const prefixes = mcc === undefined || clave === undefined ? undefined : nameTables.mccProductPrefixes[mcc]
   if (mcc !== undefined && clave !== undefined && prefixes?.some((prefix) => clave.startsWith(prefix))) {
     points += 1
@@ -402,8 +399,12 @@ export const corroborate = (tx: TransactionView, cluster: EvidenceCluster, terms
  * receipt, a refund a type E CFDI), no amount class, outside every date window, or fewer than `edgePoints` points
  * (§7.3 step 3).
  */
-export const scoreEdge = (ctx: ScoringContext, tx: TransactionView, cluster: EvidenceCluster): ScoredEdge | undefined => {
-  if (cluster.direction !== tx.tx.type) return undefined
+export const scoreEdge = (
+  ctx: ScoringContext,
+  tx: TransactionView,
+  cluster: EvidenceCluster
+): ScoredEdge | undefined => {
+  if (cluster.direction !== tx.type) return undefined
   const amount = amountOf(ctx, tx, cluster)
   if (amount === undefined) return undefined
   const date = dateOf(ctx.config, tx, cluster)
@@ -420,7 +421,7 @@ export const scoreEdge = (ctx: ScoringContext, tx: TransactionView, cluster: Evi
     cluster: cluster.index,
     points,
     amount: amountTerm(tx, amount),
-    identity: identityTerm(ctx, tx, cluster, identity),
+    identity: identityTerm(tx, cluster, identity),
     date: dateTerm(tx, date),
     corroboration,
     absGap: absBig(amount.gapMinor),

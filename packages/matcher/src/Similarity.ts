@@ -79,23 +79,34 @@ const popcount = (x: number): number => {
 }
 
 /**
- * The token-equality rule of §7.2 with the character masks of both tokens: identical, a prefix of at least 5
- * characters, or Jaro-Winkler >= 0.92. Cheap rejections first: Jaro-Winkler >= 0.92 needs Jaro >= 0.867, hence
- * m / |a| + m / |b| >= 1.6 for the m matching characters, and m is at most the length minus the characters whose
- * letter is missing from the other token.
+ * The token-equality rule of §7.2 on prepared tokens (text, interned id, character mask, length): identical, a
+ * prefix of at least 5 characters, or Jaro-Winkler >= 0.92. The text is read only when cheap bounds pass: a prefix
+ * needs the shorter token's characters to be a subset of the longer's; Jaro-Winkler >= 0.92 needs Jaro >= 0.867,
+ * hence m / |a| + m / |b| >= 1.6 for the m matching characters, and m is at most the length minus the characters
+ * whose letter is missing from the other token.
  */
-const softEqual = (a: string, maskA: number, b: string, maskB: number): boolean => {
-  if (a === b) return true
-  const la = a.length
-  const lb = b.length
-  if (la <= lb ? la >= 5 && b.startsWith(a) : lb >= 5 && a.startsWith(b)) return true
-  const upper = Math.min(la - popcount(maskA & ~maskB), lb - popcount(maskB & ~maskA))
+const softEqual = (
+  a: string,
+  idA: number,
+  maskA: number,
+  la: number,
+  b: string,
+  idB: number,
+  maskB: number,
+  lb: number
+): boolean => {
+  if (idA === idB) return true
+  const onlyA = maskA & ~maskB
+  const onlyB = maskB & ~maskA
+  if (la <= lb ? la >= 5 && onlyA === 0 && b.startsWith(a) : lb >= 5 && onlyB === 0 && a.startsWith(b)) return true
+  const upper = Math.min(la - popcount(onlyA), lb - popcount(onlyB))
   if (upper / la + upper / lb < 1.6 - 1e-9) return false
   return jaroWinkler(a, b) >= 0.92
 }
 
 /** The token-equality rule of §7.2: identical, a prefix of at least 5 characters, or Jaro-Winkler >= 0.92. */
-export const softTokenEqual = (a: string, b: string): boolean => softEqual(a, characterMask(a), b, characterMask(b))
+export const softTokenEqual = (a: string, b: string): boolean =>
+  a === b || softEqual(a, -1, characterMask(a), a.length, b, -2, characterMask(b), b.length)
 
 /** Options of `makeTokenWeigher`. */
 export interface TokenWeigherOptions {
@@ -150,107 +161,185 @@ export const corpusGenericTokens = (
   return result
 }
 
-/** True when some token weighs as much as a distinctive token. */
-export const hasDistinctiveToken = (tokens: ReadonlyArray<string>, weigh: TokenWeigher): boolean =>
-  tokens.some((token) => weigh(token) >= distinctiveWeight)
-
-/** A name prepared for comparison: tokens with their weights and adjacent joins. */
-interface Profile {
+/** A name prepared for comparison once per run: tokens and adjacent joins with interned ids, masks, lengths. */
+export interface NameProfile {
   readonly tokens: ReadonlyArray<string>
+  readonly ids: ReadonlyArray<number>
+  readonly masks: ReadonlyArray<number>
+  readonly lengths: ReadonlyArray<number>
   readonly weights: ReadonlyArray<number>
   /** `joins[i]` = tokens[i] + tokens[i + 1]. */
   readonly joins: ReadonlyArray<string>
-  readonly masks: ReadonlyArray<number>
+  readonly joinIds: ReadonlyArray<number>
   readonly joinMasks: ReadonlyArray<number>
+  readonly joinLengths: ReadonlyArray<number>
+  /** Tokens joined by spaces; `order` is its first two characters, for a quick canonical order. */
   readonly key: string
+  readonly order: number
   readonly total: number
+  /** Some token is distinctive. */
+  readonly distinctive: boolean
+  /** Indices of distinctive tokens, and of joins containing one. */
+  readonly distinctiveTokens: ReadonlyArray<number>
+  readonly distinctiveJoins: ReadonlyArray<number>
 }
 
-const profileOf = (tokens: ReadonlyArray<string>, weigh: TokenWeigher): Profile => {
-  const weights = tokens.map(weigh)
-  const joins = tokens.slice(1).map((token, i) => tokens[i]! + token)
-  return {
-    tokens,
-    weights,
-    joins,
-    masks: tokens.map(characterMask),
-    joinMasks: joins.map(characterMask),
-    key: tokens.join(" "),
-    total: weights.reduce((acc, w) => acc + w, 0)
+/** Maps each distinct string to a small integer, so equal tokens compare as integers. */
+export type Interner = (text: string) => number
+
+/** A fresh interner. */
+export const makeInterner = (): Interner => {
+  const ids = new Map<string, number>()
+  return (text) => {
+    let id = ids.get(text)
+    if (id === undefined) {
+      id = ids.size
+      ids.set(text, id)
+    }
+    return id
   }
 }
 
-/** Running totals of one comparison. */
-interface Tally {
-  matchedA: number
-  matchedB: number
-  distinctiveShared: boolean
+/** Prepares a token list for comparison; profiles compared with each other must share the interner. */
+export const profileName = (tokens: ReadonlyArray<string>, weigh: TokenWeigher, intern: Interner): NameProfile => {
+  const weights = tokens.map(weigh)
+  const joins = tokens.slice(1).map((token, i) => tokens[i]! + token)
+  const key = tokens.join(" ")
+  const isDistinctive = (i: number) => weights[i]! >= distinctiveWeight
+  const indices = (n: number, keep: (i: number) => boolean) => Array.from({ length: n }, (_, i) => i).filter(keep)
+  return {
+    tokens,
+    ids: tokens.map(intern),
+    masks: tokens.map(characterMask),
+    lengths: tokens.map((token) => token.length),
+    weights,
+    joins,
+    joinIds: joins.map(intern),
+    joinMasks: joins.map(characterMask),
+    joinLengths: joins.map((join) => join.length),
+    key,
+    order: (key.charCodeAt(0) || 0) * 65536 + (key.charCodeAt(1) || 0),
+    total: weights.reduce((acc, w) => acc + w, 0),
+    distinctive: weights.some((w) => w >= distinctiveWeight),
+    distinctiveTokens: indices(tokens.length, isDistinctive),
+    distinctiveJoins: indices(joins.length, (i) => isDistinctive(i) || isDistinctive(i + 1))
+  }
 }
 
+/** A memoised `profileName` for one run (keyed by token-list identity: pass memoised lists). */
+export const makeProfiler = (weigh: TokenWeigher): (tokens: ReadonlyArray<string>) => NameProfile => {
+  const profiles = new Map<ReadonlyArray<string>, NameProfile>()
+  const intern = makeInterner()
+  return (tokens) => {
+    let found = profiles.get(tokens)
+    if (found === undefined) {
+      found = profileName(tokens, weigh, intern)
+      profiles.set(tokens, found)
+    }
+    return found
+  }
+}
 
-const matchSingles = (a: Profile, usedA: Uint8Array, b: Profile, usedB: Uint8Array, soft: boolean, tally: Tally) => {
+/** Token i of a profile equals token j of another under the §7.2 rule. */
+const tokenEqual = (a: NameProfile, i: number, b: NameProfile, j: number, soft: boolean): boolean =>
+  soft
+    ? softEqual(
+      a.tokens[i]!,
+      a.ids[i]!,
+      a.masks[i]!,
+      a.lengths[i]!,
+      b.tokens[j]!,
+      b.ids[j]!,
+      b.masks[j]!,
+      b.lengths[j]!
+    )
+    : a.ids[i] === b.ids[j]
+
+/** Join i of a profile equals token j of another under the §7.2 rule. */
+const joinEqual = (x: NameProfile, i: number, y: NameProfile, j: number, soft: boolean): boolean =>
+  soft
+    ? softEqual(
+      x.joins[i]!,
+      x.joinIds[i]!,
+      x.joinMasks[i]!,
+      x.joinLengths[i]!,
+      y.tokens[j]!,
+      y.ids[j]!,
+      y.masks[j]!,
+      y.lengths[j]!
+    )
+    : x.joinIds[i] === y.ids[j]
+
+// Reused match flags and totals (single-threaded; reset at the start of each comparison): no allocation per call.
+let usedA = new Uint8Array(32)
+let usedB = new Uint8Array(32)
+let matchedA = 0
+let matchedB = 0
+let distinctiveShared = false
+
+const matchSingles = (a: NameProfile, b: NameProfile, soft: boolean): void => {
   for (let i = 0; i < a.tokens.length; i++) {
     if (usedA[i]) continue
     for (let j = 0; j < b.tokens.length; j++) {
       if (usedB[j]) continue
-      if (soft ? !softEqual(a.tokens[i]!, a.masks[i]!, b.tokens[j]!, b.masks[j]!) : a.tokens[i] !== b.tokens[j]) continue
+      if (!tokenEqual(a, i, b, j, soft)) continue
       usedA[i] = 1
       usedB[j] = 1
-      tally.matchedA += a.weights[i]!
-      tally.matchedB += b.weights[j]!
-      if (a.weights[i]! >= distinctiveWeight && b.weights[j]! >= distinctiveWeight) tally.distinctiveShared = true
+      matchedA += a.weights[i]!
+      matchedB += b.weights[j]!
+      if (a.weights[i]! >= distinctiveWeight && b.weights[j]! >= distinctiveWeight) distinctiveShared = true
       break
     }
   }
 }
 
-/** Joins of x matched against single tokens of y; `xIsA` says which tally side x is. */
-const matchJoins = (
-  x: Profile,
-  usedX: Uint8Array,
-  y: Profile,
-  usedY: Uint8Array,
-  soft: boolean,
-  xIsA: boolean,
-  tally: Tally
-) => {
+/** Joins of x matched against single tokens of y; `xIsA` says which side x is. */
+const matchJoins = (x: NameProfile, y: NameProfile, soft: boolean, xIsA: boolean): void => {
+  const usedX = xIsA ? usedA : usedB
+  const usedY = xIsA ? usedB : usedA
   for (let i = 0; i < x.joins.length; i++) {
     if (usedX[i] || usedX[i + 1]) continue
     for (let j = 0; j < y.tokens.length; j++) {
       if (usedY[j]) continue
-      if (soft ? !softEqual(x.joins[i]!, x.joinMasks[i]!, y.tokens[j]!, y.masks[j]!) : x.joins[i] !== y.tokens[j]) continue
+      if (!joinEqual(x, i, y, j, soft)) continue
       usedX[i] = 1
       usedX[i + 1] = 1
       usedY[j] = 1
       const xWeight = x.weights[i]! + x.weights[i + 1]!
       const yWeight = y.weights[j]!
-      tally.matchedA += xIsA ? xWeight : yWeight
-      tally.matchedB += xIsA ? yWeight : xWeight
+      matchedA += xIsA ? xWeight : yWeight
+      matchedB += xIsA ? yWeight : xWeight
       if (Math.max(x.weights[i]!, x.weights[i + 1]!) >= distinctiveWeight && yWeight >= distinctiveWeight) {
-        tally.distinctiveShared = true
+        distinctiveShared = true
       }
       break
     }
   }
 }
 
-const similarity = (a: Profile, b: Profile): number => {
+/** `nameSimilarity` of two profiles. */
+export const profileSimilarity = (a: NameProfile, b: NameProfile): number => {
   if (a.tokens.length === 0 || b.tokens.length === 0) return 0
-  if (a.key > b.key) return similarity(b, a)
-  const usedA = new Uint8Array(a.tokens.length)
-  const usedB = new Uint8Array(b.tokens.length)
-  const tally: Tally = { matchedA: 0, matchedB: 0, distinctiveShared: false }
-  for (const soft of [false, true]) {
-    matchSingles(a, usedA, b, usedB, soft, tally)
-    matchJoins(a, usedA, b, usedB, soft, true, tally)
-    matchJoins(b, usedB, a, usedA, soft, false, tally)
+  if (a.order > b.order || (a.order === b.order && a.key > b.key)) return profileSimilarity(b, a)
+  if (usedA.length < a.tokens.length) usedA = new Uint8Array(a.tokens.length * 2)
+  if (usedB.length < b.tokens.length) usedB = new Uint8Array(b.tokens.length * 2)
+  usedA.fill(0, 0, a.tokens.length)
+  usedB.fill(0, 0, b.tokens.length)
+  matchedA = 0
+  matchedB = 0
+  distinctiveShared = false
+  for (let pass = 0; pass < 2; pass++) {
+    const soft = pass === 1
+    matchSingles(a, b, soft)
+    matchJoins(a, b, soft, true)
+    matchJoins(b, a, soft, false)
   }
-  const coverageA = tally.matchedA / a.total
-  const coverageB = tally.matchedB / b.total
+  const coverageA = matchedA / a.total
+  const coverageB = matchedB / b.total
   const coverage = a.total < b.total ? coverageA : b.total < a.total ? coverageB : Math.max(coverageA, coverageB)
-  const dice = (tally.matchedA + tally.matchedB) / (a.total + b.total)
+  const dice = (matchedA + matchedB) / (a.total + b.total)
   const sim = 0.85 * coverage + 0.15 * dice
-  return tally.distinctiveShared ? sim : Math.min(sim, 0.4)
+  return distinctiveShared ? sim : Math.min(sim, 0.4)
 }
 
 /**
@@ -258,76 +347,22 @@ const similarity = (a: Profile, b: Profile): number => {
  * `DISTRIBUIDORA PREZ` vs `DISTRIBUIDORA CRISTAL PREZ` = 0.96; `GRUPO GASOLINERA BERISA` vs `GASOLINERA GRUPO QL`
  * (only generic words shared) = 0.29.
  */
-export const nameSimilarity = (a: ReadonlyArray<string>, b: ReadonlyArray<string>, weigh: TokenWeigher): number =>
-  similarity(profileOf(a, weigh), profileOf(b, weigh))
-
-/** Name comparisons of one run, memoised per pair of token lists (keyed by list identity). */
-export interface NameMatcher {
-  /** `nameSimilarity` of two token lists. */
-  readonly similarity: (a: ReadonlyArray<string>, b: ReadonlyArray<string>) => number
-  /**
-   * A cheap necessary condition for a similarity above 0.40: some distinctive token (or a join containing one) on
-   * each side is softly equal. When false, the similarity is at most 0.40.
-   */
-  readonly mayShareDistinctive: (a: ReadonlyArray<string>, b: ReadonlyArray<string>) => boolean
+export const nameSimilarity = (a: ReadonlyArray<string>, b: ReadonlyArray<string>, weigh: TokenWeigher): number => {
+  const intern = makeInterner()
+  return profileSimilarity(profileName(a, weigh, intern), profileName(b, weigh, intern))
 }
 
-interface Keyed {
-  readonly text: string
-  readonly mask: number
-}
-
-interface CachedProfile extends Profile {
-  readonly id: number
-  readonly results: Map<number, number>
-  readonly distinctiveTokens: ReadonlyArray<Keyed>
-  readonly distinctiveJoins: ReadonlyArray<Keyed>
-}
-
-const anyEqual = (xs: ReadonlyArray<Keyed>, ys: ReadonlyArray<Keyed>): boolean => {
-  for (const x of xs) for (const y of ys) if (softEqual(x.text, x.mask, y.text, y.mask)) return true
+/**
+ * A cheap necessary condition for a similarity above 0.40: some distinctive token (or a join containing one) on
+ * each side is softly equal to a distinctive token on the other. When false, the similarity is at most 0.40.
+ */
+export const mayShareDistinctive = (a: NameProfile, b: NameProfile): boolean => {
+  for (const i of a.distinctiveTokens) {
+    for (const j of b.distinctiveTokens) if (tokenEqual(a, i, b, j, true)) return true
+  }
+  for (const i of a.distinctiveJoins) for (const j of b.distinctiveTokens) if (joinEqual(a, i, b, j, true)) return true
+  for (const i of b.distinctiveJoins) for (const j of a.distinctiveTokens) if (joinEqual(b, i, a, j, true)) return true
   return false
-}
-
-/** A memoised `NameMatcher` for one run; token lists should be shared (memoised) arrays. */
-export const makeNameMatcher = (weigh: TokenWeigher): NameMatcher => {
-  const profiles = new Map<ReadonlyArray<string>, CachedProfile>()
-  const profile = (tokens: ReadonlyArray<string>): CachedProfile => {
-    let found = profiles.get(tokens)
-    if (found === undefined) {
-      const base = profileOf(tokens, weigh)
-      const distinctive = (i: number) => base.weights[i]! >= distinctiveWeight
-      found = {
-        ...base,
-        id: profiles.size,
-        results: new Map(),
-        distinctiveTokens: tokens.flatMap((text, i) => (distinctive(i) ? [{ text, mask: base.masks[i]! }] : [])),
-        distinctiveJoins: base.joins.flatMap((text, i) =>
-          distinctive(i) || distinctive(i + 1) ? [{ text, mask: base.joinMasks[i]! }] : []
-        )
-      }
-      profiles.set(tokens, found)
-    }
-    return found
-  }
-  return {
-    similarity: (a, b) => {
-      const pa = profile(a)
-      const pb = profile(b)
-      let result = pa.results.get(pb.id)
-      if (result === undefined) {
-        result = similarity(pa, pb)
-        pa.results.set(pb.id, result)
-      }
-      return result
-    },
-    mayShareDistinctive: (a, b) => {
-      const pa = profile(a)
-      const pb = profile(b)
-      return anyEqual(pa.distinctiveTokens, pb.distinctiveTokens) ||
-        anyEqual(pa.distinctiveJoins, pb.distinctiveTokens) || anyEqual(pb.distinctiveJoins, pa.distinctiveTokens)
-    }
-  }
 }
 
 /**

@@ -47,7 +47,7 @@ interface Merchant {
   readonly foreign: boolean
 }
 
-const consonants = ["B", "C", "D", "F", "G", "J", "K", "L", "M", "N", "P", "R", "S", "T", "V", "X", "Z", "CH", "BR", "TR"]
+const consonants = ["B", "C", "D", "F", "G", "J", "K", "L", "M", "N", "P", "R", "S", "T", "V", "X", "Z", "CH", "BR"]
 const vowels = ["A", "E", "I", "O", "U", "AI", "IA"]
 const legalPrefixes = ["GRUPO", "OPERADORA", "COMERCIALIZADORA", "SERVICIOS", "DISTRIBUIDORA", ""]
 const legalSuffixes = ["SA DE CV", "S.A. DE C.V.", "S. DE R.L. DE C.V.", "SAPI DE CV"]
@@ -63,7 +63,12 @@ const makeMerchant = (prng: Prng, index: number): Merchant => {
   const foreign = prng.next() < 0.05
   const descriptor = foreign
     ? `${prng.pick(["PAYPAL *", "GOOGLE *", ""])}${brand}.COM`
-    : prng.pick([`${brand} MX`, `STR*${brand}`, `${brand} SUC ${prng.int(1000, 9999)}`, `${prefix.slice(0, 4)} ${brand} MEX`])
+    : prng.pick([
+      `${brand} MX`,
+      `STR*${brand}`,
+      `${brand} SUC ${prng.int(1000, 9999)}`,
+      `${prefix.slice(0, 4)} ${brand} MEX`
+    ])
   const rfc = `${letters[index % 23]}${letters[Math.floor(index / 23) % 23]}${letters[Math.floor(index / 529) % 23]}` +
     `${String(10 + (index % 15)).padStart(2, "0")}0101${letters[index % 7]}${index % 10}${letters[index % 11]}`
   return {
@@ -136,14 +141,16 @@ const receipt = (
 const hex = (prng: Prng, length: number): string =>
   Array.from({ length }, () => "0123456789ABCDEF"[prng.int(0, 15)]!).join("")
 
-const uuidOf = (prng: Prng): string => `${hex(prng, 8)}-${hex(prng, 4)}-4${hex(prng, 3)}-A${hex(prng, 3)}-${hex(prng, 12)}`
+const uuidOf = (prng: Prng): string =>
+  `${hex(prng, 8)}-${hex(prng, 4)}-4${hex(prng, 3)}-A${hex(prng, 3)}-${hex(prng, 12)}`
 
 /** Generates a deterministic world of `transactions` charges (the same seed gives the same world). */
 export const generateScenario = (options: ScenarioOptions): Scenario => {
   const prng = makePrng(options.seed)
   const start = options.start ?? "2025-01-01"
   const companyRfc = "EDE010101AB1"
-  const merchants = Array.from({ length: Math.max(20, Math.floor(options.transactions / 8)) }, (_, i) => makeMerchant(prng, i))
+  const merchantCount = Math.max(20, Math.floor(options.transactions / 8))
+  const merchants = Array.from({ length: merchantCount }, (_, i) => makeMerchant(prng, i))
   const transactions: Array<CardTransaction> = []
   const documents: Array<FiscalDocument> = []
   const truth = new Map<string, string>()
@@ -164,7 +171,8 @@ export const generateScenario = (options: ScenarioOptions): Scenario => {
       original = new Money({ amount: decimal(usd), currency: "USD" }, true)
       if (roll < 0.85) {
         const id = uuidOf(prng)
-        documents.push(cfdi(id, merchant, companyRfc, addDays(date, prng.int(0, 2)), usd, { currency: "USD", exchangeRate: rate }))
+        const issued = addDays(date, prng.int(0, 2))
+        documents.push(cfdi(id, merchant, companyRfc, issued, usd, { currency: "USD", exchangeRate: rate }))
         truth.set(uuid, id)
       }
     } else if (!fee && merchant.mcc === "5812" && roll < 0.4) {
@@ -203,7 +211,8 @@ export const generateScenario = (options: ScenarioOptions): Scenario => {
   }
   for (let j = 0; j < Math.floor(options.transactions / 10); j++) {
     const merchant = prng.pick(merchants)
-    documents.push(cfdi(uuidOf(prng), merchant, companyRfc, addDays(start, prng.int(0, 364)), BigInt(prng.int(2_000, 2_000_000))))
+    const issued = addDays(start, prng.int(0, 364))
+    documents.push(cfdi(uuidOf(prng), merchant, companyRfc, issued, BigInt(prng.int(2_000, 2_000_000))))
   }
   return { transactions, documents, asOf: addDays(start, 420), companyRfc, truth }
 }
