@@ -1,10 +1,12 @@
 /**
  * `clara-recon demo [--invoices DIR] [--out DIR] [--json]`: starts the Clara emulator in-process, runs `reconcile`
  * against it over real HTTPS + mutual TLS, and prints the summary and, from the scenario's ground truth, precision
- * and recall of auto-links and of `MISSING_INVOICE`.
+ * and recall of auto-links and of `MISSING_INVOICE`. With `--json`: a line `{"evaluation": ...}`, then the content of
+ * `summary.json` as the last line.
  */
 import { Command, Options } from "@effect/cli"
 import * as FileSystem from "@effect/platform/FileSystem"
+import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -64,14 +66,15 @@ export const runDemo = (args: DemoArgs) =>
     )
     const evaluation = evaluate(run, sandbox.scenario.groundTruth)
     if (args.json) {
-      yield* printJsonLine({ ...summary, evaluation })
+      yield* printJsonLine({ evaluation })
+      yield* printJsonLine(summary)
     } else {
       yield* printSummary(summary, runDir)
       const line = (name: string, s: typeof evaluation.autoLinks) =>
         `  ${name}: precision ${s.precision} (${s.truePositives}/${s.predicted}), ` +
         `recall ${s.recall} (${s.truePositives}/${s.expected})`
-      yield* Effect.forEach([line("auto-links", evaluation.autoLinks), line("MISSING_INVOICE", evaluation.missingInvoice)],
-        (text) => Effect.sync(() => console.log(text)))
+      yield* Console.log(line("auto-links", evaluation.autoLinks))
+      yield* Console.log(line("MISSING_INVOICE", evaluation.missingInvoice))
     }
     return run
   }))
