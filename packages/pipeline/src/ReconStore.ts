@@ -116,20 +116,31 @@ export const make: Effect.Effect<ReconStoreService, StoreError, SqlClient.SqlCli
       Effect.mapError(storeError("finishRun"))
     )
 
-  const upsertTransactions: ReconStoreService["upsertTransactions"] = (runId, rows) =>
-    sql.withTransaction(Effect.forEach(chunks(rows), (chunk) =>
-      sql`INSERT INTO transactions ${
-        sql.insert(chunk.map((r) => ({
-          uuid: r.uuid,
-          operation_date: r.operationDate,
-          content_hash: r.contentHash,
-          json: r.json,
-          last_run_id: runId
-        })))
-      } ON CONFLICT (uuid) DO UPDATE SET operation_date = excluded.operation_date,
-        content_hash = excluded.content_hash, json = excluded.json, last_run_id = excluded.last_run_id`, {
+  /** Inserts rows (all with the same columns, names fixed in this file) or updates them on a `key` conflict. */
+  const upsert = (operation: string, table: string, key: string, rows: ReadonlyArray<Record<string, string | number>>) => {
+    if (rows.length === 0) return Effect.void
+    const update = sql.unsafe(
+      Object.keys(rows[0]!).filter((c) => c !== key).map((c) => `${c} = excluded.${c}`).join(", ")
+    )
+    return sql.withTransaction(Effect.forEach(chunks(rows), (chunk) =>
+      sql`INSERT INTO ${sql(table)} ${sql.insert(chunk)} ON CONFLICT (${sql(key)}) DO UPDATE SET ${update}`, {
       discard: true
-    })).pipe(Effect.mapError(storeError("upsertTransactions")))
+    })).pipe(Effect.mapError(storeError(operation)))
+  }
+
+  const upsertTransactions: ReconStoreService["upsertTransactions"] = (runId, rows) =>
+    upsert(
+      "upsertTransactions",
+      "transactions",
+      "uuid",
+      rows.map((r) => ({
+        uuid: r.uuid,
+        operation_date: r.operationDate,
+        content_hash: r.contentHash,
+        json: r.json,
+        last_run_id: runId
+      }))
+    )
 
   const cachedCfdi: ReconStoreService["cachedCfdi"] = (sha256) =>
     sql<{ outcome: string; json: string }>`SELECT outcome, json FROM cfdi_cache WHERE sha256 = ${sha256}`.pipe(
@@ -138,27 +149,22 @@ export const make: Effect.Effect<ReconStoreService, StoreError, SqlClient.SqlCli
     )
 
   const cacheCfdi: ReconStoreService["cacheCfdi"] = (sha256, outcome, json) =>
-    sql`INSERT INTO cfdi_cache (sha256, outcome, json) VALUES (${sha256}, ${outcome}, ${json})
-        ON CONFLICT (sha256) DO UPDATE SET outcome = excluded.outcome, json = excluded.json`.pipe(
-      Effect.asVoid,
-      Effect.mapError(storeError("cacheCfdi"))
-    )
+    upsert("cacheCfdi", "cfdi_cache", "sha256", [{ sha256, outcome, json }])
 
   const saveLinks: ReconStoreService["saveLinks"] = (runId, rows) =>
-    sql.withTransaction(Effect.forEach(chunks(rows), (chunk) =>
-      sql`INSERT INTO links ${
-        sql.insert(chunk.map((r) => ({
-          link_id: r.linkId,
-          transaction_uuid: r.transactionUuid,
-          document_id: r.documentId,
-          decision: r.decision,
-          points: r.points,
-          explanation_json: r.explanationJson,
-          run_id: runId
-        })))
-      } ON CONFLICT (link_id) DO UPDATE SET decision = excluded.decision, points = excluded.points,
-        explanation_json = excluded.explanation_json, run_id = excluded.run_id`, { discard: true })).pipe(
-      Effect.mapError(storeError("saveLinks"))
+    upsert(
+      "saveLinks",
+      "links",
+      "link_id",
+      rows.map((r) => ({
+        link_id: r.linkId,
+        transaction_uuid: r.transactionUuid,
+        document_id: r.documentId,
+        decision: r.decision,
+        points: r.points,
+        explanation_json: r.explanationJson,
+        run_id: runId
+      }))
     )
 
   const postings: ReconStoreService["postings"] = (externalKeys) =>
@@ -184,22 +190,22 @@ export const make: Effect.Effect<ReconStoreService, StoreError, SqlClient.SqlCli
     )
 
   const writePostings: ReconStoreService["writePostings"] = (rows, updatedAt) =>
-    sql.withTransaction(Effect.forEach(chunks(rows), (chunk) =>
-      sql`INSERT INTO postings ${
-        sql.insert(chunk.map((r) => ({
-          external_key: r.externalKey,
-          transaction_uuid: r.transactionUuid,
-          document_id: r.documentId,
-          state: r.state,
-          run_id: r.runId,
-          file_path: r.filePath,
-          file_sha256: r.fileSha256,
-          fingerprint: r.fingerprint,
-          updated_at: updatedAt
-        })))
-      } ON CONFLICT (external_key) DO UPDATE SET state = excluded.state, run_id = excluded.run_id,
-        file_path = excluded.file_path, file_sha256 = excluded.file_sha256, fingerprint = excluded.fingerprint,
-        updated_at = excluded.updated_at`, { discard: true })).pipe(Effect.mapError(storeError("writePostings")))
+    upsert(
+      "writePostings",
+      "postings",
+      "external_key",
+      rows.map((r) => ({
+        external_key: r.externalKey,
+        transaction_uuid: r.transactionUuid,
+        document_id: r.documentId,
+        state: r.state,
+        run_id: r.runId,
+        file_path: r.filePath,
+        file_sha256: r.fileSha256,
+        fingerprint: r.fingerprint,
+        updated_at: updatedAt
+      }))
+    )
 
   return ReconStore.of({
     runCount,

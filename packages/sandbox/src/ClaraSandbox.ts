@@ -2,7 +2,9 @@
  * The sandbox in one call: a fresh test PKI written to disk, a scenario (from the user's invoices or generated), and
  * the Clara emulator serving it. It returns exactly the settings `clara-recon reconcile` needs.
  */
+import { type ClaraSettings, makeClaraSettings } from "@clara-recon/clara"
 import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
@@ -101,4 +103,15 @@ export const startSandbox = (options: SandboxOptions): Effect.Effect<Sandbox, Sa
       scenario,
       emulator
     }
+  })
+
+/** The Clara client settings that reach a running sandbox over mutual TLS (the secret `Redacted`). */
+export const sandboxClaraSettings = (sandbox: Sandbox): ClaraSettings =>
+  makeClaraSettings({
+    baseUrl: sandbox.baseUrl,
+    clientId: sandbox.clientId,
+    clientSecret: Redacted.make(sandbox.clientSecret),
+    certPath: sandbox.cert,
+    keyPath: sandbox.key,
+    caPath: sandbox.ca
   })

@@ -1,11 +1,11 @@
-import { ClaraClient, ClaraConfig, makeClaraSettings } from "@clara-recon/clara"
+import { ClaraClient, ClaraConfig } from "@clara-recon/clara"
 import { NodeFileSystem } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Context, Effect, Layer, Redacted, Stream } from "effect"
+import { Chunk, Context, Effect, Layer, Stream } from "effect"
 import * as fs from "node:fs/promises"
 import * as os from "node:os"
 import * as path from "node:path"
-import { startSandbox } from "../src/ClaraSandbox.js"
+import { sandboxClaraSettings, startSandbox } from "../src/ClaraSandbox.js"
 import { generateScenario } from "../src/ScenarioGenerator.js"
 
 const tempDir = Effect.acquireRelease(
@@ -49,14 +49,7 @@ describe("startSandbox", () => {
     Effect.gen(function*() {
       const dir = yield* tempDir
       const sandbox = yield* startSandbox({ seed: 21, size: 45, dir, faults: { rateLimitEvery: 3 } })
-      const settings = makeClaraSettings({
-        baseUrl: sandbox.baseUrl,
-        clientId: sandbox.clientId,
-        clientSecret: Redacted.make(sandbox.clientSecret),
-        certPath: sandbox.cert,
-        keyPath: sandbox.key,
-        caPath: sandbox.ca
-      })
+      const settings = sandboxClaraSettings(sandbox)
       const layer = ClaraClient.layerMtls.pipe(
         Layer.provide(Layer.succeed(ClaraConfig, settings)),
         Layer.provide(NodeFileSystem.layer)

@@ -9,9 +9,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
-import { makeClaraSettings } from "@clara-recon/clara"
-import { startSandbox } from "@clara-recon/sandbox"
+import { sandboxClaraSettings, startSandbox } from "@clara-recon/sandbox"
 import { claraClientLayerFor } from "../ClaraConnection.js"
 import { evaluate } from "../Evaluation.js"
 import { printJsonLine, printSummary } from "../Output.js"
@@ -44,14 +42,6 @@ export const runDemo = (args: DemoArgs) =>
     })
     yield* Effect.logInfo(`Clara emulator on ${sandbox.baseUrl} (mutual TLS), scenario period ` +
       `${sandbox.scenario.period.from} .. ${sandbox.scenario.period.to}`)
-    const settings = makeClaraSettings({
-      baseUrl: sandbox.baseUrl,
-      clientId: sandbox.clientId,
-      clientSecret: Redacted.make(sandbox.clientSecret),
-      certPath: sandbox.cert,
-      keyPath: sandbox.key,
-      caPath: sandbox.ca
-    })
     const { run, runDir, summary } = yield* runJob(
       {
         from: sandbox.scenario.period.from,
@@ -62,7 +52,7 @@ export const runDemo = (args: DemoArgs) =>
         companyRfc: Option.getOrElse(args.companyRfc, () => sandbox.scenario.company.rfc)
       },
       args.state,
-      claraClientLayerFor(settings)
+      claraClientLayerFor(sandboxClaraSettings(sandbox))
     )
     const evaluation = evaluate(run, sandbox.scenario.groundTruth)
     if (args.json) {
