@@ -20,6 +20,8 @@ export interface SandboxOptions {
   readonly seed: number
   /** Transactions of a generated scenario (default 60); ignored with `invoicesDir`. */
   readonly size?: number
+  /** Period of a generated scenario (inclusive civil dates); default January 2025. Ignored with `invoicesDir`. */
+  readonly period?: { readonly from: string; readonly to: string }
   /** Build the scenario around the `*.xml` files under this folder (recursively) instead of generating one. */
   readonly invoicesDir?: string
   /** Emulator port on 127.0.0.1; 0 (default) picks a free one. */
@@ -76,8 +78,11 @@ export const startSandbox = (options: SandboxOptions): Effect.Effect<Sandbox, Sa
     const paths = yield* writeTestPki(pki, options.dir)
     const { invoicesDir, scenario } = options.invoicesDir === undefined
       ? yield* Effect.gen(function*() {
-        const size = options.size === undefined ? {} : { size: options.size }
-        const scenario = generateScenario({ seed: options.seed, ...size })
+        const scenario = generateScenario({
+          seed: options.seed,
+          ...(options.size === undefined ? {} : { size: options.size }),
+          ...(options.period === undefined ? {} : { period: options.period })
+        })
         const invoicesDir = path.resolve(options.dir, "invoices")
         yield* writeScenarioInvoices(scenario, invoicesDir)
         return { invoicesDir, scenario }

@@ -33,7 +33,7 @@ export const reconcileCommand = Command.make(
       }
       if (Option.isNone(args.transactions) && !hasClaraCredentials(args.config)) {
         yield* Effect.logWarning("no Clara credentials (CLARA_CLIENT_ID or --config): using the in-process sandbox")
-        return yield* runDemo({ ...args, invoices: args.invoices, seed: 1, size: 60 })
+        return yield* runDemo({ ...args, seed: 1, size: 60, period: { from: args.from, to: args.to } })
       }
       const { run, runDir, summary } = yield* runJob(
         {
