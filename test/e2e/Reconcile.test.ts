@@ -9,6 +9,8 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { parse } from "csv-parse/sync"
+import { Effect } from "effect"
+import { makeUntrustedClient } from "@clara-recon/sandbox"
 import { lastJsonLine, runCli, startSandboxProcess } from "../support/Cli.js"
 
 let sandbox: { child: ChildProcess; settings: any; scenario: any }
@@ -161,14 +163,24 @@ describe("clara-recon reconcile refuses what it cannot work with, in one line", 
     expectOneLineError(result, /127\.0\.0\.1:9|oauth\/token/)
   })
 
-  it("a client certificate the server does not trust", async () => {
+  it("a client certificate signed by another CA: the TLS handshake is refused", async () => {
+    const untrusted = await Effect.runPromise(makeUntrustedClient())
+    const cert = path.join(work, "untrusted.pem")
+    const key = path.join(work, "untrusted-key.pem")
+    fs.writeFileSync(cert, untrusted.client.certificate)
+    fs.writeFileSync(key, untrusted.client.privateKey)
     const result = await runCli(reconcileArgs(path.join(work, "o3")), {
       ...env,
-      CLARA_CERT: sandbox.settings.ca,
+      CLARA_CERT: cert,
+      CLARA_KEY: key,
       CLARA_RETRY_TIMES: "0"
     })
-    assert.strictEqual(result.code, 1)
-    assert.match(result.stderr, /clara-recon: /)
+    expectOneLineError(result, /oauth\/token/)
+  })
+
+  it("a certificate and key that are not a pair: refused before any request", async () => {
+    const result = await runCli(reconcileArgs(path.join(work, "o5")), { ...env, CLARA_CERT: sandbox.settings.ca })
+    expectOneLineError(result, /CLARA_CERT|CLARA_KEY/)
   })
 
   it("a transactions export that is not JSON", async () => {
