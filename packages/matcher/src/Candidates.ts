@@ -5,6 +5,7 @@
  * weak amount classes need. Never all pairs.
  */
 import type { EvidenceCluster } from "./Clusters.js"
+import type { MatcherConfig } from "./MatcherConfig.js"
 import type { TransactionView } from "./Prepared.js"
 import { compareEdges, type ScoredEdge, scoreEdge, type ScoringContext } from "./Scoring.js"
 import { nameKeys, type TokenWeigher } from "./Similarity.js"
@@ -20,19 +21,26 @@ type SubIndex = ReadonlyMap<string, ReadonlyMap<number, Bucket>>
 /**
  * The index. Amount keys are exact integers (minor units below 2^53, held as numbers for speed; scoring re-checks
  * every candidate with bigint arithmetic). `direct` holds every member total (and a receipt's total - tip) in its
- * own currency; `converted` the MXN value of foreign CFDIs (`TipoCambio`). The identity blocks (name keys, RFC,
- * Clara attachment, uploader) find candidates regardless of amount.
+ * own currency; `converted` the MXN value of foreign CFDIs (`TipoCambio`). `byName` holds member totals under
+ * `"<currency> <name key>"` instead of the currency (`byNameTipped` only those of clusters carrying a tip), so the
+ * name block is searched by amount window too. The other identity blocks (RFC, Clara attachment, uploader) are
+ * plain lists.
  */
 export interface CandidateIndex {
   readonly direct: SubIndex
   readonly converted: SubIndex
-  readonly byNameKey: ReadonlyMap<string, ReadonlyArray<number>>
+  readonly byName: SubIndex
+  readonly byNameTipped: SubIndex
   readonly byRfc: ReadonlyMap<string, ReadonlyArray<number>>
   readonly byAttachedTransaction: ReadonlyMap<string, ReadonlyArray<number>>
   readonly byUploader: ReadonlyMap<string, ReadonlyArray<number>>
   /** First and last member day of each cluster. */
   readonly firstDay: Int32Array
   readonly lastDay: Int32Array
+  /** Member currencies and totals (minor units as numbers) of each cluster, for the weak-amount filter. */
+  readonly totals: ReadonlyArray<ReadonlyArray<readonly [currency: string, total: number]>>
+  /** 1 where some member carries a tip (tips plausible). */
+  readonly tipped: Uint8Array
   readonly clusterCount: number
 }
 
@@ -79,12 +87,15 @@ const addTo = (map: Map<string, Array<number>>, key: string, cluster: number) =>
 export const buildCandidateIndex = (clusters: ReadonlyArray<EvidenceCluster>, weigh: TokenWeigher): CandidateIndex => {
   const direct: Array<Entry> = []
   const converted: Array<Entry> = []
-  const byNameKey = new Map<string, Array<number>>()
+  const byName: Array<Entry> = []
+  const byNameTipped: Array<Entry> = []
   const byRfc = new Map<string, Array<number>>()
   const byAttachedTransaction = new Map<string, Array<number>>()
   const byUploader = new Map<string, Array<number>>()
   const firstDay = new Int32Array(clusters.length)
   const lastDay = new Int32Array(clusters.length)
+  const totals = clusters.map((cluster) => cluster.members.map((m) => [m.currency, Number(m.totalMinor)] as const))
+  const tipped = Uint8Array.from(clusters, (cluster) => (cluster.tipped ? 1 : 0))
   for (const cluster of clusters) {
     const c = cluster.index
     const days = cluster.members.map((m) => m.day)
@@ -99,7 +110,13 @@ export const buildCandidateIndex = (clusters: ReadonlyArray<EvidenceCluster>, we
         for (const key of keys) direct.push([member.currency, w, Number(key), c])
         if (member.convertedMinor !== undefined) converted.push(["MXN", w, Number(member.convertedMinor), c])
       }
-      for (const key of nameKeys(member.issuerName, weigh)) addTo(byNameKey, key, c)
+      for (const key of nameKeys(member.issuerName, weigh)) {
+        for (const w of weeks) {
+          const entry = [`${member.currency} ${key}`, w, Number(member.totalMinor), c] as const
+          byName.push(entry)
+          if (cluster.tipped) byNameTipped.push(entry)
+        }
+      }
       for (const uuid of member.attachedTo) addTo(byAttachedTransaction, uuid, c)
       if (member.uploadedBy !== undefined) addTo(byUploader, member.uploadedBy, c)
     }
@@ -108,12 +125,15 @@ export const buildCandidateIndex = (clusters: ReadonlyArray<EvidenceCluster>, we
   return {
     direct: buildSubIndex(direct),
     converted: buildSubIndex(converted),
-    byNameKey,
+    byName: buildSubIndex(byName),
+    byNameTipped: buildSubIndex(byNameTipped),
     byRfc,
     byAttachedTransaction,
     byUploader,
     firstDay,
     lastDay,
+    totals,
+    tipped,
     clusterCount: clusters.length
   }
 }
@@ -128,6 +148,25 @@ const lowerBound = (keys: Float64Array, value: number): number => {
   }
   return lo
 }
+
+/**
+ * The windows of a document total (minor units) where the weak amount classes can hold for a charge: A6 IVA-only
+ * (charge / 1.16 and charge / 1.08, +/-0.2 pp) and A5 tip-plausible (charge / (1 + tipMaxPercent %) to
+ * charge / (1 + tipMinPercent %), only where tips are plausible). Widened by 2 minor units, so float rounding never
+ * drops a pair that exact scoring keeps.
+ */
+const weakWindows = (
+  charge: number,
+  config: MatcherConfig
+): ReadonlyArray<readonly [lo: number, hi: number, tipsOnly: boolean]> => [
+  [Math.floor(charge / 1.162) - 2, Math.ceil(charge / 1.158) + 2, false],
+  [Math.floor(charge / 1.082) - 2, Math.ceil(charge / 1.078) + 2, false],
+  [
+    Math.floor((charge * 100) / (100 + config.tipMaxPercent)) - 2,
+    Math.ceil((charge * 100) / (100 + config.tipMinPercent)) + 2,
+    true
+  ]
+]
 
 /** A reusable scratch marker so each cluster is scored once per transaction. */
 export interface CandidateScratch {
@@ -144,12 +183,14 @@ export const makeScratch = (index: CandidateIndex): CandidateScratch => ({
  * days, +45 at month end; receipts +/-7):
  * - by amount: +/-max(0.50, 0.2 %) in the account currency, exact on `originalAmount` in its currency, +/-4 % on
  *   CFDIs converted with their `TipoCambio`;
- * - by identity, regardless of amount: clusters attached to it in Clara, uploaded by its cardholder, carrying its
- *   alias RFC, or sharing a name key with it.
- * The weak amount classes (tip band down to charge / 1.25, IVA-only ratios) are found through the identity blocks:
- * with +2 or +1 for the amount, an edge needs a name similarity of at least 0.60, hence a shared distinctive token,
- * or an RFC or Clara tie. Matches whose only shared distinctive token differs within its first 4 characters (a
- * Jaro-Winkler-only match) are not searched for these weak classes.
+ * - by identity: clusters attached to it in Clara, uploaded by its cardholder, carrying its alias RFC, or sharing a
+ *   name key with it, when some member in the account currency totals charge / 1.16 or charge / 1.08 (A6 IVA-only)
+ *   or, where tips are plausible, lies in the tip band (A5: charge / 1.25 to charge / 1.03 by default). Every other
+ *   amount class is inside the bands above, and a pair with no amount class is no edge.
+ * The weak amount classes are found through the identity blocks only: with +2 or +1 for the amount, an edge needs a
+ * name similarity of at least 0.60, hence a shared distinctive token, or an RFC or Clara tie. Matches whose only
+ * shared distinctive token differs within its first 4 characters (a Jaro-Winkler-only or abbreviation match) are
+ * not searched for these weak classes.
  */
 export const candidateClusters = (
   index: CandidateIndex,
@@ -178,10 +219,20 @@ export const candidateClusters = (
       }
     }
   }
-  const block = (clusters: ReadonlyArray<number> | undefined) => {
-    for (const c of clusters ?? []) if (index.lastDay[c]! >= from && index.firstDay[c]! <= to) add(c)
-  }
   const charge = Number(tx.amountMinor)
+  const windows = weakWindows(charge, config)
+  const weakAmount = (c: number) =>
+    index.totals[c]!.some(([currency, total]) =>
+      currency === tx.currency &&
+      windows.some(([lo, hi, tipsOnly]) =>
+        total >= lo && total <= hi && (!tipsOnly || tx.restaurant || index.tipped[c] === 1)
+      )
+    )
+  const block = (clusters: ReadonlyArray<number> | undefined) => {
+    for (const c of clusters ?? []) {
+      if (index.lastDay[c]! >= from && index.firstDay[c]! <= to && weakAmount(c)) add(c)
+    }
+  }
   const tolerance = Math.max(config.roundingMinor, Math.ceil((charge * config.roundingPermille) / 1000))
   scan(index.direct, tx.currency, charge - tolerance, charge + tolerance)
   if (tx.original) {
@@ -193,7 +244,12 @@ export const candidateClusters = (
   if (tx.userUuid !== undefined) block(index.byUploader.get(tx.userUuid))
   const alias = ctx.aliases.get(tx.descriptorKey)
   if (alias !== undefined) block(index.byRfc.get(alias))
-  for (const name of tx.names) for (const key of nameKeys(name.tokens, ctx.weigh)) block(index.byNameKey.get(key))
+  const keys = new Set(tx.names.flatMap((name) => nameKeys(name.tokens, ctx.weigh)))
+  for (const key of keys) {
+    for (const [lo, hi, tipsOnly] of windows) {
+      scan(tipsOnly && !tx.restaurant ? index.byNameTipped : index.byName, `${tx.currency} ${key}`, lo, hi)
+    }
+  }
   return found
 }
 

@@ -8,7 +8,14 @@ import type { EvidenceCluster } from "./Clusters.js"
 import { type Decision, vetoesChecked } from "./Gates.js"
 import type { MatcherConfig } from "./MatcherConfig.js"
 import type { TransactionView } from "./Prepared.js"
-import type { ScoredEdge, Term } from "./Scoring.js"
+import {
+  edgeSimilarityText,
+  type EdgeTerms,
+  edgeTerms,
+  type NameSimilarity,
+  type ScoredEdge,
+  type Term
+} from "./Scoring.js"
 
 /** Engine identity written into every explanation. */
 export interface EngineInfo {
@@ -25,6 +32,7 @@ export interface ExplanationContext {
   readonly clusters: ReadonlyArray<EvidenceCluster>
   readonly config: MatcherConfig
   readonly engine: EngineInfo
+  readonly similarity: NameSimilarity
   /** Final owner of each cluster and each transaction among links and top suggestions. */
   readonly ownerOfCluster: ReadonlyMap<number, number>
   readonly ownerOfTx: ReadonlyMap<number, number>
@@ -89,14 +97,8 @@ const describe = (term: Term): string => {
   }
 }
 
-const termsOf = (edge: ScoredEdge): ReadonlyArray<readonly [Evidence["feature"], Term]> => [
-  ["amount", edge.amount],
-  ["identity", edge.identity],
-  ["date", edge.date],
-  ...edge.corroboration.map((term) => ["corroboration", term] as const)
-]
-
-const corroborationPoints = (edge: ScoredEdge): number => edge.corroboration.reduce((acc, t) => acc + t.points, 0)
+const termsOf = (edge: ScoredEdge, ctx: ExplanationContext): EdgeTerms =>
+  edgeTerms(ctx.similarity, ctx.transactions[edge.tx]!, ctx.clusters[edge.cluster]!, edge)
 
 const lostBecause = (chosen: ScoredEdge, runner: ScoredEdge, ctx: ExplanationContext): Array<string> => {
   const reasons: Array<string> = []
@@ -104,11 +106,12 @@ const lostBecause = (chosen: ScoredEdge, runner: ScoredEdge, ctx: ExplanationCon
     if (theirs < ours) reasons.push(`${label} (${signed(theirs)} vs ${signed(ours)})`)
   }
   compare(`amount ${runner.amount.cls}`, runner.amount.points, chosen.amount.points)
-  const identity = `identity ${runner.identity.cls} sim ${text(runner.identity.detail.sim)}`
+  const sim = edgeSimilarityText(ctx.similarity, ctx.transactions[runner.tx]!, ctx.clusters[runner.cluster]!, runner)
+  const identity = `identity ${runner.identity.cls} sim ${sim}`
   compare(identity, runner.identity.points, chosen.identity.points)
   const delta = runner.date.deltaDays
   compare(`date ${delta >= 0 ? "+" : ""}${delta}d`, runner.date.points, chosen.date.points)
-  compare("corroboration", corroborationPoints(runner), corroborationPoints(chosen))
+  compare("corroboration", runner.corroborationPoints, chosen.corroborationPoints)
   const clusterOwner = ctx.ownerOfCluster.get(runner.cluster)
   const txOwner = ctx.ownerOfTx.get(runner.tx)
   if (runner.cluster !== chosen.cluster && clusterOwner !== undefined && clusterOwner !== chosen.tx) {
@@ -155,7 +158,13 @@ export const toMatchLink = (decision: Decision, ctx: ExplanationContext): MatchL
     documents: cluster.documents.map((d) => d.doc.id)
   }
   const linkId = linkIdOf([...members.transactions, ...members.cfdis, ...members.documents])
-  const terms = termsOf(edge)
+  const { amount, identity, date, corroboration } = termsOf(edge, ctx)
+  const terms: ReadonlyArray<readonly [Evidence["feature"], Term]> = [
+    ["amount", amount],
+    ["identity", identity],
+    ["date", date],
+    ...corroboration.map((term) => ["corroboration", term] as const)
+  ]
   const evidence = terms.map(([feature, term]) =>
     new Evidence({ feature, class: term.cls, points: term.points, detail: term.detail }, true)
   )

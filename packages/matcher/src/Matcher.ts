@@ -26,8 +26,8 @@ import { identityRfc } from "./internal/Rfc.js"
 import { configHash, engineVersion, type MatcherConfig, resolveConfig } from "./MatcherConfig.js"
 import { descriptorKey, normaliseName } from "./Normalisation.js"
 import { prepareDocuments, type PreparedDocuments, prepareTransactions, type TransactionView } from "./Prepared.js"
-import type { ScoringContext } from "./Scoring.js"
-import { corpusGenericTokens, makeProfiler, makeTokenWeigher } from "./Similarity.js"
+import type { NameSimilarity, ScoringContext } from "./Scoring.js"
+import { corpusGenericTokens, makeProfiler, makeSimilarityMemo, makeTokenWeigher } from "./Similarity.js"
 
 /** Input of one matching run. */
 export interface MatchInput {
@@ -67,6 +67,8 @@ export interface MatchStages {
   readonly graph: EdgeGraph
   readonly assignment: Assignment
   readonly decisions: Decisions
+  /** The run's memoised name similarity (explanations reuse it). */
+  readonly similarity: NameSimilarity
   /** Documents that did not enter matching, with the reason. */
   readonly rejected: PreparedDocuments["rejected"]
 }
@@ -105,7 +107,8 @@ export const matchStages = (input: MatchInput): MatchStages => {
       config.corpusGenericSharePermille
     ),
     genericWeight: config.genericWeight,
-    cityWeight: config.cityWeight
+    cityWeight: config.cityWeight,
+    noiseWeight: config.noiseWeight
   })
   const profile = makeProfiler(weigh)
   const transactions = prepareTransactions(input.transactions, normalise, profile, config)
@@ -115,11 +118,12 @@ export const matchStages = (input: MatchInput): MatchStages => {
     const usable = identityRfc(rfc)
     if (usable !== undefined) aliases.set(descriptorKey(key), usable)
   }
-  const ctx: ScoringContext = { config, weigh, aliases }
+  const ctx: ScoringContext = { config, weigh, aliases, similarity: makeSimilarityMemo() }
   const graph = generateEdges(transactions, clusters, buildCandidateIndex(clusters, weigh), ctx)
   const assignment = assign(graph, transactions.length, clusters.length, config)
   const decisions = decide(transactions, clusters, graph, assignment, config)
-  return { config, transactions, clusters, graph, assignment, decisions, rejected: documents.rejected }
+  const { similarity } = ctx
+  return { config, transactions, clusters, graph, assignment, decisions, similarity, rejected: documents.rejected }
 }
 
 interface SortableException {
@@ -175,10 +179,10 @@ const invoiceExceptions = (
  */
 export const match = (input: MatchInput): MatchResult => {
   const stages = matchStages(input)
-  const { clusters, config, decisions, transactions } = stages
+  const { clusters, config, decisions, similarity, transactions } = stages
   const engine: EngineInfo = { version: engineVersion, configHash: configHash(config), inputsHash: inputsHash(input) }
   const { ownerOfCluster, ownerOfTx } = ownership(decisions)
-  const explanationContext = { transactions, clusters, config, engine, ownerOfCluster, ownerOfTx }
+  const explanationContext = { transactions, clusters, config, engine, similarity, ownerOfCluster, ownerOfTx }
   const linkOf = new Map<Decision, MatchLink>(
     [...decisions.links, ...decisions.suggestions].map((d) => [d, toMatchLink(d, explanationContext)])
   )

@@ -45,6 +45,8 @@ export interface MatcherConfig {
   /** Similarity weights of generic business words and city names (§7.2). Defaults 0.2 and 0.15. */
   readonly genericWeight: number
   readonly cityWeight: number
+  /** Similarity weight of descriptor product and rail noise (`CLOUD`, `SUBSCR`, `ONLINE`). Default 0.05. */
+  readonly noiseWeight: number
   /** A token is corpus-generic when it is in at least this many distinct issuer names... Default 20. */
   readonly corpusGenericMinNames: number
   /** ...and in at least this share (per mille) of them. Default 50 (5 %). */
@@ -78,6 +80,7 @@ export const defaultMatcherConfig: MatcherConfig = {
   restaurantMccs: ["5812", "5813", "5814"],
   genericWeight: 0.2,
   cityWeight: 0.15,
+  noiseWeight: 0.05,
   corpusGenericMinNames: 20,
   corpusGenericSharePermille: 50,
   graceDaysAfterMonthEnd: 3,

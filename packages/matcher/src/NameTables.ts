@@ -28,7 +28,12 @@ export interface NameTables {
   readonly stopwords: ReadonlyArray<string>
   /** Generic business words: weight `genericWeight` in the similarity (a seeded stand-in for tenant IDF). */
   readonly genericWords: ReadonlyArray<string>
-  /** City and district names: weight `cityWeight`. */
+  /**
+   * Product and rail words card descriptors append to a brand (`CLOUD`, `SUBSCR`, `IO`, `ONLINE`, `PAGO`): weight
+   * `noiseWeight`, so an unmatched one barely lowers coverage. Kept (not dropped) because some brands contain them.
+   */
+  readonly noiseWords: ReadonlyArray<string>
+  /** City and district names, and compass words (`NORTE`, `SUR`): weight `cityWeight`. */
   readonly cityNames: ReadonlyArray<string>
   /** MCC -> `ClaveProdServ` prefixes that corroborate each other (§7.4 corroboration, +1). */
   readonly mccProductPrefixes: Readonly<Record<string, ReadonlyArray<string>>>
@@ -36,7 +41,7 @@ export interface NameTables {
 
 /** The tables in force. */
 export const nameTables: NameTables = {
-  version: "mx-names-2026.1",
+  version: "mx-names-2026.2",
   processorPrefixes: ["STRIPE", "STR", "SQ", "MERPAGO", "MP", "CLIP", "PAYPAL", "OPENPAY", "DLO", "GOOGLE"],
   noiseTokens: [
     "WWW", "COM", "MX", "MEX", "MEXICO", "NET",
@@ -108,7 +113,45 @@ export const nameTables: NameTables = {
     NAL: "NACIONAL",
     CORP: "CORPORATIVO",
     CONSTR: "CONSTRUCTORA",
-    EST: "ESTACION"
+    EST: "ESTACION",
+    ESTAC: "ESTACIONAMIENTO",
+    TAQ: "TAQUERIA",
+    ABTS: "ABARROTES",
+    ABTTS: "ABARROTES",
+    ABARR: "ABARROTES",
+    COMB: "COMBUSTIBLES",
+    NTE: "NORTE",
+    OTE: "ORIENTE",
+    PTE: "PONIENTE",
+    CTRO: "CENTRO",
+    REG: "REGIONAL",
+    AERO: "AEROLINEAS",
+    CAPACIT: "CAPACITACION",
+    CAPAC: "CAPACITACION",
+    EMP: "EMPRESA",
+    EMPS: "EMPRESAS",
+    DEPTO: "DEPARTAMENTO",
+    DEPTOS: "DEPARTAMENTOS",
+    LAB: "LABORATORIO",
+    LABS: "LABORATORIOS",
+    FERR: "FERRETERIA",
+    FERRET: "FERRETERIA",
+    PAPEL: "PAPELERIA",
+    REFACC: "REFACCIONES",
+    REFAC: "REFACCIONES",
+    TRANSP: "TRANSPORTES",
+    SIST: "SISTEMAS",
+    TELCO: "TELECOMUNICACIONES",
+    HTL: "HOTEL",
+    PROD: "PRODUCTOS",
+    ALIM: "ALIMENTOS",
+    MAT: "MATERIALES",
+    INST: "INSTITUTO",
+    UNIV: "UNIVERSIDAD",
+    MTY: "MONTERREY",
+    GDL: "GUADALAJARA",
+    QRO: "QUERETARO",
+    TIJ: "TIJUANA"
   },
   stopwords: ["DE", "DEL", "LA", "EL", "LOS", "LAS", "Y"],
   genericWords: [
@@ -119,8 +162,17 @@ export const nameTables: NameTables = {
     "INTERNACIONAL", "NACIONAL", "NUEVA", "NUEVO", "HOTEL", "HOTELES", "CAFE", "BAR", "TECNOLOGIA", "TECNOLOGIAS",
     "TECHNOLOGIES", "TECHNOLOGY", "SOLUCIONES", "SISTEMAS", "SERVICES", "TELEFONOS", "TELECOMUNICACIONES",
     "HERMANOS", "ASOCIADOS", "CONSULTORES", "CONSULTORIA", "PROMOTORA", "IMPORTADORA", "EXPORTADORA", "ALIMENTOS",
-    "BEBIDAS", "TRANSPORTES", "LOGISTICA", "GROUP", "STORE", "SHOP", "ONLINE", "DIGITAL", "CENTRO", "PLAZA",
-    "MEXICANA", "MEXICANO", "MEXICANAS", "PAGOS", "AUTOMOTRIZ", "EDITORIAL", "PRODUCTOS", "PROVEEDORA"
+    "BEBIDAS", "TRANSPORTES", "LOGISTICA", "GROUP", "STORE", "SHOP", "CENTRO", "PLAZA", "MEXICANA", "MEXICANO",
+    "MEXICANAS", "AUTOMOTRIZ", "EDITORIAL", "PRODUCTOS", "PROVEEDORA", "ABARROTES", "VIVERES", "TAQUERIA",
+    "CAFETERIA", "SUPERMERCADOS", "HOTELERA", "PLATAFORMA", "PLATAFORMAS", "DIGITALES", "SOFTWARE", "EMPRESARIAL",
+    "EMPRESARIALES", "COWORK", "COWORKING", "DEPARTAMENTO", "DEPARTAMENTOS", "COMBUSTIBLES", "AEROLINEA",
+    "AEROLINEAS", "CAPACITACION", "ESTACIONAMIENTO", "ESTACIONAMIENTOS", "LABORATORIO", "LABORATORIOS", "FERRETERIA",
+    "PAPELERIA", "REFACCIONES", "MATERIALES", "INSTITUTO", "UNIVERSIDAD"
+  ],
+  noiseWords: [
+    "CLOUD", "SUBSCR", "SUBSCRIPTION", "SUBSCRIPTIONS", "SUBS", "SUSCRIPCION", "SUSCRIP", "IO", "APP", "APPS",
+    "ONLINE", "DIGITAL", "WEB", "PAGO", "PAGOS", "PAYMENT", "PAYMENTS", "SERVICES", "MEMBERSHIP", "MEMBRESIA",
+    "SAAS", "BILLING", "PLAN", "MONTHLY", "MENSUAL", "ANUAL", "TRIP", "RIDE"
   ],
   cityNames: [
     "MONTERREY", "GUADALAJARA", "CDMX", "DF", "PUEBLA", "QUERETARO", "TIJUANA", "LEON", "CANCUN", "MERIDA", "TOLUCA",
@@ -128,7 +180,8 @@ export const nameTables: NameTables = {
     "ACAPULCO", "ZAPOPAN", "NAUCALPAN", "TLALNEPANTLA", "ECATEPEC", "COYOACAN", "TLALPAN", "CUAUHTEMOC", "POLANCO",
     "TORREON", "MEXICALI", "DURANGO", "TAMPICO", "REYNOSA", "MATAMOROS", "XALAPA", "VILLAHERMOSA", "TUXTLA",
     "PACHUCA", "CUERNAVACA", "CELAYA", "IRAPUATO", "ENSENADA", "MAZATLAN", "CABOS", "VALLARTA", "APODACA",
-    "GUADALUPE", "ESCOBEDO", "SANTA", "FE", "INSURGENTES", "REFORMA", "ROMA", "CONDESA", "SATELITE", "ANGELOPOLIS"
+    "GUADALUPE", "ESCOBEDO", "SANTA", "FE", "INSURGENTES", "REFORMA", "ROMA", "CONDESA", "SATELITE", "ANGELOPOLIS",
+    "NORTE", "SUR", "ORIENTE", "PONIENTE", "NORESTE", "NOROESTE", "SURESTE", "SUROESTE"
   ],
   mccProductPrefixes: {
     "5541": ["151015"],

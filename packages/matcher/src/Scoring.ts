@@ -2,8 +2,9 @@
  * Integer-point scoring of a (transaction, evidence cluster) pair (matching.md §7.4): one amount class, identity
  * (max of the identity terms plus the penalty), date points (CFDI or receipt table) and corroboration.
  *
- * Scoring runs on every candidate, so it first computes points with few allocations and stops as soon as the edge
- * cannot reach `edgePoints`; the human-readable details of the terms are built only for the edges that are kept.
+ * Scoring runs on every candidate, so it computes points with few allocations and stops as soon as the edge cannot
+ * reach `edgePoints`. An edge records which class each term took and why (members, gaps, similarity); the
+ * human-readable terms with their details are built by `edgeTerms`, only for the edges that are explained.
  */
 import * as BigDecimal from "effect/BigDecimal"
 import type { EvidenceCluster } from "./Clusters.js"
@@ -11,7 +12,7 @@ import { absBig, formatMinor, formatMinorMoney } from "./internal/Minor.js"
 import type { MatcherConfig } from "./MatcherConfig.js"
 import { nameTables } from "./NameTables.js"
 import type { DocumentView, TransactionView } from "./Prepared.js"
-import { mayShareDistinctive, profileSimilarity, type TokenWeigher } from "./Similarity.js"
+import type { NameProfile, TokenWeigher } from "./Similarity.js"
 
 /** Detail values of a term: amounts as decimal strings, dates as civil dates or day counts. */
 export type TermDetail = Readonly<Record<string, string | number | boolean>>
@@ -40,20 +41,65 @@ export interface AmountTerm extends Term {
   readonly gapMinor: bigint
 }
 
-/** A scored candidate edge. */
+/** How an amount class was reached, for its detail. */
+export type AmountRoute = "total" | "lessTip" | "original" | "converted" | "threeWay"
+
+/** The amount explanation chosen for a pair (§7.4: the best class that applies). */
+export interface AmountMatch {
+  readonly cls: AmountClass
+  readonly points: number
+  /** Charge minus document amount in minor units of the account currency (0 for A1). */
+  readonly gapMinor: bigint
+  /** The member whose amount matched, and for a three-way match the receipt. */
+  readonly member: DocumentView
+  readonly route: AmountRoute
+  readonly receipt?: DocumentView
+}
+
+/** The identity term of a pair: class, points, and what it rests on. */
+export interface IdentityMatch {
+  readonly cls: string
+  readonly points: number
+  /** The name similarity, when the points depended on it. */
+  readonly sim: number | undefined
+  /** A receipt tied to the charge whose RFC equals the invoice's. */
+  readonly receipt: DocumentView | undefined
+  readonly aliasRfc: string | undefined
+}
+
+/** The date term of a pair: the best member inside its window. */
+export interface DateMatch {
+  readonly points: number
+  readonly member: DocumentView
+  readonly deltaDays: number
+}
+
+/** A scored candidate edge: the class and points of each term (`edgeTerms` renders them). */
 export interface ScoredEdge {
   /** Transaction index (uuid order) and cluster index (id order). */
   readonly tx: number
   readonly cluster: number
   readonly points: number
-  readonly amount: AmountTerm
-  readonly identity: Term
-  readonly date: Term & { readonly deltaDays: number }
-  readonly corroboration: ReadonlyArray<Term>
+  readonly amount: AmountMatch
+  readonly identity: IdentityMatch
+  readonly date: DateMatch
+  /** Sum of the corroboration points. */
+  readonly corroborationPoints: number
   /** |gap| in minor units and |date delta| in days, for tie-breaking. */
   readonly absGap: bigint
   readonly absDays: number
 }
+
+/** The terms of an edge with their human-readable details (§7.11 evidence). */
+export interface EdgeTerms {
+  readonly amount: AmountTerm
+  readonly identity: Term
+  readonly date: Term & { readonly deltaDays: number }
+  readonly corroboration: ReadonlyArray<Term>
+}
+
+/** Similarity of two name profiles (`profileSimilarity`, usually memoised per pair). */
+export type NameSimilarity = (a: NameProfile, b: NameProfile) => number
 
 /** Everything scoring reads besides the pair. */
 export interface ScoringContext {
@@ -61,6 +107,7 @@ export interface ScoringContext {
   readonly weigh: TokenWeigher
   /** Normalised descriptor -> RFC (confirmed aliases). */
   readonly aliases: ReadonlyMap<string, string>
+  readonly similarity: NameSimilarity
 }
 
 /** Amount classes that may auto-link (§7.5 gate 3). */
@@ -76,17 +123,34 @@ export const compareEdges = (a: ScoredEdge, b: ScoredEdge): number =>
   b.points - a.points || (a.absGap < b.absGap ? -1 : a.absGap > b.absGap ? 1 : 0) || a.absDays - b.absDays ||
   a.tx - b.tx || a.cluster - b.cluster
 
-/** How an amount class was reached, for its detail. */
-type AmountRoute = "total" | "lessTip" | "original" | "converted" | "threeWay"
-
-interface AmountMatch {
-  readonly cls: AmountClass
-  readonly points: number
-  readonly gapMinor: bigint
-  readonly member: DocumentView
-  readonly route: AmountRoute
-  readonly receipt?: DocumentView
+/** The amount tolerances of a config as bigints, computed once per config. */
+interface AmountLimits {
+  readonly rounding: bigint
+  readonly roundingPermille: bigint
+  readonly tipMinPercent: bigint
+  readonly tipMaxPercent: bigint
 }
+
+const limitsByConfig = new WeakMap<MatcherConfig, AmountLimits>()
+
+const amountLimits = (config: MatcherConfig): AmountLimits => {
+  let limits = limitsByConfig.get(config)
+  if (limits === undefined) {
+    limits = {
+      rounding: BigInt(config.roundingMinor) * 1000n,
+      roundingPermille: BigInt(config.roundingPermille),
+      tipMinPercent: BigInt(config.tipMinPercent),
+      tipMaxPercent: BigInt(config.tipMaxPercent)
+    }
+    limitsByConfig.set(config, limits)
+  }
+  return limits
+}
+
+const exact = ["A2_EXACT", 8] as const
+const rounding = ["A3_ROUNDING", 6] as const
+const tipPlausibleClass = ["A5_TIP_PLAUSIBLE", 2] as const
+const ivaOnly = ["A6_IVA_ONLY", 1] as const
 
 const sameCurrencyClass = (
   config: MatcherConfig,
@@ -96,17 +160,16 @@ const sameCurrencyClass = (
 ): readonly [AmountClass, number] | undefined => {
   const gap = charge - total
   const abs = absBig(gap)
-  if (abs <= 1n) return ["A2_EXACT", 8]
-  const rounding = BigInt(config.roundingMinor) * 1000n
-  const relative = BigInt(config.roundingPermille) * charge
-  if (abs * 1000n <= (rounding > relative ? rounding : relative)) return ["A3_ROUNDING", 6]
+  if (abs <= 1n) return exact
+  const limits = amountLimits(config)
+  const relative = limits.roundingPermille * charge
+  if (abs * 1000n <= (limits.rounding > relative ? limits.rounding : relative)) return rounding
   if (
-    tipPlausible && gap > 0n && gap * 100n >= BigInt(config.tipMinPercent) * total &&
-    gap * 100n <= BigInt(config.tipMaxPercent) * total
-  ) return ["A5_TIP_PLAUSIBLE", 2]
-  for (const ratio of [1160n, 1080n]) {
-    if (absBig(charge * 1000n - ratio * total) <= 2n * total) return ["A6_IVA_ONLY", 1]
-  }
+    tipPlausible && gap > 0n && gap * 100n >= limits.tipMinPercent * total &&
+    gap * 100n <= limits.tipMaxPercent * total
+  ) return tipPlausibleClass
+  const scaled = charge * 1000n
+  if (absBig(scaled - 1160n * total) <= 2n * total || absBig(scaled - 1080n * total) <= 2n * total) return ivaOnly
   return undefined
 }
 
@@ -209,14 +272,15 @@ const amountTerm = (tx: TransactionView, match: AmountMatch): AmountTerm => {
   return { cls: match.cls, points: match.points, gapMinor, detail }
 }
 
-const nameBand = (sim: number): readonly [string, number] =>
-  sim >= 0.9
-    ? ["NAME_SIM_HIGH", 5]
-    : sim >= 0.75
-    ? ["NAME_SIM_MEDIUM", 3]
-    : sim >= 0.6
-    ? ["NAME_SIM_LOW", 1]
-    : ["NAME_SIM_NONE", 0]
+const nameBands: ReadonlyArray<readonly [minimum: number, cls: string, points: number]> = [
+  [0.9, "NAME_SIM_HIGH", 5],
+  [0.75, "NAME_SIM_MEDIUM", 3],
+  [0.6, "NAME_SIM_LOW", 1],
+  [-Infinity, "NAME_SIM_NONE", 0]
+]
+
+const nameBand = (sim: number): readonly [minimum: number, cls: string, points: number] =>
+  nameBands.find(([minimum]) => sim >= minimum)!
 
 const tiedTo = (member: DocumentView, tx: TransactionView): boolean => {
   if (member.attachedTo.includes(tx.uuid)) return true
@@ -224,24 +288,14 @@ const tiedTo = (member: DocumentView, tx: TransactionView): boolean => {
 }
 
 /** The best name similarity between the transaction's names and the cluster's issuer names. */
-export const clusterSimilarity = (tx: TransactionView, cluster: EvidenceCluster): number => {
+export const clusterSimilarity = (
+  similarity: NameSimilarity,
+  tx: TransactionView,
+  cluster: EvidenceCluster
+): number => {
   let sim = 0
-  for (const a of tx.names) for (const b of cluster.issuerNames) sim = Math.max(sim, profileSimilarity(a, b))
+  for (const a of tx.names) for (const b of cluster.issuerNames) sim = Math.max(sim, similarity(a, b))
   return sim
-}
-
-const namesMayShare = (tx: TransactionView, cluster: EvidenceCluster): boolean => {
-  for (const a of tx.names) for (const b of cluster.issuerNames) if (mayShareDistinctive(a, b)) return true
-  return false
-}
-
-interface IdentityMatch {
-  readonly cls: string
-  readonly points: number
-  /** Computed only when the points depend on it. */
-  readonly sim: number | undefined
-  readonly receipt: DocumentView | undefined
-  readonly aliasRfc: string | undefined
 }
 
 /**
@@ -259,7 +313,7 @@ const identityOf = (
 ): IdentityMatch | undefined => {
   const invoiceRfc = cluster.fiscal?.issuerRfc
   let receipt: DocumentView | undefined
-  if (invoiceRfc !== undefined) {
+  if (invoiceRfc !== undefined && cluster.documents.length > 0) {
     receipt = cluster.documents.find((d) => d.issuerRfc === invoiceRfc && tiedTo(d, tx))
   }
   const aliasRfc = ctx.aliases.get(tx.descriptorKey)
@@ -280,18 +334,29 @@ const identityOf = (
   }
   const need = ctx.config.edgePoints - partial + penalty
   if (need > 5) return undefined
-  // Without a shared distinctive token the similarity is at most 0.40 (band 0): skip it unless the penalty matters.
-  if (need > 0 && !namesMayShare(tx, cluster)) return undefined
-  const sim = clusterSimilarity(tx, cluster)
-  const [cls, points] = nameBand(sim)
+  const sim = clusterSimilarity(ctx.similarity, tx, cluster)
+  const [, cls, points] = nameBand(sim)
   if (penalty) return make("ALIAS_CONFLICT", points - penalty, sim)
   return sim < 0.3 && tx.distinctive && cluster.distinctive ? make("CONTRADICTING", -6, sim) : make(cls, points, sim)
 }
 
-const identityTerm = (tx: TransactionView, cluster: EvidenceCluster, match: IdentityMatch): Term => {
+/** The name similarity of an edge as displayed (2 decimals), computed when its points did not need it. */
+export const edgeSimilarityText = (
+  similarity: NameSimilarity,
+  tx: TransactionView,
+  cluster: EvidenceCluster,
+  edge: Pick<ScoredEdge, "identity">
+): string => (edge.identity.sim ?? clusterSimilarity(similarity, tx, cluster)).toFixed(2)
+
+const identityTerm = (
+  similarity: NameSimilarity,
+  tx: TransactionView,
+  cluster: EvidenceCluster,
+  match: IdentityMatch
+): Term => {
   const detail: Record<string, string> = {
     descriptor: tx.tx.descriptor,
-    sim: (match.sim ?? clusterSimilarity(tx, cluster)).toFixed(2)
+    sim: edgeSimilarityText(similarity, tx, cluster, { identity: match })
   }
   const issuer = cluster.members.find((m) => m.doc.issuer.name !== undefined)?.doc.issuer.name
   if (issuer !== undefined) detail.issuer = issuer
@@ -313,12 +378,6 @@ const cfdiDatePoints = (config: MatcherConfig, tx: TransactionView, delta: numbe
 const receiptDatePoints = (config: MatcherConfig, delta: number): number | undefined => {
   const abs = Math.abs(delta)
   return abs > config.receiptDays ? undefined : abs <= 1 ? 3 : abs <= 3 ? 2 : 1
-}
-
-interface DateMatch {
-  readonly points: number
-  readonly member: DocumentView
-  readonly deltaDays: number
 }
 
 /** Date points (§7.4): the best member inside its window (CFDI [-3, +35/+45] days, receipt +/-7); none outside. */
@@ -351,6 +410,13 @@ const dateTerm = (tx: TransactionView, match: DateMatch): Term & { readonly delt
 
 const cardFormasPago: ReadonlySet<string> = new Set(["04", "28", "29"])
 const nonCardFormasPago: ReadonlySet<string> = new Set(["01", "02", "03"])
+
+const mccPrefixes: ReadonlyMap<string, ReadonlyArray<string>> = new Map(Object.entries(nameTables.mccProductPrefixes))
+
+const mccFits = (mcc: string, clave: string): boolean => {
+  for (const prefix of mccPrefixes.get(mcc) ?? []) if (clave.startsWith(prefix)) return true
+  return false
+}
 
 /**
  * Corroboration (§7.4): attached to this charge in Clara +6, uploaded by the cardholder +1, CFDI FormaPago
@@ -386,8 +452,7 @@ export const corroborate = (tx: TransactionView, cluster: EvidenceCluster, terms
   }
   const clave = invoice?.claveProdServ
   const mcc = tx.mcc
-  const prefixes = mcc === undefined || clave === undefined ? undefined : nameTables.mccProductPrefixes[mcc]
-  if (mcc !== undefined && clave !== undefined && prefixes?.some((prefix) => clave.startsWith(prefix))) {
+  if (mcc !== undefined && clave !== undefined && mccFits(mcc, clave)) {
     points += 1
     terms?.push({ cls: "MCC_CONSISTENT", points: 1, detail: { mcc, claveProdServ: clave } })
   }
@@ -414,17 +479,32 @@ export const scoreEdge = (
   if (identity === undefined) return undefined
   const points = partial + identity.points
   if (points < ctx.config.edgePoints) return undefined
-  const corroboration: Array<Term> = []
-  corroborate(tx, cluster, corroboration)
   return {
     tx: tx.index,
     cluster: cluster.index,
     points,
-    amount: amountTerm(tx, amount),
-    identity: identityTerm(tx, cluster, identity),
-    date: dateTerm(tx, date),
-    corroboration,
+    amount,
+    identity,
+    date,
+    corroborationPoints: partial - amount.points - date.points,
     absGap: absBig(amount.gapMinor),
     absDays: Math.abs(date.deltaDays)
+  }
+}
+
+/** The terms of an edge between `tx` and `cluster`, with their details (amounts as decimal strings, civil dates). */
+export const edgeTerms = (
+  similarity: NameSimilarity,
+  tx: TransactionView,
+  cluster: EvidenceCluster,
+  edge: ScoredEdge
+): EdgeTerms => {
+  const corroboration: Array<Term> = []
+  corroborate(tx, cluster, corroboration)
+  return {
+    amount: amountTerm(tx, edge.amount),
+    identity: identityTerm(similarity, tx, cluster, edge.identity),
+    date: dateTerm(tx, edge.date),
+    corroboration
   }
 }

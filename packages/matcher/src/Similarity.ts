@@ -3,9 +3,11 @@
  *
  * An IDF-weighted soft token score over normalised tokens: two tokens are equal when identical, when the shorter is
  * a prefix of the longer and has at least 5 characters, or when their Jaro-Winkler similarity is at least 0.92;
- * adjacent tokens may be joined (`WAL MART` = `WALMART`). Generic business words weigh 0.2, city names 0.15, other
- * tokens 1. `sim = 0.85 * coverage(smaller side) + 0.15 * weighted Dice`, capped at 0.40 when no distinctive
- * (weight 1) token is shared.
+ * adjacent tokens may be joined (`WAL MART` = `WALMART`). Once a distinctive token is shared, distinctive tokens
+ * left over may match as abbreviations (`EJEC` of `EJECUTIVOS`, `RAP` of `RAPIDOS`: card networks print at most 22
+ * characters), credited at `abbreviationCredit` of a full match. Generic business words weigh 0.2, city names and
+ * compass words 0.15, descriptor product noise 0.05, other tokens 1. `sim = 0.85 * coverage(smaller side) +
+ * 0.15 * weighted Dice`, capped at 0.40 when no distinctive (weight 1) token is shared.
  */
 import { type NameTables, nameTables } from "./NameTables.js"
 
@@ -108,6 +110,42 @@ const softEqual = (
 export const softTokenEqual = (a: string, b: string): boolean =>
   a === b || softEqual(a, -1, characterMask(a), a.length, b, -2, characterMask(b), b.length)
 
+/** Credit of an abbreviation match, as a share of the weights a full match would credit. */
+export const abbreviationCredit = 0.8
+
+// Bit of `characterMask` for characters other than A-Z.
+const nonLetter = 1 << 26
+
+const isSubsequence = (short: string, long: string): boolean => {
+  let j = 0
+  for (let i = 0; i < short.length; i++) {
+    const code = short.charCodeAt(i)
+    while (j < long.length && long.charCodeAt(j) !== code) j++
+    if (j === long.length) return false
+    j++
+  }
+  return true
+}
+
+/**
+ * The abbreviation rule on prepared tokens: both are letters only, the shorter has at least 3 letters and at most
+ * 70 % of the longer's length, starts with the same letter and is a subsequence of it.
+ */
+const abbreviates = (short: string, maskS: number, long: string, maskL: number): boolean =>
+  short.length >= 3 && short.length * 10 <= long.length * 7 && short.charCodeAt(0) === long.charCodeAt(0) &&
+  ((maskS | maskL) & nonLetter) === 0 && (maskS & ~maskL) === 0 && isSubsequence(short, long)
+
+/**
+ * Whether one token abbreviates the other (either order): letters only, the shorter of at least 3 letters and at
+ * most 70 % of the longer's length, the same first letter, and the shorter's letters in order in the longer:
+ * `ABTS`/`ABARROTES`, `NTE`/`NORTE`, `COMB`/`COMBUSTIBLES` yes; `WAL`/`WALMART` yes; `NORTE`/`NORESTE` no (too long).
+ * The similarity applies it only between distinctive tokens left over once a distinctive token is fully shared.
+ */
+export const isAbbreviation = (a: string, b: string): boolean =>
+  a.length <= b.length
+    ? abbreviates(a, characterMask(a), b, characterMask(b))
+    : abbreviates(b, characterMask(b), a, characterMask(a))
+
 /** Options of `makeTokenWeigher`. */
 export interface TokenWeigherOptions {
   readonly tables?: NameTables
@@ -115,14 +153,17 @@ export interface TokenWeigherOptions {
   readonly corpusGeneric?: ReadonlySet<string>
   readonly genericWeight: number
   readonly cityWeight: number
+  readonly noiseWeight: number
 }
 
 /**
- * A memoised weigher: generic words (seeded list, a prefix of at least 5 characters of a seeded word such as
- * `TECHNOLOG`, or corpus-generic) weigh `genericWeight`; city names `cityWeight`; everything else 1.
+ * A memoised weigher: descriptor product noise (`CLOUD`, `SUBSCR`) weighs `noiseWeight`; generic words (seeded
+ * list, a prefix of at least 5 characters of a seeded word such as `TECHNOLOG`, or corpus-generic) `genericWeight`;
+ * city names and compass words `cityWeight`; everything else 1.
  */
 export const makeTokenWeigher = (options: TokenWeigherOptions): TokenWeigher => {
   const tables = options.tables ?? nameTables
+  const noise = new Set(tables.noiseWords)
   const generic = new Set(tables.genericWords)
   const cities = new Set(tables.cityNames)
   const cache = new Map<string, number>()
@@ -131,7 +172,13 @@ export const makeTokenWeigher = (options: TokenWeigherOptions): TokenWeigher => 
     if (cached !== undefined) return cached
     const isGeneric = generic.has(token) || options.corpusGeneric?.has(token) === true ||
       (token.length >= 5 && tables.genericWords.some((word) => word.startsWith(token)))
-    const weight = isGeneric ? options.genericWeight : cities.has(token) ? options.cityWeight : distinctiveWeight
+    const weight = noise.has(token)
+      ? options.noiseWeight
+      : isGeneric
+      ? options.genericWeight
+      : cities.has(token)
+      ? options.cityWeight
+      : distinctiveWeight
     cache.set(token, weight)
     return weight
   }
@@ -163,6 +210,8 @@ export const corpusGenericTokens = (
 
 /** A name prepared for comparison once per run: tokens and adjacent joins with interned ids, masks, lengths. */
 export interface NameProfile {
+  /** Interned id of `key`: profiles with the same id have the same tokens, hence the same similarities. */
+  readonly id: number
   readonly tokens: ReadonlyArray<string>
   readonly ids: ReadonlyArray<number>
   readonly masks: ReadonlyArray<number>
@@ -179,9 +228,6 @@ export interface NameProfile {
   readonly total: number
   /** Some token is distinctive. */
   readonly distinctive: boolean
-  /** Indices of distinctive tokens, and of joins containing one. */
-  readonly distinctiveTokens: ReadonlyArray<number>
-  readonly distinctiveJoins: ReadonlyArray<number>
 }
 
 /** Maps each distinct string to a small integer, so equal tokens compare as integers. */
@@ -205,9 +251,8 @@ export const profileName = (tokens: ReadonlyArray<string>, weigh: TokenWeigher, 
   const weights = tokens.map(weigh)
   const joins = tokens.slice(1).map((token, i) => tokens[i]! + token)
   const key = tokens.join(" ")
-  const isDistinctive = (i: number) => weights[i]! >= distinctiveWeight
-  const indices = (n: number, keep: (i: number) => boolean) => Array.from({ length: n }, (_, i) => i).filter(keep)
   return {
+    id: intern(key),
     tokens,
     ids: tokens.map(intern),
     masks: tokens.map(characterMask),
@@ -220,9 +265,7 @@ export const profileName = (tokens: ReadonlyArray<string>, weigh: TokenWeigher, 
     key,
     order: (key.charCodeAt(0) || 0) * 65536 + (key.charCodeAt(1) || 0),
     total: weights.reduce((acc, w) => acc + w, 0),
-    distinctive: weights.some((w) => w >= distinctiveWeight),
-    distinctiveTokens: indices(tokens.length, isDistinctive),
-    distinctiveJoins: indices(joins.length, (i) => isDistinctive(i) || isDistinctive(i + 1))
+    distinctive: weights.some((w) => w >= distinctiveWeight)
   }
 }
 
@@ -317,6 +360,31 @@ const matchJoins = (x: NameProfile, y: NameProfile, soft: boolean, xIsA: boolean
   }
 }
 
+/**
+ * Distinctive tokens left unmatched that abbreviate each other, credited at `abbreviationCredit`. Run only once a
+ * distinctive token is fully shared: an abbreviation completes a match, it never starts one (`SAN` abbreviates
+ * `SANBORNS`, yet `TACOS SAN JUAN` is not `SANBORNS HERMANOS`).
+ */
+const matchAbbreviations = (a: NameProfile, b: NameProfile): void => {
+  for (let i = 0; i < a.tokens.length; i++) {
+    if (usedA[i] || a.weights[i]! < distinctiveWeight) continue
+    for (let j = 0; j < b.tokens.length; j++) {
+      if (usedB[j] || b.weights[j]! < distinctiveWeight) continue
+      const la = a.lengths[i]!
+      const lb = b.lengths[j]!
+      const match = la <= lb
+        ? abbreviates(a.tokens[i]!, a.masks[i]!, b.tokens[j]!, b.masks[j]!)
+        : abbreviates(b.tokens[j]!, b.masks[j]!, a.tokens[i]!, a.masks[i]!)
+      if (!match) continue
+      usedA[i] = 1
+      usedB[j] = 1
+      matchedA += abbreviationCredit * a.weights[i]!
+      matchedB += abbreviationCredit * b.weights[j]!
+      break
+    }
+  }
+}
+
 /** `nameSimilarity` of two profiles. */
 export const profileSimilarity = (a: NameProfile, b: NameProfile): number => {
   if (a.tokens.length === 0 || b.tokens.length === 0) return 0
@@ -334,6 +402,7 @@ export const profileSimilarity = (a: NameProfile, b: NameProfile): number => {
     matchJoins(a, b, soft, true)
     matchJoins(b, a, soft, false)
   }
+  if (distinctiveShared) matchAbbreviations(a, b)
   const coverageA = matchedA / a.total
   const coverageB = matchedB / b.total
   const coverage = a.total < b.total ? coverageA : b.total < a.total ? coverageB : Math.max(coverageA, coverageB)
@@ -353,16 +422,21 @@ export const nameSimilarity = (a: ReadonlyArray<string>, b: ReadonlyArray<string
 }
 
 /**
- * A cheap necessary condition for a similarity above 0.40: some distinctive token (or a join containing one) on
- * each side is softly equal to a distinctive token on the other. When false, the similarity is at most 0.40.
+ * `profileSimilarity` memoised per ordered pair of profile ids, for one run (profiles from one profiler). Names
+ * repeat (one merchant, many charges), so each distinct pair is compared once. The numeric key is exact while the
+ * run interns fewer than 2^26 distinct strings (tokens, joins and names), far beyond any run that fits in memory.
  */
-export const mayShareDistinctive = (a: NameProfile, b: NameProfile): boolean => {
-  for (const i of a.distinctiveTokens) {
-    for (const j of b.distinctiveTokens) if (tokenEqual(a, i, b, j, true)) return true
+export const makeSimilarityMemo = (): (a: NameProfile, b: NameProfile) => number => {
+  const memo = new Map<number, number>()
+  return (a, b) => {
+    const key = a.id * 67_108_864 + b.id
+    let sim = memo.get(key)
+    if (sim === undefined) {
+      sim = profileSimilarity(a, b)
+      memo.set(key, sim)
+    }
+    return sim
   }
-  for (const i of a.distinctiveJoins) for (const j of b.distinctiveTokens) if (joinEqual(a, i, b, j, true)) return true
-  for (const i of b.distinctiveJoins) for (const j of a.distinctiveTokens) if (joinEqual(b, i, a, j, true)) return true
-  return false
 }
 
 /**

@@ -31,6 +31,34 @@ describe("gates (matching.md §7.5)", () => {
     assert.strictEqual(result.dispositions.get("t1"), "EXCEPTION")
   })
 
+  it("auto-links an abbreviated descriptor, and not a same-amount CFDI of a different brand", () => {
+    const result = run({
+      transactions: [tx({ uuid: "t1", amount: "744.59", date: "2025-01-12", descriptor: "EST SERV FRONTERA NTE" })],
+      documents: [
+        cfdi({
+          id: "C1",
+          total: "744.59",
+          date: "2025-01-12",
+          rfc: "ESF100722AQ1",
+          name: "ESTACIÓN DE SERVICIO FRONTERA NORTE",
+          formaPago: "04"
+        }),
+        cfdi({
+          id: "C2",
+          total: "744.59",
+          date: "2025-01-12",
+          rfc: "SGL0905118H1",
+          name: "ESTACIÓN DE SERVICIO LAS PALMAS",
+          formaPago: "04"
+        })
+      ]
+    })
+    assert.deepStrictEqual(result.links.map((l) => [l.transactionUuid, l.documentId]), [["t1", "C1"]])
+    const identity = result.links[0]!.explanation.evidence.find((e) => e.feature === "identity")!
+    assert.strictEqual(identity.class, "NAME_SIM_HIGH")
+    assert.deepStrictEqual(result.suggestions, [])
+  })
+
   it("makes two charges competing for one CFDI ambiguous", () => {
     const result = run({
       transactions: [

@@ -33,6 +33,10 @@ describe("normaliseName (matching.md §7.2)", () => {
     assert.strictEqual(norm("GO GASOLINERO BERISA MX"), "GRUPO GASOLINERA BERISA")
     assert.strictEqual(norm("GASOL GRUPO Q L MX"), "GASOLINERA GRUPO QL")
     assert.strictEqual(norm("FARMACIAS DE LA CIUDAD Y EL CAMPO"), "FARMACIA CIUDAD CAMPO")
+    assert.strictEqual(norm("EST SERV FRONTERA NTE"), "ESTACION SERVICIOS FRONTERA NORTE")
+    assert.strictEqual(norm("CLIP*TAQ EL FOGON"), "TAQUERIA FOGON")
+    assert.strictEqual(norm("ABTS LA ECONOMICA"), "ABARROTES ECONOMICA")
+    assert.strictEqual(norm("COMB NORESTE REGIO MX"), "COMBUSTIBLES NORESTE REGIO")
   })
 
   it("gives the alias key of a descriptor", () => {

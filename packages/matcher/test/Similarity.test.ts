@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { normaliseName } from "../src/Normalisation.js"
 import {
   corpusGenericTokens,
+  isAbbreviation,
   jaroWinkler,
   makeTokenWeigher,
   nameKeys,
@@ -9,7 +10,7 @@ import {
   softTokenEqual
 } from "../src/Similarity.js"
 
-const weigh = makeTokenWeigher({ genericWeight: 0.2, cityWeight: 0.15 })
+const weigh = makeTokenWeigher({ genericWeight: 0.2, cityWeight: 0.15, noiseWeight: 0.05 })
 const sim = (issuer: string, descriptor: string) =>
   nameSimilarity(normaliseName(issuer), normaliseName(descriptor), weigh)
 
@@ -59,6 +60,52 @@ describe("nameSimilarity (matching.md §4.5 pairs)", () => {
   })
 })
 
+describe("nameSimilarity of abbreviated card descriptors (22-character networks)", () => {
+  const abbreviated: ReadonlyArray<readonly [descriptor: string, issuer: string]> = [
+    ["ORBITEL CLOUD", "PLATAFORMAS DIGITALES ORBITEL MÉXICO"],
+    ["ABTS LA ECONOMICA", "ABARROTES Y VÍVERES LA ECONÓMICA"],
+    ["COMB NORESTE REGIO MX", "COMBUSTIBLES DEL NORESTE REGIO"],
+    ["CLIP*TAQ EL FOGON", "TAQUERÍA EL FOGÓN DEL NORTE"],
+    ["CAPACIT EMP PIRAMIDE", "CAPACITACIÓN EMPRESARIAL PIRÁMIDE"],
+    ["EST SERV FRONTERA NTE", "ESTACIÓN DE SERVICIO FRONTERA NORTE"],
+    ["LUMENIO IO SUBSCR", "SERVICIOS DE SOFTWARE LUMENIO"],
+    ["AERO REG GOLFO", "AEROLÍNEAS REGIONALES DEL GOLFO"]
+  ]
+
+  it("scores descriptor abbreviations of the issuer name in the +3 band or higher", () => {
+    for (const [descriptor, issuer] of abbreviated) assert.isAtLeast(sim(issuer, descriptor), 0.75, descriptor)
+  })
+
+  it("credits leftover abbreviations once a distinctive token is shared", () => {
+    assert.isAtLeast(sim("AUTOBUSES RÁPIDOS DEL CENTRO", "AUTOBUSES RAP CENTRO"), 0.9)
+    assert.isAtLeast(sim("TRANSPORTES EJECUTIVOS METROPOLITANOS", "TRANSP EJEC METRO"), 0.9)
+    assert.isTrue(isAbbreviation("ABTS", "ABARROTES"))
+    assert.isTrue(isAbbreviation("NORTE", "NTE"))
+    assert.isTrue(isAbbreviation("COMB", "COMBUSTIBLES"))
+    assert.isFalse(isAbbreviation("NTE", "ORIENTE"))
+    assert.isFalse(isAbbreviation("NORTE", "NORESTE"))
+    assert.isFalse(isAbbreviation("AB", "ABARROTES"))
+    assert.isFalse(isAbbreviation("AB1", "AB1CDEFGH"))
+  })
+
+  it("keeps generic-only, different-brand and abbreviation-only pairs low", () => {
+    assert.isAtMost(sim("GASOLINERA LA FRONTERA", "EST DE SERVICIO"), 0.4)
+    assert.isBelow(sim("ESTACIÓN DE SERVICIO FRONTERA NORTE", "EST SERV LAS PALMAS"), 0.3)
+    assert.isBelow(sim("RESTAURANTE EL PORTON", "REST LA CASA"), 0.3)
+    assert.isBelow(sim("TAQUERÍA EL FOGÓN DEL NORTE", "TAQ LOS COMPADRES"), 0.3)
+    assert.isBelow(sim("ABARROTES Y VÍVERES LA ECONÓMICA", "ABTS DON PEPE"), 0.3)
+    assert.isAtMost(sim("COMBUSTIBLES DEL NORESTE REGIO", "COMB DEL NORTE"), 0.4)
+    assert.isAtMost(sim("AEROLÍNEAS REGIONALES DEL GOLFO", "AERO MEXICO"), 0.4)
+    assert.strictEqual(sim("SANBORNS HERMANOS SA", "TACOS SAN JUAN"), 0)
+  })
+
+  it("barely counts descriptor product noise", () => {
+    assert.strictEqual(weigh("SUBSCR"), 0.05)
+    assert.strictEqual(weigh("CLOUD"), 0.05)
+    assert.isAtLeast(sim("DATANUBE SERVICIOS MÉXICO", "DATANUBE* SAAS"), 0.9)
+  })
+})
+
 describe("token weights and blocking keys", () => {
   it("down-weights generic words, their prefixes, cities and corpus-frequent tokens", () => {
     assert.strictEqual(weigh("GRUPO"), 0.2)
@@ -69,7 +116,8 @@ describe("token weights and blocking keys", () => {
     const generic = corpusGenericTokens(names, 20, 50)
     assert.isTrue(generic.has("ACME"))
     assert.isFalse(generic.has("BRAND1"))
-    assert.strictEqual(makeTokenWeigher({ genericWeight: 0.2, cityWeight: 0.15, corpusGeneric: generic })("ACME"), 0.2)
+    const tenant = makeTokenWeigher({ genericWeight: 0.2, cityWeight: 0.15, noiseWeight: 0.05, corpusGeneric: generic })
+    assert.strictEqual(tenant("ACME"), 0.2)
   })
 
   it("keys names by distinctive prefixes and short joins", () => {

@@ -1,5 +1,5 @@
 /** Minor-unit (centavo) helpers: exact bigint keys derived from `BigDecimal` amounts (matching.md §7.1 item 2). */
-import { formatFixed, toMinorUnits } from "@clara-recon/domain"
+import { toMinorUnits } from "@clara-recon/domain"
 import * as BigDecimal from "effect/BigDecimal"
 
 /** |value| in minor units, rounded half-up. */
@@ -11,8 +11,12 @@ export const absMinor = (value: BigDecimal.BigDecimal): bigint => {
 /** |value| of a bigint. */
 export const absBig = (value: bigint): bigint => (value < 0n ? -value : value)
 
-/** Minor units as a decimal string with 2 places: `125000n` -> `"1250.00"`. */
-export const formatMinor = (minor: bigint): string => formatFixed(BigDecimal.make(minor, 2))
+/** Minor units as a decimal string with 2 places: `125000n` -> `"1250.00"`, `-5n` -> `"-0.05"` (as `formatFixed`). */
+export const formatMinor = (minor: bigint): string => {
+  const digits = absBig(minor).toString().padStart(3, "0")
+  const body = `${digits.slice(0, -2)}.${digits.slice(-2)}`
+  return minor < 0n ? `-${body}` : body
+}
 
 /** Minor units with a currency: `"1250.00 MXN"`. */
 export const formatMinorMoney = (minor: bigint, currency: string): string => `${formatMinor(minor)} ${currency}`
