@@ -1,13 +1,14 @@
 // `pnpm bench`: throughput and time of the hot paths, each beside a baseline measured in the same run on the same
 // data, so the ratios hold on any machine. Not a test: it prints figures and never fails on a number.
 //   - CFDI read rate (files/s, MB/s) over a generated corpus, beside raw fast-xml-parser on the same bytes;
-//   - the matcher on 10k x 10k generated transactions and documents.
+//   - the matcher on the emulator's scenario (~10k x 8k CFDIs of 40 merchants in one month: dense) and on the
+//     matcher's own synthetic 10k x 10k world (sparser, more merchants).
 import { createRequire } from "node:module"
 import { performance } from "node:perf_hooks"
 import { readCfdi, toFiscalDocument } from "@clara-recon/cfdi"
 import { toCardTransaction } from "@clara-recon/clara"
 import { DocumentSource } from "@clara-recon/domain"
-import { match } from "@clara-recon/matcher"
+import { generateScenario as syntheticMatcherScenario, match } from "@clara-recon/matcher"
 import { generateScenario } from "@clara-recon/sandbox"
 
 const requireFromCfdi = createRequire(new URL("../../packages/cfdi/package.json", import.meta.url))
@@ -72,3 +73,9 @@ const heap = process.memoryUsage().rss / 1_048_576
 console.log(`matcher         : ${transactions.length} x ${unique.length} in ${fmt(matchMs / 1000, 2)} s ` +
   `(${result.links.length} auto-linked, ${result.suggestions.length} suggested, ${result.exceptions.length} exceptions; ` +
   `RSS ${fmt(heap, 0)} MB)`)
+
+const synthetic = syntheticMatcherScenario({ seed, transactions: size })
+const syntheticRun = timeIt(() => match({ transactions: synthetic.transactions, documents: synthetic.documents, asOf: synthetic.asOf }))
+const correct = syntheticRun.result.links.filter((l) => synthetic.truth.get(l.transactionUuid) === l.documentId).length
+console.log(`matcher (synth) : ${synthetic.transactions.length} x ${synthetic.documents.length} in ` +
+  `${fmt(syntheticRun.ms / 1000, 2)} s (best of 3; ${syntheticRun.result.links.length} auto-linked, ${correct} of them right)`)
