@@ -14,6 +14,7 @@ const allowed: Record<string, ReadonlyArray<string>> = {
   domain: [],
   clara: ["domain"],
   cfdi: ["domain"],
+  nfe: ["domain"],
   matcher: ["domain"],
   erp: ["domain"],
   "erp-sap-csv": ["domain", "erp"],

@@ -2,6 +2,7 @@
  * The `clara-recon` command line: reconcile, demo, sandbox.
  */
 import { Command } from "@effect/cli"
+import { cfdiCommand } from "./commands/CfdiCommand.js"
 import { demoCommand } from "./commands/DemoCommand.js"
 import { reconcileCommand } from "./commands/ReconcileCommand.js"
 import { sandboxCommand } from "./commands/SandboxCommand.js"
@@ -9,7 +10,7 @@ import { sandboxCommand } from "./commands/SandboxCommand.js"
 /** The root command. */
 export const rootCommand = Command.make("clara-recon").pipe(
   Command.withDescription("Reconcile Clara corporate-card transactions with CFDI invoices and post them to the ERP"),
-  Command.withSubcommands([reconcileCommand, demoCommand, sandboxCommand])
+  Command.withSubcommands([reconcileCommand, demoCommand, sandboxCommand, cfdiCommand])
 )
 
 /** Runs the CLI on `argv` (as `process.argv`). */

@@ -18,6 +18,8 @@ export const CfdiNamespace = {
   cfdi33: "http://www.sat.gob.mx/cfd/3",
   tfd: "http://www.sat.gob.mx/TimbreFiscalDigital",
   implocal: "http://www.sat.gob.mx/implocal",
+  pagos10: "http://www.sat.gob.mx/Pagos",
+  pagos20: "http://www.sat.gob.mx/Pagos20",
   xsi: "http://www.w3.org/2001/XMLSchema-instance"
 } as const
 
@@ -47,6 +49,24 @@ export interface CfdiRelacionados {
   readonly uuids: ReadonlyArray<string>
 }
 
+/**
+ * One `Traslado` or `Retencion` line, at concept level (`Concepto/Impuestos`, every attribute as written) or at
+ * document level (`Comprobante/Impuestos`, grouped per Impuesto + TipoFactor + TasaOCuota for traslados and per
+ * Impuesto for retenciones; cfdi.md §1.4).
+ */
+export interface CfdiTaxLine {
+  /** `001` ISR, `002` IVA, `003` IEPS. */
+  readonly impuesto: string
+  /** `Tasa`, `Cuota` or `Exento`; absent on 3.3/4.0 document-level `Retencion` lines. */
+  readonly tipoFactor?: string
+  /** Six-decimal rate text, e.g. `0.160000` (a fixed amount per unit for `Cuota`). */
+  readonly tasaOCuota?: string
+  /** Base (concept lines; 4.0 document-level traslados). Currency units, or units of goods for `Cuota`. */
+  readonly base?: BigDecimal.BigDecimal
+  /** Tax amount; absent for `Exento`. */
+  readonly importe?: BigDecimal.BigDecimal
+}
+
 /** One `Concepto` line. `cantidad` is a quantity; the other amounts are currency units. */
 export interface CfdiConcepto {
   /** SAT product catalog key (8 digits). */
@@ -58,20 +78,10 @@ export interface CfdiConcepto {
   readonly descuento?: BigDecimal.BigDecimal
   /** `ObjetoImp` (4.0): 01 not subject, 02 subject, 03 subject not itemised, 04 subject no tax due. */
   readonly objetoImp?: string
-}
-
-/** One document-level `Traslado` or `Retencion` line (grouped per tax and rate). */
-export interface CfdiTaxLine {
-  /** `001` ISR, `002` IVA, `003` IEPS. */
-  readonly impuesto: string
-  /** `Tasa`, `Cuota` or `Exento`; absent on 3.3/4.0 `Retencion` lines. */
-  readonly tipoFactor?: string
-  /** Six-decimal rate text, e.g. `0.160000`. */
-  readonly tasaOCuota?: string
-  /** Base (4.0 document level only). */
-  readonly base?: BigDecimal.BigDecimal
-  /** Tax amount; absent for `Exento`. */
-  readonly importe?: BigDecimal.BigDecimal
+  /** `Concepto/Impuestos/Traslados/Traslado` lines, in document order. */
+  readonly traslados: ReadonlyArray<CfdiTaxLine>
+  /** `Concepto/Impuestos/Retenciones/Retencion` lines, in document order. */
+  readonly retenciones: ReadonlyArray<CfdiTaxLine>
 }
 
 /** Document-level `Impuestos`, with per-tax sums computed from its lines. */
@@ -94,6 +104,50 @@ export interface CfdiImpuestos {
 export interface CfdiImpuestosLocales {
   readonly totalTraslados: BigDecimal.BigDecimal
   readonly totalRetenciones: BigDecimal.BigDecimal
+}
+
+/**
+ * One `DoctoRelacionado` of a payment: the invoice (usually PPD) the payment applies to (cfdi.md §1.7).
+ * Amounts are in units of `monedaDR`.
+ */
+export interface CfdiDoctoRelacionado {
+  /** UUID of the paid invoice, upper case. */
+  readonly idDocumento: string
+  readonly serie?: string
+  readonly folio?: string
+  /** ISO 4217 currency of the paid invoice. */
+  readonly monedaDR: string
+  /** Pagos 2.0: units of `monedaDR` per unit of the payment's `monedaP`. */
+  readonly equivalenciaDR?: BigDecimal.BigDecimal
+  /** Pagos 1.0: exchange rate between `monedaDR` and `monedaP` (replaced by `equivalenciaDR` in 2.0). */
+  readonly tipoCambioDR?: BigDecimal.BigDecimal
+  /** Instalment number, 1 for the first payment. */
+  readonly numParcialidad?: number
+  /** Balance before this payment. */
+  readonly impSaldoAnt?: BigDecimal.BigDecimal
+  /** Amount of this payment applied to the document. */
+  readonly impPagado?: BigDecimal.BigDecimal
+  /** Balance left: `impSaldoAnt - impPagado`. */
+  readonly impSaldoInsoluto?: BigDecimal.BigDecimal
+}
+
+/** One `Pago` (one payment received); `monto` is in units of `monedaP`. */
+export interface CfdiPago {
+  /** Local date-time of the payment, `yyyy-MM-ddTHH:mm:ss`, no zone, as written. */
+  readonly fechaPago: string
+  /** c_FormaPago of this payment (04 credit card, 28 debit card, 03 transfer, ...). */
+  readonly formaDePagoP: string
+  readonly monedaP: string
+  readonly monto: BigDecimal.BigDecimal
+  /** MXN per unit of `monedaP`. */
+  readonly tipoCambioP?: BigDecimal.BigDecimal
+  readonly doctosRelacionados: ReadonlyArray<CfdiDoctoRelacionado>
+}
+
+/** The payment complement (`pago10:Pagos` 1.0 with CFDI 3.3, `pago20:Pagos` 2.0 with CFDI 4.0; cfdi.md §1.7). */
+export interface CfdiPagos {
+  readonly version: "1.0" | "2.0"
+  readonly pagos: ReadonlyArray<CfdiPago>
 }
 
 /** `tfd:TimbreFiscalDigital` (the SAT stamp, cfdi.md §1.6). */
@@ -139,6 +193,8 @@ export interface Cfdi {
   readonly conceptos: ReadonlyArray<CfdiConcepto>
   readonly impuestos?: CfdiImpuestos
   readonly impuestosLocales?: CfdiImpuestosLocales
+  /** The payment complement, when present (normally on P documents). */
+  readonly pagos?: CfdiPagos
   readonly timbre: CfdiTimbre
 }
 

@@ -81,7 +81,13 @@ describe("validateCfdi", () => {
 
   it("allows half a cent per summed line, no more", () => {
     const lines = (n: number, importe: string) =>
-      Array.from({ length: n }, () => ({ importe: d(importe), claveProdServ: "1", descripcion: "x" }))
+      Array.from({ length: n }, () => ({
+        importe: d(importe),
+        claveProdServ: "1",
+        descripcion: "x",
+        traslados: [],
+        retenciones: []
+      }))
     const cfdi = readTampered((x) => x)
     const three = { ...cfdi, subTotal: d("30.01"), conceptos: lines(3, "10.004") as unknown as Cfdi["conceptos"] }
     // sum 30.012, declared 30.01: within max(0.01, 3 x 0.005)
@@ -135,5 +141,83 @@ describe("validateCfdi", () => {
     assert.deepStrictEqual(codes(related.errors), ["RELACIONADO_UUID_FORMAT"])
     const usd = validateCfdi(readTampered((x) => x.replace(`Moneda="MXN"`, `Moneda="USD"`)))
     assert.deepStrictEqual(codes(usd.errors), ["TIPOCAMBIO_REQUIRED"])
+  })
+
+  const DOC_TRASLADO = `Base="1100.00" Impuesto="002" TipoFactor="Tasa" TasaOCuota="0.160000" Importe="176.00"`
+
+  it("checks each concept tax Importe against Base x TasaOCuota with SAT's window", () => {
+    // Base 1000.00 x 0.16: window [159.99, 160.01]
+    const inside = readTampered((x) => x.replace(`Importe="160.00"/>`, `Importe="160.01"/>`))
+    assert.deepStrictEqual(validateCfdi(inside).errors, [])
+    const outside = validateCfdi(readTampered((x) => x.replace(`Importe="160.00"/>`, `Importe="160.02"/>`)))
+    assert.deepStrictEqual(codes(outside.errors), ["TRASLADO_GROUP_SUM", "CONCEPTO_IMPUESTO_IMPORTE"])
+    assert.strictEqual(outside.errors[1]?.field, "Concepto[1]/Traslado[1]@Importe")
+    assert.include(outside.errors[1]?.message ?? "", "[159.99, 160.01]")
+  })
+
+  it("checks document tax lines against the grouped concept taxes", () => {
+    const importe = validateCfdi(readTampered((x) =>
+      x.replace(DOC_TRASLADO, DOC_TRASLADO.replace("176.00", "180.00"))
+        .replace(`TotalImpuestosTrasladados="176.00"`, `TotalImpuestosTrasladados="180.00"`)
+        .replace(`Total="1276.00"`, `Total="1280.00"`)
+    ))
+    assert.deepStrictEqual(codes(importe.errors), ["TRASLADO_GROUP_SUM"])
+    assert.strictEqual(importe.errors[0]?.field, "Impuestos/Traslado[1]@Importe")
+    const docLine = (from: string, to: string) =>
+      validateCfdi(readTampered((x) => x.replace(DOC_TRASLADO, DOC_TRASLADO.replace(from, to)))).errors
+    assert.deepStrictEqual(docLine("1100.00", "1200.00").map((e) => e.field), ["Impuestos/Traslado[1]@Base"])
+    const rate = docLine("0.160000", "0.080000")
+    assert.deepStrictEqual(rate.map((e) => e.field), ["Impuestos/Traslado[1]", "Impuestos/Traslado"])
+    const retencion = validateCfdi(readTampered((x) =>
+      x.replace("</cfdi:Traslados></cfdi:Impuestos><cfdi:Complemento>", `</cfdi:Traslados><cfdi:Retenciones>
+        <cfdi:Retencion Impuesto="001" Importe="10.00"/></cfdi:Retenciones></cfdi:Impuestos><cfdi:Complemento>`)
+        .replace(`TotalImpuestosTrasladados=`, `TotalImpuestosRetenidos="10.00" TotalImpuestosTrasladados=`)
+        .replace(`Total="1276.00"`, `Total="1266.00"`)
+    ))
+    assert.deepStrictEqual(codes(retencion.errors), ["RETENCION_GROUP_SUM"])
+  })
+
+  it("checks Moneda and TipoCambio", () => {
+    const withRate = (moneda: string, rate: string) => {
+      const cfdi = readTampered((x) => x.replace(`Moneda="MXN"`, `Moneda="${moneda}" TipoCambio="${rate}"`))
+      return codes(validateCfdi(cfdi).errors)
+    }
+    assert.deepStrictEqual(withRate("MXN", "1"), [])
+    assert.deepStrictEqual(withRate("MXN", "17.50"), ["TIPOCAMBIO_MXN"])
+    assert.deepStrictEqual(withRate("USD", "17.50"), [])
+    assert.deepStrictEqual(withRate("XXX", "1"), [
+      "TIPOCAMBIO_XXX",
+      "MONEDA_XXX_AMOUNTS",
+      "MONEDA_XXX_AMOUNTS",
+      "MONEDA_XXX_AMOUNTS"
+    ])
+  })
+
+  it("checks MetodoPago / FormaPago and warns on a credit note without relations", () => {
+    const payment = (formaPago: string, metodoPago: string) =>
+      codes(validateCfdi(readTampered((x) =>
+        x.replace(`FormaPago="04"`, `FormaPago="${formaPago}"`)
+          .replace(`MetodoPago="PUE"`, `MetodoPago="${metodoPago}"`)
+      )).errors)
+    assert.deepStrictEqual(payment("99", "PPD"), [])
+    assert.deepStrictEqual(payment("04", "PPD"), ["PPD_FORMAPAGO_99"])
+    assert.deepStrictEqual(payment("99", "PUE"), ["FORMAPAGO_99_NOT_PPD"])
+    const payroll = readTampered((x) => x.replace(`FormaPago="04"`, `FormaPago="99"`))
+    assert.deepStrictEqual(validateCfdi({ ...payroll, tipoDeComprobante: "N" }).errors, [])
+    const { formaPago: _, ...ppd } = readTampered((x) => x.replace(`MetodoPago="PUE"`, `MetodoPago="PPD"`))
+    assert.deepStrictEqual(validateCfdi(ppd).errors, [])
+    const credit = validateCfdi(readTampered((x) => x.replace(`TipoDeComprobante="I"`, `TipoDeComprobante="E"`)))
+    assert.deepStrictEqual(credit.errors, [])
+    assert.deepStrictEqual(codes(credit.warnings), ["E_RELACIONADOS_MISSING"])
+    const related = validateCfdi(readTampered((x) =>
+      x.replace(`TipoDeComprobante="I"`, `TipoDeComprobante="E"`).replace("<cfdi:Emisor", `<cfdi:CfdiRelacionados
+        TipoRelacion="01"><cfdi:CfdiRelacionado UUID="${spec.uuid}"/></cfdi:CfdiRelacionados><cfdi:Emisor`)
+    ))
+    assert.deepStrictEqual(related, { errors: [], warnings: [] })
+  })
+
+  it("checks a payment receipt (P): zero amounts, Moneda XXX, Pagos present", () => {
+    const p = validateCfdi(readTampered((x) => x.replace(`TipoDeComprobante="I"`, `TipoDeComprobante="P"`)))
+    assert.deepStrictEqual(codes(p.errors), ["P_AMOUNTS_ZERO", "P_MONEDA_XXX", "P_PAGOS_MISSING"])
   })
 })

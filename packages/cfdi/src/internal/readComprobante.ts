@@ -5,6 +5,7 @@ import { CfdiNamespace } from "../Cfdi.js"
 import { CfdiReadError } from "../CfdiError.js"
 import { defined } from "./defined.js"
 import { FieldReader } from "./FieldReader.js"
+import { readPagos } from "./readPagos.js"
 import type { XmlElement } from "./xmlTree.js"
 import { childNamed, childrenNamed } from "./xmlTree.js"
 
@@ -34,16 +35,19 @@ const classifyRoot = (root: XmlElement, path: string): "3.3" | "4.0" | CfdiReadE
   return new CfdiReadError({ path, reason: "NotCfdi", detail })
 }
 
+/** The `Traslado` or `Retencion` lines under an `Impuestos` element; fields are labelled `<prefix>/<line>[i]`. */
 const taxLines = (
   r: FieldReader,
-  impuestos: XmlElement,
+  impuestos: XmlElement | undefined,
   ns: string,
-  group: "Traslados" | "Retenciones",
+  prefix: string,
   line: "Traslado" | "Retencion"
-): Array<CfdiTaxLine> =>
-  childrenNamed(impuestos, ns, group).flatMap((g) =>
+): Array<CfdiTaxLine> => {
+  if (impuestos === undefined) return []
+  const group = line === "Traslado" ? "Traslados" : "Retenciones"
+  return childrenNamed(impuestos, ns, group).flatMap((g) =>
     childrenNamed(g, ns, line).map((el, i) => {
-      const label = `Impuestos/${line}[${i + 1}]`
+      const label = `${prefix}/${line}[${i + 1}]`
       return {
         impuesto: r.required(el, label, "Impuesto"),
         ...defined({
@@ -55,6 +59,7 @@ const taxLines = (
       }
     })
   )
+}
 
 const sumOf = (lines: ReadonlyArray<CfdiTaxLine>, impuesto: string): BigDecimal.BigDecimal | undefined => {
   const amounts = lines.flatMap((l) => (l.impuesto === impuesto && l.importe !== undefined ? [l.importe] : []))
@@ -62,8 +67,8 @@ const sumOf = (lines: ReadonlyArray<CfdiTaxLine>, impuesto: string): BigDecimal.
 }
 
 const readImpuestos = (r: FieldReader, impuestos: XmlElement, ns: string): CfdiImpuestos => {
-  const traslados = taxLines(r, impuestos, ns, "Traslados", "Traslado")
-  const retenciones = taxLines(r, impuestos, ns, "Retenciones", "Retencion")
+  const traslados = taxLines(r, impuestos, ns, "Impuestos", "Traslado")
+  const retenciones = taxLines(r, impuestos, ns, "Impuestos", "Retencion")
   return {
     traslados,
     retenciones,
@@ -78,14 +83,17 @@ const readImpuestos = (r: FieldReader, impuestos: XmlElement, ns: string): CfdiI
   }
 }
 
-const readConcepto = (r: FieldReader, el: XmlElement, index: number): CfdiConcepto => {
+const readConcepto = (r: FieldReader, el: XmlElement, ns: string, index: number): CfdiConcepto => {
   const label = `Concepto[${index + 1}]`
+  const impuestos = childNamed(el, ns, "Impuestos")
   return {
     claveProdServ: r.required(el, label, "ClaveProdServ"),
     descripcion: r.required(el, label, "Descripcion"),
     cantidad: r.requiredAmount(el, label, "Cantidad"),
     valorUnitario: r.requiredAmount(el, label, "ValorUnitario"),
     importe: r.requiredAmount(el, label, "Importe"),
+    traslados: taxLines(r, impuestos, ns, label, "Traslado"),
+    retenciones: taxLines(r, impuestos, ns, label, "Retencion"),
     ...defined({ descuento: r.amount(el, label, "Descuento"), objetoImp: r.text(el, "ObjetoImp") })
   }
 }
@@ -152,7 +160,7 @@ export const readComprobante = (root: XmlElement, path: string): Cfdi | CfdiRead
     cfdiRelacionados: childrenNamed(root, ns, "CfdiRelacionados").map((el) => readRelacionados(r, el, ns)),
     conceptos: conceptos === undefined
       ? []
-      : childrenNamed(conceptos, ns, "Concepto").map((el, i) => readConcepto(r, el, i)),
+      : childrenNamed(conceptos, ns, "Concepto").map((el, i) => readConcepto(r, el, ns, i)),
     timbre: {
       uuid,
       ...defined({ fechaTimbrado: r.text(tfd, "FechaTimbrado"), rfcProvCertif: r.text(tfd, "RfcProvCertif") })
@@ -167,6 +175,7 @@ export const readComprobante = (root: XmlElement, path: string): Cfdi | CfdiRead
       lugarExpedicion: r.text(root, "LugarExpedicion"),
       exportacion: r.text(root, "Exportacion"),
       impuestos: impuestos === undefined ? undefined : readImpuestos(r, impuestos, ns),
+      pagos: readPagos(r, complements),
       impuestosLocales: local === undefined ? undefined : {
         totalTraslados: r.requiredAmount(local, "ImpuestosLocales", "TotaldeTraslados"),
         totalRetenciones: r.requiredAmount(local, "ImpuestosLocales", "TotaldeRetenciones")
