@@ -9,12 +9,15 @@ import { fileURLToPath } from "node:url"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 
-/** design.md: domain <- clara, cfdi, matcher, erp <- erp-sap-csv <- pipeline <- apps/cli; sandbox on clara + cfdi. */
+/**
+ * design.md: domain <- clara, cfdi, matcher, erp <- erp-sap-csv <- pipeline <- apps/cli; sandbox on clara + cfdi;
+ * nfe on cfdi (for its shared `XmlDocument` reader).
+ */
 const allowed: Record<string, ReadonlyArray<string>> = {
   domain: [],
   clara: ["domain"],
   cfdi: ["domain"],
-  nfe: ["domain"],
+  nfe: ["domain", "cfdi"],
   matcher: ["domain"],
   erp: ["domain"],
   "erp-sap-csv": ["domain", "erp"],

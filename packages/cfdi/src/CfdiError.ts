@@ -43,6 +43,27 @@ export class CfdiReadError extends Schema.TaggedError<CfdiReadError>()("CfdiRead
   }
 }
 
+/**
+ * Why bytes or text could not be read as an XML element tree (`XmlDocument`); a subset of `CfdiReadReason` with the
+ * same meaning: `TooLarge` (over the caller's byte limit), `NotXml` (undecodable in its encoding, not well-formed, or
+ * not exactly one root element), `Unsafe` (carries a DOCTYPE; entities are never expanded).
+ */
+export const XmlReadReason = Schema.Literal("TooLarge", "NotXml", "Unsafe")
+export type XmlReadReason = typeof XmlReadReason.Type
+
+/**
+ * Generic XML input could not be read (`decodeXmlBytes`, `parseXmlTree`, `readXmlRoot`). It carries no file name:
+ * format readers (CFDI, NF-e) map it to their own error with the path. `message` is `detail`.
+ */
+export class XmlReadError extends Schema.TaggedError<XmlReadError>()("XmlReadError", {
+  reason: XmlReadReason,
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return this.detail
+  }
+}
+
 /** Every error the `@clara-recon/cfdi` package fails with. */
-export const CfdiError = Schema.Union(CfdiReadError)
+export const CfdiError = Schema.Union(CfdiReadError, XmlReadError)
 export type CfdiError = typeof CfdiError.Type

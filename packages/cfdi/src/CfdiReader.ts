@@ -9,9 +9,8 @@ import * as Either from "effect/Either"
 import type { Cfdi } from "./Cfdi.js"
 import { CfdiNamespace } from "./Cfdi.js"
 import { CfdiReadError } from "./CfdiError.js"
-import { decodeXml } from "./internal/decodeXml.js"
 import { readComprobante } from "./internal/readComprobante.js"
-import { parseXmlTree } from "./internal/xmlTree.js"
+import { readXmlRoot } from "./XmlDocument.js"
 
 /** Default size limit of one CFDI file: 5 MB. */
 export const DEFAULT_MAX_CFDI_BYTES = 5 * 1024 * 1024
@@ -24,8 +23,6 @@ export interface ReadCfdiOptions {
   readonly maxBytes?: number
 }
 
-const DOCTYPE = /<!DOCTYPE/i
-
 const isAddenda = (ns: string, name: string): boolean =>
   name === "Addenda" && (ns === CfdiNamespace.cfdi40 || ns === CfdiNamespace.cfdi33)
 
@@ -37,18 +34,11 @@ const isAddenda = (ns: string, name: string): boolean =>
  */
 export const readCfdi = (bytes: Uint8Array | string, options: ReadCfdiOptions): Either.Either<Cfdi, CfdiReadError> => {
   const { path } = options
-  const text = decodeXml(bytes, path, options.maxBytes ?? DEFAULT_MAX_CFDI_BYTES)
-  if (typeof text !== "string") return Either.left(text)
-  if (DOCTYPE.test(text)) {
-    return Either.left(new CfdiReadError({ path, reason: "Unsafe", detail: "DOCTYPE declarations are refused" }))
+  const root = readXmlRoot(bytes, { maxBytes: options.maxBytes ?? DEFAULT_MAX_CFDI_BYTES, skip: isAddenda })
+  if (Either.isLeft(root)) {
+    return Either.left(new CfdiReadError({ path, reason: root.left.reason, detail: root.left.detail }))
   }
-  const roots = parseXmlTree(text, isAddenda)
-  if ("error" in roots) return Either.left(new CfdiReadError({ path, reason: "NotXml", detail: roots.error }))
-  if (roots.length !== 1) {
-    const detail = `expected one root element, found ${roots.length}`
-    return Either.left(new CfdiReadError({ path, reason: "NotXml", detail }))
-  }
-  const cfdi = readComprobante(roots[0]!, path)
+  const cfdi = readComprobante(root.right, path)
   return cfdi instanceof CfdiReadError ? Either.left(cfdi) : Either.right(cfdi)
 }
 

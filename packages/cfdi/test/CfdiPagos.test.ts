@@ -6,10 +6,9 @@ import { fileURLToPath } from "node:url"
 import type { Cfdi } from "../src/Cfdi.js"
 import { readCfdi } from "../src/CfdiReader.js"
 import { validateCfdi } from "../src/CfdiValidator.js"
-import { decodeXml } from "../src/internal/decodeXml.js"
 import { FieldReader } from "../src/internal/FieldReader.js"
 import { readPagos } from "../src/internal/readPagos.js"
-import { parseXmlTree } from "../src/internal/xmlTree.js"
+import { readXmlRoot } from "../src/XmlDocument.js"
 
 const fixtures = process.env["CLARA_RECON_FIXTURES"] ??
   fileURLToPath(new URL("../../../../shared/fixtures", import.meta.url))
@@ -62,11 +61,9 @@ const fmt = (value: BigDecimal.BigDecimal | undefined) => (value === undefined ?
 
 /** Reads the Pagos complement of an (unstamped) fixture straight from its parsed tree. */
 const pagosOfFixture = (name: string) => {
-  const text = decodeXml(readFileSync(join(dir, name)), name, 5 * 1024 * 1024)
-  if (typeof text !== "string") return assert.fail(text.message)
-  const roots = parseXmlTree(text, () => false)
-  if ("error" in roots) return assert.fail(roots.error)
-  const root = roots[0]!
+  const parsed = readXmlRoot(readFileSync(join(dir, name)), { maxBytes: 5 * 1024 * 1024 })
+  if (Either.isLeft(parsed)) return assert.fail(parsed.left.message)
+  const root = parsed.right
   const r = new FieldReader(name)
   const complements = root.children.filter((c) => c.name === "Complemento").flatMap((c) => c.children)
   const pagos = readPagos(r, complements)

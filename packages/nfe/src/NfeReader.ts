@@ -2,19 +2,17 @@
  * Reads Brazilian NF-e XML (layouts 4.00 and 3.10) into `Nfe` (cfdi.md §4). Elements are matched by namespace URI
  * `http://www.portalfiscal.inf.br/nfe` and local name; a DOCTYPE is refused, so no entity is ever expanded.
  */
+import type { XmlElement } from "@clara-recon/cfdi"
+import { childNamed, readXmlRoot } from "@clara-recon/cfdi"
 import { civilDateOf } from "@clara-recon/domain"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Either from "effect/Either"
-import { Buffer } from "node:buffer"
 import type { Nfe, NfeParty, NfeProtocolo } from "./Nfe.js"
 import { NfeNamespace } from "./Nfe.js"
 import type { NfeReadReason } from "./NfeError.js"
 import { NfeReadError } from "./NfeError.js"
 import { isValidChave } from "./internal/chave.js"
-import { decodeXml } from "./internal/decodeXml.js"
 import { defined } from "./internal/defined.js"
-import type { XmlElement } from "./internal/xmlTree.js"
-import { childNamed, parseXmlTree } from "./internal/xmlTree.js"
 
 export { isValidChave } from "./internal/chave.js"
 
@@ -29,7 +27,6 @@ export interface ReadNfeOptions {
   readonly maxBytes?: number
 }
 
-const DOCTYPE = /<!DOCTYPE/i
 const DECIMAL = /^\d+(?:\.\d+)?$/
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/
 const DATE = /^\d{4}-\d{2}-\d{2}$/
@@ -146,27 +143,20 @@ const readRoot = (root: XmlElement, path: string): Nfe | NfeReadError => {
   return r.error ?? result
 }
 
-const refuse = (path: string, reason: NfeReadReason, detail: string) =>
-  Either.left(new NfeReadError({ path, reason, detail }))
-
 /**
- * Reads one NF-e (root `NFe`, or `nfeProc` with `NFe` + `protNFe`) synchronously. Bytes are decoded as UTF-8 or
- * their declared encoding; a string is taken as already decoded. The access key is `infNFe@Id` without its `NFe`
+ * Reads one NF-e (root `NFe`, or `nfeProc` with `NFe` + `protNFe`) synchronously. Bytes are decoded per their BOM or
+ * declared encoding (invalid UTF-8 falls back to Windows-1252; see `decodeXmlBytes` of `@clara-recon/cfdi`); a string
+ * is taken as already decoded. The access key is `infNFe@Id` without its `NFe`
  * prefix (a bare 44-digit Id is accepted), and must pass the mod-11 check. Fails with `NfeReadError` whose reason is
  * `TooLarge`, `NotXml`, `Unsafe` (DOCTYPE), `NotNfe`, `MissingField` (Id, ide, dhEmi/dEmi, emit CNPJ/CPF, vNF),
  * `InvalidValue` or `InvalidChave`. Source: cfdi.md §4.
  */
 export const readNfe = (bytes: Uint8Array | string, options: ReadNfeOptions): Either.Either<Nfe, NfeReadError> => {
   const { path } = options
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_NFE_BYTES
-  const size = typeof bytes === "string" ? Buffer.byteLength(bytes, "utf8") : bytes.byteLength
-  if (size > maxBytes) return refuse(path, "TooLarge", `${size} bytes exceeds the limit of ${maxBytes}`)
-  const decoded = decodeXml(bytes)
-  if (typeof decoded !== "string") return refuse(path, "NotXml", decoded.error)
-  if (DOCTYPE.test(decoded)) return refuse(path, "Unsafe", "DOCTYPE declarations are refused")
-  const roots = parseXmlTree(decoded)
-  if ("error" in roots) return refuse(path, "NotXml", roots.error)
-  if (roots.length !== 1) return refuse(path, "NotXml", `expected one root element, found ${roots.length}`)
-  const nfe = readRoot(roots[0]!, path)
+  const root = readXmlRoot(bytes, { maxBytes: options.maxBytes ?? DEFAULT_MAX_NFE_BYTES })
+  if (Either.isLeft(root)) {
+    return Either.left(new NfeReadError({ path, reason: root.left.reason, detail: root.left.detail }))
+  }
+  const nfe = readRoot(root.right, path)
   return nfe instanceof NfeReadError ? Either.left(nfe) : Either.right(nfe)
 }

@@ -1,8 +1,8 @@
 import * as BigDecimal from "effect/BigDecimal"
 import type { CfdiReadReason } from "../CfdiError.js"
 import { CfdiReadError } from "../CfdiError.js"
-import type { XmlElement } from "./xmlTree.js"
-import { childNamed } from "./xmlTree.js"
+import type { XmlElement } from "../XmlDocument.js"
+import { childNamed } from "../XmlDocument.js"
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/
 const ZERO = BigDecimal.fromBigInt(0n)
@@ -51,7 +51,7 @@ export class FieldReader {
   child(parent: XmlElement, ns: string, name: string): XmlElement {
     const found = childNamed(parent, ns, name)
     if (found === undefined) this.fail("MissingField", name, `required element ${name} is missing`)
-    return found ?? { ns, name, attributes: {}, children: [] }
+    return found ?? { ns, name, attributes: {}, text: "", children: [] }
   }
 }
 

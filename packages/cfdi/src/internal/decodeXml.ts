@@ -1,6 +1,8 @@
+import * as Either from "effect/Either"
 import { Buffer } from "node:buffer"
 import { TextDecoder } from "node:util"
-import { CfdiReadError } from "../CfdiError.js"
+import type { XmlReadReason } from "../CfdiError.js"
+import { XmlReadError } from "../CfdiError.js"
 
 const decoders = new Map<string, TextDecoder>()
 
@@ -51,34 +53,26 @@ const encodingOf = (bytes: Uint8Array): string => {
 
 const LEADING_JUNK = /^[\uFEFF\s]+/
 
+const refuse = (reason: XmlReadReason, detail: string) => Either.left(new XmlReadError({ reason, detail }))
+
 /**
  * Turns the raw input into XML text: enforces the size limit, honours a byte-order mark or the declared encoding
  * (`TextDecoder` label; WHATWG maps ISO-8859-1 to Windows-1252), falls back to Windows-1252 when bytes declared
  * (or defaulted) as UTF-8 are not valid UTF-8 (mislabelled Latin-1 files), and strips a BOM and any whitespace before
  * `<?xml`. A string input is taken as already decoded.
  */
-export const decodeXml = (
-  input: Uint8Array | string,
-  path: string,
-  maxBytes: number
-): string | CfdiReadError => {
+export const decodeXml = (input: Uint8Array | string, maxBytes: number): Either.Either<string, XmlReadError> => {
   const size = typeof input === "string" ? Buffer.byteLength(input, "utf8") : input.byteLength
-  if (size > maxBytes) {
-    return new CfdiReadError({ path, reason: "TooLarge", detail: `${size} bytes exceeds the limit of ${maxBytes}` })
-  }
-  if (typeof input === "string") return input.replace(LEADING_JUNK, "")
+  if (size > maxBytes) return refuse("TooLarge", `${size} bytes exceeds the limit of ${maxBytes}`)
+  if (typeof input === "string") return Either.right(input.replace(LEADING_JUNK, ""))
   const label = encodingOf(input)
   const decoder = decoderFor(label)
-  if (decoder === undefined) {
-    return new CfdiReadError({ path, reason: "NotXml", detail: `unsupported encoding "${label}"` })
-  }
+  if (decoder === undefined) return refuse("NotXml", `unsupported encoding "${label}"`)
   const decoded = tryDecode(decoder, input)
   if (decoded !== undefined) {
     const text = decoder.encoding === "windows-1252" ? fixCp1252(decoded) : decoded
-    return text.replace(LEADING_JUNK, "")
+    return Either.right(text.replace(LEADING_JUNK, ""))
   }
-  if (decoder.encoding === "utf-8") {
-    return fixCp1252(latin1(input)).replace(LEADING_JUNK, "")
-  }
-  return new CfdiReadError({ path, reason: "NotXml", detail: `bytes are not valid ${decoder.encoding}` })
+  if (decoder.encoding === "utf-8") return Either.right(fixCp1252(latin1(input)).replace(LEADING_JUNK, ""))
+  return refuse("NotXml", `bytes are not valid ${decoder.encoding}`)
 }

@@ -2,8 +2,8 @@ import type { CfdiDoctoRelacionado, CfdiPago, CfdiPagos } from "../Cfdi.js"
 import { CfdiNamespace } from "../Cfdi.js"
 import { defined } from "./defined.js"
 import type { FieldReader } from "./FieldReader.js"
-import type { XmlElement } from "./xmlTree.js"
-import { childrenNamed } from "./xmlTree.js"
+import type { XmlElement } from "../XmlDocument.js"
+import { childrenNamed } from "../XmlDocument.js"
 
 const INTEGER = /^\d+$/
 
