@@ -11,21 +11,23 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import {
   type CardTransaction,
   type FiscalDocument,
   type MatchLink,
   formatMoney,
-  type PostingDocument,
+  PostingDocument,
   ReconciliationException
 } from "@clara-recon/domain"
-import { sha256Hex } from "@clara-recon/cfdi"
-import { buildPosting, defaultMapping, type MappingConfig } from "@clara-recon/erp"
+import { buildPosting, canonicalJson, defaultMapping, type Json, type MappingConfig, sha256Hex } from "@clara-recon/erp"
 import { encodeManifest, renderJournalCsv } from "@clara-recon/erp-sap-csv"
 import { writeFileAtomic } from "./internal/Files.js"
 import { OutputError } from "./PipelineError.js"
 import { type PostingRow, ReconStore } from "./ReconStore.js"
 import type { PostingOutcome } from "./RunResult.js"
+
+const encodePosting = Schema.encodeSync(PostingDocument)
 
 /** What the posting step needs. `runDate` is the civil date of the run (America/Mexico_City). */
 export interface PostOptions {
@@ -107,24 +109,22 @@ export const postLinks = (options: PostOptions) =>
       return yield* new OutputError({ path: postingsDir, message: `cannot render postings: ${rendered.left.userMessage}` })
     }
     const files = fresh.length === 0 ? [] : rendered.right.files
-    const fileFor = new Map<string, { path: string; sha256: string }>()
-    for (const f of files) fileFor.set(f.name, { path: path.resolve(postingsDir, f.name), sha256: f.sha256 })
-    const [onlyFile] = files
-    const reserve = (state: PostingRow["state"]): Array<PostingRow> =>
-      onlyFile === undefined ? [] : fresh.map((p) => ({
-        externalKey: p.posting.externalKey,
-        transactionUuid: p.link.transactionUuid,
-        documentId: p.link.documentId,
-        state,
-        runId: options.runId,
-        filePath: fileFor.get(onlyFile.name)!.path,
-        fileSha256: onlyFile.sha256,
-        fingerprint: p.link.linkId
-      }))
-    yield* store.writePostings(reserve("pending"), options.now)
+    // The ledger records the first file of the export: a split layout (header + lines files) has every document in each.
+    const [first] = files
+    const rows: Array<PostingRow> = first === undefined ? [] : fresh.map((p) => ({
+      externalKey: p.posting.externalKey,
+      transactionUuid: p.link.transactionUuid,
+      documentId: p.link.documentId,
+      state: "pending",
+      runId: options.runId,
+      filePath: path.resolve(postingsDir, first.name),
+      fileSha256: first.sha256,
+      fingerprint: sha256Hex(canonicalJson(encodePosting(p.posting) as Json))
+    }))
+    yield* store.writePostings(rows, options.now)
     for (const f of files) yield* writeFileAtomic(path.join(postingsDir, f.name), f.bytes)
     yield* writeFileAtomic(path.join(postingsDir, "manifest.json"), encodeManifest(rendered.right.manifest))
-    yield* store.writePostings(reserve("exported"), options.now)
+    yield* store.writePostings(rows.map((row) => ({ ...row, state: "exported" as const })), options.now)
     const outcome: PostingOutcome = {
       new: fresh.length,
       skipped,

@@ -17,7 +17,10 @@ import { StoreError } from "./PipelineError.js"
 /** Ledger state of one posting: `pending` is reserved before the file is written, `exported` once it is durable. */
 export type PostingState = "pending" | "exported"
 
-/** One posting ledger row. `filePath` is where the posting was exported; `fileSha256` the SHA-256 of that file. */
+/**
+ * One posting ledger row. `filePath` is where the posting was exported; `fileSha256` the SHA-256 of that file;
+ * `fingerprint` the SHA-256 of the posting's canonical JSON (what was posted).
+ */
 export interface PostingRow {
   readonly externalKey: string
   readonly transactionUuid: string
