@@ -10,10 +10,14 @@ import * as Arr from "effect/Array"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Either from "effect/Either"
 import * as Order from "effect/Order"
-import type { CsvLayout } from "./CsvLayout.js"
-import type { DocumentRows } from "./DocumentRows.js"
+import type { CsvFileSpec, CsvLayout } from "./CsvLayout.js"
+import type { CsvRows, DocumentRows } from "./DocumentRows.js"
+import { codePointName, encodeText, unencodableChar } from "./internal/Encoding.js"
 
-/** One CSV file. `rows` counts data rows (not the header); `debit`/`credit` are decimal strings with 2 places. */
+/**
+ * One CSV file. `rows` counts data rows (not header rows); `debit`/`credit` are Σ debit / Σ credit of the documents
+ * it carries, decimal strings with 2 places.
+ */
 export interface CsvFile {
   readonly name: string
   readonly bytes: Uint8Array
@@ -56,10 +60,12 @@ const configError = (code: string, message: string, fieldPath: string) =>
   Either.left(ErpError.rejected("CONFIG", code, message, { fieldPath, remediation: { action: "contact_admin" } }))
 
 /**
- * Writes `documents` (already rendered with `options.layout`) into `rcn_<tenant>_<YYYYMMDD>_<seq>.csv`, `seq`
- * zero-padded to 3 digits. Rows are ordered by external key (code-unit order), then line number. Same input, same
- * bytes. Fails with CONFIG `INVALID_TENANT`, `INVALID_RUN_DATE`, `INVALID_SEQUENCE`, `LAYOUT_MISMATCH` (a document
- * rendered with another layout) or VALIDATION `DUPLICATE_DOC_KEY` (two documents with one external key).
+ * Writes `documents` (already rendered with `options.layout`) into the layout's files, each named
+ * `rcn_<tenant>_<YYYYMMDD>_<seq><suffix>.<extension>`, `seq` zero-padded to 3 digits, encoded as the layout says.
+ * Documents are ordered by external key (code-unit order), lines by line number. Same input, same bytes. Fails with
+ * CONFIG `INVALID_TENANT`, `INVALID_RUN_DATE`, `INVALID_SEQUENCE`, `LAYOUT_MISMATCH` (a document rendered with
+ * another layout), `LAYOUT_INVALID` (two files named alike, a header row the encoding cannot write) or VALIDATION
+ * `DUPLICATE_DOC_KEY` (two documents with one external key).
  */
 export const assembleCsvExport = (
   documents: ReadonlyArray<DocumentRows>,
@@ -94,42 +100,79 @@ export const assembleCsvExport = (
     )
   }
 
-  const dataRows = sorted.flatMap((d) => d.rows)
-  const header = layout.headerRow ? [layout.columns.map((c) => c.name)] : []
-  const text = stringify([...header, ...dataRows], {
-    delimiter: layout.delimiter,
-    record_delimiter: layout.lineEnding,
-    bom: layout.encoding === "utf8bom",
-    quoted_match: /[\r\n]/
-  })
-  const bytes = new TextEncoder().encode(text)
+  const base = `rcn_${tenant}_${runDate.replaceAll("-", "")}_${String(sequence).padStart(3, "0")}`
+  const names = layout.files.map((spec) => `${base}${spec.suffix}.${spec.extension}`)
+  if (new Set(names).size !== names.length) {
+    return configError("LAYOUT_INVALID", `Layout ${layout.id} v${layout.version} names two files alike`, "layout")
+  }
+  const literal = layout.files.flatMap((spec) => spec.sections.flatMap((section) => section.headerRows.flat()))
+  const bad = literal.map((cell) => unencodableChar(cell, layout.encoding)).find((char) => char !== undefined)
+  if (bad !== undefined) {
+    return configError(
+      "LAYOUT_INVALID",
+      `A header row of layout ${layout.id} v${layout.version} contains "${bad}" (${codePointName(bad)}), which the ` +
+        `${layout.encoding} encoding cannot write`,
+      "layout"
+    )
+  }
+
   const sum = (pick: (d: DocumentRows) => string) =>
     formatFixed(sumAmounts(sorted.map((d) => BigDecimal.unsafeFromString(pick(d)))))
-  const base = `rcn_${tenant}_${runDate.replaceAll("-", "")}_${String(sequence).padStart(3, "0")}`
-  const file: CsvFile = {
-    name: `${base}.csv`,
-    bytes,
-    sha256: sha256Hex(bytes),
-    rows: dataRows.length,
-    debit: sum((d) => d.debit),
-    credit: sum((d) => d.credit)
-  }
+  const debit = sum((d) => d.debit)
+  const credit = sum((d) => d.credit)
+  const files = layout.files.map((spec, f): CsvFile => {
+    const { dataRows, rows } = fileRows(spec, f, sorted)
+    const text = stringify(rows, {
+      delimiter: layout.delimiter,
+      record_delimiter: layout.lineEnding,
+      quoted_match: /[\r\n]/
+    })
+    const bytes = encodeText(text, layout.encoding)
+    return { name: names[f] ?? base, bytes, sha256: sha256Hex(bytes), rows: dataRows, debit, credit }
+  })
+  const totalRows = files.reduce((acc, file) => acc + file.rows, 0)
   return Either.right({
-    files: [file],
+    files,
     manifest: {
       layout: { id: layout.id, version: layout.version },
-      files: [{
+      files: files.map((file) => ({
         name: file.name,
         rows: file.rows,
         sha256: file.sha256,
         debitTotal: file.debit,
         creditTotal: file.credit
-      }],
-      totals: { rows: file.rows, debit: file.debit, credit: file.credit },
+      })),
+      totals: { rows: totalRows, debit, credit },
       documents: sorted.map((d) => d.externalKey)
     },
     manifestName: `${base}.manifest.json`
   })
+}
+
+/**
+ * The rows of layout file `f` for the sorted documents: header rows and data rows per section, sections once per
+ * file or once per document; `doc.batchPosition` cells get the document's 1-based position. `dataRows` excludes the
+ * header rows.
+ */
+const fileRows = (spec: CsvFileSpec, f: number, sorted: ReadonlyArray<DocumentRows>) => {
+  const dataOf = (s: number, d: DocumentRows, position: number): CsvRows => {
+    const columns = spec.sections[s]?.columns ?? []
+    return (d.files[f]?.[s] ?? []).map((row) =>
+      row.map((cell, c) => (columns[c]?.source === "doc.batchPosition" ? String(position) : cell))
+    )
+  }
+  const blocks: Array<{ readonly header: CsvRows; readonly data: CsvRows }> = spec.sectionsPer === "file" ?
+    spec.sections.map((section, s) => ({
+      header: section.headerRows,
+      data: sorted.flatMap((d, i) => dataOf(s, d, i + 1))
+    })) :
+    sorted.flatMap((d, i) =>
+      spec.sections.map((section, s) => ({ header: section.headerRows, data: dataOf(s, d, i + 1) }))
+    )
+  return {
+    rows: blocks.flatMap((block) => [...block.header, ...block.data]),
+    dataRows: blocks.reduce((acc, block) => acc + block.data.length, 0)
+  }
 }
 
 /** The manifest as UTF-8 JSON (2-space indent, fixed key order, trailing newline): deterministic bytes. */

@@ -1,23 +1,28 @@
 /**
  * One posting document rendered as CSV rows of a layout: the plan payload of the SAP CSV adapter (erp.md §5.3).
  */
-import type { PostingDocument } from "@clara-recon/domain"
+import type { JournalLine, PostingDocument } from "@clara-recon/domain"
 import { formatFixed } from "@clara-recon/domain"
 import { ErpError, externalKeyPattern, postingTotals } from "@clara-recon/erp"
 import * as Arr from "effect/Array"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Either from "effect/Either"
-import type { CsvLayout } from "./CsvLayout.js"
+import type { CsvColumn, CsvLayout } from "./CsvLayout.js"
 import { formatCell, resolveSource } from "./internal/Cell.js"
+import { codePointName, unencodableChar } from "./internal/Encoding.js"
+
+/** Rows of cells, as written before CSV quoting. */
+export type CsvRows = ReadonlyArray<ReadonlyArray<string>>
 
 /**
- * The rows of one document (one per journal line, in line order, cells as written before CSV quoting), the layout
- * they follow, and the document's Σ debit / Σ credit as decimal strings with 2 places.
+ * One document rendered with a layout: `files[f][s]` holds its data rows for section `s` of layout file `f` (one row,
+ * or one per journal line in line order), plus the layout followed and the document's Σ debit / Σ credit as decimal
+ * strings with 2 places.
  */
 export type DocumentRows = {
   readonly layout: { readonly id: string; readonly version: number }
   readonly externalKey: string
-  readonly rows: ReadonlyArray<ReadonlyArray<string>>
+  readonly files: ReadonlyArray<ReadonlyArray<CsvRows>>
   readonly debit: string
   readonly credit: string
 }
@@ -26,8 +31,10 @@ export type DocumentRows = {
  * Renders `doc` with `layout`, collecting every problem rather than stopping at the first.
  *
  * Fails with all of: VALIDATION `INVALID_EXTERNAL_KEY` (not `[A-Za-z0-9_-]{1,40}`), `EMPTY_POSTING`,
- * `POSTING_UNBALANCED`, `CSV_FIELD_REQUIRED`, `CSV_FIELD_TOO_LONG` (over `maxLength` with `onOverflow: fail`);
- * CONFIG `CSV_LAYOUT_INVALID` (a value the column's format cannot write). Each names the document, line and column.
+ * `POSTING_UNBALANCED`, `CSV_FIELD_REQUIRED`, `CSV_FIELD_TOO_LONG` (over `maxLength` with `onOverflow: fail`),
+ * `CSV_UNENCODABLE_CHARACTER` (a character the layout's encoding cannot hold, e.g. `→` in cp1252); CONFIG
+ * `CSV_LAYOUT_INVALID` (a value the column's format cannot write, or a `line.*` source in a per-document section).
+ * Each names the document, the line (or header record) and the column.
  */
 export const renderDocumentRows = (
   doc: PostingDocument,
@@ -53,36 +60,59 @@ export const renderDocumentRows = (
     )
   }
 
-  const rows = doc.lines.map((line, index) =>
-    layout.columns.map((column) => {
-      const fieldPath = `lines[${index}].${column.name}`
-      const at = `column ${column.name} of ${where}, line ${index + 1}`
-      const formatted = formatCell(resolveSource(column.source, doc, line, index), column.format)
+  const renderRow = (columns: ReadonlyArray<CsvColumn>, line: JournalLine | undefined, index: number) =>
+    columns.map((column) => {
+      const fieldPath = line === undefined ? `header.${column.name}` : `lines[${index}].${column.name}`
+      const at = `column ${column.name} of ${where}, ${line === undefined ? "header record" : `line ${index + 1}`}`
+      if (line === undefined && column.source.startsWith("line.")) {
+        fail("CONFIG", "CSV_LAYOUT_INVALID", `${layoutName}, ${at}: source ${column.source} is per line`, fieldPath)
+        return ""
+      }
+      const formatted = formatCell(resolveSource(column.source, doc, line, index), column.format, line?.side)
       if (Either.isLeft(formatted)) {
         fail("CONFIG", "CSV_LAYOUT_INVALID", `${layoutName}, ${at}: ${formatted.left}`, fieldPath)
         return ""
       }
-      const cell = formatted.right
+      const chars = Array.from(formatted.right)
+      const over = column.maxLength !== undefined && chars.length > column.maxLength
+      const truncate = over && column.onOverflow === "truncate"
+      const cell = truncate ? chars.slice(0, column.maxLength).join("") : formatted.right
       if (column.required === true && cell === "") {
         fail("VALIDATION", "CSV_FIELD_REQUIRED", `${at} is empty but required by ${layoutName}`, fieldPath)
       }
-      const chars = Array.from(cell)
-      if (column.maxLength === undefined || chars.length <= column.maxLength) return cell
-      if (column.onOverflow === "truncate") return chars.slice(0, column.maxLength).join("")
-      fail(
-        "VALIDATION",
-        "CSV_FIELD_TOO_LONG",
-        `${at} is "${cell}" (${chars.length} characters), over the ${column.maxLength} allowed by ${layoutName}`,
-        fieldPath
-      )
+      if (over && column.onOverflow !== "truncate") {
+        fail(
+          "VALIDATION",
+          "CSV_FIELD_TOO_LONG",
+          `${at} is "${cell}" (${chars.length} characters), over the ${column.maxLength} allowed by ${layoutName}`,
+          fieldPath
+        )
+      }
+      const bad = unencodableChar(cell, layout.encoding)
+      if (bad !== undefined) {
+        fail(
+          "VALIDATION",
+          "CSV_UNENCODABLE_CHARACTER",
+          `${at} contains "${bad}" (${codePointName(bad)}), which the ${layout.encoding} encoding of ${layoutName} ` +
+            "cannot write",
+          fieldPath
+        )
+      }
       return cell
     })
+
+  const files = layout.files.map((file) =>
+    file.sections.map((section) =>
+      section.rowPer === "document" ?
+        [renderRow(section.columns, undefined, 0)] :
+        doc.lines.map((line, index) => renderRow(section.columns, line, index))
+    )
   )
 
   return Arr.isNonEmptyReadonlyArray(errors) ? Either.left(errors) : Either.right({
     layout: { id: layout.id, version: layout.version },
     externalKey: doc.externalKey,
-    rows,
+    files,
     debit: formatFixed(totals.debit),
     credit: formatFixed(totals.credit)
   })

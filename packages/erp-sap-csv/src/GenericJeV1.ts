@@ -3,46 +3,44 @@
  * lines grouped by `DOC_KEY`. UTF-8 with BOM, CRLF, comma, RFC 4180 quoting, one header row of technical names.
  */
 import type { CsvColumn, CsvLayout } from "./CsvLayout.js"
+import { amount, column, date, namesRow } from "./internal/Column.js"
 
-const text = { kind: "text" } as const
-const date = { kind: "date", pattern: "YYYYMMDD" } as const
+const columns: readonly [CsvColumn, ...Array<CsvColumn>] = [
+  column("DOC_KEY", "doc.externalKey", { maxLength: 40, required: true }),
+  column("BUKRS", "doc.companyCode", { maxLength: 4, required: true }),
+  column("BLART", "doc.documentType", { maxLength: 2, required: true }),
+  column("BLDAT", "doc.documentDate", { format: date, required: true }),
+  column("BUDAT", "doc.postingDate", { format: date, required: true }),
+  column("WAERS", "doc.currency", { maxLength: 3, required: true }),
+  column("KURSF", "doc.exchangeRate", { format: amount(5) }),
+  column("XBLNR", "doc.reference", { maxLength: 16, onOverflow: "truncate" }),
+  column("BKTXT", "doc.headerText", { maxLength: 25, onOverflow: "truncate" }),
+  column("LINE_NO", "line.number", { maxLength: 3, required: true }),
+  column("BSCHL", "line.side", { format: { kind: "enum", map: { debit: "40", credit: "50" } }, required: true }),
+  column("HKONT", "line.account", { maxLength: 10, required: true }),
+  column("LIFNR", "blank", { maxLength: 10 }),
+  column("WRBTR", "line.amount", { format: amount(2), required: true }),
+  column("SHKZG", "line.side", { format: { kind: "enum", map: { debit: "S", credit: "H" } }, required: true }),
+  column("MWSKZ", "line.taxCode", { maxLength: 2 }),
+  column("KOSTL", "line.costCenter", { maxLength: 10 }),
+  column("PRCTR", "blank", { maxLength: 10 }),
+  column("ZUONR", "doc.sourceShortId", { maxLength: 18, onOverflow: "truncate" }),
+  column("SGTXT", "line.itemText", { maxLength: 50, onOverflow: "truncate" }),
+  column("CFDI_UUID", "line.cfdiUuid", { maxLength: 36 }),
+  column("RFC_EMISOR", "doc.rfcEmisor", { maxLength: 13 })
+]
 
-const column = (
-  name: string,
-  source: CsvColumn["source"],
-  rest: Omit<CsvColumn, "name" | "source" | "format"> & { readonly format?: CsvColumn["format"] } = {}
-): CsvColumn => ({ name, source, format: text, ...rest })
-
-/** `generic-je-v1`, version 1. */
+/** `generic-je-v1`, version 1: one file `<base>.csv`. */
 export const genericJeV1: CsvLayout = {
   id: "generic-je-v1",
   version: 1,
   delimiter: ",",
   encoding: "utf8bom",
   lineEnding: "\r\n",
-  headerRow: true,
-  columns: [
-    column("DOC_KEY", "doc.externalKey", { maxLength: 40, required: true }),
-    column("BUKRS", "doc.companyCode", { maxLength: 4, required: true }),
-    column("BLART", "doc.documentType", { maxLength: 2, required: true }),
-    column("BLDAT", "doc.documentDate", { format: date, required: true }),
-    column("BUDAT", "doc.postingDate", { format: date, required: true }),
-    column("WAERS", "doc.currency", { maxLength: 3, required: true }),
-    column("KURSF", "doc.exchangeRate", { format: { kind: "decimal", places: 5, sign: "unsigned" } }),
-    column("XBLNR", "doc.reference", { maxLength: 16, onOverflow: "truncate" }),
-    column("BKTXT", "doc.headerText", { maxLength: 25, onOverflow: "truncate" }),
-    column("LINE_NO", "line.number", { maxLength: 3, required: true }),
-    column("BSCHL", "line.side", { format: { kind: "enum", map: { debit: "40", credit: "50" } }, required: true }),
-    column("HKONT", "line.account", { maxLength: 10, required: true }),
-    column("LIFNR", "blank", { maxLength: 10 }),
-    column("WRBTR", "line.amount", { format: { kind: "decimal", places: 2, sign: "unsigned" }, required: true }),
-    column("SHKZG", "line.side", { format: { kind: "enum", map: { debit: "S", credit: "H" } }, required: true }),
-    column("MWSKZ", "line.taxCode", { maxLength: 2 }),
-    column("KOSTL", "line.costCenter", { maxLength: 10 }),
-    column("PRCTR", "blank", { maxLength: 10 }),
-    column("ZUONR", "doc.sourceShortId", { maxLength: 18, onOverflow: "truncate" }),
-    column("SGTXT", "line.itemText", { maxLength: 50, onOverflow: "truncate" }),
-    column("CFDI_UUID", "line.cfdiUuid", { maxLength: 36 }),
-    column("RFC_EMISOR", "doc.rfcEmisor", { maxLength: 13 })
-  ]
+  files: [{
+    suffix: "",
+    extension: "csv",
+    sectionsPer: "file",
+    sections: [{ rowPer: "line", headerRows: [namesRow(columns)], columns }]
+  }]
 }

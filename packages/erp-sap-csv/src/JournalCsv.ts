@@ -12,9 +12,10 @@ import { renderDocumentRows } from "./DocumentRows.js"
 import { genericJeV1 } from "./GenericJeV1.js"
 
 /**
- * Renders `docs` into one CSV file `rcn_<tenant>_<YYYYMMDD>_<seq>.csv` with `layout` (default `generic-je-v1`) and
- * its manifest. Deterministic: the same documents and options give the same bytes, whatever the input order.
- * Fails with the first error of {@link renderDocumentRows} (in external-key order) or of `assembleCsvExport`.
+ * Renders `docs` with `layout` (default `generic-je-v1`; presets from `layoutById`) into the layout's files
+ * (`rcn_<tenant>_<YYYYMMDD>_<seq>.csv` for single-file layouts) and their manifest. Deterministic: the same
+ * documents and options give the same bytes, whatever the input order. Fails with the first error of
+ * {@link renderDocumentRows} (in external-key order) or of `assembleCsvExport`.
  */
 export const renderJournalCsv = (
   docs: ReadonlyArray<PostingDocument>,

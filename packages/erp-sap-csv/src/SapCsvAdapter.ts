@@ -14,8 +14,12 @@ import { assembleCsvExport, encodeManifest } from "./CsvExport.js"
 import type { CsvLayout } from "./CsvLayout.js"
 import { type DocumentRows, renderDocumentRows } from "./DocumentRows.js"
 import { genericJeV1 } from "./GenericJeV1.js"
+import { layoutIds } from "./Layouts.js"
 
-/** Adapter settings: the tenant (`[A-Za-z0-9_-]{1,40}`, used in file names) and the layout (default generic-je-v1). */
+/**
+ * Adapter settings: the tenant (`[A-Za-z0-9_-]{1,40}`, used in file names) and the layout (default generic-je-v1;
+ * a preset comes from `layoutById`).
+ */
 export interface SapCsvAdapterOptions {
   readonly tenant: string
   readonly layout?: CsvLayout
@@ -32,7 +36,7 @@ export const manifest: AdapterManifest = {
     required: ["tenant"],
     properties: {
       tenant: { type: "string", pattern: "^[A-Za-z0-9_-]{1,40}$", description: "Tenant id, used in file names" },
-      layout: { type: "string", enum: ["generic-je-v1"], description: "CSV layout id" }
+      layout: { type: "string", enum: layoutIds, description: "CSV layout id" }
     }
   },
   mappingSchema: mappingJsonSchema,

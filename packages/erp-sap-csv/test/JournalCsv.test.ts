@@ -3,10 +3,11 @@ import { JournalLine, PostingDocument } from "@clara-recon/domain"
 import { assert, describe, it } from "@effect/vitest"
 import { parse } from "csv-parse/sync"
 import { BigDecimal, Either } from "effect"
-import type { CsvLayout } from "../src/CsvLayout.js"
+import type { CsvColumn, CsvLayout } from "../src/CsvLayout.js"
 import { encodeManifest } from "../src/CsvExport.js"
 import { genericJeV1 } from "../src/GenericJeV1.js"
 import { renderJournalCsv } from "../src/JournalCsv.js"
+import { columnsOf, mapColumns } from "./support/Layouts.js"
 import { fxPosting, mxnPosting } from "./support/Postings.js"
 
 const options = { tenant: "acme", runDate: "2026-02-05", sequence: 1 }
@@ -29,13 +30,8 @@ const render = (...args: Parameters<typeof renderJournalCsv>) => {
   return result.right
 }
 
-const withColumn = (name: string, patch: Partial<CsvLayout["columns"][number]>): CsvLayout => ({
-  ...genericJeV1,
-  columns: [
-    genericJeV1.columns[0],
-    ...genericJeV1.columns.slice(1).map((c) => (c.name === name ? { ...c, ...patch } : c))
-  ]
-})
+const withColumn = (name: string, patch: Partial<CsvColumn>): CsvLayout =>
+  mapColumns(genericJeV1, (c) => (c.name === name ? { ...c, ...patch } : c))
 
 describe("renderJournalCsv (generic-je-v1)", () => {
   it("writes the golden bytes: BOM, CRLF, rows by DOC_KEY then LINE_NO", () => {
@@ -64,7 +60,7 @@ describe("renderJournalCsv (generic-je-v1)", () => {
     const records: Array<Record<string, string>> = parse(Buffer.from(file.bytes), { bom: true, columns: true })
     assert.strictEqual(records.length, 10)
     assert.strictEqual(file.rows, 10)
-    assert.deepStrictEqual(Object.keys(records[0]!), genericJeV1.columns.map((c) => c.name))
+    assert.deepStrictEqual(Object.keys(records[0]!), columnsOf(genericJeV1).map((c) => c.name))
     const byKey = new Map(docs.map((doc) => [doc.externalKey, doc]))
     const sums = new Map<string, { S: BigDecimal.BigDecimal; H: BigDecimal.BigDecimal }>()
     for (const record of records) {

@@ -6,6 +6,7 @@ import { BigDecimal, Effect, Either, TestClock } from "effect"
 import type { DocumentRows } from "../src/DocumentRows.js"
 import { genericJeV1 } from "../src/GenericJeV1.js"
 import * as SapCsvAdapter from "../src/SapCsvAdapter.js"
+import { mapColumns } from "./support/Layouts.js"
 import { fxPosting, mxnPosting } from "./support/Postings.js"
 
 const adapter = SapCsvAdapter.make({ tenant: "acme" })
@@ -19,7 +20,7 @@ const planned = (doc: ReturnType<typeof mxnPosting>): Planned<DocumentRows> => {
 describe("SapCsvAdapter", () => {
   it("plans a document: rows as payload and a fingerprint of them", () => {
     const plan = planned(mxnPosting())
-    assert.strictEqual(plan.payload.rows.length, 3)
+    assert.strictEqual(plan.payload.files[0]?.[0]?.length, 3)
     assert.deepStrictEqual(plan.fingerprint.totals, { debit: "1160.00", credit: "1160.00" })
     assert.strictEqual(plan.fingerprint.lineCount, 3)
     assert.strictEqual(plan.fingerprint.date, "2026-01-15")
@@ -32,10 +33,9 @@ describe("SapCsvAdapter", () => {
     const bad = mxnPosting({ externalKey: "bad key!", lines: mxnPosting().lines.slice(0, 2) })
     const badLayout = SapCsvAdapter.make({
       tenant: "acme",
-      layout: {
-        ...genericJeV1,
-        columns: [{ name: "X", source: "line.amount", format: { kind: "date", pattern: "YYYYMMDD" } }]
-      }
+      layout: mapColumns(genericJeV1, (c) =>
+        c.name === "DOC_KEY" ? { name: "X", source: "line.amount", format: { kind: "date", pattern: "YYYYMMDD" } } : c
+      )
     })
     const plan = adapter.plan(bad)
     assert.isFalse(plan.ok)

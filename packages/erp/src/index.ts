@@ -1,5 +1,6 @@
 /** ERP adapter contract, ErpError taxonomy, adapter registry and the posting builder. */
 export * from "./AdapterRegistry.js"
+export * from "./Conformance.js"
 export * from "./ErpAdapter.js"
 export * from "./ErpError.js"
 export * from "./ErpPackageError.js"
