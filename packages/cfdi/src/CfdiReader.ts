@@ -3,7 +3,6 @@
  * name (prefixes and where namespaces are declared do not matter); attribute values are kept as exact strings; the
  * Addenda is ignored; a DOCTYPE is refused, so no entity is ever expanded.
  */
-import { createHash } from "node:crypto"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type { Cfdi } from "./Cfdi.js"
@@ -48,5 +47,3 @@ export const readCfdiEffect = (
   options: ReadCfdiOptions
 ): Effect.Effect<Cfdi, CfdiReadError> => Effect.suspend(() => readCfdi(bytes, options))
 
-/** SHA-256 of the bytes (a string is hashed as UTF-8), lower-case hex: the `sha256` of a `DocumentSource`. */
-export const sha256Hex = (bytes: Uint8Array | string): string => createHash("sha256").update(bytes).digest("hex")

@@ -3,7 +3,8 @@ import { assert, describe, it } from "@effect/vitest"
 import { BigDecimal, Either } from "effect"
 import { toFiscalDocument } from "../src/Cfdi.js"
 import { generateCfdi40 } from "../src/CfdiGenerator.js"
-import { readCfdi, sha256Hex } from "../src/CfdiReader.js"
+import { sha256Hex } from "@clara-recon/domain"
+import { readCfdi } from "../src/CfdiReader.js"
 
 const d = (s: string) => BigDecimal.unsafeFromString(s)
 

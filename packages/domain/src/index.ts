@@ -1,4 +1,5 @@
 /** Canonical model shared by all clara-recon packages. Pure data and Schema; no I/O. */
+export * from "./CanonicalJson.js"
 export * from "./CardTransaction.js"
 export * from "./CivilDate.js"
 export * from "./FiscalDocument.js"

@@ -4,7 +4,8 @@
  */
 import type { CivilDate } from "@clara-recon/domain"
 import { formatFixed, sumAmounts, toEpochDay } from "@clara-recon/domain"
-import { ErpError, sha256Hex } from "@clara-recon/erp"
+import { sha256Hex } from "@clara-recon/domain"
+import { ErpError } from "@clara-recon/erp"
 import { stringify } from "csv-stringify/sync"
 import * as Arr from "effect/Array"
 import * as BigDecimal from "effect/BigDecimal"

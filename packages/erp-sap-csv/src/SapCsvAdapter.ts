@@ -4,7 +4,8 @@
  */
 import type { CivilDate } from "@clara-recon/domain"
 import type { AdapterManifest, Artifact, PostResult } from "@clara-recon/erp"
-import { ErpAdapter, fingerprintOf, mappingJsonSchema, sha256Hex } from "@clara-recon/erp"
+import { sha256Hex } from "@clara-recon/domain"
+import { ErpAdapter, fingerprintOf, mappingJsonSchema } from "@clara-recon/erp"
 import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"

@@ -13,7 +13,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { ErpAdapter, JsonSchemaObject, Planned, PlanResult, PostOptions, PostResult } from "./ErpAdapter.js"
 import { ErpError } from "./ErpError.js"
-import { sha256Hex } from "./Fingerprint.js"
+import { sha256Hex } from "@clara-recon/domain"
 import { postingTotals } from "./PostingTotals.js"
 
 /** A conformance check that did not hold: `check` names it, `reason` says what was seen (never a secret's value). */

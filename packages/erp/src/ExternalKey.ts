@@ -3,7 +3,7 @@
  * transaction at the same version always yields the same key, so the ERP (NetSuite `externalId`, SAP CSV `DOC_KEY`)
  * refuses or reveals a second posting instead of creating it.
  */
-import { sha256Hex } from "./Fingerprint.js"
+import { sha256Hex } from "@clara-recon/domain"
 
 /** Characters and length every external key satisfies: `[A-Za-z0-9_-]{1,40}`. */
 export const externalKeyPattern = /^[A-Za-z0-9_-]{1,40}$/

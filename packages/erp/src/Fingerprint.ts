@@ -1,10 +1,9 @@
 /**
  * Fingerprints of planned postings (erp.md §5.1 `Fingerprint`): what `verify()` compares after a write, and what makes
- * an export auditable. Also the canonical JSON and SHA-256 helpers adapters share.
+ * an export auditable. Canonical JSON and SHA-256 come from `@clara-recon/domain`.
  */
-import { createHash } from "node:crypto"
 import type { PostingDocument } from "@clara-recon/domain"
-import { formatFixed } from "@clara-recon/domain"
+import { canonicalJson, formatFixed, sha256Hex } from "@clara-recon/domain"
 import { postingTotals } from "./PostingTotals.js"
 
 /** A JSON value; payloads are fingerprinted through their canonical JSON text. */
@@ -23,18 +22,6 @@ export interface Fingerprint {
   readonly date: string
   readonly currency: string
 }
-
-/** JSON text with object keys sorted (code-unit order) and no whitespace: equal values give equal text. */
-export const canonicalJson = (value: Json): string => {
-  if (value === null || typeof value !== "object") return JSON.stringify(value)
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`
-  const record = value as { readonly [key: string]: Json }
-  const keys = Object.keys(record).sort()
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k] ?? null)}`).join(",")}}`
-}
-
-/** SHA-256 of text (encoded as UTF-8) or bytes, as lowercase hex. */
-export const sha256Hex = (data: string | Uint8Array): string => createHash("sha256").update(data).digest("hex")
 
 /** The fingerprint of `document` planned as `payload`. */
 export const fingerprintOf = (document: PostingDocument, payload: Json): Fingerprint => {

@@ -3,7 +3,7 @@
  * lost, thresholds, margin, confidence, failed gates, vetoes checked, engine hashes and a one-line text.
  */
 import { Evidence, Explanation, MatchLink, RunnerUp } from "@clara-recon/domain"
-import { sha256Hex } from "./CanonicalJson.js"
+import { sha256Hex } from "@clara-recon/domain"
 import type { EvidenceCluster } from "./Clusters.js"
 import { type Decision, vetoesChecked } from "./Gates.js"
 import type { MatcherConfig } from "./MatcherConfig.js"

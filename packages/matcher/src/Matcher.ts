@@ -12,7 +12,7 @@ import {
 } from "@clara-recon/domain"
 import { type Assignment, assign } from "./Assignment.js"
 import { buildCandidateIndex, type EdgeGraph, generateEdges } from "./Candidates.js"
-import { canonicalJson, sha256Hex } from "./CanonicalJson.js"
+import { canonicalJson, sha256Hex } from "@clara-recon/domain"
 import { buildClusters, type EvidenceCluster } from "./Clusters.js"
 import {
   documentExceptions,

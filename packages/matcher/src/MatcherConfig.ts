@@ -2,7 +2,7 @@
  * Matcher thresholds and tolerances, with the defaults of matching.md §7.3-§7.5 and §7.10.
  * The resolved config is hashed (with the name-table version) into every explanation (§7.12).
  */
-import { canonicalJson, sha256Hex } from "./CanonicalJson.js"
+import { canonicalJson, sha256Hex } from "@clara-recon/domain"
 import { nameTables } from "./NameTables.js"
 
 /** Engine version written into every explanation. */

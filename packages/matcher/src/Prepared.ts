@@ -4,7 +4,7 @@
  */
 import { type CardTransaction, endOfMonth, type FiscalDocument, toEpochDay } from "@clara-recon/domain"
 import * as BigDecimal from "effect/BigDecimal"
-import { canonicalJson } from "./CanonicalJson.js"
+import { canonicalJson } from "@clara-recon/domain"
 import { absMinor } from "./internal/Minor.js"
 import { identityRfc } from "./internal/Rfc.js"
 import type { MatcherConfig } from "./MatcherConfig.js"

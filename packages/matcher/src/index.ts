@@ -4,7 +4,6 @@
  */
 export * from "./Assignment.js"
 export * from "./Candidates.js"
-export * from "./CanonicalJson.js"
 export * from "./Clusters.js"
 export * from "./Exceptions.js"
 export * from "./Explanation.js"

@@ -1,7 +1,7 @@
 /** matching.md §7.12: any permutation of the inputs gives byte-identical output. */
 import { assert, describe, it } from "@effect/vitest"
 import { FastCheck } from "effect"
-import { canonicalJson } from "../src/CanonicalJson.js"
+import { canonicalJson } from "@clara-recon/domain"
 import { match, type MatchInput } from "../src/Matcher.js"
 import { generateScenario } from "../src/Synthetic.js"
 import { cfdi, company, tx } from "./Builders.js"

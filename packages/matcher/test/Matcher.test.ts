@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { canonicalJson } from "../src/CanonicalJson.js"
+import { canonicalJson } from "@clara-recon/domain"
 import { type MatchInput, type MatchResult, match } from "../src/Matcher.js"
 import { cfdi, company, receipt, tx } from "./Builders.js"
 

@@ -15,7 +15,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { readCfdi, sha256Hex, toFiscalDocument } from "@clara-recon/cfdi"
+import { readCfdi, toFiscalDocument } from "@clara-recon/cfdi"
 import {
   ClaraClient,
   extractedToFiscalDocument,
@@ -24,7 +24,7 @@ import {
   invoiceXmlUrl,
   type TransactionResponseV3
 } from "@clara-recon/clara"
-import { DocumentSource, FiscalDocument, ReconciliationException } from "@clara-recon/domain"
+import { DocumentSource, FiscalDocument, ReconciliationException, sha256Hex } from "@clara-recon/domain"
 import { InputError } from "./PipelineError.js"
 import { ReconStore } from "./ReconStore.js"
 

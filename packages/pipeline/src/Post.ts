@@ -16,11 +16,13 @@ import {
   type CardTransaction,
   type FiscalDocument,
   type MatchLink,
+  canonicalJson,
   formatMoney,
   PostingDocument,
-  ReconciliationException
+  ReconciliationException,
+  sha256Hex
 } from "@clara-recon/domain"
-import { buildPosting, canonicalJson, defaultMapping, type Json, type MappingConfig, sha256Hex } from "@clara-recon/erp"
+import { buildPosting, defaultMapping, type MappingConfig } from "@clara-recon/erp"
 import { encodeManifest, renderJournalCsv } from "@clara-recon/erp-sap-csv"
 import { writeFileAtomic } from "./internal/Files.js"
 import { OutputError } from "./PipelineError.js"
@@ -119,7 +121,7 @@ export const postLinks = (options: PostOptions) =>
       runId: options.runId,
       filePath: path.resolve(postingsDir, first.name),
       fileSha256: first.sha256,
-      fingerprint: sha256Hex(canonicalJson(encodePosting(p.posting) as Json))
+      fingerprint: sha256Hex(canonicalJson(encodePosting(p.posting)))
     }))
     yield* store.writePostings(rows, options.now)
     for (const f of files) yield* writeFileAtomic(path.join(postingsDir, f.name), f.bytes)

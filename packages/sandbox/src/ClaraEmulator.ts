@@ -1,7 +1,8 @@
 /**
  * A Clara API emulator on 127.0.0.1 over HTTPS with mutual TLS (clara-api.md §1.2): only clients presenting a
  * certificate signed by the test CA can connect. It serves one `Scenario` through the OAuth token endpoint and the v3
- * transaction endpoints (§2.0, §2.1), with Clara's error bodies (§3.12, §5.7) and optional 429 faults.
+ * transaction endpoints, cards and users (§2.0, §2.1), with Clara's error bodies (§3.12, §5.7) and optional 429
+ * faults. Writes (comments, labels, card lock and threshold) change what later reads return.
  */
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
@@ -51,7 +52,12 @@ export interface ClaraEmulator {
  * Routes: `POST /oauth/token` (Basic client id/secret, form `grant_type=client_credentials`, 3600 s bearer tokens
  * whose expiry follows the effect `Clock`); `GET /api/v3/transactions` (Spring page, `page`, `size` 1-100, date range
  * filters), `/api/v3/transactions/{uuid}`, `.../invoices` (with pre-signed `download` links valid 12 h),
- * `.../extracted-documents`, `.../documents`; and `/files/...` downloads (no token, signature checked, 403 otherwise).
+ * `.../extracted-documents`, `.../documents`; `POST .../{uuid}/comment` (201), `DELETE .../{uuid}/comment` (204),
+ * `POST /api/v3/transactions/comments/bulk` and `.../labels/bulk` (reflected by the transaction reads);
+ * `GET /api/v3/cards` (filters of §2.1, 20 a page), `/api/v3/cards/{uuid}` (with `numberOnCard` and `cvv`, as Clara),
+ * `PATCH .../{uuid}/lock` (`lockCode` 16, 202) and `.../threshold` (422 `B013` over the credit line; cancelled cards
+ * 422); `GET /api/v3/users` (50 a page) and `/api/v3/users/{uuid}`; and `/files/...` downloads (no token, signature
+ * checked, 403 otherwise).
  * Errors: 400 `VALIDATION_ERROR`, 401 `UNAUTHORIZED`, 403 `FORBIDDEN` (foreign `X-Tax-Identifier`), 404 `NOT_FOUND`,
  * 429 when `faults.rateLimitEvery` is set. Fails with `EmulatorError` when it cannot listen (port taken).
  */
@@ -67,7 +73,12 @@ export const startClaraEmulator = (
       signer: makeUrlSigner(),
       tokens: new Map(),
       log: [],
-      apiRequests: 0
+      apiRequests: 0,
+      directory: {
+        cards: new Map(options.scenario.cards.map((c) => [c.card.uuid, c])),
+        users: new Map(options.scenario.users.map((u) => [u.uuid, u]))
+      },
+      edits: { comments: new Map(), labels: new Map() }
     }
     const server = https.createServer({
       key: options.pki.server.privateKey,

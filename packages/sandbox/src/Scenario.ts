@@ -3,7 +3,7 @@
  * the CFDI files meant to be handed to the job as a folder, and the ground truth a reconciliation should find.
  * Wire objects are the encoded JSON forms of the `@clara-recon/clara` wire schemas (clara-api.md §3.4, §3.5).
  */
-import { ExtractedDocument, InvoiceV3, TransactionResponseV3 } from "@clara-recon/clara"
+import { CardV3, ExtractedDocument, InvoiceV3, TransactionResponseV3, UserV3 } from "@clara-recon/clara"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as fs from "node:fs/promises"
@@ -28,6 +28,17 @@ export const ScenarioInvoice = Schema.Struct({
   xml: ScenarioFile
 })
 export type ScenarioInvoice = typeof ScenarioInvoice.Type
+
+/**
+ * A card of the directory: the `CardV3` Clara lists, plus the full PAN and CVV (synthetic, Luhn-valid) the emulator
+ * sends on the one-card read, as Clara does, so clients can be tested for dropping them.
+ */
+export const ScenarioCard = Schema.Struct({
+  card: CardV3,
+  numberOnCard: Schema.String,
+  cvv: Schema.String
+})
+export type ScenarioCard = typeof ScenarioCard.Type
 
 /** A transaction-to-CFDI pair the reconciliation should link. */
 export const GroundTruthLink = Schema.Struct({
@@ -60,7 +71,8 @@ export type ScenarioCompany = typeof ScenarioCompany.Type
 
 /**
  * A whole scenario. `period` is inclusive civil dates (`yyyy-MM-dd`, America/Mexico_City); `transactions` are
- * `TransactionResponseV3` JSON; `invoices` and `extractedDocuments` are keyed by transaction uuid.
+ * `TransactionResponseV3` JSON; `invoices` and `extractedDocuments` are keyed by transaction uuid; `users` and `cards`
+ * are the company's directory (empty when absent from older scenario JSON).
  */
 export const Scenario = Schema.Struct({
   seed: Schema.Number,
@@ -70,7 +82,9 @@ export const Scenario = Schema.Struct({
   invoices: Schema.Record({ key: Schema.String, value: Schema.Array(ScenarioInvoice) }),
   extractedDocuments: Schema.Record({ key: Schema.String, value: Schema.Array(ExtractedDocument) }),
   folderCfdis: Schema.Array(ScenarioFile),
-  groundTruth: GroundTruth
+  groundTruth: GroundTruth,
+  users: Schema.optionalWith(Schema.Array(UserV3), { default: () => [] }),
+  cards: Schema.optionalWith(Schema.Array(ScenarioCard), { default: () => [] })
 })
 export type Scenario = typeof Scenario.Type
 

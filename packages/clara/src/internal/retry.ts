@@ -13,8 +13,17 @@ export interface RetryPolicy {
 /** A server's `Retry-After` is honoured up to this long. */
 const MAX_RETRY_AFTER = Duration.minutes(2)
 
+/**
+ * `"read"`: a request safe to repeat (GET). `"write"`: a request that must not be repeated blindly (POST, PATCH,
+ * DELETE): it is retried only when the connection was refused, i.e. before a byte of it reached the server.
+ */
+export type RetryMode = "read" | "write"
+
 /** How many retries an error allows (clara-api.md §5.7, §7 #2), or 0 when it must not be retried. */
-const retriesAllowed = (error: ClaraError, policy: RetryPolicy): number => {
+const retriesAllowed = (error: ClaraError, policy: RetryPolicy, mode: RetryMode): number => {
+  if (mode === "write") {
+    return error._tag === "ClaraTransportError" && error.kind === "ConnectionRefused" ? policy.retryTimes : 0
+  }
   switch (error._tag) {
     case "ClaraRateLimitedError":
     case "ClaraTimeoutError":
@@ -37,23 +46,28 @@ const backoff = (attempt: number, policy: RetryPolicy): Effect.Effect<Duration.D
 const retryDelay = (
   error: ClaraError,
   attempt: number,
-  policy: RetryPolicy
+  policy: RetryPolicy,
+  mode: RetryMode
 ): Effect.Effect<Option.Option<Duration.Duration>> => {
-  if (attempt >= retriesAllowed(error, policy)) return Effect.succeed(Option.none())
+  if (attempt >= retriesAllowed(error, policy, mode)) return Effect.succeed(Option.none())
   if (error._tag === "ClaraRateLimitedError" && error.retryAfterSeconds !== undefined) {
     return Effect.succeed(Option.some(Duration.min(Duration.seconds(error.retryAfterSeconds), MAX_RETRY_AFTER)))
   }
   return Effect.map(backoff(attempt, policy), Option.some)
 }
 
-/** Runs `effect`, retrying transient failures per `policy`; the last error is returned when retries run out. */
+/**
+ * Runs `effect`, retrying transient failures per `policy` and `mode`; the last error is returned when retries run
+ * out.
+ */
 export const withRetry = <A>(
   effect: Effect.Effect<A, ClaraError>,
-  policy: RetryPolicy
+  policy: RetryPolicy,
+  mode: RetryMode = "read"
 ): Effect.Effect<A, ClaraError> => {
   const loop = (attempt: number): Effect.Effect<A, ClaraError> =>
     Effect.catchAll(effect, (error) =>
-      Effect.flatMap(retryDelay(error, attempt, policy), (delay) =>
+      Effect.flatMap(retryDelay(error, attempt, policy, mode), (delay) =>
         Option.match(delay, {
           onNone: () => Effect.fail(error),
           onSome: (d) =>

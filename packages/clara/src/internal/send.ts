@@ -4,7 +4,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { type ClaraError, ClaraBadRequestError, ClaraTimeoutError } from "../ClaraError.js"
 import { type CallContext, statusError, transportError } from "./classify.js"
-import { type RetryPolicy, withRetry } from "./retry.js"
+import { type RetryMode, type RetryPolicy, withRetry } from "./retry.js"
 
 /** The transport knobs of `ClaraSettings`. */
 export interface SendPolicy extends RetryPolicy {
@@ -19,9 +19,15 @@ export type Send = (
 
 /**
  * One request at a time per permit of `semaphore` (the in-flight limit), each attempt under `requestTimeout`
- * (body included), transient failures retried per `policy`. The permit is not held while waiting to retry.
+ * (body included), transient failures retried per `policy` and `mode` (writes: see `RetryMode`). The permit is not
+ * held while waiting to retry.
  */
-export const makeSend = (http: HttpClient.HttpClient, semaphore: Effect.Semaphore, policy: SendPolicy): Send => {
+export const makeSend = (
+  http: HttpClient.HttpClient,
+  semaphore: Effect.Semaphore,
+  policy: SendPolicy,
+  mode: RetryMode = "read"
+): Send => {
   const timeoutMillis = Duration.toMillis(policy.requestTimeout)
   const attempt = (request: HttpClientRequest.HttpClientRequest, ctx: CallContext) =>
     http.execute(request).pipe(
@@ -54,5 +60,5 @@ export const makeSend = (http: HttpClient.HttpClient, semaphore: Effect.Semaphor
           )
       )
     )
-  return (request, ctx) => withRetry(attempt(request, ctx), policy)
+  return (request, ctx) => withRetry(attempt(request, ctx), policy, mode)
 }

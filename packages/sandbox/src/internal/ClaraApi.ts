@@ -1,6 +1,7 @@
 /**
- * The emulator's routes (clara-api.md §2.0, §2.1, §3.1, §3.4, §3.5, §3.12, §5.7): the OAuth token, the v3 transaction
- * endpoints, and the pre-signed file downloads, over the state of one running emulator.
+ * The emulator's routes (clara-api.md §2.0, §2.1, §3.1, §3.4, §3.5, §3.12, §5.7): the OAuth token, the v3
+ * transaction reads and writes, cards and users, and the pre-signed file downloads, over the state of one running
+ * emulator.
  */
 import type { TransactionResponseV3 } from "@clara-recon/clara"
 import * as HttpRouter from "@effect/platform/HttpRouter"
@@ -16,6 +17,16 @@ import { randomBytes, timingSafeEqual } from "node:crypto"
 import type { Scenario } from "../Scenario.js"
 import { receiptText } from "./Attachments.js"
 import { first, inRange, parsePageQuery, parseTransactionQuery, springPage } from "./ListQuery.js"
+import { cardThreshold, type Directory, listCards, listUsers, lockCard, oneCard, oneUser } from "./DirectoryApi.js"
+import { failure, json, notFound, validationError, withEntry } from "./Replies.js"
+import {
+  bulkComments,
+  bulkLabels,
+  deleteComment,
+  edited,
+  setComment,
+  type TransactionEdits
+} from "./TransactionWritesApi.js"
 import type { UrlSigner } from "./UrlSigner.js"
 
 /** Lifetime of an access token, in seconds (clara-api.md §1.3: unknown upstream, 3600 assumed). */
@@ -41,11 +52,11 @@ export interface EmulatorState {
   readonly tokens: Map<string, number>
   readonly log: Array<RequestRecord>
   apiRequests: number
+  /** Users and cards, as the card writes left them. */
+  readonly directory: Directory
+  /** Comments and labels set through the API. */
+  readonly edits: TransactionEdits
 }
-
-const json = (body: unknown, status = 200) => HttpServerResponse.unsafeJson(body, { status })
-const failure = (status: number, code: string, message: string) => json({ message, code }, status)
-const notFound = (message: string) => failure(404, "NOT_FOUND", message)
 
 const pathOf = (url: string) => url.split("?")[0] ?? url
 
@@ -117,27 +128,21 @@ const api = <E, R>(state: EmulatorState, handler: Effect.Effect<HttpServerRespon
     return yield* handler
   })
 
-const validationError = (message: string) => failure(400, "VALIDATION_ERROR", message)
-
 type Transactions = ReadonlyMap<string, TransactionResponseV3>
 
 /** Runs `f` on the transaction named by the `:uuid` path parameter, or answers 404. */
 const withTransaction = <E, R>(
   transactions: Transactions,
   f: (transaction: TransactionResponseV3) => Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
-) =>
-  Effect.flatMap(HttpRouter.params, (params) => {
-    const transaction = transactions.get(params["uuid"] ?? "")
-    return transaction === undefined ? Effect.succeed(notFound("Transaction not found")) : f(transaction)
-  })
+) => withEntry(transactions, "Transaction not found", f)
 
-const listTransactions = (sorted: ReadonlyArray<TransactionResponseV3>) =>
+const listTransactions = (state: EmulatorState, sorted: ReadonlyArray<TransactionResponseV3>) =>
   Effect.map(HttpServerRequest.ParsedSearchParams, (params) =>
     Either.match(parseTransactionQuery(params), {
       onLeft: validationError,
       onRight: (query) => {
         const selected = sorted.filter((t) => query.ranges.every((r) => inRange(t[r.field], r)))
-        return json(springPage(selected, query))
+        return json(springPage(selected.map(edited(state.edits)), query))
       }
     }))
 
@@ -229,11 +234,21 @@ const sortTransactions = (transactions: ReadonlyArray<TransactionResponseV3>) =>
 export const claraApi = (state: EmulatorState) => {
   const sorted = sortTransactions(state.scenario.transactions)
   const transactions: Transactions = new Map(sorted.map((t) => [t.uuid, t]))
-  const oneTransaction = withTransaction(transactions, (t) => Effect.succeed(json(t)))
+  const oneTransaction = withTransaction(transactions, (t) => Effect.succeed(json(edited(state.edits)(t))))
   const router = HttpRouter.empty.pipe(
     HttpRouter.post("/oauth/token", token(state)),
-    HttpRouter.get("/api/v3/transactions", api(state, listTransactions(sorted))),
+    HttpRouter.get("/api/v3/transactions", api(state, listTransactions(state, sorted))),
     HttpRouter.get("/api/v3/transactions/:uuid", api(state, oneTransaction)),
+    HttpRouter.post("/api/v3/transactions/:uuid/comment", api(state, setComment(state.edits, transactions))),
+    HttpRouter.del("/api/v3/transactions/:uuid/comment", api(state, deleteComment(state.edits, transactions))),
+    HttpRouter.post("/api/v3/transactions/comments/bulk", api(state, bulkComments(state.edits, transactions))),
+    HttpRouter.post("/api/v3/transactions/labels/bulk", api(state, bulkLabels(state.edits, transactions))),
+    HttpRouter.get("/api/v3/cards", api(state, listCards(state.directory))),
+    HttpRouter.get("/api/v3/cards/:uuid", api(state, oneCard(state.directory))),
+    HttpRouter.patch("/api/v3/cards/:uuid/lock", api(state, lockCard(state.directory))),
+    HttpRouter.patch("/api/v3/cards/:uuid/threshold", api(state, cardThreshold(state.directory))),
+    HttpRouter.get("/api/v3/users", api(state, listUsers(state.directory))),
+    HttpRouter.get("/api/v3/users/:uuid", api(state, oneUser(state.directory))),
     HttpRouter.get("/api/v3/transactions/:uuid/invoices", api(state, invoicesOf(state, transactions))),
     HttpRouter.get(
       "/api/v3/transactions/:uuid/extracted-documents",

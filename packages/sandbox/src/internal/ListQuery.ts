@@ -1,6 +1,7 @@
 /**
- * Query parameters of the emulator's list endpoints (clara-api.md §2.1, §5.1): zero-based `page`, `size` 1-100
- * (default 20) and `yyyy-MM-dd` date ranges on the operation, accounting and last-update dates, inclusive.
+ * Query parameters of the emulator's list endpoints (clara-api.md §2.1, §5.1): zero-based `page`, `size`
+ * 1-100 (default 20, 50 for users) and `yyyy-MM-dd` date ranges on the operation, accounting and last-update dates,
+ * inclusive.
  */
 import { toEpochDay } from "@clara-recon/domain"
 import * as Either from "effect/Either"
@@ -37,11 +38,11 @@ const integer = (params: Params, name: string, fallback: number, min: number, ma
     : Either.left(`${name} must be an integer between ${min} and ${max}, got "${text}"`)
 }
 
-/** `page` (default 0) and `size` (default 20, 1 to 100), or the validation message. */
-export const parsePageQuery = (params: Params): Either.Either<PageQuery, string> =>
+/** `page` (default 0) and `size` (default `defaultSize`, 1 to 100), or the validation message. */
+export const parsePageQuery = (params: Params, defaultSize = 20): Either.Either<PageQuery, string> =>
   Either.all({
     page: integer(params, "page", 0, 0, Number.MAX_SAFE_INTEGER),
-    size: integer(params, "size", 20, 1, 100)
+    size: integer(params, "size", defaultSize, 1, 100)
   })
 
 const date = (params: Params, name: string): Either.Either<string | undefined, string> => {

@@ -8,14 +8,9 @@ import type { ExtractedDocument, TransactionResponseV3 } from "@clara-recon/clar
 import { addDays } from "@clara-recon/domain"
 import type * as BigDecimal from "effect/BigDecimal"
 import type { Scenario, ScenarioCompany, ScenarioFile, ScenarioInvoice } from "../Scenario.js"
+import { type Cardholder, directoryOf } from "./Directory.js"
 import type { Prng } from "./Prng.js"
 import { currencyAmount, invoiceJsonOf } from "./WireJson.js"
-
-/** A cardholder and the card they pay with. */
-export interface Cardholder {
-  readonly user: { readonly uuid: string; readonly name: string }
-  readonly card: { readonly uuid: string; readonly lastFourDigits: string; readonly maskedPan: string }
-}
 
 /** A merchant as Clara shows it on a transaction. */
 export interface WireMerchant {
@@ -123,7 +118,10 @@ export class ScenarioBuilder {
     this.missing.push(transactionUuid)
   }
 
-  /** The scenario; transactions in (operationDate, uuid) order, period = the given one or the span of dates. */
+  /**
+   * The scenario; transactions in (operationDate, uuid) order, period = the given one or the span of dates, and the
+   * directory of users and cards of the cardholders.
+   */
   build(period?: { readonly from: string; readonly to: string }): Scenario {
     const drafts = [...this.drafts].sort((a, b) =>
       a.operationDate.localeCompare(b.operationDate) || a.uuid.localeCompare(b.uuid)
@@ -140,7 +138,8 @@ export class ScenarioBuilder {
         links: [...this.links].sort((a, b) => a.transactionUuid.localeCompare(b.transactionUuid)),
         missingInvoice: [...this.missing].sort(),
         notSubject: [...this.notSubject].sort()
-      }
+      },
+      ...directoryOf(this.cardholders, this.seed)
     }
   }
 

@@ -1,6 +1,6 @@
 /**
- * Canonical JSON and SHA-256 helpers for explanations, link ids and engine hashes (matching.md §7.11, §7.12).
- * Hashing is deterministic computation, not I/O.
+ * Canonical JSON and SHA-256: the one implementation behind explanation and link ids (matching.md §7.11-7.12),
+ * posting fingerprints (erp.md §5.1) and content hashes of files. Deterministic computation, not I/O.
  */
 import * as BigDecimal from "effect/BigDecimal"
 import { createHash } from "node:crypto"
@@ -67,9 +67,11 @@ const sortedKeys = (record: Record<string, unknown>): ReadonlyArray<string> => {
  */
 export const canonicalJson = (value: unknown): string => encode(value) ?? "null"
 
-/** Lower-case hex SHA-256 of the UTF-8 text of all parts, in order. */
-export const sha256Hex = (parts: string | Iterable<string>): string => {
+/** Lower-case hex SHA-256 of bytes, or of the UTF-8 text of a string or of all parts in order. */
+export const sha256Hex = (data: Uint8Array | string | Iterable<string>): string => {
   const hash = createHash("sha256")
-  for (const part of typeof parts === "string" ? [parts] : parts) hash.update(part, "utf8")
+  if (typeof data === "string") hash.update(data, "utf8")
+  else if (data instanceof Uint8Array) hash.update(data)
+  else for (const part of data) hash.update(part, "utf8")
   return hash.digest("hex")
 }
