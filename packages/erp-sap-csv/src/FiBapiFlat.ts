@@ -4,7 +4,7 @@
  * credit negative), no posting key. UTF-8 without BOM, comma, CRLF, dates `YYYYMMDD`, one row of technical names.
  */
 import type { CsvColumn, CsvLayout } from "./CsvLayout.js"
-import { column, date, namesRow } from "./internal/Column.js"
+import { column, date, singleCsvLayout } from "./internal/Column.js"
 
 const columns: readonly [CsvColumn, ...Array<CsvColumn>] = [
   column("ID_ACCDOC", "doc.externalKey", { maxLength: 40, required: true }),
@@ -27,16 +27,4 @@ const columns: readonly [CsvColumn, ...Array<CsvColumn>] = [
 ]
 
 /** `fi-bapi-flat`, version 1: one file `<base>.csv`. */
-export const fiBapiFlat: CsvLayout = {
-  id: "fi-bapi-flat",
-  version: 1,
-  delimiter: ",",
-  encoding: "utf8",
-  lineEnding: "\r\n",
-  files: [{
-    suffix: "",
-    extension: "csv",
-    sectionsPer: "file",
-    sections: [{ rowPer: "line", headerRows: [namesRow(columns)], columns }]
-  }]
-}
+export const fiBapiFlat: CsvLayout = singleCsvLayout({ id: "fi-bapi-flat", version: 1, encoding: "utf8", columns })

@@ -3,7 +3,7 @@
  * lines grouped by `DOC_KEY`. UTF-8 with BOM, CRLF, comma, RFC 4180 quoting, one header row of technical names.
  */
 import type { CsvColumn, CsvLayout } from "./CsvLayout.js"
-import { amount, column, date, namesRow } from "./internal/Column.js"
+import { amount, column, date, singleCsvLayout } from "./internal/Column.js"
 
 const columns: readonly [CsvColumn, ...Array<CsvColumn>] = [
   column("DOC_KEY", "doc.externalKey", { maxLength: 40, required: true }),
@@ -31,16 +31,4 @@ const columns: readonly [CsvColumn, ...Array<CsvColumn>] = [
 ]
 
 /** `generic-je-v1`, version 1: one file `<base>.csv`. */
-export const genericJeV1: CsvLayout = {
-  id: "generic-je-v1",
-  version: 1,
-  delimiter: ",",
-  encoding: "utf8bom",
-  lineEnding: "\r\n",
-  files: [{
-    suffix: "",
-    extension: "csv",
-    sectionsPer: "file",
-    sections: [{ rowPer: "line", headerRows: [namesRow(columns)], columns }]
-  }]
-}
+export const genericJeV1: CsvLayout = singleCsvLayout({ id: "generic-je-v1", version: 1, encoding: "utf8bom", columns })
