@@ -127,11 +127,6 @@ export const postLinks = (options: PostOptions) =>
     for (const f of files) yield* writeFileAtomic(path.join(postingsDir, f.name), f.bytes)
     yield* writeFileAtomic(path.join(postingsDir, "manifest.json"), encodeManifest(rendered.right.manifest))
     yield* store.writePostings(rows.map((row) => ({ ...row, state: "exported" as const })), options.now)
-    const outcome: PostingOutcome = {
-      new: fresh.length,
-      skipped,
-      failed: exceptions.length,
-      files: files.map((f) => `postings/${f.name}`)
-    }
+    const outcome: PostingOutcome = { new: fresh.length, skipped, failed: exceptions.length }
     return { outcome, exceptions }
   })

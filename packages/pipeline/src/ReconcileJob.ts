@@ -7,8 +7,7 @@
 import * as Path from "@effect/platform/Path"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import { createHash } from "node:crypto"
-import { type CivilDate, type FiscalDocument, isSubjectToMatching } from "@clara-recon/domain"
+import { type CivilDate, type FiscalDocument, isSubjectToMatching, sha256Hex } from "@clara-recon/domain"
 import { match } from "@clara-recon/matcher"
 import type { MappingConfig } from "@clara-recon/erp"
 import { collectDocuments } from "./Collect.js"
@@ -48,7 +47,14 @@ const sync = Effect.fn("ReconcileJob.sync")(function*(options: ReconcileOptions)
     ? yield* readTransactionsExport(options.transactionsFile)
     : yield* pullTransactions(period)
   const synced = acceptTransactions(records, period)
-  yield* Effect.annotateCurrentSpan({ transactions: synced.transactions.length, invalid: synced.invalid.length })
+  yield* Effect.annotateCurrentSpan({
+    transactions: synced.transactions.length,
+    invalid: synced.invalid.length,
+    outOfPeriod: synced.outOfPeriod
+  })
+  if (synced.outOfPeriod > 0) {
+    yield* Effect.logInfo(`${synced.outOfPeriod} exported transactions fall outside ${options.from} .. ${options.to}`)
+  }
   return synced
 })
 
@@ -71,7 +77,7 @@ export const reconcile = Effect.fn("ReconcileJob.reconcile")(function*(options: 
     return {
       uuid: tx.uuid,
       operationDate: tx.operationDate,
-      contentHash: createHash("sha256").update(json).digest("hex"),
+      contentHash: sha256Hex(json),
       json
     }
   }))
@@ -113,6 +119,7 @@ export const reconcile = Effect.fn("ReconcileJob.reconcile")(function*(options: 
 
   const byDisposition = (wanted: string) =>
     new Set([...result.dispositions.entries()].filter(([, d]) => d === wanted).map(([uuid]) => uuid))
+  // Not subject by the transaction's own type and status, not by the matcher's word: the totals check the matcher.
   const notSubject = new Set(synced.transactions.filter((t) => !isSubjectToMatching(t.type) || t.status === "REJECTED")
     .map((t) => t.uuid))
   const totals = controlTotals(

@@ -9,8 +9,6 @@ export interface PostingOutcome {
   readonly new: number
   readonly skipped: number
   readonly failed: number
-  /** Files written under `postings/`, relative to the run folder. */
-  readonly files: ReadonlyArray<string>
 }
 
 /** Everything a run computed; the reports are views of it. Dates are civil dates (America/Mexico_City). */
