@@ -10,8 +10,8 @@ import { fileURLToPath } from "node:url"
 const root = fileURLToPath(new URL("..", import.meta.url))
 
 /**
- * design.md: domain <- clara, cfdi, matcher, erp <- erp-sap-csv <- pipeline <- apps/cli; sandbox on clara + cfdi;
- * nfe on cfdi (for its shared `XmlDocument` reader).
+ * design.md: domain <- clara, cfdi, matcher, erp <- erp-sap-csv, erp-netsuite <- pipeline <- apps/cli; sandbox on
+ * clara + cfdi; nfe on cfdi (for its shared `XmlDocument` reader).
  */
 const allowed: Record<string, ReadonlyArray<string>> = {
   domain: [],
@@ -21,9 +21,10 @@ const allowed: Record<string, ReadonlyArray<string>> = {
   matcher: ["domain"],
   erp: ["domain"],
   "erp-sap-csv": ["domain", "erp"],
-  pipeline: ["domain", "clara", "cfdi", "matcher", "erp", "erp-sap-csv"],
+  "erp-netsuite": ["domain", "erp"],
+  pipeline: ["domain", "clara", "cfdi", "matcher", "erp", "erp-sap-csv", "erp-netsuite"],
   sandbox: ["domain", "clara", "cfdi"],
-  cli: ["domain", "clara", "cfdi", "matcher", "erp", "erp-sap-csv", "pipeline", "sandbox"]
+  cli: ["domain", "clara", "cfdi", "matcher", "erp", "erp-sap-csv", "erp-netsuite", "pipeline", "sandbox"]
 }
 
 const packageDirs = [

@@ -1,0 +1,2 @@
+/** @clara-recon/erp-netsuite: the NetSuite REST adapter (erp.md §1, §5). */
+export {}
