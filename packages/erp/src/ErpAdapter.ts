@@ -1,10 +1,12 @@
 /**
- * The ERP adapter contract (erp.md §5.1), reduced to what the pipeline uses today: a manifest, a pure dry-run `plan`
- * and `post`. Every adapter, ours or third-party, implements `ErpAdapter` and is provided under the `ErpAdapter` tag.
+ * The ERP adapter contract (erp.md §5.1): a manifest, `checkConnection`, `discover`, a pure dry-run `plan`, `post`
+ * with an idempotency key, `find` + `verify` to settle an unknown outcome, and optional `attach` and `reverse`.
+ * Every adapter, ours or third-party, implements `ErpAdapter` and is provided under the `ErpAdapter` tag.
  */
 import type { CivilDate, PostingDocument } from "@clara-recon/domain"
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
 import type { ErpError } from "./ErpError.js"
 import type { Fingerprint } from "./Fingerprint.js"
 
@@ -116,13 +118,97 @@ export interface PostOptions {
   readonly sequence?: number
 }
 
+/**
+ * The answer of `checkConnection`: `ok` when the adapter can post; `identity` names who we are connected as (an
+ * account id, a role, an output folder); `warnings` are non-blocking (a certificate expiring soon, a missing read
+ * permission).
+ */
+export interface ConnectionCheck {
+  readonly ok: boolean
+  readonly identity?: string
+  readonly warnings: ReadonlyArray<PlanWarning>
+  /** Why `ok` is false. */
+  readonly error?: ErpError
+}
+
+/** One entry of an ERP catalog: an internal id, the number or code people know it by, a name. */
+export interface CatalogEntry {
+  readonly id: string
+  readonly code?: string
+  readonly name: string
+  /** Free-form extra facts (account type, currency, subsidiary ids, a tax rate as a decimal string). */
+  readonly attributes?: { readonly [key: string]: string }
+}
+
+/**
+ * What `discover` learns from the ERP (erp.md §5.1 `ErpCatalog`), each list possibly empty when the ERP or the
+ * adapter cannot tell (a file export knows nothing of the target): GL accounts, subsidiaries (company codes),
+ * currencies, tax codes, vendors, dimensions (departments, classes, locations, cost centres) and accounting periods
+ * (`attributes.start` / `end` ISO dates, `attributes.closed` `"true"` or `"false"`).
+ */
+export interface ErpCatalog {
+  readonly accounts: ReadonlyArray<CatalogEntry>
+  readonly subsidiaries: ReadonlyArray<CatalogEntry>
+  readonly currencies: ReadonlyArray<CatalogEntry>
+  readonly taxCodes: ReadonlyArray<CatalogEntry>
+  readonly vendors: ReadonlyArray<CatalogEntry>
+  readonly dimensions: { readonly [dimension: string]: ReadonlyArray<CatalogEntry> }
+  readonly periods: ReadonlyArray<CatalogEntry>
+}
+
+/**
+ * The answer of `verify`: `match` when the record in the ERP has the fingerprint we planned (same totals, lines,
+ * date and currency); `mismatch` lists what differs (a person must look: never re-post over it); `missing` when the
+ * reference no longer resolves.
+ */
+export type VerifyResult =
+  | { readonly status: "match"; readonly ref: ErpRef }
+  | { readonly status: "mismatch"; readonly ref: ErpRef; readonly differences: ReadonlyArray<string> }
+  | { readonly status: "missing" }
+
+/** A file to attach to a posted record (a CFDI XML or PDF, a receipt), by pre-signed URL and content digest. */
+export interface Attachment {
+  readonly kind: "cfdi_xml" | "cfdi_pdf" | "receipt"
+  readonly url: string
+  readonly sha256: string
+}
+
+/**
+ * The per-document posting state (erp.md §5.1 status machine): `draft` (built, not planned) -> `planned` (dry-run
+ * ok) -> `posting` (sent, outcome not yet known) -> `posted_unverified` -> `verified`; `failed` (with an `ErpError`)
+ * and `excluded` (marked as handled by a person) end the line.
+ */
+export type DocumentState =
+  | "draft"
+  | "planned"
+  | "posting"
+  | "posted_unverified"
+  | "verified"
+  | "failed"
+  | "excluded"
+
 /** An ERP adapter with payload type `P`. */
 export interface ErpAdapter<P = unknown> {
   readonly manifest: AdapterManifest
+  /** Checks the configuration and the connection (credentials, permissions, output folder) without writing. */
+  checkConnection(): Effect.Effect<ConnectionCheck>
+  /** Reads the ERP's catalog (accounts, subsidiaries, tax codes, vendors, dimensions, periods). */
+  discover(): Effect.Effect<ErpCatalog, ErpError>
   /** Pure and deterministic dry-run of one document: same document, same payload and fingerprint. */
   plan(document: PostingDocument): PlanResult<P>
-  /** Posts or exports planned documents; fails only when the call itself could not complete. */
+  /**
+   * Posts or exports planned documents under `options.idempotencyKey`; fails only when the call itself could not
+   * complete. An `ErpError` with outcome `unknown` means: `find` + `verify` before any retry.
+   */
   post(plans: ReadonlyArray<Planned<P>>, options: PostOptions): Effect.Effect<PostResult, ErpError>
+  /** The record posted under `externalKey`, if any (NetSuite `eid:` / SuiteQL; a file adapter its ledger of files). */
+  find(externalKey: string): Effect.Effect<Option.Option<ErpRef>, ErpError>
+  /** Reads the record behind `ref` back and compares it with the planned fingerprint. */
+  verify(ref: ErpRef, expected: Fingerprint): Effect.Effect<VerifyResult, ErpError>
+  /** Attaches a file to a posted record (capability `attach.link` or `attach.file`). */
+  attach?(ref: ErpRef, attachment: Attachment): Effect.Effect<void, ErpError>
+  /** Posts the reversing entry of `ref` dated `date` (capability `reverse`). */
+  reverse?(ref: ErpRef, reason: string, date: CivilDate): Effect.Effect<PostResult, ErpError>
 }
 
 /** The service tag under which the configured ERP adapter is provided. */
