@@ -58,7 +58,7 @@ describe("ClaraClient cards", () => {
       return json({ content, number: page, size: 20, totalPages: 3, totalElements: 41 })
     })
     return Effect.gen(function*() {
-      const items = yield* Stream.runCollect((yield* ClaraClient).cards({ userErpId: "EMP-7", status: "ACTIVE" }))
+      const items = yield* Stream.runCollect((yield* ClaraClient).cards.list({ userErpId: "EMP-7", status: "ACTIVE" }))
       const { errors, values } = partitionItems(Chunk.toReadonlyArray(items))
       assert.strictEqual(values.length, 41)
       assert.strictEqual(errors.length, 0)
@@ -74,7 +74,7 @@ describe("ClaraClient cards", () => {
   it.effect("reads one page from filter.page", () => {
     const fake = server((request) => json({ content: [wireCard("c-3")], number: Number(request.query.get("page")) }))
     return Effect.gen(function*() {
-      const page = yield* (yield* ClaraClient).cardsPage({ page: 3, size: 5, type: "VISA_VIRTUAL" })
+      const page = yield* (yield* ClaraClient).cards.page({ page: 3, size: 5, type: "VISA_VIRTUAL" })
       assert.strictEqual(page.number, 3)
       assert.isFalse(page.hasNext)
       assert.strictEqual(fake.seen.find((s) => s.path === CARDS)!.query.get("type"), "VISA_VIRTUAL")
@@ -85,12 +85,12 @@ describe("ClaraClient cards", () => {
     const fake = server(() => json({ content: [] }))
     return Effect.gen(function*() {
       const client = yield* ClaraClient
-      const error = yield* Effect.flip(client.cardsPage({ userUuid: "u-1", userErpId: "EMP-1" }))
+      const error = yield* Effect.flip(client.cards.page({ userUuid: "u-1", userErpId: "EMP-1" }))
       assert.strictEqual(error._tag, "ClaraBadRequestError")
       if (error._tag !== "ClaraBadRequestError") return
       assert.strictEqual(error.field, "userUuid,userErpId")
       assert.include(error.message, "userUuid and userErpId cannot be combined")
-      const streamed = yield* Effect.flip(Stream.runDrain(client.cards({ userUuid: "u-1", userErpId: "EMP-1" })))
+      const streamed = yield* Effect.flip(Stream.runDrain(client.cards.list({ userUuid: "u-1", userErpId: "EMP-1" })))
       assert.strictEqual(streamed._tag, "ClaraBadRequestError")
       assert.strictEqual(fake.seen.length, 0)
     }).pipe(Effect.provide(fake.layer))
@@ -117,7 +117,7 @@ describe("ClaraClient cards", () => {
       assert.include(JSON.stringify(secretCard()), PAN)
       assert.include(JSON.stringify(secretCard()), CVV)
 
-      const fiber = yield* Effect.fork(client.card("card-1"))
+      const fiber = yield* Effect.fork(client.cards.get("card-1"))
       yield* TestClock.adjust(Duration.seconds(10))
       const card = yield* Fiber.join(fiber)
       assert.strictEqual(card.uuid, "card-1")
@@ -127,16 +127,16 @@ describe("ClaraClient cards", () => {
       assert.isFalse("cvv" in card)
       assertNoSecret("the card", strings(card))
 
-      const bad = yield* Effect.flip(client.card("card-bad"))
+      const bad = yield* Effect.flip(client.cards.get("card-bad"))
       assert.strictEqual(bad._tag, "ClaraDecodeError")
       assert.include(bad.message, "threshold")
       assertNoSecret("the decode error", strings(bad))
 
-      const text = yield* Effect.flip(client.card("card-text"))
+      const text = yield* Effect.flip(client.cards.get("card-text"))
       assert.strictEqual(text._tag, "ClaraDecodeError")
       assertNoSecret("the parse error", strings(text))
 
-      const page = yield* client.cardsPage()
+      const page = yield* client.cards.page()
       const { errors, values } = partitionItems(page.items)
       assert.strictEqual(values.length, 1)
       assert.strictEqual(errors.length, 1)
@@ -151,7 +151,7 @@ describe("ClaraClient cards", () => {
     const fake = server(() => json({ batchId: "b-1", id: "r-1", uuid: "card-1", status: "UPDATED" }, 202))
     return Effect.gen(function*() {
       const client = yield* ClaraClient
-      const answer = yield* client.lockCard("card-1", { locked: true })
+      const answer = yield* client.cards.lock("card-1", { locked: true })
       assert.deepStrictEqual(answer, { batchId: "b-1", id: "r-1", uuid: "card-1", status: "UPDATED" })
       const request = fake.seen.find((s) => s.path === `${CARDS}/card-1/lock`)!
       assert.strictEqual(request.method, "PATCH")
@@ -160,7 +160,7 @@ describe("ClaraClient cards", () => {
       assert.strictEqual(request.headers["authorization"], "Bearer tok-1")
 
       const before = fake.seen.length
-      const refused = yield* Effect.flip(client.lockCard("card-1", { locked: false, lockCode: 15 }))
+      const refused = yield* Effect.flip(client.cards.lock("card-1", { locked: false, lockCode: 15 }))
       assert.strictEqual(refused._tag === "ClaraBadRequestError" ? refused.field : "", "lockCode")
       assert.strictEqual(fake.seen.length, before)
     }).pipe(Effect.provide(fake.layer))
@@ -170,14 +170,14 @@ describe("ClaraClient cards", () => {
     const fake = server(() => json({ batchId: "b-2", id: "r-2", uuid: "card-1", status: "UPDATED" }))
     return Effect.gen(function*() {
       const client = yield* ClaraClient
-      const answer = yield* client.updateCardThreshold("card-1", BigDecimal.unsafeFromString("1500.5"))
+      const answer = yield* client.cards.updateThreshold("card-1", BigDecimal.unsafeFromString("1500.5"))
       assert.strictEqual(answer.status, "UPDATED")
       const request = fake.seen.find((s) => s.path === `${CARDS}/card-1/threshold`)!
       assert.strictEqual(request.method, "PATCH")
       assert.strictEqual(request.body, `{"threshold":1500.50}`)
       const before = fake.seen.length
       for (const amount of ["0", "-10", "10.001"]) {
-        const error = yield* Effect.flip(client.updateCardThreshold("card-1", BigDecimal.unsafeFromString(amount)))
+        const error = yield* Effect.flip(client.cards.updateThreshold("card-1", BigDecimal.unsafeFromString(amount)))
         assert.strictEqual(error._tag === "ClaraBadRequestError" ? error.field : "", "threshold", amount)
       }
       assert.strictEqual(fake.seen.length, before)
@@ -195,7 +195,7 @@ describe("ClaraClient write retry rule", () => {
     return server(() => (n++ === 0 ? first() : ok()))
   }
 
-  const lock = Effect.flatMap(ClaraClient, (c) => c.lockCard("card-1", { locked: true }))
+  const lock = Effect.flatMap(ClaraClient, (c) => c.cards.lock("card-1", { locked: true }))
 
   it.effect("does not resend a write after a 503, a 429, a closed connection or a timeout", () =>
     Effect.gen(function*() {

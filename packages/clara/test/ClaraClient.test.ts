@@ -22,7 +22,7 @@ const pagedTransactions = (
 const uuids = (n: number, page: number) => Array.from({ length: n }, (_, i) => wireTransaction(`tx-${page}-${i}`))
 
 const collectUuids = (client: ClaraClient["Type"], pageSize: number) =>
-  Effect.map(Stream.runCollect(client.transactions({ pageSize })), (items) =>
+  Effect.map(Stream.runCollect(client.transactions.list({ pageSize })), (items) =>
     partitionItems(Chunk.toReadonlyArray(items)).values.map((t) => t.uuid))
 
 describe("ClaraClient.transactions pagination", () => {
@@ -67,7 +67,7 @@ describe("ClaraClient.transactions pagination", () => {
     return Effect.gen(function*() {
       const client = yield* ClaraClient
       yield* Stream.runDrain(
-        client.transactions({ lastUpdateDateRangeStart: "2025-01-01", lastUpdateDateRangeEnd: "2025-01-31" })
+        client.transactions.list({ lastUpdateDateRangeStart: "2025-01-01", lastUpdateDateRangeEnd: "2025-01-31" })
       )
       const request = fake.seen.find((s) => s.path === TX)!
       assert.strictEqual(request.query.get("size"), "100")
@@ -82,7 +82,7 @@ describe("ClaraClient.transactions pagination", () => {
     const bad = { ...wireTransaction("tx-bad"), amountValue: { value: true, currency: "MXN" } }
     const fake = fakeClara(pagedTransactions([[wireTransaction("tx-a"), bad, wireTransaction("tx-c")]]))
     return Effect.gen(function*() {
-      const page = yield* (yield* ClaraClient).transactionsPage({ pageSize: 3 }, 0)
+      const page = yield* (yield* ClaraClient).transactions.page({ pageSize: 3 }, 0)
       const { errors, values } = partitionItems(page.items)
       assert.deepStrictEqual(values.map((t) => t.uuid), ["tx-a", "tx-c"])
       assert.strictEqual(errors.length, 1)
@@ -100,7 +100,7 @@ describe("ClaraClient.transactions pagination", () => {
   it.effect("rejects a page size over 100 before any request", () => {
     const fake = fakeClara(pagedTransactions([]))
     return Effect.gen(function*() {
-      const error = yield* Effect.flip(Stream.runDrain((yield* ClaraClient).transactions({ pageSize: 101 })))
+      const error = yield* Effect.flip(Stream.runDrain((yield* ClaraClient).transactions.list({ pageSize: 101 })))
       assert.strictEqual(error._tag, "ClaraBadRequestError")
       assert.strictEqual(error._tag === "ClaraBadRequestError" ? error.field : undefined, "pageSize")
       assert.strictEqual(fake.seen.length, 0)
@@ -111,10 +111,10 @@ describe("ClaraClient.transactions pagination", () => {
     const fake = fakeClara(pagedTransactions([]))
     return Effect.gen(function*() {
       const client = yield* ClaraClient
-      const badDate = yield* Effect.flip(client.transactionsPage({ operationDateRangeStart: "2025-02-30" }, 0))
+      const badDate = yield* Effect.flip(client.transactions.page({ operationDateRangeStart: "2025-02-30" }, 0))
       assert.include(badDate.message, "operationDateRangeStart")
       const reversed = yield* Effect.flip(
-        client.transactionsPage({ operationDateRangeStart: "2025-02-02", operationDateRangeEnd: "2025-02-01" }, 0)
+        client.transactions.page({ operationDateRangeStart: "2025-02-02", operationDateRangeEnd: "2025-02-01" }, 0)
       )
       assert.include(reversed.message, "must not be after operationDateRangeEnd")
       assert.strictEqual(fake.seen.length, 0)
@@ -132,7 +132,7 @@ describe("ClaraClient auth", () => {
       const client = yield* ClaraClient
       const results = yield* Effect.forEach(
         Array.from({ length: 10 }, (_, i) => `tx-${i}`),
-        (uuid) => client.transaction(uuid),
+        (uuid) => client.transactions.get(uuid),
         { concurrency: "unbounded" }
       )
       assert.deepStrictEqual(results.map((t) => t.uuid), Array.from({ length: 10 }, (_, i) => `tx-${i}`))
@@ -143,10 +143,10 @@ describe("ClaraClient auth", () => {
       assert.strictEqual(request.body, "grant_type=client_credentials")
 
       yield* TestClock.adjust(Duration.seconds(3600 - 60 - 1))
-      yield* client.transaction("tx-still-cached")
+      yield* client.transactions.get("tx-still-cached")
       assert.strictEqual(token.issued, 1)
       yield* TestClock.adjust(Duration.seconds(2))
-      yield* client.transaction("tx-refreshed")
+      yield* client.transactions.get("tx-refreshed")
       assert.strictEqual(token.issued, 2)
       assert.strictEqual(fake.seen.at(-1)!.headers["authorization"], "Bearer tok-2")
     }).pipe(Effect.provide(fake.layer))
@@ -162,7 +162,7 @@ describe("ClaraClient auth", () => {
         : json(wireTransaction("tx-1"))
     )
     return Effect.gen(function*() {
-      const tx = yield* (yield* ClaraClient).transaction("tx-1")
+      const tx = yield* (yield* ClaraClient).transactions.get("tx-1")
       assert.strictEqual(tx.uuid, "tx-1")
       assert.strictEqual(token.issued, 2)
       assert.strictEqual(fake.calls(`${TX}/tx-1`), 2)
@@ -175,7 +175,7 @@ describe("ClaraClient auth", () => {
       request.path === "/oauth/token" ? token.handle() : json({ message: "Invalid token" }, 401)
     )
     return Effect.gen(function*() {
-      const error = yield* Effect.flip((yield* ClaraClient).transaction("tx-1"))
+      const error = yield* Effect.flip((yield* ClaraClient).transactions.get("tx-1"))
       assert.strictEqual(error._tag, "ClaraUnauthorizedError")
       assert.include(error.message, "GET /api/v3/transactions/tx-1")
       assert.notInclude(error.message, "tok-")
@@ -191,7 +191,7 @@ describe("ClaraClient auth", () => {
       { taxIdentifier: "AAA010101AAA" }
     )
     return Effect.gen(function*() {
-      yield* (yield* ClaraClient).transaction("tx-1")
+      yield* (yield* ClaraClient).transactions.get("tx-1")
       assert.strictEqual(fake.seen.find((s) => s.path === `${TX}/tx-1`)!.headers["x-tax-identifier"], "AAA010101AAA")
       assert.isUndefined(fake.seen.find((s) => s.path === "/oauth/token")!.headers["x-tax-identifier"])
     }).pipe(Effect.provide(fake.layer))
@@ -211,7 +211,7 @@ describe("ClaraClient retry policy", () => {
   it.effect("honours Retry-After on a 429", () => {
     const fake = scripted([() => json({ message: "Too many requests" }, 429, { "retry-after": "5" })])
     return Effect.gen(function*() {
-      const fiber = yield* Effect.fork((yield* ClaraClient).transaction("tx-1"))
+      const fiber = yield* Effect.fork((yield* ClaraClient).transactions.get("tx-1"))
       yield* TestClock.adjust(Duration.seconds(4))
       assert.strictEqual(fake.calls(`${TX}/tx-1`), 1)
       yield* TestClock.adjust(Duration.seconds(1))
@@ -224,7 +224,7 @@ describe("ClaraClient retry policy", () => {
   it.effect("retries 503 with backoff, then succeeds", () => {
     const fake = scripted([() => json({}, 503), () => json({}, 503)])
     return Effect.gen(function*() {
-      const fiber = yield* Effect.fork((yield* ClaraClient).transaction("tx-1"))
+      const fiber = yield* Effect.fork((yield* ClaraClient).transactions.get("tx-1"))
       assert.strictEqual(fake.calls(`${TX}/tx-1`), 0)
       yield* TestClock.adjust(Duration.seconds(10))
       assert.strictEqual((yield* Fiber.join(fiber)).uuid, "tx-1")
@@ -235,7 +235,7 @@ describe("ClaraClient retry policy", () => {
   it.effect("gives up after the configured retries with the last error", () => {
     const fake = scripted(Array.from({ length: 10 }, () => () => json({ message: "busy" }, 429)))
     return Effect.gen(function*() {
-      const fiber = yield* Effect.fork(Effect.flip((yield* ClaraClient).transaction("tx-1")))
+      const fiber = yield* Effect.fork(Effect.flip((yield* ClaraClient).transactions.get("tx-1")))
       yield* TestClock.adjust(Duration.minutes(1))
       const error = yield* Fiber.join(fiber)
       assert.strictEqual(error._tag, "ClaraRateLimitedError")
@@ -246,7 +246,7 @@ describe("ClaraClient retry policy", () => {
   it.effect("retries a 500 only once", () => {
     const fake = scripted([() => json({ message: "boom" }, 500), () => json({ message: "boom" }, 500)])
     return Effect.gen(function*() {
-      const fiber = yield* Effect.fork(Effect.flip((yield* ClaraClient).transaction("tx-1")))
+      const fiber = yield* Effect.fork(Effect.flip((yield* ClaraClient).transactions.get("tx-1")))
       yield* TestClock.adjust(Duration.minutes(1))
       const error = yield* Fiber.join(fiber)
       assert.strictEqual(error._tag, "ClaraServerError")
@@ -259,7 +259,7 @@ describe("ClaraClient retry policy", () => {
       () => json({ message: "size must be less than or equal to 100", code: "VALIDATION_ERROR" }, 400)
     ])
     return Effect.gen(function*() {
-      const error = yield* Effect.flip((yield* ClaraClient).transaction("tx-1"))
+      const error = yield* Effect.flip((yield* ClaraClient).transactions.get("tx-1"))
       assert.strictEqual(error._tag, "ClaraBadRequestError")
       if (error._tag !== "ClaraBadRequestError") return
       assert.strictEqual(error.status, 400)
@@ -277,7 +277,7 @@ describe("ClaraClient retry policy", () => {
     Effect.gen(function*() {
       const reset = scripted([() => ({ transportCode: "UND_ERR_SOCKET" })])
       const fiber = yield* Effect.fork(
-        Effect.provide(Effect.flatMap(ClaraClient, (c) => c.transaction("tx-1")), reset.layer)
+        Effect.provide(Effect.flatMap(ClaraClient, (c) => c.transactions.get("tx-1")), reset.layer)
       )
       yield* TestClock.adjust(Duration.seconds(10))
       assert.strictEqual((yield* Fiber.join(fiber)).uuid, "tx-1")
@@ -285,7 +285,7 @@ describe("ClaraClient retry policy", () => {
 
       const refused = scripted([() => ({ transportCode: "ECONNREFUSED" })])
       const error = yield* Effect.flip(
-        Effect.provide(Effect.flatMap(ClaraClient, (c) => c.transaction("tx-1")), refused.layer)
+        Effect.provide(Effect.flatMap(ClaraClient, (c) => c.transactions.get("tx-1")), refused.layer)
       )
       assert.strictEqual(error._tag, "ClaraTransportError")
       assert.strictEqual(error._tag === "ClaraTransportError" ? error.kind : "", "ConnectionRefused")
@@ -295,7 +295,7 @@ describe("ClaraClient retry policy", () => {
   it.effect("times out a hanging request after 30 s and retries it", () => {
     const fake = scripted([() => "hang", () => "hang"])
     return Effect.gen(function*() {
-      const fiber = yield* Effect.fork((yield* ClaraClient).transaction("tx-1"))
+      const fiber = yield* Effect.fork((yield* ClaraClient).transactions.get("tx-1"))
       yield* TestClock.adjust(Duration.seconds(29))
       assert.strictEqual(fake.calls(`${TX}/tx-1`), 1)
       yield* TestClock.adjust(Duration.minutes(2))
@@ -307,7 +307,7 @@ describe("ClaraClient retry policy", () => {
   it.effect("does not retry a 404", () => {
     const fake = scripted([() => json({ message: "Transaction not found", code: "NOT_FOUND" }, 404)])
     return Effect.gen(function*() {
-      const error = yield* Effect.flip((yield* ClaraClient).transaction("tx-1"))
+      const error = yield* Effect.flip((yield* ClaraClient).transactions.get("tx-1"))
       assert.strictEqual(error._tag, "ClaraNotFoundError")
       assert.strictEqual(fake.calls(`${TX}/tx-1`), 1)
     }).pipe(Effect.provide(fake.layer))
@@ -333,7 +333,7 @@ describe("ClaraClient documents", () => {
       json({ transactionUuid: "tx-1", invoices: [invoice("a-1"), { invoiceId: 7 }, invoice("a-2")] })
     )
     return Effect.gen(function*() {
-      const items = yield* (yield* ClaraClient).transactionInvoices("tx-1")
+      const items = yield* (yield* ClaraClient).transactions.invoices("tx-1")
       const { errors, values } = partitionItems(items)
       assert.deepStrictEqual(values.map((i) => i.invoiceId), ["a-1", "a-2"])
       assert.strictEqual(errors[0]!.path, "invoices[1].invoiceId")
@@ -346,7 +346,7 @@ describe("ClaraClient documents", () => {
       return json({ content: [invoice(`p-${page}`)], number: page, size: 1, totalPages: 2 })
     })
     return Effect.gen(function*() {
-      const items = yield* (yield* ClaraClient).transactionInvoices("tx-1")
+      const items = yield* (yield* ClaraClient).transactions.invoices("tx-1")
       assert.deepStrictEqual(partitionItems(items).values.map((i) => i.invoiceId), ["p-0", "p-1"])
       assert.strictEqual(fake.calls(`${TX}/tx-1/invoices`), 2)
     }).pipe(Effect.provide(fake.layer))
@@ -357,7 +357,7 @@ describe("ClaraClient documents", () => {
       json({ content: [{ uuid: "doc-1", type: "RECEIPT", data: { amount: { total: 99.9 } } }], number: 0, size: 20 })
     )
     return Effect.gen(function*() {
-      const items = yield* Stream.runCollect((yield* ClaraClient).extractedDocuments("tx-1"))
+      const items = yield* Stream.runCollect((yield* ClaraClient).transactions.extractedDocuments("tx-1"))
       assert.deepStrictEqual(partitionItems(items).values.map((d) => d.uuid), ["doc-1"])
       const request = fake.seen.find((s) => s.path === `${TX}/tx-1/extracted-documents`)!
       assert.strictEqual(request.query.get("size"), "20")

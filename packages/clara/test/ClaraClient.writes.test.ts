@@ -17,8 +17,8 @@ describe("ClaraClient transaction writes", () => {
     const fake = server((request) => new Response(null, { status: request.method === "POST" ? 201 : 204 }))
     return Effect.gen(function*() {
       const client = yield* ClaraClient
-      yield* client.commentTransaction("tx-1", "Factura A-123 conciliada")
-      yield* client.deleteTransactionComment("tx-1")
+      yield* client.transactions.comment("tx-1", "Factura A-123 conciliada")
+      yield* client.transactions.deleteComment("tx-1")
       const [post, del] = fake.seen.filter((s) => s.path === `${TX}/tx-1/comment`)
       assert.strictEqual(post!.method, "POST")
       assert.deepStrictEqual(JSON.parse(post!.body), { comment: "Factura A-123 conciliada" })
@@ -31,8 +31,8 @@ describe("ClaraClient transaction writes", () => {
     const fake = server(() => json({}))
     return Effect.gen(function*() {
       const client = yield* ClaraClient
-      yield* client.commentTransactions([{ uuid: "tx-1", comment: "ok" }, { uuid: "tx-2", comment: "sin CFDI" }])
-      yield* client.labelTransactions([{ uuid: "tx-1", labelsUuid: ["l-1", "l-2"] }])
+      yield* client.transactions.commentBulk([{ uuid: "tx-1", comment: "ok" }, { uuid: "tx-2", comment: "sin CFDI" }])
+      yield* client.transactions.labelBulk([{ uuid: "tx-1", labelsUuid: ["l-1", "l-2"] }])
       const comments = fake.seen.find((s) => s.path === `${TX}/comments/bulk`)!
       assert.deepStrictEqual(JSON.parse(comments.body), {
         transactions: [{ uuid: "tx-1", comment: "ok" }, { uuid: "tx-2", comment: "sin CFDI" }]
@@ -47,12 +47,12 @@ describe("ClaraClient transaction writes", () => {
     const fake = server(() => json({}))
     return Effect.gen(function*() {
       const client = yield* ClaraClient
-      const blank = yield* Effect.flip(client.commentTransaction("tx-1", "  "))
+      const blank = yield* Effect.flip(client.transactions.comment("tx-1", "  "))
       assert.strictEqual(blank._tag === "ClaraBadRequestError" ? blank.field : "", "comment")
-      const empty = yield* Effect.flip(client.commentTransactions([]))
+      const empty = yield* Effect.flip(client.transactions.commentBulk([]))
       assert.strictEqual(empty._tag === "ClaraBadRequestError" ? empty.field : "", "transactions")
       const item = yield* Effect.flip(
-        client.labelTransactions([{ uuid: "tx-1", labelsUuid: ["l-1"] }, { uuid: "tx-2", labelsUuid: [] }])
+        client.transactions.labelBulk([{ uuid: "tx-1", labelsUuid: ["l-1"] }, { uuid: "tx-2", labelsUuid: [] }])
       )
       assert.strictEqual(item.message, "POST /api/v3/transactions/labels/bulk (transactions[1]): invalid input " +
         "labelsUuid: must name at least one label, none blank")
@@ -63,7 +63,7 @@ describe("ClaraClient transaction writes", () => {
   it.effect("keeps Clara's 404 on a comment for an unknown transaction", () => {
     const fake = server(() => json({ message: "Transaction not found", code: "NOT_FOUND" }, 404))
     return Effect.gen(function*() {
-      const error = yield* Effect.flip((yield* ClaraClient).commentTransaction("tx-x", "hola"))
+      const error = yield* Effect.flip((yield* ClaraClient).transactions.comment("tx-x", "hola"))
       assert.strictEqual(error._tag, "ClaraNotFoundError")
       assert.include(error.message, "POST /api/v3/transactions/tx-x/comment")
     }).pipe(Effect.provide(fake.layer))
@@ -82,17 +82,17 @@ describe("ClaraClient users", () => {
     })
     return Effect.gen(function*() {
       const client = yield* ClaraClient
-      const items = yield* Stream.runCollect(client.users({ status: "ACTIVE", createdAtStart: "2025-01-01" }))
+      const items = yield* Stream.runCollect(client.users.list({ status: "ACTIVE", createdAtStart: "2025-01-01" }))
       assert.strictEqual(partitionItems(Chunk.toReadonlyArray(items)).values.length, 53)
       const requests = fake.seen.filter((s) => s.path === "/api/v3/users")
       assert.deepStrictEqual(requests.map((s) => s.query.get("page")), ["0", "1"])
       assert.strictEqual(requests[0]!.query.get("size"), "50")
       assert.strictEqual(requests[0]!.query.get("createdAtStart"), "2025-01-01")
-      const user = yield* client.user("u-0-0")
+      const user = yield* client.users.get("u-0-0")
       assert.strictEqual(user.erpId, "EMP-1")
-      const badDate = yield* Effect.flip(client.usersPage({ createdAtEnd: "2025-13-01" }))
+      const badDate = yield* Effect.flip(client.users.page({ createdAtEnd: "2025-13-01" }))
       assert.strictEqual(badDate._tag === "ClaraBadRequestError" ? badDate.field : "", "createdAtEnd")
-      const badSize = yield* Effect.flip(client.usersPage({ size: 0 }))
+      const badSize = yield* Effect.flip(client.users.page({ size: 0 }))
       assert.strictEqual(badSize._tag === "ClaraBadRequestError" ? badSize.field : "", "size")
     }).pipe(Effect.provide(fake.layer))
   })

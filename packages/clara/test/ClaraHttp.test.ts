@@ -102,7 +102,7 @@ describe.skipIf(!hasOpenssl)("ClaraHttp mutual TLS (needs openssl)", () => {
   it.live("with the client certificate: token, API call and download succeed", () =>
     Effect.gen(function*() {
       const client = yield* ClaraClient
-      const tx = yield* client.transaction("tx-1")
+      const tx = yield* client.transactions.get("tx-1")
       assert.strictEqual(tx.transactionLabel, "recon-client")
       const bytes = yield* client.download(`${baseUrl}/files/a.xml?X-Amz-Signature=abc`)
       assert.deepStrictEqual(JSON.parse(new TextDecoder().decode(bytes)), { peer: "recon-client" })
@@ -128,7 +128,7 @@ describe.skipIf(!hasOpenssl)("ClaraHttp mutual TLS (needs openssl)", () => {
 
   it.live("with a certificate the server does not trust the call fails with a Transport error", () =>
     Effect.gen(function*() {
-      const error = yield* Effect.flip((yield* ClaraClient).transaction("tx-1"))
+      const error = yield* Effect.flip((yield* ClaraClient).transactions.get("tx-1"))
       assert.strictEqual(error._tag, "ClaraTransportError")
       assert.include(error.message, "POST /oauth/token")
     }).pipe(Effect.provide(mtlsClient("wrong.crt", "wrong.key"))))

@@ -112,7 +112,7 @@ const claraInvoices = (uuid: string) =>
     const clara = yield* ClaraClient
     const documents: Array<ReadDocument> = []
     const exceptions: Array<ReconciliationException> = []
-    const items = yield* clara.transactionInvoices(uuid)
+    const items = yield* clara.transactions.invoices(uuid)
     for (const item of items) {
       if (item._tag !== "Ok") {
         exceptions.push(invalidDocument(invoicesPath(uuid), item.error.message, "InvalidRecord"))
@@ -152,7 +152,7 @@ const claraInvoices = (uuid: string) =>
 const claraExtractedDocuments = (uuid: string) =>
   Effect.gen(function*() {
     const clara = yield* ClaraClient
-    const items = yield* Stream.runCollect(clara.extractedDocuments(uuid))
+    const items = yield* Stream.runCollect(clara.transactions.extractedDocuments(uuid))
     const documents: Array<ReadDocument> = []
     const exceptions: Array<ReconciliationException> = []
     const location = `/api/v3/transactions/${uuid}/extracted-documents`

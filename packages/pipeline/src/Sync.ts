@@ -144,7 +144,7 @@ export const pullTransactions = (period: { readonly from: string; readonly to: s
     }
     const clara = client.value
     let index = 0
-    return yield* clara.transactions({
+    return yield* clara.transactions.list({
       operationDateRangeStart: period.from,
       operationDateRangeEnd: period.to,
       pageSize: 100

@@ -55,12 +55,12 @@ describe("startSandbox", () => {
         Layer.provide(NodeFileSystem.layer)
       )
       const client = Context.get(yield* Layer.build(layer), ClaraClient)
-      const items = Chunk.toReadonlyArray(yield* Stream.runCollect(client.transactions({ pageSize: 20 })))
+      const items = Chunk.toReadonlyArray(yield* Stream.runCollect(client.transactions.list({ pageSize: 20 })))
       assert.lengthOf(items, 45)
       assert.isTrue(items.every((item) => item._tag === "Ok"))
       assert.include(sandbox.emulator.requests().map((r) => r.status), 429)
       const link = sandbox.scenario.groundTruth.links.find((l) => sandbox.scenario.invoices[l.transactionUuid])!
-      const [invoice] = yield* client.transactionInvoices(link.transactionUuid)
+      const [invoice] = yield* client.transactions.invoices(link.transactionUuid)
       assert.strictEqual(invoice?._tag, "Ok")
       if (invoice?._tag !== "Ok") return
       assert.strictEqual(invoice.value.invoiceId, link.cfdiUuid)
