@@ -6,6 +6,7 @@ import { cfdiCommand } from "./commands/CfdiCommand.js"
 import { demoCommand } from "./commands/DemoCommand.js"
 import { reconcileCommand } from "./commands/ReconcileCommand.js"
 import { sandboxCommand } from "./commands/SandboxCommand.js"
+import { cliVersion } from "./Tracing.js"
 
 /** The root command. */
 export const rootCommand = Command.make("clara-recon").pipe(
@@ -14,4 +15,4 @@ export const rootCommand = Command.make("clara-recon").pipe(
 )
 
 /** Runs the CLI on `argv` (as `process.argv`). */
-export const cli = Command.run(rootCommand, { name: "clara-recon", version: "0.1.0" })
+export const cli = Command.run(rootCommand, { name: "clara-recon", version: cliVersion })

@@ -22,6 +22,7 @@ export const runJob = (
         new StoreError({ operation: "open", message: `cannot create the folder of ${statePath}: ${cause.message}` })
       )
     )
+    yield* Effect.logDebug(`state store: SQLite file ${path.resolve(statePath)}`)
     const store = layerSqlite(statePath)
     const layer = clara === undefined ? store : Layer.merge(store, clara)
     return yield* reconcile(options).pipe(Effect.provide(layer))
