@@ -1,9 +1,10 @@
 /**
- * The `clara-recon` command line: reconcile, demo, sandbox.
+ * The `clara-recon` command line: reconcile, demo, sandbox, cfdi, doctor.
  */
 import { Command } from "@effect/cli"
 import { cfdiCommand } from "./commands/CfdiCommand.js"
 import { demoCommand } from "./commands/DemoCommand.js"
+import { doctorCommand } from "./commands/DoctorCommand.js"
 import { reconcileCommand } from "./commands/ReconcileCommand.js"
 import { sandboxCommand } from "./commands/SandboxCommand.js"
 import { cliVersion } from "./Tracing.js"
@@ -11,7 +12,7 @@ import { cliVersion } from "./Tracing.js"
 /** The root command. */
 export const rootCommand = Command.make("clara-recon").pipe(
   Command.withDescription("Reconcile Clara corporate-card transactions with CFDI invoices and post them to the ERP"),
-  Command.withSubcommands([reconcileCommand, demoCommand, sandboxCommand, cfdiCommand])
+  Command.withSubcommands([reconcileCommand, demoCommand, sandboxCommand, cfdiCommand, doctorCommand])
 )
 
 /** Runs the CLI on `argv` (as `process.argv`). */

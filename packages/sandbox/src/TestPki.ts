@@ -38,7 +38,7 @@ export interface TestPkiPaths {
 export interface TestPkiOptions {
   /** Start of validity. TLS checks certificates against the real wall clock, so the default is the real "now". */
   readonly now?: Date
-  /** Days of validity from `now` (default 30). */
+  /** Days of validity from `now` (default 360, the longest Clara issues: clara-api.md §1.2). */
   readonly validDays?: number
   /** The client certificate's CN, which is also the OAuth client id (default `clara-recon-sandbox`). */
   readonly clientId?: string
@@ -64,7 +64,7 @@ const validity = (options: TestPkiOptions) => {
   // one hour of slack before "now" so that a clock a little behind still accepts the certificates
   return {
     notBefore: new Date(now.getTime() - 3_600_000),
-    notAfter: new Date(now.getTime() + (options.validDays ?? 30) * DAY_MS)
+    notAfter: new Date(now.getTime() + (options.validDays ?? 360) * DAY_MS)
   }
 }
 

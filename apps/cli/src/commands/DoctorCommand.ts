@@ -1,0 +1,99 @@
+/**
+ * `clara-recon doctor [--config FILE] [--state FILE] [--json]`: checks what a run needs before running it: the
+ * Clara settings (file and/or `CLARA_*`), the client certificate (expiry, key pair, CA), a real call to Clara over
+ * mutual TLS (token + one page of transactions), and the state store. Prints one line per check (`--json`: one JSON
+ * object `{ok, checks}`) and exits 1 when any check fails. Never prints a secret.
+ */
+import { Command, Options } from "@effect/cli"
+import * as Clock from "effect/Clock"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { ClaraClient, type ClaraSettings, loadClaraConfig, loadClaraConfigFile } from "@clara-recon/clara"
+import { layerSqlite, ReconStore } from "@clara-recon/pipeline"
+import { claraClientLayerFor, hasClaraCredentials } from "../ClaraConnection.js"
+import { certificateChecks } from "../doctor/CertificateCheck.js"
+import { type Check, check, runCheck } from "../doctor/Check.js"
+import { printJsonLine } from "../Output.js"
+
+const config = Options.file("config", { exists: "yes" }).pipe(
+  Options.withDescription("JSON file with the Clara connection settings (CLARA_* variables override it)"),
+  Options.optional
+)
+const state = Options.file("state").pipe(
+  Options.withDescription("SQLite state file to check"),
+  Options.withDefault(".clara-recon/state.db")
+)
+const json = Options.boolean("json").pipe(Options.withDescription("Print {ok, checks} as one JSON line"))
+
+const MARKS = { ok: "ok  ", warn: "WARN", fail: "FAIL", skip: "skip" } as const
+
+/** A real call: a token, then the first page of one transaction. */
+const claraConnectivity = (settings: ClaraSettings) =>
+  Effect.gen(function*() {
+    const started = yield* Clock.currentTimeMillis
+    const client = yield* ClaraClient
+    const page = yield* client.transactions.page({ pageSize: 1 }, 0)
+    const ms = (yield* Clock.currentTimeMillis) - started
+    return check(
+      "clara connectivity",
+      "ok",
+      `${settings.baseUrl}${settings.basePath}: token and first page in ${ms} ms` +
+        (page.totalElements === undefined ? "" : ` (${page.totalElements} transactions visible)`)
+    )
+  }).pipe(Effect.provide(claraClientLayerFor(settings)))
+
+const stateStore = (path: string) =>
+  Effect.gen(function*() {
+    const runs = yield* (yield* ReconStore).runCount
+    return check("state store", "ok", `${path}: migrations applied, ${runs} runs recorded`)
+  }).pipe(Effect.provide(layerSqlite(path)))
+
+/** Runs every check in order; Clara checks are skipped when no credentials are configured. */
+export const doctorChecks = (args: { readonly config: Option.Option<string>; readonly state: string }) =>
+  Effect.gen(function*() {
+    const checks: Array<Check> = []
+    if (!hasClaraCredentials(args.config)) {
+      checks.push(check("clara config", "skip", "no Clara credentials (CLARA_CLIENT_ID or --config): " +
+        "reconcile would run against the in-process sandbox"))
+    } else {
+      const loaded = yield* Effect.either(
+        Option.isSome(args.config) ? loadClaraConfigFile(args.config.value) : loadClaraConfig
+      )
+      if (loaded._tag === "Left") {
+        checks.push(check("clara config", "fail", loaded.left.message))
+      } else {
+        const settings = loaded.right
+        checks.push(check(
+          "clara config",
+          "ok",
+          `${settings.baseUrl}${settings.basePath}, client ${settings.clientId}` +
+            (settings.taxIdentifier ? `, X-Tax-Identifier ${settings.taxIdentifier}` : "")
+        ))
+        const now = yield* Clock.currentTimeMillis
+        const certificates = yield* Effect.either(certificateChecks(settings, now))
+        if (certificates._tag === "Left") checks.push(check("client certificate", "fail", certificates.left.message))
+        else checks.push(...certificates.right)
+        checks.push(
+          checks.some((c) => c.status === "fail")
+            ? check("clara connectivity", "skip", "fix the checks above first")
+            : yield* runCheck("clara connectivity", claraConnectivity(settings))
+        )
+      }
+    }
+    checks.push(yield* runCheck("state store", stateStore(args.state)))
+    return checks
+  })
+
+/** The `doctor` command. */
+export const doctorCommand = Command.make("doctor", { config, state, json }, (args) =>
+  Effect.gen(function*() {
+    const checks = yield* doctorChecks(args)
+    const ok = checks.every((c) => c.status !== "fail")
+    if (args.json) yield* printJsonLine({ ok, checks })
+    else {
+      for (const c of checks) yield* Console.log(`${MARKS[c.status]}  ${c.name}: ${c.detail}`)
+      yield* Console.log(ok ? "All checks passed." : "Some checks failed.")
+    }
+    if (!ok) process.exitCode = 1
+  })).pipe(Command.withDescription("Check the configuration, the certificate, the connection to Clara and the store"))
