@@ -1,24 +1,188 @@
-// CFDI read rate (files/s, MB/s) over a generated corpus, beside raw fast-xml-parser on the same bytes.
+// CFDI read throughput, side by side in one run on the same bytes (files/s, ratios), over three corpora: a generated
+// corpus of 20k mixed documents (CFDI 4.0 / 3.3, I / E / P, from @clara-recon/cfdi's seeded generator), the shared
+// fixtures (repeated to get a stable timing) and the scenario's invoices (whose results feed the matcher section).
+//   (a) ours: readCfdi + toFiscalDocument
+//   (b) raw fast-xml-parser: decode + parse of the same bytes, no CFDI semantics (goal: (a) >= 0.8 x (b))
+//   (c) @nodecfdi/cfdi-core (xmldom DOM) parse + reading the same fields as strings (goal: (a) >= 2 x (c))
+// Parallel folder mode: the 20k corpus written to a temp dir, read + parsed from disk by a pool of 2
+// node:worker_threads against the same work on the main thread (goal >= 1.8x on 2 cores).
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
-import { readCfdi } from "@clara-recon/cfdi"
-import { fmt, timeIt } from "./common.mjs"
+import { availableParallelism, loadavg, tmpdir } from "node:os"
+import { join } from "node:path"
+import { performance } from "node:perf_hooks"
+import { Worker } from "node:worker_threads"
+import { randomCfdiCorpus, readCfdi, toFiscalDocument } from "@clara-recon/cfdi"
+import { DocumentSource } from "@clara-recon/domain"
+import { nodeFromXmlString } from "@nodecfdi/cfdi-core"
+import { arg, fmt, timeIt, timeItAsync } from "./common.mjs"
 
 const requireFromCfdi = createRequire(new URL("../../packages/cfdi/package.json", import.meta.url))
 const { XMLParser } = requireFromCfdi("fast-xml-parser")
 
-/** Prints the read rates over `xmlFiles` (`{name, bytes}`); returns the parse results in order. */
-export const run = ({ xmlFiles }) => {
-  const megabytes = xmlFiles.reduce((n, f) => n + f.bytes.byteLength, 0) / 1_048_576
-  const ours = timeIt(() => xmlFiles.map((f) => readCfdi(f.bytes, { path: f.name })))
-  const failures = ours.result.filter((r) => r._tag === "Left").length
-  const decoder = new TextDecoder()
-  const raw = timeIt(() => {
-    const parser = new XMLParser({ ignoreAttributes: false, parseAttributeValue: false, processEntities: false })
-    return xmlFiles.map((f) => parser.parse(decoder.decode(f.bytes)))
+const fixturesDir = join(
+  process.env.CLARA_RECON_FIXTURES ?? new URL("../../../shared/fixtures", import.meta.url).pathname,
+  "cfdi"
+)
+
+const source = (name) => new DocumentSource({ kind: "file", location: name })
+
+/** (a) our reader and the mapping to the domain document; refused files count as done. */
+const ours = (files) =>
+  files.map((f) => {
+    const r = readCfdi(f.bytes, { path: f.name })
+    return r._tag === "Right" ? toFiscalDocument(r.right, source(f.name)) : r.left
   })
-  const rate = (ms) => `${fmt(xmlFiles.length / (ms / 1000), 0)} files/s, ${fmt(megabytes / (ms / 1000), 2)} MB/s`
-  console.log(`cfdi read       : ${rate(ours.ms)} (${xmlFiles.length} files, ${fmt(megabytes, 2)} MB, ${failures} refused)`)
-  console.log(`fast-xml-parser : ${rate(raw.ms)} (raw parse of the same bytes, no CFDI semantics)`)
-  console.log(`cfdi read / raw : ${fmt(raw.ms / ours.ms, 2)}x of raw fast-xml-parser throughput`)
-  return ours.result
+
+/** (b) raw fast-xml-parser on the same bytes. */
+const raw = (files) => {
+  const decoder = new TextDecoder()
+  const parser = new XMLParser({ ignoreAttributes: false, parseAttributeValue: false, processEntities: false })
+  return files.map((f) => parser.parse(decoder.decode(f.bytes)))
+}
+
+/** (c) nodecfdi: DOM parse (xmldom) into its node tree, then the fields `cfdi read` prints, as strings. */
+const nodecfdi = (files) => {
+  const decoder = new TextDecoder()
+  return files.map((f) => {
+    try {
+      const root = nodeFromXmlString(decoder.decode(f.bytes))
+      const tfd = root.searchNode("cfdi:Complemento", "tfd:TimbreFiscalDigital")
+      return {
+        version: root.getAttribute("Version"),
+        tipo: root.getAttribute("TipoDeComprobante"),
+        fecha: root.getAttribute("Fecha"),
+        subTotal: root.getAttribute("SubTotal"),
+        descuento: root.getAttribute("Descuento"),
+        total: root.getAttribute("Total"),
+        moneda: root.getAttribute("Moneda"),
+        tipoCambio: root.getAttribute("TipoCambio"),
+        emisor: root.searchAttribute("cfdi:Emisor", "Rfc"),
+        emisorNombre: root.searchAttribute("cfdi:Emisor", "Nombre"),
+        receptor: root.searchAttribute("cfdi:Receptor", "Rfc"),
+        receptorNombre: root.searchAttribute("cfdi:Receptor", "Nombre"),
+        uuid: tfd?.getAttribute("UUID").toUpperCase()
+      }
+    } catch (e) {
+      return e
+    }
+  })
+}
+
+const rate = (n, ms) => n / (ms / 1000)
+
+/** Times (a), (b), (c) over `files` (each repeated `repeat` times) and prints files/s and the ratios. */
+const sideBySide = (label, files, rounds = 3) => {
+  const megabytes = files.reduce((n, f) => n + f.bytes.byteLength, 0) / 1_048_576
+  const a = timeIt(() => ours(files), rounds)
+  const b = timeIt(() => raw(files), rounds)
+  const c = timeIt(() => nodecfdi(files), rounds)
+  const refused = a.result.filter((r) => r._tag === "CfdiReadError").length
+  const failedNode = c.result.filter((r) => r instanceof Error).length
+  const line = (name, t) =>
+    `  ${name.padEnd(32)} ${fmt(rate(files.length, t.ms), 0).padStart(9)} files/s` +
+    `  ${fmt(megabytes / (t.ms / 1000), 1)} MB/s`
+  console.log(`${label}: ${files.length} files, ${fmt(megabytes, 2)} MB ` +
+    `(${refused} refused by ours, ${failedNode} by nodecfdi)`)
+  console.log(line("(a) ours read + FiscalDocument", a))
+  console.log(line("(b) raw fast-xml-parser", b))
+  console.log(line("(c) nodecfdi cfdi-core + fields", c))
+  console.log(`  ratios: ours / raw fast-xml-parser ${fmt(b.ms / a.ms, 2)}x (goal >= 0.8), ` +
+    `ours / nodecfdi ${fmt(c.ms / a.ms, 2)}x (goal >= 2)`)
+}
+
+/** Reads + maps every file of `paths` on this thread. */
+const readFolderSingle = (paths) => {
+  let read = 0
+  for (const path of paths) {
+    const r = readCfdi(readFileSync(path), { path })
+    if (r._tag === "Right") {
+      toFiscalDocument(r.right, source(path))
+      read++
+    }
+  }
+  return read
+}
+
+/** A pool of `size` warm workers; `run(paths)` spreads chunks over them (work stealing) and sums their counts. */
+const startPool = async (size) => {
+  const workers = Array.from({ length: size }, () => new Worker(new URL("./cfdi-worker.mjs", import.meta.url)))
+  await Promise.all(workers.map((w) => new Promise((resolve) => w.once("message", resolve))))
+  const run = (paths, chunk = 250) =>
+    new Promise((resolve, reject) => {
+      let next = 0
+      let busy = 0
+      let read = 0
+      const feed = (w) => {
+        if (next >= paths.length) {
+          if (busy === 0) resolve(read)
+          return
+        }
+        busy++
+        w.postMessage(paths.slice(next, next + chunk))
+        next += chunk
+      }
+      for (const w of workers) {
+        w.removeAllListeners("message")
+        w.on("message", (m) => {
+          busy--
+          read += m.read
+          feed(w)
+        })
+        w.once("error", reject)
+      }
+      workers.forEach(feed)
+    })
+  return { run, close: () => Promise.all(workers.map((w) => w.terminate())) }
+}
+
+/** Prints the rates over the generated corpus, the fixtures and the scenario; returns the scenario reads in order. */
+export const run = async ({ xmlFiles }) => {
+  const count = arg("cfdi-files", 20_000)
+  const t0 = performance.now()
+  const corpus = randomCfdiCorpus(1, count).map((d) => ({ name: d.name, bytes: new TextEncoder().encode(d.xml) }))
+  console.log(`generated ${count} CFDI (4.0/3.3, I/E/P) in ${fmt((performance.now() - t0) / 1000, 2)} s`)
+  sideBySide("generated corpus", corpus)
+
+  let fixtures = []
+  try {
+    fixtures = readdirSync(fixturesDir).filter((n) => n.endsWith(".xml")).sort()
+      .map((name) => ({ name, bytes: readFileSync(join(fixturesDir, name)) }))
+  } catch {
+    console.log(`shared fixtures skipped: ${fixturesDir} not found (set CLARA_RECON_FIXTURES)`)
+  }
+  if (fixtures.length > 0) {
+    const repeated = Array.from({ length: 40 }, () => fixtures).flat()
+    sideBySide(`shared fixtures x40 (${fixtures.length} distinct)`, repeated)
+  }
+
+  const scenario = timeIt(() => xmlFiles.map((f) => readCfdi(f.bytes, { path: f.name })))
+  const scenarioRate = fmt(rate(xmlFiles.length, scenario.ms), 0)
+  console.log(`scenario invoices: ours read ${scenarioRate} files/s (${xmlFiles.length} files)`)
+
+  const dir = mkdtempSync(join(tmpdir(), "clara-recon-cfdi-bench-"))
+  try {
+    const paths = corpus.map((f) => {
+      const path = join(dir, f.name)
+      writeFileSync(path, f.bytes)
+      return path
+    })
+    const single = timeIt(() => readFolderSingle(paths))
+    const tPool = performance.now()
+    const pool = await startPool(2)
+    const startup = performance.now() - tPool
+    const parallel = await timeItAsync(() => pool.run(paths))
+    await pool.close()
+    const load = loadavg()[0]
+    console.log(`parallel folder (${paths.length} files on disk, ${availableParallelism()} cores, ` +
+      `load average ${fmt(load, 1)}):`)
+    const perSecond = (t) => fmt(rate(paths.length, t.ms), 0).padStart(9)
+    console.log(`  single thread   ${perSecond(single)} files/s (${single.result} read)`)
+    console.log(`  2 workers       ${perSecond(parallel)} files/s (${parallel.result} read; ` +
+      `pool start-up ${fmt(startup, 0)} ms not included)`)
+    console.log(`  ratio: 2 workers / single thread ${fmt(single.ms / parallel.ms, 2)}x (goal >= 1.8 on 2 idle cores)`)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+  return scenario.result
 }

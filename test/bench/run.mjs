@@ -5,8 +5,12 @@
 import { performance } from "node:perf_hooks"
 import { generateScenario } from "@clara-recon/sandbox"
 import * as cfdi from "./cfdi.mjs"
+import * as clara from "./clara.mjs"
 import { arg, fmt } from "./common.mjs"
+import * as erp from "./erp.mjs"
 import * as matcher from "./matcher.mjs"
+import * as netsuite from "./netsuite.mjs"
+import * as pipeline from "./pipeline.mjs"
 
 const seed = arg("seed", 42)
 const size = arg("size", 10_000)
@@ -27,7 +31,11 @@ console.log(`scenario: ${scenario.transactions.length} transactions, ${xmlFiles.
 const context = { seed, size, scenario, xmlFiles }
 const sections = [
   ["cfdi", cfdi.run],
-  ["matcher", matcher.run]
+  ["matcher", matcher.run],
+  ["netsuite", netsuite.run],
+  ["erp", erp.run],
+  ["clara", clara.run],
+  ["pipeline", pipeline.run]
 ]
 for (const [name, section] of sections) {
   if (!wanted(name)) continue

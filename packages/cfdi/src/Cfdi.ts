@@ -40,6 +40,20 @@ export interface CfdiReceptor {
   /** Postal code (4.0). */
   readonly domicilioFiscalReceptor?: string
   readonly regimenFiscalReceptor?: string
+  /** Country of a foreign receptor (c_Pais, e.g. `USA`); only with the generic RFC `XEXX010101000` (cfdi.md §1.3). */
+  readonly residenciaFiscal?: string
+  /** Foreign tax id of a foreign receptor. */
+  readonly numRegIdTrib?: string
+}
+
+/** `InformacionGlobal` (4.0): the period a global invoice to the public in general covers (cfdi.md §1.3). */
+export interface CfdiInformacionGlobal {
+  /** c_Periodicidad: 01 daily, 02 weekly, 03 fortnightly, 04 monthly, 05 bimonthly. */
+  readonly periodicidad: string
+  /** c_Meses: 01-12, or 13-18 for bimonthly periods. */
+  readonly meses: string
+  /** Four-digit year. */
+  readonly anio: string
 }
 
 /** One `CfdiRelacionados` node: the SAT `TipoRelacion` code (any two-digit code, cfdi.md §1.5) and its UUIDs. */
@@ -100,10 +114,34 @@ export interface CfdiImpuestos {
   readonly isrRetenido?: BigDecimal.BigDecimal
 }
 
-/** `implocal:ImpuestosLocales` totals (state/municipal taxes; they change `Total`, cfdi.md §1.8). */
+/** One `implocal:TrasladosLocales` or `RetencionesLocales` line: a state or municipal tax. */
+export interface CfdiImpuestoLocal {
+  /** `ImpLocTrasladado` / `ImpLocRetenido`: free name of the local tax (e.g. `IH` lodging tax). */
+  readonly impuesto: string
+  /** `TasadeTraslado` / `TasadeRetencion`: the rate in percent as written (e.g. `2.50`). */
+  readonly tasa?: string
+  /** Tax amount, currency units. */
+  readonly importe: BigDecimal.BigDecimal
+}
+
+/** `implocal:ImpuestosLocales` (state/municipal taxes; they change `Total`, cfdi.md §1.8). */
 export interface CfdiImpuestosLocales {
+  /** `TotaldeTraslados`. */
   readonly totalTraslados: BigDecimal.BigDecimal
+  /** `TotaldeRetenciones`. */
   readonly totalRetenciones: BigDecimal.BigDecimal
+  readonly traslados: ReadonlyArray<CfdiImpuestoLocal>
+  readonly retenciones: ReadonlyArray<CfdiImpuestoLocal>
+}
+
+/**
+ * A complement the reader does not model (nomina12, cce20, aerolineas, ecc12, ...), kept so callers can tell what a
+ * document carries: its namespace URI, local name and attributes as written (children are not kept).
+ */
+export interface CfdiComplementoDesconocido {
+  readonly ns: string
+  readonly name: string
+  readonly attributes: Readonly<Record<string, string>>
 }
 
 /**
@@ -154,6 +192,8 @@ export interface CfdiPagos {
 export interface CfdiTimbre {
   /** Folio fiscal, upper case: the identity of the CFDI. */
   readonly uuid: string
+  /** TFD version: `1.1` (attribute `Version`, CFDI 3.3 / 4.0) or `1.0` (lower-case `version`, CFDI 3.2 era). */
+  readonly version?: string
   /** Local date-time `yyyy-MM-ddTHH:mm:ss`, no zone (Mexico central time). */
   readonly fechaTimbrado?: string
   readonly rfcProvCertif?: string
@@ -187,16 +227,29 @@ export interface Cfdi {
   readonly lugarExpedicion?: string
   /** 4.0 only; `01` = not an export. */
   readonly exportacion?: string
+  /** `Sello`, `NoCertificado` and `Certificado` are all present (their content is not verified). */
+  readonly sellado: boolean
+  readonly informacionGlobal?: CfdiInformacionGlobal
   readonly emisor: CfdiEmisor
   readonly receptor: CfdiReceptor
+  /** 0..1 nodes in 3.3, 0..n in 4.0 (one per TipoRelacion). */
   readonly cfdiRelacionados: ReadonlyArray<CfdiRelacionados>
   readonly conceptos: ReadonlyArray<CfdiConcepto>
   readonly impuestos?: CfdiImpuestos
   readonly impuestosLocales?: CfdiImpuestosLocales
   /** The payment complement, when present (normally on P documents). */
   readonly pagos?: CfdiPagos
+  /** Every other complement, in document order (the Addenda is never read). */
+  readonly otrosComplementos: ReadonlyArray<CfdiComplementoDesconocido>
   readonly timbre: CfdiTimbre
 }
+
+/**
+ * The reader already checked every field the mapping copies (strings, `BigDecimal`s, the civil `issueDate`), so the
+ * domain classes are built without a second schema validation: on the read + map hot path that validation cost more
+ * than reading the XML (test/bench/cfdi.mjs).
+ */
+const TRUSTED = { disableValidation: true } as const
 
 /**
  * Maps a read CFDI to the domain `FiscalDocument` (kind `CFDI`, country `MX`): id and fiscalUuid = TFD UUID (upper
@@ -215,8 +268,8 @@ export const toFiscalDocument = (cfdi: Cfdi, source: DocumentSource): FiscalDocu
     tipoDeComprobante: cfdi.tipoDeComprobante,
     issueDate: cfdi.issueDate,
     issuedAt: cfdi.fecha,
-    issuer: new Party(defined({ taxId: cfdi.emisor.rfc, name: cfdi.emisor.nombre })),
-    receiver: new Party(defined({ taxId: cfdi.receptor.rfc, name: cfdi.receptor.nombre })),
+    issuer: new Party(defined({ taxId: cfdi.emisor.rfc, name: cfdi.emisor.nombre }), TRUSTED),
+    receiver: new Party(defined({ taxId: cfdi.receptor.rfc, name: cfdi.receptor.nombre }), TRUSTED),
     currency: cfdi.moneda,
     total: cfdi.total,
     subTotal: cfdi.subTotal,
@@ -226,8 +279,10 @@ export const toFiscalDocument = (cfdi: Cfdi, source: DocumentSource): FiscalDocu
       ivaWithheld: cfdi.impuestos?.ivaRetenido,
       isrWithheld: cfdi.impuestos?.isrRetenido,
       localNet: local === undefined ? undefined : BigDecimal.subtract(local.totalTraslados, local.totalRetenciones)
-    })),
-    relations: cfdi.cfdiRelacionados.map((r) => new CfdiRelation({ tipoRelacion: r.tipoRelacion, uuids: r.uuids })),
+    }), TRUSTED),
+    relations: cfdi.cfdiRelacionados.map((r) =>
+      new CfdiRelation({ tipoRelacion: r.tipoRelacion, uuids: r.uuids }, TRUSTED)
+    ),
     claraTransactionUuids: [],
     sources: [source],
     ...defined({
@@ -240,5 +295,5 @@ export const toFiscalDocument = (cfdi: Cfdi, source: DocumentSource): FiscalDocu
       usoCfdi: cfdi.receptor.usoCfdi,
       claveProdServ: cfdi.conceptos[0]?.claveProdServ
     })
-  })
+  }, TRUSTED)
 }

@@ -8,7 +8,8 @@ import * as Schema from "effect/Schema"
  * Why a file was refused:
  * - `TooLarge`: more bytes than the configured limit (default 5 MB).
  * - `NotXml`: not decodable in its declared encoding, or not well-formed XML.
- * - `Unsafe`: carries a DOCTYPE (entity expansion / external entities are never processed).
+ * - `Unsafe`: carries a DOCTYPE (entity expansion / external entities are never processed), or nests elements deeper
+ *   than the depth limit (default 64).
  * - `NotCfdi`: well-formed XML whose root is not a SAT `Comprobante` (plain XML, CFDI de Retenciones, ...).
  * - `UnsupportedVersion`: a `Comprobante` other than 3.3 / 4.0 (e.g. 3.2 with lower-case `version`).
  * - `MissingTimbre`: no `TimbreFiscalDigital` complement, so not a stamped fiscal document (cfdi.md §1.6).
@@ -46,7 +47,8 @@ export class CfdiReadError extends Schema.TaggedError<CfdiReadError>()("CfdiRead
 /**
  * Why bytes or text could not be read as an XML element tree (`XmlDocument`); a subset of `CfdiReadReason` with the
  * same meaning: `TooLarge` (over the caller's byte limit), `NotXml` (undecodable in its encoding, not well-formed, or
- * not exactly one root element), `Unsafe` (carries a DOCTYPE; entities are never expanded).
+ * not exactly one root element), `Unsafe` (carries a DOCTYPE, so entities are never expanded, or nests deeper than the
+ * depth limit).
  */
 export const XmlReadReason = Schema.Literal("TooLarge", "NotXml", "Unsafe")
 export type XmlReadReason = typeof XmlReadReason.Type

@@ -20,6 +20,8 @@ export interface ReadCfdiOptions {
   readonly path: string
   /** Size limit in bytes (UTF-8 bytes for a string input); default `DEFAULT_MAX_CFDI_BYTES`. */
   readonly maxBytes?: number
+  /** Element nesting limit (the root is depth 1); default `DEFAULT_MAX_XML_DEPTH` (64). */
+  readonly maxDepth?: number
 }
 
 const isAddenda = (ns: string, name: string): boolean =>
@@ -27,13 +29,18 @@ const isAddenda = (ns: string, name: string): boolean =>
 
 /**
  * Reads one stamped CFDI 3.3 / 4.0, synchronously. Bytes are decoded per their BOM or declared encoding
- * (UTF-8, ISO-8859-1, Windows-1252, ...); a string is taken as already decoded. Fails with `CfdiReadError` whose
- * reason is `TooLarge`, `NotXml`, `Unsafe` (DOCTYPE), `NotCfdi` (plain XML, Retenciones), `UnsupportedVersion`
- * (3.2 and others), `MissingTimbre` (no TimbreFiscalDigital), `MissingField` or `InvalidValue`.
+ * (UTF-8, ISO-8859-1, Windows-1252, ...); a string is taken as already decoded. Fails with `CfdiReadError` (naming
+ * `options.path`) whose reason is `TooLarge`, `NotXml` (not well-formed, undeclared entity), `Unsafe` (DOCTYPE, or
+ * nesting deeper than `maxDepth`), `NotCfdi` (plain XML, Retenciones), `UnsupportedVersion` (3.2 and others),
+ * `MissingTimbre` (no TimbreFiscalDigital), `MissingField` or `InvalidValue`.
  */
 export const readCfdi = (bytes: Uint8Array | string, options: ReadCfdiOptions): Either.Either<Cfdi, CfdiReadError> => {
   const { path } = options
-  const root = readXmlRoot(bytes, { maxBytes: options.maxBytes ?? DEFAULT_MAX_CFDI_BYTES, skip: isAddenda })
+  const root = readXmlRoot(bytes, {
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_CFDI_BYTES,
+    skip: isAddenda,
+    ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth })
+  })
   if (Either.isLeft(root)) {
     return Either.left(new CfdiReadError({ path, reason: root.left.reason, detail: root.left.detail }))
   }

@@ -4,16 +4,19 @@
  * becomes a tree of elements resolved to namespace URI + local name (cfdi.md §1.1: match by URI, never by prefix).
  */
 import * as Either from "effect/Either"
-import { XMLParser } from "fast-xml-parser"
 import type { XmlReadReason } from "./CfdiError.js"
 import { XmlReadError } from "./CfdiError.js"
 import { decodeXml } from "./internal/decodeXml.js"
+import { scanXml } from "./internal/scanXml.js"
 
 /** An element resolved to its namespace URI (`""` when none or undeclared) and local name. */
 export interface XmlElement {
   readonly ns: string
   readonly name: string
-  /** Attributes by qualified name, values exactly as written (only XML character references decoded). */
+  /**
+   * Attributes by qualified name, values as written except that references are decoded and literal tab / CR / LF
+   * read as spaces (XML 1.0 §3.3.3 attribute-value normalisation).
+   */
   readonly attributes: Readonly<Record<string, string>>
   /** The element's direct text children concatenated, untrimmed, character references decoded. */
   readonly text: string
@@ -26,83 +29,14 @@ export interface ReadXmlRootOptions {
   readonly maxBytes: number
   /** Subtrees for which this is true are dropped while building the tree (e.g. a CFDI `Addenda`). */
   readonly skip?: (ns: string, name: string) => boolean
+  /** Nesting limit (the root is depth 1); default `DEFAULT_MAX_XML_DEPTH`. */
+  readonly maxDepth?: number
 }
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: "",
-  parseAttributeValue: false,
-  parseTagValue: false,
-  trimValues: false,
-  processEntities: false,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true
-})
+/** Default nesting limit: CFDI and NF-e documents nest about 10 deep; a deeper document is refused as `Unsafe`. */
+export const DEFAULT_MAX_XML_DEPTH = 64
 
-const ATTRIBUTES = ":@"
-const TEXT = "#text"
-const XML_NS = "http://www.w3.org/XML/1998/namespace"
-const DOCTYPE = /<!DOCTYPE/i
-const PREDEFINED: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'" }
-const REFERENCE = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|([A-Za-z]+));/g
-
-/** Decodes the five predefined entities and numeric character references; anything else is left as written. */
-const decodeReferences = (text: string): string =>
-  text.indexOf("&") === -1 ? text : text.replace(REFERENCE, (whole, hex?: string, dec?: string, named?: string) => {
-    if (named !== undefined) return PREDEFINED[named] ?? whole
-    const code = hex !== undefined ? Number.parseInt(hex, 16) : Number(dec)
-    return code <= 0x10ffff ? String.fromCodePoint(code) : whole
-  })
-
-type RawNode = Record<string, unknown>
-type Skip = (ns: string, name: string) => boolean
-
-const textOf = (content: ReadonlyArray<RawNode>): string => {
-  let text = ""
-  for (const node of content) if (TEXT in node) text += String(node[TEXT])
-  return decodeReferences(text)
-}
-
-const toElement = (
-  raw: RawNode,
-  qname: string,
-  scope: ReadonlyMap<string, string>,
-  skip: Skip
-): XmlElement | undefined => {
-  const rawAttributes = (raw[ATTRIBUTES] ?? {}) as Record<string, string>
-  const attributes: Record<string, string> = Object.create(null)
-  let declared: Map<string, string> | undefined
-  for (const key in rawAttributes) {
-    const value = decodeReferences(rawAttributes[key]!)
-    attributes[key] = value
-    if (key === "xmlns" || key.startsWith("xmlns:")) {
-      ;(declared ??= new Map(scope)).set(key === "xmlns" ? "" : key.slice(6), value.trim())
-    }
-  }
-  const inner = declared ?? scope
-  const colon = qname.indexOf(":")
-  const ns = inner.get(colon === -1 ? "" : qname.slice(0, colon)) ?? ""
-  const name = colon === -1 ? qname : qname.slice(colon + 1)
-  if (skip(ns, name)) return undefined
-  const content = raw[qname] as ReadonlyArray<RawNode>
-  return { ns, name, attributes, text: textOf(content), children: toElements(content, inner, skip) }
-}
-
-const toElements = (nodes: ReadonlyArray<RawNode>, scope: ReadonlyMap<string, string>, skip: Skip): Array<XmlElement> => {
-  const out: Array<XmlElement> = []
-  for (const node of nodes) {
-    for (const key in node) {
-      if (key === ATTRIBUTES || key === TEXT) continue
-      const element = toElement(node, key, scope, skip)
-      if (element !== undefined) out.push(element)
-    }
-  }
-  return out
-}
-
-const keepAll: Skip = () => false
+const keepAll = (): boolean => false
 
 const refuse = (reason: XmlReadReason, detail: string) => Either.left(new XmlReadError({ reason, detail }))
 
@@ -118,36 +52,35 @@ export const decodeXmlBytes: (input: Uint8Array | string, maxBytes: number) => E
   decodeXml
 
 /**
- * Parses XML text into namespace-resolved elements (the root elements: one for a well-formed document). Namespace
- * declarations are honoured on any element (`xml:` is predeclared); subtrees for which `skip` is true are dropped.
- * Fails with `XmlReadError` `Unsafe` when the text carries a DOCTYPE (checked before parsing, so entities are never
- * expanded) and `NotXml` with the parser's message when the text is not well-formed.
+ * Parses XML text into namespace-resolved elements (the root elements: one for a well-formed document) in one pass
+ * (internal/scanXml.ts). Namespace declarations are honoured on any element (`xml:` is predeclared); subtrees for
+ * which `skip` is true are checked but not built. Only the five predefined entities and character references are
+ * decoded, each to one character, so expansion is bounded by the input. Fails with `XmlReadError` `Unsafe` for a
+ * DOCTYPE (never processed) or nesting deeper than `maxDepth` (default `DEFAULT_MAX_XML_DEPTH`), and `NotXml` with
+ * the offset of the first well-formedness error (unmatched tag, bad attribute syntax, unknown entity, ...).
  */
 export const parseXmlTree = (
   text: string,
-  skip: (ns: string, name: string) => boolean = keepAll
+  skip: (ns: string, name: string) => boolean = keepAll,
+  maxDepth: number = DEFAULT_MAX_XML_DEPTH
 ): Either.Either<ReadonlyArray<XmlElement>, XmlReadError> => {
-  if (DOCTYPE.test(text)) return refuse("Unsafe", "DOCTYPE declarations are refused")
-  let raw: ReadonlyArray<RawNode>
-  try {
-    raw = parser.parse(text, true) as ReadonlyArray<RawNode>
-  } catch (e) {
-    return refuse("NotXml", e instanceof Error ? e.message : String(e))
-  }
-  return Either.right(toElements(raw, new Map([["xml", XML_NS]]), skip))
+  const scanned = scanXml(text, skip, maxDepth)
+  return Array.isArray(scanned) ? Either.right(scanned) : refuse(scanned.reason, scanned.detail)
 }
 
 /**
  * `decodeXmlBytes` then `parseXmlTree`, requiring exactly one root element: the document element of one file.
- * Fails with `XmlReadError` `TooLarge`, `Unsafe` or `NotXml` (also for zero or several root elements).
+ * Fails with `XmlReadError` `TooLarge`, `Unsafe` (DOCTYPE, too deep) or `NotXml` (also for several root elements).
  */
 export const readXmlRoot = (
   input: Uint8Array | string,
   options: ReadXmlRootOptions
 ): Either.Either<XmlElement, XmlReadError> =>
   Either.flatMap(decodeXmlBytes(input, options.maxBytes), (text) =>
-    Either.flatMap(parseXmlTree(text, options.skip), (roots) =>
-      roots.length === 1 ? Either.right(roots[0]!) : refuse("NotXml", `expected one root element, found ${roots.length}`)
+    Either.flatMap(parseXmlTree(text, options.skip, options.maxDepth), (roots) =>
+      roots.length === 1
+        ? Either.right(roots[0]!)
+        : refuse("NotXml", `expected one root element, found ${roots.length}`)
     ))
 
 /** The children of `element` with the given namespace URI and local name. */

@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { BigDecimal, Either } from "effect"
 import type { Cfdi } from "../src/Cfdi.js"
-import { cfdiTotals, generateCfdi40 } from "../src/CfdiGenerator.js"
+import { cfdiTotals, generateCfdi, generateCfdi33, generateCfdi40, generatePago } from "../src/CfdiGenerator.js"
 import { readCfdi } from "../src/CfdiReader.js"
-import type { CfdiConceptoSpec, CfdiSpec } from "../src/CfdiSpec.js"
+import type { CfdiConceptoSpec, CfdiPaymentSpec, CfdiSpec } from "../src/CfdiSpec.js"
 import { validateCfdi } from "../src/CfdiValidator.js"
 
 const d = (s: string) => BigDecimal.unsafeFromString(s)
@@ -86,7 +86,7 @@ const specs: Record<string, CfdiSpec> = {
 }
 
 const roundTrip = (name: string, spec: CfdiSpec): Cfdi => {
-  const read = readCfdi(generateCfdi40(spec), { path: `${name}.xml` })
+  const read = readCfdi(spec.version === undefined ? generateCfdi40(spec) : generateCfdi(spec), { path: `${name}.xml` })
   if (Either.isLeft(read)) assert.fail(read.left.message)
   return read.right
 }
@@ -157,5 +157,112 @@ describe("generateCfdi40", () => {
     const xml = generateCfdi40(base)
     assert.include(xml, `Version="1.1"`)
     assert.include(xml, Buffer.from("UNSIGNED CLARA-RECON TEST DATA").toString("base64"))
+  })
+})
+
+describe("generateCfdi 3.3, withholdings and payments", () => {
+  const services: CfdiSpec = {
+    ...base,
+    emisor: { rfc: "XIQB891116QE4", nombre: "BERENICE XIMO QUEZADA", regimenFiscal: "612" },
+    receptor: { ...base.receptor, rfc: "EKU9003173C9", nombre: "ESCUELA KEMPER URGATE", regimenFiscalReceptor: "601" },
+    conceptos: [concepto({
+      claveProdServ: "80111600",
+      descripcion: "Honorarios",
+      valorUnitario: d("10000.00"),
+      retenciones: ["isr-10", "iva-10.6667"]
+    })]
+  }
+
+  it("withholds ISR 10 % and IVA 10.6667 % on services: Total = SubTotal + IVA - withheld", () => {
+    // 10000.00 + 1600.00 - 1000.00 - 1066.67 = 9533.33
+    const totals = cfdiTotals(services)
+    const amounts = [text(totals.iva), text(totals.retenido), text(totals.total)]
+    assert.deepStrictEqual(amounts, ["1600", "2066.67", "9533.33"])
+    for (const version of ["4.0", "3.3"] as const) {
+      const cfdi = roundTrip(`services-${version}`, { ...services, version })
+      assert.strictEqual(cfdi.version, version)
+      assert.deepStrictEqual(validateCfdi(cfdi), { errors: [], warnings: [] })
+      assert.strictEqual(text(cfdi.impuestos?.isrRetenido), "1000")
+      assert.strictEqual(text(cfdi.impuestos?.ivaRetenido), "1066.67")
+      assert.strictEqual(text(cfdi.total), "9533.33")
+    }
+  })
+
+  it("writes 3.3 without the 4.0-only attributes and without exempt document groups", () => {
+    const spec = { ...specs["IVA 0 and exempt mixed with 16"]!, version: "3.3" as const }
+    const xml = generateCfdi(spec)
+    assert.notInclude(xml, "Exportacion=")
+    assert.notInclude(xml, "ObjetoImp=")
+    assert.notInclude(xml, "DomicilioFiscalReceptor=")
+    assert.include(xml, `xmlns:cfdi="http://www.sat.gob.mx/cfd/3"`)
+    const cfdi = roundTrip("mixed-33", spec)
+    assert.deepStrictEqual(validateCfdi(cfdi).errors, [])
+    assert.deepStrictEqual(cfdi.impuestos?.traslados.map((t) => [t.tasaOCuota, t.base]), [
+      ["0.000000", undefined],
+      ["0.160000", undefined]
+    ])
+    assert.strictEqual(generateCfdi33(base), generateCfdi({ ...base, version: "3.3" }))
+  })
+
+  const payment: CfdiPaymentSpec = {
+    uuid: "9d8c7b6a-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+    fecha: "2026-04-01T10:00:00",
+    lugarExpedicion: "64000",
+    emisor: base.emisor,
+    receptor: base.receptor,
+    pagos: [{
+      fechaPago: "2026-03-31T12:00:00",
+      formaDePagoP: "03",
+      monedaP: "MXN",
+      doctos: [
+        {
+          idDocumento: base.uuid,
+          monedaDR: "MXN",
+          numParcialidad: 1,
+          impSaldoAnt: d("1160.00"),
+          impPagado: d("580.00")
+        },
+        // a USD invoice paid in MXN: 0.057971 USD per MXN, so 100.00 USD = 1725.00 MXN
+        {
+          idDocumento: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+          monedaDR: "USD",
+          equivalenciaDR: d("0.057971"),
+          numParcialidad: 2,
+          impSaldoAnt: d("100.00"),
+          impPagado: d("100.00")
+        }
+      ]
+    }, {
+      fechaPago: "2026-03-31T18:00:00",
+      formaDePagoP: "04",
+      monedaP: "USD",
+      tipoCambioP: d("17.25"),
+      doctos: [{
+        idDocumento: "1a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+        monedaDR: "USD",
+        numParcialidad: 1,
+        impSaldoAnt: d("50.00"),
+        impPagado: d("50.00")
+      }]
+    }]
+  }
+
+  it("writes a P with Pagos 2.0 (4.0) and Pagos 1.0 (3.3) that validate clean", () => {
+    const xml = generatePago(payment)
+    // 580.00 + 100.00 / 0.057971 = 580.00 + 1725.00 = 2305.00; 50.00 USD x 17.25 = 862.50; total 3167.50 MXN
+    assert.include(xml, `MontoTotalPagos="3167.50"`)
+    for (const version of ["4.0", "3.3"] as const) {
+      const read = readCfdi(generatePago({ ...payment, version }), { path: `pago-${version}.xml` })
+      if (Either.isLeft(read)) return assert.fail(read.left.message)
+      const cfdi = read.right
+      assert.deepStrictEqual(validateCfdi(cfdi), { errors: [], warnings: [] })
+      assert.strictEqual(cfdi.tipoDeComprobante, "P")
+      assert.strictEqual(cfdi.pagos?.version, version === "4.0" ? "2.0" : "1.0")
+      const [mxn, usd] = cfdi.pagos?.pagos ?? []
+      assert.strictEqual(text(mxn?.monto), "2305")
+      assert.strictEqual(text(usd?.monto), "50")
+      assert.strictEqual(text(mxn?.doctosRelacionados[0]?.impSaldoInsoluto), "580")
+      assert.strictEqual(cfdi.receptor.usoCfdi, version === "4.0" ? "CP01" : "P01")
+    }
   })
 })

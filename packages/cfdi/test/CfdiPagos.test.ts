@@ -28,9 +28,11 @@ const payment = (version: "3.3" | "4.0", pago = "") => {
     : `TipoCambioDR="1" MetodoDePagoDR="PPD"`
   return `<?xml version="1.0" encoding="UTF-8"?>
 <cfdi:Comprobante xmlns:cfdi="${cfdiNs}" Version="${version}" Fecha="2026-02-01T10:00:00" SubTotal="0" Total="0"
- Moneda="XXX" TipoDeComprobante="P" LugarExpedicion="06600" Exportacion="01">
+ Moneda="XXX" TipoDeComprobante="P" LugarExpedicion="06600" Exportacion="01" Sello="c2VsbG8=" NoCertificado="1"
+ Certificado="Y2VydA==">
   <cfdi:Emisor Rfc="EKU9003173C9" Nombre="ESCUELA KEMPER URGATE" RegimenFiscal="601"/>
-  <cfdi:Receptor Rfc="XIQB891116QE4" Nombre="BERENICE XIMO QUEZADA" UsoCFDI="CP01"/>
+  <cfdi:Receptor Rfc="XIQB891116QE4" Nombre="BERENICE XIMO QUEZADA" UsoCFDI="CP01" DomicilioFiscalReceptor="06600"
+   RegimenFiscalReceptor="612"/>
   <cfdi:Conceptos><cfdi:Concepto ClaveProdServ="84111506" Cantidad="1" ClaveUnidad="ACT" Descripcion="Pago"
    ValorUnitario="0" Importe="0" ObjetoImp="01"/></cfdi:Conceptos>
   <cfdi:Complemento>

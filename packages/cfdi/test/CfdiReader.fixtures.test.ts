@@ -42,8 +42,9 @@ const expected: Readonly<Record<string, Outcome>> = {
   "006.xml": refused("MissingTimbre"),
   "007.xml": refused("MissingTimbre"),
   "cfdi33-real.xml": read("CEE4BE01-ADFA-4DEB-8421-ADD60F0BEDAC"),
-  "cfdi40-nomina-compensacion-valid.xml": read("22222222-2222-2222-2222-222222222222"),
-  "cfdi40-nomina-valid.xml": read("00000000-0000-0000-0000-000000000000"),
+  // Placeholder samples with empty Sello / Certificado: a stamped CFDI must carry both (Anexo 20).
+  "cfdi40-nomina-compensacion-valid.xml": read("22222222-2222-2222-2222-222222222222", "SELLO_MISSING"),
+  "cfdi40-nomina-valid.xml": read("00000000-0000-0000-0000-000000000000", "SELLO_MISSING"),
   "cfdi40-real.xml": read("C2832671-DA6D-11EF-A83D-00155D012007"),
   "cfdi40-valid.xml": read("6F35D3B5-3651-5370-BC2C-14CDBE384CD7"),
   "cfdi_addenda.xml": refused("MissingTimbre"),
@@ -58,6 +59,7 @@ const expected: Readonly<Record<string, Outcome>> = {
   "cfdv33-signed-tfd.xml": read(
     "EA8152AF-B116-4812-817A-3B4F9617C99C",
     "CONCEPTO_IMPUESTO_IMPORTE",
+    "RESIDENCIA_FISCAL_NOT_FOREIGN",
     "RETENCION_GROUP_SUM",
     "SUBTOTAL_SUM",
     "TOTAL_FORMULA",
@@ -69,9 +71,12 @@ const expected: Readonly<Record<string, Outcome>> = {
   "cfdv40-ejemplo-signed-tfd.xml": read(
     "499E9A70-36AC-448A-BBD9-F3F52102E4BE",
     "CONCEPTO_IMPUESTO_IMPORTE",
+    "INFORMACION_GLOBAL",
     "P_AMOUNTS_ZERO",
+    "P_FORBIDDEN",
     "P_MONEDA_XXX",
     "P_PAGOS_MISSING",
+    "RESIDENCIA_FISCAL_NOT_FOREIGN",
     "RETENCION_GROUP_SUM",
     "SUBTOTAL_SUM",
     "TOTAL_FORMULA",

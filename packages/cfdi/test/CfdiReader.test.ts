@@ -272,3 +272,68 @@ describe("readCfdi refusals", () => {
     assert.strictEqual(uuid.field, "TimbreFiscalDigital@UUID")
   })
 })
+
+describe("readCfdi complements and safety", () => {
+  it("reads implocal lines, keeps unknown complements by namespace and reads TFD 1.0", () => {
+    const complemento = `<implocal:ImpuestosLocales xmlns:implocal="http://www.sat.gob.mx/implocal" version="1.0"
+      TotaldeRetenciones="5.00" TotaldeTraslados="25.00"><implocal:RetencionesLocales ImpLocRetenido="ISN"
+      TasadeRetencion="0.50" Importe="5.00"/><implocal:TrasladosLocales ImpLocTrasladado="IH" TasadeTraslado="2.50"
+      Importe="25.00"/></implocal:ImpuestosLocales>
+      <aerolineas:Aerolineas xmlns:aerolineas="http://www.sat.gob.mx/aerolineas" Version="1.0" TUA="150.00"/>
+      <tfd:TimbreFiscalDigital xmlns:tfd="${TFD}" version="1.0" UUID="${UUID}" FechaTimbrado="2026-01-15T13:50:00"/>`
+    const cfdi = readOk(cfdi40({ complemento }))
+    assert.strictEqual(cfdi.timbre.version, "1.0")
+    assert.strictEqual(cfdi.timbre.uuid, UUID.toUpperCase())
+    const local = cfdi.impuestosLocales!
+    const lines = (list: typeof local.traslados) => list.map((l) => [l.impuesto, l.tasa, amount(l.importe)])
+    assert.deepStrictEqual(lines(local.traslados), [["IH", "2.50", "25"]])
+    assert.deepStrictEqual(lines(local.retenciones), [["ISN", "0.50", "5"]])
+    assert.deepStrictEqual(cfdi.otrosComplementos, [{
+      ns: "http://www.sat.gob.mx/aerolineas",
+      name: "Aerolineas",
+      attributes: { "xmlns:aerolineas": "http://www.sat.gob.mx/aerolineas", Version: "1.0", TUA: "150.00" }
+    }])
+    assert.strictEqual(readOk(cfdi40()).timbre.version, "1.1")
+    assert.isTrue(readOk(cfdi40()).sellado === false)
+  })
+
+  it("reads several CfdiRelacionados nodes (4.0 allows one per TipoRelacion)", () => {
+    const extra = `<cfdi:CfdiRelacionados TipoRelacion="07"><cfdi:CfdiRelacionado UUID="${UUID}"/>
+      <cfdi:CfdiRelacionado UUID="b1b2c3d4-0000-4000-8000-00000000abcd"/></cfdi:CfdiRelacionados>`
+    const xml = cfdi40().replace("<cfdi:Emisor", `${extra}<cfdi:Emisor`)
+    const relations = readOk(xml).cfdiRelacionados.map((r) => [r.tipoRelacion, r.uuids.length])
+    assert.deepStrictEqual(relations, [["04", 1], ["07", 2]])
+  })
+
+  it("tolerates the xmlns:schemaLocation defect of SAT downloads", () => {
+    const complemento = `<tfd:TimbreFiscalDigital xmlns:tfd="${TFD}" xmlns:schemaLocation="${TFD} ${TFD}/v11.xsd"
+      Version="1.1" UUID="${UUID}"/>`
+    assert.strictEqual(readOk(cfdi40({ complemento })).timbre.uuid, UUID.toUpperCase())
+  })
+
+  it("refuses nesting deeper than the limit as Unsafe, naming the file", () => {
+    const deep = `${"<x>".repeat(200)}${"</x>".repeat(200)}`
+    const error = refusal(cfdi40({ extra: `<cfdi:Addenda>${deep}</cfdi:Addenda>` }), "Unsafe")
+    assert.include(error.message, "in-test.xml: elements nested deeper than the limit of 64")
+    assert.strictEqual(readCfdi(cfdi40({ extra: `<cfdi:Addenda>${deep}</cfdi:Addenda>` }), {
+      path: "in-test.xml",
+      maxDepth: 500
+    })._tag, "Right")
+  })
+
+  it("never expands entities: a billion-laughs file is refused, an undeclared entity is not XML", () => {
+    const laughs = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>
+      <lolz>&lol2;</lolz>`
+    refusal(laughs, "Unsafe")
+    assert.include(refusal(cfdi40({ nombre: "A &nbsp; B" }), "NotXml").message, "&nbsp;")
+  })
+
+  it("refuses malformed markup the parser could otherwise paper over", () => {
+    refusal(cfdi40().replace(`Serie="A"`, `Serie="A" Serie="B"`), "NotXml")
+    refusal(cfdi40().replace(`Serie="A"`, `Serie=A`), "NotXml")
+    refusal(cfdi40().replace(`Serie="A" Folio`, `Serie="A"Folio`), "NotXml")
+    refusal(cfdi40().replace("</cfdi:Conceptos>", "</cfdi:Concepto>"), "NotXml")
+    refusal(`${cfdi40()}trailing text`, "NotXml")
+    refusal(cfdi40().replace(`Nombre="ESCUELA`, `Nombre="<ESCUELA`), "NotXml")
+  })
+})

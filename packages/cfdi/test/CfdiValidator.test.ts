@@ -45,6 +45,10 @@ const readTampered = (tamper: (xml: string) => string): Cfdi => {
   return read.right
 }
 
+/** The same document as a CFDI 3.3 (3.3 namespace and Version; the 4.0-only attributes do no harm). */
+const as33 = (xml: string) =>
+  xml.replaceAll("http://www.sat.gob.mx/cfd/4", "http://www.sat.gob.mx/cfd/3").replace(`Version="4.0"`, `Version="3.3"`)
+
 const codes = (findings: ReadonlyArray<{ readonly code: CfdiFindingCode }>) => findings.map((f) => f.code)
 
 describe("validateCfdi", () => {
@@ -63,9 +67,12 @@ describe("validateCfdi", () => {
     assert.include(finding?.message ?? "", "1276.00")
   })
 
-  it("tolerates a one-cent Total difference (rounding)", () => {
-    const cfdi = readTampered((x) => x.replace(`Total="1276.00"`, `Total="1276.01"`))
-    assert.deepStrictEqual(validateCfdi(cfdi).errors, [])
+  it("4.0 wants Total exactly; 3.3 tolerates one cent (rounding)", () => {
+    const offByOne = (x: string) => x.replace(`Total="1276.00"`, `Total="1276.01"`)
+    assert.deepStrictEqual(codes(validateCfdi(readTampered(offByOne)).errors), ["TOTAL_FORMULA"])
+    assert.deepStrictEqual(validateCfdi(readTampered((x) => as33(offByOne(x)))).errors, [])
+    const offByTwo = (x: string) => as33(x.replace(`Total="1276.00"`, `Total="1276.02"`))
+    assert.deepStrictEqual(codes(validateCfdi(readTampered(offByTwo)).errors), ["TOTAL_FORMULA"])
   })
 
   it("flags SubTotal and Descuento that do not match the concepts", () => {
@@ -79,22 +86,28 @@ describe("validateCfdi", () => {
     assert.deepStrictEqual(codes(descuento.errors), ["DESCUENTO_SUM"])
   })
 
-  it("allows half a cent per summed line, no more", () => {
+  it("3.3 allows half a cent per summed line; 4.0 wants the sum rounded to the currency's decimals", () => {
     const lines = (n: number, importe: string) =>
       Array.from({ length: n }, () => ({
         importe: d(importe),
+        cantidad: d("1"),
+        valorUnitario: d(importe),
         claveProdServ: "1",
         descripcion: "x",
         traslados: [],
         retenciones: []
       }))
     const cfdi = readTampered((x) => x)
-    const three = { ...cfdi, subTotal: d("30.01"), conceptos: lines(3, "10.004") as unknown as Cfdi["conceptos"] }
+    const conceptos = lines(3, "10.004") as unknown as Cfdi["conceptos"]
+    const three = { ...cfdi, version: "3.3" as const, subTotal: d("30.01"), conceptos }
     // sum 30.012, declared 30.01: within max(0.01, 3 x 0.005)
     assert.notInclude(codes(validateCfdi(three).errors), "SUBTOTAL_SUM")
     const off = { ...three, subTotal: d("30.03") }
     // |30.03 - 30.012| = 0.018 > 0.015
     assert.include(codes(validateCfdi(off).errors), "SUBTOTAL_SUM")
+    // 4.0: 30.012 rounds to 30.01; 30.02 is not a rounding of it
+    assert.notInclude(codes(validateCfdi({ ...three, version: "4.0" }).errors), "SUBTOTAL_SUM")
+    assert.include(codes(validateCfdi({ ...three, version: "4.0", subTotal: d("30.02") }).errors), "SUBTOTAL_SUM")
   })
 
   it("flags tax totals that differ from their lines", () => {
@@ -148,7 +161,8 @@ describe("validateCfdi", () => {
   it("checks each concept tax Importe against Base x TasaOCuota with SAT's window", () => {
     // Base 1000.00 x 0.16: window [159.99, 160.01]
     const inside = readTampered((x) => x.replace(`Importe="160.00"/>`, `Importe="160.01"/>`))
-    assert.deepStrictEqual(validateCfdi(inside).errors, [])
+    // inside the concept window, but the 4.0 document line 176.00 is no longer the concepts' sum 176.01
+    assert.deepStrictEqual(codes(validateCfdi(inside).errors), ["TRASLADO_GROUP_SUM"])
     const outside = validateCfdi(readTampered((x) => x.replace(`Importe="160.00"/>`, `Importe="160.02"/>`)))
     assert.deepStrictEqual(codes(outside.errors), ["TRASLADO_GROUP_SUM", "CONCEPTO_IMPUESTO_IMPORTE"])
     assert.strictEqual(outside.errors[1]?.field, "Concepto[1]/Traslado[1]@Importe")
@@ -189,8 +203,15 @@ describe("validateCfdi", () => {
       "TIPOCAMBIO_XXX",
       "MONEDA_XXX_AMOUNTS",
       "MONEDA_XXX_AMOUNTS",
-      "MONEDA_XXX_AMOUNTS"
+      "MONEDA_XXX_AMOUNTS",
+      "MONEDA_DECIMALS",
+      "MONEDA_DECIMALS",
+      "MONEDA_DECIMALS",
+      "MONEDA_DECIMALS"
     ])
+    assert.deepStrictEqual(withRate("USD", "17.1234567"), ["TIPOCAMBIO_FORMAT"])
+    // JPY has no decimals in c_Moneda: every amount written with cents is flagged
+    assert.deepStrictEqual([...new Set(withRate("JPY", "0.12"))], ["MONEDA_DECIMALS"])
   })
 
   it("checks MetodoPago / FormaPago and warns on a credit note without relations", () => {
@@ -218,6 +239,20 @@ describe("validateCfdi", () => {
 
   it("checks a payment receipt (P): zero amounts, Moneda XXX, Pagos present", () => {
     const p = validateCfdi(readTampered((x) => x.replace(`TipoDeComprobante="I"`, `TipoDeComprobante="P"`)))
-    assert.deepStrictEqual(codes(p.errors), ["P_AMOUNTS_ZERO", "P_MONEDA_XXX", "P_PAGOS_MISSING"])
+    assert.deepStrictEqual(codes(p.errors), [
+      "P_AMOUNTS_ZERO",
+      "P_MONEDA_XXX",
+      "P_PAGOS_MISSING",
+      "P_FORBIDDEN",
+      "P_FORBIDDEN",
+      "P_FORBIDDEN",
+      "P_FORBIDDEN"
+    ])
+    assert.deepStrictEqual(p.errors.slice(3).map((e) => e.field), [
+      "Comprobante@FormaPago",
+      "Comprobante@MetodoPago",
+      "Comprobante@Descuento",
+      "Impuestos"
+    ])
   })
 })

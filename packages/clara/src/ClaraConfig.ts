@@ -50,8 +50,13 @@ export interface ClaraSettings {
   readonly retryTimes: number
   /** First backoff delay, doubled on each retry, with jitter (50-100 %). Default 500 ms. */
   readonly retryBaseDelay: Duration.Duration
-  /** In-flight request limit. Default 4. */
+  /** In-flight request limit. Default 4. Also the default number of pages a list stream fetches ahead. */
   readonly maxConcurrency: number
+  /**
+   * Requests per second this client may start (each attempt counts, the token request too), beside the in-flight
+   * limit; absent = no rate limit. Clara publishes no limits (clara-api.md §5.7), so this is the caller's choice.
+   */
+  readonly rateLimit?: number
   /** A token is refreshed this long before `expires_in` runs out. Default 60 s. */
   readonly tokenSkew: Duration.Duration
 }
@@ -92,6 +97,7 @@ const settingNames = {
   retryTimes: "CLARA_RETRY_TIMES",
   retryBaseDelay: "CLARA_RETRY_BASE_DELAY",
   maxConcurrency: "CLARA_MAX_CONCURRENCY",
+  rateLimit: "CLARA_RATE_LIMIT",
   tokenSkew: "CLARA_TOKEN_SKEW"
 } as const
 type SettingKey = keyof typeof settingNames
@@ -133,7 +139,7 @@ const resolve = (raw: {
  * The settings from `CLARA_BASE_URL` (or `CLARA_REGION` mx|br|co), `CLARA_SANDBOX` (true: `/api-test`),
  * `CLARA_BASE_PATH`, `CLARA_CLIENT_ID`, `CLARA_CLIENT_SECRET`, `CLARA_CERT`, `CLARA_KEY`, `CLARA_CA`,
  * `CLARA_TAX_IDENTIFIER`, `CLARA_TIMEOUT` / `CLARA_RETRY_BASE_DELAY` / `CLARA_TOKEN_SKEW` (durations such as
- * `"30 seconds"`), `CLARA_RETRY_TIMES` and `CLARA_MAX_CONCURRENCY`.
+ * `"30 seconds"`), `CLARA_RETRY_TIMES`, `CLARA_MAX_CONCURRENCY` and `CLARA_RATE_LIMIT` (requests per second).
  */
 export const claraConfig: Config.Config<ClaraSettings> = Config.all({
   baseUrl: optional(Config.nonEmptyString(settingNames.baseUrl)),
@@ -150,16 +156,22 @@ export const claraConfig: Config.Config<ClaraSettings> = Config.all({
   retryTimes: count(settingNames.retryTimes, 0, 3),
   retryBaseDelay: Config.withDefault(Config.duration(settingNames.retryBaseDelay), Duration.millis(500)),
   maxConcurrency: count(settingNames.maxConcurrency, 1, 4),
+  rateLimit: optional(
+    Config.number(settingNames.rateLimit).pipe(
+      Config.validate({ message: "must be a number of requests per second > 0", validation: (n) => n > 0 })
+    )
+  ),
   tokenSkew: Config.withDefault(Config.duration(settingNames.tokenSkew), Duration.seconds(60))
 }).pipe(
   Config.mapOrFail((raw) =>
     Either.map(resolve(raw), ({ basePath, baseUrl }) => {
-      const { caPath, region: _region, sandbox: _sandbox, taxIdentifier, ...rest } = raw
+      const { caPath, rateLimit, region: _region, sandbox: _sandbox, taxIdentifier, ...rest } = raw
       return {
         ...rest,
         baseUrl,
         basePath,
         ...(caPath === undefined ? {} : { caPath }),
+        ...(rateLimit === undefined ? {} : { rateLimit }),
         ...(taxIdentifier === undefined ? {} : { taxIdentifier })
       }
     })
@@ -172,6 +184,9 @@ const firstProblem = (error: ConfigError.ConfigError): { readonly setting: strin
     case "And":
     case "Or":
       return firstProblem(error.left)
+    case "MissingData":
+      // a redacted setting's own message is "<redacted>": say what is wrong instead
+      return { setting: error.path.join("."), description: "is required but not set" }
     default:
       return { setting: error.path.join("."), description: error.message }
   }
@@ -212,6 +227,7 @@ export const ClaraConfigFile = Schema.Struct({
   retryTimes: Schema.optional(Schema.Number),
   retryBaseDelay: Knob,
   maxConcurrency: Schema.optional(Schema.Number),
+  rateLimit: Schema.optional(Schema.Number),
   tokenSkew: Knob
 })
 export type ClaraConfigFile = typeof ClaraConfigFile.Type
@@ -231,8 +247,8 @@ const fileProvider = (file: ClaraConfigFile): ConfigProvider.ConfigProvider => {
 
 /**
  * Reads the settings from the JSON file at `path` (keys: baseUrl, region, sandbox, basePath, clientId,
- * clientSecret, cert, key, ca, taxIdentifier, timeout, retryTimes, retryBaseDelay, maxConcurrency, tokenSkew;
- * unknown keys are rejected), with every `CLARA_*` variable of the current `ConfigProvider` taking precedence.
+ * clientSecret, cert, key, ca, taxIdentifier, timeout, retryTimes, retryBaseDelay, maxConcurrency, rateLimit,
+ * tokenSkew; unknown keys are rejected), with every `CLARA_*` variable of the current `ConfigProvider` taking precedence.
  * Fails with `ClaraConfigError` naming the file and key when the file is unreadable, not JSON, or incomplete.
  */
 export const loadClaraConfigFile = (

@@ -21,8 +21,8 @@ export class RunnerUp extends Schema.Class<RunnerUp>("RunnerUp")({
   lostBecause: Schema.Array(Schema.String)
 }) {}
 
-/** Decision on a pair. */
-export const Decision = Schema.Literal("AUTO_LINKED", "SUGGESTED")
+/** Decision on a pair: the engine's (AUTO_LINKED, SUGGESTED) or a person's, pinned on re-runs (CONFIRMED, MANUAL). */
+export const Decision = Schema.Literal("AUTO_LINKED", "SUGGESTED", "CONFIRMED", "MANUAL")
 export type Decision = typeof Decision.Type
 
 /** The explanation record of §7.11; stored and written with its keys sorted (canonical JSON). */

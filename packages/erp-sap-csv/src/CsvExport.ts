@@ -5,7 +5,7 @@
 import type { CivilDate } from "@clara-recon/domain"
 import { formatFixed, sumAmounts, toEpochDay } from "@clara-recon/domain"
 import { sha256Hex } from "@clara-recon/domain"
-import { ErpError } from "@clara-recon/erp"
+import { ErpError, type Fingerprint } from "@clara-recon/erp"
 import { stringify } from "csv-stringify/sync"
 import * as Arr from "effect/Array"
 import * as BigDecimal from "effect/BigDecimal"
@@ -28,7 +28,10 @@ export interface CsvFile {
   readonly credit: string
 }
 
-/** The audit sidecar: layout, per-file counts, totals and hashes, and the external keys exported (sorted). */
+/**
+ * The audit sidecar (erp.md §5.3 "File rules"): layout id and version, per-file rows, Σ debit, Σ credit and
+ * SHA-256, totals, and the external keys exported (sorted).
+ */
 export interface CsvManifest {
   readonly layout: { readonly id: string; readonly version: number }
   readonly files: ReadonlyArray<{
@@ -40,6 +43,10 @@ export interface CsvManifest {
   }>
   readonly totals: { readonly rows: number; readonly debit: string; readonly credit: string }
   readonly documents: ReadonlyArray<string>
+  /** The idempotency key of the `post` that delivered the batch (written by the adapter; read by its ledger). */
+  readonly idempotencyKey?: string
+  /** The planned fingerprint of every exported document, by external key (written by the adapter for `verify`). */
+  readonly fingerprints?: { readonly [externalKey: string]: Fingerprint }
 }
 
 /** An export: the CSV files, the manifest, and the name to write the manifest under (`<file base>.manifest.json`). */
@@ -126,7 +133,8 @@ export const assembleCsvExport = (
     const text = stringify(rows, {
       delimiter: layout.delimiter,
       record_delimiter: layout.lineEnding,
-      quoted_match: /[\r\n]/
+      quoted_match: /[\r\n]/,
+      quoted: layout.quote === "all"
     })
     const bytes = encodeText(text, layout.encoding)
     return { name: names[f] ?? base, bytes, sha256: sha256Hex(bytes), rows: dataRows, debit, credit }

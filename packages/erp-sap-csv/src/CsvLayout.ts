@@ -108,15 +108,17 @@ export type CsvFileSpec = typeof CsvFileSpec.Type
 
 /**
  * A complete layout: the files it writes and their conventions (erp.md §2.4). `encoding`: `utf8`, `utf8bom`,
- * `utf16le-bom` (UTF-16 little endian with a BOM), or `cp1252` (Windows-1252; a character it cannot hold refuses
- * the document).
+ * `utf16le` / `utf16le-bom` (UTF-16 little endian without / with a BOM), or `cp1252` (Windows-1252 through
+ * iconv-lite; a character it cannot hold refuses the document). `quote`: `minimal` (default; RFC 4180: only fields
+ * holding the delimiter, `"`, CR or LF are quoted, embedded quotes doubled) or `all` (every field quoted).
  */
 export const CsvLayout = Schema.Struct({
   id: Schema.NonEmptyString,
   version: Schema.Int.pipe(Schema.positive()),
   delimiter: Schema.Literal(",", ";", "\t"),
-  encoding: Schema.Literal("utf8", "utf8bom", "utf16le-bom", "cp1252"),
+  encoding: Schema.Literal("utf8", "utf8bom", "utf16le", "utf16le-bom", "cp1252"),
   lineEnding: Schema.Literal("\r\n", "\n"),
+  quote: Schema.optional(Schema.Literal("minimal", "all")),
   files: Schema.NonEmptyArray(CsvFileSpec)
 })
 export type CsvLayout = typeof CsvLayout.Type

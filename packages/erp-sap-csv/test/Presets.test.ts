@@ -63,37 +63,37 @@ describe("s4-f2548", () => {
   // erp.md §2.1: per document a Header block and a Line Items block, each marker, technical names, descriptions.
   const headerBlock = [
     "Header",
-    "BUKRS,BLART,BLDAT,BUDAT,BKTXT,WAERS,KURSF_EXT,XBLNR",
-    "Company Code,Journal Entry Type,Journal Entry Date,Posting Date,Document Header Text,Transaction Currency," +
-    "Exchange Rate,Reference"
+    "BUKRS,BLART,BLDAT,BUDAT,MONAT,BKTXT,WAERS,KURSF_EXT,XBLNR",
+    "Company Code,Journal Entry Type,Journal Entry Date,Posting Date,Fiscal Period,Document Header Text," +
+    "Transaction Currency,Exchange Rate,Reference"
   ]
   const linesBlock = [
     "Line Items",
-    "BUKRS,HKONT,WRSOL,WRHAB,MWSKZ,KOSTL,ZUONR,SGTXT",
-    "Company Code,G/L Account,Debit Amount in Transaction Currency,Credit Amount in Transaction Currency,Tax Code," +
-    "Cost Center,Assignment,Item Text"
+    "BUKRS,HKONT,WRSOL,WRHAB,SGTXT,KOSTL,PRCTR,MWSKZ,ZUONR",
+    "Company Code,G/L Account,Debit Amount in Transaction Currency,Credit Amount in Transaction Currency,Item Text," +
+    "Cost Center,Profit Center,Tax Code,Assignment"
   ]
   const GOLDEN = "\uFEFF" + crlf([
     ...headerBlock,
-    "MX01,SA,20260201,20260203,TDC 2026-02,MXN,17.25000,77",
+    "MX01,SA,20260201,20260203,02,TDC 2026-02,MXN,17.25000,77",
     ...linesBlock,
-    `MX01,601.84,1725.00,,V1,,0b1c2d3e4f5a4b6c8d,${FX_TEXT}`,
-    `MX01,118.01,276.00,,V1,,0b1c2d3e4f5a4b6c8d,${FX_TEXT}`,
-    `MX01,701.01,9.00,,,,0b1c2d3e4f5a4b6c8d,${FX_TEXT}`,
-    `MX01,205.06,,2010.00,,,0b1c2d3e4f5a4b6c8d,${FX_TEXT}`,
+    `MX01,601.84,1725.00,,${FX_TEXT},,,V1,0b1c2d3e4f5a4b6c8d`,
+    `MX01,118.01,276.00,,${FX_TEXT},,,V1,0b1c2d3e4f5a4b6c8d`,
+    `MX01,701.01,9.00,,${FX_TEXT},,,,0b1c2d3e4f5a4b6c8d`,
+    `MX01,205.06,,2010.00,${FX_TEXT},,,,0b1c2d3e4f5a4b6c8d`,
     ...headerBlock,
-    "MX01,SA,20260114,20260115,TDC ****1234 2026-01,MXN,,A-1001",
+    "MX01,SA,20260114,20260115,01,TDC ****1234 2026-01,MXN,,A-1001",
     ...linesBlock,
-    `MX01,601.84,1000.00,,V1,,7f3c1a2e5b6d4e8f9a,${MXN_TEXT}`,
-    `MX01,118.01,160.00,,V1,,7f3c1a2e5b6d4e8f9a,${MXN_TEXT}`,
-    `MX01,205.06,,1160.00,,,7f3c1a2e5b6d4e8f9a,${MXN_TEXT}`
+    `MX01,601.84,1000.00,,${MXN_TEXT},,,V1,7f3c1a2e5b6d4e8f9a`,
+    `MX01,118.01,160.00,,${MXN_TEXT},,,V1,7f3c1a2e5b6d4e8f9a`,
+    `MX01,205.06,,1160.00,${MXN_TEXT},,,,7f3c1a2e5b6d4e8f9a`
   ])
 
   it("writes the golden bytes", () => {
     const { files, manifest } = exportWith("s4-f2548")
     assert.deepStrictEqual(files.map((f) => [f.name, f.rows]), [["rcn_acme_20260205_001.csv", 9]])
     assert.deepStrictEqual([...files[0]!.bytes], [...new TextEncoder().encode(GOLDEN)])
-    assert.deepStrictEqual(manifest.layout, { id: "s4-f2548", version: 1 })
+    assert.deepStrictEqual(manifest.layout, { id: "s4-f2548", version: 2 })
   })
 
   it("round-trips through csv-parse: each Line Items block balances WRSOL against WRHAB", () => {

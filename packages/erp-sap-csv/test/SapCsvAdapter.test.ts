@@ -2,7 +2,10 @@ import { CardTransaction, FiscalDocument, money, Party, TaxTotals } from "@clara
 import { buildPosting, defaultMapping, ErpAdapter, makeRegistry, type Planned } from "@clara-recon/erp"
 import { assert, describe, it } from "@effect/vitest"
 import { parse } from "csv-parse/sync"
-import { BigDecimal, Effect, Either, TestClock } from "effect"
+import { BigDecimal, Effect, Either, Option, TestClock } from "effect"
+import * as fs from "node:fs/promises"
+import * as os from "node:os"
+import * as path from "node:path"
 import type { DocumentRows } from "../src/DocumentRows.js"
 import { genericJeV1 } from "../src/GenericJeV1.js"
 import * as SapCsvAdapter from "../src/SapCsvAdapter.js"
@@ -10,6 +13,8 @@ import { mapColumns } from "./support/Layouts.js"
 import { fxPosting, mxnPosting } from "./support/Postings.js"
 
 const adapter = SapCsvAdapter.make({ tenant: "acme" })
+
+const tempDir = () => Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "sap-csv-ledger-")))
 
 const planned = (doc: ReturnType<typeof mxnPosting>): Planned<DocumentRows> => {
   const plan = adapter.plan(doc)
@@ -51,6 +56,7 @@ describe("SapCsvAdapter", () => {
 
   it.effect("posts by returning the CSV and its manifest as artifacts, dated by the clock in Mexico City", () =>
     Effect.gen(function*() {
+      const adapter = SapCsvAdapter.make({ tenant: "acme" })
       yield* TestClock.setTime(Date.UTC(2026, 1, 6, 3, 0)) // 2026-02-05 21:00 in Mexico City
       const result = yield* adapter.post([planned(mxnPosting()), planned(fxPosting())], { idempotencyKey: "batch-1" })
       assert.strictEqual(result.status, "exported")
@@ -63,6 +69,9 @@ describe("SapCsvAdapter", () => {
       const parsed = JSON.parse(new TextDecoder().decode(manifest!.bytes))
       assert.strictEqual(parsed.files[0].sha256, csv!.sha256)
       assert.deepStrictEqual(parsed.documents, ["rcn_0001", "rcn_0002"])
+      assert.strictEqual(parsed.idempotencyKey, "batch-1")
+      assert.deepStrictEqual(Object.keys(parsed.fingerprints), ["rcn_0001", "rcn_0002"])
+      assert.strictEqual(parsed.fingerprints.rcn_0002.hash, planned(mxnPosting()).fingerprint.hash)
       const again = yield* adapter.post([planned(fxPosting()), planned(mxnPosting())], {
         idempotencyKey: "batch-1",
         runDate: "2026-02-05",
@@ -73,6 +82,7 @@ describe("SapCsvAdapter", () => {
 
   it.effect("reports a batch it cannot assemble as failed, not applied", () =>
     Effect.gen(function*() {
+      const adapter = SapCsvAdapter.make({ tenant: "acme" })
       const result = yield* adapter.post([planned(mxnPosting()), planned(mxnPosting())], {
         idempotencyKey: "batch-2",
         runDate: "2026-02-05",
@@ -89,7 +99,7 @@ describe("SapCsvAdapter", () => {
     Effect.gen(function*() {
       const provided = yield* ErpAdapter
       assert.strictEqual(provided.manifest.id, "sap-csv")
-      assert.deepStrictEqual(provided.manifest.capabilities, ["export.file"])
+      assert.deepStrictEqual(provided.manifest.capabilities, ["export.file", "readBack"])
       const found = yield* makeRegistry([provided]).get("sap-csv")
       assert.strictEqual(found, provided)
     }).pipe(Effect.provide(SapCsvAdapter.layer({ tenant: "acme" }))))
@@ -132,6 +142,7 @@ describe("SapCsvAdapter", () => {
         Either.getOrThrow(buildPosting({ tenant: "acme", transaction: t, document: doc, mapping: defaultMapping }))
       )
       const options = { idempotencyKey: "k", runDate: "2026-01-31", sequence: 3 }
+      const adapter = SapCsvAdapter.make({ tenant: "acme" })
       const result = yield* adapter.post(postings.map(planned), options)
       if (result.status !== "exported") return assert.fail(result.status)
       assert.strictEqual(result.artifacts[0]?.name, "rcn_acme_20260131_003.csv")
@@ -146,5 +157,79 @@ describe("SapCsvAdapter", () => {
             .reduce((acc, r) => BigDecimal.sum(acc, BigDecimal.unsafeFromString(r.WRBTR!)), BigDecimal.fromBigInt(0n))
         assert.isTrue(BigDecimal.equals(total("S"), total("H")), `balanced ${key}`)
       }
+    }))
+
+  it.effect("writes into the output directory, finds and verifies what it exported, and never exports a key twice", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir()
+      const first = SapCsvAdapter.make({ tenant: "acme", outputDirectory: dir })
+      assert.isTrue(Option.isNone(yield* first.find("rcn_0002")))
+      const result = yield* first.post([planned(mxnPosting())], { idempotencyKey: "b1", runDate: "2026-02-05" })
+      if (result.status !== "exported") return assert.fail(result.status)
+      const names = (yield* Effect.promise(() => fs.readdir(dir))).sort()
+      assert.deepStrictEqual(names, ["rcn_acme_20260205_001.csv", "rcn_acme_20260205_001.manifest.json"])
+      for (const a of result.artifacts) {
+        assert.deepStrictEqual(new Uint8Array(yield* Effect.promise(() => fs.readFile(path.join(dir, a.name)))), a.bytes)
+      }
+      // A new process (a new adapter on the same folder) reads the ledger from the manifests.
+      const second = SapCsvAdapter.make({ tenant: "acme", outputDirectory: dir })
+      const ref = yield* second.find("rcn_0002")
+      if (Option.isNone(ref)) return assert.fail("rcn_0002 not found after export")
+      assert.strictEqual(ref.value.internalId, "rcn_acme_20260205_001.manifest.json")
+      const expected = planned(mxnPosting()).fingerprint
+      assert.deepStrictEqual(yield* second.verify(ref.value, expected), { status: "match", ref: ref.value })
+      const wrong = yield* second.verify(ref.value, { ...expected, totals: { debit: "1.00", credit: "1.00" } })
+      assert.strictEqual(wrong.status, "mismatch")
+      // Replay under the same key: the stored artifacts, nothing new written.
+      const replay = yield* second.post([planned(mxnPosting())], { idempotencyKey: "b1", runDate: "2026-03-01" })
+      assert.deepStrictEqual(replay, result)
+      // Under another key with a new document: only the new one is exported.
+      const more = yield* second.post([planned(mxnPosting()), planned(fxPosting())], {
+        idempotencyKey: "b2",
+        runDate: "2026-02-05",
+        sequence: 2
+      })
+      if (more.status !== "exported") return assert.fail(more.status)
+      const manifest = JSON.parse(new TextDecoder().decode(more.artifacts[1]!.bytes))
+      assert.deepStrictEqual(manifest.documents, ["rcn_0001"])
+      assert.strictEqual((yield* Effect.promise(() => fs.readdir(dir))).length, 4)
+      // A file edited after export makes verify report a mismatch naming it.
+      yield* Effect.promise(() => fs.appendFile(path.join(dir, "rcn_acme_20260205_001.csv"), "x"))
+      const edited = yield* second.verify(ref.value, expected)
+      assert.deepStrictEqual(edited.status === "mismatch" ? edited.differences : [], [
+        "file rcn_acme_20260205_001.csv changed since it was exported"
+      ])
+      yield* Effect.promise(() => fs.rm(path.join(dir, "rcn_acme_20260205_002.manifest.json")))
+      const gone = yield* SapCsvAdapter.make({ tenant: "acme", outputDirectory: dir }).find("rcn_0001")
+      assert.isTrue(Option.isNone(gone))
+    }))
+
+  it.effect("refuses to overwrite an export file of another batch", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir()
+      const adapter = SapCsvAdapter.make({ tenant: "acme", outputDirectory: dir })
+      yield* adapter.post([planned(mxnPosting())], { idempotencyKey: "b1", runDate: "2026-02-05" })
+      const clash = yield* Effect.flip(adapter.post([planned(fxPosting())], { idempotencyKey: "b2", runDate: "2026-02-05" }))
+      assert.strictEqual(clash.code, "EXPORT_FILE_CONFLICT")
+      assert.strictEqual(clash.outcome, "not_applied")
+      assert.isTrue(Option.isNone(yield* adapter.find("rcn_0001")))
+    }))
+
+  it.effect("checks the output directory and the layout in checkConnection", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir()
+      const ok = yield* SapCsvAdapter.make({ tenant: "acme", outputDirectory: dir }).checkConnection()
+      assert.deepStrictEqual(ok, { ok: true, identity: `layout generic-je-v1 v1 -> ${dir}`, warnings: [] })
+      const missing = yield* SapCsvAdapter.make({ tenant: "acme", outputDirectory: path.join(dir, "nope") })
+        .checkConnection()
+      assert.isFalse(missing.ok)
+      assert.strictEqual(missing.error?.code, "OUTPUT_DIRECTORY_UNUSABLE")
+      const memory = yield* SapCsvAdapter.make({ tenant: "acme" }).checkConnection()
+      assert.deepStrictEqual([memory.ok, memory.warnings.map((w) => w.code)], [true, ["LEDGER_IN_MEMORY"]])
+      const twoAlike = { ...genericJeV1, files: [genericJeV1.files[0], genericJeV1.files[0]] } as const
+      const bad = yield* SapCsvAdapter.make({ tenant: "acme", layout: twoAlike }).checkConnection()
+      assert.deepStrictEqual([bad.ok, bad.error?.code], [false, "CSV_LAYOUT_INVALID"])
+      const catalog = yield* SapCsvAdapter.make({ tenant: "acme" }).discover()
+      assert.deepStrictEqual(catalog.accounts, [])
     }))
 })

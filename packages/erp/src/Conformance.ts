@@ -1,9 +1,24 @@
 /**
  * A conformance kit for ERP adapters: the checks every `ErpAdapter` must pass whatever its ERP (erp.md §5.1, §5.2
  * "Idempotent write algorithm", style.md §4(6) "never log config"). Run it from an adapter's own tests.
+ *
+ * How a third-party adapter runs it (a vitest file in the adapter's package, `@clara-recon/erp` as a dependency):
+ * ```ts
+ * import { runConformance } from "@clara-recon/erp"
+ * it.effect("passes the clara-recon conformance kit", () =>
+ *   Effect.gen(function*() {
+ *     const report = yield* runConformance(makeMyAdapter(config), { documents: samplePostings, config })
+ *     assert.deepStrictEqual(report.failures, [])
+ *   }))
+ * ```
+ * `documents` are balanced postings (two or more lines each, distinct keys); `config` is the adapter's configuration,
+ * whose `x-secret` fields are scanned for in everything the run produced. Give the adapter a fresh target (an empty
+ * ledger, a fresh emulator): the kit posts the documents and expects `find` to see nothing under its own
+ * {@link neverPostedKey}. See `packages/erp/test/support/MemoryLedgerAdapter.ts` for a complete minimal adapter.
  */
 import { formatFixed, PostingDocument } from "@clara-recon/domain"
-import * as Arr from "effect/Array"
+import type * as Arr from "effect/Array"
+import * as BigDecimal from "effect/BigDecimal"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -13,6 +28,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { ErpAdapter, JsonSchemaObject, Planned, PlanResult, PostOptions, PostResult } from "./ErpAdapter.js"
 import { ErpError } from "./ErpError.js"
+import type { Fingerprint } from "./Fingerprint.js"
 import { sha256Hex } from "@clara-recon/domain"
 import { postingTotals } from "./PostingTotals.js"
 
@@ -50,8 +66,12 @@ export const conformanceCheckNames = [
   "fingerprints are stable",
   "posting twice with one idempotency key yields one record",
   "errors are typed ErpError values",
-  "no secret leaks"
+  "no secret leaks",
+  "an unknown outcome is resolved by find + verify"
 ] as const
+
+/** The external key the kit looks up without ever posting it: `find` must return nothing for it. */
+export const neverPostedKey = "rcn_conformance_never_posted"
 
 type Capture = {
   readonly texts: Array<{ readonly where: string; readonly text: string }>
@@ -94,7 +114,16 @@ const secretsOf = (schema: JsonSchemaObject, config: unknown, path = ""): Array<
  *    `post` (of the samples, and of an empty batch) neither throws, dies nor fails with anything but an ErpError
  *    (an ErpError failure counts as a `failed` result);
  * 5. no `x-secret` config value appears in a payload, fingerprint, artifact (as UTF-8, UTF-16LE or Latin-1 text),
- *    posted ref, error message or Effect log line (all levels) produced during the run.
+ *    posted ref, error message, `find`/`verify`/`checkConnection`/`discover` result, or Effect log line (all levels,
+ *    captured with a replacement `Logger`) produced during the run;
+ * 6. an unknown outcome is resolved by find + verify: `find` of {@link neverPostedKey} returns nothing; after a post
+ *    whose answer is ignored, `find` returns each document's record and `verify` answers `match` against its planned
+ *    fingerprint and `mismatch` (with differences) against a fingerprint with other totals, hash and line count.
+ *
+ * Check 3 also requires `find` to return every posted document, and a third post of the same plans under another
+ * idempotency key (and the next sequence) to leave `find` returning the very same records (external and internal
+ * ids). Check 4 also requires `checkConnection` to succeed (with an ErpError when not ok) and `discover` to
+ * succeed or fail with an ErpError.
  */
 export const conformanceChecks = <P>(
   adapter: ErpAdapter<P>,
@@ -102,7 +131,7 @@ export const conformanceChecks = <P>(
 ): ReadonlyArray<ConformanceCheck> => {
   const { documents } = options
   const postOptions = options.postOptions ?? { idempotencyKey: "conformance", runDate: "2026-01-31", sequence: 1 }
-  const [balanced, stable, idempotent, typed, secrets] = conformanceCheckNames
+  const [balanced, stable, idempotent, typed, secrets, unknownOutcome] = conformanceCheckNames
   const capture: Capture = { texts: [], bytes: [] }
   const captureLogger = Logger.make((entry) => {
     capture.texts.push({ where: "a log line", text: Logger.logfmtLogger.log(entry) })
@@ -132,11 +161,31 @@ export const conformanceChecks = <P>(
         Effect.succeed(result) :
         Effect.fail(fail(check, `${document.externalKey} was refused: ${result.errors.map((e) => e.code).join(", ")}`)))
 
-  const post = (check: string, plans: ReadonlyArray<Planned<P>>) =>
-    Effect.suspend(() => adapter.post(plans, postOptions)).pipe(
+  /** Runs an adapter call with its logs captured (all levels), its errors and defects as an `Exit`. */
+  const captured = <A, E>(call: () => Effect.Effect<A, E>) =>
+    Effect.suspend(call).pipe(
       Effect.provide(Logger.replace(Logger.defaultLogger, captureLogger)),
       Logger.withMinimumLogLevel(LogLevel.All),
-      Effect.exit,
+      Effect.exit
+    )
+
+  /** An adapter read (`find`, `verify`, `checkConnection`, `discover`): its value, or a failure naming `what`. */
+  const read = <A>(check: string, what: string, call: () => Effect.Effect<A, ErpError>) =>
+    Effect.flatMap(captured(call), (exit) => {
+      if (Exit.isSuccess(exit)) {
+        capture.texts.push({ where: `the result of ${what}`, text: safeJson(exit.value) })
+        return Effect.succeed(exit.value)
+      }
+      const failure = Cause.failureOption(exit.cause)
+      if (failure._tag === "Some" && failure.value instanceof ErpError) {
+        capture.texts.push({ where: `the failure of ${what}`, text: safeJson(errorText(failure.value)) })
+        return Effect.fail(fail(check, `${what} failed: ${failure.value.message}`))
+      }
+      return Effect.fail(fail(check, `${what} died or failed with a non-ErpError: ${Cause.pretty(exit.cause)}`))
+    })
+
+  const post = (check: string, plans: ReadonlyArray<Planned<P>>, options: PostOptions = postOptions) =>
+    captured(() => adapter.post(plans, options)).pipe(
       Effect.flatMap((exit) => typedOutcome(check, exit)),
       Effect.tap(recordPost)
     )
@@ -165,6 +214,15 @@ export const conformanceChecks = <P>(
     })
 
   const planAll = (check: string) => Effect.forEach(documents, (document) => accepted(check, document))
+
+  /** `find` for every plan: the record's `externalId` and `internalId`, failing when one is not found. */
+  const findAll = (check: string, plans: ReadonlyArray<Planned<P>>) =>
+    Effect.forEach(plans, (plan) =>
+      Effect.flatMap(read(check, `find(${plan.externalKey})`, () => adapter.find(plan.externalKey)), (found) =>
+        Option.match(found, {
+          onNone: () => Effect.fail(fail(check, `find(${plan.externalKey}) returned nothing after it was posted`)),
+          onSome: (ref) => Effect.succeed([ref.externalId, ref.internalId ?? ""] as const)
+        })))
 
   const refused = (document: PostingDocument): ReadonlyArray<PostingDocument> => [
     new PostingDocument({ ...document, lines: document.lines.slice(0, -1) }),
@@ -223,22 +281,35 @@ export const conformanceChecks = <P>(
             return b !== undefined && a.name === b.name && a.sha256 === b.sha256 && sha256Hex(b.bytes) === b.sha256 &&
               sha256Hex(a.bytes) === a.sha256
           })
-          return yield* assertThat(idempotent, same, "the second post produced different artifacts (or bad sha256)")
-        }
-        if (once.status === "posted" && twice.status === "posted") {
+          yield* assertThat(idempotent, same, "the second post produced different artifacts (or bad sha256)")
+        } else if (once.status === "posted" && twice.status === "posted") {
           const ids = once.refs.map((r) => r.externalId)
           yield* assertThat(
             idempotent,
             new Set(ids).size === ids.length && ids.length === plans.length,
             `the first post returned ${ids.length} refs (${new Set(ids).size} distinct) for ${plans.length} documents`
           )
-          return yield* assertThat(
+          yield* assertThat(
             idempotent,
             safeJson(once.refs) === safeJson(twice.refs),
             `the second post returned other records: ${safeJson(twice.refs)} after ${safeJson(once.refs)}`
           )
+        } else {
+          return yield* fail(idempotent, `the two posts ended ${once.status}, then ${twice.status}`)
         }
-        return yield* fail(idempotent, `the two posts ended ${once.status}, then ${twice.status}`)
+        const records = yield* findAll(idempotent, plans)
+        const other = { ...postOptions, idempotencyKey: `${postOptions.idempotencyKey}-again` }
+        const third = yield* post(idempotent, plans, { ...other, sequence: (postOptions.sequence ?? 1) + 1 })
+        if (third.status === "failed") {
+          return yield* fail(idempotent, `posting again under another idempotency key failed: ${third.error.message}`)
+        }
+        const after = yield* findAll(idempotent, plans)
+        return yield* assertThat(
+          idempotent,
+          safeJson(records) === safeJson(after),
+          `posting again under another idempotency key created other records: ${safeJson(after)} after ` +
+            safeJson(records)
+        )
       })
     },
     {
@@ -255,6 +326,21 @@ export const conformanceChecks = <P>(
         }
         yield* post(typed, yield* planAll(typed))
         yield* post(typed, [])
+        const connection = yield* read(typed, "checkConnection()", () => adapter.checkConnection())
+        yield* assertThat(
+          typed,
+          connection.ok ? connection.error === undefined : connection.error instanceof ErpError,
+          `checkConnection answered ok=${connection.ok} with ${connection.error === undefined ? "no" : "an"} error`
+        )
+        const discovered = yield* captured(() => adapter.discover())
+        if (Exit.isFailure(discovered)) {
+          const failure = Cause.failureOption(discovered.cause)
+          yield* assertThat(
+            typed,
+            failure._tag === "Some" && failure.value instanceof ErpError,
+            `discover died or failed with a non-ErpError: ${Cause.pretty(discovered.cause)}`
+          )
+        } else capture.texts.push({ where: "the catalog", text: safeJson(discovered.value) })
       })
     },
     {
@@ -267,6 +353,15 @@ export const conformanceChecks = <P>(
         )
         const plans = results.flatMap((r) => (Option.isSome(r) && r.value.ok ? [r.value] : []))
         yield* post(secrets, plans).pipe(Effect.ignore)
+        yield* read(secrets, "checkConnection()", () => adapter.checkConnection()).pipe(Effect.ignore)
+        yield* read(secrets, "discover()", () => adapter.discover()).pipe(Effect.ignore)
+        for (const planned of plans) {
+          const found = yield* read(secrets, "find", () => adapter.find(planned.externalKey)).pipe(Effect.option)
+          const ref = Option.flatten(found)
+          if (Option.isSome(ref)) {
+            yield* read(secrets, "verify", () => adapter.verify(ref.value, planned.fingerprint)).pipe(Effect.ignore)
+          }
+        }
         const decoders = ["utf-8", "utf-16le", "latin1"].map((label) => new TextDecoder(label))
         const texts = [
           ...capture.texts,
@@ -279,7 +374,97 @@ export const conformanceChecks = <P>(
           }
         }
       })
+    },
+    {
+      name: unknownOutcome,
+      run: Effect.gen(function*() {
+        const unposted = yield* read(unknownOutcome, `find(${neverPostedKey})`, () => adapter.find(neverPostedKey))
+        yield* assertThat(
+          unknownOutcome,
+          Option.isNone(unposted),
+          `find(${neverPostedKey}) found ${safeJson(unposted)}, a record never posted`
+        )
+        const plans = yield* planAll(unknownOutcome)
+        // The response of this post is "lost": only find + verify may tell what happened.
+        yield* post(unknownOutcome, plans)
+        for (const plan of plans) {
+          const found = yield* read(unknownOutcome, `find(${plan.externalKey})`, () => adapter.find(plan.externalKey))
+          if (Option.isNone(found)) {
+            return yield* fail(unknownOutcome, `find(${plan.externalKey}) returned nothing after a post`)
+          }
+          const ref = found.value
+          yield* assertThat(
+            unknownOutcome,
+            ref.externalId === plan.externalKey,
+            `find(${plan.externalKey}) returned the record of ${ref.externalId}`
+          )
+          const verified = yield* read(unknownOutcome, `verify(${plan.externalKey})`, () =>
+            adapter.verify(ref, plan.fingerprint))
+          yield* assertThat(
+            unknownOutcome,
+            verified.status === "match",
+            `verify(${plan.externalKey}) against its own fingerprint answered ${safeJson(verified)}`
+          )
+          const { credit, debit } = plan.fingerprint.totals
+          const bumped = (amount: string) => formatFixed(BigDecimal.sum(BigDecimal.unsafeFromString(amount), one))
+          const tampered: Fingerprint = {
+            ...plan.fingerprint,
+            hash: sha256Hex(`tampered\n${plan.fingerprint.hash}`),
+            totals: { debit: bumped(debit), credit: bumped(credit) },
+            lineCount: plan.fingerprint.lineCount + 1
+          }
+          const wrong = yield* read(unknownOutcome, `verify(${plan.externalKey})`, () => adapter.verify(ref, tampered))
+          yield* assertThat(
+            unknownOutcome,
+            wrong.status === "mismatch" && wrong.differences.length > 0,
+            `verify(${plan.externalKey}) against other totals and line count answered ${wrong.status}, not mismatch`
+          )
+        }
+      })
     }
   ]
   return checks
 }
+
+const one = BigDecimal.unsafeFromString("1")
+
+/** The outcome of one check in a {@link ConformanceReport}. */
+export interface ConformanceResult {
+  readonly name: string
+  readonly passed: boolean
+  /** Why it failed (never a secret's value); absent when it passed. */
+  readonly reason?: string
+}
+
+/** Every check's outcome, in {@link conformanceCheckNames} order, and the failures alone. */
+export interface ConformanceReport {
+  readonly adapter: string
+  readonly results: ReadonlyArray<ConformanceResult>
+  readonly failures: ReadonlyArray<ConformanceResult>
+}
+
+/**
+ * Runs every check of {@link conformanceChecks} in order and reports them all (a failed check does not stop the
+ * others). Never fails: a defect inside a check is reported as that check's failure.
+ */
+export const runConformance = <P>(
+  adapter: ErpAdapter<P>,
+  options: ConformanceOptions
+): Effect.Effect<ConformanceReport> =>
+  Effect.map(
+    Effect.forEach(conformanceChecks(adapter, options), (check) =>
+      Effect.map(Effect.exit(check.run), (exit): ConformanceResult =>
+        Exit.isSuccess(exit) ? { name: check.name, passed: true } : {
+          name: check.name,
+          passed: false,
+          reason: Option.match(Cause.failureOption(exit.cause), {
+            onNone: () => Cause.pretty(exit.cause),
+            onSome: (failure) => failure.reason
+          })
+        })),
+    (results) => ({
+      adapter: `${adapter.manifest.id} ${adapter.manifest.version}`,
+      results,
+      failures: results.filter((r) => !r.passed)
+    })
+  )

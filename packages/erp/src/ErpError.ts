@@ -41,6 +41,34 @@ export const Remediation = Schema.Struct({
 })
 export type Remediation = typeof Remediation.Type
 
+/**
+ * One problem among several reported by one error (see {@link ErpError.combine}): its own stable `code`, a message
+ * for people and the path of the field at fault.
+ */
+export const ErpProblem = Schema.Struct({
+  code: Schema.String,
+  message: Schema.String,
+  fieldPath: Schema.optional(Schema.String)
+})
+export type ErpProblem = typeof ErpProblem.Type
+
+/** What a person does about each kind when nothing more precise is known (erp.md §5.1 `remediation`). */
+export const defaultRemediation: { readonly [K in ErrorKind]: Remediation["action"] } = {
+  AUTH: "reconnect",
+  PERMISSION: "contact_admin",
+  CONFIG: "contact_admin",
+  MAPPING: "fix_mapping",
+  VALIDATION: "fix_document",
+  REFERENCE: "fix_mapping",
+  PERIOD_CLOSED: "open_period",
+  DUPLICATE: "contact_admin",
+  CONFLICT: "contact_admin",
+  RATE_LIMITED: "retry_later",
+  TRANSIENT: "retry_later",
+  UNSUPPORTED: "contact_admin",
+  UNKNOWN: "contact_admin"
+}
+
 const SECRET_NAMES = [
   "oauth_signature",
   "oauth_token",
@@ -77,6 +105,7 @@ export const redactSecrets = (text: string): string =>
  * - `internalMessage`: raw detail for operators; build it with {@link redactSecrets} when it quotes upstream text.
  * - `fieldPath`: path into our document (e.g. `lines[2].amount`), when one field is at fault.
  * - `retryAfterMs`: a server hint for `RATE_LIMITED` / `TRANSIENT`; `upstreamCode`: the ERP's own code.
+ * - `problems`: when one refusal has several causes, every one of them (see {@link ErpError.combine}).
  */
 export class ErpError extends Schema.TaggedError<ErpError>("@clara-recon/erp/ErpError")("ErpError", {
   kind: ErrorKind,
@@ -88,11 +117,13 @@ export class ErpError extends Schema.TaggedError<ErpError>("@clara-recon/erp/Erp
   fieldPath: Schema.optional(Schema.String),
   remediation: Schema.optional(Remediation),
   retryAfterMs: Schema.optional(Schema.Number),
-  upstreamCode: Schema.optional(Schema.String)
+  upstreamCode: Schema.optional(Schema.String),
+  problems: Schema.optional(Schema.Array(ErpProblem))
 }) {
   /**
    * A permanent refusal that never reached the ERP (`outcome: not_applied`, not retryable): bad document, mapping or
-   * configuration. `internalMessage` defaults to the user message and is passed through {@link redactSecrets}.
+   * configuration. `internalMessage` defaults to the user message and is passed through {@link redactSecrets};
+   * `remediation` defaults to {@link defaultRemediation} of the kind.
    */
   static rejected(
     kind: ErrorKind,
@@ -109,7 +140,60 @@ export class ErpError extends Schema.TaggedError<ErpError>("@clara-recon/erp/Erp
       userMessage,
       internalMessage: redactSecrets(options.internalMessage ?? userMessage),
       ...(options.fieldPath === undefined ? {} : { fieldPath: options.fieldPath }),
-      ...(options.remediation === undefined ? {} : { remediation: options.remediation })
+      remediation: options.remediation ?? { action: defaultRemediation[kind] }
+    })
+  }
+
+  /**
+   * A write whose fate is not known (timeout, connection reset, 5xx after sending): `outcome: unknown`, retryable,
+   * kind TRANSIENT. The caller must `find` + `verify` before any retry (erp.md §5.2 step 4).
+   */
+  static unknownOutcome(
+    code: string,
+    userMessage: string,
+    options: { readonly internalMessage?: string; readonly retryAfterMs?: number; readonly upstreamCode?: string } =
+      {}
+  ): ErpError {
+    return new ErpError({
+      kind: "TRANSIENT",
+      outcome: "unknown",
+      retryable: true,
+      code,
+      userMessage,
+      internalMessage: redactSecrets(options.internalMessage ?? userMessage),
+      remediation: { action: "retry_later" },
+      ...(options.retryAfterMs === undefined ? {} : { retryAfterMs: options.retryAfterMs }),
+      ...(options.upstreamCode === undefined ? {} : { upstreamCode: options.upstreamCode })
+    })
+  }
+
+  /**
+   * One error carrying every problem of `errors` (a refusal lists all its causes at once, erp.md §5.1 "Pre-flight").
+   * A single error is returned as is. Otherwise: the kind and field path of the first; code `MULTIPLE_PROBLEMS`
+   * unless all share one code; outcome `not_applied` only when all are, `applied` only when all are, else
+   * `unknown`; retryable only when all are; the user message numbers each problem; `problems` lists them (nested
+   * `problems` are flattened).
+   */
+  static combine(errors: readonly [ErpError, ...ReadonlyArray<ErpError>]): ErpError {
+    const [first] = errors
+    if (errors.length === 1) return first
+    const problems = errors.flatMap((e): ReadonlyArray<ErpProblem> =>
+      e.problems ?? [{ code: e.code, message: e.userMessage, ...(e.fieldPath === undefined ? {} : { fieldPath: e.fieldPath }) }]
+    )
+    const codes = new Set(errors.map((e) => e.code))
+    const outcomes = new Set(errors.map((e) => e.outcome))
+    const userMessage = `${problems.length} problems: ` +
+      problems.map((p, i) => `${i + 1}) ${p.message}`).join("; ")
+    return new ErpError({
+      kind: first.kind,
+      outcome: outcomes.size === 1 ? first.outcome : "unknown",
+      retryable: errors.every((e) => e.retryable),
+      code: codes.size === 1 ? first.code : "MULTIPLE_PROBLEMS",
+      userMessage,
+      internalMessage: redactSecrets(errors.map((e) => e.internalMessage).join("\n")),
+      ...(first.fieldPath === undefined ? {} : { fieldPath: first.fieldPath }),
+      remediation: first.remediation ?? { action: defaultRemediation[first.kind] },
+      problems
     })
   }
 

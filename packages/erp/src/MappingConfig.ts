@@ -25,6 +25,11 @@ export const MappingAccounts = Schema.Struct({
   retIva: Account,
   /** ISR withheld (credited). */
   retIsr: Account,
+  /**
+   * Expense account by the card transaction's merchant category code (ISO 18245 MCC, 4 digits, e.g. `5812`
+   * restaurants), tried after the ClaveProdServ and category rules.
+   */
+  expenseByMcc: Schema.optionalWith(AccountMap, { default: () => ({}) }),
   /** Card liability (credited with the card amount) when the card has no rule of its own. */
   cardLiability: Account,
   /** Card liability by the card's last four digits. */
@@ -47,9 +52,60 @@ export const MappingTaxCodes = Schema.Struct({
 })
 export type MappingTaxCodes = typeof MappingTaxCodes.Type
 
-/** Which civil date becomes the posting date: the card operation date or the CFDI `Fecha`. */
-export const PostingDatePolicy = Schema.Literal("card_operation_date", "cfdi_fecha")
+/**
+ * Which civil date becomes the posting date (erp.md §5.1 `policies.postingDateSource`): `card_posted` the card
+ * transaction's accounting (posted) date, its operation date when Clara gives none; `cfdi_fecha` the CFDI `Fecha`;
+ * `export_date` the run's date; `card_operation_date` the card operation date (the first releases' default).
+ */
+export const PostingDatePolicy = Schema.Literal("card_posted", "cfdi_fecha", "export_date", "card_operation_date")
 export type PostingDatePolicy = typeof PostingDatePolicy.Type
+
+/**
+ * What to do with a posting date inside a closed accounting period (erp.md §5.1 `policies.closedPeriod`): `fail`
+ * refuses the document (PERIOD_CLOSED), `shiftToFirstOpenDay` moves it to the first day after the closed period(s).
+ */
+export const ClosedPeriodPolicy = Schema.Literal("fail", "shiftToFirstOpenDay")
+export type ClosedPeriodPolicy = typeof ClosedPeriodPolicy.Type
+
+/**
+ * How transactions are grouped into documents (erp.md §5.1 `policies.grouping`): one per transaction, one per
+ * posting day (and currency and company), or one per card statement (and currency).
+ */
+export const Grouping = Schema.Literal("perTransaction", "perDay", "perStatement")
+export type Grouping = typeof Grouping.Type
+
+/**
+ * Vendors by RFC (erp.md §5.1 `vendors`). The issuer's RFC goes on the expense line (`vendorRfc`) for the ERP to
+ * resolve. The generic RFCs `XAXX010101000` (público en general) and `XEXX010101000` (foreign residents) name no
+ * real vendor: `genericRfc` `omit` (default) leaves the vendor off, `keep` passes the generic RFC (the ERP's generic
+ * vendor), `fail` refuses. `onMissingRfc`: a document without an issuer RFC (a receipt) leaves the vendor off
+ * (`omit`, default) or is refused (`fail`).
+ */
+export const VendorPolicy = Schema.Struct({
+  genericRfc: Schema.optionalWith(Schema.Literal("omit", "keep", "fail"), { default: () => "omit" as const }),
+  onMissingRfc: Schema.optionalWith(Schema.Literal("omit", "fail"), { default: () => "omit" as const })
+})
+export type VendorPolicy = typeof VendorPolicy.Type
+
+/**
+ * One cost-centre rule (erp.md §5.1 `dimensions`): every condition given must hold (card last four, Clara merchant
+ * category, MCC, cardholder name); the first matching rule wins.
+ */
+export const CostCenterRule = Schema.Struct({
+  card: Schema.optional(Schema.String),
+  category: Schema.optional(Schema.String),
+  mcc: Schema.optional(Schema.String),
+  cardholder: Schema.optional(Schema.String),
+  costCenter: Schema.NonEmptyTrimmedString
+})
+export type CostCenterRule = typeof CostCenterRule.Type
+
+/** Dimensions of the expense lines: ordered cost-centre rules, then an optional default. */
+export const MappingDimensions = Schema.Struct({
+  costCenter: Schema.optionalWith(Schema.Array(CostCenterRule), { default: () => [] }),
+  costCenterDefault: Schema.optional(Schema.NonEmptyTrimmedString)
+})
+export type MappingDimensions = typeof MappingDimensions.Type
 
 /** The mapping configuration of one tenant. */
 export class MappingConfig extends Schema.Class<MappingConfig>("MappingConfig")({
@@ -65,7 +121,11 @@ export class MappingConfig extends Schema.Class<MappingConfig>("MappingConfig")(
   roundingTolerance: Schema.optionalWith(Schema.BigDecimal.pipe(Schema.nonNegativeBigDecimal()), {
     default: () => BigDecimal.unsafeFromString("0.05")
   }),
-  postingDatePolicy: Schema.optionalWith(PostingDatePolicy, { default: () => "card_operation_date" as const })
+  postingDatePolicy: Schema.optionalWith(PostingDatePolicy, { default: () => "card_operation_date" as const }),
+  closedPeriodPolicy: Schema.optionalWith(ClosedPeriodPolicy, { default: () => "fail" as const }),
+  grouping: Schema.optionalWith(Grouping, { default: () => "perTransaction" as const }),
+  vendors: Schema.optionalWith(VendorPolicy, { default: () => ({ genericRfc: "omit" as const, onMissingRfc: "omit" as const }) }),
+  dimensions: Schema.optionalWith(MappingDimensions, { default: () => ({ costCenter: [] }) })
 }) {}
 
 /**
@@ -78,6 +138,7 @@ export const defaultMapping: MappingConfig = new MappingConfig({
   accounts: {
     expenseDefault: "601.84",
     expenseByCategory: {},
+    expenseByMcc: {},
     ivaAcreditable: "118.01",
     retIva: "216.10",
     retIsr: "216.04",
@@ -88,7 +149,12 @@ export const defaultMapping: MappingConfig = new MappingConfig({
     tips: "613.01"
   },
   companyCode: "MX01",
-  taxCodes: { IVA16: "V1", IVA8: "V2", IVA0: "V0", EXENTO: "VE" }
+  taxCodes: { IVA16: "V1", IVA8: "V2", IVA0: "V0", EXENTO: "VE" },
+  closedPeriodPolicy: "fail",
+  grouping: "perTransaction",
+  postingDatePolicy: "card_operation_date",
+  vendors: { genericRfc: "omit", onMissingRfc: "omit" },
+  dimensions: { costCenter: [] }
 })
 
 /** JSON Schema (draft-07) of the encoded mapping, for adapter manifests (`mappingSchema`) and UIs. */

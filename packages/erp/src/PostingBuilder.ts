@@ -2,13 +2,21 @@
  * The posting builder: one reconciled card transaction and its fiscal document -> one balanced journal
  * (erp.md §5.2 "Lines (JE strategy)"), independent of the target ERP.
  */
-import type { CardTransaction, FiscalDocument, LineRole } from "@clara-recon/domain"
+import type { CardTransaction, CivilDate, FiscalDocument, LineRole } from "@clara-recon/domain"
 import { CfdiRef, formatFixed, JournalLine, PostingDocument, roundHalfUp, zeroAmount } from "@clara-recon/domain"
+import * as Arr from "effect/Array"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Either from "effect/Either"
 import { ErpError } from "./ErpError.js"
 import { externalKey } from "./ExternalKey.js"
-import { cardLiabilityAccountOf, expenseAccountOf, taxCodeOf } from "./internal/MappingRules.js"
+import { type ClosedPeriod, closedPeriodOf, firstOpenDay } from "./ClosedPeriods.js"
+import {
+  cardLiabilityAccountOf,
+  costCenterOf,
+  expenseAccountOf,
+  taxCodeOf,
+  vendorRfcOf
+} from "./internal/MappingRules.js"
 import type { MappingConfig } from "./MappingConfig.js"
 import { isBalanced } from "./PostingTotals.js"
 
@@ -24,6 +32,10 @@ export interface BuildPostingInput {
    * link's evidence cluster (matching.md §7.3 step 1). It is posted to the `tips` account, not to the rounding line.
    */
   readonly tip?: BigDecimal.BigDecimal
+  /** The run's civil date (America/Mexico_City): the posting date under the `export_date` policy. */
+  readonly exportDate?: CivilDate
+  /** Closed accounting periods of the target ERP (from `discover` or the config), for the closed-period policy. */
+  readonly closedPeriods?: ReadonlyArray<ClosedPeriod>
 }
 
 /** Scale of a computed exchange rate (the CFDI `TipoCambio` allows 6 decimals). */
@@ -32,13 +44,13 @@ const RATE_SCALE = 6
 const { abs, isNegative, isZero, subtract, sum } = BigDecimal
 const gt = BigDecimal.greaterThan
 
-const rejected = (code: string, userMessage: string, fieldPath: string, kind: "VALIDATION" | "CONFIG" = "VALIDATION") =>
-  Either.left(
-    ErpError.rejected(kind, code, userMessage, {
-      fieldPath,
-      remediation: { action: kind === "CONFIG" ? "fix_mapping" : "fix_document" }
-    })
-  )
+type ProblemKind = "VALIDATION" | "CONFIG" | "MAPPING"
+
+const problem = (code: string, userMessage: string, fieldPath: string, kind: ProblemKind = "VALIDATION") =>
+  ErpError.rejected(kind, code, userMessage, {
+    fieldPath,
+    remediation: { action: kind === "VALIDATION" ? "fix_document" : "fix_mapping" }
+  })
 
 interface LineSpec {
   readonly side: "debit" | "credit"
@@ -47,6 +59,7 @@ interface LineSpec {
   readonly amount: BigDecimal.BigDecimal
   readonly taxCode?: string
   readonly vendorRfc?: string
+  readonly costCenter?: string
 }
 
 /**
@@ -65,23 +78,37 @@ interface LineSpec {
  * the journal is in the card currency, converted with `TipoCambio` when the card is in MXN, else with the ratio
  * card amount / CFDI total (6 places); the rate is recorded in `exchangeRate`.
  *
- * Fails with `ErpError` (not applied): CONFIG `INVALID_TENANT`, `INVALID_VERSION`; VALIDATION `ZERO_CARD_AMOUNT`,
- * `DOCUMENT_TOTALS_INCONSISTENT` (SubTotal, taxes and Total disagree by more than the tolerance),
- * `AMOUNT_GAP_TOO_LARGE` (|Total - card amount| above `roundingTolerance`, same currency), `FX_RATE_UNAVAILABLE`,
- * `POSTING_UNBALANCED` (an internal guard: debits must equal credits to the cent).
+ * The expense (and tip) lines carry the cost centre of the `dimensions` rules and the expense line the vendor RFC
+ * per the `vendors` policy (generic RFCs `XAXX010101000` / `XEXX010101000` omitted, kept or refused). The posting
+ * date follows `postingDatePolicy` (`export_date` needs `input.exportDate`); a date inside one of
+ * `input.closedPeriods` is refused (`closedPeriodPolicy: fail`) or moved to the first open day after it.
+ *
+ * Fails with ONE `ErpError` (not applied) listing every problem found (`ErpError.combine`, codes in `problems`):
+ * CONFIG `INVALID_TENANT`, `INVALID_VERSION`, `EXPORT_DATE_MISSING`; MAPPING `VENDOR_RFC_MISSING`,
+ * `VENDOR_GENERIC_RFC`; VALIDATION `VENDOR_RFC_INVALID`, `ZERO_CARD_AMOUNT`, `DOCUMENT_TOTALS_INCONSISTENT`
+ * (SubTotal, taxes and Total disagree by more than the tolerance), `AMOUNT_GAP_TOO_LARGE` (|Total - card amount|
+ * above `roundingTolerance`, same currency), `FX_RATE_UNAVAILABLE`, `POSTING_UNBALANCED` (an internal guard: debits
+ * must equal credits to the cent); PERIOD_CLOSED `PERIOD_CLOSED`. A zero amount or a missing exchange rate stop the
+ * computation; every other check runs.
  */
 export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDocument, ErpError> =>
   Either.gen(function*() {
     const { document: doc, mapping, tenant, transaction: tx } = input
     const version = input.version ?? 1
-    if (tenant.trim() === "") return yield* rejected("INVALID_TENANT", "The tenant id is empty", "tenant", "CONFIG")
+    const problems: Array<ErpError> = []
+    /** Refuses with every problem found so far, then `last`. */
+    const refuse = (last: ErpError) => {
+      const all = [...problems, last]
+      return Either.left(Arr.isNonEmptyReadonlyArray(all) ? ErpError.combine(all) : last)
+    }
+    if (tenant.trim() === "") problems.push(problem("INVALID_TENANT", "The tenant id is empty", "tenant", "CONFIG"))
     if (!Number.isSafeInteger(version) || version < 1) {
       const message = `Posting version ${version} is not a positive integer`
-      return yield* rejected("INVALID_VERSION", message, "version", "CONFIG")
+      problems.push(problem("INVALID_VERSION", message, "version", "CONFIG"))
     }
     const card = tx.amount
     if (isZero(card.amount)) {
-      return yield* rejected("ZERO_CARD_AMOUNT", `Transaction ${tx.uuid} has a zero amount`, "transaction.amount")
+      return yield* refuse(problem("ZERO_CARD_AMOUNT", `Transaction ${tx.uuid} has a zero amount`, "transaction.amount"))
     }
     const cardAmount = roundHalfUp(abs(card.amount))
     const tolerance = mapping.roundingTolerance
@@ -104,11 +131,11 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
     const expense = sum(base, otherTaxes)
     const inner = subtract(total, subtract(sum(expense, iva), withheld))
     if (gt(abs(inner), tolerance)) {
-      return yield* rejected(
+      problems.push(problem(
         "DOCUMENT_TOTALS_INCONSISTENT",
         `${docId}: SubTotal - Descuento + taxes differs from Total ${formatFixed(total)} by ${formatFixed(inner)}`,
         "document.total"
-      )
+      ))
     }
 
     let rate: BigDecimal.BigDecimal | undefined
@@ -118,21 +145,21 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
       } else if (BigDecimal.isPositive(total)) {
         rate = roundHalfUp(BigDecimal.unsafeDivide(cardAmount, total), RATE_SCALE)
       } else {
-        return yield* rejected(
+        return yield* refuse(problem(
           "FX_RATE_UNAVAILABLE",
           `${docId} in ${doc.currency} has no TipoCambio and no total to convert to ${card.currency}`,
           "document.exchangeRate"
-        )
+        ))
       }
     } else {
       const gap = subtract(subtract(cardAmount, tip), roundHalfUp(total))
       if (gt(abs(gap), tolerance)) {
-        return yield* rejected(
+        problems.push(problem(
           "AMOUNT_GAP_TOO_LARGE",
           `Card amount ${formatFixed(cardAmount)} and ${docId} total ${formatFixed(total)} ${doc.currency} differ ` +
             `by ${formatFixed(gap)}, above the tolerance ${formatFixed(tolerance)}`,
           "transaction.amount"
-        )
+        ))
       }
     }
     const convert = (x: BigDecimal.BigDecimal) => roundHalfUp(rate === undefined ? x : BigDecimal.multiply(x, rate))
@@ -146,6 +173,14 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
       subtract(sum(expenseLine, ivaLine), sum(retIvaLine, retIsrLine))
     )
     const taxCode = taxCodeOf(mapping, doc, base)
+    const vendor = vendorRfcOf(mapping, doc)
+    if ("problem" in vendor) {
+      const kind = vendor.problem.code === "VENDOR_RFC_INVALID" ? "VALIDATION" : "MAPPING"
+      problems.push(problem(vendor.problem.code, vendor.problem.message, "document.issuer.taxId", kind))
+    }
+    const vendorRfc = "rfc" in vendor ? vendor.rfc : undefined
+    const costCenter = costCenterOf(mapping, tx)
+    const dims = costCenter === undefined ? {} : { costCenter }
     const specs: ReadonlyArray<LineSpec> = [
       {
         side: "debit",
@@ -153,10 +188,17 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
         account: expenseAccountOf(mapping, tx, doc),
         amount: expenseLine,
         taxCode,
-        ...(doc.issuer.taxId === undefined ? {} : { vendorRfc: doc.issuer.taxId })
+        ...dims,
+        ...(vendorRfc === undefined ? {} : { vendorRfc })
       },
       { side: "debit", role: "iva_acreditable", account: mapping.accounts.ivaAcreditable, amount: ivaLine, taxCode },
-      { side: "debit", role: "other", account: mapping.accounts.tips ?? expenseAccountOf(mapping, tx, doc), amount: tip },
+      {
+        side: "debit",
+        role: "other",
+        account: mapping.accounts.tips ?? expenseAccountOf(mapping, tx, doc),
+        amount: tip,
+        ...dims
+      },
       { side: "credit", role: "ret_iva", account: mapping.accounts.retIva, amount: retIvaLine },
       { side: "credit", role: "ret_isr", account: mapping.accounts.retIsr, amount: retIsrLine },
       rate === undefined ?
@@ -179,12 +221,40 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
       })
     })
 
+    const policyDate = mapping.postingDatePolicy === "cfdi_fecha" ?
+      doc.issueDate :
+      mapping.postingDatePolicy === "card_posted" ?
+      tx.accountingDate ?? tx.operationDate :
+      mapping.postingDatePolicy === "export_date" ?
+      input.exportDate :
+      tx.operationDate
+    if (policyDate === undefined) {
+      problems.push(problem(
+        "EXPORT_DATE_MISSING",
+        "The posting date policy is export_date but no export date was given",
+        "exportDate",
+        "CONFIG"
+      ))
+    }
+    const closedPeriods = input.closedPeriods ?? []
+    const closed = policyDate === undefined ? undefined : closedPeriodOf(policyDate, closedPeriods)
+    if (closed !== undefined && mapping.closedPeriodPolicy === "fail") {
+      problems.push(ErpError.rejected(
+        "PERIOD_CLOSED",
+        "PERIOD_CLOSED",
+        `Posting date ${policyDate} of transaction ${tx.uuid} falls in the closed period ${closed.start} to ` +
+          `${closed.end}`,
+        { fieldPath: "postingDate", remediation: { action: "shift_date", target: `${closed.start}..${closed.end}` } }
+      ))
+    }
+    const postingDate = policyDate === undefined ? tx.operationDate : firstOpenDay(policyDate, closedPeriods)
+
     const posting = new PostingDocument({
       sourceId: tx.uuid,
       externalKey: externalKey(tenant, tx.uuid, version),
       version,
       documentDate: doc.issueDate,
-      postingDate: mapping.postingDatePolicy === "cfdi_fecha" ? doc.issueDate : tx.operationDate,
+      postingDate,
       currency: card.currency,
       ...(rate === undefined ? {} : { exchangeRate: rate }),
       memo: `${text} | ${cfdiUuid === undefined ? docId : `CFDI ${cfdiUuid}`}`,
@@ -203,7 +273,8 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
       lines
     })
     if (!isBalanced(posting)) {
-      return yield* rejected("POSTING_UNBALANCED", `Posting for transaction ${tx.uuid} does not balance`, "lines")
+      problems.push(problem("POSTING_UNBALANCED", `Posting for transaction ${tx.uuid} does not balance`, "lines"))
     }
+    if (Arr.isNonEmptyReadonlyArray(problems)) return yield* Either.left(ErpError.combine(problems))
     return posting
   })

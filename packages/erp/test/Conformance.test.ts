@@ -1,30 +1,13 @@
 import { JournalLine, PostingDocument } from "@clara-recon/domain"
 import { assert, describe, it } from "@effect/vitest"
-import { BigDecimal, Effect, Either } from "effect"
-import { conformanceCheckNames, conformanceChecks } from "../src/Conformance.js"
-import type { AdapterManifest, ErpAdapter, ErpRef } from "../src/ErpAdapter.js"
-import { ErpError } from "../src/ErpError.js"
-import { externalKeyPattern } from "../src/ExternalKey.js"
-import { fingerprintOf } from "../src/Fingerprint.js"
+import { BigDecimal, Effect, Either, Option } from "effect"
+import { conformanceCheckNames, conformanceChecks, neverPostedKey, runConformance } from "../src/Conformance.js"
+import type { ErpAdapter } from "../src/ErpAdapter.js"
 import { isBalanced } from "../src/PostingTotals.js"
+import * as MemoryLedger from "./support/MemoryLedgerAdapter.js"
 
 const SECRET = "tok_9f8e7d6c5b4a"
-const config = { account: "1234567", auth: { token: SECRET } }
-
-const manifest: AdapterManifest = {
-  id: "memory",
-  version: "0.0.1",
-  displayName: "In-memory ledger",
-  capabilities: ["post.journalEntry", "readBack"],
-  configSchema: {
-    type: "object",
-    properties: {
-      account: { type: "string" },
-      auth: { type: "object", properties: { token: { type: "string", "x-secret": true } } }
-    }
-  },
-  mappingSchema: { type: "object" }
-}
+const config = { ledger: "acme", auth: { token: SECRET } }
 
 const posting = (externalKey: string, amount: string) => {
   const line = (side: "debit" | "credit", account: string) =>
@@ -48,48 +31,18 @@ const posting = (externalKey: string, amount: string) => {
 }
 const documents = [posting("rcn_a", "100.00"), posting("rcn_b", "250.50")] as const
 
-const payloadOf = (doc: PostingDocument) => ({
-  externalId: doc.externalKey,
-  lines: doc.lines.map((l) => [l.side, l.account, BigDecimal.format(l.amount)])
-})
-
-/** Follows the contract: pure plan, typed refusals, one record per external key, never touches the token. */
-const goodAdapter = (): ErpAdapter<ReturnType<typeof payloadOf>> => {
-  const records = new Map<string, ErpRef>()
-  return {
-    manifest,
-    plan: (document) => {
-      const errors = [
-        ...(externalKeyPattern.test(document.externalKey) ? [] : [
-          ErpError.rejected("VALIDATION", "INVALID_EXTERNAL_KEY", `bad key ${document.externalKey}`)
-        ]),
-        ...(isBalanced(document) ? [] : [ErpError.rejected("VALIDATION", "POSTING_UNBALANCED", "unbalanced")])
-      ]
-      if (errors.length > 0) return { ok: false, externalKey: document.externalKey, document, errors, warnings: [] }
-      const payload = payloadOf(document)
-      const fingerprint = fingerprintOf(document, payload)
-      return { ok: true, externalKey: document.externalKey, document, payload, fingerprint, warnings: [] }
-    },
-    post: (plans) =>
-      Effect.sync(() => ({
-        status: "posted" as const,
-        refs: plans.map((plan) => {
-          const existing = records.get(plan.externalKey)
-          if (existing !== undefined) return existing
-          const internalId = String(records.size + 1)
-          const ref = { erp: "memory", recordType: "journalEntry", externalId: plan.externalKey, internalId }
-          records.set(plan.externalKey, ref)
-          return ref
-        })
-      }))
-  }
-}
+/** The example third-party adapter: follows the contract. */
+const goodAdapter = () => MemoryLedger.make(config)
 
 /** Breaks every rule: unbalanced, unstable fingerprints, a new record per post, throws, leaks the token. */
 const badAdapter = (): ErpAdapter<{ readonly token: string }> => {
   let counter = 0
   return {
-    manifest,
+    manifest: MemoryLedger.manifest,
+    checkConnection: () => Effect.succeed({ ok: true, warnings: [] }),
+    discover: () => Effect.die("not implemented"),
+    find: () => Effect.succeed(Option.none()),
+    verify: () => Effect.succeed({ status: "missing" as const }),
     plan: (document) => {
       if (!isBalanced(document)) throw new Error("cannot plan")
       counter++
@@ -155,6 +108,7 @@ describe("conformanceChecks", () => {
       assert.include(reasons[2], "the second post returned other records")
       assert.include(reasons[3], "plan threw for rcn_a: Error: cannot plan")
       assert.strictEqual(reasons[4], "the x-secret config field \"auth.token\" appears in the plan of rcn_a")
+      assert.strictEqual(reasons[5], "find(rcn_a) returned nothing after a post")
     }))
 
   it.effect("finds a secret leaked only into a log line, and reports a post that dies", () =>
@@ -174,5 +128,55 @@ describe("conformanceChecks", () => {
         const reason = Either.isLeft(outcome![1]) ? outcome![1].left.reason : ""
         assert.include(reason, "post failed with a defect or a non-ErpError")
       }
+    }))
+
+  it.effect("reports every check of the example third-party adapter as passed", () =>
+    Effect.gen(function*() {
+      const report = yield* runConformance(goodAdapter(), { documents, config })
+      assert.strictEqual(report.adapter, "memory-ledger 1.0.0")
+      assert.deepStrictEqual(report.results.map((r) => [r.name, r.passed]), conformanceCheckNames.map((n) => [n, true]))
+      assert.deepStrictEqual(report.failures, [])
+    }))
+
+  it.effect("catches a verify that never compares, a find that sees unposted keys, a re-post under a new key", () =>
+    Effect.gen(function*() {
+      const good = goodAdapter()
+      const blindVerify: ErpAdapter<unknown> = {
+        ...(good as ErpAdapter<unknown>),
+        verify: (ref) => Effect.succeed({ status: "match", ref })
+      }
+      const blind = yield* runConformance(blindVerify, { documents, config })
+      assert.deepStrictEqual(blind.failures.map((f) => f.reason), [
+        "verify(rcn_a) against other totals and line count answered match, not mismatch"
+      ])
+      const seesAll: ErpAdapter<unknown> = {
+        ...(goodAdapter() as ErpAdapter<unknown>),
+        find: (key) => Effect.succeed(Option.some({ erp: "x", recordType: "journalEntry", externalId: key }))
+      }
+      const ghosts = yield* runConformance(seesAll, { documents, config })
+      assert.include(ghosts.failures.map((f) => f.reason).join("\n"), `find(${neverPostedKey}) found`)
+      // A new record whenever the idempotency key changes: the kit's third post under another key exposes it.
+      const base = goodAdapter()
+      let generation = 0
+      const perKey: ErpAdapter<unknown> = {
+        ...(base as ErpAdapter<unknown>),
+        post: (plans, options) =>
+          Effect.sync(() => {
+            if (options.idempotencyKey.endsWith("-again")) generation++
+            return {
+              status: "posted" as const,
+              refs: plans.map((p) => ({
+                erp: "x",
+                recordType: "journalEntry",
+                externalId: p.externalKey,
+                internalId: String(generation)
+              }))
+            }
+          }),
+        find: (key) =>
+          Effect.succeed(Option.some({ erp: "x", recordType: "journalEntry", externalId: key, internalId: String(generation) }))
+      }
+      const [, , idempotent] = (yield* runConformance(perKey, { documents, config })).results
+      assert.include(idempotent?.reason ?? "", "posting again under another idempotency key created other records")
     }))
 })

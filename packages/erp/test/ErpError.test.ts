@@ -40,4 +40,22 @@ describe("ErpError", () => {
   it("rejects a code that is not upper snake case", () => {
     assert.throws(() => ErpError.rejected("UNKNOWN", "lower-case", "x"))
   })
+
+  it("combines several refusals into one error listing every problem", () => {
+    const a = ErpError.rejected("MAPPING", "ACCOUNT_UNMAPPED", "No account for category travel", { fieldPath: "a" })
+    const b = ErpError.rejected("PERIOD_CLOSED", "PERIOD_CLOSED", "January 2026 is closed")
+    assert.strictEqual(ErpError.combine([a]), a)
+    const both = ErpError.combine([a, b])
+    assert.deepStrictEqual(
+      [both.kind, both.code, both.outcome, both.retryable, both.fieldPath, both.remediation?.action],
+      ["MAPPING", "MULTIPLE_PROBLEMS", "not_applied", false, "a", "fix_mapping"]
+    )
+    assert.strictEqual(both.userMessage, "2 problems: 1) No account for category travel; 2) January 2026 is closed")
+    assert.deepStrictEqual(both.problems?.map((p) => p.code), ["ACCOUNT_UNMAPPED", "PERIOD_CLOSED"])
+    const lost = ErpError.unknownOutcome("NS_TIMEOUT", "No answer", { internalMessage: "Authorization: Bearer x.y" })
+    assert.strictEqual(ErpError.combine([both, lost]).outcome, "unknown")
+    assert.deepStrictEqual([lost.kind, lost.outcome, lost.retryable], ["TRANSIENT", "unknown", true])
+    assert.notInclude(lost.internalMessage, "x.y")
+    assert.strictEqual(b.remediation?.action, "open_period")
+  })
 })

@@ -27,6 +27,8 @@ export interface EvidenceCluster {
   readonly tipped: boolean
   /** Some issuer name has a distinctive token. */
   readonly distinctive: boolean
+  /** Some receipt joined the invoice by RFC, total and date rather than by its `folioFiscalUuid`. */
+  readonly mergedByAmount: boolean
 }
 
 const sameTotal = (receipt: DocumentView, invoice: DocumentView): boolean =>
@@ -36,11 +38,13 @@ const sameTotal = (receipt: DocumentView, invoice: DocumentView): boolean =>
 const invoiceFor = (
   receipt: DocumentView,
   byUuid: ReadonlyMap<string, DocumentView>,
-  byRfc: ReadonlyMap<string, ReadonlyArray<DocumentView>>
+  byRfc: ReadonlyMap<string, ReadonlyArray<DocumentView>>,
+  byAmount: Set<DocumentView>
 ): DocumentView | undefined => {
   const uuid = receipt.doc.fiscalUuid?.trim().toUpperCase()
   const viaUuid = uuid === undefined ? undefined : byUuid.get(uuid)
   if (viaUuid) return viaUuid
+  byAmount.add(receipt)
   if (receipt.issuerRfc === undefined) return undefined
   let best: DocumentView | undefined
   for (const invoice of byRfc.get(receipt.issuerRfc) ?? []) {
@@ -55,7 +59,8 @@ const makeCluster = (
   index: number,
   fiscal: DocumentView | undefined,
   documents: ReadonlyArray<DocumentView>,
-  profile: (tokens: ReadonlyArray<string>) => NameProfile
+  profile: (tokens: ReadonlyArray<string>) => NameProfile,
+  mergedByAmount: boolean
 ): EvidenceCluster => {
   const members = fiscal ? [fiscal, ...documents] : documents
   const issuerNames = [...new Set(members.map((m) => m.issuerName).filter((tokens) => tokens.length > 0))].map(profile)
@@ -69,9 +74,17 @@ const makeCluster = (
     issuerNames,
     rfcs: [...new Set(members.flatMap((m) => (m.issuerRfc === undefined ? [] : [m.issuerRfc])))],
     tipped: members.some((m) => m.tipMinor > 0n),
-    distinctive: issuerNames.some((name) => name.distinctive)
+    distinctive: issuerNames.some((name) => name.distinctive),
+    mergedByAmount
   }
 }
+
+/** The invoice of a cluster alone (no receipts), same index and id: what the CFDI scores by itself. */
+export const fiscalOnly = (
+  cluster: EvidenceCluster,
+  profile: (tokens: ReadonlyArray<string>) => NameProfile
+): EvidenceCluster | undefined =>
+  cluster.fiscal === undefined ? undefined : makeCluster(cluster.index, cluster.fiscal, [], profile, false)
 
 /**
  * Groups documents (given in id order) into clusters, returned in id order. An extracted document joins the
@@ -95,9 +108,10 @@ export const buildClusters = (
   }
   const attached = new Map<DocumentView, Array<DocumentView>>()
   const loose: Array<DocumentView> = []
+  const byAmount = new Set<DocumentView>()
   for (const receipt of documents) {
     if (receipt.fiscal) continue
-    const invoice = invoiceFor(receipt, byUuid, byRfc)
+    const invoice = invoiceFor(receipt, byUuid, byRfc, byAmount)
     if (invoice === undefined) loose.push(receipt)
     else attached.set(invoice, [...(attached.get(invoice) ?? []), receipt])
   }
@@ -107,5 +121,7 @@ export const buildClusters = (
   ]
   const idOf = ([invoice, receipts]: (typeof groups)[number]) => (invoice ?? receipts[0]!).doc.id
   groups.sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0))
-  return groups.map(([invoice, receipts], index) => makeCluster(index, invoice, receipts, profile))
+  return groups.map(([invoice, receipts], index) =>
+    makeCluster(index, invoice, receipts, profile, invoice !== undefined && receipts.some((r) => byAmount.has(r)))
+  )
 }

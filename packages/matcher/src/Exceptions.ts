@@ -11,7 +11,9 @@ import {
   toEpochDay
 } from "@clara-recon/domain"
 import type { EvidenceCluster } from "./Clusters.js"
+import * as BigDecimal from "effect/BigDecimal"
 import type { Decision, TransactionOutcome } from "./Gates.js"
+import type { GroupDecision } from "./Groups.js"
 import { formatMinorMoney, minorToDecimal } from "./internal/Minor.js"
 import { identityRfc, isGenericRfc, normaliseRfc } from "./internal/Rfc.js"
 import type { MatcherConfig } from "./MatcherConfig.js"
@@ -26,6 +28,8 @@ export interface ExceptionContext {
   readonly clusters: ReadonlyArray<EvidenceCluster>
   /** Link id of each decision. */
   readonly linkIdOf: (decision: Decision) => string
+  /** Link id of a group's row for one of its transactions. */
+  readonly groupLinkIdOf?: (group: GroupDecision, tx: number) => string
 }
 
 const mismatchSubtype: Readonly<Partial<Record<AmountClass, string>>> = {
@@ -91,10 +95,8 @@ const frameOf = (tx: TransactionView, ctx: ExceptionContext): TransactionFrame =
 
 const absolute = (minor: bigint): bigint => (minor < 0n ? -minor : minor)
 
-const suggestionFields = (decision: Decision, ctx: ExceptionContext) => ({
-  topSuggestion: ctx.linkIdOf(decision),
-  documentId: ctx.clusters[decision.edge.cluster]!.id
-})
+const refFields = (top: { readonly linkId: string; readonly documentId: string } | undefined) =>
+  top === undefined ? {} : { topSuggestion: top.linkId, documentId: top.documentId }
 
 /**
  * MISSING_INVOICE: HAS_SUGGESTION when a CFDI is suggested; else PENDING_GRACE (low) before the grace period ends;
@@ -104,7 +106,11 @@ const missingInvoice = (
   tx: TransactionView,
   frame: TransactionFrame,
   ctx: ExceptionContext,
-  evidence: { readonly decision: Decision | undefined; readonly cfdi: boolean; readonly receipt: boolean }
+  evidence: {
+    readonly top: { readonly linkId: string; readonly documentId: string } | undefined
+    readonly cfdi: boolean
+    readonly receipt: boolean
+  }
 ): ReconciliationException => {
   const t = tx.tx
   const document = t.type === "REFUND" ? "credit note (CFDI type E)" : "CFDI"
@@ -124,7 +130,7 @@ const missingInvoice = (
     message: `${frame.what}: no ${document} linked (${subtype}).`,
     amountAtRisk: money(tx.amountMinor, tx.currency),
     suggestedAction: action,
-    ...(evidence.decision === undefined ? {} : suggestionFields(evidence.decision, ctx))
+    ...refFields(evidence.top)
   })
 }
 
@@ -152,77 +158,202 @@ const linkedExceptions = (
     }))
   }
   if (cluster.fiscal === undefined && tx.original === undefined) {
-    out.push(missingInvoice(tx, frame, ctx, { decision: link, cfdi: false, receipt: true }))
+    out.push(missingInvoice(tx, frame, ctx, {
+      top: { linkId: ctx.linkIdOf(link), documentId: ctx.clusters[link.edge.cluster]!.id },
+      cfdi: false,
+      receipt: true
+    }))
   }
   return out
 }
 
-const openException = (
+/** The top suggestion of a transaction, edge or group, as exceptions reference it. */
+export interface TopSuggestion {
+  readonly linkId: string
+  readonly documentId: string
+  /** The suggestion holds a CFDI (not only receipts). */
+  readonly cfdi: boolean
+  /** The edge decision, for edge suggestions (amount class, gap, documents). */
+  readonly decision: Decision | undefined
+}
+
+/** What else the run knows about a transaction, beyond its one-to-one outcome. */
+export interface TransactionExtras {
+  /** Linked by a person (CONFIRMED or MANUAL) or kept from an earlier run: no open-item exception. */
+  readonly pinned: boolean
+  /** An auto-linked group holding the transaction. */
+  readonly group: GroupDecision | undefined
+  /** The top suggestion when it is a group (it replaces a weaker edge suggestion). */
+  readonly groupSuggestion: TopSuggestion | undefined
+  /** A refund that fully reverses a purchase without a credit note, or that purchase (§7.8). */
+  readonly reversal: { readonly counterpart: string; readonly purchaseHasCfdi: boolean } | undefined
+}
+
+const topOf = (outcome: TransactionOutcome, extras: TransactionExtras, ctx: ExceptionContext) => {
+  if (extras.groupSuggestion) return extras.groupSuggestion
+  const top = outcome.suggestions[0]
+  if (top === undefined) return undefined
+  return {
+    linkId: ctx.linkIdOf(top),
+    documentId: ctx.clusters[top.edge.cluster]!.id,
+    cfdi: ctx.clusters[top.edge.cluster]!.fiscal !== undefined,
+    decision: top
+  }
+}
+
+const openExceptions = (
   tx: TransactionView,
   outcome: TransactionOutcome,
+  extras: TransactionExtras,
   frame: TransactionFrame,
   ctx: ExceptionContext
-): ReconciliationException => {
-  const top = outcome.suggestions[0]
-  const topCluster = top === undefined ? undefined : ctx.clusters[top.edge.cluster]!
-  const topFields = top === undefined ? {} : suggestionFields(top, ctx)
+): Array<ReconciliationException> => {
+  const top = topOf(outcome, extras, ctx)
+  const topFields = top === undefined ? {} : { topSuggestion: top.linkId, documentId: top.documentId }
   const atRisk = money(tx.amountMinor, tx.currency)
-  if (outcome.ambiguous && top) {
-    return frame.make({
-      code: "AMBIGUOUS",
-      severity: "medium",
-      message: `${frame.what}: candidates within ${ctx.config.marginPoints} points of each other; no automatic choice.`,
+  const out: Array<ReconciliationException> = []
+  const edge = top?.decision
+  if (tx.type === "REFUND") {
+    const end = graceEnd(tx.tx.operationDate, ctx.config)
+    const pending = ctx.asOfDay !== undefined && ctx.asOfDay <= (toEpochDay(end) ?? 0)
+    out.push(frame.make({
+      code: "REFUND_WITHOUT_CREDIT_NOTE",
+      ...(top ? { subtype: "HAS_SUGGESTION" } : pending ? { subtype: "PENDING_GRACE" } : {}),
+      severity: pending && !top ? "low" : "medium",
+      message: `${frame.what}: no credit note (CFDI type E) linked for the refunded amount.`,
       amountAtRisk: atRisk,
-      suggestedAction: "Choose the matching document among the suggestions.",
+      suggestedAction: top
+        ? "Review the suggested credit note and confirm or reject it."
+        : "Request the credit note (CFDI type E) from the merchant, or the cancellation of the original CFDI.",
       ...topFields
-    })
-  }
-  if (top && mismatchClasses.has(top.edge.amount.cls)) {
-    const subtype = mismatchSubtype[top.edge.amount.cls]!
-    const gap = absolute(top.edge.amount.gapMinor)
-    return frame.make({
-      code: "AMOUNT_MISMATCH",
-      subtype,
-      severity: subtype === "TIP" && tipWithinPolicy(top, ctx) ? "low" : "medium",
-      message: `${frame.what}: best candidate differs by ${formatMinorMoney(gap, tx.currency)} (${subtype}).`,
-      amountAtRisk: money(gap, tx.currency),
-      suggestedAction: mismatchAction[subtype]!,
-      ...topFields
-    })
-  }
-  if (tx.original && topCluster?.fiscal === undefined) {
-    return frame.make({
+    }))
+  } else if (tx.original && !top?.cfdi) {
+    out.push(frame.make({
       code: "RECEIPT_ONLY_EXPECTED",
       severity: top ? "low" : "medium",
       message: `${frame.what}: foreign merchant (${tx.original.currency}); no CFDI applies, a receipt is required.`,
       amountAtRisk: atRisk,
       suggestedAction: top ? "Confirm the suggested receipt." : "Attach the merchant's receipt or invoice.",
       ...topFields
-    })
+    }))
+  } else {
+    out.push(missingInvoice(tx, frame, ctx, {
+      top,
+      cfdi: top?.cfdi ?? false,
+      receipt: top !== undefined && !top.cfdi
+    }))
   }
-  return missingInvoice(tx, frame, ctx, {
-    decision: top,
-    cfdi: topCluster?.fiscal !== undefined,
-    receipt: topCluster !== undefined && topCluster.fiscal === undefined
-  })
+  if (outcome.ambiguous && edge && top?.decision === edge) {
+    out.push(frame.make({
+      code: "AMBIGUOUS",
+      severity: "medium",
+      message: `${frame.what}: candidates within ${ctx.config.marginPoints} points of each other; no automatic choice.`,
+      amountAtRisk: atRisk,
+      suggestedAction: "Choose the matching document among the suggestions.",
+      ...topFields
+    }))
+  }
+  if (edge && top?.decision === edge && mismatchClasses.has(edge.edge.amount.cls)) {
+    const subtype = mismatchSubtype[edge.edge.amount.cls]!
+    const gap = absolute(edge.edge.amount.gapMinor)
+    const fx = edge.edge.amount.member.fx
+    const fxText = subtype === "FX_DIFFERENCE" && fx
+      ? ` at ${BigDecimal.format(BigDecimal.normalize(fx.rate))} MXN/${edge.edge.amount.member.currency} (${fx.source} ${fx.date})`
+      : ""
+    out.push(frame.make({
+      code: "AMOUNT_MISMATCH",
+      subtype,
+      severity: subtype === "TIP" && tipWithinPolicy(edge, ctx) ? "low" : "medium",
+      message: `${frame.what}: best candidate differs by ${formatMinorMoney(gap, tx.currency)} (${subtype})${fxText}.`,
+      amountAtRisk: money(gap, tx.currency),
+      suggestedAction: mismatchAction[subtype]!,
+      ...topFields
+    }))
+  }
+  if (edge && top?.decision === edge && ctx.clusters[edge.edge.cluster]!.members.some((m) => m.notVerified)) {
+    out.push(frame.make({
+      code: "DOC_NOT_VERIFIED",
+      severity: "medium",
+      message: `${frame.what}: the best candidate's document is NOT_VERIFIED; it cannot link automatically.`,
+      amountAtRisk: atRisk,
+      suggestedAction: "Verify the document in Clara (or replace it), then confirm the suggestion.",
+      ...topFields
+    }))
+  }
+  return out
 }
 
+const groupExceptions = (
+  tx: TransactionView,
+  group: GroupDecision,
+  frame: TransactionFrame,
+  ctx: ExceptionContext
+): Array<ReconciliationException> => {
+  const msi = group.msi
+  if (msi === undefined || msi.nextDueDay === undefined || ctx.asOfDay === undefined) return []
+  if (tx.index !== group.transactions[group.transactions.length - 1]) return []
+  const overdue = ctx.asOfDay - msi.nextDueDay
+  if (overdue <= ctx.config.msiOverdueDays) return []
+  const remaining = group.sumDocumentsMinor - group.sumTransactionsMinor
+  return [frame.make({
+    code: "MSI_INCOMPLETE",
+    subtype: group.status ?? "MSI",
+    severity: "medium",
+    message: `${frame.what}: ${group.status} instalments linked; the next was due ${overdue} days ago.`,
+    amountAtRisk: money(remaining < 0n ? 0n : remaining, tx.currency),
+    documentId: ctx.clusters[group.clusters[0]!]!.id,
+    suggestedAction: "Check the missing instalments with Clara (plan cancelled, paid off early, or another card).",
+    ...(ctx.groupLinkIdOf ? { topSuggestion: ctx.groupLinkIdOf(group, tx.index) } : {})
+  })]
+}
+
+const reversalException = (
+  tx: TransactionView,
+  reversal: NonNullable<TransactionExtras["reversal"]>,
+  frame: TransactionFrame
+): ReconciliationException =>
+  reversal.purchaseHasCfdi && tx.type === "REFUND"
+    ? frame.make({
+      code: "REFUND_WITHOUT_CREDIT_NOTE",
+      subtype: "FULL_REVERSAL",
+      severity: "medium",
+      message: `${frame.what}: reverses purchase ${reversal.counterpart}, whose CFDI has no credit note.`,
+      amountAtRisk: money(tx.amountMinor, tx.currency),
+      suggestedAction: "Request the credit note (CFDI type E) or the cancellation of the purchase's CFDI.",
+      documentId: reversal.counterpart
+    })
+    : frame.make({
+      code: "REVERSED_PURCHASE",
+      severity: "low",
+      message: `${frame.what}: fully reversed with ${reversal.counterpart}; no fiscal document is needed.`,
+      amountAtRisk: money(0n, tx.currency),
+      suggestedAction: "None required: informational.",
+      documentId: reversal.counterpart
+    })
+
 /**
- * The exceptions of one transaction (matching.md §7.10). Not subject (FEE, CREDIT, PAYMENT, REJECTED): none.
- * Auto-linked: an informational low-severity AMOUNT_MISMATCH when the gap exceeds 0.01, and MISSING_INVOICE
- * (HAS_RECEIPT_NO_CFDI, or PENDING_GRACE) when a domestic charge is linked to a receipt without a CFDI.
- * Otherwise exactly one: AMBIGUOUS; else AMOUNT_MISMATCH (top suggestion of class A4/A5/A6: FX_DIFFERENCE, TIP,
- * IVA_ONLY); else RECEIPT_ONLY_EXPECTED (merchant currency differs from the account currency and no CFDI is
- * suggested); else MISSING_INVOICE (HAS_SUGGESTION, PENDING_GRACE, HAS_RECEIPT_NO_CFDI, NOTHING).
+ * The exceptions of one transaction (matching.md §7.8, §7.10). Not subject (FEE, CREDIT, PAYMENT, REJECTED) or
+ * pinned by a person: none. Auto-linked: an informational low-severity AMOUNT_MISMATCH when the gap exceeds 0.01,
+ * and MISSING_INVOICE (HAS_RECEIPT_NO_CFDI, or PENDING_GRACE) when a domestic charge is linked to a receipt without
+ * a CFDI; an auto-linked MSI group raises MSI_INCOMPLETE (on its last charge) when the next instalment is overdue.
+ * A full reversal without credit note: REVERSED_PURCHASE on both sides, or REFUND_WITHOUT_CREDIT_NOTE on the refund
+ * when the purchase holds a CFDI. Otherwise first the open item (exactly one): REFUND_WITHOUT_CREDIT_NOTE for a
+ * refund, RECEIPT_ONLY_EXPECTED for a foreign charge without a suggested CFDI, else MISSING_INVOICE (HAS_SUGGESTION,
+ * PENDING_GRACE, HAS_RECEIPT_NO_CFDI, NOTHING); then, about the top suggestion, AMBIGUOUS, AMOUNT_MISMATCH (A4/A5/A6:
+ * FX_DIFFERENCE, TIP, IVA_ONLY) and DOC_NOT_VERIFIED.
  */
 export const transactionExceptions = (
   tx: TransactionView,
   outcome: TransactionOutcome,
-  ctx: ExceptionContext
+  ctx: ExceptionContext,
+  extras: TransactionExtras = { pinned: false, group: undefined, groupSuggestion: undefined, reversal: undefined }
 ): ReadonlyArray<ReconciliationException> => {
-  if (!tx.subject) return []
+  if (!tx.subject || extras.pinned) return []
   const frame = frameOf(tx, ctx)
-  return outcome.link ? linkedExceptions(tx, outcome.link, frame, ctx) : [openException(tx, outcome, frame, ctx)]
+  if (outcome.link) return linkedExceptions(tx, outcome.link, frame, ctx)
+  if (extras.group) return groupExceptions(tx, extras.group, frame, ctx)
+  if (extras.reversal) return [reversalException(tx, extras.reversal, frame)]
+  return openExceptions(tx, outcome, extras, frame, ctx)
 }
 
 const cardFormasPago: ReadonlySet<string> = new Set(["04", "28", "29"])

@@ -8,10 +8,14 @@ import type { EvidenceCluster } from "./Clusters.js"
 import { type Decision, vetoesChecked } from "./Gates.js"
 import type { MatcherConfig } from "./MatcherConfig.js"
 import type { TransactionView } from "./Prepared.js"
+import type { GroupDecision } from "./Groups.js"
+import { formatMinor, formatMinorMoney } from "./internal/Minor.js"
 import {
+  dateTermOf,
   edgeSimilarityText,
   type EdgeTerms,
   edgeTerms,
+  identityTermOf,
   type NameSimilarity,
   type ScoredEdge,
   type Term
@@ -64,7 +68,9 @@ const describe = (term: Term): string => {
     case "A3_ROUNDING":
       return `amount within rounding (gap ${text(d.gap)})`
     case "A4_CONVERTED":
-      return `CFDI converted at TipoCambio ${text(d.exchangeRate)} (gap ${text(d.gap)})`
+      return `CFDI converted at ${d.fxSource === "FX_TABLE" ? `the FX table rate of ${text(d.fxDate)}` : "TipoCambio"} ${
+        text(d.exchangeRate)
+      } (gap ${text(d.gap)})`
     case "A5_TIP_PLAUSIBLE":
       return `tip plausible (gap ${text(d.gap)})`
     case "A6_IVA_ONLY":
@@ -197,6 +203,168 @@ export const toMatchLink = (decision: Decision, ctx: ExplanationContext): MatchL
     documentId: cluster.id,
     points: edge.points,
     margin: decision.margin,
+    explanation
+  }, true)
+}
+
+const groupClass: Readonly<Record<GroupDecision["kind"], string>> = {
+  SPLIT_INVOICES: "G1_SPLIT_INVOICES",
+  MSI: "G2_MSI_INSTALMENTS",
+  SPLIT_TENDER: "G3_SPLIT_TENDER"
+}
+
+const groupShape = (group: GroupDecision): string => `${group.transactions.length}:${group.clusters.length}`
+
+/**
+ * The `MatchLink` rows of a group (matching.md §7.6, §7.11): one row for 1:N (split invoices: `documentId` is the
+ * first CFDI in id order), one row per charge for N:1 (MSI, split tender), so every linked charge appears in
+ * `links`. Every row's explanation lists all members, and its amount term (class `G1_SPLIT_INVOICES`,
+ * `G2_MSI_INSTALMENTS` or `G3_SPLIT_TENDER`) says it is a group, with the sums, the gap, the item count and the MSI
+ * status; identity and date are the group's weakest pair. The text starts with "group".
+ */
+export const groupToMatchLinks = (group: GroupDecision, ctx: ExplanationContext): ReadonlyArray<MatchLink> => {
+  const txs = group.transactions.map((t) => ctx.transactions[t]!)
+  const clusters = group.clusters.map((c) => ctx.clusters[c]!)
+  const members = {
+    transactions: txs.map((t) => t.uuid).sort(),
+    cfdis: clusters.flatMap((c) => (c.fiscal ? [c.fiscal.doc.id] : [])).sort(),
+    documents: clusters.flatMap((c) => c.documents.map((d) => d.doc.id)).sort()
+  }
+  const currency = txs[0]!.currency
+  const amount: Term = {
+    cls: groupClass[group.kind],
+    points: 8,
+    detail: {
+      kind: group.kind,
+      shape: groupShape(group),
+      transactions: formatMinorMoney(group.sumTransactionsMinor, currency),
+      documents: formatMinorMoney(group.sumDocumentsMinor, currency),
+      gap: formatMinor(group.gapMinor),
+      items: group.kind === "SPLIT_INVOICES" ? group.clusters.length : group.transactions.length,
+      alternatives: group.alternatives,
+      ...(group.status === undefined ? {} : { status: group.status })
+    }
+  }
+  const identity = identityTermOf(
+    ctx.similarity,
+    ctx.transactions[group.identity.tx]!,
+    ctx.clusters[group.identity.cluster]!,
+    group.identity.match
+  )
+  const date = dateTermOf(ctx.transactions[group.date.tx]!, group.date.match)
+  const terms: ReadonlyArray<readonly [Evidence["feature"], Term]> = [
+    ["amount", amount],
+    ["identity", identity],
+    ["date", date]
+  ]
+  const evidence = terms.map(([feature, term]) =>
+    new Evidence({ feature, class: term.cls, points: term.points, detail: term.detail }, true)
+  )
+  const what = group.kind === "SPLIT_INVOICES"
+    ? `the sum of ${group.clusters.length} CFDIs ${text(amount.detail.documents)} = the charge`
+    : `${group.transactions.length} charges ${text(amount.detail.transactions)} = the CFDI total${
+      group.status === undefined ? "" : ` (${group.status})`
+    }`
+  const head = group.decision === "AUTO_LINKED"
+    ? `Auto-linked group ${group.kind} ${groupShape(group)} (${group.points} pts >= ${ctx.config.autoPoints}, ` +
+      `margin ${group.margin})`
+    : `Suggested group ${group.kind} ${groupShape(group)} (${group.points} pts; not auto: ${
+      group.gatesFailed.join(", ")
+    })`
+  const body = [`${what} (+8)`, ...terms.slice(1).map(([, term]) => `${describe(term)} (${signed(term.points)})`)]
+  const tail = group.alternatives > 0 ? ` ${group.alternatives} other solution(s) of the same size.` : ""
+  const rows = group.kind === "SPLIT_INVOICES" ? txs.slice(0, 1) : txs
+  return rows.map((tx) => {
+    const rowMembers = [tx.uuid, ...members.cfdis, ...members.documents]
+    const linkId = linkIdOf(rowMembers)
+    const explanation = new Explanation({
+      linkId,
+      decision: group.decision,
+      points: group.points,
+      threshold: { auto: ctx.config.autoPoints, suggest: ctx.config.suggestPoints },
+      margin: group.margin,
+      confidence: confidenceOf(group.points),
+      members,
+      evidence,
+      gatesFailed: group.gatesFailed,
+      vetoesChecked,
+      engine: ctx.engine,
+      text: `${head}: ${body.join(" · ")}.${tail}`
+    }, true)
+    return new MatchLink({
+      linkId,
+      decision: group.decision,
+      transactionUuid: tx.uuid,
+      documentId: clusters[0]!.id,
+      points: group.points,
+      margin: group.margin,
+      explanation
+    }, true)
+  })
+}
+
+/** A pinned pair: a person's CONFIRMED or MANUAL link, or an AUTO link kept from an earlier run (§7.13). */
+export interface PinnedPair {
+  readonly tx: number
+  readonly cluster: number
+  readonly decision: "CONFIRMED" | "MANUAL" | "AUTO_LINKED"
+  /** The pair re-scored on this run's data (undefined when it has no edge now: a person's word stands alone). */
+  readonly edge: ScoredEdge | undefined
+  /** Who decided and when (ISO-8601 UTC), for person decisions. */
+  readonly who: string | undefined
+  readonly when: string | undefined
+}
+
+/**
+ * The `MatchLink` of a pinned pair: its current evidence (when the pair still scores), margin 0, no gates, and a
+ * text naming who confirmed it and when, or that it was kept from the previous run.
+ */
+export const pinnedToMatchLink = (pin: PinnedPair, ctx: ExplanationContext): MatchLink => {
+  const tx = ctx.transactions[pin.tx]!
+  const cluster = ctx.clusters[pin.cluster]!
+  const members = {
+    transactions: [tx.uuid],
+    cfdis: cluster.fiscal ? [cluster.fiscal.doc.id] : [],
+    documents: cluster.documents.map((d) => d.doc.id)
+  }
+  const linkId = linkIdOf([...members.transactions, ...members.cfdis, ...members.documents])
+  const terms: Array<readonly [Evidence["feature"], Term]> = []
+  if (pin.edge) {
+    const t = termsOf(pin.edge, ctx)
+    terms.push(["amount", t.amount], ["identity", t.identity], ["date", t.date])
+    for (const term of t.corroboration) terms.push(["corroboration", term])
+  }
+  const evidence = terms.map(([feature, term]) =>
+    new Evidence({ feature, class: term.cls, points: term.points, detail: term.detail }, true)
+  )
+  const points = pin.edge?.points ?? 0
+  const head = pin.decision === "AUTO_LINKED"
+    ? `Kept from the previous run (${points} pts now; a move needs ${ctx.config.relinkPoints} more)`
+    : `${pin.decision === "CONFIRMED" ? "Confirmed" : "Linked by hand"} by ${pin.who ?? "?"} at ${pin.when ?? "?"}`
+  const body = terms.length === 0
+    ? "no engine evidence on this run's data"
+    : terms.map(([, term]) => `${describe(term)} (${signed(term.points)})`).join(" · ")
+  const explanation = new Explanation({
+    linkId,
+    decision: pin.decision,
+    points,
+    threshold: { auto: ctx.config.autoPoints, suggest: ctx.config.suggestPoints },
+    margin: 0,
+    confidence: confidenceOf(points),
+    members,
+    evidence,
+    gatesFailed: [],
+    vetoesChecked,
+    engine: ctx.engine,
+    text: `${head}: ${body}.`
+  }, true)
+  return new MatchLink({
+    linkId,
+    decision: pin.decision,
+    transactionUuid: tx.uuid,
+    documentId: cluster.id,
+    points,
+    margin: 0,
     explanation
   }, true)
 }

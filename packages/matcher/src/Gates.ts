@@ -22,6 +22,8 @@ export type GateName =
   | "documentNotVerified"
   | "unattendedCap"
   | "dense"
+  | "groupSize"
+  | "keptLink"
 
 /** Vetoes every edge has passed, as reported in `Explanation.vetoesChecked`. */
 export const vetoesChecked: ReadonlyArray<string> = ["cfdiStatus", "cfdiSubstituted", "comprobanteType", "dateWindow"]
@@ -108,15 +110,28 @@ export const decide = (
   clusters: ReadonlyArray<EvidenceCluster>,
   graph: EdgeGraph,
   assignment: Assignment,
-  config: MatcherConfig
+  config: MatcherConfig,
+  invoiceAlonePoints?: (edge: ScoredEdge) => number | undefined
 ): Decisions => {
   const caps = capsInMinor(config)
-  const make = (edge: ScoredEdge, margin: number, dense: boolean): Omit<Decision, "decision"> => ({
-    edge,
-    margin,
-    gatesFailed: failedGates(edge, margin, dense, transactions[edge.tx]!, clusters[edge.cluster]!, config, caps),
-    runnerUp: runnerUpOf(edge, graph)
-  })
+  // A receipt merged into an invoice by amount (not by UUID) may belong to another charge of the same amount: the
+  // invoice alone must still lead every other charge by the margin.
+  const mergeAmbiguous = (edge: ScoredEdge): boolean => {
+    if (!clusters[edge.cluster]!.mergedByAmount || invoiceAlonePoints === undefined) return false
+    const rivals = graph.byCluster[edge.cluster]!.filter((e) => e.tx !== edge.tx)
+    if (rivals.length === 0) return false
+    const alone = invoiceAlonePoints(edge) ?? 0
+    return rivals.some((e) => e.points > alone - config.marginPoints)
+  }
+  const make = (edge: ScoredEdge, margin: number, dense: boolean): Omit<Decision, "decision"> => {
+    const gates = failedGates(edge, margin, dense, transactions[edge.tx]!, clusters[edge.cluster]!, config, caps)
+    return {
+      edge,
+      margin,
+      gatesFailed: !gates.includes("margin") && gates.length === 0 && mergeAmbiguous(edge) ? ["margin"] : gates,
+      runnerUp: runnerUpOf(edge, graph)
+    }
+  }
   const autoByTx = new Map<number, Decision>()
   for (const assigned of assignment.byTx.values()) {
     const candidate = make(assigned.edge, assigned.margin, assigned.dense)

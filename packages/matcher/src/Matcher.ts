@@ -1,32 +1,63 @@
 /**
  * The matcher (matching.md §7): a pure, deterministic function from card transactions and fiscal documents to
- * links, suggestions, exceptions and dispositions. No I/O and no clock: `asOf` is an input.
+ * links, suggestions, exceptions and dispositions. No I/O and no clock: `asOf`, the FX table, the alias table and
+ * the decisions of earlier runs are inputs.
  */
 import {
   type CardTransaction,
   type CivilDate,
   type FiscalDocument,
   type MatchLink,
-  type ReconciliationException,
+  Money,
+  ReconciliationException,
   toEpochDay
 } from "@clara-recon/domain"
 import { type Assignment, assign } from "./Assignment.js"
 import { buildCandidateIndex, type EdgeGraph, generateEdges } from "./Candidates.js"
 import { canonicalJson, sha256Hex } from "@clara-recon/domain"
-import { buildClusters, type EvidenceCluster } from "./Clusters.js"
+import { buildClusters, type EvidenceCluster, fiscalOnly } from "./Clusters.js"
+import { controlTotalsByPeriod, type PeriodControlTotal } from "./ControlTotals.js"
 import {
   documentExceptions,
   type ExceptionContext,
   rejectedDocumentExceptions,
+  type TopSuggestion,
   transactionExceptions
 } from "./Exceptions.js"
-import { type EngineInfo, toMatchLink } from "./Explanation.js"
-import { type Decision, decide, type Decisions } from "./Gates.js"
+import {
+  type EngineInfo,
+  groupToMatchLinks,
+  type PinnedPair,
+  pinnedToMatchLink,
+  toMatchLink
+} from "./Explanation.js"
+import { type FxRate, makeFxLookup } from "./Fx.js"
+import { capsInMinor, type Decision, decide, type Decisions, failedGates } from "./Gates.js"
+import { type GroupDecision, solveGroups } from "./Groups.js"
+import type { LinkDecision, PreviousLink } from "./Incremental.js"
+import { minorToDecimal } from "./internal/Minor.js"
 import { identityRfc } from "./internal/Rfc.js"
 import { configHash, engineVersion, type MatcherConfig, resolveConfig } from "./MatcherConfig.js"
 import { descriptorKey, normaliseName } from "./Normalisation.js"
-import { prepareDocuments, type PreparedDocuments, prepareTransactions, type TransactionView } from "./Prepared.js"
-import type { NameSimilarity, ScoringContext } from "./Scoring.js"
+import {
+  cancelledLinkedException,
+  duplicateDocumentExceptions,
+  duplicateTransactionExceptions,
+  findReversals,
+  noFxRateExceptions,
+  overallocationExceptions,
+  type PaymentComplement,
+  ppdExceptions,
+  type Reversal
+} from "./PostRules.js"
+import {
+  type DocumentRejection,
+  prepareDocuments,
+  type PreparedDocuments,
+  prepareTransactions,
+  type TransactionView
+} from "./Prepared.js"
+import { type NameSimilarity, type ScoredEdge, scoreEdge, type ScoringContext } from "./Scoring.js"
 import { corpusGenericTokens, makeProfiler, makeSimilarityMemo, makeTokenWeigher } from "./Similarity.js"
 
 /** Input of one matching run. */
@@ -42,6 +73,19 @@ export interface MatchInput {
   readonly aliases?: ReadonlyMap<string, string>
   /** Overrides of the defaults of `defaultMatcherConfig`. */
   readonly config?: Partial<MatcherConfig>
+  /** The DOF/Banxico FIX table (§7.7 step 3), for foreign CFDIs without `TipoCambio`. */
+  readonly fxRates?: ReadonlyArray<FxRate>
+  /**
+   * People's decisions (§7.13): CONFIRMED and MANUAL pairs are pinned (taken first, kept as is); REJECTED entries
+   * here count as `rejected`.
+   */
+  readonly pinned?: ReadonlyArray<LinkDecision>
+  /** Forbidden pairs (§7.13): never linked nor suggested again. A `LinkDecision` fits. */
+  readonly rejected?: ReadonlyArray<Pick<LinkDecision, "transactionUuid" | "documentId">>
+  /** AUTO links of the previous run: kept unless beaten by `relinkPoints` (then RELINK_PROPOSED, never a move). */
+  readonly previous?: ReadonlyArray<PreviousLink>
+  /** Payment complements (type P) known to the caller, for the PPD check (§7.8). */
+  readonly paymentComplements?: ReadonlyArray<PaymentComplement>
 }
 
 /** What became of a transaction. */
@@ -57,6 +101,8 @@ export interface MatchResult {
   /** Every input transaction uuid exactly once. */
   readonly dispositions: ReadonlyMap<string, Disposition>
   readonly engine: EngineInfo
+  /** Per statement period (month of `operationDate`) and currency (§7.10). */
+  readonly controlTotals: ReadonlyArray<PeriodControlTotal>
 }
 
 /** The intermediate products of a run, for benchmarks and diagnostics. */
@@ -71,23 +117,68 @@ export interface MatchStages {
   readonly similarity: NameSimilarity
   /** Documents that did not enter matching, with the reason. */
   readonly rejected: PreparedDocuments["rejected"]
+  /** Every edge (forbidden pairs removed), including those of pinned transactions and clusters. */
+  readonly fullGraph: EdgeGraph
+  /** Pinned pairs: people's links first, then AUTO links kept from the previous run. */
+  readonly pins: ReadonlyArray<PinnedPair>
+  /** Earlier links (Clara's, people's, the previous run's) whose CFDI is now cancelled or substituted. */
+  readonly cancelledLinks: ReadonlyArray<CancelledLink>
+  /** Previous AUTO links that no longer score (their evidence changed): not kept, reported. */
+  readonly lapsedPrevious: ReadonlyArray<{ readonly tx: number; readonly cluster: number; readonly points: number }>
+  /** Group links and suggestions (§7.6). */
+  readonly groups: ReadonlyArray<GroupDecision>
+  /** Refunds that fully reverse a purchase without a credit note (§7.8). */
+  readonly reversals: ReadonlyArray<Reversal>
+  readonly reservedTx: ReadonlySet<number>
+  readonly reservedClusters: ReadonlySet<number>
+}
+
+/** An earlier link whose CFDI is cancelled or substituted now. */
+export interface CancelledLink {
+  readonly doc: FiscalDocument
+  readonly transactionUuid: string
+  readonly reason: "CANCELLED" | "SUBSTITUTED"
 }
 
 const sortedCanonical = <A>(items: ReadonlyArray<A>): Array<string> => items.map((item) => canonicalJson(item)).sort()
 
 /** `"sha256:<hex>"` of the canonical inputs: records sorted by their canonical JSON, so input order is irrelevant. */
 export const inputsHash = (input: MatchInput): string => {
+  const sortedLines = (items: ReadonlyArray<unknown> | undefined) =>
+    items === undefined ? undefined : sortedCanonical(items)
   const header = canonicalJson({
     asOf: input.asOf,
     companyRfc: input.companyRfc,
-    aliases: input.aliases === undefined ? undefined : [...input.aliases.entries()].sort()
+    aliases: input.aliases === undefined ? undefined : [...input.aliases.entries()].sort(),
+    config: input.config,
+    fxRates: sortedLines(input.fxRates),
+    pinned: sortedLines(input.pinned),
+    rejected: sortedLines(input.rejected?.map((r) => [r.transactionUuid, r.documentId])),
+    previous: sortedLines(input.previous?.map((p) => [p.transactionUuid, p.documentId, p.points])),
+    paymentComplements: sortedLines(input.paymentComplements)
   })
   const lines = (records: ReadonlyArray<unknown>) => sortedCanonical(records).map((s) => `${s}\n`)
   const parts = [header, "\ntransactions\n", ...lines(input.transactions), "documents\n", ...lines(input.documents)]
   return `sha256:${sha256Hex(parts)}`
 }
 
-/** Runs the pipeline up to the decisions (§7.3 steps 0-5 and the §7.5 gates). */
+const upperId = (id: string): string => id.trim().toUpperCase()
+
+const byPair = <A extends { readonly transactionUuid: string; readonly documentId: string }>(a: A, b: A): number =>
+  a.transactionUuid < b.transactionUuid ? -1 : a.transactionUuid > b.transactionUuid ? 1 :
+  upperId(a.documentId) < upperId(b.documentId) ? -1 : upperId(a.documentId) > upperId(b.documentId) ? 1 : 0
+
+/** Keeps the edges `keep` accepts, preserving order. */
+const restrictGraph = (graph: EdgeGraph, keep: (edge: ScoredEdge) => boolean): EdgeGraph => ({
+  edges: graph.edges.filter(keep),
+  byTx: graph.byTx.map((list) => list.filter(keep)),
+  byCluster: graph.byCluster.map((list) => list.filter(keep))
+})
+
+/**
+ * Runs the pipeline up to the decisions (§7.3 steps 0-7): pinned facts and forbidden pairs, clusters, candidates,
+ * scoring, assignment and the §7.5 gates, the group solvers of §7.6 on what is left, and refund reversals (§7.8).
+ */
 export const matchStages = (input: MatchInput): MatchStages => {
   const config = resolveConfig(input.config)
   const names = new Map<string, ReadonlyArray<string>>()
@@ -99,7 +190,8 @@ export const matchStages = (input: MatchInput): MatchStages => {
     }
     return tokens
   }
-  const documents = prepareDocuments(input.documents, normalise)
+  const fx = input.fxRates === undefined ? undefined : makeFxLookup(input.fxRates, config.fxTableMaxAgeDays)
+  const documents = prepareDocuments(input.documents, normalise, fx)
   const weigh = makeTokenWeigher({
     corpusGeneric: corpusGenericTokens(
       documents.views.map((v) => v.issuerName),
@@ -119,11 +211,122 @@ export const matchStages = (input: MatchInput): MatchStages => {
     if (usable !== undefined) aliases.set(descriptorKey(key), usable)
   }
   const ctx: ScoringContext = { config, weigh, aliases, similarity: makeSimilarityMemo() }
-  const graph = generateEdges(transactions, clusters, buildCandidateIndex(clusters, weigh), ctx)
+
+  // §7.3 step 0: pinned facts and forbidden pairs.
+  const txIndex = new Map(transactions.map((t) => [t.uuid, t.index]))
+  const clusterOf = new Map<string, number>()
+  for (const cluster of clusters) for (const m of cluster.members) clusterOf.set(upperId(m.doc.id), cluster.index)
+  const dropped = new Map<string, { doc: FiscalDocument; reason: DocumentRejection }>()
+  for (const r of documents.rejected) dropped.set(upperId(r.doc.id), r)
+  const forbidden = new Set<string>()
+  const rejectedPairs = [...(input.rejected ?? []), ...(input.pinned ?? []).filter((p) => p.status === "REJECTED")]
+  for (const pair of rejectedPairs) {
+    const t = txIndex.get(pair.transactionUuid)
+    const c = clusterOf.get(upperId(pair.documentId))
+    if (t !== undefined && c !== undefined) forbidden.add(`${t}:${c}`)
+  }
+  const cancelledLinks: Array<CancelledLink> = []
+  const cancelledSeen = new Set<string>()
+  const noteCancelled = (transactionUuid: string, documentId: string): boolean => {
+    const gone = dropped.get(upperId(documentId))
+    if (gone === undefined || (gone.reason !== "CANCELLED" && gone.reason !== "SUBSTITUTED")) return false
+    const key = `${transactionUuid}\n${upperId(documentId)}`
+    if (!cancelledSeen.has(key)) {
+      cancelledSeen.add(key)
+      cancelledLinks.push({ doc: gone.doc, transactionUuid, reason: gone.reason })
+    }
+    return true
+  }
+  for (const r of [...documents.rejected].sort((a, b) => (a.doc.id < b.doc.id ? -1 : a.doc.id > b.doc.id ? 1 : 0))) {
+    for (const uuid of [...r.doc.claraTransactionUuids].sort()) noteCancelled(uuid, r.doc.id)
+  }
+  const pins: Array<PinnedPair> = []
+  const reservedTx = new Set<number>()
+  const reservedClusters = new Set<number>()
+  const pinnedPairs = new Set<string>()
+  const people = (input.pinned ?? []).filter((p) => p.status !== "REJECTED")
+  for (const decision of [...people].sort(byPair)) {
+    if (noteCancelled(decision.transactionUuid, decision.documentId)) continue
+    const t = txIndex.get(decision.transactionUuid)
+    const c = clusterOf.get(upperId(decision.documentId))
+    if (t === undefined || c === undefined || pinnedPairs.has(`${t}:${c}`)) continue
+    pinnedPairs.add(`${t}:${c}`)
+    pins.push({
+      tx: t,
+      cluster: c,
+      decision: decision.status === "MANUAL" ? "MANUAL" : "CONFIRMED",
+      edge: scoreEdge(ctx, transactions[t]!, clusters[c]!),
+      who: decision.who,
+      when: decision.when
+    })
+    reservedTx.add(t)
+    reservedClusters.add(c)
+  }
+  const lapsedPrevious: Array<{ tx: number; cluster: number; points: number }> = []
+  for (const link of [...(input.previous ?? [])].sort(byPair)) {
+    if (noteCancelled(link.transactionUuid, link.documentId)) continue
+    const t = txIndex.get(link.transactionUuid)
+    const c = clusterOf.get(upperId(link.documentId))
+    if (t === undefined || c === undefined || forbidden.has(`${t}:${c}`)) continue
+    if (reservedTx.has(t) || reservedClusters.has(c)) continue
+    const edge = scoreEdge(ctx, transactions[t]!, clusters[c]!)
+    if (edge === undefined) {
+      lapsedPrevious.push({ tx: t, cluster: c, points: link.points })
+      continue
+    }
+    pins.push({ tx: t, cluster: c, decision: "AUTO_LINKED", edge, who: undefined, when: undefined })
+    reservedTx.add(t)
+    reservedClusters.add(c)
+  }
+
+  const generated = generateEdges(transactions, clusters, buildCandidateIndex(clusters, weigh), ctx)
+  const fullGraph = forbidden.size === 0
+    ? generated
+    : restrictGraph(generated, (e) => !forbidden.has(`${e.tx}:${e.cluster}`))
+  const graph = reservedTx.size === 0 && reservedClusters.size === 0
+    ? fullGraph
+    : restrictGraph(fullGraph, (e) => !reservedTx.has(e.tx) && !reservedClusters.has(e.cluster))
   const assignment = assign(graph, transactions.length, clusters.length, config)
-  const decisions = decide(transactions, clusters, graph, assignment, config)
+  const decisions = decide(transactions, clusters, graph, assignment, config, (edge) => {
+    const alone = fiscalOnly(clusters[edge.cluster]!, profile)
+    return alone === undefined ? undefined : scoreEdge(ctx, transactions[edge.tx]!, alone)?.points
+  })
+
+  // §7.6: group solvers on what is left open.
+  const autoClusters = new Set(decisions.links.map((d) => d.edge.cluster))
+  const openTransactions = transactions.filter((t) =>
+    t.subject && decisions.outcomes[t.index]!.link === undefined && !reservedTx.has(t.index)
+  ).map((t) => t.index)
+  const openClusters = clusters.filter((c) =>
+    !assignment.byCluster.has(c.index) && !autoClusters.has(c.index) && !reservedClusters.has(c.index)
+  ).map((c) => c.index)
+  const groups = solveGroups({ transactions, clusters, openTransactions, openClusters, ctx }).filter((g) =>
+    g.transactions.every((t) => g.clusters.every((c) => !forbidden.has(`${t}:${c}`)))
+  )
+
+  // §7.8: refunds without a credit note that fully reverse a purchase.
+  const grouped = new Set(groups.filter((g) => g.decision === "AUTO_LINKED").flatMap((g) => g.transactions))
+  const openRefunds = openTransactions.filter((t) => transactions[t]!.type === "REFUND" && !grouped.has(t))
+  const reversals = findReversals(transactions, openRefunds, config)
   const { similarity } = ctx
-  return { config, transactions, clusters, graph, assignment, decisions, similarity, rejected: documents.rejected }
+  return {
+    config,
+    transactions,
+    clusters,
+    graph,
+    assignment,
+    decisions,
+    similarity,
+    rejected: documents.rejected,
+    fullGraph,
+    pins,
+    cancelledLinks,
+    lapsedPrevious,
+    groups,
+    reversals,
+    reservedTx,
+    reservedClusters
+  }
 }
 
 interface SortableException {
@@ -131,6 +334,9 @@ interface SortableException {
   readonly id: string
   readonly exception: ReconciliationException
 }
+
+const moneyOf = (tx: TransactionView): Money =>
+  new Money({ amount: minorToDecimal(tx.amountMinor), currency: tx.currency }, true)
 
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
@@ -141,74 +347,291 @@ const compareExceptions = (a: SortableException, b: SortableException): number =
 const byDateThenId = (a: TransactionView, b: TransactionView): number =>
   a.tx.operationDate < b.tx.operationDate ? -1 : a.tx.operationDate > b.tx.operationDate ? 1 : a.index - b.index
 
-/** Which transaction holds each cluster (and the reverse) among links and top suggestions, first come first. */
-const ownership = (decisions: Decisions) => {
-  const ownerOfCluster = new Map<number, number>()
-  const ownerOfTx = new Map<number, number>()
-  for (const outcome of decisions.outcomes) {
-    const owned = outcome.link ?? outcome.suggestions[0]
-    if (owned && !ownerOfCluster.has(owned.edge.cluster)) {
-      ownerOfCluster.set(owned.edge.cluster, owned.edge.tx)
-      ownerOfTx.set(owned.edge.tx, owned.edge.cluster)
-    }
-  }
-  return { ownerOfCluster, ownerOfTx }
-}
-
 const invoiceExceptions = (
   stages: MatchStages,
   ownerOfCluster: ReadonlyMap<number, number>,
+  decided: ReadonlySet<number>,
   companyRfc: string | undefined,
   ctx: ExceptionContext
 ): Array<SortableException> =>
   stages.clusters.flatMap((cluster) => {
     if (!cluster.fiscal) return []
     const owner = ownerOfCluster.get(cluster.index)
-    const decided = stages.decisions.decidedClusters.has(cluster.index)
     const ownerView = owner === undefined ? undefined : stages.transactions[owner]
-    return documentExceptions(cluster.fiscal, decided, ownerView, companyRfc, ctx).map((exception) => ({
-      date: cluster.fiscal!.doc.issueDate,
-      id: cluster.id,
+    return documentExceptions(cluster.fiscal, decided.has(cluster.index), ownerView, companyRfc, ctx).map((
       exception
-    }))
+    ) => ({ date: cluster.fiscal!.doc.issueDate, id: cluster.id, exception }))
   })
+
+/** The best edge that could replace a kept AUTO link: another cluster for its charge, or another charge. */
+const challenger = (pin: PinnedPair, stages: MatchStages): ScoredEdge | undefined => {
+  let best: ScoredEdge | undefined
+  const consider = (edge: ScoredEdge) => {
+    if (edge.tx === pin.tx && edge.cluster === pin.cluster) return
+    if (stages.reservedTx.has(edge.tx) && edge.tx !== pin.tx) return
+    if (stages.reservedClusters.has(edge.cluster) && edge.cluster !== pin.cluster) return
+    if (best === undefined || edge.points > best.points) best = edge
+  }
+  for (const edge of stages.fullGraph.byTx[pin.tx]!) consider(edge)
+  for (const edge of stages.fullGraph.byCluster[pin.cluster]!) consider(edge)
+  return best
+}
+
+const emptyOutcome = { link: undefined, suggestions: [], ambiguous: false } as const
 
 /**
  * Matches card transactions to fiscal documents (matching.md §7). Pure and total: malformed records are skipped
  * and reported (INVALID_DOCUMENT), never thrown. Deterministic: any permutation of the inputs gives the same result.
+ * Links hold, per transaction in date then id order: people's pinned links (CONFIRMED, MANUAL), AUTO links kept from
+ * the previous run, new AUTO links (1:1), and auto-linked groups (§7.6). Suggestions: edge suggestions (best
+ * first), group suggestions, and the edges that RELINK_PROPOSED exceptions propose.
  */
 export const match = (input: MatchInput): MatchResult => {
   const stages = matchStages(input)
   const { clusters, config, decisions, similarity, transactions } = stages
   const engine: EngineInfo = { version: engineVersion, configHash: configHash(config), inputsHash: inputsHash(input) }
-  const { ownerOfCluster, ownerOfTx } = ownership(decisions)
+  const ownerOfCluster = new Map<number, number>()
+  const ownerOfTx = new Map<number, number>()
+  const own = (t: number, c: number) => {
+    if (!ownerOfCluster.has(c)) ownerOfCluster.set(c, t)
+    if (!ownerOfTx.has(t)) ownerOfTx.set(t, c)
+  }
+  for (const pin of stages.pins) own(pin.tx, pin.cluster)
+  for (const outcome of decisions.outcomes) {
+    const owned = outcome.link ?? outcome.suggestions[0]
+    if (owned) own(owned.edge.tx, owned.edge.cluster)
+  }
   const explanationContext = { transactions, clusters, config, engine, similarity, ownerOfCluster, ownerOfTx }
   const linkOf = new Map<Decision, MatchLink>(
     [...decisions.links, ...decisions.suggestions].map((d) => [d, toMatchLink(d, explanationContext)])
   )
+
+  // Groups: rows per transaction; the auto-linked ones count as links, the others as suggestions.
+  const groupRows = new Map<number, Array<{ group: GroupDecision; row: MatchLink }>>()
+  const autoGroupOf = new Map<number, GroupDecision>()
+  for (const group of stages.groups) {
+    const rows = groupToMatchLinks(group, explanationContext)
+    const rowTxs = group.kind === "SPLIT_INVOICES" ? group.transactions.slice(0, 1) : group.transactions
+    rowTxs.forEach((t, i) => {
+      const list = groupRows.get(t) ?? []
+      groupRows.set(t, list)
+      list.push({ group, row: rows[i]! })
+    })
+    if (group.decision === "AUTO_LINKED") for (const t of group.transactions) autoGroupOf.set(t, group)
+  }
+  const groupLinkIdOf = (group: GroupDecision, t: number) =>
+    groupRows.get(group.kind === "SPLIT_INVOICES" ? group.transactions[0]! : t)?.find((r) => r.group === group)?.row
+      .linkId ?? ""
+
+  const pinsOf = new Map<number, Array<PinnedPair>>()
+  for (const pin of stages.pins) pinsOf.set(pin.tx, [...(pinsOf.get(pin.tx) ?? []), pin])
   const exceptionContext: ExceptionContext = {
     config,
     asOfDay: toEpochDay(input.asOf),
     clusters,
-    linkIdOf: (decision) => linkOf.get(decision)!.linkId
+    linkIdOf: (decision) => linkOf.get(decision)!.linkId,
+    groupLinkIdOf
   }
+  const caps = capsInMinor(config)
+
+  // RELINK_PROPOSED (§7.13): a kept AUTO link beaten by relinkPoints or more, and previous links that lapsed.
+  const relinks = new Map<number, Array<ReconciliationException>>()
+  const relinkSuggestions = new Map<number, Array<MatchLink>>()
+  const proposedClusters = new Set<number>()
+  const addRelink = (t: number, exception: ReconciliationException) =>
+    relinks.set(t, [...(relinks.get(t) ?? []), exception])
+  for (const pin of stages.pins) {
+    if (pin.decision !== "AUTO_LINKED" || pin.edge === undefined) continue
+    const rival = challenger(pin, stages)
+    if (rival === undefined || rival.points - pin.edge.points < config.relinkPoints) continue
+    const margin = rival.points - pin.edge.points
+    const gates = [
+      ...failedGates(rival, margin, false, transactions[rival.tx]!, clusters[rival.cluster]!, config, caps),
+      "keptLink" as const
+    ]
+    proposedClusters.add(rival.cluster)
+    const proposal = toMatchLink(
+      { edge: rival, decision: "SUGGESTED", margin, gatesFailed: gates, runnerUp: pin.edge },
+      explanationContext
+    )
+    relinkSuggestions.set(rival.tx, [...(relinkSuggestions.get(rival.tx) ?? []), proposal])
+    const tx = transactions[pin.tx]!
+    const kept = clusters[pin.cluster]!
+    addRelink(pin.tx, new ReconciliationException({
+      code: "RELINK_PROPOSED",
+      subtype: rival.tx === pin.tx ? "BETTER_DOCUMENT" : "BETTER_TRANSACTION",
+      severity: "medium",
+      message: `The AUTO link of ${tx.uuid} to ${kept.id} (${pin.edge.points} pts) is beaten by ` +
+        `${rival.tx === pin.tx ? `document ${clusters[rival.cluster]!.id}` : `transaction ${transactions[rival.tx]!.uuid}`}` +
+        ` (${rival.points} pts, +${margin}); the link is kept until a person decides.`,
+      amountAtRisk: moneyOf(tx),
+      transactionUuid: tx.uuid,
+      documentId: kept.id,
+      ...(exceptionContext.asOfDay === undefined || tx.day === undefined
+        ? {}
+        : { ageDays: exceptionContext.asOfDay - tx.day }),
+      suggestedAction: "Confirm the kept link (it becomes CONFIRMED) or confirm the proposal (the old one is rejected).",
+      topSuggestion: proposal.linkId
+    }, true))
+  }
+  for (const lapsed of stages.lapsedPrevious) {
+    const tx = transactions[lapsed.tx]!
+    const outcome = decisions.outcomes[lapsed.tx]!
+    const now = outcome.link ?? outcome.suggestions[0]
+    addRelink(lapsed.tx, new ReconciliationException({
+      code: "RELINK_PROPOSED",
+      subtype: "EVIDENCE_LOST",
+      severity: "high",
+      message: `The previous AUTO link of ${tx.uuid} to ${clusters[lapsed.cluster]!.id} (${lapsed.points} pts) no ` +
+        "longer scores on this run's data; it was not kept.",
+      amountAtRisk: moneyOf(tx),
+      transactionUuid: tx.uuid,
+      documentId: clusters[lapsed.cluster]!.id,
+      suggestedAction: "Check what changed in the charge or the document; confirm the new proposal or link by hand.",
+      ...(now === undefined ? {} : { topSuggestion: linkOf.get(now)!.linkId })
+    }, true))
+  }
+
+  const reversalOf = new Map<number, { counterpart: string; purchaseHasCfdi: boolean }>()
+  for (const { purchase, refund } of stages.reversals) {
+    const p = decisions.outcomes[purchase]!
+    const linkedCluster = p.link?.edge.cluster ?? pinsOf.get(purchase)?.[0]?.cluster ??
+      autoGroupOf.get(purchase)?.clusters[0]
+    const purchaseHasCfdi = linkedCluster !== undefined && clusters[linkedCluster]!.fiscal !== undefined
+    reversalOf.set(refund, { counterpart: transactions[purchase]!.uuid, purchaseHasCfdi })
+    if (!purchaseHasCfdi) reversalOf.set(purchase, { counterpart: transactions[refund]!.uuid, purchaseHasCfdi })
+  }
+
   const links: Array<MatchLink> = []
   const suggestions: Array<MatchLink> = []
   const exceptions: Array<SortableException> = []
   const dispositions = new Map<string, Disposition>()
+  const linkedPairs: Array<{ tx: TransactionView; cluster: EvidenceCluster }> = []
+  const allocations = new Map<number, Array<TransactionView>>()
+  const allocate = (tx: TransactionView, c: number) => {
+    allocations.set(c, [...(allocations.get(c) ?? []), tx])
+    linkedPairs.push({ tx, cluster: clusters[c]! })
+  }
+  const decided = new Set<number>([...decisions.decidedClusters, ...stages.reservedClusters])
+  for (const group of stages.groups) for (const c of group.clusters) decided.add(c)
+  for (const c of proposedClusters) decided.add(c)
   for (const tx of [...transactions].sort(byDateThenId)) {
-    const outcome = decisions.outcomes[tx.index]!
-    if (outcome.link) links.push(linkOf.get(outcome.link)!)
-    for (const suggestion of outcome.suggestions) suggestions.push(linkOf.get(suggestion)!)
-    for (const exception of transactionExceptions(tx, outcome, exceptionContext)) {
+    const t = tx.index
+    const outcome = stages.reservedTx.has(t) ? emptyOutcome : decisions.outcomes[t]!
+    const pinned = pinsOf.get(t) ?? []
+    for (const pin of pinned) {
+      links.push(pinnedToMatchLink(pin, explanationContext))
+      allocate(tx, pin.cluster)
+    }
+    if (outcome.link) {
+      links.push(linkOf.get(outcome.link)!)
+      allocate(tx, outcome.link.edge.cluster)
+    }
+    const rows = groupRows.get(t) ?? []
+    const autoGroup = autoGroupOf.get(t)
+    for (const { group, row } of rows) {
+      if (group.decision === "AUTO_LINKED") links.push(row)
+    }
+    if (autoGroup) for (const c of autoGroup.clusters) allocate(tx, c)
+    const groupSuggestion = rows.find(({ group }) => group.decision === "SUGGESTED")
+    const topEdge = outcome.suggestions[0]
+    const groupFirst = groupSuggestion !== undefined && (topEdge === undefined || groupSuggestion.group.points >= topEdge.edge.points)
+    if (groupFirst) suggestions.push(groupSuggestion.row)
+    for (const suggestion of autoGroup ? [] : outcome.suggestions) suggestions.push(linkOf.get(suggestion)!)
+    if (groupSuggestion && !groupFirst) suggestions.push(groupSuggestion.row)
+    suggestions.push(...(relinkSuggestions.get(t) ?? []))
+    const top: TopSuggestion | undefined = groupFirst
+      ? {
+        linkId: groupSuggestion.row.linkId,
+        documentId: groupSuggestion.row.documentId,
+        cfdi: groupSuggestion.group.clusters.some((c) => clusters[c]!.fiscal !== undefined),
+        decision: undefined
+      }
+      : undefined
+    const txExceptions = transactionExceptions(tx, outcome, exceptionContext, {
+      pinned: pinned.length > 0,
+      group: autoGroup,
+      groupSuggestion: top,
+      reversal: reversalOf.get(t)
+    })
+    for (const exception of [...txExceptions, ...(relinks.get(t) ?? [])]) {
       exceptions.push({ date: tx.tx.operationDate, id: tx.uuid, exception })
     }
-    dispositions.set(tx.uuid, !tx.subject ? "NOT_SUBJECT" : outcome.link ? "LINKED" : "EXCEPTION")
+    const linked = pinned.length > 0 || outcome.link !== undefined || autoGroup !== undefined
+    dispositions.set(tx.uuid, !tx.subject ? "NOT_SUBJECT" : linked ? "LINKED" : "EXCEPTION")
   }
-  exceptions.push(...invoiceExceptions(stages, ownerOfCluster, input.companyRfc, exceptionContext))
+
+  // Document-side exceptions and post-rules (§7.7-§7.10).
+  const asOfDay = exceptionContext.asOfDay
+  const docSide = (date: string, id: string) => (exception: ReconciliationException) =>
+    exceptions.push({ date, id, exception })
+  exceptions.push(...invoiceExceptions(stages, ownerOfCluster, decided, input.companyRfc, exceptionContext))
   for (const exception of rejectedDocumentExceptions(stages.rejected)) {
     exceptions.push({ date: "", id: exception.documentId ?? "", exception })
   }
+  const txByUuid = new Map(transactions.map((v) => [v.uuid, v]))
+  for (const link of stages.cancelledLinks) {
+    const t = txByUuid.get(link.transactionUuid)
+    const substituteId = stages.clusters.find((c) =>
+      c.fiscal?.doc.relations.some((r) =>
+        r.tipoRelacion.trim() === "04" && r.uuids.some((u) => upperId(u) === upperId(link.doc.id))
+      )
+    )
+    const substituteLink = substituteId === undefined
+      ? undefined
+      : [...links, ...suggestions].find((l) =>
+        l.transactionUuid === link.transactionUuid && l.documentId === substituteId.id
+      )
+    const exception = cancelledLinkedException(
+      link.doc,
+      t,
+      link.transactionUuid,
+      link.reason,
+      substituteId === undefined ? undefined : { id: substituteId.id, linkId: substituteLink?.linkId },
+      asOfDay
+    )
+    exceptions.push({ date: t?.tx.operationDate ?? link.doc.issueDate, id: link.transactionUuid, exception })
+  }
+  ppdExceptions(linkedPairs, input.paymentComplements ?? [], input.asOf, config).forEach((e) =>
+    exceptions.push({ date: "", id: e.transactionUuid ?? "", exception: e })
+  )
+  duplicateTransactionExceptions(transactions, asOfDay).forEach((e) =>
+    docSide(txByUuid.get(e.transactionUuid ?? "")?.tx.operationDate ?? "", e.transactionUuid ?? "")(e)
+  )
+  const suggestedFor = new Map<string, Set<string>>()
+  for (const s of suggestions) {
+    const set = suggestedFor.get(s.documentId) ?? new Set<string>()
+    suggestedFor.set(s.documentId, set)
+    set.add(s.transactionUuid)
+  }
+  const shared = (a: string, b: string) => {
+    const left = suggestedFor.get(a)
+    const right = suggestedFor.get(b)
+    return left !== undefined && right !== undefined && [...left].some((uuid) => right.has(uuid))
+  }
+  const views = clusters.flatMap((c) => c.members)
+  duplicateDocumentExceptions(views, shared, asOfDay).forEach((e) => docSide("", e.documentId ?? "")(e))
+  overallocationExceptions(allocations, clusters, asOfDay).forEach((e) => docSide("", e.documentId ?? "")(e))
+  const decidedDocs = new Set<string>()
+  for (const c of decided) for (const m of clusters[c]!.members) decidedDocs.add(m.doc.id)
+  noFxRateExceptions(views, (v) => decidedDocs.has(v.doc.id), asOfDay).forEach((e) => docSide("", e.documentId ?? "")(e))
   exceptions.sort(compareExceptions)
-  return { links, suggestions, exceptions: exceptions.map((e) => e.exception), dispositions, engine }
+
+  const linkedUuids = new Set(links.map((l) => l.transactionUuid))
+  for (const link of links) for (const uuid of link.explanation.members.transactions) linkedUuids.add(uuid)
+  const inExceptions = new Set<string>()
+  for (const { exception } of exceptions) {
+    const uuid = exception.transactionUuid
+    if (uuid !== undefined && dispositions.get(uuid) === "EXCEPTION") inExceptions.add(uuid)
+  }
+  const notSubject = new Set(transactions.filter((t) => !t.subject).map((t) => t.uuid))
+  const controlTotals = controlTotalsByPeriod(transactions.map((t) => t.tx), linkedUuids, inExceptions, notSubject)
+  return {
+    links,
+    suggestions,
+    exceptions: exceptions.map((e) => e.exception),
+    dispositions,
+    engine,
+    controlTotals
+  }
 }

@@ -6,7 +6,7 @@ import { canonicalJson, sha256Hex } from "@clara-recon/domain"
 import { nameTables } from "./NameTables.js"
 
 /** Engine version written into every explanation. */
-export const engineVersion = "0.1.0"
+export const engineVersion = "0.2.0"
 
 /** Tunable parameters. Points are integers; amounts are decimal strings in currency units. */
 export interface MatcherConfig {
@@ -56,6 +56,29 @@ export interface MatcherConfig {
   readonly graceMinDays: number
   /** An unmatched card-paid CFDI younger than this is reported with low severity (§7.10). Default 35. */
   readonly invoiceWithoutTransactionDays: number
+  /** 1:N (§7.6): at most this many CFDIs per charge (subset-sum, meet in the middle). Default 6. */
+  readonly groupMaxItems: number
+  /** 1:N: the pool is the nearest (by date) open clusters of one RFC, at most this many. Default 24. */
+  readonly groupPoolSize: number
+  /** Groups larger than this never auto-link (§7.6). Default 3. */
+  readonly groupMaxAutoItems: number
+  /** MSI plans accepted (§7.6): number of monthly instalments. */
+  readonly msiPlans: ReadonlyArray<number>
+  /** MSI: each instalment within this many minor units of Total / n. Default 100 (1 MXN). */
+  readonly msiToleranceMinor: number
+  /** MSI_INCOMPLETE once the next instalment is overdue by more than this many days. Default 40. */
+  readonly msiOverdueDays: number
+  /** Split tender (§7.6): at most this many charges, all within `splitTenderDays` days. Defaults 4 and 10. */
+  readonly splitTenderMaxItems: number
+  readonly splitTenderDays: number
+  /** FX table (§7.7 step 3): the latest rate at most this many days before the CFDI `Fecha`. Default 7. */
+  readonly fxTableMaxAgeDays: number
+  /** PPD (§7.8): the payment complement is due on this calendar day of the month after payment. Default 5. */
+  readonly ppdComplementDay: number
+  /** Refunds (§7.8): a refund reverses a purchase of the same card and merchant at most this many days old. */
+  readonly refundReversalDays: number
+  /** Incremental runs (§7.13): an AUTO link is only challenged by an edge at least this many points better. */
+  readonly relinkPoints: number
 }
 
 /** The defaults of matching.md §7. */
@@ -85,7 +108,19 @@ export const defaultMatcherConfig: MatcherConfig = {
   corpusGenericSharePermille: 50,
   graceDaysAfterMonthEnd: 3,
   graceMinDays: 5,
-  invoiceWithoutTransactionDays: 35
+  invoiceWithoutTransactionDays: 35,
+  groupMaxItems: 6,
+  groupPoolSize: 24,
+  groupMaxAutoItems: 3,
+  msiPlans: [3, 6, 9, 10, 12, 13, 15, 18, 24],
+  msiToleranceMinor: 100,
+  msiOverdueDays: 40,
+  splitTenderMaxItems: 4,
+  splitTenderDays: 10,
+  fxTableMaxAgeDays: 7,
+  ppdComplementDay: 5,
+  refundReversalDays: 90,
+  relinkPoints: 4
 }
 
 /** Defaults overridden by the given fields (shallow). */

@@ -7,6 +7,7 @@ import * as BigDecimal from "effect/BigDecimal"
 import { canonicalJson } from "@clara-recon/domain"
 import { absMinor } from "./internal/Minor.js"
 import { identityRfc } from "./internal/Rfc.js"
+import type { FxLookup, FxSource } from "./Fx.js"
 import type { MatcherConfig } from "./MatcherConfig.js"
 import type { NameProfile } from "./Similarity.js"
 
@@ -41,6 +42,10 @@ export interface TransactionView {
   readonly restaurant: boolean
   /** The charge is in the last `monthEndDays` days of its month (CFDI window +45). */
   readonly monthEnd: boolean
+  /** Card identity (`cardUuid`, else the last four digits), for duplicates, reversals and split tender. */
+  readonly cardKey: string | undefined
+  /** MSI instalment `number` of `of` (Clara `installmentNumber` / `installment`, or `MSI`, `n/12` in the label). */
+  readonly instalment: { readonly number: number; readonly of: number } | undefined
 }
 
 /** A usable fiscal or extracted document with its derived keys. */
@@ -55,8 +60,14 @@ export interface DocumentView {
   /** Receipt tip in minor units (0 when none). */
   readonly tipMinor: bigint
   readonly currency: string
-  /** Total x TipoCambio in MXN minor units, for a foreign-currency CFDI that states its rate. */
+  /** Total x rate in MXN minor units, for a foreign-currency CFDI: its `TipoCambio`, else the FX table (§7.7). */
   readonly convertedMinor: bigint | undefined
+  /** The rate behind `convertedMinor` and its source. */
+  readonly fx: { readonly rate: BigDecimal.BigDecimal; readonly source: FxSource; readonly date: string } | undefined
+  /** A foreign-currency CFDI with neither a `TipoCambio` nor a table rate (NO_FX_RATE). */
+  readonly noFxRate: boolean
+  /** CFDI `MetodoPago` is PPD (a payment complement is expected, §7.8). */
+  readonly ppd: boolean
   /** Issuer RFC when it counts as identity (well formed, not generic). */
   readonly issuerRfc: string | undefined
   readonly issuerName: ReadonlyArray<string>
@@ -100,6 +111,35 @@ const uniqueById = <A>(items: ReadonlyArray<A>, key: (a: A) => string): Array<A>
   return out
 }
 
+const labelPlan = /(?:^|[^0-9])(\d{1,2})\s*\/\s*(\d{1,2})(?:[^0-9]|$)/
+const msiWord = /\bMSI\b|MESES SIN INTERESES/
+
+const positiveInt = (text: string | undefined): number | undefined => {
+  if (text === undefined) return undefined
+  const match = /\d+/.exec(text)
+  const value = match === null ? NaN : Number(match[0])
+  return Number.isInteger(value) && value > 0 ? value : undefined
+}
+
+/**
+ * The MSI instalment of a charge (matching.md §7.6): Clara's `installmentNumber` of `installment` when both are
+ * numbers (their semantics are still to be confirmed, §8 question 1), else a `k/n` pattern in a descriptor that also
+ * says `MSI`. `undefined` for a single payment.
+ */
+export const instalmentOf = (tx: CardTransaction): { readonly number: number; readonly of: number } | undefined => {
+  const of = positiveInt(tx.installment)
+  const number = positiveInt(tx.installmentNumber)
+  if (of !== undefined && number !== undefined && of > 1 && number <= of) return { number, of }
+  const label = tx.descriptor.toUpperCase()
+  const plan = labelPlan.exec(label)
+  if (plan !== null && msiWord.test(label)) {
+    const k = Number(plan[1])
+    const n = Number(plan[2])
+    if (n > 1 && k >= 1 && k <= n) return { number: k, of: n }
+  }
+  return undefined
+}
+
 const isSubject = (tx: CardTransaction): boolean => {
   const status = tx.status.trim().toUpperCase()
   return (tx.type === "PURCHASE" || tx.type === "REFUND") && status !== "REJECTED" && status !== "RJ"
@@ -137,7 +177,9 @@ export const prepareTransactions = (
       informative: names.some((name) => name.tokens.join("").length >= 3),
       distinctive: names.some((name) => name.distinctive),
       restaurant: tx.mcc !== undefined && config.restaurantMccs.includes(tx.mcc),
-      monthEnd: day !== undefined && monthEndDay !== undefined && monthEndDay - day < config.monthEndDays
+      monthEnd: day !== undefined && monthEndDay !== undefined && monthEndDay - day < config.monthEndDays,
+      cardKey: tx.cardUuid ?? tx.cardLastFour,
+      instalment: instalmentOf(tx)
     }
   })
 
@@ -171,7 +213,8 @@ const admit = (
  */
 export const prepareDocuments = (
   documents: ReadonlyArray<FiscalDocument>,
-  normalise: NameNormaliser
+  normalise: NameNormaliser,
+  fxTable?: FxLookup
 ): PreparedDocuments => {
   const unique = uniqueById(documents, (doc) => doc.id)
   const substituted = new Set<string>()
@@ -190,9 +233,13 @@ export const prepareDocuments = (
       continue
     }
     const { day, direction } = admitted
-    const converted = fiscal && doc.currency !== "MXN" && doc.exchangeRate !== undefined
-      ? absMinor(BigDecimal.multiply(doc.total, doc.exchangeRate))
-      : undefined
+    const foreign = fiscal && doc.currency.trim().toUpperCase() !== "MXN"
+    const fx = !foreign
+      ? undefined
+      : doc.exchangeRate !== undefined && BigDecimal.isPositive(doc.exchangeRate)
+      ? { rate: doc.exchangeRate, source: "TIPO_CAMBIO" as const, date: doc.issueDate }
+      : fxTable?.(doc.currency, day)
+    const converted = fx === undefined ? undefined : absMinor(BigDecimal.multiply(doc.total, fx.rate))
     views.push({
       doc,
       fiscal,
@@ -202,6 +249,9 @@ export const prepareDocuments = (
       tipMinor: doc.tipAmount === undefined ? 0n : absMinor(doc.tipAmount),
       currency: doc.currency,
       convertedMinor: converted,
+      fx,
+      noFxRate: foreign && fx === undefined,
+      ppd: fiscal && doc.metodoPago?.trim().toUpperCase() === "PPD",
       issuerRfc: identityRfc(doc.issuer.taxId),
       issuerName: normalise(doc.issuer.name ?? ""),
       notVerified: doc.validationStatus?.trim().toUpperCase() === "NOT_VERIFIED",

@@ -260,8 +260,10 @@ const amountTerm = (tx: TransactionView, match: AmountMatch): AmountTerm => {
   }
   if (match.route === "lessTip") detail.tipNotCharged = formatMinorMoney(member.tipMinor, member.currency)
   if (match.route === "converted" && member.convertedMinor !== undefined) {
-    const rate = member.doc.exchangeRate
+    const rate = member.fx?.rate
     detail.exchangeRate = rate ? BigDecimal.format(BigDecimal.normalize(rate)) : ""
+    detail.fxSource = member.fx?.source ?? ""
+    detail.fxDate = member.fx?.date ?? ""
     detail.converted = formatMinorMoney(member.convertedMinor, "MXN")
   }
   if (match.receipt) {
@@ -491,6 +493,26 @@ export const scoreEdge = (
     absDays: Math.abs(date.deltaDays)
   }
 }
+
+/** The identity term of a pair regardless of amount (§7.4 identity table), for the group solvers of §7.6. */
+export const pairIdentity = (ctx: ScoringContext, tx: TransactionView, cluster: EvidenceCluster): IdentityMatch =>
+  identityOf(ctx, tx, cluster, Number.POSITIVE_INFINITY)!
+
+/** The date term of a pair (§7.4 date tables), `undefined` outside every window. */
+export const pairDate = (config: MatcherConfig, tx: TransactionView, cluster: EvidenceCluster): DateMatch | undefined =>
+  dateOf(config, tx, cluster)
+
+/** The identity term of an edge rendered with its details (`edgeTerms` for one term). */
+export const identityTermOf = (
+  similarity: NameSimilarity,
+  tx: TransactionView,
+  cluster: EvidenceCluster,
+  match: IdentityMatch
+): Term => identityTerm(similarity, tx, cluster, match)
+
+/** The date term of a pair rendered with its details. */
+export const dateTermOf = (tx: TransactionView, match: DateMatch): Term & { readonly deltaDays: number } =>
+  dateTerm(tx, match)
 
 /** The terms of an edge between `tx` and `cluster`, with their details (amounts as decimal strings, civil dates). */
 export const edgeTerms = (

@@ -2,6 +2,7 @@
 import {
   CardTransaction,
   CfdiRelation,
+  DocumentSource,
   FiscalDocument,
   type FiscalDocument as FiscalDocumentType,
   money,
@@ -26,6 +27,9 @@ export interface TxSpec {
   readonly userUuid?: string
   readonly userName?: string
   readonly hasExtractedDocuments?: boolean
+  readonly card?: string
+  readonly authorization?: string
+  readonly installment?: readonly [number, number]
 }
 
 export const tx = (spec: TxSpec): CardTransaction =>
@@ -42,7 +46,12 @@ export const tx = (spec: TxSpec): CardTransaction =>
     ...(spec.userUuid ? { userUuid: spec.userUuid } : {}),
     userName: spec.userName ?? "Ana Pérez",
     hasInvoice: false,
-    hasExtractedDocuments: spec.hasExtractedDocuments ?? false
+    hasExtractedDocuments: spec.hasExtractedDocuments ?? false,
+    ...(spec.card ? { cardUuid: spec.card } : {}),
+    ...(spec.authorization ? { authorizationNumber: spec.authorization } : {}),
+    ...(spec.installment
+      ? { installmentNumber: String(spec.installment[0]), installment: String(spec.installment[1]) }
+      : {})
   })
 
 export interface CfdiSpec {
@@ -60,6 +69,10 @@ export interface CfdiSpec {
   readonly attachedTo?: ReadonlyArray<string>
   readonly substitutes?: string
   readonly claveProdServ?: string
+  readonly metodoPago?: string
+  readonly serie?: string
+  readonly folio?: string
+  readonly relatedTo?: readonly [string, string]
 }
 
 export const cfdi = (spec: CfdiSpec): FiscalDocumentType =>
@@ -77,10 +90,15 @@ export const cfdi = (spec: CfdiSpec): FiscalDocumentType =>
     total: BigDecimal.unsafeFromString(spec.total),
     ...(spec.exchangeRate ? { exchangeRate: BigDecimal.unsafeFromString(spec.exchangeRate) } : {}),
     taxes: new TaxTotals({}),
-    metodoPago: "PUE",
+    metodoPago: spec.metodoPago ?? "PUE",
     ...(spec.formaPago ? { formaPago: spec.formaPago } : {}),
     ...(spec.claveProdServ ? { claveProdServ: spec.claveProdServ } : {}),
-    relations: spec.substitutes ? [new CfdiRelation({ tipoRelacion: "04", uuids: [spec.substitutes] })] : [],
+    ...(spec.serie ? { serie: spec.serie } : {}),
+    ...(spec.folio ? { folio: spec.folio } : {}),
+    relations: [
+      ...(spec.substitutes ? [new CfdiRelation({ tipoRelacion: "04", uuids: [spec.substitutes] })] : []),
+      ...(spec.relatedTo ? [new CfdiRelation({ tipoRelacion: spec.relatedTo[0], uuids: [spec.relatedTo[1]] })] : [])
+    ],
     ...(spec.satStatus ? { satStatus: spec.satStatus } : {}),
     claraTransactionUuids: spec.attachedTo ?? [],
     sources: []
@@ -98,6 +116,8 @@ export interface ReceiptSpec {
   readonly uploadedBy?: string
   readonly validation?: string
   readonly currency?: string
+  readonly sha256?: string
+  readonly folio?: string
 }
 
 export const receipt = (spec: ReceiptSpec): FiscalDocumentType =>
@@ -117,5 +137,8 @@ export const receipt = (spec: ReceiptSpec): FiscalDocumentType =>
     validationStatus: spec.validation ?? "VALIDATED_BY_CLARA",
     ...(spec.uploadedBy ? { uploadedByUserUuid: spec.uploadedBy } : {}),
     claraTransactionUuids: spec.attachedTo ?? [],
-    sources: []
+    ...(spec.folio ? { folio: spec.folio } : {}),
+    sources: spec.sha256
+      ? [new DocumentSource({ kind: "clara-extracted-document", location: `/docs/${spec.id}`, sha256: spec.sha256 })]
+      : []
   })

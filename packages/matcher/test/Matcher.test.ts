@@ -26,8 +26,9 @@ describe("gates (matching.md §7.5)", () => {
     })
     assert.strictEqual(result.links.length, 0)
     assert.deepStrictEqual(result.suggestions.map((s) => s.documentId), ["C1", "C2"])
-    assert.deepStrictEqual(codes(result, "t1"), ["AMBIGUOUS"])
-    assert.strictEqual(result.exceptions[0]!.topSuggestion, result.suggestions[0]!.linkId)
+    assert.deepStrictEqual(codes(result, "t1"), ["AMBIGUOUS", "MISSING_INVOICE/HAS_SUGGESTION"])
+    const ambiguous = result.exceptions.find((e) => e.code === "AMBIGUOUS")!
+    assert.strictEqual(ambiguous.topSuggestion, result.suggestions[0]!.linkId)
     assert.strictEqual(result.dispositions.get("t1"), "EXCEPTION")
   })
 
@@ -68,8 +69,8 @@ describe("gates (matching.md §7.5)", () => {
       documents: [cfdi({ id: "C1", total: "799.00", date: "2025-01-10", rfc, name })]
     })
     assert.strictEqual(result.links.length, 0)
-    assert.deepStrictEqual(codes(result, "t1"), ["AMBIGUOUS"])
-    assert.deepStrictEqual(codes(result, "t2"), ["AMBIGUOUS"])
+    assert.deepStrictEqual(codes(result, "t1"), ["AMBIGUOUS", "MISSING_INVOICE/HAS_SUGGESTION"])
+    assert.deepStrictEqual(codes(result, "t2"), ["AMBIGUOUS", "MISSING_INVOICE/HAS_SUGGESTION"])
   })
 
   it("auto-links a unique strong match and explains it", () => {
@@ -157,8 +158,8 @@ describe("exceptions (matching.md §7.10)", () => {
     assert.deepStrictEqual(codes(result, "grace"), ["MISSING_INVOICE/PENDING_GRACE"])
     assert.deepStrictEqual(codes(result, "receipt"), ["MISSING_INVOICE/HAS_RECEIPT_NO_CFDI"])
     assert.deepStrictEqual(codes(result, "foreign"), ["RECEIPT_ONLY_EXPECTED"])
-    assert.deepStrictEqual(codes(result, "fx"), ["AMOUNT_MISMATCH/FX_DIFFERENCE"])
-    assert.deepStrictEqual(codes(result, "iva"), ["AMOUNT_MISMATCH/IVA_ONLY"])
+    assert.deepStrictEqual(codes(result, "fx"), ["AMOUNT_MISMATCH/FX_DIFFERENCE", "MISSING_INVOICE/HAS_SUGGESTION"])
+    assert.deepStrictEqual(codes(result, "iva"), ["AMOUNT_MISMATCH/IVA_ONLY", "MISSING_INVOICE/HAS_SUGGESTION"])
     assert.deepStrictEqual(codes(result, "ORPHAN"), ["INVOICE_WITHOUT_TRANSACTION"])
     assert.deepStrictEqual(codes(result, "OTHERCO"), ["RECEPTOR_RFC_MISMATCH"])
     assert.deepStrictEqual(codes(result, "PUBLIC"), ["GENERIC_RECEPTOR"])
@@ -187,7 +188,7 @@ describe("exceptions (matching.md §7.10)", () => {
     assert.deepStrictEqual(codes(result, "rejected"), [])
   })
 
-  it("accounts for every transaction exactly once, in date then id order", () => {
+  it("gives every open transaction exactly one open-item exception, in date then id order", () => {
     assert.deepStrictEqual([...result.dispositions.keys()], [
       "nothing",
       "foreign",
@@ -199,9 +200,12 @@ describe("exceptions (matching.md §7.10)", () => {
       "refund",
       "grace"
     ])
+    const openItem = new Set(["MISSING_INVOICE", "RECEIPT_ONLY_EXPECTED", "REFUND_WITHOUT_CREDIT_NOTE", "REVERSED_PURCHASE"])
     const count = new Map<string, number>()
     for (const e of result.exceptions) {
-      if (e.transactionUuid !== undefined) count.set(e.transactionUuid, (count.get(e.transactionUuid) ?? 0) + 1)
+      if (e.transactionUuid !== undefined && openItem.has(e.code)) {
+        count.set(e.transactionUuid, (count.get(e.transactionUuid) ?? 0) + 1)
+      }
     }
     for (const [uuid, disposition] of result.dispositions) {
       if (disposition === "EXCEPTION") assert.strictEqual(count.get(uuid), 1, uuid)

@@ -8,7 +8,7 @@ import * as Schema from "effect/Schema"
  * Why a file was refused:
  * - `TooLarge`: more bytes than the configured limit (default 5 MB).
  * - `NotXml`: not decodable, or not well-formed XML.
- * - `Unsafe`: carries a DOCTYPE (entities are never expanded).
+ * - `Unsafe`: carries a DOCTYPE (entities are never expanded) or nests elements deeper than 64 levels.
  * - `NotNfe`: well-formed XML whose root is not `NFe` / `nfeProc` in namespace `http://www.portalfiscal.inf.br/nfe`.
  * - `MissingField`: a required element or attribute is absent.
  * - `InvalidValue`: present but malformed (amount, date, CNPJ/CPF).

@@ -148,7 +148,7 @@ const readRoot = (root: XmlElement, path: string): Nfe | NfeReadError => {
  * declared encoding (invalid UTF-8 falls back to Windows-1252; see `decodeXmlBytes` of `@clara-recon/cfdi`); a string
  * is taken as already decoded. The access key is `infNFe@Id` without its `NFe`
  * prefix (a bare 44-digit Id is accepted), and must pass the mod-11 check. Fails with `NfeReadError` whose reason is
- * `TooLarge`, `NotXml`, `Unsafe` (DOCTYPE), `NotNfe`, `MissingField` (Id, ide, dhEmi/dEmi, emit CNPJ/CPF, vNF),
+ * `TooLarge`, `NotXml`, `Unsafe` (DOCTYPE, too deep), `NotNfe`, `MissingField` (Id, ide, dhEmi/dEmi, emit CNPJ/CPF, vNF),
  * `InvalidValue` or `InvalidChave`. Source: cfdi.md §4.
  */
 export const readNfe = (bytes: Uint8Array | string, options: ReadNfeOptions): Either.Either<Nfe, NfeReadError> => {

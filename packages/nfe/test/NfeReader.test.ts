@@ -187,7 +187,11 @@ describe("NF-e fixture corpus", () => {
       const actual: ReadonlyArray<string> = [read.chave, BigDecimal.format(read.vNF), issuer]
       assert.deepStrictEqual(cStat === undefined ? actual : [...actual, cStat], expected[name], name)
       assert.match(read.issueDate, /^\d{4}-\d{2}-\d{2}$/, name)
-      assert.strictEqual(toFiscalDocument(read, new DocumentSource({ kind: "file", location: name })).id, read.chave)
+      const doc = toFiscalDocument(read, new DocumentSource({ kind: "file", location: name }))
+      assert.deepStrictEqual([doc.id, doc.kind, doc.country, doc.issueDate], [read.chave, "NFE", "BR", read.issueDate])
+      assert.isAbove(read.emit.xNome?.length ?? 0, 0, `${name}: emit/xNome`)
+      assert.strictEqual(doc.issuer.taxId, issuer, name)
+      assert.match(read.emittedAt, /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}([+-]\d{2}:\d{2}|Z)?)?$/, `${name}: dhEmi`)
     }
   })
 })

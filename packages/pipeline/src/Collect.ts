@@ -26,7 +26,7 @@ import {
 } from "@clara-recon/clara"
 import { DocumentSource, FiscalDocument, ReconciliationException, sha256Hex } from "@clara-recon/domain"
 import { InputError } from "./PipelineError.js"
-import { ReconStore } from "./ReconStore.js"
+import { type FileIndexRow, ReconStore } from "./ReconStore.js"
 
 /** A document read from one source, before identity dedupe. */
 interface ReadDocument {
@@ -56,21 +56,37 @@ const invalidDocument = (location: string, message: string, subtype: string) =>
     suggestedAction: "Replace the file with the stamped CFDI XML from the issuer, or remove it from the folder."
   })
 
-/** Parses CFDI bytes once per content hash: a cached success is reused; failures are cheap and not cached. */
-const parseCfdi = (bytes: Uint8Array, source: DocumentSource) =>
+/** Store writes the collection found necessary: new parse-cache entries and file-index rows. */
+export interface CollectWrites {
+  /** New parse-cache entries: SHA-256 -> encoded `FiscalDocument` JSON. */
+  readonly cache: Map<string, string>
+  readonly fileIndex: Array<FileIndexRow>
+}
+
+/**
+ * Parses CFDI bytes once per content hash: a cached success (in the store, or parsed earlier in this run) is reused;
+ * a new success is queued in `writes.cache`. Failures are cheap and not cached.
+ */
+const parseCfdi = (
+  bytes: Uint8Array,
+  source: DocumentSource,
+  writes: CollectWrites,
+  sha256 = sha256Hex(bytes),
+  lookedUp?: ReadonlyMap<string, string>
+) =>
   Effect.gen(function*() {
     const store = yield* ReconStore
-    const sha256 = sha256Hex(bytes)
     const withSource = new DocumentSource({ ...source, sha256 })
-    const cached = yield* store.cachedCfdi(sha256)
-    if (Option.isSome(cached) && cached.value.outcome === "ok") {
-      const document = decodeDocument(JSON.parse(cached.value.json))
+    const cached = writes.cache.get(sha256) ??
+      (lookedUp === undefined ? (yield* store.cachedCfdi([sha256])).get(sha256) : lookedUp.get(sha256))
+    if (cached !== undefined) {
+      const document = decodeDocument(JSON.parse(cached))
       return Either.right<ReadDocument>({ document: new FiscalDocument({ ...document, sources: [withSource] }), sha256 })
     }
     const parsed = readCfdi(bytes, { path: source.location })
     if (Either.isLeft(parsed)) return Either.left(parsed.left)
     const document = toFiscalDocument(parsed.right, withSource)
-    yield* store.cacheCfdi(sha256, "ok", JSON.stringify(encodeDocument(document)))
+    writes.cache.set(sha256, JSON.stringify(encodeDocument(document)))
     return Either.right<ReadDocument>({ document, sha256 })
   })
 
@@ -85,29 +101,105 @@ const listXmlFiles = (dir: string) =>
     return entries.filter((e) => e.toLowerCase().endsWith(".xml")).sort().map((e) => path.join(dir, e))
   })
 
-const readFolderDocuments = (dirs: ReadonlyArray<string>) =>
+/** A file's stamp for the file index: size and modification time in milliseconds. */
+const stampOf = (info: FileSystem.File.Info): string =>
+  `${info.size}:${Option.match(info.mtime, { onNone: () => "", onSome: (d) => String(d.getTime()) })}`
+
+/**
+ * Reads the CFDI files of the folders. A file whose stamp (size, mtime) matches the file index and whose hash is in
+ * the parse cache is not read again; the others are read, hashed, and parsed when their hash is not cached.
+ */
+const READ_SLICE = 1000
+
+/** The `.xml` files of the folders with their stamps, and the digests the file index knows for unchanged ones. */
+interface FolderScan {
+  readonly files: ReadonlyArray<string>
+  readonly stamps: ReadonlyArray<Option.Option<FileSystem.File.Info>>
+  /** path -> SHA-256 for files whose stamp matches the file index. */
+  readonly known: ReadonlyMap<string, string>
+}
+
+const scanFolders = (dirs: ReadonlyArray<string>) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
+    const store = yield* ReconStore
     const files = (yield* Effect.forEach(dirs, listXmlFiles)).flat()
+    const index = yield* store.fileIndex(files)
+    const stamps = yield* Effect.forEach(files, (file) => Effect.option(fs.stat(file)), { concurrency: 16 })
+    const known = new Map<string, string>()
+    files.forEach((file, i) => {
+      const entry = index.get(file)
+      const stamp = stamps[i]!
+      if (entry !== undefined && Option.isSome(stamp) && entry.stamp === stampOf(stamp.value)) known.set(file, entry.sha256)
+    })
+    return { files, stamps, known } satisfies FolderScan
+  })
+
+/** SHA-256 over every file's path and digest, or undefined when a digest is missing (the input is not pinned). */
+const folderInputsKey = (files: ReadonlyArray<string>, digests: ReadonlyMap<string, string>): string | undefined => {
+  const lines: Array<string> = []
+  for (const file of files) {
+    const sha = digests.get(file)
+    if (sha === undefined) return undefined
+    lines.push(`${file}\t${sha}`)
+  }
+  return sha256Hex(lines.join("\n"))
+}
+
+const readFolderDocuments = (scan: FolderScan, writes: CollectWrites) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const store = yield* ReconStore
+    const { files, known, stamps } = scan
+    const digests = new Map(known)
+    const cached = yield* store.cachedCfdi([...new Set(known.values())])
     const documents: Array<ReadDocument> = []
     const exceptions: Array<ReconciliationException> = []
-    for (const file of files) {
-      const bytes = yield* fs.readFile(file).pipe(Effect.either)
-      if (Either.isLeft(bytes)) {
-        exceptions.push(invalidDocument(file, `${file}: cannot be read: ${bytes.left.message}`, "Unreadable"))
+    const toRead: Array<number> = []
+    for (const [i, file] of files.entries()) {
+      const knownSha = known.get(file)
+      const json = knownSha === undefined ? undefined : cached.get(knownSha)
+      if (knownSha === undefined || json === undefined) {
+        toRead.push(i)
         continue
       }
-      const read = yield* parseCfdi(bytes.right, new DocumentSource({ kind: "file", location: file }))
-      if (Either.isLeft(read)) exceptions.push(invalidDocument(file, read.left.message, read.left.reason))
-      else documents.push(read.right)
+      const document = decodeDocument(JSON.parse(json))
+      const withSource = new DocumentSource({ kind: "file", location: file, sha256: knownSha })
+      documents.push({ document: new FiscalDocument({ ...document, sources: [withSource] }), sha256: knownSha })
     }
-    return { documents, exceptions, files: files.length }
+    // The others in slices: read and hash, one cache look-up per slice, then parse what is not cached.
+    for (let start = 0; start < toRead.length; start += READ_SLICE) {
+      const slice = toRead.slice(start, start + READ_SLICE)
+      const read = yield* Effect.forEach(slice, (i) => Effect.either(fs.readFile(files[i]!)), { concurrency: 16 })
+      const shas = read.map((bytes) => (Either.isRight(bytes) ? sha256Hex(bytes.right) : ""))
+      const hits = yield* store.cachedCfdi([...new Set(shas.filter((sha) => sha !== ""))])
+      for (const [j, i] of slice.entries()) {
+        const file = files[i]!
+        const bytes = read[j]!
+        if (Either.isLeft(bytes)) {
+          exceptions.push(invalidDocument(file, `${file}: cannot be read: ${bytes.left.message}`, "Unreadable"))
+          continue
+        }
+        const sha256 = shas[j]!
+        digests.set(file, sha256)
+        const stamp = stamps[i]!
+        if (Option.isSome(stamp)) writes.fileIndex.push({ path: file, stamp: stampOf(stamp.value), sha256 })
+        const parsed = yield* parseCfdi(bytes.right, new DocumentSource({ kind: "file", location: file }), writes, sha256, hits)
+        if (Either.isLeft(parsed)) {
+          exceptions.push(invalidDocument(file, parsed.left.message, parsed.left.reason))
+          continue
+        }
+        documents.push(parsed.right)
+      }
+    }
+    documents.sort((a, b) => (a.document.sources[0]?.location ?? "").localeCompare(b.document.sources[0]?.location ?? ""))
+    return { documents, exceptions, files: files.length, inputsKey: folderInputsKey(files, digests) }
   })
 
 const invoicesPath = (uuid: string) => `/api/v3/transactions/${uuid}/invoices`
 
 /** The CFDIs Clara holds for one transaction: the XML when it can be downloaded and read, else Clara's summary. */
-const claraInvoices = (uuid: string) =>
+const claraInvoices = (uuid: string, writes: CollectWrites) =>
   Effect.gen(function*() {
     const clara = yield* ClaraClient
     const documents: Array<ReadDocument> = []
@@ -131,7 +223,8 @@ const claraInvoices = (uuid: string) =>
       if (bytes !== undefined && Either.isRight(bytes)) {
         const read = yield* parseCfdi(
           bytes.right,
-          new DocumentSource({ kind: "clara-invoice", location, transactionUuid: uuid })
+          new DocumentSource({ kind: "clara-invoice", location, transactionUuid: uuid }),
+          writes
         )
         if (Either.isRight(read)) {
           documents.push({ ...read.right, document: withClaraFacts(read.right.document) })
@@ -164,14 +257,18 @@ const claraExtractedDocuments = (uuid: string) =>
     return { documents, exceptions }
   })
 
-const claraDocuments = (wire: ReadonlyMap<string, TransactionResponseV3>) =>
+const claraDocuments = (
+  wire: ReadonlyMap<string, TransactionResponseV3>,
+  writes: CollectWrites,
+  concurrency: number
+) =>
   Effect.gen(function*() {
     const client = yield* Effect.serviceOption(ClaraClient)
     if (Option.isNone(client)) return { documents: [], exceptions: [] }
     const results = yield* Effect.forEach([...wire.values()], (tx) =>
       Effect.gen(function*() {
         const parts = [
-          hasValue(tx.hasInvoice) ? claraInvoices(tx.uuid) : undefined,
+          hasValue(tx.hasInvoice) ? claraInvoices(tx.uuid, writes) : undefined,
           hasValue(tx.hasExtractedDocuments) ? claraExtractedDocuments(tx.uuid) : undefined
         ].filter((p) => p !== undefined)
         const collected = yield* Effect.forEach(parts, (part) =>
@@ -187,7 +284,7 @@ const claraDocuments = (wire: ReadonlyMap<string, TransactionResponseV3>) =>
           documents: collected.flatMap((c) => c.documents),
           exceptions: collected.flatMap((c) => c.exceptions)
         }
-      }), { concurrency: 4 }).pipe(Effect.provideService(ClaraClient, client.value))
+      }), { concurrency }).pipe(Effect.provideService(ClaraClient, client.value))
     return {
       documents: results.flatMap((r) => r.documents),
       exceptions: results.flatMap((r) => r.exceptions)
@@ -216,7 +313,11 @@ const merge = (first: FiscalDocument, more: ReadonlyArray<FiscalDocument>): Fisc
  */
 export const dedupeDocuments = (read: ReadonlyArray<ReadDocument>) => {
   const byId = new Map<string, Array<ReadDocument>>()
-  for (const r of read) byId.set(r.document.id, [...(byId.get(r.document.id) ?? []), r])
+  for (const r of read) {
+    const group = byId.get(r.document.id)
+    if (group === undefined) byId.set(r.document.id, [r])
+    else group.push(r)
+  }
   const documents: Array<FiscalDocument> = []
   const exceptions: Array<ReconciliationException> = []
   for (const id of [...byId.keys()].sort()) {
@@ -242,18 +343,37 @@ export const dedupeDocuments = (read: ReadonlyArray<ReadDocument>) => {
   return { documents, exceptions }
 }
 
-/** Collects, parses and dedupes the documents of a run. */
+/**
+ * Collects, parses and dedupes the documents of a run. `wire` are the transactions whose Clara invoices and extracted
+ * documents are fetched (at most `claraConcurrency` transactions at a time, default 4). The store is only read: the
+ * parse-cache entries and file-index rows to save are returned in `writes`, for the caller's durable commit.
+ * `inputsKey` pins the inputs (every file's path and SHA-256) when no Clara document was involved; when it equals
+ * `previousInputsKey` (every file unchanged since that collection) the result is `unchanged` and nothing is parsed.
+ * Fails with `InputError` when a folder cannot be listed, `StoreError` when the store cannot be read.
+ */
 export const collectDocuments = (options: {
   readonly wire: ReadonlyMap<string, TransactionResponseV3>
   readonly invoiceDirs: ReadonlyArray<string>
+  readonly claraConcurrency?: number
+  readonly previousInputsKey?: string | undefined
 }) =>
   Effect.gen(function*() {
-    const fromClara = yield* claraDocuments(options.wire)
-    const fromFolders = yield* readFolderDocuments(options.invoiceDirs)
+    const client = yield* Effect.serviceOption(ClaraClient)
+    const scan = yield* scanFolders(options.invoiceDirs)
+    const pinned = Option.isNone(client) ? folderInputsKey(scan.files, scan.known) : undefined
+    if (pinned !== undefined && pinned === options.previousInputsKey) {
+      return { _tag: "Unchanged" as const, inputsKey: pinned }
+    }
+    const writes: CollectWrites = { cache: new Map(), fileIndex: [] }
+    const fromClara = yield* claraDocuments(options.wire, writes, Math.max(1, options.claraConcurrency ?? 4))
+    const fromFolders = yield* readFolderDocuments(scan, writes)
     const deduped = dedupeDocuments([...fromClara.documents, ...fromFolders.documents])
     return {
+      _tag: "Collected" as const,
       documents: deduped.documents,
       exceptions: [...fromClara.exceptions, ...fromFolders.exceptions, ...deduped.exceptions],
-      files: fromFolders.files
-    } satisfies CollectedDocuments
+      files: fromFolders.files,
+      inputsKey: Option.isNone(client) ? fromFolders.inputsKey ?? "" : "",
+      writes
+    } satisfies CollectedDocuments & { readonly writes: CollectWrites }
   })

@@ -24,5 +24,11 @@ export class OutputError extends Schema.TaggedError<OutputError>()("OutputError"
   message: Schema.String
 }) {}
 
+/** A link decision named a link id that no run of the store holds (`clara-recon link confirm|reject`). */
+export class UnknownLinkError extends Schema.TaggedError<UnknownLinkError>()("UnknownLinkError", {
+  linkId: Schema.String,
+  message: Schema.String
+}) {}
+
 /** The error union of `@clara-recon/pipeline`. */
-export type PipelineError = InputError | StoreError | OutputError
+export type PipelineError = InputError | StoreError | OutputError | UnknownLinkError

@@ -1,50 +1,91 @@
 /**
- * Steps 4-5, plan and post: one balanced journal per auto-linked transaction (erp `buildPosting`), exported as
- * SAP-style CSV (`generic-je-v1`) under `postings/` with `postings/manifest.json`.
+ * Steps 4-5, plan and post, through the `ErpAdapter` contract (erp.md §5.1) and the posting ledger (one row per
+ * externalKey with its `DocumentState`).
  *
- * The posting ledger makes it idempotent: a posting whose externalKey is already `exported` is skipped. New postings
- * are first reserved as `pending` with the file they go to, then the file is written atomically, then they are marked
- * `exported`. A `pending` row found later whose file exists with the recorded SHA-256 was delivered (the run stopped
- * before marking it) and is marked `exported`; otherwise it is posted again. Nothing is posted twice.
+ * - plan: one balanced journal per linked transaction (erp `buildPosting`), dry-run by `adapter.plan`; accepted
+ *   documents go to the ledger as `planned` unless the ledger already has them past that (posted by an earlier run,
+ *   or `excluded` by a person); refused ones become POSTING_FAILED exceptions.
+ * - post: each batch is marked `posting` durably before `adapter.post` is called, then `posted_unverified`, then
+ *   read back with `find` + `verify` and marked `verified`. A row found in `posting` or `posted_unverified` (a crash or
+ *   an `unknown` outcome) is settled by `find` + `verify` first: found and matching is `verified`, not found goes back
+ *   to `planned` and is posted, a mismatch is `failed` for a person to look at. Nothing is ever posted blindly twice.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import {
   type CardTransaction,
   type FiscalDocument,
-  type MatchLink,
-  canonicalJson,
   formatMoney,
+  type MatchLink,
   PostingDocument,
   ReconciliationException,
   sha256Hex
 } from "@clara-recon/domain"
-import { buildPosting, defaultMapping, type MappingConfig } from "@clara-recon/erp"
-import { encodeManifest, renderJournalCsv } from "@clara-recon/erp-sap-csv"
+import {
+  buildPosting,
+  defaultMapping,
+  type ErpAdapter,
+  type ErpError,
+  type ErpRef,
+  type Fingerprint,
+  type MappingConfig,
+  type Planned
+} from "@clara-recon/erp"
+import { directoryLedger, type ExportLedger, SapCsvAdapter } from "@clara-recon/erp-sap-csv"
 import { writeFileAtomic } from "./internal/Files.js"
 import { OutputError } from "./PipelineError.js"
-import { type PostingRow, ReconStore } from "./ReconStore.js"
-import type { PostingOutcome } from "./RunResult.js"
+import { type LedgerRow, ReconStore } from "./ReconStore.js"
+import { nowIso } from "./RunSteps.js"
 
 const encodePosting = Schema.encodeSync(PostingDocument)
 
-/** What the posting step needs. `runDate` is the civil date of the run (America/Mexico_City). */
-export interface PostOptions {
+/** What the plan and post steps need. `runDate` is the civil date of the run (America/Mexico_City). */
+export interface PostContext {
   readonly runId: string
   readonly runDir: string
   readonly tenant: string
   readonly runDate: string
-  readonly now: string
   readonly links: ReadonlyArray<MatchLink>
   readonly transactions: ReadonlyMap<string, CardTransaction>
   readonly documents: ReadonlyMap<string, FiscalDocument>
-  readonly mapping?: MappingConfig
+  readonly mapping?: MappingConfig | undefined
+  readonly adapter: ErpAdapter
+  /** At most this many ERP calls (`find`, `verify`, `post` batches) at a time. */
+  readonly erpConcurrency: number
+  /** Documents per `post` call; file exports post the whole run in one batch. */
+  readonly batchSize: number
 }
 
-const postingFailed = (link: MatchLink, tx: CardTransaction | undefined, message: string) =>
+/**
+ * The default adapter: SAP-style CSV (`generic-je-v1`) delivered to `postingsDir`, whose manifests are its ledger
+ * (so `find` works after a crash). File checks are memoised per file and digest within the adapter's life.
+ */
+export const defaultSapCsvAdapter = (options: { readonly tenant: string; readonly postingsDir: string }): ErpAdapter => {
+  const ledger = directoryLedger(options.postingsDir)
+  const checked = new Map<string, ReadonlyArray<string>>()
+  const memoised: ExportLedger = {
+    ...ledger,
+    changedFiles: (entry) => {
+      const key = entry.files.map((f) => `${f.name}:${f.sha256}`).join("|")
+      const hit = checked.get(key)
+      return hit !== undefined ? Effect.succeed(hit) : Effect.tap(ledger.changedFiles(entry), (d) => {
+        if (d.length === 0) checked.set(key, d)
+      })
+    },
+    commit: (batch) => Effect.zipRight(Effect.sync(() => checked.clear()), ledger.commit(batch))
+  }
+  return SapCsvAdapter.make({ tenant: options.tenant, ledger: memoised }) as ErpAdapter
+}
+
+const postingFailed = (
+  link: { transactionUuid: string; documentId: string },
+  tx: CardTransaction | undefined,
+  message: string
+) =>
   new ReconciliationException({
     code: "POSTING_FAILED",
     severity: "high",
@@ -55,78 +96,237 @@ const postingFailed = (link: MatchLink, tx: CardTransaction | undefined, message
     suggestedAction: "Fix the mapping or the document and run again; the link stays, nothing was posted."
   })
 
-/** Plans postings for the auto links and exports the new ones. */
-export const postLinks = (options: PostOptions) =>
+/** A planned posting with the link it comes from. */
+export interface PlannedPosting {
+  readonly link: MatchLink
+  readonly planned: Planned<unknown>
+}
+
+/** Builds and dry-runs the postings of the links (pure and deterministic). */
+export const planPostings = (ctx: PostContext) => {
+  const mapping = ctx.mapping ?? defaultMapping
+  const plans: Array<PlannedPosting> = []
+  const exceptions: Array<ReconciliationException> = []
+  for (const link of ctx.links) {
+    const transaction = ctx.transactions.get(link.transactionUuid)
+    const document = ctx.documents.get(link.documentId)
+    if (!transaction || !document) {
+      exceptions.push(postingFailed(link, transaction, "the linked transaction or document is not in this run"))
+      continue
+    }
+    const tip = link.explanation.members.documents
+      .map((id) => ctx.documents.get(id)?.tipAmount)
+      .find((amount) => amount !== undefined)
+    const built = buildPosting({ tenant: ctx.tenant, transaction, document, mapping, ...(tip ? { tip } : {}) })
+    if (Either.isLeft(built)) {
+      exceptions.push(postingFailed(link, transaction, built.left.userMessage))
+      continue
+    }
+    const planned = ctx.adapter.plan(built.right)
+    if (planned.ok) plans.push({ link, planned })
+    else exceptions.push(postingFailed(link, transaction, planned.errors.map((e) => e.userMessage).join("; ")))
+  }
+  return { plans, exceptions }
+}
+
+/** States a later run must not move back to `planned`. */
+const settled = new Set(["posting", "posted_unverified", "verified", "excluded"])
+
+/**
+ * The ledger rows the plan step writes: `planned` for every accepted document the ledger does not already hold in
+ * `posting`, `posted_unverified`, `verified` or `excluded`.
+ */
+export const plannedLedgerRows = (
+  ctx: PostContext,
+  plans: ReadonlyArray<PlannedPosting>,
+  ledger: ReadonlyMap<string, LedgerRow>
+): Array<LedgerRow> =>
+  plans.filter((p) => !settled.has(ledger.get(p.planned.externalKey)?.state ?? "")).map((p) => ({
+    externalKey: p.planned.externalKey,
+    transactionUuid: p.link.transactionUuid,
+    documentId: p.link.documentId,
+    state: "planned",
+    runId: ctx.runId,
+    erp: ctx.adapter.manifest.id,
+    fingerprintJson: JSON.stringify(p.planned.fingerprint),
+    refJson: undefined,
+    error: undefined
+  }))
+
+/** Writes the dry-run plans to `<runDir>/plans.json`: key, link, fingerprint, warnings and the posting document. */
+export const writePlansFile = (ctx: PostContext, plans: ReadonlyArray<PlannedPosting>) =>
+  Effect.gen(function*() {
+    const path = yield* Path.Path
+    const body = plans.map((p) => ({
+      externalKey: p.planned.externalKey,
+      transactionUuid: p.link.transactionUuid,
+      documentId: p.link.documentId,
+      erp: ctx.adapter.manifest.id,
+      fingerprint: p.planned.fingerprint,
+      warnings: p.planned.warnings,
+      document: encodePosting(p.planned.document)
+    }))
+    yield* writeFileAtomic(path.join(ctx.runDir, "plans.json"), JSON.stringify(body, null, 2) + "\n")
+  })
+
+/** Moves ledger rows to a new state, uninterruptibly (the write in flight always lands). */
+const move = (rows: ReadonlyArray<LedgerRow>, patch: (row: LedgerRow) => Partial<LedgerRow>) =>
+  Effect.gen(function*() {
+    if (rows.length === 0) return
+    const store = yield* ReconStore
+    yield* store.writeLedger(rows.map((row) => ({ ...row, ...patch(row) })), yield* nowIso)
+  }).pipe(Effect.uninterruptible)
+
+const describeError = (error: ErpError) => `${error.code}: ${error.userMessage}`
+
+/** Reads a posted document back: `verified` when it matches, `failed` on a mismatch, `planned` when missing. */
+const settle = (adapter: ErpAdapter, row: LedgerRow) =>
+  Effect.gen(function*() {
+    const fingerprint = JSON.parse(row.fingerprintJson) as Fingerprint
+    const found = yield* adapter.find(row.externalKey)
+    if (Option.isNone(found)) return { row, next: "planned" as const }
+    const verified = yield* adapter.verify(found.value, fingerprint)
+    switch (verified.status) {
+      case "match":
+        return { row, next: "verified" as const, ref: verified.ref }
+      case "missing":
+        return { row, next: "planned" as const }
+      case "mismatch":
+        return {
+          row,
+          next: "failed" as const,
+          ref: verified.ref,
+          error: `the ERP record differs from the planned posting: ${verified.differences.join("; ")}`
+        }
+    }
+  }).pipe(
+    Effect.catchAll((error: ErpError) =>
+      Effect.succeed({ row, next: row.state, error: `cannot read the posting back: ${describeError(error)}` })
+    )
+  )
+
+/** Settles rows by `find` + `verify` and records the outcome in the ledger. Returns the rows after the move. */
+const settleRows = (ctx: PostContext, rows: ReadonlyArray<LedgerRow>) =>
+  Effect.gen(function*() {
+    const outcomes = yield* Effect.forEach(rows, (row) => settle(ctx.adapter, row), { concurrency: ctx.erpConcurrency })
+    const moved = outcomes.map((o): LedgerRow => ({
+      ...o.row,
+      state: o.next,
+      refJson: "ref" in o && o.ref !== undefined ? JSON.stringify(o.ref) : o.row.refJson,
+      error: "error" in o ? o.error : undefined
+    }))
+    yield* move(moved, () => ({}))
+    return moved
+  })
+
+/** Writes export artifacts into `<runDir>/postings` (atomically; identical files already there are left alone). */
+const writeArtifacts = (dir: string, artifacts: ReadonlyArray<{ name: string; bytes: Uint8Array; sha256: string }>) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    for (const artifact of artifacts) {
+      const target = path.join(dir, artifact.name)
+      const existing = yield* Effect.option(fs.readFile(target))
+      if (Option.isSome(existing) && sha256Hex(existing.value) === artifact.sha256) continue
+      yield* writeFileAtomic(target, artifact.bytes)
+    }
+  })
+
+/** Posts one batch: `posting` (durable) -> `adapter.post` -> `posted_unverified`, or settled on an unknown outcome. */
+const postBatch = (ctx: PostContext, batch: ReadonlyArray<{ row: LedgerRow; planned: Planned<unknown> }>, sequence: number) =>
+  Effect.gen(function*() {
+    const path = yield* Path.Path
+    const rows = batch.map((b) => b.row)
+    yield* move(rows, () => ({ state: "posting", runId: ctx.runId, error: undefined }))
+    const idempotencyKey = `${ctx.runId}:${sequence}`
+    const result = yield* Effect.either(
+      ctx.adapter.post(batch.map((b) => b.planned), { idempotencyKey, runDate: ctx.runDate, sequence })
+    )
+    if (Either.isLeft(result)) {
+      if (result.left.outcome === "not_applied") {
+        yield* move(rows, () => ({ state: "failed", runId: ctx.runId, error: describeError(result.left) }))
+        return
+      }
+      // Applied or unknown: never re-post blindly; read it back.
+      yield* settleRows(ctx, rows.map((r) => ({ ...r, state: "posting" as const, runId: ctx.runId })))
+      return
+    }
+    const outcome = result.right
+    if (outcome.status === "failed") {
+      yield* move(rows, () => ({ state: "failed", runId: ctx.runId, error: describeError(outcome.error) }))
+      return
+    }
+    if (outcome.status === "exported") {
+      yield* writeArtifacts(path.join(ctx.runDir, "postings"), outcome.artifacts)
+    }
+    const refs = new Map<string, ErpRef>(outcome.status === "posted" ? outcome.refs.map((r) => [r.externalId, r]) : [])
+    yield* move(rows, (row) => {
+      const ref = refs.get(row.externalKey)
+      return { state: "posted_unverified", runId: ctx.runId, ...(ref ? { refJson: JSON.stringify(ref) } : {}) }
+    })
+  })
+
+/**
+ * Posts the run's planned documents and verifies them (see the module comment). `keys` are the external keys the
+ * plan step accepted. Returns the POSTING_FAILED exceptions of documents that ended `failed` in this run. Fails with
+ * `StoreError` or `OutputError`; ERP errors become `failed` ledger rows, never a failure of the job.
+ */
+export const postPlanned = (ctx: PostContext, plans: ReadonlyArray<PlannedPosting>) =>
   Effect.gen(function*() {
     const store = yield* ReconStore
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
-    const mapping = options.mapping ?? defaultMapping
-    const planned: Array<{ link: MatchLink; posting: PostingDocument }> = []
-    const exceptions: Array<ReconciliationException> = []
-    for (const link of options.links) {
-      const transaction = options.transactions.get(link.transactionUuid)
-      const document = options.documents.get(link.documentId)
-      if (!transaction || !document) {
-        exceptions.push(postingFailed(link, transaction, "the linked transaction or document is not in this run"))
-        continue
-      }
-      const tip = link.explanation.members.documents
-        .map((id) => options.documents.get(id)?.tipAmount)
-        .find((amount) => amount !== undefined)
-      const built = buildPosting({ tenant: options.tenant, transaction, document, mapping, ...(tip ? { tip } : {}) })
-      if (Either.isLeft(built)) exceptions.push(postingFailed(link, transaction, built.left.userMessage))
-      else planned.push({ link, posting: built.right })
+    const postingsDir = path.join(ctx.runDir, "postings")
+    yield* fs.makeDirectory(postingsDir, { recursive: true }).pipe(
+      Effect.mapError((cause) => new OutputError({ path: postingsDir, message: `cannot create ${postingsDir}: ${cause.message}` }))
+    )
+    const byKey = new Map(plans.map((p) => [p.planned.externalKey, p]))
+    const mine = (rows: Iterable<LedgerRow>) => [...rows].filter((r) => r.runId === ctx.runId && byKey.has(r.externalKey))
+
+    // 1. Settle what a crash or an unknown outcome left in flight.
+    const before = yield* store.ledger([...byKey.keys()])
+    const inFlight = mine(before.values()).filter((r) => r.state === "posting" || r.state === "posted_unverified")
+    if (inFlight.length > 0) {
+      yield* Effect.logInfo(`settling ${inFlight.length} posting(s) left in flight by find + verify`)
+      yield* settleRows(ctx, inFlight)
     }
 
-    const ledger = yield* store.postings(planned.map((p) => p.posting.externalKey))
-    const delivered: Array<PostingRow> = []
-    const fresh: typeof planned = []
-    let skipped = 0
-    for (const p of planned) {
-      const row = ledger.get(p.posting.externalKey)
-      if (row?.state === "exported") {
-        skipped++
-        continue
-      }
-      if (row?.state === "pending") {
-        const onDisk = yield* fs.readFile(row.filePath).pipe(Effect.option)
-        if (onDisk._tag === "Some" && sha256Hex(onDisk.value) === row.fileSha256) {
-          delivered.push({ ...row, state: "exported" })
-          skipped++
-          continue
-        }
-      }
-      fresh.push(p)
-    }
-    if (delivered.length > 0) yield* store.writePostings(delivered, options.now)
-
-    const postingsDir = path.join(options.runDir, "postings")
-    const rendered = renderJournalCsv(fresh.map((p) => p.posting), {
-      tenant: options.tenant,
-      runDate: options.runDate,
-      sequence: 1
+    // 2. Post what is planned, in batches.
+    const ledger = yield* store.ledger([...byKey.keys()])
+    const toPost = mine(ledger.values()).filter((r) => r.state === "planned").sort((a, b) =>
+      a.externalKey.localeCompare(b.externalKey)
+    ).map((row) => ({ row, planned: byKey.get(row.externalKey)!.planned }))
+    const exportsFiles = ctx.adapter.manifest.capabilities.includes("export.file")
+    const size = exportsFiles ? Math.max(1, toPost.length) : Math.max(1, ctx.batchSize)
+    const batches: Array<typeof toPost> = []
+    for (let i = 0; i < toPost.length; i += size) batches.push(toPost.slice(i, i + size))
+    const existingManifests = (yield* fs.readDirectory(postingsDir).pipe(Effect.orElseSucceed(() => [] as Array<string>)))
+      .filter((n) => n.endsWith(".manifest.json")).length
+    yield* Effect.forEach(batches, (batch, i) => postBatch(ctx, batch, existingManifests + i + 1), {
+      concurrency: exportsFiles ? 1 : ctx.erpConcurrency,
+      discard: true
     })
-    if (Either.isLeft(rendered)) {
-      return yield* new OutputError({ path: postingsDir, message: `cannot render postings: ${rendered.left.userMessage}` })
+
+    // 3. Read back what was posted.
+    const posted = mine((yield* store.ledger([...byKey.keys()])).values()).filter((r) => r.state === "posted_unverified")
+    if (posted.length > 0) yield* settleRows(ctx, posted)
+
+    // A file export's manifest also goes to postings/manifest.json when the run produced exactly one.
+    const manifests = (yield* fs.readDirectory(postingsDir).pipe(Effect.orElseSucceed(() => [] as Array<string>)))
+      .filter((n) => n.endsWith(".manifest.json")).sort()
+    if (manifests.length === 1) {
+      const bytes = yield* fs.readFile(path.join(postingsDir, manifests[0]!)).pipe(
+        Effect.mapError((cause) => new OutputError({ path: postingsDir, message: `cannot read ${manifests[0]}: ${cause.message}` }))
+      )
+      yield* writeArtifacts(postingsDir, [{ name: "manifest.json", bytes, sha256: sha256Hex(bytes) }])
     }
-    const files = fresh.length === 0 ? [] : rendered.right.files
-    // The ledger records the first file of the export: a split layout (header + lines files) has every document in each.
-    const [first] = files
-    const rows: Array<PostingRow> = first === undefined ? [] : fresh.map((p) => ({
-      externalKey: p.posting.externalKey,
-      transactionUuid: p.link.transactionUuid,
-      documentId: p.link.documentId,
-      state: "pending",
-      runId: options.runId,
-      filePath: path.resolve(postingsDir, first.name),
-      fileSha256: first.sha256,
-      fingerprint: sha256Hex(canonicalJson(encodePosting(p.posting)))
-    }))
-    yield* store.writePostings(rows, options.now)
-    for (const f of files) yield* writeFileAtomic(path.join(postingsDir, f.name), f.bytes)
-    yield* writeFileAtomic(path.join(postingsDir, "manifest.json"), encodeManifest(rendered.right.manifest))
-    yield* store.writePostings(rows.map((row) => ({ ...row, state: "exported" as const })), options.now)
-    const outcome: PostingOutcome = { new: fresh.length, skipped, failed: exceptions.length }
-    return { outcome, exceptions }
+
+    const after = mine((yield* store.ledger([...byKey.keys()])).values())
+    return after.filter((r) => r.state === "failed" || r.state === "planned" || r.state === "posting").map((r) =>
+      postingFailed(
+        r,
+        ctx.transactions.get(r.transactionUuid),
+        r.error ?? `left ${r.state}: the ERP did not confirm the posting; run again to retry`
+      )
+    )
   })

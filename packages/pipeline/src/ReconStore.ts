@@ -1,237 +1,220 @@
 /**
- * The durable state of the reconciliation job: runs, synced transactions, the CFDI parse cache (by content hash),
- * links, and the posting ledger (one row per externalKey) that makes re-runs idempotent.
- * Backed by `@effect/sql`; a SQLite file by default (`.clara-recon/state.db`).
+ * The durable state of the reconciliation job, one repository interface for every backend (a SQLite file by
+ * default, PostgreSQL for shared deployments; see `StoreLayer.ts`): runs and their step checkpoints, synced
+ * transactions with the incremental-sync watermark, the CFDI parse cache (by content hash) and file index, the
+ * documents and links of each run, people's link decisions, the posting ledger (one row per externalKey with its
+ * `DocumentState`, erp.md §5.1) and the Clara write-backs already sent.
+ *
+ * Every operation fails only with `StoreError`. Instants are ISO-8601 UTC strings; dates are civil dates
+ * `yyyy-MM-dd` (America/Mexico_City).
  */
-import * as SqlClient from "@effect/sql/SqlClient"
-import type { SqlError } from "@effect/sql/SqlError"
-import * as Migrator from "@effect/sql/Migrator"
-import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import type { DocumentState } from "@clara-recon/erp"
 import * as Context from "effect/Context"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import { migrations } from "./internal/Migrations.js"
-import { StoreError } from "./PipelineError.js"
+import type * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
+import type { StoreError, UnknownLinkError } from "./PipelineError.js"
 
-/** Ledger state of one posting: `pending` is reserved before the file is written, `exported` once it is durable. */
-export type PostingState = "pending" | "exported"
+/** Which SQL backend holds the store. */
+export type StoreDialect = "sqlite" | "pg"
 
-/**
- * One posting ledger row. `filePath` is where the posting was exported; `fileSha256` the SHA-256 of that file;
- * `fingerprint` the SHA-256 of the posting's canonical JSON (what was posted).
- */
-export interface PostingRow {
-  readonly externalKey: string
-  readonly transactionUuid: string
-  readonly documentId: string
-  readonly state: PostingState
+/** One run. `finishedAt` is undefined while the run is unfinished (running, interrupted or crashed). */
+export interface RunRow {
   readonly runId: string
-  readonly filePath: string
-  readonly fileSha256: string
-  readonly fingerprint: string
+  readonly tenant: string
+  readonly startedAt: string
+  readonly finishedAt: string | undefined
+  readonly from: string
+  readonly to: string
+  /** The civil date used for ages and grace periods, fixed when the run began so a resume computes the same. */
+  readonly asOf: string
+  /** SHA-256 of the options that identify "the same command" (see `ReconcileJob.optionsKey`). */
+  readonly optionsKey: string
+  /** The summary JSON once finished. */
+  readonly summaryJson: string | undefined
 }
 
-/** A transaction row to upsert: the encoded wire JSON and its content hash. */
+/** The steps of a run, in order. */
+export type StepName = "sync" | "collect" | "match" | "plan" | "post" | "writeBack" | "report"
+
+/** A step's checkpoint: written in the same transaction as the step's durable writes. */
+export interface StepRow {
+  readonly runId: string
+  readonly step: StepName
+  readonly state: "done"
+  /** JSON the step needs to be replayed from the store (exceptions it found, counts, ids). */
+  readonly checkpointJson: string
+  readonly updatedAt: string
+}
+
+/** A transaction to upsert: the encoded wire JSON and its content hash (SHA-256 of that JSON). */
 export interface TransactionRow {
   readonly uuid: string
+  readonly tenant: string
   readonly operationDate: string
+  /** Clara's `lastUpdateDate` (ISO-8601), when it has one. */
+  readonly lastUpdateDate: string | undefined
   readonly contentHash: string
   readonly json: string
 }
 
-/** A link or suggestion row with its canonical explanation JSON. */
+/** Incremental-sync state of one tenant and scope (a period or an export file). */
+export interface SyncStateRow {
+  readonly tenant: string
+  readonly scope: string
+  /** The greatest `lastUpdateDate` seen (ISO-8601), or undefined. */
+  readonly watermark: string | undefined
+  /** SHA-256 of the last export file read for this scope, when the source is a file. */
+  readonly sourceHash: string | undefined
+  /** What the last read of the source found besides transactions (invalid records, counts), as JSON. */
+  readonly detailJson: string | undefined
+}
+
+/** What the store remembers of a file: a stamp (`<size>:<mtime ms>`) and the SHA-256 of its bytes. */
+export interface FileIndexRow {
+  readonly path: string
+  readonly stamp: string
+  readonly sha256: string
+}
+
+/** A document row: the encoded `FiscalDocument` JSON and its content hash. */
+export interface DocumentRow {
+  readonly documentId: string
+  readonly contentHash: string
+  readonly json: string
+}
+
+/** A link or suggestion of a run, with the encoded `MatchLink` JSON. */
 export interface LinkRow {
   readonly linkId: string
+  readonly kind: "link" | "suggestion"
   readonly transactionUuid: string
   readonly documentId: string
   readonly decision: string
-  readonly points: number
-  readonly explanationJson: string
+  readonly json: string
 }
 
-/** The store's operations. Every method fails only with `StoreError`. Instants are ISO-8601 UTC strings. */
+/** A person's decision on a link (the CLI's `link confirm|reject`), pinned on re-runs. */
+export interface LinkDecisionRow {
+  readonly linkId: string
+  readonly transactionUuid: string
+  readonly documentId: string
+  readonly decision: "CONFIRMED" | "REJECTED" | "MANUAL"
+  readonly decidedBy: string
+  readonly decidedAt: string
+  /** The encoded `MatchLink` the decision was taken on. */
+  readonly linkJson: string
+}
+
+/**
+ * One posting ledger row (erp.md §5.1 status machine). `runId` is the run that last moved it; `fingerprintJson` the
+ * planned `Fingerprint`; `refJson` the `ErpRef` once posted; `error` why it failed.
+ */
+export interface LedgerRow {
+  readonly externalKey: string
+  readonly transactionUuid: string
+  readonly documentId: string
+  readonly state: DocumentState
+  readonly runId: string
+  readonly erp: string
+  readonly fingerprintJson: string
+  readonly refJson: string | undefined
+  readonly error: string | undefined
+}
+
+/** A write-back sent to Clara: `kind` is `comment` or `label`, `payload` the comment text or label uuid. */
+export interface WriteBackRow {
+  readonly transactionUuid: string
+  readonly kind: "comment" | "label"
+  readonly payload: string
+  readonly runId: string
+  readonly sentAt: string
+}
+
+/** The store's operations. */
 export interface ReconStoreService {
+  readonly dialect: StoreDialect
+  /**
+   * Runs `effect` in one database transaction: every store write inside commits together or not at all. Used with
+   * `Effect.uninterruptible` by the job so a write and its checkpoint land together.
+   */
+  readonly atomically: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
+
   /** How many runs the store has seen (the next run's sequence number is this plus one). */
   readonly runCount: Effect.Effect<number, StoreError>
-  readonly beginRun: (run: { runId: string; startedAt: string; from: string; to: string }) => Effect.Effect<void, StoreError>
+  readonly beginRun: (run: RunRow) => Effect.Effect<void, StoreError>
   readonly finishRun: (runId: string, finishedAt: string, summaryJson: string) => Effect.Effect<void, StoreError>
+  /** The most recent unfinished run begun with `optionsKey`, to resume. */
+  readonly unfinishedRun: (optionsKey: string) => Effect.Effect<Option.Option<RunRow>, StoreError>
+  /** The most recent finished run begun with `optionsKey` (the previous run of the same command). */
+  readonly finishedRun: (optionsKey: string) => Effect.Effect<Option.Option<RunRow>, StoreError>
+  /** A run by id, or (without id) the most recent finished run. */
+  readonly getRun: (runId?: string) => Effect.Effect<Option.Option<RunRow>, StoreError>
+
+  /** The checkpoints of a run by step. */
+  readonly steps: (runId: string) => Effect.Effect<ReadonlyMap<StepName, StepRow>, StoreError>
+  readonly saveStep: (row: StepRow) => Effect.Effect<void, StoreError>
+
+  /** Upserts transactions by uuid (batched; a row whose content hash is unchanged is rewritten identically). */
   readonly upsertTransactions: (runId: string, rows: ReadonlyArray<TransactionRow>) => Effect.Effect<void, StoreError>
-  /** The cached parse outcome of a CFDI file by the SHA-256 of its bytes. */
-  readonly cachedCfdi: (sha256: string) => Effect.Effect<Option.Option<{ outcome: string; json: string }>, StoreError>
-  readonly cacheCfdi: (sha256: string, outcome: string, json: string) => Effect.Effect<void, StoreError>
+  /** uuid -> content hash of the tenant's transactions with an operation date in [from, to]. */
+  readonly transactionHashes: (
+    tenant: string,
+    from: string,
+    to: string
+  ) => Effect.Effect<ReadonlyMap<string, string>, StoreError>
+  /** The tenant's stored transactions with an operation date in [from, to], by operation date then uuid. */
+  readonly transactionsInPeriod: (
+    tenant: string,
+    from: string,
+    to: string
+  ) => Effect.Effect<ReadonlyArray<TransactionRow>, StoreError>
+  /** Transactions by uuid (any tenant). */
+  readonly transactionsByUuid: (uuids: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<TransactionRow>, StoreError>
+  readonly syncState: (tenant: string, scope: string) => Effect.Effect<Option.Option<SyncStateRow>, StoreError>
+  readonly saveSyncState: (row: SyncStateRow, updatedAt: string) => Effect.Effect<void, StoreError>
+
+  /** The cached parse outcome of CFDI files by the SHA-256 of their bytes (only successes are cached). */
+  readonly cachedCfdi: (sha256s: ReadonlyArray<string>) => Effect.Effect<ReadonlyMap<string, string>, StoreError>
+  readonly cacheCfdi: (entries: ReadonlyArray<{ sha256: string; json: string }>) => Effect.Effect<void, StoreError>
+  /** The file index for `paths` (absent paths are not in the map). */
+  readonly fileIndex: (paths: ReadonlyArray<string>) => Effect.Effect<ReadonlyMap<string, FileIndexRow>, StoreError>
+  readonly saveFileIndex: (rows: ReadonlyArray<FileIndexRow>) => Effect.Effect<void, StoreError>
+
+  /** documentId -> content hash, for the given ids. */
+  readonly documentHashes: (ids: ReadonlyArray<string>) => Effect.Effect<ReadonlyMap<string, string>, StoreError>
+  readonly upsertDocuments: (rows: ReadonlyArray<DocumentRow>) => Effect.Effect<void, StoreError>
+  readonly documents: (ids: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<DocumentRow>, StoreError>
+
+  /** Replaces the links and suggestions of a run. */
   readonly saveLinks: (runId: string, rows: ReadonlyArray<LinkRow>) => Effect.Effect<void, StoreError>
+  /** Copies the links and suggestions of run `from` to run `to` (replacing those of `to`), inside the database. */
+  readonly copyLinks: (from: string, to: string) => Effect.Effect<void, StoreError>
+  /** The links and suggestions of a run, by link id. */
+  readonly links: (runId: string) => Effect.Effect<ReadonlyArray<LinkRow>, StoreError>
+  /**
+   * Records a person's decision on a link found in any run (the most recent run holding it). Fails with
+   * `UnknownLinkError` when no run holds `linkId`.
+   */
+  readonly decideLink: (
+    linkId: string,
+    decision: "CONFIRMED" | "REJECTED",
+    who: string,
+    at: string
+  ) => Effect.Effect<LinkDecisionRow, StoreError | UnknownLinkError>
+  /** Every link decision, by link id. */
+  readonly linkDecisions: Effect.Effect<ReadonlyArray<LinkDecisionRow>, StoreError>
+
   /** Ledger rows for the given external keys. */
-  readonly postings: (externalKeys: ReadonlyArray<string>) => Effect.Effect<ReadonlyMap<string, PostingRow>, StoreError>
-  /** Inserts or replaces ledger rows in one transaction. */
-  readonly writePostings: (rows: ReadonlyArray<PostingRow>, updatedAt: string) => Effect.Effect<void, StoreError>
+  readonly ledger: (externalKeys: ReadonlyArray<string>) => Effect.Effect<ReadonlyMap<string, LedgerRow>, StoreError>
+  /** Ledger rows last moved by a run. */
+  readonly ledgerOfRun: (runId: string) => Effect.Effect<ReadonlyArray<LedgerRow>, StoreError>
+  /** Inserts or replaces ledger rows (batched, in one transaction). */
+  readonly writeLedger: (rows: ReadonlyArray<LedgerRow>, updatedAt: string) => Effect.Effect<void, StoreError>
+
+  /** Write-backs already sent for these transactions. */
+  readonly writeBacks: (uuids: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<WriteBackRow>, StoreError>
+  readonly recordWriteBacks: (rows: ReadonlyArray<WriteBackRow>) => Effect.Effect<void, StoreError>
 }
 
 /** The reconciliation store. */
 export class ReconStore extends Context.Tag("@clara-recon/pipeline/ReconStore")<ReconStore, ReconStoreService>() {}
-
-const storeError = (operation: string) => (cause: SqlError) =>
-  new StoreError({ operation, message: `state store: ${operation} failed: ${cause.message}`, cause })
-
-const CHUNK = 200
-
-const chunks = <A>(items: ReadonlyArray<A>): Array<ReadonlyArray<A>> => {
-  const out: Array<ReadonlyArray<A>> = []
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK))
-  return out
-}
-
-interface PostingDbRow {
-  readonly external_key: string
-  readonly transaction_uuid: string
-  readonly document_id: string
-  readonly state: string
-  readonly run_id: string
-  readonly file_path: string
-  readonly file_sha256: string
-  readonly fingerprint: string
-}
-
-/** Builds the store on the `SqlClient` in context; runs the migrations first. */
-export const make: Effect.Effect<ReconStoreService, StoreError, SqlClient.SqlClient> = Effect.gen(function*() {
-  const sql = yield* SqlClient.SqlClient
-  yield* Migrator.make({})({ loader: Migrator.fromRecord(migrations) }).pipe(
-    Effect.mapError((cause) =>
-      new StoreError({ operation: "migrate", message: `state store: migration failed: ${cause.message}`, cause })
-    )
-  )
-
-  const runCount: ReconStoreService["runCount"] = sql<{ n: number }>`SELECT COUNT(*) AS n FROM runs`.pipe(
-    Effect.map((rows) => Number(rows[0]?.n ?? 0)),
-    Effect.mapError(storeError("runCount"))
-  )
-
-  const beginRun: ReconStoreService["beginRun"] = (run) =>
-    sql`INSERT INTO runs (run_id, started_at, period_from, period_to)
-        VALUES (${run.runId}, ${run.startedAt}, ${run.from}, ${run.to})`.pipe(
-      Effect.asVoid,
-      Effect.mapError(storeError("beginRun"))
-    )
-
-  const finishRun: ReconStoreService["finishRun"] = (runId, finishedAt, summaryJson) =>
-    sql`UPDATE runs SET finished_at = ${finishedAt}, summary_json = ${summaryJson} WHERE run_id = ${runId}`.pipe(
-      Effect.asVoid,
-      Effect.mapError(storeError("finishRun"))
-    )
-
-  /** Inserts rows (all with the same columns, names fixed in this file) or updates them on a `key` conflict. */
-  const upsert = (operation: string, table: string, key: string, rows: ReadonlyArray<Record<string, string | number>>) => {
-    if (rows.length === 0) return Effect.void
-    const update = sql.unsafe(
-      Object.keys(rows[0]!).filter((c) => c !== key).map((c) => `${c} = excluded.${c}`).join(", ")
-    )
-    return sql.withTransaction(Effect.forEach(chunks(rows), (chunk) =>
-      sql`INSERT INTO ${sql(table)} ${sql.insert(chunk)} ON CONFLICT (${sql(key)}) DO UPDATE SET ${update}`, {
-      discard: true
-    })).pipe(Effect.mapError(storeError(operation)))
-  }
-
-  const upsertTransactions: ReconStoreService["upsertTransactions"] = (runId, rows) =>
-    upsert(
-      "upsertTransactions",
-      "transactions",
-      "uuid",
-      rows.map((r) => ({
-        uuid: r.uuid,
-        operation_date: r.operationDate,
-        content_hash: r.contentHash,
-        json: r.json,
-        last_run_id: runId
-      }))
-    )
-
-  const cachedCfdi: ReconStoreService["cachedCfdi"] = (sha256) =>
-    sql<{ outcome: string; json: string }>`SELECT outcome, json FROM cfdi_cache WHERE sha256 = ${sha256}`.pipe(
-      Effect.map((rows) => Option.fromNullable(rows[0])),
-      Effect.mapError(storeError("cachedCfdi"))
-    )
-
-  const cacheCfdi: ReconStoreService["cacheCfdi"] = (sha256, outcome, json) =>
-    upsert("cacheCfdi", "cfdi_cache", "sha256", [{ sha256, outcome, json }])
-
-  const saveLinks: ReconStoreService["saveLinks"] = (runId, rows) =>
-    upsert(
-      "saveLinks",
-      "links",
-      "link_id",
-      rows.map((r) => ({
-        link_id: r.linkId,
-        transaction_uuid: r.transactionUuid,
-        document_id: r.documentId,
-        decision: r.decision,
-        points: r.points,
-        explanation_json: r.explanationJson,
-        run_id: runId
-      }))
-    )
-
-  const postings: ReconStoreService["postings"] = (externalKeys) =>
-    Effect.forEach(chunks(externalKeys), (chunk) =>
-      sql<PostingDbRow>`SELECT * FROM postings WHERE ${sql.in("external_key", chunk)}`).pipe(
-      Effect.map((groups) => {
-        const byKey = new Map<string, PostingRow>()
-        for (const row of groups.flat()) {
-          byKey.set(row.external_key, {
-            externalKey: row.external_key,
-            transactionUuid: row.transaction_uuid,
-            documentId: row.document_id,
-            state: row.state === "exported" ? "exported" : "pending",
-            runId: row.run_id,
-            filePath: row.file_path,
-            fileSha256: row.file_sha256,
-            fingerprint: row.fingerprint
-          })
-        }
-        return byKey as ReadonlyMap<string, PostingRow>
-      }),
-      Effect.mapError(storeError("postings"))
-    )
-
-  const writePostings: ReconStoreService["writePostings"] = (rows, updatedAt) =>
-    upsert(
-      "writePostings",
-      "postings",
-      "external_key",
-      rows.map((r) => ({
-        external_key: r.externalKey,
-        transaction_uuid: r.transactionUuid,
-        document_id: r.documentId,
-        state: r.state,
-        run_id: r.runId,
-        file_path: r.filePath,
-        file_sha256: r.fileSha256,
-        fingerprint: r.fingerprint,
-        updated_at: updatedAt
-      }))
-    )
-
-  return ReconStore.of({
-    runCount,
-    beginRun,
-    finishRun,
-    upsertTransactions,
-    cachedCfdi,
-    cacheCfdi,
-    saveLinks,
-    postings,
-    writePostings
-  })
-})
-
-/** The store on a SQLite file (created with its folder when missing). */
-export const layerSqlite = (filename: string): Layer.Layer<ReconStore, StoreError> =>
-  Layer.effect(ReconStore, make).pipe(
-    Layer.provide(SqliteClient.layer({ filename })),
-    Layer.catchAll((cause) =>
-      Layer.fail(
-        cause instanceof StoreError
-          ? cause
-          : new StoreError({ operation: "open", message: `state store: cannot open ${filename}: ${String(cause)}` })
-      )
-    )
-  )

@@ -1,23 +1,57 @@
 /**
- * The reconciliation job: sync -> collect -> match -> plan + post -> report, as Effect steps with spans.
+ * The reconciliation job as durable, resumable steps: sync -> collect -> match -> plan -> post -> writeBack ->
+ * report, each an `Effect.fn` with a span. A step checkpoints (`run_steps`) only in the same transaction as its
+ * durable writes, uninterruptibly; a run that stops (Ctrl-C, `kill -9`, a crash) stays unfinished, and the same
+ * command run again resumes it under the same run id, skipping the steps already done. The report is rendered from
+ * the store alone, so a resumed run writes the same reports as an uninterrupted one.
+ *
  * Record-level problems become exceptions in the report; the job fails only when it cannot do its work at all
  * (Clara unreachable or refusing the credentials, an unreadable transactions export, the store or the output folder
  * unusable).
  */
+import { FileSystem as FileSystemTag } from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import { type CivilDate, type FiscalDocument, isSubjectToMatching, sha256Hex } from "@clara-recon/domain"
-import { match } from "@clara-recon/matcher"
-import type { MappingConfig } from "@clara-recon/erp"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import { TransactionResponseV3 } from "@clara-recon/clara"
+import {
+  type CardTransaction,
+  canonicalJson,
+  type CivilDate,
+  FiscalDocument,
+  type MatchLink,
+  MatchLink as MatchLinkSchema,
+  ReconciliationException,
+  sha256Hex
+} from "@clara-recon/domain"
+import { type ErpAdapter, type MappingConfig } from "@clara-recon/erp"
+import { match, type MatchInput } from "@clara-recon/matcher"
 import { collectDocuments } from "./Collect.js"
-import { controlTotals } from "./ControlTotals.js"
 import { replaceSymlink } from "./internal/Files.js"
-import { postLinks } from "./Post.js"
-import { ReconStore } from "./ReconStore.js"
+import { learnedAliases } from "./LinkDecisions.js"
+import { decodeStoredTransactions, loadRun } from "./LoadRun.js"
+import { OutputError, StoreError } from "./PipelineError.js"
+import { defaultSapCsvAdapter, type PostContext, planPostings, plannedLedgerRows, postPlanned, writePlansFile } from "./Post.js"
+import { ReconStore, type RunRow, type TransactionRow } from "./ReconStore.js"
 import { type RunResult, summarize } from "./RunResult.js"
+import { commitStep, loadCheckpoint, nowIso } from "./RunSteps.js"
 import { writeReports } from "./report/WriteReports.js"
-import { acceptTransactions, pullTransactions, readTransactionsExport } from "./Sync.js"
+import { acceptTransactions, parseTransactionsExport, pullTransactions, readTransactionsText } from "./Sync.js"
+import { defaultWriteBackComment, writeBackMissing } from "./WriteBack.js"
+
+/** What a caller-supplied ERP adapter factory is told about the run. */
+export interface ErpContext {
+  readonly runId: string
+  readonly runDir: string
+  readonly tenant: string
+  /** `<runDir>/postings`, where file exports go (created before the adapter is used). */
+  readonly postingsDir: string
+}
 
 /** Options of one run. Dates are civil dates `yyyy-MM-dd` (America/Mexico_City). */
 export interface ReconcileOptions {
@@ -30,123 +64,440 @@ export interface ReconcileOptions {
   /** Base output folder; the run writes to `<outDir>/<runId>` and points `<outDir>/latest` at it. */
   readonly outDir: string
   readonly tenant?: string | undefined
-  /** "Today" for grace periods and ages; defaults to the clock's UTC date. */
+  /** "Today" for grace periods and ages; defaults to the clock's UTC date when the run begins. */
   readonly asOf?: CivilDate | undefined
   /** The company's RFC, for receptor checks. */
   readonly companyRfc?: string | undefined
   readonly mapping?: MappingConfig | undefined
+  /**
+   * The ERP adapter, or a factory given the run (e.g. NetSuite for `--erp netsuite`). Default: SAP-style CSV
+   * (`generic-je-v1`) into `<runDir>/postings`.
+   */
+  readonly erp?: ErpAdapter | ((context: ErpContext) => ErpAdapter) | undefined
+  /** Plan without posting: the ledger gets `planned` rows and the plans go to `<runDir>/plans.json`. */
+  readonly dryRun?: boolean | undefined
+  /** Concurrency limits per external system: Clara requests (default 4) and ERP calls (default 4). */
+  readonly concurrency?: { readonly clara?: number | undefined; readonly erp?: number | undefined } | undefined
+  /** Days re-read before the incremental-sync watermark (`lastUpdateDate`); default 1. */
+  readonly syncOverlapDays?: number | undefined
+  /** Mark missing-invoice transactions in Clara (comment, and label when `writeBackLabelUuid`); default off. */
+  readonly writeBack?: boolean | undefined
+  /** The write-back comment text; default `defaultWriteBackComment`. */
+  readonly writeBackComment?: string | undefined
+  /** The uuid of a Clara label to bind to missing-invoice transactions. */
+  readonly writeBackLabelUuid?: string | undefined
+  /** Resume an unfinished run of the same command (default true); false always begins a new run. */
+  readonly resume?: boolean | undefined
+  /** Documents per `post` call for ERPs that post records (file exports post one batch per run); default 50. */
+  readonly postBatchSize?: number | undefined
 }
 
-/** `<UTC timestamp>-<sequence in this store>`, e.g. `20260201T063000Z-0003`: sortable and unique per state file. */
+/** The exit code the CLI uses for an interrupted (resumable) run, as shells do for SIGINT. */
+export const INTERRUPTED_EXIT_CODE = 130
+
+/** `true` when the job's exit is an interruption only (Ctrl-C): the run was left resumable, exit with 130. */
+export const isInterrupted = <A, E>(exit: Exit.Exit<A, E>): boolean =>
+  Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)
+
+/** `<UTC timestamp>-<sequence in this store>`, e.g. `20260201T063000Z-0003`: sortable and unique per store. */
 const runIdOf = (now: Date, sequence: number): string =>
   `${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}-${String(sequence).padStart(4, "0")}`
 
-const sync = Effect.fn("ReconcileJob.sync")(function*(options: ReconcileOptions) {
-  const period = { from: options.from, to: options.to }
-  const records = options.transactionsFile
-    ? yield* readTransactionsExport(options.transactionsFile)
-    : yield* pullTransactions(period)
-  const synced = acceptTransactions(records, period)
-  yield* Effect.annotateCurrentSpan({
-    transactions: synced.transactions.length,
-    invalid: synced.invalid.length,
-    outOfPeriod: synced.outOfPeriod
+/**
+ * SHA-256 of what makes two invocations "the same command": period, tenant, inputs (resolved paths), the explicit
+ * as-of date, company RFC, mapping, ERP, dry-run and write-back settings.
+ */
+export const optionsKey = (options: ReconcileOptions, resolve: (p: string) => string, erpId: string): string =>
+  sha256Hex(canonicalJson({
+    from: options.from,
+    to: options.to,
+    tenant: options.tenant ?? "default",
+    invoiceDirs: options.invoiceDirs.map(resolve),
+    transactionsFile: options.transactionsFile === undefined ? null : resolve(options.transactionsFile),
+    asOf: options.asOf ?? null,
+    companyRfc: options.companyRfc ?? null,
+    mapping: options.mapping === undefined ? null : sha256Hex(JSON.stringify(options.mapping)),
+    erp: erpId,
+    dryRun: options.dryRun === true,
+    writeBack: options.writeBack === true ? [options.writeBackComment ?? null, options.writeBackLabelUuid ?? null] : null
+  }))
+
+const encodeWire = Schema.encodeSync(TransactionResponseV3)
+/** What an export file's sync found besides transactions, kept to replay an unchanged file without parsing it. */
+const SyncDetail = Schema.parseJson(Schema.Struct({
+  invalid: Schema.Array(ReconciliationException),
+  outOfPeriod: Schema.Number
+}))
+const encodeSyncDetail = Schema.encodeSync(SyncDetail)
+const decodeSyncDetail = Schema.decodeUnknownSync(SyncDetail)
+const encodeDocument = Schema.encodeSync(FiscalDocument)
+
+/** The run being worked on, shared by the steps. */
+interface RunContext {
+  readonly run: RunRow
+  readonly runDir: string
+  readonly options: ReconcileOptions
+  readonly adapter: ErpAdapter
+  readonly claraConcurrency: number
+  readonly erpConcurrency: number
+}
+
+/** Values a step computed in this process, reused by later steps instead of reloading them from the store. */
+interface Memo {
+  transactions?: { transactions: ReadonlyArray<CardTransaction>; wire: ReadonlyMap<string, TransactionResponseV3> }
+  documents?: ReadonlyArray<FiscalDocument>
+  links?: ReadonlyArray<MatchLink>
+}
+
+const addDays = (date: string, days: number): string => {
+  const d = new Date(`${date}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + days)
+  return d.toISOString().slice(0, 10)
+}
+
+/** The run's transactions, from this process or the store. */
+const runTransactions = (ctx: RunContext, memo: Memo) =>
+  memo.transactions !== undefined ? Effect.succeed(memo.transactions) : Effect.gen(function*() {
+    const store = yield* ReconStore
+    const loaded = decodeStoredTransactions(yield* store.transactionsInPeriod(ctx.run.tenant, ctx.run.from, ctx.run.to))
+    memo.transactions = loaded
+    return loaded
   })
-  if (synced.outOfPeriod > 0) {
-    yield* Effect.logInfo(`${synced.outOfPeriod} exported transactions fall outside ${options.from} .. ${options.to}`)
+
+/**
+ * sync: reads the source (the export file, or Clara from the watermark minus the overlap), upserts the changed
+ * transactions by uuid and moves the watermark. An export file whose SHA-256 is unchanged since the last sync of the
+ * same file is not parsed again.
+ */
+const syncStep = Effect.fn("Pipeline.sync")(function*(ctx: RunContext, memo: Memo) {
+  const store = yield* ReconStore
+  const path = yield* Path.Path
+  const { from, tenant, to } = ctx.run
+  const file = ctx.options.transactionsFile
+  const scope = file === undefined ? `clara:${from}..${to}` : `file:${path.resolve(file)}:${from}..${to}`
+  const previous = yield* store.syncState(tenant, scope)
+  const text = file === undefined ? undefined : yield* readTransactionsText(file)
+  const sourceHash = text === undefined ? undefined : sha256Hex(text)
+  const previousDetail = Option.flatMap(previous, (p) => Option.fromNullable(p.detailJson))
+  if (sourceHash !== undefined && Option.isSome(previous) && previous.value.sourceHash === sourceHash && Option.isSome(previousDetail)) {
+    const detail = decodeSyncDetail(previousDetail.value)
+    yield* Effect.annotateCurrentSpan({ unchanged: true })
+    yield* commitStep(ctx.run.runId, "sync", { ...detail, fetched: 0, changed: 0 }, Effect.void)
+    return
   }
-  return synced
+  const watermark = Option.flatMap(previous, (p) => Option.fromNullable(p.watermark))
+  const updatedSince = Option.map(watermark, (w) => addDays(w.slice(0, 10), -(ctx.options.syncOverlapDays ?? 1)))
+  const records = text === undefined
+    ? yield* pullTransactions({ from, to }, Option.getOrUndefined(updatedSince))
+    : yield* parseTransactionsExport(file!, text)
+  const synced = acceptTransactions(records, { from, to })
+  const known = yield* store.transactionHashes(tenant, from, to)
+  const rows: Array<TransactionRow> = []
+  let newWatermark = Option.getOrUndefined(watermark)
+  for (const tx of synced.transactions) {
+    const json = JSON.stringify(encodeWire(synced.wire.get(tx.uuid)!))
+    const contentHash = sha256Hex(json)
+    if (tx.lastUpdateDate !== undefined && (newWatermark === undefined || tx.lastUpdateDate > newWatermark)) {
+      newWatermark = tx.lastUpdateDate
+    }
+    if (known.get(tx.uuid) === contentHash) continue
+    rows.push({ uuid: tx.uuid, tenant, operationDate: tx.operationDate, lastUpdateDate: tx.lastUpdateDate, contentHash, json })
+  }
+  yield* Effect.annotateCurrentSpan({ fetched: records.length, changed: rows.length, invalid: synced.invalid.length })
+  if (synced.outOfPeriod > 0) yield* Effect.logInfo(`${synced.outOfPeriod} transactions fall outside ${from} .. ${to}`)
+  const now = yield* nowIso
+  yield* commitStep(ctx.run.runId, "sync", {
+    invalid: synced.invalid,
+    outOfPeriod: synced.outOfPeriod,
+    fetched: records.length,
+    changed: rows.length
+  }, Effect.zipRight(
+    store.upsertTransactions(ctx.run.runId, rows),
+    store.saveSyncState({
+      tenant,
+      scope,
+      watermark: newWatermark,
+      sourceHash,
+      detailJson: sourceHash === undefined ? undefined : encodeSyncDetail({ invalid: synced.invalid, outOfPeriod: synced.outOfPeriod })
+    }, now)
+  ))
+  if (known.size === 0 && rows.length === synced.transactions.length) {
+    memo.transactions = { transactions: synced.transactions, wire: synced.wire }
+  }
 })
 
-/** Runs the whole job and returns what it produced; outputs are written under `<outDir>/<runId>`. */
+
+/** collect: fetches, parses (once per content hash) and dedupes the documents; stores the changed ones. */
+const collectStep = Effect.fn("Pipeline.collect")(function*(ctx: RunContext, memo: Memo) {
+  const store = yield* ReconStore
+  const { wire } = yield* runTransactions(ctx, memo)
+  const collected = yield* collectDocuments({
+    wire,
+    invoiceDirs: ctx.options.invoiceDirs,
+    claraConcurrency: ctx.claraConcurrency
+  })
+  const rows = collected.documents.map((d) => {
+    const json = JSON.stringify(encodeDocument(d))
+    return { documentId: d.id, contentHash: sha256Hex(json), json }
+  })
+  const known = yield* store.documentHashes(rows.map((r) => r.documentId))
+  const changed = rows.filter((r) => known.get(r.documentId) !== r.contentHash)
+  yield* Effect.annotateCurrentSpan({ documents: rows.length, changed: changed.length, files: collected.files })
+  yield* commitStep(ctx.run.runId, "collect", {
+    documentIds: rows.map((r) => r.documentId),
+    exceptions: collected.exceptions,
+    files: collected.files
+  }, Effect.all([
+    store.upsertDocuments(changed),
+    store.cacheCfdi([...collected.writes.cache.entries()].map(([sha256, json]) => ({ sha256, json }))),
+    store.saveFileIndex(collected.writes.fileIndex)
+  ], { discard: true }))
+  memo.documents = collected.documents
+})
+
+/** The run's documents, from this process or the store. */
+const runDocuments = (ctx: RunContext, memo: Memo) =>
+  memo.documents !== undefined ? Effect.succeed(memo.documents) : Effect.gen(function*() {
+    const store = yield* ReconStore
+    const collect = yield* loadCheckpoint(ctx.run.runId, "collect")
+    const ids = Option.match(collect, { onNone: () => [], onSome: (c) => c.documentIds })
+    const decode = Schema.decodeUnknownSync(FiscalDocument)
+    const byId = new Map((yield* store.documents(ids)).map((r) => [r.documentId, decode(JSON.parse(r.json))]))
+    const documents = ids.flatMap((id) => byId.get(id) ?? [])
+    memo.documents = documents
+    return documents
+  })
+
+/** match: the matcher over the run's transactions and documents, with the aliases people confirmed. */
+const matchStep = Effect.fn("Pipeline.match")(function*(ctx: RunContext, memo: Memo) {
+  const store = yield* ReconStore
+  const { transactions } = yield* runTransactions(ctx, memo)
+  const documents = yield* runDocuments(ctx, memo)
+  const aliases = yield* learnedAliases
+  const input: MatchInput = {
+    transactions,
+    documents,
+    asOf: ctx.run.asOf,
+    ...(ctx.options.companyRfc ? { companyRfc: ctx.options.companyRfc } : {}),
+    ...(aliases.size > 0 ? { aliases } : {})
+  }
+  const result = yield* Effect.sync(() => match(input))
+  yield* Effect.annotateCurrentSpan({ links: result.links.length, suggestions: result.suggestions.length })
+  const encodeLink = (l: MatchLink) => JSON.stringify(Schema.encodeSync(MatchLinkSchema)(l))
+  const exceptionUuids = [...result.dispositions.entries()].filter(([, d]) => d === "EXCEPTION").map(([uuid]) => uuid).sort()
+  yield* commitStep(ctx.run.runId, "match", {
+    exceptions: result.exceptions,
+    exceptionUuids,
+    engine: result.engine
+  }, store.saveLinks(ctx.run.runId, [
+    ...result.links.map((l) => ({ ...linkRow(l), kind: "link" as const, json: encodeLink(l) })),
+    ...result.suggestions.map((l) => ({ ...linkRow(l), kind: "suggestion" as const, json: encodeLink(l) }))
+  ]))
+  memo.links = result.links
+})
+
+
+const linkRow = (l: MatchLink) => ({
+  linkId: l.linkId,
+  transactionUuid: l.transactionUuid,
+  documentId: l.documentId,
+  decision: l.decision
+})
+
+/** The run's links (not suggestions), from this process or the store. */
+const runLinks = (ctx: RunContext, memo: Memo) =>
+  memo.links !== undefined ? Effect.succeed(memo.links) : Effect.gen(function*() {
+    const store = yield* ReconStore
+    const decode = Schema.decodeUnknownSync(MatchLinkSchema)
+    const links = (yield* store.links(ctx.run.runId)).filter((r) => r.kind === "link").map((r) => decode(JSON.parse(r.json)))
+    memo.links = links
+    return links
+  })
+
+const postContext = (ctx: RunContext, memo: Memo) =>
+  Effect.gen(function*() {
+    const { transactions } = yield* runTransactions(ctx, memo)
+    const documents = yield* runDocuments(ctx, memo)
+    const links = yield* runLinks(ctx, memo)
+    const postCtx: PostContext = {
+      runId: ctx.run.runId,
+      runDir: ctx.runDir,
+      tenant: ctx.run.tenant,
+      runDate: ctx.run.asOf,
+      links,
+      transactions: new Map(transactions.map((t) => [t.uuid, t])),
+      documents: new Map(documents.map((d) => [d.id, d])),
+      mapping: ctx.options.mapping,
+      adapter: ctx.adapter,
+      erpConcurrency: ctx.erpConcurrency,
+      batchSize: ctx.options.postBatchSize ?? 50
+    }
+    return postCtx
+  })
+
+/** plan: dry-runs every posting; the ledger gets `planned` rows (the dry-run plans also go to `plans.json`). */
+const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Memo) {
+  const store = yield* ReconStore
+  const postCtx = yield* postContext(ctx, memo)
+  const { exceptions, plans } = planPostings(postCtx)
+  const ledger = yield* store.ledger(plans.map((p) => p.planned.externalKey))
+  const rows = plannedLedgerRows(postCtx, plans, ledger)
+  if (ctx.options.dryRun === true) yield* writePlansFile(postCtx, plans)
+  yield* Effect.annotateCurrentSpan({ planned: plans.length, refused: exceptions.length, new: rows.length })
+  const now = yield* nowIso
+  yield* commitStep(ctx.run.runId, "plan", {
+    keys: plans.map((p) => p.planned.externalKey),
+    exceptions
+  }, store.writeLedger(rows, now))
+})
+
+/** post: posts the planned documents through the adapter and verifies them (skipped on a dry run). */
+const postStep = Effect.fn("Pipeline.post")(function*(ctx: RunContext, memo: Memo) {
+  if (ctx.options.dryRun === true) {
+    yield* commitStep(ctx.run.runId, "post", { exceptions: [], dryRun: true }, Effect.void)
+    return
+  }
+  const postCtx = yield* postContext(ctx, memo)
+  const plan = yield* loadCheckpoint(ctx.run.runId, "plan")
+  const keys = new Set(Option.match(plan, { onNone: () => [], onSome: (p) => p.keys }))
+  const { plans } = planPostings(postCtx)
+  const exceptions = yield* postPlanned(postCtx, plans.filter((p) => keys.has(p.planned.externalKey)))
+  yield* Effect.annotateCurrentSpan({ failed: exceptions.length })
+  yield* commitStep(ctx.run.runId, "post", { exceptions, dryRun: false }, Effect.void)
+})
+
+/** writeBack: comments (and labels) the missing-invoice transactions in Clara, once each. */
+const writeBackStep = Effect.fn("Pipeline.writeBack")(function*(ctx: RunContext) {
+  const matched = yield* loadCheckpoint(ctx.run.runId, "match")
+  const exceptions = Option.match(matched, { onNone: () => [], onSome: (m) => m.exceptions })
+  const sent = yield* writeBackMissing(ctx.run.runId, exceptions, {
+    comment: ctx.options.writeBackComment ?? defaultWriteBackComment,
+    labelUuid: ctx.options.writeBackLabelUuid,
+    concurrency: ctx.claraConcurrency
+  })
+  yield* commitStep(ctx.run.runId, "writeBack", sent, Effect.void)
+})
+
+/**
+ * Renders the reports of a run from the store into `<outDir>/<runId>` and points `<outDir>/latest` at it. Fails with
+ * `StoreError` or `OutputError`.
+ */
+const renderRun = (run: RunRow, outDir: string) =>
+  Effect.gen(function*() {
+    const path = yield* Path.Path
+    const runDir = path.join(outDir, run.runId)
+    const result = yield* loadRun(run)
+    const summary = summarize(result)
+    yield* writeReports(runDir, result, summary)
+    yield* replaceSymlink(run.runId, path.join(outDir, "latest"))
+    return { run: result, summary, runDir }
+  })
+
+const reportStep = Effect.fn("Pipeline.report")(function*(ctx: RunContext) {
+  const store = yield* ReconStore
+  const rendered = yield* renderRun(ctx.run, ctx.options.outDir)
+  const finishedAt = yield* nowIso
+  yield* store.finishRun(ctx.run.runId, finishedAt, JSON.stringify(rendered.summary)).pipe(Effect.uninterruptible)
+  return rendered
+})
+
+/**
+ * Re-renders the reports of a finished run (the most recent one without `runId`) from the store alone, into
+ * `<outDir>/<runId>` (for `clara-recon report`). Fails with `StoreError` when the run is unknown or unfinished.
+ */
+export const renderReport = Effect.fn("Pipeline.renderReport")(function*(options: {
+  readonly outDir: string
+  readonly runId?: string | undefined
+}) {
+  const store = yield* ReconStore
+  const run = yield* store.getRun(options.runId)
+  if (Option.isNone(run)) {
+    return yield* new StoreError({
+      operation: "renderReport",
+      message: options.runId === undefined ? "no finished run in the store" : `no run ${options.runId} in the store`
+    })
+  }
+  if (run.value.finishedAt === undefined) {
+    return yield* new StoreError({
+      operation: "renderReport",
+      message: `run ${run.value.runId} is unfinished: run the same reconcile command again to resume it`
+    })
+  }
+  return yield* renderRun(run.value, options.outDir)
+})
+
+/**
+ * Runs the whole job, or resumes the unfinished run of the same command, and returns what it produced; outputs are
+ * written under `<outDir>/<runId>`. On interruption the write in flight finishes and the run stays resumable (see
+ * `isInterrupted`).
+ */
 export const reconcile = Effect.fn("ReconcileJob.reconcile")(function*(options: ReconcileOptions) {
   const store = yield* ReconStore
   const path = yield* Path.Path
-  const nowMillis = yield* Clock.currentTimeMillis
-  const now = new Date(nowMillis)
-  const runId = runIdOf(now, (yield* store.runCount) + 1)
-  const runDir = path.join(options.outDir, runId)
   const tenant = options.tenant ?? "default"
-  const asOf = options.asOf ?? now.toISOString().slice(0, 10)
-  yield* store.beginRun({ runId, startedAt: now.toISOString(), from: options.from, to: options.to })
-  yield* Effect.logInfo(`run ${runId}: ${options.from} .. ${options.to}`)
-
-  const synced = yield* sync(options)
-  yield* store.upsertTransactions(runId, synced.transactions.map((tx) => {
-    const json = JSON.stringify(synced.wire.get(tx.uuid))
-    return {
-      uuid: tx.uuid,
-      operationDate: tx.operationDate,
-      contentHash: sha256Hex(json),
-      json
-    }
-  }))
-
-  const collected = yield* Effect.withSpan(collectDocuments({ wire: synced.wire, invoiceDirs: options.invoiceDirs }), "ReconcileJob.collect")
-  yield* Effect.logInfo(
-    `${synced.transactions.length} transactions, ${collected.documents.length} documents (${collected.files} files)`
-  )
-
-  const result = yield* Effect.sync(() =>
-    match({
-      transactions: synced.transactions,
-      documents: collected.documents,
-      asOf,
-      ...(options.companyRfc ? { companyRfc: options.companyRfc } : {})
-    })
-  ).pipe(Effect.withSpan("ReconcileJob.match"))
-  yield* store.saveLinks(runId, [...result.links, ...result.suggestions].map((l) => ({
-    linkId: l.linkId,
-    transactionUuid: l.transactionUuid,
-    documentId: l.documentId,
-    decision: l.decision,
-    points: l.points,
-    explanationJson: JSON.stringify(l.explanation)
-  })))
-
-  const documentsById = new Map<string, FiscalDocument>(collected.documents.map((d) => [d.id, d]))
-  const posted = yield* postLinks({
-    runId,
+  const erpId = options.erp === undefined ? "sap-csv" : typeof options.erp === "function" ? "custom" : options.erp.manifest.id
+  const key = optionsKey(options, (p) => path.resolve(p), erpId)
+  const resumable = options.resume === false ? Option.none<RunRow>() : yield* store.unfinishedRun(key)
+  const run: RunRow = yield* Option.match(resumable, {
+    onSome: (r) => Effect.as(Effect.logInfo(`resuming run ${r.runId}`), r),
+    onNone: () =>
+      Effect.gen(function*() {
+        const now = new Date(yield* Clock.currentTimeMillis)
+        const fresh: RunRow = {
+          runId: runIdOf(now, (yield* store.runCount) + 1),
+          tenant,
+          startedAt: now.toISOString(),
+          finishedAt: undefined,
+          from: options.from,
+          to: options.to,
+          asOf: options.asOf ?? now.toISOString().slice(0, 10),
+          optionsKey: key,
+          summaryJson: undefined
+        }
+        yield* store.beginRun(fresh).pipe(Effect.uninterruptible)
+        yield* Effect.logInfo(`run ${fresh.runId}: ${options.from} .. ${options.to}`)
+        return fresh
+      })
+  })
+  const runDir = path.join(options.outDir, run.runId)
+  const postingsDir = path.join(runDir, "postings")
+  const adapter = options.erp === undefined
+    ? defaultSapCsvAdapter({ tenant, postingsDir })
+    : typeof options.erp === "function"
+    ? options.erp({ runId: run.runId, runDir, tenant, postingsDir })
+    : options.erp
+  const ctx: RunContext = {
+    run,
     runDir,
-    tenant,
-    runDate: asOf,
-    now: now.toISOString(),
-    links: result.links,
-    transactions: new Map(synced.transactions.map((t) => [t.uuid, t])),
-    documents: documentsById,
-    ...(options.mapping ? { mapping: options.mapping } : {})
-  }).pipe(Effect.withSpan("ReconcileJob.post"))
-
-  const byDisposition = (wanted: string) =>
-    new Set([...result.dispositions.entries()].filter(([, d]) => d === wanted).map(([uuid]) => uuid))
-  // Not subject by the transaction's own type and status, not by the matcher's word: the totals check the matcher.
-  const notSubject = new Set(synced.transactions.filter((t) => !isSubjectToMatching(t.type) || t.status === "REJECTED")
-    .map((t) => t.uuid))
-  const totals = controlTotals(
-    synced.transactions,
-    new Set(result.links.map((l) => l.transactionUuid)),
-    byDisposition("EXCEPTION"),
-    notSubject
-  )
-
-  const run: RunResult = {
-    runId,
-    tenant,
-    period: { from: options.from, to: options.to },
-    asOf,
-    transactions: synced.transactions,
-    documents: collected.documents,
-    links: result.links,
-    suggestions: result.suggestions,
-    exceptions: [...synced.invalid, ...collected.exceptions, ...result.exceptions, ...posted.exceptions],
-    postings: posted.outcome,
-    controlTotals: totals,
-    engine: result.engine
+    options,
+    adapter,
+    claraConcurrency: Math.max(1, options.concurrency?.clara ?? 4),
+    erpConcurrency: Math.max(1, options.concurrency?.erp ?? 4)
   }
-  const summary = summarize(run)
-  yield* writeReports(runDir, run, summary).pipe(Effect.withSpan("ReconcileJob.report"))
-  yield* replaceSymlink(runId, path.join(options.outDir, "latest"))
-  const finishedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
-  yield* store.finishRun(runId, finishedAt, JSON.stringify(summary))
-  return { run, summary, runDir }
-})
+  yield* makeDirectory(postingsDir)
+  const memo: Memo = {}
+  const done = yield* store.steps(run.runId)
+  const step = <E, R>(name: "sync" | "collect" | "match" | "plan" | "post" | "writeBack", effect: Effect.Effect<void, E, R>) =>
+    done.has(name) ? Effect.logDebug(`step ${name} of ${run.runId} already done`) : Effect.timed(effect).pipe(
+      Effect.tap(([duration]) => Effect.logDebug(`step ${name} of ${run.runId} done in ${Duration.toMillis(duration)} ms`))
+    )
+  yield* step("sync", syncStep(ctx, memo))
+  yield* step("collect", collectStep(ctx, memo))
+  yield* step("match", matchStep(ctx, memo))
+  yield* step("plan", planStep(ctx, memo))
+  yield* step("post", postStep(ctx, memo))
+  if (options.writeBack === true) yield* step("writeBack", writeBackStep(ctx))
+  return yield* reportStep(ctx)
+}, (effect) =>
+  Effect.onInterrupt(effect, () =>
+    Effect.logWarning("interrupted: the run is left unfinished; run the same command again to resume it")))
+
+const makeDirectory = (dir: string) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystemTag
+    yield* fs.makeDirectory(dir, { recursive: true }).pipe(
+      Effect.mapError((cause) => new OutputError({ path: dir, message: `cannot create ${dir}: ${cause.message}` }))
+    )
+  })
+
+export type { RunResult }

@@ -95,15 +95,11 @@ const decodeRecord = (record: string, value: unknown): RawRecord => ({
 })
 
 /**
- * Reads a transactions export: a JSON array of `TransactionResponseV3`, or an array of pages `{content: [...]}`.
- * Fails with `InputError` (naming the file) when the file cannot be read or is not such JSON.
+ * Parses the text of a transactions export read from `path`: a JSON array of `TransactionResponseV3`, or an array of
+ * pages `{content: [...]}`. Fails with `InputError` (naming the file) when the text is not such JSON.
  */
-export const readTransactionsExport = (path: string) =>
+export const parseTransactionsExport = (path: string, text: string): Effect.Effect<Array<RawRecord>, InputError> =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    const text = yield* fs.readFileString(path).pipe(
-      Effect.mapError((cause) => new InputError({ path, message: `cannot read transactions export ${path}: ${cause.message}` }))
-    )
     const json = yield* Effect.try({
       try: () => JSON.parse(text) as unknown,
       catch: (cause) =>
@@ -129,11 +125,29 @@ export const readTransactionsExport = (path: string) =>
     return records
   })
 
+/** Reads the text of a transactions export. Fails with `InputError` naming the file when it cannot be read. */
+export const readTransactionsText = (path: string) =>
+  Effect.flatMap(FileSystem.FileSystem, (fs) =>
+    fs.readFileString(path).pipe(
+      Effect.mapError((cause) => new InputError({ path, message: `cannot read transactions export ${path}: ${cause.message}` }))
+    ))
+
 /**
- * Pulls the period's transactions from Clara, every page (size 100). Fails only when Clara cannot be read at all,
- * or with `InputError` when no Clara client is configured.
+ * Reads a transactions export (see `parseTransactionsExport`). Fails with `InputError` (naming the file) when the
+ * file cannot be read or is not such JSON.
  */
-export const pullTransactions = (period: { readonly from: string; readonly to: string }) =>
+export const readTransactionsExport = (path: string) =>
+  Effect.flatMap(readTransactionsText(path), (text) => parseTransactionsExport(path, text))
+
+/**
+ * Pulls the period's transactions from Clara, every page (size 100); with `updatedSince` (a civil date) only those
+ * whose `lastUpdateDate` is on or after it (`lastUpdateDateRangeStart`, clara-api.md §5.4). Fails only when Clara
+ * cannot be read at all, or with `InputError` when no Clara client is configured.
+ */
+export const pullTransactions = (
+  period: { readonly from: string; readonly to: string },
+  updatedSince?: string
+) =>
   Effect.gen(function*() {
     const client = yield* Effect.serviceOption(ClaraClient)
     if (Option.isNone(client)) {
@@ -147,6 +161,7 @@ export const pullTransactions = (period: { readonly from: string; readonly to: s
     return yield* clara.transactions.list({
       operationDateRangeStart: period.from,
       operationDateRangeEnd: period.to,
+      ...(updatedSince === undefined ? {} : { lastUpdateDateRangeStart: updatedSince }),
       pageSize: 100
     }).pipe(
       Stream.map((item): RawRecord => {

@@ -1,6 +1,7 @@
 /**
- * The job in-process on a real SQLite file: a transactions export and a folder of generated CFDIs, run twice, then
- * after a simulated crash between reserving postings and marking them exported.
+ * The job in-process on a real store (SQLite file and PostgreSQL schema): a transactions export and a folder of
+ * generated CFDIs, run twice, a dry run, then simulated crashes (`kill -9` before and after each step's commit, and
+ * an export that landed before the job heard back): the same command resumes the run and ends in the same state.
  */
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
@@ -10,8 +11,12 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { cfdiTotals, type CfdiSpec, generateCfdi40 } from "@clara-recon/cfdi"
 import { formatFixed } from "@clara-recon/domain"
-import { reconcile, type ReconcileOptions } from "../src/ReconcileJob.js"
-import { layerSqlite, ReconStore } from "../src/ReconStore.js"
+import type { ErpAdapter } from "@clara-recon/erp"
+import { defaultSapCsvAdapter } from "../src/Post.js"
+import { type ErpContext, reconcile, type ReconcileOptions, renderReport } from "../src/ReconcileJob.js"
+import { ReconStore, type StepName } from "../src/ReconStore.js"
+import { layerSqlite } from "../src/StoreLayer.js"
+import { backends } from "./StoreBackends.js"
 
 const spec = (uuid: string, nombre: string, rfc: string, valorUnitario: string, fecha: string): CfdiSpec => ({
   uuid,
@@ -81,46 +86,176 @@ const setup = () => {
     outDir: path.join(dir, "out"),
     asOf: "2026-03-01"
   }
-  return { dir, options, layer: Layer.merge(layerSqlite(path.join(dir, "state.db")), NodeContext.layer) }
+  return { dir, options }
 }
 
-describe("reconcile", () => {
-  it.effect("links, posts once, reports, and resumes after a crash without posting twice", () => {
-    const { dir, layer, options } = setup()
+/** The outputs that must not depend on how a run got there (interrupted or not): everything but the run id. */
+const outputsOf = (runDir: string) => {
+  const read = (name: string) => fs.readFileSync(path.join(runDir, name), "utf8")
+  const summary = JSON.parse(read("summary.json"))
+  const chase = fs.readdirSync(path.join(runDir, "chase-lists")).sort()
+  return {
+    summary: { ...summary, runId: "-" },
+    links: read("links.json"),
+    exceptions: read("exceptions.json"),
+    exceptionsCsv: read("exceptions.csv"),
+    html: read("report.html").replaceAll(summary.runId, "-"),
+    chase: chase.map((name) => [name, fs.readFileSync(path.join(runDir, "chase-lists", name), "utf8")]),
+    postings: fs.readdirSync(path.join(runDir, "postings")).filter((f) => f.endsWith(".csv")).map((f) =>
+      fs.readFileSync(path.join(runDir, "postings", f), "utf8")
+    )
+  }
+}
+
+/** The store with a simulated `kill -9` right after (or inside, before the commit of) the checkpoint of `step`. */
+const crashingStore = (step: StepName, when: "before" | "after") =>
+  Layer.effect(
+    ReconStore,
+    Effect.map(ReconStore, (inner) => {
+      let armed = false
+      return ReconStore.of({
+        ...inner,
+        saveStep: (row) =>
+          Effect.zipRight(
+            inner.saveStep(row),
+            Effect.suspend(() => {
+              if (row.step !== step) return Effect.void
+              if (when === "before") return Effect.die(new Error(`crash inside the ${step} commit`))
+              armed = true
+              return Effect.void
+            })
+          ),
+        atomically: (effect) =>
+          Effect.zipLeft(
+            inner.atomically(effect),
+            Effect.suspend(() => (armed ? Effect.die(new Error(`crash after the ${step} commit`)) : Effect.void))
+          )
+      })
+    })
+  )
+
+/** A SAP CSV adapter that dies right after its export landed, before the job hears back (an unknown outcome). */
+const dyingAfterPost = (ctx: ErpContext): ErpAdapter => {
+  const inner = defaultSapCsvAdapter({ tenant: ctx.tenant, postingsDir: ctx.postingsDir })
+  return { ...inner, post: (plans, options) => Effect.zipRight(inner.post(plans, options), Effect.die(new Error("killed"))) }
+}
+
+const sapCsv = (ctx: ErpContext) => defaultSapCsvAdapter({ tenant: ctx.tenant, postingsDir: ctx.postingsDir })
+
+for (const backend of backends) {
+  describe.skipIf(!backend.available)(`reconcile on ${backend.name}`, () => {
+    it.effect("links, posts once, reports with chase lists, and starts a new run when the last one finished", () => {
+      const { dir, options } = setup()
+      return Effect.gen(function*() {
+        yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
+        const first = yield* reconcile(options)
+        assert.strictEqual(first.run.runId, "20260201T063000Z-0001")
+        assert.deepStrictEqual(first.run.links.map((l) => l.transactionUuid).sort(), ["t-fuel", "t-pharma"])
+        assert.deepStrictEqual(first.summary.exceptions, { INVALID_DOCUMENT: 1, MISSING_INVOICE: 1 })
+        assert.deepStrictEqual(first.summary.postings, { new: 2, skipped: 0, failed: 0 })
+        assert.isTrue(first.summary.controlTotal.balanced)
+        const postingsDir = path.join(first.runDir, "postings")
+        assert.strictEqual(fs.readdirSync(postingsDir).filter((f) => f.endsWith(".csv")).length, 1)
+        const manifest = JSON.parse(fs.readFileSync(path.join(postingsDir, "manifest.json"), "utf8"))
+        assert.strictEqual(manifest.documents.length, 2)
+        const chase = fs.readFileSync(path.join(first.runDir, "chase-lists", "ana-sofia.csv"), "utf8").trim().split("\n")
+        assert.strictEqual(chase[0], "date,merchant,amount,currency,cardLastFour,transactionUuid,ageDays,suggestedAction")
+        assert.strictEqual(chase.length, 2)
+        assert.match(chase[1]!, /^2026-01-14,TAQUERIA EL FOGON,250\.00,MXN,1234,t-none,\d+,/)
+        assert.include(fs.readFileSync(path.join(first.runDir, "report.html"), "utf8"), `href="chase-lists/ana-sofia.csv"`)
+
+        const store = yield* ReconStore
+        const ledger = yield* store.ledgerOfRun(first.run.runId)
+        assert.deepStrictEqual(ledger.map((r) => r.state), ["verified", "verified"])
+
+        const second = yield* reconcile(options)
+        assert.strictEqual(second.run.runId, "20260201T063000Z-0002")
+        assert.deepStrictEqual(second.summary.postings, { new: 0, skipped: 2, failed: 0 })
+        assert.deepStrictEqual(fs.readdirSync(path.join(second.runDir, "postings")), [])
+        assert.deepStrictEqual(outputsOf(second.runDir).links, outputsOf(first.runDir).links)
+
+        // The report re-rendered from the store alone is the same.
+        fs.rmSync(second.runDir, { recursive: true })
+        const again = yield* renderReport({ outDir: options.outDir })
+        assert.strictEqual(again.run.runId, second.run.runId)
+        assert.deepStrictEqual(again.summary, second.summary)
+      }).pipe(
+        Effect.provide(Layer.merge(backend.fresh(), NodeContext.layer)),
+        Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+      )
+    })
+
+    it.effect("a dry run plans without posting and writes plans.json", () => {
+      const { dir, options } = setup()
+      return Effect.gen(function*() {
+        const dry = yield* reconcile({ ...options, dryRun: true })
+        assert.deepStrictEqual(dry.summary.postings, { new: 0, skipped: 0, failed: 0 })
+        const plans = JSON.parse(fs.readFileSync(path.join(dry.runDir, "plans.json"), "utf8"))
+        assert.deepStrictEqual(plans.map((p: any) => p.transactionUuid).sort(), ["t-fuel", "t-pharma"])
+        assert.deepStrictEqual(fs.readdirSync(path.join(dry.runDir, "postings")), [])
+        const store = yield* ReconStore
+        assert.deepStrictEqual((yield* store.ledgerOfRun(dry.run.runId)).map((r) => r.state), ["planned", "planned"])
+        const real = yield* reconcile(options)
+        assert.deepStrictEqual(real.summary.postings, { new: 2, skipped: 0, failed: 0 })
+      }).pipe(
+        Effect.provide(Layer.merge(backend.fresh(), NodeContext.layer)),
+        Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+      )
+    })
+  })
+}
+
+describe("resume after a crash (SQLite)", () => {
+  const steps: ReadonlyArray<StepName> = ["sync", "collect", "match", "plan", "post"]
+  for (const step of steps) {
+    for (const when of ["before", "after"] as const) {
+      it.effect(`a crash ${when} the ${step} checkpoint: the same command resumes the run and ends the same`, () => {
+        const { dir, options } = setup()
+        const job = { ...options, erp: sapCsv }
+        const sqlite = (name: string) => layerSqlite(path.join(dir, name))
+        return Effect.gen(function*() {
+          yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
+          // The uninterrupted run: same inputs, its own store and output folder.
+          const reference = yield* reconcile({ ...job, outDir: path.join(dir, "reference") }).pipe(
+            Effect.provide(sqlite("reference.db"))
+          )
+          const expected = outputsOf(reference.runDir)
+          const crashed = yield* reconcile(job).pipe(
+            Effect.provide(crashingStore(step, when).pipe(Layer.provide(sqlite("state.db")))),
+            Effect.exit
+          )
+          assert.isTrue(crashed._tag === "Failure")
+          const resumed = yield* reconcile(job).pipe(Effect.provide(sqlite("state.db")))
+          assert.strictEqual(resumed.run.runId, "20260201T063000Z-0001", "the same run, resumed")
+          assert.deepStrictEqual(outputsOf(resumed.runDir), expected)
+          const again = yield* reconcile(job).pipe(Effect.provide(sqlite("state.db")))
+          assert.deepStrictEqual(again.summary.postings, { new: 0, skipped: 2, failed: 0 })
+        }).pipe(
+          Effect.provide(NodeContext.layer),
+          Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+        )
+      })
+    }
+  }
+
+  it.effect("an export that landed before the job heard back is settled by find + verify, never posted twice", () => {
+    const { dir, options } = setup()
+    const sqlite = layerSqlite(path.join(dir, "state.db"))
     return Effect.gen(function*() {
       yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
-      const first = yield* reconcile(options)
-      assert.strictEqual(first.run.runId, "20260201T063000Z-0001")
-      assert.deepStrictEqual(first.run.links.map((l) => l.transactionUuid).sort(), ["t-fuel", "t-pharma"])
-      assert.deepStrictEqual(first.summary.exceptions, { INVALID_DOCUMENT: 1, MISSING_INVOICE: 1 })
-      assert.deepStrictEqual(first.summary.postings, { new: 2, skipped: 0, failed: 0 })
-      assert.isTrue(first.summary.controlTotal.balanced)
-      const postingsDir = path.join(first.runDir, "postings")
-      const [csv] = fs.readdirSync(postingsDir).filter((f) => f.endsWith(".csv"))
-      assert.isDefined(csv)
-
-      const second = yield* reconcile(options)
-      assert.strictEqual(second.run.runId, "20260201T063000Z-0002")
-      assert.deepStrictEqual(second.summary.postings, { new: 0, skipped: 2, failed: 0 })
-      assert.deepStrictEqual(fs.readdirSync(path.join(second.runDir, "postings")), ["manifest.json"])
-
-      // A run that reserved its postings and wrote the file but stopped before marking them exported.
-      const store = yield* ReconStore
-      const keys = JSON.parse(fs.readFileSync(path.join(postingsDir, "manifest.json"), "utf8")).documents as Array<string>
-      const rows = yield* store.postings(keys)
-      yield* store.writePostings([...rows.values()].map((r) => ({ ...r, state: "pending" as const })), "2026-02-01T06:31:00Z")
-      const resumed = yield* reconcile(options)
-      assert.deepStrictEqual(resumed.summary.postings, { new: 0, skipped: 2, failed: 0 })
-
-      // The same crash, but the file never landed: the postings are exported again, once.
-      yield* store.writePostings([...rows.values()].map((r) => ({ ...r, state: "pending" as const })), "2026-02-01T06:32:00Z")
-      fs.rmSync(path.join(postingsDir, csv!))
-      const redone = yield* reconcile(options)
-      assert.deepStrictEqual(redone.summary.postings, { new: 2, skipped: 0, failed: 0 })
-      const after = yield* store.postings(keys)
-      assert.deepStrictEqual([...after.values()].map((r) => r.state), ["exported", "exported"])
-      const last = yield* reconcile(options)
-      assert.strictEqual(last.summary.postings.new, 0)
-    }).pipe(Effect.provide(layer), Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))))
+      const crashed = yield* reconcile({ ...options, erp: dyingAfterPost }).pipe(Effect.provide(sqlite), Effect.exit)
+      assert.isTrue(crashed._tag === "Failure")
+      const inFlight = yield* Effect.provide(Effect.flatMap(ReconStore, (s) => s.ledgerOfRun("20260201T063000Z-0001")), sqlite)
+      assert.deepStrictEqual(inFlight.map((r) => r.state), ["posting", "posting"])
+      const resumed = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+      assert.deepStrictEqual(resumed.summary.postings, { new: 2, skipped: 0, failed: 0 })
+      const csvs = fs.readdirSync(path.join(resumed.runDir, "postings")).filter((f) => f.endsWith(".csv"))
+      assert.strictEqual(csvs.length, 1, "one export file: nothing was posted twice")
+      const ledger = yield* Effect.provide(Effect.flatMap(ReconStore, (s) => s.ledgerOfRun(resumed.run.runId)), sqlite)
+      assert.deepStrictEqual(ledger.map((r) => r.state), ["verified", "verified"])
+    }).pipe(
+      Effect.provide(NodeContext.layer),
+      Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+    )
   })
 })

@@ -8,17 +8,23 @@ import * as HttpServer from "@effect/platform/HttpServer"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as FiberSet from "effect/FiberSet"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import { randomBytes } from "node:crypto"
 import * as https from "node:https"
 import { claraApi, type EmulatorState, type RequestRecord } from "./internal/ClaraApi.js"
+import { type FaultOptions, makeFaults } from "./internal/Faults.js"
+import { makeLegacyStore } from "./internal/LegacyApi.js"
+import { type ExtendedOptions, makeExtendedState, type WebhookDelivery } from "./internal/ExtendedState.js"
 import { makeUrlSigner } from "./internal/UrlSigner.js"
 import { EmulatorError } from "./SandboxError.js"
 import type { Scenario } from "./Scenario.js"
 import type { TestPki } from "./TestPki.js"
 
 export type { RequestRecord } from "./internal/ClaraApi.js"
+export type { ExtendedOptions, WebhookDelivery } from "./internal/ExtendedState.js"
+export type { Fault, FaultOptions, FaultRule } from "./internal/Faults.js"
 
 /** Options of `startClaraEmulator`. */
 export interface ClaraEmulatorOptions {
@@ -30,10 +36,17 @@ export interface ClaraEmulatorOptions {
   readonly clientId?: string
   /** OAuth client secret; default a random one. */
   readonly clientSecret?: string
-  readonly faults?: {
-    /** Answer every Nth `/api` request (counted across all `/api` routes) with 429 and `Retry-After: 1`. */
-    readonly rateLimitEvery?: number
-  }
+  /**
+   * Fault injection: `rateLimitEvery` (every Nth `/api` request answers 429 with `Retry-After: 1`) and per-route
+   * `rules` (429 with `Retry-After`, 5xx, added latency, connection reset, truncated body, token expiry), each hitting
+   * a share `rate` of its matching requests drawn from `seed`.
+   */
+  readonly faults?: FaultOptions
+  /**
+   * Bulk card operations (`bulkDelay` before they complete, default 200 ms), webhook signing (`webhookSecret`: the
+   * non-Clara HMAC `t=,v1=` scheme, off by default) and the digital-account answer shape (`digitalAccountsShape`).
+   */
+  readonly extended?: ExtendedOptions
 }
 
 /** A running emulator. `baseUrl` is `https://127.0.0.1:<port>` with no trailing slash and no `/api`. */
@@ -44,6 +57,8 @@ export interface ClaraEmulator {
   readonly clientSecret: string
   /** Every request served so far, in order: method, path without query, status. */
   readonly requests: () => ReadonlyArray<RequestRecord>
+  /** Every webhook POST made to the subscribers so far, in order (event, target, body, answer status or error). */
+  readonly webhookDeliveries: () => ReadonlyArray<WebhookDelivery>
 }
 
 /**
@@ -65,20 +80,25 @@ export const startClaraEmulator = (
   options: ClaraEmulatorOptions
 ): Effect.Effect<ClaraEmulator, EmulatorError, Scope.Scope> =>
   Effect.gen(function*() {
+    // bulk operations complete in fibers of the emulator's scope, interrupted when it stops
+    const runBackground = yield* FiberSet.makeRuntime<never, void, never>()
     const state: EmulatorState = {
       scenario: options.scenario,
       clientId: options.clientId ?? options.pki.clientId,
       clientSecret: options.clientSecret ?? randomBytes(24).toString("base64url"),
-      rateLimitEvery: options.faults?.rateLimitEvery,
+      faults: makeFaults(options.faults),
       signer: makeUrlSigner(),
       tokens: new Map(),
       log: [],
       apiRequests: 0,
       directory: {
         cards: new Map(options.scenario.cards.map((c) => [c.card.uuid, c])),
-        users: new Map(options.scenario.users.map((u) => [u.uuid, u]))
+        users: new Map(options.scenario.users.map((u) => [u.uuid, u])),
+        configurations: new Map()
       },
-      edits: { comments: new Map(), labels: new Map() }
+      legacy: makeLegacyStore(),
+      edits: { comments: new Map(), labels: new Map() },
+      extended: makeExtendedState((effect) => void runBackground(effect), options.extended ?? {})
     }
     const server = https.createServer({
       key: options.pki.server.privateKey,
@@ -103,6 +123,7 @@ export const startClaraEmulator = (
       port,
       clientId: state.clientId,
       clientSecret: state.clientSecret,
-      requests: () => [...state.log]
+      requests: () => [...state.log],
+      webhookDeliveries: () => [...state.extended.deliveries]
     }
   })

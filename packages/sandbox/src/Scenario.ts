@@ -4,6 +4,7 @@
  * Wire objects are the encoded JSON forms of the `@clara-recon/clara` wire schemas (clara-api.md §3.4, §3.5).
  */
 import { CardV3, ExtractedDocument, InvoiceV3, TransactionResponseV3, UserV3 } from "@clara-recon/clara"
+import { BillingStatementV3, DdaInvoice, DigitalAccountTransaction, Reimbursement } from "@clara-recon/clara"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as fs from "node:fs/promises"
@@ -84,7 +85,15 @@ export const Scenario = Schema.Struct({
   folderCfdis: Schema.Array(ScenarioFile),
   groundTruth: GroundTruth,
   users: Schema.optionalWith(Schema.Array(UserV3), { default: () => [] }),
-  cards: Schema.optionalWith(Schema.Array(ScenarioCard), { default: () => [] })
+  cards: Schema.optionalWith(Schema.Array(ScenarioCard), { default: () => [] }),
+  /**
+   * Billing statements (v3 shape; totals are sums of `transactions` by month), reimbursements and the Brazilian
+   * records; absent in scenarios built from invoice folders (the emulator then serves none).
+   */
+  billingStatements: Schema.optional(Schema.Array(BillingStatementV3)),
+  reimbursements: Schema.optional(Schema.Array(Reimbursement)),
+  digitalAccountTransactions: Schema.optional(Schema.Array(DigitalAccountTransaction)),
+  ddaInvoices: Schema.optional(Schema.Array(DdaInvoice))
 })
 export type Scenario = typeof Scenario.Type
 

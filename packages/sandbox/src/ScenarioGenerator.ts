@@ -11,6 +11,7 @@ import * as BigDecimal from "effect/BigDecimal"
 import * as Either from "effect/Either"
 import { cents, purchaseWithoutInvoice, systemTransaction, systemTypes } from "./internal/CommonTransactions.js"
 import { type Issuer, issuers, merchantOf, mxnIssuers } from "./internal/Issuers.js"
+import { withMoneyFixtures } from "./internal/MoneyFixtures.js"
 import { Prng } from "./internal/Prng.js"
 import { withCheckDigit } from "./internal/Rfc.js"
 import { ScenarioBuilder, type TransactionDraft } from "./internal/ScenarioBuilder.js"
@@ -249,5 +250,5 @@ export const generateScenario = (options: GenerateScenarioOptions): Scenario => 
     }
   }
   for (const type of system) systemTransaction(builder, type, date())
-  return builder.build(period)
+  return withMoneyFixtures(builder.build(period))
 }

@@ -1,14 +1,15 @@
 /**
  * `clara-recon cfdi read <file|dir>... [--json]`: reads each CFDI (directories are walked recursively for `*.xml`,
- * sorted) and prints its identity, amounts and validation findings, or the typed reason it was refused. With `--json`
- * one JSON object per file and line. Refused files are reported, not fatal (exit 0); a path that does not exist fails
+ * sorted) and prints its identity, amounts and validation findings (codes on the file's line, then one indented line
+ * per finding with its field and message), or the typed reason it was refused. With `--json` one JSON object per file
+ * and line (finding codes only). Refused files are reported, not fatal (exit 0); a path that does not exist fails
  * the command (exit 1) before anything is read. Source: packages/cfdi/README.md (reasons and finding codes).
  */
 import { Args, Command, Options } from "@effect/cli"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import { readCfdi, validateCfdi } from "@clara-recon/cfdi"
-import type { Cfdi } from "@clara-recon/cfdi"
+import type { Cfdi, CfdiFinding } from "@clara-recon/cfdi"
 import { formatFixed } from "@clara-recon/domain"
 import type * as BigDecimal from "effect/BigDecimal"
 import * as Console from "effect/Console"
@@ -49,9 +50,20 @@ export type CfdiReport =
   }
   | { readonly path: string; readonly status: "refused"; readonly reason: string; readonly message: string }
 
+/** A report with the full findings (`<severity> <field>: <detail> [<code>]`) for the text output. */
+type DetailedReport =
+  | (Extract<CfdiReport, { readonly status: "read" }> & { readonly details: ReadonlyArray<string> })
+  | { readonly path: string; readonly status: "refused"; readonly reason: string; readonly message: string }
+
 const decimal = (value: BigDecimal.BigDecimal) => formatFixed(value, Math.max(0, value.scale))
 
-const reportOf = (path: string, cfdi: Cfdi): CfdiReport => {
+const detailOf = (severity: string, f: CfdiFinding): string => {
+  const prefix = `${f.path}: ${f.field}: `
+  const detail = f.message.startsWith(prefix) ? f.message.slice(prefix.length) : f.message
+  return `${severity} ${f.field}: ${detail}`
+}
+
+const reportOf = (path: string, cfdi: Cfdi): DetailedReport => {
   const { errors, warnings } = validateCfdi(cfdi)
   return {
     path,
@@ -68,8 +80,16 @@ const reportOf = (path: string, cfdi: Cfdi): CfdiReport => {
     total: decimal(cfdi.total),
     ...(cfdi.tipoCambio === undefined ? {} : { tipoCambio: decimal(cfdi.tipoCambio) }),
     errors: errors.map((f) => f.code),
-    warnings: warnings.map((f) => f.code)
+    warnings: warnings.map((f) => f.code),
+    details: [...errors.map((f) => detailOf("error", f)), ...warnings.map((f) => detailOf("warning", f))]
   }
+}
+
+/** The JSON shape: the report without the text-only finding details. */
+const jsonOf = (r: DetailedReport): CfdiReport => {
+  if (r.status === "refused") return r
+  const { details: _, ...report } = r
+  return report
 }
 
 /** The files a path stands for: itself, or every `*.xml` below a directory, sorted. Fails when it does not exist. */
@@ -92,7 +112,7 @@ export const cfdiReadReports = (paths: ReadonlyArray<string>) =>
     const fs = yield* FileSystem.FileSystem
     const files = (yield* Effect.forEach(paths, filesOf)).flat()
     return yield* Effect.forEach(files, (file) =>
-      Effect.map(fs.readFile(file), (bytes): CfdiReport => {
+      Effect.map(fs.readFile(file), (bytes): DetailedReport => {
         const result = readCfdi(bytes, { path: file })
         return Either.isRight(result)
           ? reportOf(file, result.right)
@@ -100,7 +120,7 @@ export const cfdiReadReports = (paths: ReadonlyArray<string>) =>
       }))
   })
 
-const line = (r: CfdiReport): string => {
+const line = (r: DetailedReport): string => {
   if (r.status === "refused") {
     const detail = r.message.startsWith(`${r.path}: `) ? r.message.slice(r.path.length + 2) : r.message
     return `${r.path}: refused ${r.reason}: ${detail}`
@@ -119,7 +139,7 @@ const line = (r: CfdiReport): string => {
     `errors ${r.errors.join(",") || "none"}`,
     `warnings ${r.warnings.join(",") || "none"}`
   ]
-  return `${r.path}: ${fields.join(" | ")}`
+  return [`${r.path}: ${fields.join(" | ")}`, ...r.details.map((d) => `  ${d}`)].join("\n")
 }
 
 const paths = Args.text({ name: "file|dir" }).pipe(
@@ -131,7 +151,7 @@ const json = Options.boolean("json").pipe(Options.withDescription("One JSON obje
 const readCommand = Command.make("read", { paths, json }, (args) =>
   Effect.gen(function*() {
     const reports = yield* cfdiReadReports(args.paths)
-    for (const report of reports) yield* args.json ? printJsonLine(report) : Console.log(line(report))
+    for (const report of reports) yield* args.json ? printJsonLine(jsonOf(report)) : Console.log(line(report))
   })).pipe(Command.withDescription("Read and validate CFDI files; report each one, or why it was refused"))
 
 /** The `cfdi` command group: `cfdi read`. */

@@ -1,6 +1,15 @@
 import { civilDateOf, sumAmounts } from "@clara-recon/domain"
 import type * as BigDecimal from "effect/BigDecimal"
-import type { Cfdi, CfdiConcepto, CfdiImpuestos, CfdiRelacionados, CfdiTaxLine } from "../Cfdi.js"
+import type {
+  Cfdi,
+  CfdiComplementoDesconocido,
+  CfdiConcepto,
+  CfdiImpuestoLocal,
+  CfdiImpuestos,
+  CfdiImpuestosLocales,
+  CfdiRelacionados,
+  CfdiTaxLine
+} from "../Cfdi.js"
 import { CfdiNamespace } from "../Cfdi.js"
 import { CfdiReadError } from "../CfdiError.js"
 import { defined } from "./defined.js"
@@ -105,9 +114,33 @@ const readRelacionados = (r: FieldReader, el: XmlElement, ns: string): CfdiRelac
   )
 })
 
+const readLocales = (r: FieldReader, el: XmlElement): CfdiImpuestosLocales => {
+  const lines = (name: string, impuesto: string, tasa: string): Array<CfdiImpuestoLocal> =>
+    childrenNamed(el, CfdiNamespace.implocal, name).map((line, i) => {
+      const label = `ImpuestosLocales/${name}[${i + 1}]`
+      return {
+        impuesto: r.required(line, label, impuesto),
+        importe: r.requiredAmount(line, label, "Importe"),
+        ...defined({ tasa: r.text(line, tasa) })
+      }
+    })
+  return {
+    totalTraslados: r.requiredAmount(el, "ImpuestosLocales", "TotaldeTraslados"),
+    totalRetenciones: r.requiredAmount(el, "ImpuestosLocales", "TotaldeRetenciones"),
+    traslados: lines("TrasladosLocales", "ImpLocTrasladado", "TasadeTraslado"),
+    retenciones: lines("RetencionesLocales", "ImpLocRetenido", "TasadeRetencion")
+  }
+}
+
+const isKnownComplement = (c: XmlElement): boolean =>
+  (c.ns === CfdiNamespace.tfd && c.name === "TimbreFiscalDigital") ||
+  (c.ns === CfdiNamespace.implocal && c.name === "ImpuestosLocales") ||
+  (c.name === "Pagos" && (c.ns === CfdiNamespace.pagos20 || c.ns === CfdiNamespace.pagos10))
+
 /**
  * Reads a parsed document into a `Cfdi`: checks the root (namespace, version), requires the TimbreFiscalDigital
- * in any `Complemento`, then reads every field. Returns the first problem found as a `CfdiReadError`.
+ * (1.1 or 1.0) in any `Complemento`, then reads every field, the Pagos and implocal complements, and keeps every other
+ * complement by namespace URI + local name. Returns the first problem found as a `CfdiReadError`.
  */
 export const readComprobante = (root: XmlElement, path: string): Cfdi | CfdiReadError => {
   const version = classifyRoot(root, path)
@@ -125,6 +158,7 @@ export const readComprobante = (root: XmlElement, path: string): Cfdi | CfdiRead
   }
   const r = new FieldReader(path)
   const uuid = r.required(tfd, "TimbreFiscalDigital", "UUID").toUpperCase()
+  const global = childNamed(root, ns, "InformacionGlobal")
   const fecha = r.required(root, "Comprobante", "Fecha")
   const issueDate = FECHA.test(fecha) ? civilDateOf(fecha) : undefined
   if (issueDate === undefined && fecha !== "") {
@@ -154,17 +188,28 @@ export const readComprobante = (root: XmlElement, path: string): Cfdi | CfdiRead
         nombre: r.text(receptor, "Nombre"),
         usoCfdi: r.text(receptor, "UsoCFDI"),
         domicilioFiscalReceptor: r.text(receptor, "DomicilioFiscalReceptor"),
-        regimenFiscalReceptor: r.text(receptor, "RegimenFiscalReceptor")
+        regimenFiscalReceptor: r.text(receptor, "RegimenFiscalReceptor"),
+        residenciaFiscal: r.text(receptor, "ResidenciaFiscal"),
+        numRegIdTrib: r.text(receptor, "NumRegIdTrib")
       })
     },
+    sellado: r.text(root, "Sello") !== undefined && r.text(root, "NoCertificado") !== undefined &&
+      r.text(root, "Certificado") !== undefined,
     cfdiRelacionados: childrenNamed(root, ns, "CfdiRelacionados").map((el) => readRelacionados(r, el, ns)),
     conceptos: conceptos === undefined
       ? []
       : childrenNamed(conceptos, ns, "Concepto").map((el, i) => readConcepto(r, el, ns, i)),
     timbre: {
       uuid,
-      ...defined({ fechaTimbrado: r.text(tfd, "FechaTimbrado"), rfcProvCertif: r.text(tfd, "RfcProvCertif") })
+      ...defined({
+        version: r.text(tfd, "Version") ?? r.text(tfd, "version"),
+        fechaTimbrado: r.text(tfd, "FechaTimbrado"),
+        rfcProvCertif: r.text(tfd, "RfcProvCertif")
+      })
     },
+    otrosComplementos: complements.flatMap((c): Array<CfdiComplementoDesconocido> =>
+      isKnownComplement(c) ? [] : [{ ns: c.ns, name: c.name, attributes: c.attributes }]
+    ),
     ...defined({
       serie: r.text(root, "Serie"),
       folio: r.text(root, "Folio"),
@@ -176,9 +221,11 @@ export const readComprobante = (root: XmlElement, path: string): Cfdi | CfdiRead
       exportacion: r.text(root, "Exportacion"),
       impuestos: impuestos === undefined ? undefined : readImpuestos(r, impuestos, ns),
       pagos: readPagos(r, complements),
-      impuestosLocales: local === undefined ? undefined : {
-        totalTraslados: r.requiredAmount(local, "ImpuestosLocales", "TotaldeTraslados"),
-        totalRetenciones: r.requiredAmount(local, "ImpuestosLocales", "TotaldeRetenciones")
+      impuestosLocales: local === undefined ? undefined : readLocales(r, local),
+      informacionGlobal: global === undefined ? undefined : {
+        periodicidad: r.required(global, "InformacionGlobal", "Periodicidad"),
+        meses: r.required(global, "InformacionGlobal", "Meses"),
+        anio: r.required(global, "InformacionGlobal", "Año")
       }
     })
   }

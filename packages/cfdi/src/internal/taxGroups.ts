@@ -81,3 +81,28 @@ export const importeWindow = (
     upper: BigDecimal.round(high, { scale, mode: "ceil" })
   }
 }
+
+/**
+ * SAT's window for a concept `Importe` (Anexo 20 guía de llenado, Concepto Importe limits): with dc, dv the decimals
+ * of Cantidad and ValorUnitario and e the decimals of Importe,
+ * lower = (Cantidad − 10^-dc / 2) × (ValorUnitario − 10^-dv / 2) truncated to e decimals,
+ * upper = (Cantidad + 10^-dc / 2 − 10^-12) × (ValorUnitario + 10^-dv / 2 − 10^-12) rounded up to e decimals.
+ */
+export const productWindow = (
+  cantidad: BigDecimal.BigDecimal,
+  valorUnitario: BigDecimal.BigDecimal,
+  scale: number
+): { readonly lower: BigDecimal.BigDecimal; readonly upper: BigDecimal.BigDecimal } => {
+  const halfC = BigDecimal.make(5n, Math.max(0, cantidad.scale) + 1)
+  const halfV = BigDecimal.make(5n, Math.max(0, valorUnitario.scale) + 1)
+  const epsilon = BigDecimal.make(1n, 12)
+  const low = BigDecimal.multiply(BigDecimal.subtract(cantidad, halfC), BigDecimal.subtract(valorUnitario, halfV))
+  const high = BigDecimal.multiply(
+    BigDecimal.subtract(BigDecimal.sum(cantidad, halfC), epsilon),
+    BigDecimal.subtract(BigDecimal.sum(valorUnitario, halfV), epsilon)
+  )
+  return {
+    lower: BigDecimal.round(low, { scale, mode: "to-zero" }),
+    upper: BigDecimal.round(high, { scale, mode: "ceil" })
+  }
+}

@@ -15,7 +15,9 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import type * as Schema from "effect/Schema"
+import * as RateLimiter from "effect/RateLimiter"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { ClaraSettings } from "../ClaraConfig.js"
 import { type ClaraError, ClaraBadRequestError } from "../ClaraError.js"
@@ -25,7 +27,7 @@ import { TokenResponse } from "../wire/OAuth.js"
 import { hasNextPage, RawSpringPage } from "../wire/Page.js"
 import type { CallContext } from "./classify.js"
 import { decodeItems, decodeWith, parseJson } from "./decode.js"
-import { makeSend } from "./send.js"
+import { type Gate, makeSend } from "./send.js"
 import { stripSensitive } from "./sensitive.js"
 
 /** One page of a Spring list with its records decoded one by one. `number` is zero-based. */
@@ -49,6 +51,14 @@ export interface GetOptions {
   readonly sensitive?: boolean
 }
 
+/** Options of a list stream: how many pages may be fetched ahead, in parallel (default the client's `maxConcurrency`). */
+export interface PagesOptions extends GetOptions {
+  readonly concurrency?: number
+}
+
+/** HTTP methods of writes. `PUT` only where Clara's docs name it (v2 group update, configurable). */
+export type WriteMethod = "POST" | "PUT" | "PATCH" | "DELETE"
+
 /** The request core shared by the resource modules. */
 export interface ClaraCall {
   /** `GET /api/v3/cards` for `/v3/cards` (no query string). */
@@ -59,13 +69,35 @@ export interface ClaraCall {
     params: Readonly<Record<string, string>>,
     options?: GetOptions
   ) => Effect.Effect<unknown, ClaraError>
+  /** GET `path` decoded with `schema`; the first bad field gives a `ClaraDecodeError` with its path and a sample. */
+  readonly getDecoded: <A, I>(
+    path: string,
+    params: Readonly<Record<string, string>>,
+    schema: Schema.Schema<A, I, never>,
+    options?: GetOptions
+  ) => Effect.Effect<A, ClaraError>
   /** A write with an optional JSON body (text), under the write retry rule; the response body bytes. */
   readonly write: (
-    method: "POST" | "PATCH" | "DELETE",
+    method: WriteMethod,
     path: string,
     json?: string
   ) => Effect.Effect<Uint8Array, ClaraError>
-  /** One Spring page, records decoded one by one. */
+  /** `write`, then the answer decoded with `schema` (card secrets removed first). */
+  readonly writeDecoded: <A, I>(
+    method: WriteMethod,
+    path: string,
+    json: string | undefined,
+    schema: Schema.Schema<A, I, never>,
+    options?: GetOptions
+  ) => Effect.Effect<A, ClaraError>
+  /**
+   * `write` whose answer is not needed (deletes: 200, 202 or 204 with or without a body, clara-api.md §7 #21).
+   */
+  readonly writeVoid: (method: WriteMethod, path: string, json?: string) => Effect.Effect<void, ClaraError>
+  /**
+   * One page of a list, records decoded one by one. Accepts a Spring page, or a bare JSON array (the v1/v2 lists
+   * documented as `X[]`), which is taken as the whole, unpaged list (`hasNext` false).
+   */
   readonly fetchPage: <A, I>(
     path: string,
     params: Readonly<Record<string, string>>,
@@ -74,19 +106,31 @@ export interface ClaraCall {
     page: number,
     options?: GetOptions
   ) => Effect.Effect<ClaraPage<A>, ClaraError>
-  /** Every record from page `first` on, until the last page. */
+  /**
+   * Every record from page `first` on, in order, until the last page (stop rules of `hasNextPage`). Once the first
+   * page gives `totalPages`, up to `options.concurrency` of the following pages are fetched ahead in parallel; a
+   * short or empty page still ends the stream (pages fetched ahead beyond it are dropped).
+   */
   readonly pages: <A, I>(
     path: string,
     params: Readonly<Record<string, string>>,
     schema: Schema.Schema<A, I, never>,
     size: number,
     first: number,
-    options?: GetOptions
+    options?: PagesOptions
   ) => Stream.Stream<ClaraItem<A>, ClaraError>
   /** GET an absolute URL as is (no token, no Clara headers, not traced), under the read retry rule. */
   readonly getUntraced: (url: string, ctx: CallContext) => Effect.Effect<Uint8Array, ClaraError>
   /** The URL-encoded path segment of a uuid, or a client-side `ClaraBadRequestError` when it is blank. */
   readonly pathSegment: (uuid: string, endpoint: string) => Either.Either<string, ClaraBadRequestError>
+  /**
+   * The same core (token cache, in-flight and rate limits shared) sending `X-Tax-Identifier: taxIdentifier` on every
+   * API call, to act for another entity of a multi-entity project (clara-api.md §1.3, §7 #20). A blank value makes
+   * every call fail with `ClaraBadRequestError` (field `taxIdentifier`) before any request.
+   */
+  readonly withTaxIdentifier: (taxIdentifier: string) => ClaraCall
+  /** The market of the host (`public-api.{mx|br|co}.clara.com`), or undefined for another base URL (emulator). */
+  readonly country: "MX" | "BR" | "CO" | undefined
 }
 
 /** Fails with a client-side `ClaraBadRequestError` unless `page` is a zero-based page number. */
@@ -106,14 +150,27 @@ const pathSegment = (uuid: string, endpoint: string): Either.Either<string, Clar
     ? Either.left(new ClaraBadRequestError({ endpoint, field: "uuid", claraMessage: "must not be empty" }))
     : Either.right(encodeURIComponent(uuid))
 
-/** Builds the request core over `http` (which carries the mutual TLS). */
-export const makeClaraCall = (settings: ClaraSettings, http: HttpClient.HttpClient): Effect.Effect<ClaraCall> =>
+/** A bare JSON array (a v1/v2 `X[]` list) or a Spring page, items undecoded. */
+const RawList = Schema.Union(Schema.Array(Schema.Unknown), RawSpringPage)
+
+/**
+ * Builds the request core over `http` (which carries the mutual TLS). The scope holds the rate limiter (when
+ * `settings.rateLimit` is set).
+ */
+export const makeClaraCall = (
+  settings: ClaraSettings,
+  http: HttpClient.HttpClient
+): Effect.Effect<ClaraCall, never, Scope.Scope> =>
   Effect.gen(function*() {
     const semaphore = yield* Effect.makeSemaphore(settings.maxConcurrency)
-    const send = makeSend(http, semaphore, settings)
-    const sendUntraced = makeSend(HttpClient.withTracerDisabledWhen(http, () => true), semaphore, settings)
+    const gate: Gate = settings.rateLimit === undefined
+      ? (effect) => effect
+      : yield* RateLimiter.make({ limit: Math.max(1, Math.round(settings.rateLimit)), interval: "1 second" })
+    const send = makeSend(http, semaphore, settings, "read", gate)
+    const sendUntraced = makeSend(HttpClient.withTracerDisabledWhen(http, () => true), semaphore, settings, "read", gate)
     const writeTimeout = Duration.max(settings.requestTimeout, WRITE_TIMEOUT)
-    const sendWrite = makeSend(http, semaphore, { ...settings, requestTimeout: writeTimeout }, "write")
+    const sendWrite = makeSend(http, semaphore, { ...settings, requestTimeout: writeTimeout }, "write", gate)
+    const defaultConcurrency = settings.maxConcurrency
 
     const tokenCtx: CallContext = { endpoint: "POST /oauth/token" }
     const tokens = yield* makeTokenCache({
@@ -135,84 +192,170 @@ export const makeClaraCall = (settings: ClaraSettings, http: HttpClient.HttpClie
       )
     })
 
+    const market = /^https:\/\/public-api\.(mx|br|co)\.clara\.com$/i.exec(settings.baseUrl)?.[1]
+    const country = market === undefined ? undefined : (market.toUpperCase() as "MX" | "BR" | "CO")
     const endpointOf = (method: string, path: string) => `${method} ${settings.basePath}${path}`
-    const headers = settings.taxIdentifier === undefined ? {} : { "X-Tax-Identifier": settings.taxIdentifier }
-
-    /** Sends with the bearer token; a 401 drops the token and sends once more with a new one. */
-    const authorized = (
-      request: HttpClientRequest.HttpClientRequest,
-      ctx: CallContext,
-      via: typeof send
-    ): Effect.Effect<Uint8Array, ClaraError> => {
-      const sendWith = (token: Redacted.Redacted<string>) => via(HttpClientRequest.bearerToken(request, token), ctx)
-      return Effect.flatMap(tokens.get, (token) =>
-        Effect.catchTag(
-          sendWith(token),
-          "ClaraUnauthorizedError",
-          () => Effect.zipRight(tokens.invalidate(token), Effect.flatMap(tokens.get, sendWith))
-        ))
-    }
-
-    const getJson = (path: string, params: Readonly<Record<string, string>>, options: GetOptions = {}) => {
-      const ctx: CallContext = { endpoint: endpointOf("GET", path), record: options.record }
-      const request = HttpClientRequest.get(`${settings.baseUrl}${settings.basePath}${path}`, {
-        urlParams: params,
-        acceptJson: true,
-        headers
-      })
-      return authorized(request, ctx, send).pipe(
-        Effect.flatMap((body) => parseJson(body, { ...ctx, sensitive: options.sensitive === true })),
-        Effect.map(stripSensitive)
-      )
-    }
-
-    const write = (method: "POST" | "PATCH" | "DELETE", path: string, json?: string) => {
-      const url = `${settings.baseUrl}${settings.basePath}${path}`
-      const request = HttpClientRequest.make(method)(url, { acceptJson: true, headers }).pipe(
-        (r) => json === undefined ? r : HttpClientRequest.bodyText(r, json, "application/json")
-      )
-      return authorized(request, { endpoint: endpointOf(method, path) }, sendWrite)
-    }
-
-    const fetchPage = <A, I>(
-      path: string,
-      params: Readonly<Record<string, string>>,
-      schema: Schema.Schema<A, I, never>,
-      size: number,
-      page: number,
-      options: GetOptions = {}
-    ): Effect.Effect<ClaraPage<A>, ClaraError> => {
-      const record = `page ${page}`
-      const endpoint = endpointOf("GET", path)
-      return getJson(path, { ...params, page: String(page), size: String(size) }, { ...options, record }).pipe(
-        Effect.flatMap((json) => decodeWith(RawSpringPage, json, { endpoint, record })),
-        Effect.map((raw) => {
-          const served = Math.min(raw.size ?? size, size)
-          return {
-            number: raw.number ?? page,
-            size: served,
-            totalPages: raw.totalPages,
-            totalElements: raw.totalElements,
-            items: decodeItems(schema, raw.content, { endpoint, where: record, field: "content" }),
-            hasNext: hasNextPage(raw, served)
-          }
-        })
-      )
-    }
-
-    const pages = <A, I>(
-      path: string,
-      params: Readonly<Record<string, string>>,
-      schema: Schema.Schema<A, I, never>,
-      size: number,
-      first: number,
-      options: GetOptions = {}
-    ): Stream.Stream<ClaraItem<A>, ClaraError> =>
-      Stream.paginateChunkEffect(first, (page) =>
-        Effect.map(fetchPage(path, params, schema, size, page, options), (result) =>
-          [Chunk.fromIterable(result.items), result.hasNext ? Option.some(page + 1) : Option.none()] as const))
-
     const getUntraced = (url: string, ctx: CallContext) => sendUntraced(HttpClientRequest.get(url), ctx)
 
-    return { endpointOf, getJson, write, fetchPage, pages, getUntraced, pathSegment }
+    /** The call surface for one `X-Tax-Identifier` (none: the client's configured one, if any). */
+    const bound = (taxIdentifier: string | undefined): ClaraCall => {
+      const headers: Record<string, string> = taxIdentifier === undefined
+        ? {}
+        : { "X-Tax-Identifier": taxIdentifier.trim() }
+      const badTaxId = taxIdentifier !== undefined && taxIdentifier.trim() === ""
+
+      /** Sends with the bearer token; a 401 drops the token and sends once more with a new one. */
+      const authorized = (
+        request: HttpClientRequest.HttpClientRequest,
+        ctx: CallContext,
+        via: typeof send
+      ): Effect.Effect<Uint8Array, ClaraError> => {
+        if (badTaxId) {
+          return Effect.fail(
+            new ClaraBadRequestError({ ...ctx, field: "taxIdentifier", claraMessage: "must not be blank" })
+          )
+        }
+        const sendWith = (token: Redacted.Redacted<string>) => via(HttpClientRequest.bearerToken(request, token), ctx)
+        return Effect.flatMap(tokens.get, (token) =>
+          Effect.catchTag(
+            sendWith(token),
+            "ClaraUnauthorizedError",
+            () => Effect.zipRight(tokens.invalidate(token), Effect.flatMap(tokens.get, sendWith))
+          ))
+      }
+
+      const getJson = (path: string, params: Readonly<Record<string, string>>, options: GetOptions = {}) => {
+        const ctx: CallContext = { endpoint: endpointOf("GET", path), record: options.record }
+        const request = HttpClientRequest.get(`${settings.baseUrl}${settings.basePath}${path}`, {
+          urlParams: params,
+          acceptJson: true,
+          headers
+        })
+        return authorized(request, ctx, send).pipe(
+          Effect.flatMap((body) => parseJson(body, { ...ctx, sensitive: options.sensitive === true })),
+          Effect.map(stripSensitive)
+        )
+      }
+
+      const getDecoded = <A, I>(
+        path: string,
+        params: Readonly<Record<string, string>>,
+        schema: Schema.Schema<A, I, never>,
+        options: GetOptions = {}
+      ) =>
+        Effect.flatMap(getJson(path, params, options), (json) =>
+          decodeWith(schema, json, {
+            endpoint: endpointOf("GET", path),
+            record: options.record,
+            sensitive: options.sensitive === true
+          }))
+
+      const write = (method: WriteMethod, path: string, json?: string) => {
+        const url = `${settings.baseUrl}${settings.basePath}${path}`
+        const request = HttpClientRequest.make(method)(url, { acceptJson: true, headers }).pipe(
+          (r) => json === undefined ? r : HttpClientRequest.bodyText(r, json, "application/json")
+        )
+        return authorized(request, { endpoint: endpointOf(method, path) }, sendWrite)
+      }
+
+      const writeDecoded = <A, I>(
+        method: WriteMethod,
+        path: string,
+        json: string | undefined,
+        schema: Schema.Schema<A, I, never>,
+        options: GetOptions = {}
+      ) => {
+        const ctx = { endpoint: endpointOf(method, path), record: options.record, sensitive: options.sensitive === true }
+        return write(method, path, json).pipe(
+          Effect.flatMap((body) => parseJson(body, ctx)),
+          Effect.map(stripSensitive),
+          Effect.flatMap((answer) => decodeWith(schema, answer, ctx))
+        )
+      }
+
+      const writeVoid = (method: WriteMethod, path: string, json?: string) => Effect.asVoid(write(method, path, json))
+
+      const fetchPage = <A, I>(
+        path: string,
+        params: Readonly<Record<string, string>>,
+        schema: Schema.Schema<A, I, never>,
+        size: number,
+        page: number,
+        options: GetOptions = {}
+      ): Effect.Effect<ClaraPage<A>, ClaraError> => {
+        const record = `page ${page}`
+        const endpoint = endpointOf("GET", path)
+        return getJson(path, { ...params, page: String(page), size: String(size) }, { ...options, record }).pipe(
+          Effect.flatMap((json) => decodeWith(RawList, json, { endpoint, record })),
+          Effect.map((raw): ClaraPage<A> => {
+            if (Array.isArray(raw)) {
+              const items = decodeItems(schema, raw as ReadonlyArray<unknown>, { endpoint, where: record, field: "" })
+              return { number: page, size, totalPages: 1, totalElements: raw.length, items, hasNext: false }
+            }
+            const spring = raw as RawSpringPage
+            const served = Math.min(spring.size ?? size, size)
+            return {
+              number: spring.number ?? page,
+              size: served,
+              totalPages: spring.totalPages,
+              totalElements: spring.totalElements,
+              items: decodeItems(schema, spring.content, { endpoint, where: record, field: "content" }),
+              hasNext: hasNextPage(spring, served)
+            }
+          })
+        )
+      }
+
+      const pages = <A, I>(
+        path: string,
+        params: Readonly<Record<string, string>>,
+        schema: Schema.Schema<A, I, never>,
+        size: number,
+        first: number,
+        options: PagesOptions = {}
+      ): Stream.Stream<ClaraItem<A>, ClaraError> => {
+        const { concurrency = defaultConcurrency, ...getOptions } = options
+        const one = (page: number) => fetchPage(path, params, schema, size, page, getOptions)
+        const itemsOf = (page: ClaraPage<A>) => Stream.fromIterable(page.items)
+        /** Pages one after another from `from` on. */
+        const sequential = (from: number): Stream.Stream<ClaraItem<A>, ClaraError> =>
+          Stream.paginateChunkEffect(from, (page) =>
+            Effect.map(one(page), (result) =>
+              [Chunk.fromIterable(result.items), result.hasNext ? Option.some(page + 1) : Option.none()] as const))
+        return Stream.unwrap(Effect.map(one(first), (head) => {
+          if (!head.hasNext) return itemsOf(head)
+          const known = head.totalPages
+          if (known === undefined || concurrency <= 1 || known <= first + 1) {
+            return Stream.concat(itemsOf(head), sequential(first + 1))
+          }
+          let last: ClaraPage<A> = head
+          const ahead = Stream.range(first + 1, known - 1).pipe(
+            Stream.mapEffect(one, { concurrency }),
+            Stream.takeUntil((page) => !page.hasNext),
+            Stream.tap((page) => Effect.sync(() => (last = page))),
+            Stream.flatMap(itemsOf)
+          )
+          // the list grew while it was read: carry on one page at a time after the pages known from the first
+          const tail = Stream.suspend(() => last.hasNext ? sequential(last.number + 1) : Stream.empty)
+          return Stream.concat(itemsOf(head), Stream.concat(ahead, tail))
+        }))
+      }
+
+      return {
+        endpointOf,
+        getJson,
+        getDecoded,
+        write,
+        writeDecoded,
+        writeVoid,
+        fetchPage,
+        pages,
+        getUntraced,
+        pathSegment,
+        withTaxIdentifier: (other) => bound(other),
+        country
+      }
+    }
+
+    return bound(settings.taxIdentifier)
   })

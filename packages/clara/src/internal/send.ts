@@ -17,16 +17,20 @@ export type Send = (
   ctx: CallContext
 ) => Effect.Effect<Uint8Array, ClaraError>
 
+/** Waits for the client's rate limit (an `effect/RateLimiter`) before an attempt; identity when there is none. */
+export type Gate = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+
 /**
- * One request at a time per permit of `semaphore` (the in-flight limit), each attempt under `requestTimeout`
- * (body included), transient failures retried per `policy` and `mode` (writes: see `RetryMode`). The permit is not
- * held while waiting to retry.
+ * One request at a time per permit of `semaphore` (the in-flight limit), each attempt passing `gate` (the rate limit)
+ * first, then under `requestTimeout` (body included), transient failures retried per `policy` and `mode` (writes: see
+ * `RetryMode`). The permit is not held while waiting to retry.
  */
 export const makeSend = (
   http: HttpClient.HttpClient,
   semaphore: Effect.Semaphore,
   policy: SendPolicy,
-  mode: RetryMode = "read"
+  mode: RetryMode = "read",
+  gate: Gate = (effect) => effect
 ): Send => {
   const timeoutMillis = Duration.toMillis(policy.requestTimeout)
   const attempt = (request: HttpClientRequest.HttpClientRequest, ctx: CallContext) =>
@@ -52,6 +56,7 @@ export const makeSend = (
         ResponseError: (error) => Effect.fail(transportError(ctx, error.cause, timeoutMillis))
       }),
       semaphore.withPermits(1),
+      gate,
       Effect.flatMap((reply) =>
         reply.status >= 200 && reply.status < 300
           ? Effect.succeed(reply.body)

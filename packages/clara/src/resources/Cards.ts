@@ -1,4 +1,4 @@
-/** `ClaraClientService.cards`: the v3 card reads and writes. */
+/** `ClaraClientService.cards`: the v3 card reads and the synchronous (single-card) writes. */
 import { formatFixed } from "@clara-recon/domain"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Effect from "effect/Effect"
@@ -9,6 +9,9 @@ import type { ClaraError } from "../ClaraError.js"
 import type { ClaraItem } from "../ClaraItem.js"
 import { ClaraBadRequestError } from "../ClaraError.js"
 import { CardAsyncItem, CardV3 } from "../wire/CardV3.js"
+import { CreateCardAnswerV3, type CreateCardResponseV3 } from "../wire/CardWritesV3.js"
+import { checkAmount, isBlank, jsonWithAmounts, oneOf, reject, requireText, writeOn } from "../internal/resource.js"
+import { type CardConfigurationWrites, makeCardConfigurations } from "./CardConfigurations.js"
 import type { ClaraCall, ClaraPage } from "../internal/ClaraCall.js"
 import { decodeWith, parseJson } from "../internal/decode.js"
 
@@ -45,6 +48,33 @@ export interface CardsApi {
     uuid: string,
     threshold: BigDecimal.BigDecimal
   ) => Effect.Effect<CardAsyncItem, ClaraError>
+  /**
+   * Creates one card (`POST /api/v3/cards`, hybrid: Clara answers within 30 s with the card uuid, or queues it and the
+   * answer has a `batchId` / `status` `SENT`; then poll `list`). Field names of the schema tables (§7 #6). `type`
+   * (VIRTUAL | PHYSICAL, any case), `alias` and `userUuid` are required; `threshold` positive with at most 2 decimals
+   * (sent as exact decimal text); `periodicity` DAILY | WEEKLY | MONTHLY; else `ClaraBadRequestError` before any
+   * request. A write: waits at least 45 s, never retried blindly.
+   */
+  readonly create: (request: CreateCardInput) => Effect.Effect<CreateCardResponseV3, ClaraError>
+  /** Cancels a card for good (`DELETE /api/v3/cards/{uuid}`; 200, 202 or 204, §7 #21). A write. */
+  readonly cancel: (uuid: string) => Effect.Effect<void, ClaraError>
+  /**
+   * Cancels many cards for good (`POST /api/v3/cards/delete`, `{uuids}`). An empty list or a blank uuid fails with
+   * `ClaraBadRequestError` naming it (`uuids[2]`) before any request. A write.
+   */
+  readonly cancelMany: (uuids: ReadonlyArray<string>) => Effect.Effect<void, ClaraError>
+  /** Spending configurations of a card (`POST`/`PATCH`/`DELETE /api/v3/cards/{uuid}/configurations`, §3.6). */
+  readonly configurations: CardConfigurationWrites
+}
+
+/** Input of `CardsApi.create`: `CreateCardRequestV3` with the threshold as a `BigDecimal` and `type` in any case. */
+export interface CreateCardInput {
+  readonly type: string
+  readonly alias: string
+  readonly userUuid: string
+  readonly threshold?: BigDecimal.BigDecimal
+  readonly businessType?: "BUSINESS" | "WORLD_ELITE"
+  readonly periodicity?: "DAILY" | "WEEKLY" | "MONTHLY"
 }
 
 const LIST = "/v3/cards"
@@ -126,5 +156,57 @@ export const makeCards = (call: ClaraCall): CardsApi => {
     ).pipe(Effect.withSpan("ClaraClient.cards.updateThreshold"))
   }
 
-  return { list: cards, page: cardsPage, get: card, lock: lockCard, updateThreshold: updateCardThreshold }
+  const createCard = (request: CreateCardInput) => {
+    const endpoint = call.endpointOf("POST", LIST)
+    const checked = Either.all({
+      type: oneOf(endpoint, "type", request.type.toUpperCase(), ["VIRTUAL", "PHYSICAL"] as const),
+      alias: requireText(endpoint, "alias", request.alias),
+      userUuid: requireText(endpoint, "userUuid", request.userUuid),
+      threshold: request.threshold === undefined
+        ? Either.right(undefined)
+        : checkAmount(endpoint, "threshold", request.threshold),
+      periodicity: request.periodicity === undefined
+        ? Either.right(undefined)
+        : oneOf(endpoint, "periodicity", request.periodicity, ["DAILY", "WEEKLY", "MONTHLY"] as const),
+      businessType: request.businessType === undefined
+        ? Either.right(undefined)
+        : oneOf(endpoint, "businessType", request.businessType, ["BUSINESS", "WORLD_ELITE"] as const)
+    })
+    return Effect.flatMap(checked, ({ threshold, ...fields }) =>
+      call.writeDecoded(
+        "POST",
+        LIST,
+        jsonWithAmounts(fields, { threshold }),
+        CreateCardAnswerV3,
+        sensitive
+      )).pipe(Effect.withSpan("ClaraClient.cards.create"))
+  }
+
+  const cancelCard = (uuid: string) =>
+    writeOn(call, "DELETE", `${LIST}/{uuid}`, uuid).pipe(Effect.withSpan("ClaraClient.cards.cancel"))
+
+  const cancelCards = (uuids: ReadonlyArray<string>) => {
+    const endpoint = call.endpointOf("POST", `${LIST}/delete`)
+    const blankAt = uuids.findIndex((u) => isBlank(u))
+    const problem = uuids.length === 0
+      ? reject(endpoint, "uuids", "must name at least one card")
+      : blankAt >= 0
+      ? reject(endpoint, `uuids[${blankAt}]`, "must not be blank")
+      : undefined
+    return (problem === undefined
+      ? call.writeVoid("POST", `${LIST}/delete`, JSON.stringify({ uuids: [...uuids] }))
+      : Effect.fail(problem)).pipe(Effect.withSpan("ClaraClient.cards.cancelMany", { attributes: { count: uuids.length } }))
+  }
+
+  return {
+    list: cards,
+    page: cardsPage,
+    get: card,
+    lock: lockCard,
+    updateThreshold: updateCardThreshold,
+    create: createCard,
+    cancel: cancelCard,
+    cancelMany: cancelCards,
+    configurations: makeCardConfigurations(call, "v3")
+  }
 }

@@ -11,6 +11,7 @@ import type { ClaraItem } from "../ClaraItem.js"
 import { type ClaraCall, type ClaraPage, checkPage } from "../internal/ClaraCall.js"
 import { decodeItems, decodeWith } from "../internal/decode.js"
 import { type TransactionFilter, transactionQuery } from "../TransactionFilter.js"
+import { AttachmentDocuments } from "../wire/AttachmentDocuments.js"
 import { ExtractedDocument } from "../wire/ExtractedDocument.js"
 import { InvoiceV3, invoiceItems, TransactionInvoicesBody } from "../wire/InvoiceV3.js"
 import { hasNextPage } from "../wire/Page.js"
@@ -58,6 +59,12 @@ export interface TransactionsApi {
    * before any request. The response body is not documented and is ignored.
    */
   readonly labelBulk: (items: ReadonlyArray<TransactionLabelsItem>) => Effect.Effect<void, ClaraError>
+  /**
+   * Download links for a transaction's attachments (`GET /api/v3/transactions/{uuid}/documents`). The links are
+   * pre-signed and valid for 12 h (`download.urlExpiration`): fetch them with `ClaraClientService.download` promptly,
+   * never keep them. `ClaraNotFoundError` when the transaction is unknown.
+   */
+  readonly documents: (uuid: string) => Effect.Effect<AttachmentDocuments, ClaraError>
 }
 
 /** Extracted documents page size (the documented default; the maximum is not documented). */
@@ -211,6 +218,10 @@ export const makeTransactions = (call: ClaraCall): TransactionsApi => {
     comment: commentTransaction,
     deleteComment: deleteTransactionComment,
     commentBulk: commentTransactions,
-    labelBulk: labelTransactions
+    labelBulk: labelTransactions,
+    documents: (uuid: string) =>
+      one("/v3/transactions/{uuid}/documents", uuid, AttachmentDocuments).pipe(
+        Effect.withSpan("ClaraClient.transactions.documents")
+      )
   }
 }

@@ -15,13 +15,15 @@ const roundTrips = (text: string) => iconv.decode(iconv.encode(text, "cp1252"), 
 export const unencodableChar = (text: string, encoding: Encoding): string | undefined =>
   encoding !== "cp1252" || roundTrips(text) ? undefined : Array.from(text).find((char) => !roundTrips(char))
 
-/** `text` as bytes in `encoding`, with the byte order mark for `utf8bom` and `utf16le-bom`. */
+/** `text` as bytes in `encoding`, with the byte order mark for `utf8bom` and `utf16le-bom` only. */
 export const encodeText = (text: string, encoding: Encoding): Uint8Array => {
   switch (encoding) {
     case "utf8":
       return new TextEncoder().encode(text)
     case "utf8bom":
       return new TextEncoder().encode(`\uFEFF${text}`)
+    case "utf16le":
+      return new Uint8Array(Buffer.from(text, "utf16le"))
     case "utf16le-bom":
       return new Uint8Array(Buffer.from(`\uFEFF${text}`, "utf16le"))
     case "cp1252":

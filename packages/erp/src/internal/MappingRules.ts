@@ -8,7 +8,10 @@ import type { MappingConfig } from "../MappingConfig.js"
 const own = (record: { readonly [key: string]: string }, key: string | undefined): string | undefined =>
   key !== undefined && Object.hasOwn(record, key) ? record[key] : undefined
 
-/** Expense account: longest ClaveProdServ prefix rule, else the merchant category rule, else the default. */
+/**
+ * Expense account: longest ClaveProdServ prefix rule, else the merchant category rule, else the MCC rule, else the
+ * default.
+ */
 export const expenseAccountOf = (mapping: MappingConfig, tx: CardTransaction, doc: FiscalDocument): string => {
   const rules = mapping.accounts.expenseByCategory
   const clave = doc.claveProdServ
@@ -17,7 +20,55 @@ export const expenseAccountOf = (mapping: MappingConfig, tx: CardTransaction, do
     Object.keys(rules)
       .filter((key) => /^\d+$/.test(key) && clave.startsWith(key))
       .sort((a, b) => b.length - a.length)[0]
-  return own(rules, prefix) ?? own(rules, tx.merchantCategory) ?? mapping.accounts.expenseDefault
+  return own(rules, prefix) ?? own(rules, tx.merchantCategory) ?? own(mapping.accounts.expenseByMcc, tx.mcc) ??
+    mapping.accounts.expenseDefault
+}
+
+/** Cost centre of the expense lines: the first rule whose every given condition holds, else the default. */
+export const costCenterOf = (mapping: MappingConfig, tx: CardTransaction): string | undefined =>
+  mapping.dimensions.costCenter.find((rule) =>
+    (rule.card === undefined || rule.card === tx.cardLastFour) &&
+    (rule.category === undefined || rule.category === tx.merchantCategory) &&
+    (rule.mcc === undefined || rule.mcc === tx.mcc) &&
+    (rule.cardholder === undefined || rule.cardholder === tx.userName)
+  )?.costCenter ?? mapping.dimensions.costCenterDefault
+
+/** The SAT generic RFCs: público en general (national) and residentes en el extranjero (foreign). */
+export const genericRfcs: ReadonlyArray<string> = ["XAXX010101000", "XEXX010101000"]
+
+/** RFC shape: 3 (moral) or 4 (física) letters, the yyMMdd date, a 3-character homoclave (SAT Anexo 20). */
+const rfcPattern = /^[A-ZÑ&]{3,4}\d{6}[A-Z\d]{3}$/
+
+/**
+ * The vendor RFC of the expense line, or a problem: `{ rfc }` (possibly undefined: no vendor) or `{ problem }` with
+ * a code and message. Only Mexican CFDIs are checked for the RFC shape; other documents pass their tax id through.
+ */
+export const vendorRfcOf = (
+  mapping: MappingConfig,
+  doc: FiscalDocument
+): { readonly rfc: string | undefined } | { readonly problem: { readonly code: string; readonly message: string } } => {
+  const taxId = doc.issuer.taxId?.trim().toUpperCase()
+  const policy = mapping.vendors
+  if (taxId === undefined || taxId === "") {
+    return policy.onMissingRfc === "fail" ?
+      { problem: { code: "VENDOR_RFC_MISSING", message: `${doc.kind} ${doc.id} has no issuer RFC` } } :
+      { rfc: undefined }
+  }
+  if (genericRfcs.includes(taxId)) {
+    if (policy.genericRfc === "fail") {
+      return {
+        problem: {
+          code: "VENDOR_GENERIC_RFC",
+          message: `${doc.kind} ${doc.id} was issued under the generic RFC ${taxId}, which names no vendor`
+        }
+      }
+    }
+    return { rfc: policy.genericRfc === "keep" ? taxId : undefined }
+  }
+  if (doc.kind === "CFDI" && !rfcPattern.test(taxId)) {
+    return { problem: { code: "VENDOR_RFC_INVALID", message: `${doc.kind} ${doc.id}: issuer RFC "${taxId}" is malformed` } }
+  }
+  return { rfc: taxId }
 }
 
 /** Card liability account: the rule for the card's last four digits, else the default. */

@@ -1,7 +1,11 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 
-/** Schema migrations of the reconciliation store, applied in order by `@effect/sql`'s Migrator. */
+/**
+ * Schema migrations of the reconciliation store, applied in order by `@effect/sql`'s Migrator, on SQLite and
+ * PostgreSQL alike: only portable types (TEXT, INTEGER) and statements (`ALTER TABLE ... ADD COLUMN` with a default,
+ * `INSERT ... SELECT`) are used, so one text serves both dialects.
+ */
 export const migrations = {
   "0001_initial": Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
@@ -45,6 +49,91 @@ export const migrations = {
       file_sha256 TEXT NOT NULL,
       fingerprint TEXT NOT NULL,
       updated_at TEXT NOT NULL
+    )`
+  }),
+  "0002_durable_pipeline": Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql`ALTER TABLE runs ADD COLUMN tenant TEXT NOT NULL DEFAULT 'default'`
+    yield* sql`ALTER TABLE runs ADD COLUMN as_of TEXT NOT NULL DEFAULT ''`
+    yield* sql`ALTER TABLE runs ADD COLUMN options_key TEXT NOT NULL DEFAULT ''`
+    yield* sql`CREATE INDEX runs_options_key ON runs (options_key, finished_at)`
+    yield* sql`CREATE TABLE run_steps (
+      run_id TEXT NOT NULL,
+      step TEXT NOT NULL,
+      state TEXT NOT NULL,
+      checkpoint_json TEXT NOT NULL,
+      updated_at TEXT NOT NULL,
+      PRIMARY KEY (run_id, step)
+    )`
+    yield* sql`ALTER TABLE transactions ADD COLUMN tenant TEXT NOT NULL DEFAULT 'default'`
+    yield* sql`ALTER TABLE transactions ADD COLUMN last_update_date TEXT`
+    yield* sql`CREATE INDEX transactions_tenant_date ON transactions (tenant, operation_date)`
+    yield* sql`CREATE TABLE sync_state (
+      tenant TEXT NOT NULL,
+      scope TEXT NOT NULL,
+      watermark TEXT,
+      source_hash TEXT,
+      detail_json TEXT,
+      updated_at TEXT NOT NULL,
+      PRIMARY KEY (tenant, scope)
+    )`
+    yield* sql`CREATE TABLE file_index (
+      path TEXT PRIMARY KEY,
+      stamp TEXT NOT NULL,
+      sha256 TEXT NOT NULL
+    )`
+    yield* sql`CREATE TABLE documents (
+      document_id TEXT PRIMARY KEY,
+      content_hash TEXT NOT NULL,
+      json TEXT NOT NULL
+    )`
+    yield* sql`DROP TABLE links`
+    yield* sql`CREATE TABLE links (
+      run_id TEXT NOT NULL,
+      link_id TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      transaction_uuid TEXT NOT NULL,
+      document_id TEXT NOT NULL,
+      decision TEXT NOT NULL,
+      json TEXT NOT NULL,
+      PRIMARY KEY (run_id, link_id)
+    )`
+    yield* sql`CREATE INDEX links_link_id ON links (link_id)`
+    yield* sql`CREATE TABLE link_decisions (
+      link_id TEXT PRIMARY KEY,
+      transaction_uuid TEXT NOT NULL,
+      document_id TEXT NOT NULL,
+      decision TEXT NOT NULL,
+      decided_by TEXT NOT NULL,
+      decided_at TEXT NOT NULL,
+      link_json TEXT NOT NULL
+    )`
+    yield* sql`CREATE TABLE ledger (
+      external_key TEXT PRIMARY KEY,
+      transaction_uuid TEXT NOT NULL,
+      document_id TEXT NOT NULL,
+      state TEXT NOT NULL,
+      run_id TEXT NOT NULL,
+      erp TEXT NOT NULL,
+      fingerprint_json TEXT NOT NULL,
+      ref_json TEXT,
+      error TEXT,
+      updated_at TEXT NOT NULL
+    )`
+    yield* sql`CREATE INDEX ledger_run_id ON ledger (run_id)`
+    // Postings exported by the walking skeleton were delivered files: they stay done, never exported again.
+    yield* sql`INSERT INTO ledger (external_key, transaction_uuid, document_id, state, run_id, erp, fingerprint_json,
+        ref_json, error, updated_at)
+      SELECT external_key, transaction_uuid, document_id, 'verified', run_id, 'sap-csv', '{}', NULL, NULL, updated_at
+      FROM postings WHERE state = 'exported'`
+    yield* sql`DROP TABLE postings`
+    yield* sql`CREATE TABLE write_backs (
+      transaction_uuid TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      payload TEXT NOT NULL,
+      run_id TEXT NOT NULL,
+      sent_at TEXT NOT NULL,
+      PRIMARY KEY (transaction_uuid, kind)
     )`
   })
 }

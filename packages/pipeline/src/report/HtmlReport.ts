@@ -6,6 +6,7 @@ import escapeHtml from "escape-html"
 import * as BigDecimal from "effect/BigDecimal"
 import { formatFixed, type MatchLink, type ReconciliationException, zeroAmount } from "@clara-recon/domain"
 import type { RunResult, Summary } from "../RunResult.js"
+import { chaseLists } from "./ChaseLists.js"
 import { sortExceptions } from "./ExceptionRows.js"
 
 const h = (value: string | number | undefined): string => escapeHtml(value === undefined ? "" : String(value))
@@ -67,7 +68,11 @@ const exceptionTable = (rows: ReadonlyArray<ReconciliationException>): string =>
 
 const exceptionsByCode = (exceptions: ReadonlyArray<ReconciliationException>): string => {
   const groups = new Map<string, Array<ReconciliationException>>()
-  for (const e of sortExceptions(exceptions)) groups.set(e.code, [...(groups.get(e.code) ?? []), e])
+  for (const e of sortExceptions(exceptions)) {
+    const group = groups.get(e.code)
+    if (group === undefined) groups.set(e.code, [e])
+    else group.push(e)
+  }
   if (groups.size === 0) return `<p>No exceptions.</p>`
   return [...groups.entries()].map(([code, rows]) =>
     `<section class="exception-group" data-code="${h(code)}"><h3>${h(code)} — ${rows.length} ` +
@@ -75,20 +80,25 @@ const exceptionsByCode = (exceptions: ReadonlyArray<ReconciliationException>): s
   ).join("")
 }
 
-const missingByCardholder = (exceptions: ReadonlyArray<ReconciliationException>): string => {
-  const missing = sortExceptions(exceptions.filter((e) => e.code === "MISSING_INVOICE"))
-  if (missing.length === 0) return `<p>No missing invoices.</p>`
-  const groups = new Map<string, Array<ReconciliationException>>()
-  for (const e of missing) {
-    const who = e.cardholder ?? "(unknown cardholder)"
-    groups.set(who, [...(groups.get(who) ?? []), e])
-  }
-  return `<table id="missing-by-cardholder"><thead><tr><th>Cardholder</th><th class="num">Transactions</th>` +
-    `<th class="num">Amount</th><th>Transactions</th></tr></thead><tbody>` +
-    [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([who, rows]) =>
-      `<tr><td>${h(who)}</td><td class="num">${rows.length}</td><td class="num">${h(sumByCurrency(rows))}</td>` +
-      `<td>${rows.map((e) => `<code>${h(e.transactionUuid)}</code>`).join("<br>")}</td></tr>`
-    ).join("") + `</tbody></table>`
+const missingByCardholder = (run: RunResult, chaseFiles: ReadonlyMap<string, string>): string => {
+  const lists = chaseLists(run.exceptions, new Map(run.transactions.map((t) => [t.uuid, t])))
+  if (lists.size === 0) return `<p>No missing invoices.</p>`
+  return [...lists.entries()].map(([who, rows]) => {
+    const file = chaseFiles.get(who)
+    const totals = new Map<string, BigDecimal.BigDecimal>()
+    for (const r of rows) totals.set(r.currency, BigDecimal.sum(totals.get(r.currency) ?? zeroAmount, BigDecimal.unsafeFromString(r.amount)))
+    const total = [...totals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([c, v]) => `${formatFixed(v)} ${c}`)
+      .join(", ")
+    return `<section class="cardholder" data-cardholder="${h(who)}"><h3>${h(who)} — ${rows.length} missing ` +
+      `(${h(total)})${file ? ` · <a href="chase-lists/${h(file)}">chase list (CSV)</a>` : ""}</h3>` +
+      `<table><thead><tr><th>Date</th><th>Merchant</th><th class="num">Amount</th><th>Card</th><th>Transaction</th>` +
+      `<th class="num">Age (days)</th><th>Suggested action</th></tr></thead><tbody>` +
+      rows.map((r) =>
+        `<tr><td>${h(r.date)}</td><td>${h(r.merchant)}</td><td class="num">${h(`${r.amount} ${r.currency}`)}</td>` +
+        `<td>${r.cardLastFour ? `•••• ${h(r.cardLastFour)}` : ""}</td><td><code>${h(r.transactionUuid)}</code></td>` +
+        `<td class="num">${h(r.ageDays)}</td><td>${h(r.suggestedAction)}</td></tr>`
+      ).join("") + `</tbody></table></section>`
+  }).join("")
 }
 
 const linkDetails = (link: MatchLink): string => {
@@ -107,8 +117,15 @@ const linkDetails = (link: MatchLink): string => {
     `</details>`
 }
 
-/** Renders the report page for a run and its summary. */
-export const renderHtmlReport = (run: RunResult, summary: Summary): string => `<!doctype html>
+/**
+ * Renders the report page for a run and its summary. `chaseFiles` maps a cardholder to the file name of their chase
+ * list under `chase-lists/`, linked from the missing-invoices section.
+ */
+export const renderHtmlReport = (
+  run: RunResult,
+  summary: Summary,
+  chaseFiles: ReadonlyMap<string, string> = new Map()
+): string => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>clara-recon ${h(run.period.from)} – ${h(run.period.to)}</title><style>${STYLE}</style></head>
 <body><main>
@@ -121,7 +138,7 @@ ${card("Exceptions", run.exceptions.length, "exceptions")}${card("New postings",
 ${card("Already posted", summary.postings.skipped, "postings-skipped")}
 </div>
 <h2>Control totals</h2>${controlTotalsTable(run)}
-<h2>Missing invoices by cardholder</h2>${missingByCardholder(run.exceptions)}
+<h2>Missing invoices by cardholder</h2><div id="missing-by-cardholder">${missingByCardholder(run, chaseFiles)}</div>
 <h2>Exceptions by code</h2>${exceptionsByCode(run.exceptions)}
 <h2>Links (${run.links.length})</h2>${run.links.map(linkDetails).join("\n") || "<p>No links.</p>"}
 <h2>Suggestions (${run.suggestions.length})</h2>${run.suggestions.map(linkDetails).join("\n") || "<p>No suggestions.</p>"}

@@ -1,5 +1,6 @@
 /**
- * Writes a run's outputs: `summary.json`, `links.json`, `exceptions.csv`, `exceptions.json`, `report.html`.
+ * Writes a run's outputs: `summary.json`, `links.json`, `exceptions.csv`, `exceptions.json`, `report.html` and one
+ * chase list per cardholder with missing invoices (`chase-lists/<slug>.csv`).
  * Postings (`postings/*.csv`, `postings/manifest.json`) are written by the posting step.
  */
 import * as Path from "@effect/platform/Path"
@@ -9,6 +10,7 @@ import * as Schema from "effect/Schema"
 import { canonicalJson, MatchLink, ReconciliationException } from "@clara-recon/domain"
 import { writeFileAtomic } from "../internal/Files.js"
 import type { RunResult, Summary } from "../RunResult.js"
+import { chaseLists, renderChaseLists } from "./ChaseLists.js"
 import { exceptionColumns, sortExceptions, toExceptionRow } from "./ExceptionRows.js"
 import { renderHtmlReport } from "./HtmlReport.js"
 
@@ -31,5 +33,10 @@ export const writeReports = (dir: string, run: RunResult, summary: Summary) =>
     )
     yield* writeFileAtomic(path.join(dir, "exceptions.json"), JSON.stringify(encodeExceptions(sorted), null, 2) + "\n")
     yield* writeFileAtomic(path.join(dir, "exceptions.csv"), renderExceptionsCsv(sorted))
-    yield* writeFileAtomic(path.join(dir, "report.html"), renderHtmlReport(run, summary))
+    const chase = renderChaseLists(chaseLists(run.exceptions, new Map(run.transactions.map((t) => [t.uuid, t]))))
+    for (const file of chase) yield* writeFileAtomic(path.join(dir, "chase-lists", file.name), file.csv)
+    yield* writeFileAtomic(
+      path.join(dir, "report.html"),
+      renderHtmlReport(run, summary, new Map(chase.map((f) => [f.cardholder, f.name])))
+    )
   })

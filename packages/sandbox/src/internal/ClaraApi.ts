@@ -28,13 +28,18 @@ import {
   type TransactionEdits
 } from "./TransactionWritesApi.js"
 import type { UrlSigner } from "./UrlSigner.js"
+import { type Faults, resetConnection, statusFault, truncateResponse } from "./Faults.js"
+import { directoryWriteRoutes } from "./DirectoryWritesApi.js"
+import { type LegacyStore, legacyRoutes } from "./LegacyApi.js"
+import { extendedRoutes } from "./ExtendedRoutes.js"
+import type { ExtendedState } from "./ExtendedState.js"
 
 /** Lifetime of an access token, in seconds (clara-api.md §1.3: unknown upstream, 3600 assumed). */
 const TOKEN_TTL_SECONDS = 3600
 /** Lifetime of a download link, in seconds (clara-api.md §5.4: 12 hours). */
 const DOWNLOAD_TTL_SECONDS = 43_200
 
-/** One request as the emulator saw it. */
+/** One request as the emulator saw it. `status` 599: connection reset by a fault; 598: body cut short by a fault. */
 export interface RequestRecord {
   readonly method: string
   readonly path: string
@@ -46,7 +51,8 @@ export interface EmulatorState {
   readonly scenario: Scenario
   readonly clientId: string
   readonly clientSecret: string
-  readonly rateLimitEvery: number | undefined
+  /** Fault injection (`rateLimitEvery` and per-route rules). */
+  readonly faults: Faults
   readonly signer: UrlSigner
   /** Access token -> expiry (epoch ms, from `Clock`). */
   readonly tokens: Map<string, number>
@@ -56,6 +62,10 @@ export interface EmulatorState {
   readonly directory: Directory
   /** Comments and labels set through the API. */
   readonly edits: TransactionEdits
+  /** Locations, groups and labels of the v2/v1 routes. */
+  readonly legacy: LegacyStore
+  /** Card requests, subscribers, payments and webhook deliveries of the extended routes. */
+  readonly extended: ExtendedState
 }
 
 const pathOf = (url: string) => url.split("?")[0] ?? url
@@ -109,15 +119,20 @@ const token = (state: EmulatorState) =>
     return json({ access_token: accessToken, token_type: "Bearer", expires_in: TOKEN_TTL_SECONDS })
   })
 
-/** Fault injection, bearer token and `X-Tax-Identifier` checks in front of every `/api` route. */
+/**
+ * Fault injection, bearer token and `X-Tax-Identifier` checks in front of every `/api` route. A reset connection is
+ * logged with status 599, a truncated body with 598.
+ */
 const api = <E, R>(state: EmulatorState, handler: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>) =>
   Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
     state.apiRequests += 1
-    if (state.rateLimitEvery !== undefined && state.apiRequests % state.rateLimitEvery === 0) {
-      return HttpServerResponse.setHeader(failure(429, "TOO_MANY_REQUESTS", "Too many requests"), "retry-after", "1")
-    }
+    const fault = state.faults.pick(request.method, pathOf(request.url), state.apiRequests)
+    if (fault?.kind === "status") return statusFault(fault)
+    if (fault?.kind === "reset") return yield* resetConnection(request)
+    if (fault?.kind === "latency") yield* Effect.sleep(fault.millis)
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers["authorization"] ?? "")
+    if (fault?.kind === "expireToken" && bearer) state.tokens.delete(bearer[1]!)
     const expiry = bearer ? state.tokens.get(bearer[1]!) : undefined
     const now = yield* Clock.currentTimeMillis
     if (expiry === undefined || now >= expiry) return failure(401, "UNAUTHORIZED", "Unauthorized")
@@ -125,7 +140,8 @@ const api = <E, R>(state: EmulatorState, handler: Effect.Effect<HttpServerRespon
     if (taxId !== undefined && taxId.trim().toUpperCase() !== state.scenario.company.rfc) {
       return failure(403, "FORBIDDEN", `Forbidden: tax identifier ${taxId} is not an entity of this project`)
     }
-    return yield* handler
+    const response = yield* handler
+    return fault?.kind === "truncate" ? yield* truncateResponse(request, response) : response
   })
 
 type Transactions = ReadonlyMap<string, TransactionResponseV3>
@@ -141,8 +157,12 @@ const listTransactions = (state: EmulatorState, sorted: ReadonlyArray<Transactio
     Either.match(parseTransactionQuery(params), {
       onLeft: validationError,
       onRight: (query) => {
-        const selected = sorted.filter((t) => query.ranges.every((r) => inRange(t[r.field], r)))
-        return json(springPage(selected.map(edited(state.edits)), query))
+        const selected = query.ranges.length === 0
+          ? sorted
+          : sorted.filter((t) => query.ranges.every((r) => inRange(t[r.field], r)))
+        // only the served page is edited, so a page of a 100k list costs the page, not the list
+        const page = springPage(selected, query)
+        return json({ ...page, content: page.content.map(edited(state.edits)) })
       }
     }))
 
@@ -235,7 +255,7 @@ export const claraApi = (state: EmulatorState) => {
   const sorted = sortTransactions(state.scenario.transactions)
   const transactions: Transactions = new Map(sorted.map((t) => [t.uuid, t]))
   const oneTransaction = withTransaction(transactions, (t) => Effect.succeed(json(edited(state.edits)(t))))
-  const router = HttpRouter.empty.pipe(
+  const router = extendedRoutes(state, sorted, (handler) => api(state, handler)).pipe(
     HttpRouter.post("/oauth/token", token(state)),
     HttpRouter.get("/api/v3/transactions", api(state, listTransactions(state, sorted))),
     HttpRouter.get("/api/v3/transactions/:uuid", api(state, oneTransaction)),
@@ -249,6 +269,8 @@ export const claraApi = (state: EmulatorState) => {
     HttpRouter.patch("/api/v3/cards/:uuid/threshold", api(state, cardThreshold(state.directory))),
     HttpRouter.get("/api/v3/users", api(state, listUsers(state.directory))),
     HttpRouter.get("/api/v3/users/:uuid", api(state, oneUser(state.directory))),
+    directoryWriteRoutes(state.directory, (handler) => api(state, handler)),
+    legacyRoutes(state.directory, state.legacy, () => sorted, (handler) => api(state, handler)),
     HttpRouter.get("/api/v3/transactions/:uuid/invoices", api(state, invoicesOf(state, transactions))),
     HttpRouter.get(
       "/api/v3/transactions/:uuid/extracted-documents",

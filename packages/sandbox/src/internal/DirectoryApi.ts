@@ -19,7 +19,10 @@ const CREDIT_LINE = 1_000_000
 export interface Directory {
   /** Cards by uuid, as locks and threshold changes left them. */
   readonly cards: Map<string, ScenarioCard>
-  readonly users: ReadonlyMap<string, UserV3>
+  /** Users by uuid, as the user writes left them. */
+  readonly users: Map<string, UserV3>
+  /** Card configurations by card uuid (§3.6), shared by v2 and v3. */
+  readonly configurations: Map<string, unknown>
 }
 
 type Params = Readonly<Record<string, string | ReadonlyArray<string>>>

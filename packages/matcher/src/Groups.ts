@@ -1,0 +1,370 @@
+/**
+ * Group solvers (matching.md §7.6), run on what the one-to-one assignment left open:
+ * - 1 charge : N CFDIs (split invoices, a hotel folio): exact subset-sum by meet in the middle over the open CFDIs
+ *   of one issuer RFC in the charge's window, the `groupPoolSize` nearest by date, each at most the charge;
+ * - N charges : 1 CFDI, MSI (meses sin intereses): the instalments of one plan, each about Total / n;
+ * - N charges : 1 CFDI, split tender (deposit + balance, incremental authorisation): charges of one card and
+ *   descriptor within `splitTenderDays` days whose sum is the CFDI total.
+ * Every member pair must carry identity (an RFC alias or a name similarity of at least 0.75) and lie in the date
+ * window. Groups are explained as groups; groups of more than `groupMaxAutoItems` CFDIs, or with a second solution
+ * of the same size, are only suggested.
+ */
+import type { EvidenceCluster } from "./Clusters.js"
+import { type GateName, capsInMinor } from "./Gates.js"
+import { subsetSums } from "./internal/SubsetSum.js"
+import type { MatcherConfig } from "./MatcherConfig.js"
+import type { TransactionView } from "./Prepared.js"
+import { type DateMatch, type IdentityMatch, pairDate, pairIdentity, type ScoringContext } from "./Scoring.js"
+import { nameKeys } from "./Similarity.js"
+
+/** The kinds of group (§7.6). */
+export type GroupKind = "SPLIT_INVOICES" | "MSI" | "SPLIT_TENDER"
+
+/** A group link or suggestion. Indices are transaction (uuid order) and cluster (id order) indices, ascending. */
+export interface GroupDecision {
+  readonly kind: GroupKind
+  readonly transactions: ReadonlyArray<number>
+  readonly clusters: ReadonlyArray<number>
+  readonly decision: "AUTO_LINKED" | "SUGGESTED"
+  /** Amount (8: the sum is exact within 0.01 per item) + the weakest identity + the weakest date term. */
+  readonly points: number
+  /** Points over leaving the members unassigned (suggest - 0.5, rounded down); 0 when another solution ties. */
+  readonly margin: number
+  /** The weakest identity term, and the date term (1:N the weakest, N:1 the best), with their pairs. */
+  readonly identity: { readonly tx: number; readonly cluster: number; readonly match: IdentityMatch }
+  readonly date: { readonly tx: number; readonly cluster: number; readonly match: DateMatch }
+  /** Sum of the charges minus sum of the documents, minor units of the account currency. */
+  readonly gapMinor: bigint
+  readonly sumTransactionsMinor: bigint
+  readonly sumDocumentsMinor: bigint
+  readonly gatesFailed: ReadonlyArray<GateName>
+  /** Other solutions with as few items (1:N), 0 when unique. */
+  readonly alternatives: number
+  /** `MSI k/n` for instalment plans. */
+  readonly status: string | undefined
+  /** MSI: the plan length n and the epoch day the next instalment is due (undefined when complete). */
+  readonly msi: { readonly of: number; readonly linked: number; readonly nextDueDay: number | undefined } | undefined
+}
+
+/** What the group solvers may use. */
+export interface GroupInput {
+  readonly transactions: ReadonlyArray<TransactionView>
+  readonly clusters: ReadonlyArray<EvidenceCluster>
+  /** Subject transactions left without a link, ascending. */
+  readonly openTransactions: ReadonlyArray<number>
+  /** Clusters left unassigned, ascending. */
+  readonly openClusters: ReadonlyArray<number>
+  readonly ctx: ScoringContext
+}
+
+const identityFloor = 3
+
+interface Pair {
+  readonly identity: IdentityMatch
+  readonly date: DateMatch
+}
+
+const fiscalTotal = (cluster: EvidenceCluster): bigint => cluster.fiscal!.totalMinor
+
+/** Open fiscal purchase clusters by name key and by RFC, for pool look-ups. */
+const indexClusters = (input: GroupInput) => {
+  const byKey = new Map<string, Array<number>>()
+  const byRfc = new Map<string, Array<number>>()
+  const push = (map: Map<string, Array<number>>, key: string, c: number) => {
+    const list = map.get(key)
+    if (list === undefined) map.set(key, [c])
+    else if (list[list.length - 1] !== c) list.push(c)
+  }
+  for (const c of input.openClusters) {
+    const cluster = input.clusters[c]!
+    if (cluster.fiscal === undefined || cluster.direction !== "PURCHASE") continue
+    for (const name of cluster.issuerNames) for (const key of nameKeys(name.tokens, input.ctx.weigh)) push(byKey, key, c)
+    for (const rfc of cluster.rfcs) push(byRfc, rfc, c)
+  }
+  return { byKey, byRfc }
+}
+
+const candidatesOf = (
+  tx: TransactionView,
+  index: ReturnType<typeof indexClusters>,
+  ctx: ScoringContext
+): Array<number> => {
+  const found = new Set<number>()
+  for (const name of tx.names) {
+    for (const key of nameKeys(name.tokens, ctx.weigh)) for (const c of index.byKey.get(key) ?? []) found.add(c)
+  }
+  const alias = ctx.aliases.get(tx.descriptorKey)
+  if (alias !== undefined) for (const c of index.byRfc.get(alias) ?? []) found.add(c)
+  return [...found].sort((a, b) => a - b)
+}
+
+const pairOf = (ctx: ScoringContext, tx: TransactionView, cluster: EvidenceCluster): Pair | undefined => {
+  if (cluster.direction !== tx.type || cluster.fiscal === undefined) return undefined
+  if (cluster.fiscal.currency !== tx.currency) return undefined
+  const date = pairDate(ctx.config, tx, cluster)
+  if (date === undefined) return undefined
+  const identity = pairIdentity(ctx, tx, cluster)
+  return identity.points >= identityFloor ? { identity, date } : undefined
+}
+
+const build = (
+  input: GroupInput,
+  kind: GroupKind,
+  txs: ReadonlyArray<number>,
+  cls: ReadonlyArray<number>,
+  alternatives: number,
+  msi: GroupDecision["msi"]
+): GroupDecision | undefined => {
+  const { config } = input.ctx
+  let identity: GroupDecision["identity"] | undefined
+  let date: GroupDecision["date"] | undefined
+  for (const t of txs) {
+    for (const c of cls) {
+      const pair = pairOf(input.ctx, input.transactions[t]!, input.clusters[c]!)
+      if (pair === undefined) {
+        // A member pair outside the window (a later instalment, a later split): identity still required.
+        const identityOnly = pairIdentity(input.ctx, input.transactions[t]!, input.clusters[c]!)
+        if (identityOnly.points < identityFloor) return undefined
+        if (identity === undefined || identityOnly.points < identity.match.points) {
+          identity = { tx: t, cluster: c, match: identityOnly }
+        }
+        continue
+      }
+      if (identity === undefined || pair.identity.points < identity.match.points) {
+        identity = { tx: t, cluster: c, match: pair.identity }
+      }
+      // 1:N: every CFDI must be near the charge (the weakest date counts); N:1: the CFDI dates the group's
+      // completion, so the best-aligned charge counts (a deposit days before the final charge is normal).
+      if (
+        date === undefined ||
+        (kind === "SPLIT_INVOICES" ? pair.date.points < date.match.points : pair.date.points > date.match.points)
+      ) date = { tx: t, cluster: c, match: pair.date }
+    }
+  }
+  if (identity === undefined || date === undefined) return undefined
+  const sumTx = txs.reduce((acc, t) => acc + input.transactions[t]!.amountMinor, 0n)
+  const sumDocs = cls.reduce((acc, c) => acc + fiscalTotal(input.clusters[c]!), 0n)
+  const points = 8 + identity.match.points + date.match.points
+  const gates: Array<GateName> = []
+  if (points < config.autoPoints) gates.push("points")
+  if (alternatives > 0) gates.push("margin")
+  if (kind === "SPLIT_INVOICES" && cls.length > config.groupMaxAutoItems) gates.push("groupSize")
+  if (identity.match.points < identityFloor) gates.push("identity")
+  const members = cls.flatMap((c) => input.clusters[c]!.members)
+  if (members.some((m) => m.notVerified)) gates.push("documentNotVerified")
+  const currency = input.transactions[txs[0]!]!.currency
+  const cap = capsInMinor(config).get(currency)
+  if (cap === undefined || sumTx > cap) gates.push("unattendedCap")
+  return {
+    kind,
+    transactions: txs,
+    clusters: cls,
+    decision: gates.length === 0 ? "AUTO_LINKED" : "SUGGESTED",
+    points,
+    margin: alternatives > 0 ? 0 : Math.max(0, points - config.suggestPoints + 1),
+    identity,
+    date,
+    gapMinor: sumTx - sumDocs,
+    sumTransactionsMinor: sumTx,
+    sumDocumentsMinor: sumDocs,
+    gatesFailed: gates,
+    alternatives,
+    status: msi === undefined ? undefined : `MSI ${msi.linked}/${msi.of}`,
+    msi
+  }
+}
+
+const spread = (input: GroupInput, cls: ReadonlyArray<number>): number => {
+  const days = cls.map((c) => input.clusters[c]!.fiscal!.day)
+  return Math.max(...days) - Math.min(...days)
+}
+
+const idKey = (input: GroupInput, cls: ReadonlyArray<number>): string =>
+  cls.map((c) => input.clusters[c]!.id).sort().join("\n")
+
+/** 1 charge : N CFDIs. */
+const splitInvoices = (
+  input: GroupInput,
+  t: number,
+  index: ReturnType<typeof indexClusters>,
+  taken: Set<number>
+): GroupDecision | undefined => {
+  const tx = input.transactions[t]!
+  if (tx.day === undefined || tx.original !== undefined) return undefined
+  const { config } = input.ctx
+  const charge = tx.amountMinor
+  const byRfc = new Map<string, Array<{ c: number; days: number }>>()
+  for (const c of candidatesOf(tx, index, input.ctx)) {
+    if (taken.has(c)) continue
+    const cluster = input.clusters[c]!
+    if (fiscalTotal(cluster) > charge || cluster.rfcs.length === 0) continue
+    if (pairOf(input.ctx, tx, cluster) === undefined) continue
+    const rfc = cluster.rfcs[0]!
+    const list = byRfc.get(rfc) ?? []
+    byRfc.set(rfc, list)
+    list.push({ c, days: Math.abs(cluster.fiscal!.day - tx.day) })
+  }
+  let best: { cls: Array<number>; alternatives: number } | undefined
+  for (const rfc of [...byRfc.keys()].sort()) {
+    const pool = byRfc.get(rfc)!
+    if (pool.length < 2) continue
+    pool.sort((a, b) => a.days - b.days || a.c - b.c)
+    const chosen = pool.slice(0, config.groupPoolSize).map((p) => p.c)
+    const solutions = subsetSums(chosen.map((c) => Number(fiscalTotal(input.clusters[c]!))), Number(charge), {
+      minItems: 2,
+      maxItems: config.groupMaxItems,
+      tolerancePerItem: 1,
+      limit: 16
+    }).map((items) => items.map((i) => chosen[i]!).sort((a, b) => a - b))
+    if (solutions.length === 0) continue
+    solutions.sort((a, b) =>
+      a.length - b.length || spread(input, a) - spread(input, b) ||
+      (idKey(input, a) < idKey(input, b) ? -1 : idKey(input, a) > idKey(input, b) ? 1 : 0)
+    )
+    const first = solutions[0]!
+    const ties = solutions.filter((s) => s.length === first.length).length - 1
+    if (best === undefined || first.length < best.cls.length) best = { cls: first, alternatives: ties }
+    else if (first.length === best.cls.length) best = { cls: best.cls, alternatives: best.alternatives + 1 }
+  }
+  return best === undefined ? undefined : build(input, "SPLIT_INVOICES", [t], best.cls, best.alternatives, undefined)
+}
+
+const monthDays = 30
+
+/** N charges : 1 CFDI, MSI instalment plans. */
+const msiGroups = (
+  input: GroupInput,
+  index: ReturnType<typeof indexClusters>,
+  takenTx: Set<number>,
+  taken: Set<number>
+): Array<GroupDecision> => {
+  const { config } = input.ctx
+  const chains = new Map<string, Array<number>>()
+  for (const t of input.openTransactions) {
+    const tx = input.transactions[t]!
+    if (tx.instalment === undefined || tx.type !== "PURCHASE" || tx.day === undefined) continue
+    if (!config.msiPlans.includes(tx.instalment.of)) continue
+    const key = `${tx.cardKey ?? ""}|${tx.descriptorKey}|${tx.instalment.of}|${tx.currency}`
+    const list = chains.get(key) ?? []
+    chains.set(key, list)
+    list.push(t)
+  }
+  const out: Array<GroupDecision> = []
+  for (const key of [...chains.keys()].sort()) {
+    const chain = chains.get(key)!.sort((a, b) =>
+      input.transactions[a]!.day! - input.transactions[b]!.day! || a - b
+    )
+    const first = input.transactions[chain[0]!]!
+    const n = first.instalment!.of
+    const tolerance = BigInt(config.msiToleranceMinor)
+    let match: number | undefined
+    for (const c of candidatesOf(first, index, input.ctx)) {
+      if (taken.has(c)) continue
+      const total = fiscalTotal(input.clusters[c]!)
+      const expected = total / BigInt(n)
+      const diff = first.amountMinor - expected
+      if ((diff < 0n ? -diff : diff) > tolerance) continue
+      if (pairOf(input.ctx, first, input.clusters[c]!) === undefined) continue
+      match = c
+      break
+    }
+    if (match === undefined) continue
+    const expected = fiscalTotal(input.clusters[match]!) / BigInt(n)
+    const members = chain.filter((t) => {
+      const diff = input.transactions[t]!.amountMinor - expected
+      return (diff < 0n ? -diff : diff) <= tolerance
+    }).slice(0, n)
+    const linked = members.length
+    const lastDay = input.transactions[members[members.length - 1]!]!.day!
+    const nextDueDay = linked < n ? lastDay + monthDays : undefined
+    const group = build(input, "MSI", members, [match], 0, { of: n, linked, nextDueDay })
+    if (group === undefined) continue
+    for (const t of members) takenTx.add(t)
+    taken.add(match)
+    out.push(group)
+  }
+  return out
+}
+
+/** N charges : 1 CFDI of one card and descriptor within `splitTenderDays` days (deposit + balance). */
+const splitTender = (
+  input: GroupInput,
+  index: ReturnType<typeof indexClusters>,
+  takenTx: Set<number>,
+  taken: Set<number>
+): Array<GroupDecision> => {
+  const { config } = input.ctx
+  const byKey = new Map<string, Array<number>>()
+  for (const t of input.openTransactions) {
+    const tx = input.transactions[t]!
+    if (takenTx.has(t) || tx.type !== "PURCHASE" || tx.day === undefined || tx.original !== undefined) continue
+    const key = `${tx.cardKey ?? ""}|${tx.descriptorKey}|${tx.currency}`
+    const list = byKey.get(key) ?? []
+    byKey.set(key, list)
+    list.push(t)
+  }
+  const out: Array<GroupDecision> = []
+  for (const key of [...byKey.keys()].sort()) {
+    const list = byKey.get(key)!
+    if (list.length < 2) continue
+    list.sort((a, b) => input.transactions[a]!.day! - input.transactions[b]!.day! || a - b)
+    for (const t of list) {
+      if (takenTx.has(t)) continue
+      const tx = input.transactions[t]!
+      const siblings = list.filter((s) =>
+        s !== t && !takenTx.has(s) && Math.abs(input.transactions[s]!.day! - tx.day!) <= config.splitTenderDays &&
+        input.transactions[s]!.day! >= tx.day!
+      ).slice(0, 8)
+      if (siblings.length === 0) continue
+      const pool = [t, ...siblings]
+      const max = pool.reduce((acc, s) => acc + input.transactions[s]!.amountMinor, 0n)
+      for (const c of candidatesOf(tx, index, input.ctx)) {
+        if (taken.has(c)) continue
+        const total = fiscalTotal(input.clusters[c]!)
+        if (total <= tx.amountMinor || total > max + BigInt(pool.length)) continue
+        if (pairOf(input.ctx, tx, input.clusters[c]!) === undefined) continue
+        const solutions = subsetSums(pool.map((s) => Number(input.transactions[s]!.amountMinor)), Number(total), {
+          minItems: 2,
+          maxItems: config.splitTenderMaxItems,
+          tolerancePerItem: 1,
+          limit: 8
+        }).filter((items) => items.includes(0))
+        if (solutions.length === 0) continue
+        const members = solutions[0]!.map((i) => pool[i]!).sort((a, b) => a - b)
+        const group = build(input, "SPLIT_TENDER", members, [c], solutions.length - 1, undefined)
+        if (group === undefined) continue
+        for (const m of members) takenTx.add(m)
+        taken.add(c)
+        out.push(group)
+        break
+      }
+    }
+  }
+  return out
+}
+
+/**
+ * Runs the group solvers in a fixed order (MSI, split tender, then 1:N per open transaction in index order); a
+ * cluster or transaction joins at most one group. Deterministic: every list is visited in index or key order.
+ */
+export const solveGroups = (input: GroupInput): ReadonlyArray<GroupDecision> => {
+  const index = indexClusters(input)
+  const taken = new Set<number>()
+  const takenTx = new Set<number>()
+  const groups = [...msiGroups(input, index, takenTx, taken), ...splitTender(input, index, takenTx, taken)]
+  for (const t of input.openTransactions) {
+    if (takenTx.has(t) || input.transactions[t]!.type !== "PURCHASE") continue
+    const group = splitInvoices(input, t, index, taken)
+    if (group === undefined) continue
+    takenTx.add(t)
+    for (const c of group.clusters) taken.add(c)
+    groups.push(group)
+  }
+  return groups
+}
+
+/** The config fields the group solvers read (for documentation). */
+export type GroupConfig = Pick<
+  MatcherConfig,
+  "groupMaxItems" | "groupPoolSize" | "groupMaxAutoItems" | "msiPlans" | "msiToleranceMinor" | "splitTenderDays"
+>

@@ -1,0 +1,75 @@
+/** matching.md §7.8: credit notes, refunds, cancellations and substitutions. */
+import { assert, describe, it } from "@effect/vitest"
+import { match, type MatchInput } from "../src/Matcher.js"
+import { cfdi, tx } from "./Builders.js"
+
+const palacio = { rfc: "PHI010101AB1", name: "EL PALACIO DE HIERRO SA DE CV" }
+const run = (input: Omit<MatchInput, "asOf">) => match({ asOf: "2025-03-31", ...input })
+const codes = (result: ReturnType<typeof match>, id: string) =>
+  result.exceptions.filter((e) => e.transactionUuid === id).map((e) => `${e.code}${e.subtype ? `/${e.subtype}` : ""}`)
+const purchase = tx({ uuid: "p", amount: "650.00", date: "2025-01-04", descriptor: "PALACIO DE HIERRO", card: "c1" })
+const refund = (amount: string) =>
+  tx({ uuid: "r", amount: `-${amount}`, date: "2025-01-09", descriptor: "PALACIO DE HIERRO", card: "c1", type: "REFUND" })
+const invoice = cfdi({ id: "I1", total: "650.00", date: "2025-01-04", ...palacio, formaPago: "04" })
+
+describe("credit notes and refunds (matching.md §7.8)", () => {
+  it("links a refund to its type E CFDI, sign-aware, and the purchase to its I", () => {
+    const result = run({
+      transactions: [purchase, refund("200.00")],
+      documents: [invoice, cfdi({ id: "E1", total: "200.00", date: "2025-01-09", ...palacio, tipo: "E", relatedTo: ["01", "I1"] })]
+    })
+    assert.deepStrictEqual(result.links.map((l) => [l.transactionUuid, l.documentId]), [["p", "I1"], ["r", "E1"]])
+    assert.deepStrictEqual(result.exceptions, [])
+  })
+
+  it("raises REFUND_WITHOUT_CREDIT_NOTE for a partial refund without an E", () => {
+    const result = run({ transactions: [purchase, refund("200.00")], documents: [invoice] })
+    assert.deepStrictEqual(codes(result, "r"), ["REFUND_WITHOUT_CREDIT_NOTE"])
+    assert.strictEqual(result.exceptions[0]!.amountAtRisk!.amount.toString(), "BigDecimal(200)")
+  })
+
+  it("a full refund of an invoiced purchase needs a credit note; of an uninvoiced one, nothing (REVERSED_PURCHASE)", () => {
+    const invoiced = run({ transactions: [purchase, refund("650.00")], documents: [invoice] })
+    assert.deepStrictEqual(codes(invoiced, "r"), ["REFUND_WITHOUT_CREDIT_NOTE/FULL_REVERSAL"])
+    assert.strictEqual(invoiced.dispositions.get("p"), "LINKED")
+    const bare = run({ transactions: [purchase, refund("650.00")], documents: [] })
+    assert.deepStrictEqual(codes(bare, "p"), ["REVERSED_PURCHASE"])
+    assert.deepStrictEqual(codes(bare, "r"), ["REVERSED_PURCHASE"])
+    assert.strictEqual(bare.exceptions[0]!.severity, "low")
+    const otherCard = run({
+      transactions: [
+        purchase,
+        tx({ uuid: "r", amount: "-650.00", date: "2025-01-09", descriptor: "PALACIO DE HIERRO", card: "c2", type: "REFUND" })
+      ],
+      documents: []
+    })
+    assert.deepStrictEqual(codes(otherCard, "p"), ["MISSING_INVOICE/NOTHING"])
+  })
+})
+
+describe("cancellations and substitutions (matching.md §7.8)", () => {
+  it("reports a cancelled CFDI Clara held under a charge, and links the substitute through the normal gates", () => {
+    const result = run({
+      transactions: [purchase],
+      documents: [
+        cfdi({ id: "I0", total: "650.00", date: "2025-01-04", ...palacio, satStatus: "Cancelado", attachedTo: ["p"] }),
+        cfdi({ id: "I2", total: "650.00", date: "2025-01-05", ...palacio, formaPago: "04", substitutes: "I0" })
+      ]
+    })
+    assert.deepStrictEqual(result.links.map((l) => l.documentId), ["I2"])
+    const cancelled = result.exceptions.find((e) => e.code === "CFDI_CANCELLED_LINKED")!
+    assert.strictEqual(cancelled.documentId, "I0")
+    assert.strictEqual(cancelled.topSuggestion, result.links[0]!.linkId)
+    assert.include(result.links[0]!.explanation.vetoesChecked, "cfdiSubstituted")
+  })
+
+  it("keeps a cancelled CFDI out of candidates: no substitute, a high-severity exception", () => {
+    const result = run({
+      transactions: [purchase],
+      documents: [cfdi({ id: "I0", total: "650.00", date: "2025-01-04", ...palacio, satStatus: "Cancelado", attachedTo: ["p"] })]
+    })
+    assert.deepStrictEqual(result.links, [])
+    assert.deepStrictEqual(codes(result, "p"), ["CFDI_CANCELLED_LINKED/CANCELLED", "MISSING_INVOICE/NOTHING"])
+    assert.strictEqual(result.exceptions.find((e) => e.code === "CFDI_CANCELLED_LINKED")!.severity, "high")
+  })
+})

@@ -1,0 +1,146 @@
+/** matching.md §7.13: pinned decisions, forbidden pairs, stable AUTO links with RELINK_PROPOSED, learned aliases. */
+import { assert, describe, it } from "@effect/vitest"
+import { aliasMap, deriveAliases, type LinkDecision } from "../src/Incremental.js"
+import { match, type MatchInput } from "../src/Matcher.js"
+import { cfdi, tx } from "./Builders.js"
+
+const depot = { rfc: "ODM010101AB1", name: "OFFICE DEPOT DE MEXICO SA DE CV" }
+const base: MatchInput = {
+  asOf: "2025-03-31",
+  transactions: [tx({ uuid: "t1", amount: "500.00", date: "2025-01-15", descriptor: "OFFICE DEPOT" })],
+  documents: [
+    cfdi({ id: "C1", total: "500.00", date: "2025-01-15", ...depot, formaPago: "04" }),
+    cfdi({ id: "C2", total: "500.00", date: "2025-01-27", ...depot })
+  ]
+}
+const decision = (status: LinkDecision["status"], documentId: string, when = "2025-02-01T09:00:00Z"): LinkDecision => ({
+  status,
+  transactionUuid: "t1",
+  documentId,
+  who: "ana@example.mx",
+  when
+})
+
+describe("incremental runs (matching.md §7.13)", () => {
+  it("keeps a CONFIRMED link as is, even against a stronger candidate, and names who confirmed it", () => {
+    const result = match({ ...base, pinned: [decision("CONFIRMED", "C2")] })
+    assert.deepStrictEqual(result.links.map((l) => [l.decision, l.documentId]), [["CONFIRMED", "C2"]])
+    assert.match(result.links[0]!.explanation.text, /^Confirmed by ana@example\.mx at 2025-02-01T09:00:00Z: /)
+    assert.deepStrictEqual(result.suggestions, [])
+    assert.isUndefined(result.exceptions.find((e) => e.transactionUuid === "t1"))
+    assert.strictEqual(result.dispositions.get("t1"), "LINKED")
+  })
+
+  it("never proposes a REJECTED pair again", () => {
+    const result = match({ ...base, rejected: [decision("REJECTED", "c1")] })
+    assert.isUndefined([...result.links, ...result.suggestions].find((l) => l.documentId === "C1"))
+    assert.deepStrictEqual(result.suggestions.map((l) => l.documentId), ["C2"])
+    const viaPinned = match({ ...base, pinned: [decision("REJECTED", "C1")] })
+    assert.deepStrictEqual(viaPinned.suggestions.map((l) => l.documentId), ["C2"])
+  })
+
+  it("keeps an AUTO link beaten by less than 4 points without a word", () => {
+    const fresh = match(base)
+    assert.strictEqual(fresh.links[0]!.documentId, "C1")
+    const rerun = match({ ...base, previous: [{ transactionUuid: "t1", documentId: "C1", points: 17 }] })
+    assert.deepStrictEqual(rerun.links.map((l) => [l.decision, l.documentId]), [["AUTO_LINKED", "C1"]])
+    assert.match(rerun.links[0]!.explanation.text, /^Kept from the previous run/)
+    assert.deepStrictEqual(rerun.exceptions, [])
+  })
+
+  it("never moves an AUTO link silently: beaten by 4 or more, it stays and RELINK_PROPOSED points to the rival", () => {
+    const result = match({ ...base, previous: [{ transactionUuid: "t1", documentId: "C2", points: 13 }] })
+    assert.deepStrictEqual(result.links.map((l) => l.documentId), ["C2"])
+    const relink = result.exceptions.find((e) => e.code === "RELINK_PROPOSED")!
+    assert.strictEqual(relink.subtype, "BETTER_DOCUMENT")
+    const proposal = result.suggestions.find((l) => l.linkId === relink.topSuggestion)!
+    assert.strictEqual(proposal.documentId, "C1")
+    assert.include(proposal.explanation.gatesFailed, "keptLink")
+    assert.strictEqual(result.dispositions.get("t1"), "LINKED")
+  })
+
+  it("reports a previous link whose CFDI was cancelled and substituted, and proposes the substitute", () => {
+    const result = match({
+      ...base,
+      documents: [
+        cfdi({ id: "C1", total: "500.00", date: "2025-01-15", ...depot, satStatus: "Cancelado" }),
+        cfdi({ id: "C3", total: "500.00", date: "2025-01-16", ...depot, formaPago: "04", substitutes: "C1" })
+      ],
+      previous: [{ transactionUuid: "t1", documentId: "C1", points: 17 }]
+    })
+    const cancelled = result.exceptions.find((e) => e.code === "CFDI_CANCELLED_LINKED")!
+    assert.strictEqual(cancelled.subtype, "CANCELLED")
+    assert.strictEqual(result.links[0]?.documentId, "C3")
+    assert.strictEqual(cancelled.topSuggestion, result.links[0]!.linkId)
+    assert.strictEqual(cancelled.severity, "low")
+  })
+})
+
+describe("learned aliases (matching.md §7.2, §7.13)", () => {
+  const txs = [
+    tx({ uuid: "t1", amount: "1.00", date: "2025-01-01", descriptor: "PEMEX ES 4412" }),
+    tx({ uuid: "t2", amount: "1.00", date: "2025-01-02", descriptor: "PEMEX ES 0981" }),
+    tx({ uuid: "t3", amount: "1.00", date: "2025-01-03", descriptor: "OXXO CENTRO" })
+  ]
+  const docs = [
+    cfdi({ id: "G1", total: "1.00", date: "2025-01-01", rfc: "GGB010101AB1", name: "GASOLINERO BERISA" }),
+    cfdi({ id: "G2", total: "1.00", date: "2025-01-02", rfc: "GGB010101AB1", name: "GASOLINERO BERISA" }),
+    cfdi({ id: "X1", total: "1.00", date: "2025-01-03", rfc: "CCO010101AB1", name: "CADENA COMERCIAL OXXO" }),
+    cfdi({ id: "P1", total: "1.00", date: "2025-01-03", rfc: "XAXX010101000", name: "PUBLICO" })
+  ]
+  const d = (status: LinkDecision["status"], t: string, doc: string, when: string): LinkDecision => ({
+    status,
+    transactionUuid: t,
+    documentId: doc,
+    who: "ana",
+    when
+  })
+
+  it("activates a descriptor -> RFC alias after 2 confirmations without a recent rejection", () => {
+    const entries = deriveAliases({
+      decisions: [
+        d("CONFIRMED", "t1", "G1", "2025-01-05T00:00:00Z"),
+        d("MANUAL", "t2", "G2", "2025-01-06T00:00:00Z"),
+        d("CONFIRMED", "t3", "X1", "2025-01-07T00:00:00Z"),
+        d("CONFIRMED", "t3", "P1", "2025-01-07T00:00:00Z")
+      ],
+      transactions: txs,
+      documents: docs,
+      asOf: "2025-03-31"
+    })
+    assert.deepStrictEqual(entries.map((e) => [e.descriptorKey, e.rfc, e.confirmations, e.active]), [
+      ["OXXO CENTRO", "CCO010101AB1", 1, false],
+      ["PEMEX ES", "GGB010101AB1", 2, true]
+    ])
+    assert.strictEqual(entries[1]!.lastConfirmedAt, "2025-01-06T00:00:00Z")
+    assert.deepStrictEqual([...aliasMap(entries)], [["PEMEX ES", "GGB010101AB1"]])
+  })
+
+  it("deactivates an alias rejected within 90 days, and reactivates it after", () => {
+    const decisions = [
+      d("CONFIRMED", "t1", "G1", "2025-01-05T00:00:00Z"),
+      d("CONFIRMED", "t2", "G2", "2025-01-06T00:00:00Z"),
+      d("REJECTED", "t1", "G2", "2025-01-10T00:00:00Z")
+    ]
+    const recent = deriveAliases({ decisions, transactions: txs, documents: docs, asOf: "2025-03-31" })
+    assert.deepStrictEqual(recent.map((e) => [e.rejections, e.active]), [[1, false]])
+    const later = deriveAliases({ decisions, transactions: txs, documents: docs, asOf: "2025-06-30" })
+    assert.deepStrictEqual(later.map((e) => e.active), [true])
+  })
+
+  it("feeds match: the alias lifts an uninformative descriptor to RFC_ALIAS", () => {
+    const entries = deriveAliases({
+      decisions: [d("CONFIRMED", "t1", "G1", "2025-01-05T00:00:00Z"), d("CONFIRMED", "t2", "G2", "2025-01-06T00:00:00Z")],
+      transactions: txs,
+      documents: docs,
+      asOf: "2025-03-31"
+    })
+    const result = match({
+      asOf: "2025-03-31",
+      aliases: aliasMap(entries),
+      transactions: [tx({ uuid: "n1", amount: "900.00", date: "2025-02-01", descriptor: "PEMEX ES 7777" })],
+      documents: [cfdi({ id: "G9", total: "900.00", date: "2025-02-01", rfc: "GGB010101AB1", name: "GRUPO GASOLINERO BERISA" })]
+    })
+    assert.strictEqual(result.links[0]?.explanation.evidence[1]!.class, "RFC_ALIAS")
+  })
+})

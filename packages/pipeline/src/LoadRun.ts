@@ -1,0 +1,113 @@
+/**
+ * A run's result rebuilt from the store alone: the transactions of its period, the documents and links it stored,
+ * the exceptions of every step's checkpoint, the ledger for posting counts. The report step renders from this, so a
+ * resumed run and an uninterrupted one write the same reports, and `renderReport` re-renders any finished run.
+ */
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import { toCardTransaction, TransactionResponseV3 } from "@clara-recon/clara"
+import {
+  type CardTransaction,
+  FiscalDocument,
+  isSubjectToMatching,
+  MatchLink,
+  type ReconciliationException
+} from "@clara-recon/domain"
+import { controlTotals } from "./ControlTotals.js"
+import { StoreError } from "./PipelineError.js"
+import { ReconStore, type RunRow, type TransactionRow } from "./ReconStore.js"
+import type { PostingOutcome, RunResult } from "./RunResult.js"
+import { loadCheckpoint } from "./RunSteps.js"
+
+const decodeWire = Schema.decodeUnknownSync(TransactionResponseV3)
+const decodeDocument = Schema.decodeUnknownSync(FiscalDocument)
+const decodeLink = Schema.decodeUnknownSync(MatchLink)
+
+/** Stored transaction rows as domain transactions and wire records (rows that no longer map are skipped). */
+export const decodeStoredTransactions = (rows: ReadonlyArray<TransactionRow>) => {
+  const transactions: Array<CardTransaction> = []
+  const wire = new Map<string, TransactionResponseV3>()
+  for (const row of rows) {
+    const decoded = decodeWire(JSON.parse(row.json))
+    const mapped = toCardTransaction(decoded)
+    if (Either.isLeft(mapped)) continue
+    transactions.push(mapped.right)
+    wire.set(row.uuid, decoded)
+  }
+  return { transactions, wire }
+}
+
+const missingStep = (runId: string, step: string) =>
+  new StoreError({ operation: "loadRun", message: `state store: run ${runId} has no ${step} checkpoint` })
+
+const required = <A>(runId: string, step: string) => (option: Option.Option<A>) =>
+  Option.match(option, { onNone: () => Effect.fail(missingStep(runId, step)), onSome: Effect.succeed })
+
+/**
+ * Rebuilds the `RunResult` of `run` from the store. Needs the sync, collect, match and plan checkpoints (post and
+ * writeBack are optional). Fails with `StoreError` when a checkpoint is missing or the store cannot be read.
+ */
+export const loadRun = (run: RunRow) =>
+  Effect.gen(function*() {
+    const store = yield* ReconStore
+    const sync = yield* loadCheckpoint(run.runId, "sync").pipe(Effect.flatMap(required(run.runId, "sync")))
+    const collect = yield* loadCheckpoint(run.runId, "collect").pipe(Effect.flatMap(required(run.runId, "collect")))
+    const matched = yield* loadCheckpoint(run.runId, "match").pipe(Effect.flatMap(required(run.runId, "match")))
+    const plan = yield* loadCheckpoint(run.runId, "plan").pipe(Effect.flatMap(required(run.runId, "plan")))
+    const post = yield* loadCheckpoint(run.runId, "post")
+
+    const { transactions } = decodeStoredTransactions(yield* store.transactionsInPeriod(run.tenant, run.from, run.to))
+    const documentRows = yield* store.documents(collect.documentIds)
+    const documents = documentRows.map((r) => decodeDocument(JSON.parse(r.json))).sort((a, b) => a.id.localeCompare(b.id))
+    const linkRows = yield* store.links(run.runId)
+    const byPair = (a: MatchLink, b: MatchLink) =>
+      a.transactionUuid.localeCompare(b.transactionUuid) || a.documentId.localeCompare(b.documentId)
+    const links = linkRows.filter((r) => r.kind === "link").map((r) => decodeLink(JSON.parse(r.json))).sort(byPair)
+    const suggestions = linkRows.filter((r) => r.kind === "suggestion").map((r) => decodeLink(JSON.parse(r.json)))
+      .sort(byPair)
+
+    const ledger = yield* store.ledger(plan.keys)
+    const postedStates = new Set(["posted_unverified", "verified"])
+    const postExceptions = Option.match(post, { onNone: () => [], onSome: (p) => p.exceptions })
+    const postings: PostingOutcome = {
+      new: [...ledger.values()].filter((r) => r.runId === run.runId && postedStates.has(r.state)).length,
+      skipped: [...ledger.values()].filter((r) =>
+        r.runId !== run.runId && (postedStates.has(r.state) || r.state === "excluded")
+      ).length,
+      failed: plan.exceptions.length + postExceptions.length
+    }
+
+    const notSubject = new Set(
+      transactions.filter((t) => !isSubjectToMatching(t.type) || t.status === "REJECTED").map((t) => t.uuid)
+    )
+    const totals = controlTotals(
+      transactions,
+      new Set(links.map((l) => l.transactionUuid)),
+      new Set(matched.exceptionUuids),
+      notSubject
+    )
+    const exceptions: Array<ReconciliationException> = [
+      ...sync.invalid,
+      ...collect.exceptions,
+      ...matched.exceptions,
+      ...plan.exceptions,
+      ...postExceptions
+    ]
+    const result: RunResult = {
+      runId: run.runId,
+      tenant: run.tenant,
+      period: { from: run.from, to: run.to },
+      asOf: run.asOf,
+      transactions,
+      documents,
+      links,
+      suggestions,
+      exceptions,
+      postings,
+      controlTotals: totals,
+      engine: matched.engine
+    }
+    return result
+  })
