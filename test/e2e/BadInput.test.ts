@@ -189,9 +189,10 @@ describe("bad input corpus", () => {
     const invalidTransactions = exceptions.filter((e) => e.code === "INVALID_TRANSACTION")
     assert.strictEqual(invalidTransactions.length, 7)
     for (const e of invalidTransactions) assert.match(e.location, /\[\d+\]/)
-    const periodTransactions = scenario.transactions.filter((t) =>
-      t.operationDate.slice(0, 10) >= scenario.period.from && t.operationDate.slice(0, 10) <= scenario.period.to
-    )
+    const periodTransactions = scenario.transactions.filter((t) => {
+      const day = (t.operationDate ?? "").slice(0, 10)
+      return day >= scenario.period.from && day <= scenario.period.to
+    })
     assert.strictEqual(summary.transactions, periodTransactions.length, "every good transaction was reconciled")
   })
 
