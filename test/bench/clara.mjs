@@ -7,7 +7,6 @@ import { ClaraClient } from "@clara-recon/clara"
 import { emulatorClientLayer } from "@clara-recon/sandbox"
 import { Context, Effect, Layer, Stream } from "effect"
 import { spawn } from "node:child_process"
-import { once } from "node:events"
 import { fileURLToPath } from "node:url"
 import { performance } from "node:perf_hooks"
 import { createInterface } from "node:readline"
@@ -37,17 +36,25 @@ export const run = async ({ seed }) => {
     stdio: ["pipe", "pipe", "inherit"]
   })
   try {
-    const [line] = await once(createInterface({ input: child.stdout }), "line")
-    const { pki, ...emulator } = JSON.parse(line)
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
+    const { pki, ...emulator } = JSON.parse((await lines.next()).value)
+    /** The emulator process's CPU seconds so far. */
+    const serverCpu = async () => {
+      child.stdin.write("cpu\n")
+      return JSON.parse((await lines.next()).value).cpuSeconds
+    }
     console.log(`clara stream    : ${fmt(size, 0)} transactions, ${pages} pages of ${PAGE_SIZE}, +${latency} ms a page ` +
       `(emulator in a child process)`)
     for (const concurrency of [1, 4, 8]) {
+      const server0 = await serverCpu()
       const { count, cpuSeconds, seconds } = await Effect.runPromise(streamAll(emulator, pki, concurrency))
+      const serverMs = ((await serverCpu()) - server0) / pages * 1000
       const rate = pages / seconds
       const bound = concurrency / (latency / 1000)
       console.log(`  concurrency ${concurrency}: ${fmt(count, 0)} records in ${fmt(seconds, 2)} s, ` +
         `${fmt(rate, 1)} pages/s, bound ${fmt(bound, 0)} pages/s, ratio ${fmt(rate / bound, 2)} ` +
-        `(client CPU ${fmt((cpuSeconds / pages) * 1000, 1)} ms a page; RSS ${fmt(rssMb(), 0)} MB)`)
+        `(CPU a page: client ${fmt((cpuSeconds / pages) * 1000, 1)} ms, emulator ${fmt(serverMs, 1)} ms; ` +
+        `RSS ${fmt(rssMb(), 0)} MB)`)
     }
   } finally {
     child.stdin.end()

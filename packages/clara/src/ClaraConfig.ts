@@ -248,7 +248,8 @@ const fileProvider = (file: ClaraConfigFile): ConfigProvider.ConfigProvider => {
 /**
  * Reads the settings from the JSON file at `path` (keys: baseUrl, region, sandbox, basePath, clientId,
  * clientSecret, cert, key, ca, taxIdentifier, timeout, retryTimes, retryBaseDelay, maxConcurrency, rateLimit,
- * tokenSkew; unknown keys are rejected), with every `CLARA_*` variable of the current `ConfigProvider` taking precedence.
+ * tokenSkew; unknown keys are rejected), with every `CLARA_*` variable of the current `ConfigProvider` taking
+ * precedence.
  * Fails with `ClaraConfigError` naming the file and key when the file is unreadable, not JSON, or incomplete.
  */
 export const loadClaraConfigFile = (

@@ -1,7 +1,7 @@
 /**
- * Filters of the v2 and v1 list endpoints (clara-api.md §2.2, §2.3). Their paging and filters are mostly undocumented:
- * `page` (zero-based) and `size` (1-100, default 20) are always sent, and a list answered as a bare JSON array is read
- * as the whole list.
+ * Filters of the v2 and v1 list endpoints (clara-api.md §2.2, §2.3). Their paging and filters are mostly
+ * undocumented: `page` (zero-based) and `size` (1-100, default 20) are always sent, and a list answered as a bare JSON
+ * array is read as the whole list.
  */
 import * as Either from "effect/Either"
 import { ClaraBadRequestError } from "./ClaraError.js"

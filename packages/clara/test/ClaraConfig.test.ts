@@ -65,6 +65,15 @@ describe("ClaraConfig from the environment", () => {
       CLARA_TIMEOUT: "45 seconds"
     }))))
 
+  it.effect("reads an optional rate limit (CLARA_RATE_LIMIT, requests per second) and refuses a non-positive one", () =>
+    Effect.gen(function*() {
+      assert.isUndefined((yield* loadClaraConfig).rateLimit)
+      const limited = yield* Effect.withConfigProvider(loadClaraConfig, env({ ...complete, CLARA_RATE_LIMIT: "2.5" }))
+      assert.strictEqual(limited.rateLimit, 2.5)
+      const error = yield* Effect.flip(Effect.withConfigProvider(loadClaraConfig, env({ ...complete, CLARA_RATE_LIMIT: "0" })))
+      assert.strictEqual(error.setting, "CLARA_RATE_LIMIT")
+    }).pipe(Effect.withConfigProvider(env(complete))))
+
   it.effect("a missing client id is a Config error naming CLARA_CLIENT_ID", () =>
     Effect.gen(function*() {
       const { CLARA_CLIENT_ID: _omitted, ...rest } = complete

@@ -424,6 +424,8 @@ export const make = (config: NetSuiteConfig): Effect.Effect<NetSuiteAdapter, nev
     const postEach = (plans: ReadonlyArray<Planned<NetSuitePayload>>) =>
       Effect.forEach(plans, postOne, { concurrency: config.concurrency })
 
+    // the batch's idempotency key is not sent: NetSuite ignores X-NetSuite-Idempotency-Key on synchronous calls
+    // (erp.md §1.6); each record's externalId (= our external key) is what makes a repeated post harmless
     const post = (plans: ReadonlyArray<Planned<NetSuitePayload>>, _options: PostOptions) =>
       Effect.map(postEach(plans), (results): PostResult => {
         const failure = results.find((r) => r.status === "failed")

@@ -75,7 +75,7 @@ describe("NetSuiteAdapter against the emulator", () => {
       const result = yield* adapter.verify(posted.ref, other.fingerprint)
       assert.strictEqual(result.status, "mismatch")
       if (result.status !== "mismatch") return
-      assert.includeMembers(result.differences, [
+      assert.includeMembers([...result.differences], [
         "date 2026-01-15 instead of 2026-02-03",
         "totals 1160.00/1160.00 instead of 2010.00/2010.00",
         "3 lines instead of 4"

@@ -1,23 +1,28 @@
-import { conformanceCheckNames, conformanceChecks } from "@clara-recon/erp"
+import { conformanceCheckNames, runConformance } from "@clara-recon/erp"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either } from "effect"
+import { Effect } from "effect"
+import * as fs from "node:fs/promises"
+import * as os from "node:os"
+import * as path from "node:path"
 import { layoutById, layoutIds } from "../src/Layouts.js"
 import * as SapCsvAdapter from "../src/SapCsvAdapter.js"
 import { fxPosting, mxnPosting } from "./support/Postings.js"
 
 describe("SapCsvAdapter conformance", () => {
   for (const id of layoutIds) {
-    it.effect(`passes every check of the ERP conformance kit with layout ${id}`, () =>
-      Effect.gen(function*() {
-        const layout = yield* layoutById(id)
-        const config = { tenant: "acme", layout: id }
-        const adapter = SapCsvAdapter.make({ tenant: config.tenant, layout })
-        const checks = conformanceChecks(adapter, { documents: [mxnPosting(), fxPosting()], config })
-        assert.deepStrictEqual(checks.map((c) => c.name), [...conformanceCheckNames])
-        for (const check of checks) {
-          const result = yield* Effect.either(check.run)
-          assert.isTrue(Either.isRight(result), Either.isLeft(result) ? result.left.message : "")
-        }
-      }))
+    for (const ledger of ["in-memory ledger", "output directory"] as const) {
+      it.effect(`passes every check of the ERP conformance kit with layout ${id} and an ${ledger}`, () =>
+        Effect.gen(function*() {
+          const layout = yield* layoutById(id)
+          const dir = yield* Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "sap-csv-conformance-")))
+          const config = { tenant: "acme", layout: id, ...(ledger === "output directory" ? { outputDirectory: dir } : {}) }
+          const adapter = SapCsvAdapter.make({ ...config, layout })
+          const report = yield* runConformance(adapter, { documents: [mxnPosting(), fxPosting()], config })
+          assert.deepStrictEqual(report.results.map((r) => r.name), [...conformanceCheckNames])
+          assert.deepStrictEqual(report.failures, [])
+          const written = yield* Effect.promise(() => fs.readdir(dir))
+          assert.strictEqual(written.some((name) => name.endsWith(".manifest.json")), ledger === "output directory")
+        }))
+    }
   }
 })

@@ -2,18 +2,12 @@
  * The exception report (matching.md §7.8 receptor checks, §7.10): one primary exception per subject transaction
  * that is not auto-linked, an informational amount gap on auto-links, and document-side exceptions.
  */
-import {
-  addDays,
-  endOfMonth,
-  type FiscalDocument,
-  Money,
-  ReconciliationException,
-  toEpochDay
-} from "@clara-recon/domain"
+import { type FiscalDocument, Money, ReconciliationException } from "@clara-recon/domain"
 import type { EvidenceCluster } from "./Clusters.js"
 import * as BigDecimal from "effect/BigDecimal"
 import type { Decision, TransactionOutcome } from "./Gates.js"
 import type { GroupDecision } from "./Groups.js"
+import { afterMonthEnd, epochDay, plusDays } from "./internal/Dates.js"
 import { formatMinorMoney, minorToDecimal } from "./internal/Minor.js"
 import { identityRfc, isGenericRfc, normaliseRfc } from "./internal/Rfc.js"
 import type { MatcherConfig } from "./MatcherConfig.js"
@@ -51,7 +45,7 @@ const mismatchAction: Readonly<Record<string, string>> = {
 const mismatchClasses: ReadonlySet<AmountClass> = new Set(["A4_CONVERTED", "A5_TIP_PLAUSIBLE", "A6_IVA_ONLY"])
 
 const ageFrom = (asOfDay: number | undefined, date: string): number | undefined => {
-  const day = toEpochDay(date)
+  const day = epochDay(date)
   return asOfDay === undefined || day === undefined ? undefined : asOfDay - day
 }
 
@@ -59,8 +53,8 @@ const money = (minor: bigint, currency: string): Money => new Money({ amount: mi
 
 /** The last day of the invoicing grace period: end of month + N days, and at least M days after the charge. */
 export const graceEnd = (operationDate: string, config: MatcherConfig): string => {
-  const monthEnd = addDays(endOfMonth(operationDate), config.graceDaysAfterMonthEnd)
-  const minimum = addDays(operationDate, config.graceMinDays)
+  const monthEnd = afterMonthEnd(operationDate, config.graceDaysAfterMonthEnd)
+  const minimum = plusDays(operationDate, config.graceMinDays)
   return monthEnd > minimum ? monthEnd : minimum
 }
 
@@ -115,7 +109,7 @@ const missingInvoice = (
   const t = tx.tx
   const document = t.type === "REFUND" ? "credit note (CFDI type E)" : "CFDI"
   const end = graceEnd(t.operationDate, ctx.config)
-  const pending = tx.day !== undefined && ctx.asOfDay !== undefined && ctx.asOfDay <= (toEpochDay(end) ?? 0)
+  const pending = tx.day !== undefined && ctx.asOfDay !== undefined && ctx.asOfDay <= (epochDay(end) ?? 0)
   const [subtype, severity, action] = evidence.cfdi
     ? ["HAS_SUGGESTION", "medium", `Review the suggested ${document} and confirm or reject it.`] as const
     : pending
@@ -215,7 +209,7 @@ const openExceptions = (
   const edge = top?.decision
   if (tx.type === "REFUND") {
     const end = graceEnd(tx.tx.operationDate, ctx.config)
-    const pending = ctx.asOfDay !== undefined && ctx.asOfDay <= (toEpochDay(end) ?? 0)
+    const pending = ctx.asOfDay !== undefined && ctx.asOfDay <= (epochDay(end) ?? 0)
     out.push(frame.make({
       code: "REFUND_WITHOUT_CREDIT_NOTE",
       ...(top ? { subtype: "HAS_SUGGESTION" } : pending ? { subtype: "PENDING_GRACE" } : {}),

@@ -142,7 +142,12 @@ export interface CancelledLink {
 
 const sortedCanonical = <A>(items: ReadonlyArray<A>): Array<string> => items.map((item) => canonicalJson(item)).sort()
 
-/** `"sha256:<hex>"` of the canonical inputs: records sorted by their canonical JSON, so input order is irrelevant. */
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * `"sha256:<hex>"` of the canonical inputs: the header (dates, RFC, aliases, config, FX table, decisions) and every
+ * record's canonical JSON, records in id order (equal ids by canonical JSON), so input order is irrelevant.
+ */
 export const inputsHash = (input: MatchInput): string => {
   const sortedLines = (items: ReadonlyArray<unknown> | undefined) =>
     items === undefined ? undefined : sortedCanonical(items)
@@ -157,9 +162,25 @@ export const inputsHash = (input: MatchInput): string => {
     previous: sortedLines(input.previous?.map((p) => [p.transactionUuid, p.documentId, p.points])),
     paymentComplements: sortedLines(input.paymentComplements)
   })
-  const lines = (records: ReadonlyArray<unknown>) => sortedCanonical(records).map((s) => `${s}\n`)
-  const parts = [header, "\ntransactions\n", ...lines(input.transactions), "documents\n", ...lines(input.documents)]
-  return `sha256:${sha256Hex(parts)}`
+  function* lines<A>(records: ReadonlyArray<A>, idOf: (record: A) => string): Generator<string> {
+    // Records in id order, records sharing an id in canonical order: canonical JSON is built one record at a time.
+    const sorted = [...records].sort((a, b) => compareText(idOf(a), idOf(b)))
+    for (let i = 0; i < sorted.length;) {
+      let j = i + 1
+      while (j < sorted.length && idOf(sorted[j]!) === idOf(sorted[i]!)) j++
+      if (j - i === 1) yield `${canonicalJson(sorted[i])}\n`
+      else for (const line of sorted.slice(i, j).map((r) => canonicalJson(r)).sort()) yield `${line}\n`
+      i = j
+    }
+  }
+  function* parts(): Generator<string> {
+    yield header
+    yield "\ntransactions\n"
+    yield* lines(input.transactions, (t) => t.uuid)
+    yield "documents\n"
+    yield* lines(input.documents, (d) => d.id)
+  }
+  return `sha256:${sha256Hex(parts())}`
 }
 
 const upperId = (id: string): string => id.trim().toUpperCase()
@@ -337,8 +358,6 @@ interface SortableException {
 
 const moneyOf = (tx: TransactionView): Money =>
   new Money({ amount: minorToDecimal(tx.amountMinor), currency: tx.currency }, true)
-
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 const compareExceptions = (a: SortableException, b: SortableException): number =>
   compareText(a.date, b.date) || compareText(a.id, b.id) || compareText(a.exception.code, b.exception.code) ||

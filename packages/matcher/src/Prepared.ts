@@ -2,9 +2,10 @@
  * Input preparation: de-duplicated, id-sorted views of transactions and documents with their derived keys
  * (minor units, epoch days, normalised names), computed once per run (matching.md §7.2, §7.12, §7.14).
  */
-import { type CardTransaction, endOfMonth, type FiscalDocument, toEpochDay } from "@clara-recon/domain"
+import type { CardTransaction, FiscalDocument } from "@clara-recon/domain"
 import * as BigDecimal from "effect/BigDecimal"
 import { canonicalJson } from "@clara-recon/domain"
+import { epochDay, monthEndDay } from "./internal/Dates.js"
 import { absMinor } from "./internal/Minor.js"
 import { identityRfc } from "./internal/Rfc.js"
 import type { FxLookup, FxSource } from "./Fx.js"
@@ -153,13 +154,13 @@ export const prepareTransactions = (
   config: MatcherConfig
 ): ReadonlyArray<TransactionView> =>
   uniqueById(transactions, (tx) => tx.uuid).map((tx, index) => {
-    const day = toEpochDay(tx.operationDate)
+    const day = epochDay(tx.operationDate)
     const descriptor = normalise(tx.descriptor)
     const names = [descriptor, normalise(tx.merchantName ?? "")].filter((tokens) => tokens.length > 0).map(profile)
     const original = tx.originalAmount && tx.originalAmount.currency !== tx.amount.currency
       ? { minor: absMinor(tx.originalAmount.amount), currency: tx.originalAmount.currency }
       : undefined
-    const monthEndDay = toEpochDay(endOfMonth(tx.operationDate))
+    const lastDay = monthEndDay(tx.operationDate)
     return {
       index,
       tx,
@@ -177,7 +178,7 @@ export const prepareTransactions = (
       informative: names.some((name) => name.tokens.join("").length >= 3),
       distinctive: names.some((name) => name.distinctive),
       restaurant: tx.mcc !== undefined && config.restaurantMccs.includes(tx.mcc),
-      monthEnd: day !== undefined && monthEndDay !== undefined && monthEndDay - day < config.monthEndDays,
+      monthEnd: day !== undefined && lastDay !== undefined && lastDay - day < config.monthEndDays,
       cardKey: tx.cardUuid ?? tx.cardLastFour,
       instalment: instalmentOf(tx)
     }
@@ -198,7 +199,7 @@ const admit = (
   fiscal: boolean,
   substituted: ReadonlySet<string>
 ): { readonly day: number; readonly direction: Direction } | DocumentRejection => {
-  const day = toEpochDay(doc.issueDate)
+  const day = epochDay(doc.issueDate)
   const direction = directionOf(doc)
   if (day === undefined) return "INVALID_DATE"
   if (fiscal && upper(doc.satStatus ?? "") === "CANCELADO") return "CANCELLED"

@@ -2,6 +2,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { FastCheck } from "effect"
 import { canonicalJson } from "@clara-recon/domain"
+import type { LinkDecision } from "../src/Incremental.js"
 import { match, type MatchInput } from "../src/Matcher.js"
 import { generateScenario } from "../src/Synthetic.js"
 import { cfdi, company, tx } from "./Builders.js"
@@ -23,6 +24,16 @@ const documents = [
   cfdi({ id: "D1", total: "10.00", date: "2025-03-01", rfc, name })
 ]
 const aliases: Array<readonly [string, string]> = [["FINKOK", rfc], ["OXXO", "OXX010101AB1"]]
+const [first, second, third] = scenario.truthLinks.filter((l) => l.transactions.length === 1)
+const pinned: Array<LinkDecision> = [
+  { status: "MANUAL", transactionUuid: first!.transactions[0]!, documentId: first!.documents[0]!, who: "a", when: "2025-12-01T00:00:00Z" },
+  { status: "REJECTED", transactionUuid: second!.transactions[0]!, documentId: second!.documents[0]!, who: "b", when: "2025-12-02T00:00:00Z" }
+]
+const previous = [{ transactionUuid: third!.transactions[0]!, documentId: third!.documents[0]!, points: 16 }, {
+  transactionUuid: "tie",
+  documentId: "T2",
+  points: 16
+}]
 
 const render = (input: MatchInput): string => {
   const result = match(input)
@@ -32,13 +43,19 @@ const render = (input: MatchInput): string => {
 const inputOf = (
   txs: MatchInput["transactions"],
   docs: MatchInput["documents"],
-  pairs: ReadonlyArray<readonly [string, string]>
+  pairs: ReadonlyArray<readonly [string, string]>,
+  decisions: ReadonlyArray<LinkDecision> = pinned,
+  links: MatchInput["previous"] = previous,
+  rates: MatchInput["fxRates"] = scenario.fxRates
 ): MatchInput => ({
   transactions: txs,
   documents: docs,
   asOf: scenario.asOf,
   companyRfc: company,
-  aliases: new Map(pairs)
+  aliases: new Map(pairs),
+  pinned: decisions,
+  previous: links,
+  fxRates: rates
 })
 
 const baseline = render(inputOf(transactions, documents, aliases))
@@ -49,12 +66,19 @@ const permutation = <A>(items: ReadonlyArray<A>) =>
 describe("determinism", () => {
   it("gives byte-identical canonical output for shuffled inputs (seeded property)", () => {
     assert.include(baseline, "lnk_")
+    for (const marker of ["G1_SPLIT_INVOICES", "G2_MSI_INSTALMENTS", "MANUAL", "Kept from the previous run"]) {
+      assert.include(baseline, marker)
+    }
     FastCheck.assert(
       FastCheck.property(
         permutation(transactions),
         permutation(documents),
         permutation(aliases),
-        (txs, docs, pairs) => render(inputOf(txs, docs, pairs)) === baseline
+        permutation(pinned),
+        permutation(previous),
+        permutation(scenario.fxRates.slice(0, 60)),
+        (txs, docs, pairs, decisions, links, rates) =>
+          render(inputOf(txs, docs, pairs, decisions, links, [...rates, ...scenario.fxRates.slice(60)])) === baseline
       ),
       { seed: 7, numRuns: 12 }
     )

@@ -37,6 +37,7 @@ interface ReadDocument {
 
 /** The documents of a run after dedupe, and the exceptions found while collecting them. */
 export interface CollectedDocuments {
+  readonly _tag: "Collected"
   readonly documents: ReadonlyArray<FiscalDocument>
   readonly exceptions: ReadonlyArray<ReconciliationException>
   /** XML files found under the folders. */
@@ -375,5 +376,5 @@ export const collectDocuments = (options: {
       files: fromFolders.files,
       inputsKey: Option.isNone(client) ? fromFolders.inputsKey ?? "" : "",
       writes
-    } satisfies CollectedDocuments & { readonly writes: CollectWrites }
+    } as CollectedDocuments & { readonly inputsKey: string; readonly writes: CollectWrites }
   })

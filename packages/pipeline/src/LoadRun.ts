@@ -25,12 +25,17 @@ const decodeWire = Schema.decodeUnknownSync(TransactionResponseV3)
 const decodeDocument = Schema.decodeUnknownSync(FiscalDocument)
 const decodeLink = Schema.decodeUnknownSync(MatchLink)
 
-/** Stored transaction rows as domain transactions and wire records (rows that no longer map are skipped). */
+/**
+ * Stored transaction rows as domain transactions and wire records (rows that no longer map are skipped). The JSON
+ * was written by the sync step from a decoded record (`TransactionResponseV3` has no transformations, so its encoded
+ * and decoded forms agree); only a row that does not look like one is decoded with the schema.
+ */
 export const decodeStoredTransactions = (rows: ReadonlyArray<TransactionRow>) => {
   const transactions: Array<CardTransaction> = []
   const wire = new Map<string, TransactionResponseV3>()
   for (const row of rows) {
-    const decoded = decodeWire(JSON.parse(row.json))
+    const parsed = JSON.parse(row.json) as TransactionResponseV3
+    const decoded = typeof parsed === "object" && parsed !== null && parsed.uuid === row.uuid ? parsed : decodeWire(parsed)
     const mapped = toCardTransaction(decoded)
     if (Either.isLeft(mapped)) continue
     transactions.push(mapped.right)
@@ -45,11 +50,20 @@ const missingStep = (runId: string, step: string) =>
 const required = <A>(runId: string, step: string) => (option: Option.Option<A>) =>
   Option.match(option, { onNone: () => Effect.fail(missingStep(runId, step)), onSome: Effect.succeed })
 
+/** Values of the run already in memory (decoded from, or identical to, what the store holds), to skip decoding. */
+export interface LoadedParts {
+  readonly transactions?: ReadonlyArray<CardTransaction>
+  readonly documents?: ReadonlyArray<FiscalDocument>
+  readonly links?: ReadonlyArray<MatchLink>
+  readonly suggestions?: ReadonlyArray<MatchLink>
+}
+
 /**
- * Rebuilds the `RunResult` of `run` from the store. Needs the sync, collect, match and plan checkpoints (post and
- * writeBack are optional). Fails with `StoreError` when a checkpoint is missing or the store cannot be read.
+ * Rebuilds the `RunResult` of `run` from the store (parts given in `loaded` are taken as they are). Needs the sync,
+ * collect, match and plan checkpoints (post and writeBack are optional). Fails with `StoreError` when a checkpoint
+ * is missing or the store cannot be read.
  */
-export const loadRun = (run: RunRow) =>
+export const loadRun = (run: RunRow, loaded: LoadedParts = {}) =>
   Effect.gen(function*() {
     const store = yield* ReconStore
     const sync = yield* loadCheckpoint(run.runId, "sync").pipe(Effect.flatMap(required(run.runId, "sync")))
@@ -58,15 +72,23 @@ export const loadRun = (run: RunRow) =>
     const plan = yield* loadCheckpoint(run.runId, "plan").pipe(Effect.flatMap(required(run.runId, "plan")))
     const post = yield* loadCheckpoint(run.runId, "post")
 
-    const { transactions } = decodeStoredTransactions(yield* store.transactionsInPeriod(run.tenant, run.from, run.to))
-    const documentRows = yield* store.documents(collect.documentIds)
-    const documents = documentRows.map((r) => decodeDocument(JSON.parse(r.json))).sort((a, b) => a.id.localeCompare(b.id))
-    const linkRows = yield* store.links(run.runId)
+    const transactions = loaded.transactions ??
+      decodeStoredTransactions(yield* store.transactionsInPeriod(run.tenant, run.from, run.to)).transactions
+    const byId = (a: FiscalDocument, b: FiscalDocument) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    const documents = [
+      ...(loaded.documents ??
+        (yield* store.documents(collect.documentIds)).map((r) => decodeDocument(JSON.parse(r.json))))
+    ].sort(byId)
     const byPair = (a: MatchLink, b: MatchLink) =>
       a.transactionUuid.localeCompare(b.transactionUuid) || a.documentId.localeCompare(b.documentId)
-    const links = linkRows.filter((r) => r.kind === "link").map((r) => decodeLink(JSON.parse(r.json))).sort(byPair)
-    const suggestions = linkRows.filter((r) => r.kind === "suggestion").map((r) => decodeLink(JSON.parse(r.json)))
-      .sort(byPair)
+    const linkRows = loaded.links && loaded.suggestions ? [] : yield* store.links(run.runId)
+    const links = [
+      ...(loaded.links ?? linkRows.filter((r) => r.kind === "link").map((r) => decodeLink(JSON.parse(r.json))))
+    ].sort(byPair)
+    const suggestions = [
+      ...(loaded.suggestions ??
+        linkRows.filter((r) => r.kind === "suggestion").map((r) => decodeLink(JSON.parse(r.json))))
+    ].sort(byPair)
 
     const ledger = yield* store.ledger(plan.keys)
     const postedStates = new Set(["posted_unverified", "verified"])

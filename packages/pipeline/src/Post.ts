@@ -35,7 +35,15 @@ import {
   type MappingConfig,
   type Planned
 } from "@clara-recon/erp"
-import { directoryLedger, type ExportLedger, SapCsvAdapter } from "@clara-recon/erp-sap-csv"
+import {
+  directoryLedger,
+  type ExportLedger,
+  type LedgerEntry,
+  LedgerManifest,
+  SapCsvAdapter
+} from "@clara-recon/erp-sap-csv"
+import * as fsPromises from "node:fs/promises"
+import * as nodePath from "node:path"
 import { writeFileAtomic } from "./internal/Files.js"
 import { OutputError } from "./PipelineError.js"
 import { type LedgerRow, ReconStore } from "./ReconStore.js"
@@ -62,13 +70,43 @@ export interface PostContext {
 
 /**
  * The default adapter: SAP-style CSV (`generic-je-v1`) delivered to `postingsDir`, whose manifests are its ledger
- * (so `find` works after a crash). File checks are memoised per file and digest within the adapter's life.
+ * (so `find` works after a crash). Look-ups use one index of the folder's manifests, rebuilt after each commit (the
+ * folder is listed once per batch, not once per document); file checks are memoised per file set and digest.
  */
 export const defaultSapCsvAdapter = (options: { readonly tenant: string; readonly postingsDir: string }): ErpAdapter => {
   const ledger = directoryLedger(options.postingsDir)
   const checked = new Map<string, ReadonlyArray<string>>()
+  let index: Map<string, LedgerEntry> | undefined
+  const loadIndex = Effect.tryPromise(async () => {
+    const names = (await fsPromises.readdir(options.postingsDir)).filter((n) => n.endsWith(".manifest.json")).sort()
+    const entries = new Map<string, LedgerEntry>()
+    for (const manifestName of names) {
+      const text = await fsPromises.readFile(nodePath.join(options.postingsDir, manifestName), "utf8")
+      const manifest = decodeLedgerManifest(text)
+      if (Option.isNone(manifest)) continue
+      for (const [externalKey, fingerprint] of Object.entries(manifest.value.fingerprints)) {
+        if (entries.has(externalKey)) continue
+        entries.set(externalKey, {
+          externalKey,
+          manifestName,
+          idempotencyKey: manifest.value.idempotencyKey,
+          fingerprint,
+          files: manifest.value.files
+        })
+      }
+    }
+    return entries
+  })
   const memoised: ExportLedger = {
     ...ledger,
+    lookup: (externalKey) =>
+      Effect.suspend(() =>
+        index !== undefined ? Effect.succeed(index) : Effect.tap(loadIndex, (loaded) => Effect.sync(() => (index = loaded)))
+      ).pipe(
+        Effect.map((loaded) => Option.fromNullable(loaded.get(externalKey))),
+        // Anything unexpected (an unreadable folder): the ledger's own look-up, with its typed errors.
+        Effect.catchAll(() => ledger.lookup(externalKey))
+      ),
     changedFiles: (entry) => {
       const key = entry.files.map((f) => `${f.name}:${f.sha256}`).join("|")
       const hit = checked.get(key)
@@ -76,10 +114,19 @@ export const defaultSapCsvAdapter = (options: { readonly tenant: string; readonl
         if (d.length === 0) checked.set(key, d)
       })
     },
-    commit: (batch) => Effect.zipRight(Effect.sync(() => checked.clear()), ledger.commit(batch))
+    commit: (batch) =>
+      Effect.ensuring(
+        ledger.commit(batch),
+        Effect.sync(() => {
+          checked.clear()
+          index = undefined
+        })
+      )
   }
   return SapCsvAdapter.make({ tenant: options.tenant, ledger: memoised }) as ErpAdapter
 }
+
+const decodeLedgerManifest = Schema.decodeUnknownOption(Schema.parseJson(LedgerManifest))
 
 const postingFailed = (
   link: { transactionUuid: string; documentId: string },

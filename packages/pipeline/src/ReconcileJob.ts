@@ -36,10 +36,18 @@ import { replaceSymlink } from "./internal/Files.js"
 import { learnedAliases } from "./LinkDecisions.js"
 import { decodeStoredTransactions, loadRun } from "./LoadRun.js"
 import { OutputError, StoreError } from "./PipelineError.js"
-import { defaultSapCsvAdapter, type PostContext, planPostings, plannedLedgerRows, postPlanned, writePlansFile } from "./Post.js"
+import {
+  defaultSapCsvAdapter,
+  type PlannedPosting,
+  type PostContext,
+  planPostings,
+  plannedLedgerRows,
+  postPlanned,
+  writePlansFile
+} from "./Post.js"
 import { ReconStore, type RunRow, type TransactionRow } from "./ReconStore.js"
 import { type RunResult, summarize } from "./RunResult.js"
-import { commitStep, loadCheckpoint, nowIso } from "./RunSteps.js"
+import { type Checkpoint, commitStep, loadCheckpoint, nowIso } from "./RunSteps.js"
 import { writeReports } from "./report/WriteReports.js"
 import { acceptTransactions, parseTransactionsExport, pullTransactions, readTransactionsText } from "./Sync.js"
 import { defaultWriteBackComment, writeBackMissing } from "./WriteBack.js"
@@ -135,6 +143,8 @@ const encodeDocument = Schema.encodeSync(FiscalDocument)
 /** The run being worked on, shared by the steps. */
 interface RunContext {
   readonly run: RunRow
+  /** The previous finished run of the same command, whose unchanged work can be reused. */
+  readonly previous: Option.Option<RunRow>
   readonly runDir: string
   readonly options: ReconcileOptions
   readonly adapter: ErpAdapter
@@ -147,6 +157,10 @@ interface Memo {
   transactions?: { transactions: ReadonlyArray<CardTransaction>; wire: ReadonlyMap<string, TransactionResponseV3> }
   documents?: ReadonlyArray<FiscalDocument>
   links?: ReadonlyArray<MatchLink>
+  suggestions?: ReadonlyArray<MatchLink>
+  plans?: ReadonlyArray<PlannedPosting>
+  /** The match step reused the previous run's links (same inputs). */
+  reused?: boolean
 }
 
 const addDays = (date: string, days: number): string => {
@@ -227,15 +241,35 @@ const syncStep = Effect.fn("Pipeline.sync")(function*(ctx: RunContext, memo: Mem
 })
 
 
-/** collect: fetches, parses (once per content hash) and dedupes the documents; stores the changed ones. */
+/** A checkpoint of the previous finished run of the same command, if it has one. */
+const previousCheckpoint = <S extends "collect" | "match" | "plan">(ctx: RunContext, step: S) =>
+  Option.match(ctx.previous, {
+    onNone: () => Effect.succeed(Option.none<Checkpoint<S>>()),
+    onSome: (previous) => loadCheckpoint(previous.runId, step)
+  })
+
+/**
+ * collect: fetches, parses (once per content hash) and dedupes the documents; stores the changed ones. When every
+ * file is unchanged since the previous run of the same command (and no Clara document is involved), that run's
+ * collection is reused as is.
+ */
 const collectStep = Effect.fn("Pipeline.collect")(function*(ctx: RunContext, memo: Memo) {
   const store = yield* ReconStore
-  const { wire } = yield* runTransactions(ctx, memo)
+  const previous = yield* previousCheckpoint(ctx, "collect")
+  const previousKey = Option.match(previous, { onNone: () => undefined, onSome: (c) => c.inputsKey || undefined })
+  const { wire } = previousKey === undefined ? yield* runTransactions(ctx, memo) : { wire: new Map() }
   const collected = yield* collectDocuments({
     wire,
     invoiceDirs: ctx.options.invoiceDirs,
-    claraConcurrency: ctx.claraConcurrency
+    claraConcurrency: ctx.claraConcurrency,
+    previousInputsKey: previousKey
   })
+  if (collected._tag === "Unchanged" && Option.isSome(previous)) {
+    yield* Effect.annotateCurrentSpan({ unchanged: true })
+    yield* commitStep(ctx.run.runId, "collect", previous.value, Effect.void)
+    return
+  }
+  if (collected._tag === "Unchanged") return yield* Effect.die(new Error("unreachable: unchanged without a previous run"))
   const rows = collected.documents.map((d) => {
     const json = JSON.stringify(encodeDocument(d))
     return { documentId: d.id, contentHash: sha256Hex(json), json }
@@ -244,6 +278,7 @@ const collectStep = Effect.fn("Pipeline.collect")(function*(ctx: RunContext, mem
   const changed = rows.filter((r) => known.get(r.documentId) !== r.contentHash)
   yield* Effect.annotateCurrentSpan({ documents: rows.length, changed: changed.length, files: collected.files })
   yield* commitStep(ctx.run.runId, "collect", {
+    inputsKey: collected.inputsKey,
     documentIds: rows.map((r) => r.documentId),
     exceptions: collected.exceptions,
     files: collected.files
@@ -268,9 +303,38 @@ const runDocuments = (ctx: RunContext, memo: Memo) =>
     return documents
   })
 
-/** match: the matcher over the run's transactions and documents, with the aliases people confirmed. */
+/** SHA-256 of what the matcher sees: transaction and document digests, decisions, as-of date and company RFC. */
+const matchInputsKey = (ctx: RunContext) =>
+  Effect.gen(function*() {
+    const store = yield* ReconStore
+    const txs = yield* store.transactionHashes(ctx.run.tenant, ctx.run.from, ctx.run.to)
+    const collect = yield* loadCheckpoint(ctx.run.runId, "collect")
+    const ids = Option.match(collect, { onNone: () => [], onSome: (c) => c.documentIds })
+    const docs = yield* store.documentHashes(ids)
+    const decisions = yield* store.linkDecisions
+    return sha256Hex(canonicalJson({
+      transactions: [...txs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      documents: ids.map((id) => [id, docs.get(id) ?? ""]),
+      decisions: decisions.map((d) => [d.linkId, d.decision, d.transactionUuid, d.documentId]),
+      asOf: ctx.run.asOf,
+      companyRfc: ctx.options.companyRfc ?? null
+    }))
+  })
+
+/**
+ * match: the matcher over the run's transactions and documents, with the aliases people confirmed. When the inputs
+ * are those of the previous run of the same command, its links and exceptions are reused (copied in the store).
+ */
 const matchStep = Effect.fn("Pipeline.match")(function*(ctx: RunContext, memo: Memo) {
   const store = yield* ReconStore
+  const inputsKey = yield* matchInputsKey(ctx)
+  const previous = yield* previousCheckpoint(ctx, "match")
+  if (Option.isSome(previous) && Option.isSome(ctx.previous) && previous.value.inputsKey === inputsKey) {
+    yield* Effect.annotateCurrentSpan({ unchanged: true })
+    yield* commitStep(ctx.run.runId, "match", previous.value, store.copyLinks(ctx.previous.value.runId, ctx.run.runId))
+    memo.reused = true
+    return
+  }
   const { transactions } = yield* runTransactions(ctx, memo)
   const documents = yield* runDocuments(ctx, memo)
   const aliases = yield* learnedAliases
@@ -286,6 +350,7 @@ const matchStep = Effect.fn("Pipeline.match")(function*(ctx: RunContext, memo: M
   const encodeLink = (l: MatchLink) => JSON.stringify(Schema.encodeSync(MatchLinkSchema)(l))
   const exceptionUuids = [...result.dispositions.entries()].filter(([, d]) => d === "EXCEPTION").map(([uuid]) => uuid).sort()
   yield* commitStep(ctx.run.runId, "match", {
+    inputsKey,
     exceptions: result.exceptions,
     exceptionUuids,
     engine: result.engine
@@ -294,8 +359,8 @@ const matchStep = Effect.fn("Pipeline.match")(function*(ctx: RunContext, memo: M
     ...result.suggestions.map((l) => ({ ...linkRow(l), kind: "suggestion" as const, json: encodeLink(l) }))
   ]))
   memo.links = result.links
+  memo.suggestions = result.suggestions
 })
-
 
 const linkRow = (l: MatchLink) => ({
   linkId: l.linkId,
@@ -338,11 +403,25 @@ const postContext = (ctx: RunContext, memo: Memo) =>
 /** plan: dry-runs every posting; the ledger gets `planned` rows (the dry-run plans also go to `plans.json`). */
 const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Memo) {
   const store = yield* ReconStore
+  const settledStates = new Set(["verified", "excluded"])
+  if (memo.reused === true && ctx.options.dryRun !== true) {
+    const previous = yield* previousCheckpoint(ctx, "plan")
+    if (Option.isSome(previous)) {
+      const ledger = yield* store.ledger(previous.value.keys)
+      const allSettled = previous.value.keys.every((k) => settledStates.has(ledger.get(k)?.state ?? ""))
+      if (allSettled) {
+        yield* Effect.annotateCurrentSpan({ unchanged: true })
+        yield* commitStep(ctx.run.runId, "plan", previous.value, Effect.void)
+        return
+      }
+    }
+  }
   const postCtx = yield* postContext(ctx, memo)
   const { exceptions, plans } = planPostings(postCtx)
   const ledger = yield* store.ledger(plans.map((p) => p.planned.externalKey))
   const rows = plannedLedgerRows(postCtx, plans, ledger)
   if (ctx.options.dryRun === true) yield* writePlansFile(postCtx, plans)
+  memo.plans = plans
   yield* Effect.annotateCurrentSpan({ planned: plans.length, refused: exceptions.length, new: rows.length })
   const now = yield* nowIso
   yield* commitStep(ctx.run.runId, "plan", {
@@ -357,10 +436,17 @@ const postStep = Effect.fn("Pipeline.post")(function*(ctx: RunContext, memo: Mem
     yield* commitStep(ctx.run.runId, "post", { exceptions: [], dryRun: true }, Effect.void)
     return
   }
-  const postCtx = yield* postContext(ctx, memo)
+  const store = yield* ReconStore
   const plan = yield* loadCheckpoint(ctx.run.runId, "plan")
   const keys = new Set(Option.match(plan, { onNone: () => [], onSome: (p) => p.keys }))
-  const { plans } = planPostings(postCtx)
+  const ledger = yield* store.ledger([...keys])
+  const open = new Set(["planned", "posting", "posted_unverified", "failed"])
+  if (![...ledger.values()].some((r) => r.runId === ctx.run.runId && open.has(r.state))) {
+    yield* commitStep(ctx.run.runId, "post", { exceptions: [], dryRun: false }, Effect.void)
+    return
+  }
+  const postCtx = yield* postContext(ctx, memo)
+  const plans = memo.plans ?? planPostings(postCtx).plans
   const exceptions = yield* postPlanned(postCtx, plans.filter((p) => keys.has(p.planned.externalKey)))
   yield* Effect.annotateCurrentSpan({ failed: exceptions.length })
   yield* commitStep(ctx.run.runId, "post", { exceptions, dryRun: false }, Effect.void)
@@ -382,20 +468,24 @@ const writeBackStep = Effect.fn("Pipeline.writeBack")(function*(ctx: RunContext)
  * Renders the reports of a run from the store into `<outDir>/<runId>` and points `<outDir>/latest` at it. Fails with
  * `StoreError` or `OutputError`.
  */
-const renderRun = (run: RunRow, outDir: string) =>
+const renderRun = (run: RunRow, outDir: string, memo: Memo = {}) =>
   Effect.gen(function*() {
     const path = yield* Path.Path
     const runDir = path.join(outDir, run.runId)
-    const result = yield* loadRun(run)
+    const result = yield* loadRun(run, {
+      ...(memo.transactions ? { transactions: memo.transactions.transactions } : {}),
+      ...(memo.documents ? { documents: memo.documents } : {}),
+      ...(memo.links && memo.suggestions ? { links: memo.links, suggestions: memo.suggestions } : {})
+    })
     const summary = summarize(result)
     yield* writeReports(runDir, result, summary)
     yield* replaceSymlink(run.runId, path.join(outDir, "latest"))
     return { run: result, summary, runDir }
   })
 
-const reportStep = Effect.fn("Pipeline.report")(function*(ctx: RunContext) {
+const reportStep = Effect.fn("Pipeline.report")(function*(ctx: RunContext, memo: Memo) {
   const store = yield* ReconStore
-  const rendered = yield* renderRun(ctx.run, ctx.options.outDir)
+  const rendered = yield* renderRun(ctx.run, ctx.options.outDir, memo)
   const finishedAt = yield* nowIso
   yield* store.finishRun(ctx.run.runId, finishedAt, JSON.stringify(rendered.summary)).pipe(Effect.uninterruptible)
   return rendered
@@ -468,6 +558,7 @@ export const reconcile = Effect.fn("ReconcileJob.reconcile")(function*(options: 
     : options.erp
   const ctx: RunContext = {
     run,
+    previous: yield* store.finishedRun(key),
     runDir,
     options,
     adapter,
@@ -487,7 +578,7 @@ export const reconcile = Effect.fn("ReconcileJob.reconcile")(function*(options: 
   yield* step("plan", planStep(ctx, memo))
   yield* step("post", postStep(ctx, memo))
   if (options.writeBack === true) yield* step("writeBack", writeBackStep(ctx))
-  return yield* reportStep(ctx)
+  return yield* reportStep(ctx, memo)
 }, (effect) =>
   Effect.onInterrupt(effect, () =>
     Effect.logWarning("interrupted: the run is left unfinished; run the same command again to resume it")))

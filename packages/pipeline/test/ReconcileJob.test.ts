@@ -5,7 +5,7 @@
  */
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { BigDecimal, Effect, Layer, TestClock } from "effect"
+import { BigDecimal, Deferred, Effect, Fiber, Layer, TestClock } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -13,7 +13,15 @@ import { cfdiTotals, type CfdiSpec, generateCfdi40 } from "@clara-recon/cfdi"
 import { formatFixed } from "@clara-recon/domain"
 import type { ErpAdapter } from "@clara-recon/erp"
 import { defaultSapCsvAdapter } from "../src/Post.js"
-import { type ErpContext, reconcile, type ReconcileOptions, renderReport } from "../src/ReconcileJob.js"
+import { decideLink, learnedAliases } from "../src/LinkDecisions.js"
+import {
+  type ErpContext,
+  INTERRUPTED_EXIT_CODE,
+  isInterrupted,
+  reconcile,
+  type ReconcileOptions,
+  renderReport
+} from "../src/ReconcileJob.js"
 import { ReconStore, type StepName } from "../src/ReconStore.js"
 import { layerSqlite } from "../src/StoreLayer.js"
 import { backends } from "./StoreBackends.js"
@@ -255,6 +263,53 @@ describe("resume after a crash (SQLite)", () => {
       assert.deepStrictEqual(ledger.map((r) => r.state), ["verified", "verified"])
     }).pipe(
       Effect.provide(NodeContext.layer),
+      Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+    )
+  })
+
+  it.effect("Ctrl-C while posting: the write in flight lands, the run stays resumable, and resuming ends it", () => {
+    const { dir, options } = setup()
+    const sqlite = layerSqlite(path.join(dir, "state.db"))
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
+      const posting = yield* Deferred.make<void>()
+      const hanging = (ctx: ErpContext): ErpAdapter => ({
+        ...sapCsv(ctx),
+        post: () => Effect.zipRight(Deferred.succeed(posting, undefined), Effect.never)
+      })
+      const fiber = yield* Effect.fork(reconcile({ ...options, erp: hanging }).pipe(Effect.provide(sqlite)))
+      yield* Deferred.await(posting)
+      const exit = yield* Fiber.interrupt(fiber)
+      assert.isTrue(isInterrupted(exit))
+      assert.strictEqual(INTERRUPTED_EXIT_CODE, 130)
+      const ledger = yield* Effect.provide(Effect.flatMap(ReconStore, (s) => s.ledgerOfRun("20260201T063000Z-0001")), sqlite)
+      assert.deepStrictEqual(ledger.map((r) => r.state), ["posting", "posting"], "marked posting before the call")
+      const resumed = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+      assert.strictEqual(resumed.run.runId, "20260201T063000Z-0001")
+      assert.deepStrictEqual(resumed.summary.postings, { new: 2, skipped: 0, failed: 0 })
+    }).pipe(
+      Effect.provide(NodeContext.layer),
+      Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+    )
+  })
+
+  it.effect("a confirmed link teaches an alias; an unknown link id is refused", () => {
+    const { dir, options } = setup()
+    const sqlite = layerSqlite(path.join(dir, "state.db"))
+    return Effect.gen(function*() {
+      const first = yield* reconcile(options)
+      const fuel = first.run.links.find((l) => l.transactionUuid === "t-fuel")!
+      const decided = yield* decideLink(fuel.linkId, "CONFIRMED", "ana@example.com", "2026-02-02T10:00:00Z")
+      assert.strictEqual(decided.documentId, fuel.documentId)
+      const aliases = yield* learnedAliases
+      assert.deepStrictEqual([...aliases.entries()], [["GASOLINERA BERISA", "GBE0101019A1"]])
+      const unknown = yield* Effect.flip(decideLink("lnk_nope", "REJECTED", "ana@example.com", "2026-02-02T10:00:00Z"))
+      assert.strictEqual(unknown._tag, "UnknownLinkError")
+      // A new decision changes the matcher's inputs: the next run matches again instead of reusing the links.
+      const second = yield* reconcile(options)
+      assert.deepStrictEqual(second.run.links.map((l) => l.transactionUuid).sort(), ["t-fuel", "t-pharma"])
+    }).pipe(
+      Effect.provide(Layer.merge(sqlite, NodeContext.layer)),
       Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
     )
   })

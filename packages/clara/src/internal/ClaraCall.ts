@@ -51,7 +51,7 @@ export interface GetOptions {
   readonly sensitive?: boolean
 }
 
-/** Options of a list stream: how many pages may be fetched ahead, in parallel (default the client's `maxConcurrency`). */
+/** Options of a list stream: pages fetched ahead in parallel (default: the client's `maxConcurrency`). */
 export interface PagesOptions extends GetOptions {
   readonly concurrency?: number
 }
@@ -150,6 +150,12 @@ const pathSegment = (uuid: string, endpoint: string): Either.Either<string, Clar
     ? Either.left(new ClaraBadRequestError({ endpoint, field: "uuid", claraMessage: "must not be empty" }))
     : Either.right(encodeURIComponent(uuid))
 
+/** A token bucket of `perSecond` requests a second (a fractional rate widens the window: 2.5/s = 2 per 800 ms). */
+const rateLimiter = (perSecond: number) => {
+  const limit = Math.max(1, Math.floor(perSecond))
+  return RateLimiter.make({ limit, interval: Duration.millis(Math.round((limit / perSecond) * 1000)) })
+}
+
 /** A bare JSON array (a v1/v2 `X[]` list) or a Spring page, items undecoded. */
 const RawList = Schema.Union(Schema.Array(Schema.Unknown), RawSpringPage)
 
@@ -165,9 +171,10 @@ export const makeClaraCall = (
     const semaphore = yield* Effect.makeSemaphore(settings.maxConcurrency)
     const gate: Gate = settings.rateLimit === undefined
       ? (effect) => effect
-      : yield* RateLimiter.make({ limit: Math.max(1, Math.round(settings.rateLimit)), interval: "1 second" })
+      : yield* rateLimiter(settings.rateLimit)
     const send = makeSend(http, semaphore, settings, "read", gate)
-    const sendUntraced = makeSend(HttpClient.withTracerDisabledWhen(http, () => true), semaphore, settings, "read", gate)
+    const untraced = HttpClient.withTracerDisabledWhen(http, () => true)
+    const sendUntraced = makeSend(untraced, semaphore, settings, "read", gate)
     const writeTimeout = Duration.max(settings.requestTimeout, WRITE_TIMEOUT)
     const sendWrite = makeSend(http, semaphore, { ...settings, requestTimeout: writeTimeout }, "write", gate)
     const defaultConcurrency = settings.maxConcurrency
@@ -265,7 +272,11 @@ export const makeClaraCall = (
         schema: Schema.Schema<A, I, never>,
         options: GetOptions = {}
       ) => {
-        const ctx = { endpoint: endpointOf(method, path), record: options.record, sensitive: options.sensitive === true }
+        const ctx = {
+          endpoint: endpointOf(method, path),
+          record: options.record,
+          sensitive: options.sensitive === true
+        }
         return write(method, path, json).pipe(
           Effect.flatMap((body) => parseJson(body, ctx)),
           Effect.map(stripSensitive),

@@ -60,7 +60,8 @@ export const writeOn = (
   Effect.flatMap(pathWith(call, method, template, uuid), (path) => call.writeVoid(method, path, json))
 
 /** Whether a text is absent or blank. */
-export const isBlank = (text: string | null | undefined): boolean => text === undefined || text === null || text.trim() === ""
+export const isBlank = (text: string | null | undefined): boolean =>
+  text === undefined || text === null || text.trim() === ""
 
 /** Rejects a blank required text field. */
 export const requireText = (
@@ -68,7 +69,9 @@ export const requireText = (
   field: string,
   value: string | undefined
 ): Either.Either<string, ClaraBadRequestError> =>
-  isBlank(value) ? Either.left(reject(endpoint, field, "is required and must not be blank")) : Either.right(value!.trim())
+  isBlank(value)
+    ? Either.left(reject(endpoint, field, "is required and must not be blank"))
+    : Either.right(value!.trim())
 
 /** Rejects an amount that is not positive or has more than 2 decimals; the normalised amount otherwise. */
 export const checkAmount = (

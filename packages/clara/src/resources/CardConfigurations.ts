@@ -41,7 +41,8 @@ export const checkConfiguration = (
   c: CardConfiguration
 ): Either.Either<CardConfiguration, ClaraBadRequestError> => {
   const bad = (field: string, message: string) => Either.left(reject(endpoint, field, message))
-  const kinds = [c.period, c.atmCashLimit, c.daysOfWeek, c.vendorCategories].filter((k) => k !== undefined && k !== null)
+  const kinds = [c.period, c.atmCashLimit, c.daysOfWeek, c.vendorCategories]
+    .filter((k) => k !== undefined && k !== null)
   if (kinds.length === 0) {
     return bad("period,atmCashLimit,daysOfWeek,vendorCategories", "give at least one configuration")
   }

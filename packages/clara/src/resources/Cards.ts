@@ -195,7 +195,9 @@ export const makeCards = (call: ClaraCall): CardsApi => {
       : undefined
     return (problem === undefined
       ? call.writeVoid("POST", `${LIST}/delete`, JSON.stringify({ uuids: [...uuids] }))
-      : Effect.fail(problem)).pipe(Effect.withSpan("ClaraClient.cards.cancelMany", { attributes: { count: uuids.length } }))
+      : Effect.fail(problem)).pipe(
+        Effect.withSpan("ClaraClient.cards.cancelMany", { attributes: { count: uuids.length } })
+      )
   }
 
   return {

@@ -90,7 +90,11 @@ export const makeUsers = (call: ClaraCall): UsersApi => {
     return Effect.flatMap(
       Either.flatMap(
         pathWith(call, "PATCH", template, uuid),
-        (path) => Either.map(checkUser(call.endpointOf("PATCH", template), request, call.country, []), (body) => ({ path, body }))
+        (path) =>
+          Either.map(
+            checkUser(call.endpointOf("PATCH", template), request, call.country, []),
+            (body) => ({ path, body })
+          )
       ),
       ({ body, path }) => call.writeDecoded("PATCH", path, JSON.stringify(body), UserV3)
     ).pipe(Effect.withSpan("ClaraClient.users.update"))

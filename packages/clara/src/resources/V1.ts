@@ -49,7 +49,8 @@ export const makeV1 = (call: ClaraCall): V1Api => {
     groups: legacyList(call, "/v1/groups", Group, "ClaraClient.v1.groups"),
     cards: {
       list: (filter = {}) => cards.stream(cardV1Query(filter, cardsEndpoint)),
-      page: (filter = {}) => cards.page(cardV1Query(filter, cardsEndpoint)).pipe(Effect.withSpan("ClaraClient.v1.cards.page")),
+      page: (filter = {}) =>
+        cards.page(cardV1Query(filter, cardsEndpoint)).pipe(Effect.withSpan("ClaraClient.v1.cards.page")),
       get: (uuid) => getOne(call, "/v1/cards/{uuid}", uuid, CardV1).pipe(Effect.withSpan("ClaraClient.v1.cards.get"))
     },
     transactions: legacyList(call, "/v1/transactions", TransactionV1, "ClaraClient.v1.transactions")

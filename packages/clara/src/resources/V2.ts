@@ -126,7 +126,9 @@ export interface LabelsV2Api extends LegacyList<Label> {
    * description?}` is sent), returning the created labels when the answer lists them (array or page), else none.
    * An empty list or a blank name fails with `ClaraBadRequestError` naming it (`labels[1].name`). A write.
    */
-  readonly create: (labels: ReadonlyArray<CreateLabelRequest>) => Effect.Effect<ReadonlyArray<ClaraItem<Label>>, ClaraError>
+  readonly create: (
+    labels: ReadonlyArray<CreateLabelRequest>
+  ) => Effect.Effect<ReadonlyArray<ClaraItem<Label>>, ClaraError>
   /** `PATCH /api/v2/labels/{uuid}`; at least one field. A write. */
   readonly update: (uuid: string, request: UpdateLabelRequest) => Effect.Effect<Label, ClaraError>
   /** `DELETE /api/v2/labels/{uuid}` (200, 202 or 204). A write. */
@@ -172,7 +174,9 @@ const checkPartial = <A extends Readonly<Record<string, string | undefined>>>(
   const given = Object.entries(body).filter(([, v]) => v !== undefined)
   if (given.length === 0) return Either.left(reject(endpoint, "body", "give at least one field"))
   const blankField = given.find(([, v]) => isBlank(v))
-  return blankField === undefined ? Either.right(body) : Either.left(reject(endpoint, blankField[0], "must not be blank"))
+  return blankField === undefined
+    ? Either.right(body)
+    : Either.left(reject(endpoint, blankField[0], "must not be blank"))
 }
 
 /** An update of the record `uuid` with a checked partial body, decoded with `schema`. */
@@ -218,7 +222,9 @@ export const makeV2 = (call: ClaraCall): V2Api => {
   const createUser = (request: CreateUserRequestV2) => {
     const endpoint = call.endpointOf("POST", "/v2/users")
     return Effect.flatMap(
-      EMAIL.test(request.email) ? Either.right(request) : Either.left(reject(endpoint, "email", "must be an email address")),
+      EMAIL.test(request.email)
+        ? Either.right(request)
+        : Either.left(reject(endpoint, "email", "must be an email address")),
       (body) => call.writeDecoded("POST", "/v2/users", JSON.stringify(body), UserV2)
     ).pipe(Effect.withSpan("ClaraClient.v2.users.create"))
   }

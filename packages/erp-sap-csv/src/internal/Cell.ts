@@ -113,14 +113,14 @@ export const formatCell = (
 ): Either.Either<string, string> => {
   if (value === undefined) return Either.right("")
   const isText = typeof value === "string"
-  const shown = isText ? value : BigDecimal.format(value)
+  const shown = () => (isText ? value : BigDecimal.format(value))
   switch (format.kind) {
     case "text":
       return isText ? Either.right(value.replace(/[\r\n\t]+/g, " ")) : Either.left("an amount in a text column")
     case "date":
       return isText && /^\d{4}-\d{2}-\d{2}$/.test(value) ?
         Either.right(value.replaceAll("-", "")) :
-        Either.left(`"${shown}" is not a yyyy-MM-dd date`)
+        Either.left(`"${shown()}" is not a yyyy-MM-dd date`)
     case "decimal":
       return isText ?
         Either.left(`"${value}" is not an amount`) :
@@ -128,6 +128,6 @@ export const formatCell = (
     case "enum":
       return isText && Object.hasOwn(format.map, value) ?
         Either.right(format.map[value] ?? "") :
-        Either.left(`"${shown}" has no entry in the column's enum map`)
+        Either.left(`"${shown()}" has no entry in the column's enum map`)
   }
 }

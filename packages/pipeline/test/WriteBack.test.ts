@@ -1,0 +1,90 @@
+/**
+ * Write-back to Clara: the missing-invoice transactions get the comment (and the label) once; a second run sends
+ * nothing again; a failed bulk request is retried by the next run. Clara is a recording fake of the two bulk
+ * endpoints (`ClaraClient.transactions.commentBulk` / `labelBulk`); the rest of the client is never called here
+ * because the transactions come from an export file and none has invoices in Clara.
+ */
+import { NodeContext } from "@effect/platform-node"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Layer } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { ClaraClient, type ClaraClientService, ClaraServerError } from "@clara-recon/clara"
+import { reconcile } from "../src/ReconcileJob.js"
+import { layerSqlite } from "../src/StoreLayer.js"
+import { defaultWriteBackComment } from "../src/WriteBack.js"
+
+const wire = (uuid: string, amount: number, date: string) => ({
+  uuid,
+  type: "PURCHASE",
+  transactionLabel: "TAQUERIA EL FOGON",
+  status: { code: "OP", description: "AUTHORIZED" },
+  amountValue: { value: amount, currency: "MXN" },
+  operationDate: date,
+  card: { lastFourDigits: "4321" },
+  user: { uuid: "u1", name: "Luis Pérez" }
+})
+
+const recordingClara = (failFirstComment: boolean) => {
+  const calls: Array<{ endpoint: "comments" | "labels"; items: ReadonlyArray<unknown> }> = []
+  let failures = failFirstComment ? 1 : 0
+  const service = {
+    transactions: {
+      commentBulk: (items: ReadonlyArray<unknown>) =>
+        Effect.suspend(() => {
+          if (failures > 0) {
+            failures--
+            return Effect.fail(new ClaraServerError({ endpoint: "/api/v3/transactions/comments/bulk", status: 503 } as never))
+          }
+          calls.push({ endpoint: "comments", items })
+          return Effect.void
+        }),
+      labelBulk: (items: ReadonlyArray<unknown>) => Effect.sync(() => void calls.push({ endpoint: "labels", items }))
+    }
+  } as unknown as ClaraClientService
+  return { calls, layer: Layer.succeed(ClaraClient, ClaraClient.of(service)) }
+}
+
+describe("write-back", () => {
+  it.effect("marks missing invoices once, and retries what failed on the next run", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clara-recon-writeback-"))
+    fs.mkdirSync(path.join(dir, "invoices"))
+    fs.writeFileSync(
+      path.join(dir, "export.json"),
+      JSON.stringify([wire("t-a", 250, "2026-01-14"), wire("t-b", 99.5, "2026-01-20")])
+    )
+    const options = {
+      from: "2026-01-01",
+      to: "2026-01-31",
+      invoiceDirs: [path.join(dir, "invoices")],
+      transactionsFile: path.join(dir, "export.json"),
+      outDir: path.join(dir, "out"),
+      asOf: "2026-03-01",
+      writeBack: true,
+      writeBackLabelUuid: "label-missing-cfdi"
+    }
+    const clara = recordingClara(true)
+    return Effect.gen(function*() {
+      const first = yield* reconcile(options)
+      assert.strictEqual(first.summary.exceptions.MISSING_INVOICE, 2)
+      assert.deepStrictEqual(clara.calls.map((c) => c.endpoint), ["labels"], "the comment request failed, labels went")
+      const second = yield* reconcile(options)
+      assert.notStrictEqual(second.run.runId, first.run.runId)
+      assert.deepStrictEqual(clara.calls.map((c) => c.endpoint), ["labels", "comments"])
+      assert.deepStrictEqual(clara.calls[1]!.items, [
+        { uuid: "t-a", comment: defaultWriteBackComment },
+        { uuid: "t-b", comment: defaultWriteBackComment }
+      ])
+      assert.deepStrictEqual(clara.calls[0]!.items, [
+        { uuid: "t-a", labelsUuid: ["label-missing-cfdi"] },
+        { uuid: "t-b", labelsUuid: ["label-missing-cfdi"] }
+      ])
+      yield* reconcile(options)
+      assert.strictEqual(clara.calls.length, 2, "nothing is sent twice")
+    }).pipe(
+      Effect.provide(Layer.mergeAll(layerSqlite(path.join(dir, "state.db")), NodeContext.layer, clara.layer)),
+      Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+    )
+  })
+})
