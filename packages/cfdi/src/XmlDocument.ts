@@ -4,10 +4,10 @@
  * becomes a tree of elements resolved to namespace URI + local name (cfdi.md §1.1: match by URI, never by prefix).
  */
 import * as Either from "effect/Either"
+import { XMLParser } from "fast-xml-parser"
 import type { XmlReadReason } from "./CfdiError.js"
 import { XmlReadError } from "./CfdiError.js"
 import { decodeXml } from "./internal/decodeXml.js"
-import { scanXml } from "./internal/scanXml.js"
 
 /** An element resolved to its namespace URI (`""` when none or undeclared) and local name. */
 export interface XmlElement {
@@ -38,6 +38,110 @@ export const DEFAULT_MAX_XML_DEPTH = 64
 
 const keepAll = (): boolean => false
 
+/** One parser per nesting limit (fast-xml-parser enforces it as `maxNestedTags`). */
+const parsers = new Map<number, XMLParser>()
+const parserFor = (maxDepth: number): XMLParser => {
+  let parser = parsers.get(maxDepth)
+  if (parser === undefined) {
+    parser = new XMLParser({
+      preserveOrder: true,
+      ignoreAttributes: false,
+      attributeNamePrefix: "",
+      parseAttributeValue: false,
+      parseTagValue: false,
+      trimValues: false,
+      processEntities: false,
+      htmlEntities: false,
+      ignoreDeclaration: true,
+      ignorePiTags: true,
+      maxNestedTags: maxDepth
+    })
+    parsers.set(maxDepth, parser)
+  }
+  return parser
+}
+
+const ATTRIBUTES = ":@"
+const TEXT = "#text"
+const XML_NS = "http://www.w3.org/XML/1998/namespace"
+const DOCTYPE = /<!DOCTYPE/i
+const PREDEFINED: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'" }
+const REFERENCE = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|([A-Za-z]+));/g
+
+/**
+ * Decodes the five predefined entities and numeric character references; any other named entity was never declared
+ * (DOCTYPEs are refused), so it is a well-formedness error (`NotWellFormed`).
+ */
+const decodeReferences = (text: string): string =>
+  text.indexOf("&") === -1 ? text : text.replace(REFERENCE, (whole, hex?: string, dec?: string, named?: string) => {
+    if (named !== undefined) {
+      const character = PREDEFINED[named]
+      if (character === undefined) throw new NotWellFormed(`undeclared entity ${whole}`)
+      return character
+    }
+    const code = hex !== undefined ? Number.parseInt(hex, 16) : Number(dec)
+    return code <= 0x10ffff ? String.fromCodePoint(code) : whole
+  })
+
+/** XML 1.0 §2.11 + §3.3.3: a literal CR LF, CR, LF or tab in an attribute value reads as one space. */
+const normaliseAttribute = (value: string): string =>
+  /[\t\n\r]/.test(value) ? value.replace(/\r\n|[\t\n\r]/g, " ") : value
+
+type RawNode = Record<string, unknown>
+type Skip = (ns: string, name: string) => boolean
+
+const textOf = (content: ReadonlyArray<RawNode>): string => {
+  let text = ""
+  for (const node of content) if (TEXT in node) text += String(node[TEXT])
+  return decodeReferences(text)
+}
+
+/** Thrown inside the tree walk at markup fast-xml-parser lets through; caught in `parseXmlTree` as `NotXml`. */
+class NotWellFormed {
+  constructor(readonly detail: string) {}
+}
+
+const toElement = (
+  raw: RawNode,
+  qname: string,
+  scope: ReadonlyMap<string, string>,
+  skip: Skip
+): XmlElement | undefined => {
+  const rawAttributes = (raw[ATTRIBUTES] ?? {}) as Record<string, string>
+  const attributes: Record<string, string> = Object.create(null)
+  let declared: Map<string, string> | undefined
+  for (const key in rawAttributes) {
+    const written = rawAttributes[key]!
+    if (written.includes("<")) throw new NotWellFormed(`'<' in the value of attribute ${key} of <${qname}>`)
+    const value = decodeReferences(normaliseAttribute(written))
+    attributes[key] = value
+    if (key === "xmlns" || key.startsWith("xmlns:")) {
+      ;(declared ??= new Map(scope)).set(key === "xmlns" ? "" : key.slice(6), value.trim())
+    }
+  }
+  const inner = declared ?? scope
+  const colon = qname.indexOf(":")
+  const ns = inner.get(colon === -1 ? "" : qname.slice(0, colon)) ?? ""
+  const name = colon === -1 ? qname : qname.slice(colon + 1)
+  if (skip(ns, name)) return undefined
+  const content = raw[qname] as ReadonlyArray<RawNode>
+  return { ns, name, attributes, text: textOf(content), children: toElements(content, inner, skip) }
+}
+
+const toElements = (nodes: ReadonlyArray<RawNode>, scope: ReadonlyMap<string, string>, skip: Skip): Array<XmlElement> => {
+  const out: Array<XmlElement> = []
+  for (const node of nodes) {
+    for (const key in node) {
+      if (key === ATTRIBUTES || key === TEXT) continue
+      const element = toElement(node, key, scope, skip)
+      if (element !== undefined) out.push(element)
+    }
+  }
+  return out
+}
+
+
+
 const refuse = (reason: XmlReadReason, detail: string) => Either.left(new XmlReadError({ reason, detail }))
 
 /**
@@ -52,20 +156,35 @@ export const decodeXmlBytes: (input: Uint8Array | string, maxBytes: number) => E
   decodeXml
 
 /**
- * Parses XML text into namespace-resolved elements (the root elements: one for a well-formed document) in one pass
- * (internal/scanXml.ts). Namespace declarations are honoured on any element (`xml:` is predeclared); subtrees for
- * which `skip` is true are checked but not built. Only the five predefined entities and character references are
- * decoded, each to one character, so expansion is bounded by the input. Fails with `XmlReadError` `Unsafe` for a
- * DOCTYPE (never processed) or nesting deeper than `maxDepth` (default `DEFAULT_MAX_XML_DEPTH`), and `NotXml` with
- * the offset of the first well-formedness error (unmatched tag, bad attribute syntax, unknown entity, ...).
+ * Parses XML text into namespace-resolved elements (the root elements: one for a well-formed document) with
+ * fast-xml-parser, its well-formedness validation on. Namespace declarations are honoured on any element (`xml:` is
+ * predeclared); subtrees for which `skip` is true are dropped. Only the five predefined entities and character
+ * references are decoded, each to one character, so expansion is bounded by the input. Fails with `XmlReadError`
+ * `Unsafe` when the text carries a DOCTYPE (checked before parsing, so entities are never expanded) or nests deeper
+ * than `maxDepth` (default `DEFAULT_MAX_XML_DEPTH`), and `NotXml` with the parser's message when the text is not
+ * well-formed.
  */
 export const parseXmlTree = (
   text: string,
   skip: (ns: string, name: string) => boolean = keepAll,
   maxDepth: number = DEFAULT_MAX_XML_DEPTH
 ): Either.Either<ReadonlyArray<XmlElement>, XmlReadError> => {
-  const scanned = scanXml(text, skip, maxDepth)
-  return Array.isArray(scanned) ? Either.right(scanned) : refuse(scanned.reason, scanned.detail)
+  if (DOCTYPE.test(text)) return refuse("Unsafe", "DOCTYPE declarations are refused")
+  let raw: ReadonlyArray<RawNode>
+  try {
+    raw = parserFor(maxDepth).parse(text, true) as ReadonlyArray<RawNode>
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e)
+    return /Maximum nested tags/.test(message)
+      ? refuse("Unsafe", `elements nested deeper than the limit of ${maxDepth}`)
+      : refuse("NotXml", message)
+  }
+  try {
+    return Either.right(toElements(raw, new Map([["xml", XML_NS]]), skip))
+  } catch (e) {
+    if (e instanceof NotWellFormed) return refuse("NotXml", e.detail)
+    throw e
+  }
 }
 
 /**

@@ -174,5 +174,5 @@ describe("generated CFDI corpus (property)", () => {
     }
     // every mutation kind was exercised on a meaningful number of documents
     for (const mutation of mutations) assert.isAtLeast(applied.get(mutation.name) ?? 0, 10, mutation.name)
-  })
+  }, 120_000)
 })
