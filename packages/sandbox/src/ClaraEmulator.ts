@@ -74,7 +74,9 @@ export interface ClaraEmulator {
  * 422); `GET /api/v3/users` (50 a page) and `/api/v3/users/{uuid}`; and `/files/...` downloads (no token, signature
  * checked, 403 otherwise).
  * Errors: 400 `VALIDATION_ERROR`, 401 `UNAUTHORIZED`, 403 `FORBIDDEN` (foreign `X-Tax-Identifier`), 404 `NOT_FOUND`,
- * 429 when `faults.rateLimitEvery` is set. Fails with `EmulatorError` when it cannot listen (port taken).
+ * 429 when `faults.rateLimitEvery` is set, and whatever `faults.rules` inject per route. Also the synchronous v3 card
+ * writes (create 201, cancel 204, cancel many, configurations) and user writes (create 201, PATCH, DELETE 204), and the
+ * v2 / v1 directory, card and transaction routes (`internal/DirectoryWritesApi.ts`, `internal/LegacyApi.ts`). Fails with `EmulatorError` when it cannot listen (port taken).
  */
 export const startClaraEmulator = (
   options: ClaraEmulatorOptions

@@ -2,7 +2,13 @@
  * The real Clara client wired to a running emulator in memory (no files): mutual TLS with the test PKI's client
  * certificate, the emulator's OAuth credentials, and any client knob overridden. For benchmarks and integrators.
  */
-import { ClaraClient, ClaraConfig, type ClaraSettingsInput, makeClaraSettings, mtlsDispatcher } from "@clara-recon/clara"
+import {
+  ClaraClient,
+  ClaraConfig,
+  type ClaraSettingsInput,
+  makeClaraSettings,
+  mtlsDispatcher
+} from "@clara-recon/clara"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"

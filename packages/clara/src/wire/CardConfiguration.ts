@@ -1,7 +1,7 @@
 /**
  * Card spending configurations (clara-api.md §3.6, §4.5; v2 `/api/v2/cards/{uuid}/configurations`, v3 per the
- * Feb 2026 changelog). The kinds combine; the property names of the days-of-week and vendor-category parts are not documented
- * (§3.6 "(?)"), `daysOfWeek` and `vendorCategories` are assumed.
+ * Feb 2026 changelog). The kinds combine; the property names of the days-of-week and vendor-category parts are not
+ * documented (§3.6 "(?)"): `daysOfWeek` and `vendorCategories` are assumed.
  */
 import * as Schema from "effect/Schema"
 import { WireAmount } from "./Common.js"

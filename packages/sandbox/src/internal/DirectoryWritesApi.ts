@@ -30,10 +30,15 @@ const text = (body: unknown, name: string): string | undefined => {
   return typeof value === "string" && value.trim() !== "" ? value : undefined
 }
 
-/** A new card with a synthetic Luhn-free PAN (never checked) for `user`. */
+/** A new card for `user`, with a synthetic PAN (not Luhn-checked) and CVV as the one-card read sends them. */
 export const newCard = (
   user: UserV3,
-  fields: { readonly alias: string; readonly physical: boolean; readonly threshold: number; readonly periodicity: string }
+  fields: {
+    readonly alias: string
+    readonly physical: boolean
+    readonly threshold: number
+    readonly periodicity: string
+  }
 ): ScenarioCard => {
   const last4 = String(randomInt(0, 10_000)).padStart(4, "0")
   const numberOnCard = `510979${String(randomInt(0, 1_000_000)).padStart(6, "0")}${last4}`
@@ -55,7 +60,9 @@ export const newCard = (
 
 /** Checks a threshold: a positive number, at least the minimum, within the credit line (422 `B013`). */
 export const thresholdProblem = (value: unknown): HttpServerResponse.HttpServerResponse | undefined => {
-  if (typeof value !== "number" || !(value > 0)) return failure(400, "VALIDATION_ERROR", "threshold must be a positive number")
+  if (typeof value !== "number" || !(value > 0)) {
+    return failure(400, "VALIDATION_ERROR", "threshold must be a positive number")
+  }
   if (value < MIN_THRESHOLD) return failure(400, "VALIDATION_ERROR", `threshold must be at least MXN ${MIN_THRESHOLD}`)
   if (value > CREDIT_LINE) return failure(422, "B013", "Threshold exceeds company limit")
   return undefined
@@ -67,7 +74,9 @@ export const createCard = (directory: Directory) =>
     if (Either.isLeft(parsed)) return parsed.left
     const body = parsed.right
     const type = text(body, "type")?.toUpperCase()
-    if (type !== "VIRTUAL" && type !== "PHYSICAL") return failure(400, "VALIDATION_ERROR", "type must be VIRTUAL or PHYSICAL")
+    if (type !== "VIRTUAL" && type !== "PHYSICAL") {
+      return failure(400, "VALIDATION_ERROR", "type must be VIRTUAL or PHYSICAL")
+    }
     const alias = text(body, "alias")
     if (alias === undefined) return failure(400, "VALIDATION_ERROR", "alias is required")
     const user = directory.users.get(text(body, "userUuid") ?? "")
@@ -189,13 +198,25 @@ export const readConfiguration = (directory: Directory) =>
     return Effect.succeed(stored === undefined ? notFound("The card has no configurations") : json(stored))
   })
 
-const USER_FIELDS = ["name", "lastName", "email", "role", "mobilePhone", "taxIdentifier", "erpId", "locationUuid", "managerUuid"]
+const USER_FIELDS = [
+  "name",
+  "lastName",
+  "email",
+  "role",
+  "mobilePhone",
+  "taxIdentifier",
+  "erpId",
+  "locationUuid",
+  "managerUuid"
+]
 
 /** The problem of a user body (tax id as an RFC: the emulator is a Mexican company), or undefined. */
 const userProblem = (body: unknown, users: ReadonlyMap<string, UserV3>, self?: string): string | undefined => {
   for (const key of USER_FIELDS) {
     const value = field(body, key)
-    if (value !== undefined && (typeof value !== "string" || value.trim() === "")) return `${key} must be a non-blank string`
+    if (value !== undefined && (typeof value !== "string" || value.trim() === "")) {
+      return `${key} must be a non-blank string`
+    }
   }
   const email = text(body, "email")
   if (email !== undefined && !EMAIL.test(email)) return "email must be an email address"

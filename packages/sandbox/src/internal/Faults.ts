@@ -26,8 +26,8 @@ export type Fault =
 /** One fault rule. */
 export interface FaultRule {
   /**
-   * Which requests: `"METHOD /path"` or `"/path"`, where `*` matches any run of characters (`GET /api/v3/transactions*`).
-   * Default every `/api` request.
+   * Which requests: `"METHOD /path"` or `"/path"`, where `*` matches any run of characters
+   * (`GET /api/v3/transactions*`). Default every `/api` request.
    */
   readonly route?: string
   readonly fault: Fault

@@ -1,6 +1,6 @@
 /**
- * The emulator's v2 and v1 routes (clara-api.md §2.2, §2.3, §3.2, §3.4, §3.6, §3.7): views of the same directory and
- * transactions as v3 in the legacy shapes (`UserV2`, `CardV2` with the numeric codes, `CardV1`, `TransactionV2`,
+ * The emulator's v2 and v1 routes (clara-api.md §2.2, §2.3, §3.2, §3.4, §3.6, §3.7): views of the same directory
+ * and transactions as v3 in the legacy shapes (`UserV2`, `CardV2` with the numeric codes, `CardV1`, `TransactionV2`,
  * `TransactionV1`), plus the locations, groups and labels of the company. As the docs show them, v2 users, cards and
  * transactions and v1 cards and transactions answer Spring pages; locations, groups and labels (v2 and v1) and v1
  * users answer bare arrays. Writes: v2 user and card creation, card threshold (PATCH) and delete, group and label CRUD
@@ -43,7 +43,13 @@ export const makeLegacyStore = (): LegacyStore => {
   const entries = (items: ReadonlyArray<Named>) => new Map(items.map((i) => [i.uuid, i]))
   return {
     locations: entries([
-      { uuid: fixed("10c0", 1), name: "Ciudad de México", code: "CDMX", status: "ACTIVE", createdAt: "2024-01-10T15:00:00Z" },
+      {
+        uuid: fixed("10c0", 1),
+        name: "Ciudad de México",
+        code: "CDMX",
+        status: "ACTIVE",
+        createdAt: "2024-01-10T15:00:00Z"
+      },
       { uuid: fixed("10c0", 2), name: "Monterrey", code: "MTY", status: "ACTIVE", createdAt: "2024-03-02T16:30:00Z" },
       { uuid: fixed("10c0", 3), name: "Puebla", code: "PUE", status: "INACTIVE", createdAt: "2023-06-20T14:00:00Z" }
     ]),
@@ -119,11 +125,20 @@ export const transactionV1 = (t: TransactionResponseV3) => ({
   category: t.merchant?.category ?? null,
   userUuid: t.user?.uuid ?? null,
   cardUuid: t.card?.uuid ?? null,
-  createdAt: t.operationDate === null || t.operationDate === undefined ? null : `${t.operationDate.slice(0, 10)}T12:00:00Z`
+  createdAt: t.operationDate === null || t.operationDate === undefined
+    ? null
+    : `${t.operationDate.slice(0, 10)}T12:00:00Z`
 })
 
+/** A group as v1 sends it: `{uuid, name, status}`. */
+const groupV1 = (g: Named) => ({ uuid: g.uuid, name: g.name, status: g.status })
+
 /** A Spring page of `items` mapped by `view`, from `page` / `size` (1-100, default 20). */
-const paged = <A>(items: () => ReadonlyArray<A>, view: (a: A) => unknown, filter: (params: Params) => (a: A) => boolean = () => () => true) =>
+const paged = <A>(
+  items: () => ReadonlyArray<A>,
+  view: (a: A) => unknown,
+  filter: (params: Params) => (a: A) => boolean = () => () => true
+) =>
   Effect.map(HttpServerRequest.ParsedSearchParams, (params) =>
     Either.match(parsePageQuery(params), {
       onLeft: validationError,
@@ -152,7 +167,12 @@ const createNamed = (store: Map<string, Named>) =>
     const name = textOf(parsed.right, "name")
     if (name === undefined) return validationError("name is required")
     const description = textOf(parsed.right, "description")
-    const record: Named = { uuid: randomUUID(), name, ...(description === undefined ? {} : { description }), status: "ACTIVE" }
+    const record: Named = {
+      uuid: randomUUID(),
+      name,
+      ...(description === undefined ? {} : { description }),
+      status: "ACTIVE"
+    }
     store.set(record.uuid, record)
     return json(record, 201)
   })
@@ -165,7 +185,9 @@ const updateNamed = (store: Map<string, Named>, missing: string) =>
       const name = field(parsed.right, "name")
       const description = field(parsed.right, "description")
       if (name === undefined && description === undefined) return validationError("give name or description")
-      if (name !== undefined && textOf(parsed.right, "name") === undefined) return validationError("name must not be blank")
+      if (name !== undefined && textOf(parsed.right, "name") === undefined) {
+        return validationError("name must not be blank")
+      }
       const updated: Named = {
         ...record,
         ...(typeof name === "string" ? { name } : {}),
@@ -192,7 +214,12 @@ const createLabels = (store: Map<string, Named>) =>
     if (bad >= 0) return validationError(`labels[${bad}].name is required`)
     const created = list.map((l): Named => {
       const description = textOf(l, "description")
-      return { uuid: randomUUID(), name: textOf(l, "name")!, ...(description === undefined ? {} : { description }), status: "ACTIVE" }
+      return {
+        uuid: randomUUID(),
+        name: textOf(l, "name")!,
+        ...(description === undefined ? {} : { description }),
+        status: "ACTIVE"
+      }
     })
     for (const label of created) store.set(label.uuid, label)
     return json(created, 201)
@@ -216,9 +243,12 @@ const createUserV2 = (directory: Directory) =>
     if (Either.isLeft(parsed)) return parsed.left
     const email = textOf(parsed.right, "email")
     if (email === undefined || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) return validationError("email is required")
-    if ([...directory.users.values()].some((u) => u.email === email)) return validationError("email is already registered")
+    if ([...directory.users.values()].some((u) => u.email === email)) {
+      return validationError("email is already registered")
+    }
     const first = textOf(parsed.right, "firstName") ?? textOf(parsed.right, "fullName")?.split(" ")[0] ?? email
-    const last = textOf(parsed.right, "lastName") ?? textOf(parsed.right, "fullName")?.split(" ").slice(1).join(" ") ?? ""
+    const last = textOf(parsed.right, "lastName") ??
+      textOf(parsed.right, "fullName")?.split(" ").slice(1).join(" ") ?? ""
     const user: UserV3 = {
       uuid: randomUUID(),
       name: first,
@@ -241,7 +271,9 @@ const createCardV2 = (directory: Directory) =>
     const type = field(body, "type")
     const periodicityType = field(body, "periodicityType")
     if (type !== 1 && type !== 2) return validationError("type must be 1 (physical) or 2 (virtual)")
-    if (periodicityType !== 1 && periodicityType !== 2) return validationError("periodicityType must be 1 (monthly) or 2 (daily)")
+    if (periodicityType !== 1 && periodicityType !== 2) {
+      return validationError("periodicityType must be 1 (monthly) or 2 (daily)")
+    }
     const alias = textOf(body, "alias")
     if (alias === undefined) return validationError("alias is required")
     const user = directory.users.get(textOf(body, "userUUID") ?? "")
@@ -280,7 +312,8 @@ const cardV1Filter = (params: Params) => (entry: { readonly card: CardV3 }) => {
     return wanted === undefined || wanted === "" || wanted === value
   }
   const c = entry.card
-  return is("userUuid", c.user?.uuid) && is("status", c.status) && is("periodicityType", c.periodicity) && is("type", c.type)
+  return is("userUuid", c.user?.uuid) && is("status", c.status) && is("periodicityType", c.periodicity) &&
+    is("type", c.type)
 }
 
 /** Mounts the v2 and v1 routes on `router`; `guard` wraps every handler (fault injection, token, tax id). */
@@ -329,11 +362,8 @@ export const legacyRoutes = (
     HttpRouter.get("/api/v1/users/:uuid", guard(one(() => directory.users, "User not found", userV2))),
     HttpRouter.get("/api/v1/locations", guard(bare(named(store.locations), id))),
     HttpRouter.get("/api/v1/locations/:uuid", guard(one(() => store.locations, "Location not found", id))),
-    HttpRouter.get("/api/v1/groups", guard(bare(named(store.groups), (g) => ({ uuid: g.uuid, name: g.name, status: g.status })))),
-    HttpRouter.get(
-      "/api/v1/groups/:uuid",
-      guard(one(() => store.groups, "Group not found", (g) => ({ uuid: g.uuid, name: g.name, status: g.status })))
-    ),
+    HttpRouter.get("/api/v1/groups", guard(bare(named(store.groups), groupV1))),
+    HttpRouter.get("/api/v1/groups/:uuid", guard(one(() => store.groups, "Group not found", groupV1))),
     HttpRouter.get("/api/v1/cards", guard(paged(cards, (e) => cardV1(e.card), cardV1Filter))),
     HttpRouter.get("/api/v1/cards/:uuid", guard(one(cardsById, "Card not found", (e) => cardV1(e.card)))),
     HttpRouter.get("/api/v1/transactions", guard(paged(transactions, transactionV1))),

@@ -1,10 +1,13 @@
 import { Agent, fetch } from "@effect/platform-node/Undici"
-import { assert, describe, it } from "@effect/vitest"
+import { assert, describe, it, vi } from "@effect/vitest"
 import { Effect } from "effect"
 import { createHmac } from "node:crypto"
 import OAuth from "oauth-1.0a"
 import { type NetSuiteEmulatorOptions, startNetSuiteEmulator } from "../../src/netsuite/NetSuiteEmulator.js"
 import { makeTestPki } from "../../src/TestPki.js"
+
+// real HTTPS, key generation and a busy shared machine: generous per-test time (no timing is asserted)
+vi.setConfig({ testTimeout: 120_000 })
 
 const TBA = { consumerKey: "ck-test", consumerSecret: "cs-test", tokenId: "tk-test", tokenSecret: "ts-test" }
 
