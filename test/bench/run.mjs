@@ -1,16 +1,10 @@
 // `pnpm bench`: throughput and time of the hot paths, each beside a baseline measured in the same run on the same
 // data, so the ratios hold on any machine. Not a test: it prints figures and never fails on a number.
 // `pnpm bench -- --only cfdi,matcher` runs some sections; `--seed N` and `--size N` change the shared scenario.
-// Each section lives in its own module exporting `run(context)`.
+// Each section lives in its own module exporting `run(context)`, loaded only when it runs.
 import { performance } from "node:perf_hooks"
 import { generateScenario } from "@clara-recon/sandbox"
-import * as cfdi from "./cfdi.mjs"
-import * as clara from "./clara.mjs"
 import { arg, fmt } from "./common.mjs"
-import * as erp from "./erp.mjs"
-import * as matcher from "./matcher.mjs"
-import * as netsuite from "./netsuite.mjs"
-import * as pipeline from "./pipeline.mjs"
 
 const seed = arg("seed", 42)
 const size = arg("size", 10_000)
@@ -29,17 +23,11 @@ console.log(`scenario: ${scenario.transactions.length} transactions, ${xmlFiles.
   `(generated in ${fmt((performance.now() - t0) / 1000, 2)} s)`)
 
 const context = { seed, size, scenario, xmlFiles }
-const sections = [
-  ["cfdi", cfdi.run],
-  ["matcher", matcher.run],
-  ["netsuite", netsuite.run],
-  ["erp", erp.run],
-  ["clara", clara.run],
-  ["pipeline", pipeline.run]
-]
-for (const [name, section] of sections) {
+const sections = ["cfdi", "matcher", "netsuite", "erp", "clara", "pipeline"]
+for (const name of sections) {
   if (!wanted(name)) continue
   console.log(`\n== ${name}`)
-  const result = await section(context)
+  const { run } = await import(`./${name}.mjs`)
+  const result = await run(context)
   if (name === "cfdi") context.parsed = result
 }
