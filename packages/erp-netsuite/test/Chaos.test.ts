@@ -1,6 +1,10 @@
-import { assert, describe, it } from "@effect/vitest"
+import { assert, describe, it, vi } from "@effect/vitest"
 import { Effect } from "effect"
+import { wireJson } from "../src/NetSuitePlan.js"
 import { harness, manyPostings } from "./support/Harness.js"
+
+// real HTTPS, key generation and a busy shared machine: generous per-test time (no timing is asserted)
+vi.setConfig({ testTimeout: 120_000 })
 
 const planAll = (adapter: { plan: (d: any) => any }, documents: ReadonlyArray<any>) =>
   documents.map((d) => {
@@ -43,6 +47,30 @@ describe("NetSuite chaos: answers lost after commit", () => {
       })),
     120_000
   )
+
+  it.live("control: the same chaos with a blind retry instead of find + verify does create duplicates", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { adapter: build, client: connect, emulator } = yield* harness({
+        uniqueExternalIds: false,
+        chaos: { seed: 6, dropAfterCommit: 0.05, errorAfterCommit: 0.05 }
+      })
+      const adapter = yield* build("tba")
+      const client = yield* connect("tba")
+      for (const plan of planAll(adapter, manyPostings(100, "blind"))) {
+        const create = client.send({
+          method: "POST",
+          path: "/services/rest/record/v1/journalEntry",
+          body: wireJson(plan.payload.body),
+          write: true,
+          subject: plan.externalKey
+        })
+        const first = yield* Effect.either(create)
+        if (first._tag === "Left" || first.right.status >= 500) yield* Effect.either(create)
+      }
+      const duplicates = [...emulator.countByExternalId().values()].filter((n) => n > 1).length
+      assert.isAbove(duplicates, 0)
+      assert.isAbove(emulator.records().length, 100)
+    })), 60_000)
 
   it.live("a create slower than the client timeout is settled by find + verify and posted once", () =>
     Effect.scoped(Effect.gen(function*() {

@@ -1,7 +1,10 @@
 import { conformanceCheckNames, conformanceChecks } from "@clara-recon/erp"
-import { assert, describe, it } from "@effect/vitest"
+import { assert, describe, it, vi } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { configInput, fxPosting, harness, mxnPosting } from "./support/Harness.js"
+
+// real HTTPS, key generation and a busy shared machine: generous per-test time (no timing is asserted)
+vi.setConfig({ testTimeout: 120_000 })
 
 describe("NetSuite adapter conformance", () => {
   for (const method of ["tba", "m2m"] as const) {

@@ -1,8 +1,11 @@
 import { CardTransaction, FiscalDocument, money, Party, TaxTotals } from "@clara-recon/domain"
 import { buildPosting, defaultMapping } from "@clara-recon/erp"
-import { assert, describe, it } from "@effect/vitest"
+import { assert, describe, it, vi } from "@effect/vitest"
 import { BigDecimal, Effect, Either } from "effect"
 import { harness } from "./support/Harness.js"
+
+// real HTTPS, key generation and a busy shared machine: generous per-test time (no timing is asserted)
+vi.setConfig({ testTimeout: 120_000 })
 
 const d = BigDecimal.unsafeFromString
 

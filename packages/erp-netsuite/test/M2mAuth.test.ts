@@ -1,9 +1,12 @@
 import { checkClientAssertion } from "@clara-recon/sandbox"
-import { assert, describe, it } from "@effect/vitest"
+import { assert, describe, it, vi } from "@effect/vitest"
 import { Clock, Effect } from "effect"
 import * as jose from "jose"
 import { defaultScope, signClientAssertion, tokenPath } from "../src/M2mAssertion.js"
 import { harness, rsaKeys } from "./support/Harness.js"
+
+// real HTTPS, key generation and a busy shared machine: generous per-test time (no timing is asserted)
+vi.setConfig({ testTimeout: 120_000 })
 
 const AUD = `https://1234567-sb1.suitetalk.api.netsuite.com${tokenPath}`
 

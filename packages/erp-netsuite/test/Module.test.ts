@@ -1,8 +1,11 @@
 import { ErpAdapter, makeModuleRegistry } from "@clara-recon/erp"
-import { assert, describe, it } from "@effect/vitest"
+import { assert, describe, it, vi } from "@effect/vitest"
 import { Effect, Exit, Layer } from "effect"
 import { manifest, netsuiteAdapterModule } from "../src/NetSuiteAdapter.js"
 import { catalogMapping } from "./support/Harness.js"
+
+// real HTTPS, key generation and a busy shared machine: generous per-test time (no timing is asserted)
+vi.setConfig({ testTimeout: 120_000 })
 
 const secretFields = (schema: any, path = ""): Array<string> =>
   Object.entries(schema.properties ?? {}).flatMap(([name, field]: [string, any]) =>

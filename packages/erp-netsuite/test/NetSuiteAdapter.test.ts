@@ -1,6 +1,9 @@
-import { assert, describe, it } from "@effect/vitest"
+import { assert, describe, it, vi } from "@effect/vitest"
 import { Effect, Option } from "effect"
 import { fxPosting, harness, mxnPosting } from "./support/Harness.js"
+
+// real HTTPS, key generation and a busy shared machine: generous per-test time (no timing is asserted)
+vi.setConfig({ testTimeout: 120_000 })
 
 describe("NetSuiteAdapter against the emulator", () => {
   it.live("plans, posts (204 + Location), finds by eid: and SuiteQL, and verifies a journal entry (TBA)", () =>

@@ -1,9 +1,12 @@
 import { JournalLine } from "@clara-recon/domain"
-import { assert, describe, it } from "@effect/vitest"
+import { assert, describe, it, vi } from "@effect/vitest"
 import { BigDecimal, Effect } from "effect"
 import { errorFromResponse, parseErrorDetails } from "../src/NetSuiteErrors.js"
 import { documentFieldPath } from "../src/NetSuitePlan.js"
 import { harness, mxnPosting } from "./support/Harness.js"
+
+// real HTTPS, key generation and a busy shared machine: generous per-test time (no timing is asserted)
+vi.setConfig({ testTimeout: 120_000 })
 
 const nsError = (status: number, details: ReadonlyArray<Record<string, string>>) =>
   JSON.stringify({ type: "https://example/rfc", title: "Bad Request", status, "o:errorDetails": details })

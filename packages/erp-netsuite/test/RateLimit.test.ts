@@ -1,10 +1,13 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { assert, describe, it } from "@effect/vitest"
+import { assert, describe, it, vi } from "@effect/vitest"
 import { Effect, Fiber, Layer, TestClock } from "effect"
 import * as NetSuiteAdapter from "../src/NetSuiteAdapter.js"
 import { retryAfterMs } from "../src/NetSuiteClient.js"
 import { catalogMapping, decoded, harness, manyPostings, mxnPosting } from "./support/Harness.js"
+
+// real HTTPS, key generation and a busy shared machine: generous per-test time (no timing is asserted)
+vi.setConfig({ testTimeout: 120_000 })
 
 const tooMany = JSON.stringify({
   title: "Too Many Requests",

@@ -1,8 +1,11 @@
 import { CfdiRef, JournalLine } from "@clara-recon/domain"
-import { assert, describe, it } from "@effect/vitest"
+import { assert, describe, it, vi } from "@effect/vitest"
 import { BigDecimal, Effect } from "effect"
 import { suiteQlAll } from "../src/SuiteQl.js"
 import { catalogMapping, fxPosting, harness, mxnPosting } from "./support/Harness.js"
+
+// real HTTPS, key generation and a busy shared machine: generous per-test time (no timing is asserted)
+vi.setConfig({ testTimeout: 120_000 })
 
 const d = BigDecimal.unsafeFromString
 
