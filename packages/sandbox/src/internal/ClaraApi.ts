@@ -14,59 +14,27 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import { randomBytes, timingSafeEqual } from "node:crypto"
-import type { Scenario } from "../Scenario.js"
 import { receiptText } from "./Attachments.js"
 import { first, inRange, parsePageQuery, parseTransactionQuery, springPage } from "./ListQuery.js"
-import { cardThreshold, type Directory, listCards, listUsers, lockCard, oneCard, oneUser } from "./DirectoryApi.js"
+import { cardThreshold, listCards, listUsers, lockCard, oneCard, oneUser } from "./DirectoryApi.js"
 import { failure, json, notFound, validationError, withEntry } from "./Replies.js"
 import {
   bulkComments,
   bulkLabels,
   deleteComment,
   edited,
-  setComment,
-  type TransactionEdits
+  setComment
 } from "./TransactionWritesApi.js"
-import type { UrlSigner } from "./UrlSigner.js"
-import { type Faults, resetConnection, statusFault, truncateResponse } from "./Faults.js"
+import { resetConnection, statusFault, truncateResponse } from "./Faults.js"
 import { directoryWriteRoutes } from "./DirectoryWritesApi.js"
-import { type LegacyStore, legacyRoutes } from "./LegacyApi.js"
+import { legacyRoutes } from "./LegacyApi.js"
 import { extendedRoutes } from "./ExtendedRoutes.js"
-import type { ExtendedState } from "./ExtendedState.js"
+import type { EmulatorState } from "./EmulatorState.js"
 
 /** Lifetime of an access token, in seconds (clara-api.md §1.3: unknown upstream, 3600 assumed). */
 const TOKEN_TTL_SECONDS = 3600
 /** Lifetime of a download link, in seconds (clara-api.md §5.4: 12 hours). */
 const DOWNLOAD_TTL_SECONDS = 43_200
-
-/** One request as the emulator saw it. `status` 599: connection reset by a fault; 598: body cut short by a fault. */
-export interface RequestRecord {
-  readonly method: string
-  readonly path: string
-  readonly status: number
-}
-
-/** Mutable state of one running emulator. */
-export interface EmulatorState {
-  readonly scenario: Scenario
-  readonly clientId: string
-  readonly clientSecret: string
-  /** Fault injection (`rateLimitEvery` and per-route rules). */
-  readonly faults: Faults
-  readonly signer: UrlSigner
-  /** Access token -> expiry (epoch ms, from `Clock`). */
-  readonly tokens: Map<string, number>
-  readonly log: Array<RequestRecord>
-  apiRequests: number
-  /** Users and cards, as the card writes left them. */
-  readonly directory: Directory
-  /** Comments and labels set through the API. */
-  readonly edits: TransactionEdits
-  /** Locations, groups and labels of the v2/v1 routes. */
-  readonly legacy: LegacyStore
-  /** Card requests, subscribers, payments and webhook deliveries of the extended routes. */
-  readonly extended: ExtendedState
-}
 
 const pathOf = (url: string) => url.split("?")[0] ?? url
 

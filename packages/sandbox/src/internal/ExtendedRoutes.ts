@@ -11,7 +11,7 @@ import type * as Effect from "effect/Effect"
 import { attachmentBase64, listAttachments, logs, oneAttachment } from "./AttachmentsLogsApi.js"
 import { ddaInvoice, ddaInvoices, digitalAccounts, payBoleto, paymentHistory } from "./BrazilApi.js"
 import { bulkCreate, bulkLock, bulkThreshold, cardRequestBatch, listCardRequests, oneCardRequest } from "./CardBulkApi.js"
-import type { EmulatorState } from "./ClaraApi.js"
+import type { EmulatorState } from "./EmulatorState.js"
 import {
   currentStatement,
   currentStatementV2,
