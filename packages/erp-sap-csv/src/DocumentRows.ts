@@ -73,10 +73,13 @@ export const renderDocumentRows = (
         fail("CONFIG", "CSV_LAYOUT_INVALID", `${layoutName}, ${at}: ${formatted.left}`, fieldPath)
         return ""
       }
-      const chars = Array.from(formatted.right)
-      const over = column.maxLength !== undefined && chars.length > column.maxLength
+      // Code points are counted only when the UTF-16 length could exceed the limit (it is never below their count).
+      const chars = column.maxLength !== undefined && formatted.right.length > column.maxLength ?
+        Array.from(formatted.right) :
+        undefined
+      const over = chars !== undefined && column.maxLength !== undefined && chars.length > column.maxLength
       const truncate = over && column.onOverflow === "truncate"
-      const cell = truncate ? chars.slice(0, column.maxLength).join("") : formatted.right
+      const cell = truncate && chars !== undefined ? chars.slice(0, column.maxLength).join("") : formatted.right
       if (column.required === true && cell === "") {
         fail("VALIDATION", "CSV_FIELD_REQUIRED", `${at} is empty but required by ${layoutName}`, fieldPath)
       }
@@ -84,7 +87,7 @@ export const renderDocumentRows = (
         fail(
           "VALIDATION",
           "CSV_FIELD_TOO_LONG",
-          `${at} is "${cell}" (${chars.length} characters), over the ${column.maxLength} allowed by ${layoutName}`,
+          `${at} is "${cell}" (${chars?.length} characters), over the ${column.maxLength} allowed by ${layoutName}`,
           fieldPath
         )
       }

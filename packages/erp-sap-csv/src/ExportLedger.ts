@@ -58,6 +58,7 @@ export interface LedgerBatch {
  * - `identity`: the output folder, or `in-memory ledger`;
  * - `check`: whether the ledger can take a batch (folder exists and is writable), with non-blocking warnings;
  * - `lookup`: the entry of an external key, if a delivered batch carries it;
+ * - `lookupMany`: the entries of several keys at once (one read of the ledger), keyed by external key;
  * - `artifacts`: the stored files and manifest of a batch, in batch order (CSV files, then the manifest);
  * - `changedFiles`: the files of an entry missing or no longer matching their SHA-256, as readable differences;
  * - `commit`: delivers a batch, CSV files first, the manifest last; writing identical bytes again is a no-op. Fails
@@ -68,6 +69,7 @@ export interface ExportLedger {
   readonly identity: string
   readonly check: Effect.Effect<ReadonlyArray<PlanWarning>, ErpErrorType>
   lookup(externalKey: string): Effect.Effect<Option.Option<LedgerEntry>, ErpErrorType>
+  lookupMany(externalKeys: ReadonlyArray<string>): Effect.Effect<ReadonlyMap<string, LedgerEntry>, ErpErrorType>
   artifacts(manifestName: string): Effect.Effect<Option.Option<ReadonlyArray<Artifact>>, ErpErrorType>
   changedFiles(entry: LedgerEntry): Effect.Effect<ReadonlyArray<string>, ErpErrorType>
   commit(batch: LedgerBatch): Effect.Effect<void, ErpErrorType>
@@ -96,6 +98,12 @@ const conflict = (name: string) =>
     remediation: { action: "fix_document", target: name }
   })
 
+const pick = (entries: ReadonlyMap<string, LedgerEntry>, keys: ReadonlyArray<string>): ReadonlyMap<string, LedgerEntry> =>
+  new Map(keys.flatMap((key) => {
+    const entry = entries.get(key)
+    return entry === undefined ? [] : [[key, entry] as const]
+  }))
+
 const artifactOf = (name: string, bytes: Uint8Array): Artifact => ({ name, bytes, sha256: sha256Hex(bytes) })
 
 /**
@@ -113,6 +121,7 @@ export const memoryLedger = (): ExportLedger => {
       message: "No output directory is configured: what is exported is forgotten when the process ends"
     }]),
     lookup: (externalKey) => Effect.sync(() => Option.fromNullable(entries.get(externalKey))),
+    lookupMany: (externalKeys) => Effect.sync(() => pick(entries, externalKeys)),
     artifacts: (manifestName) =>
       Effect.sync(() =>
         Option.map(Option.fromNullable(batches.get(manifestName)), (names) =>
@@ -239,6 +248,7 @@ export const directoryLedger = (outputDirectory: string): ExportLedger => {
         )
     }),
     lookup: (externalKey) => Effect.map(refresh, () => Option.fromNullable(index.get(externalKey))),
+    lookupMany: (externalKeys) => Effect.map(refresh, () => pick(index, externalKeys)),
     artifacts: (manifestName) =>
       Effect.gen(function*() {
         yield* refresh

@@ -194,8 +194,11 @@ export const make = (options: SapCsvAdapterOptions): ErpAdapter<DocumentRows> =>
     },
     post: (plans, postOptions) =>
       Effect.gen(function*() {
-        const known = yield* Effect.forEach(plans, (plan) => ledger.lookup(plan.externalKey))
-        const entries = known.flatMap((entry) => (Option.isSome(entry) ? [entry.value] : []))
+        const known = yield* ledger.lookupMany(plans.map((plan) => plan.externalKey))
+        const entries = plans.flatMap((plan) => {
+          const entry = known.get(plan.externalKey)
+          return entry === undefined ? [] : [entry]
+        })
         const batches = new Set(entries.map((entry) => entry.manifestName))
         const [replayed] = batches
         if (
@@ -205,7 +208,7 @@ export const make = (options: SapCsvAdapterOptions): ErpAdapter<DocumentRows> =>
           const stored = yield* ledger.artifacts(replayed)
           if (Option.isSome(stored)) return { status: "exported", artifacts: stored.value } satisfies PostResult
         }
-        const fresh = plans.filter((_, i) => Option.isNone(known[i] ?? Option.none()))
+        const fresh = plans.filter((plan) => !known.has(plan.externalKey))
         if (fresh.length === 0) return { status: "exported", artifacts: [] } satisfies PostResult
         const runDate = postOptions.runDate ?? (yield* todayInMexicoCity)
         const batch = exportBatch(fresh, runDate, postOptions.sequence ?? 1, postOptions.idempotencyKey)

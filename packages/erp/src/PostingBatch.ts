@@ -79,7 +79,9 @@ const mergeGroup = (
   const liabilities = new Map<string, Array<JournalLine>>()
   for (const line of sorted.flatMap((d) => d.lines.filter((l) => l.role === "card_liability"))) {
     const key = `${line.side}\u0000${line.account}`
-    liabilities.set(key, [...(liabilities.get(key) ?? []), line])
+    const same = liabilities.get(key)
+    if (same === undefined) liabilities.set(key, [line])
+    else same.push(line)
   }
   const merged = [...liabilities.entries()].sort(byString(([k]) => k)).map(([, same]) =>
     new JournalLine({
@@ -166,7 +168,9 @@ export const buildPostings = (input: BuildPostingsInput): PostingBatch => {
     const group = mapping.grouping === "perDay" ?
       `${posting.postingDate}:${posting.currency}:${posting.companyCode ?? ""}` :
       `${item.statementId}:${posting.currency}`
-    groups.set(group, [...(groups.get(group) ?? []), entry])
+    const bucket = groups.get(group)
+    if (bucket === undefined) groups.set(group, [entry])
+    else bucket.push(entry)
   }
   const documents: Array<PostingDocument> = []
   for (const [group, entries] of groups) {
