@@ -246,11 +246,31 @@ const fileProvider = (file: ClaraConfigFile): ConfigProvider.ConfigProvider => {
 }
 
 /**
- * Reads the settings from the JSON file at `path` (keys: baseUrl, region, sandbox, basePath, clientId,
- * clientSecret, cert, key, ca, taxIdentifier, timeout, retryTimes, retryBaseDelay, maxConcurrency, rateLimit,
- * tokenSkew; unknown keys are rejected), with every `CLARA_*` variable of the current `ConfigProvider` taking
- * precedence.
- * Fails with `ClaraConfigError` naming the file and key when the file is unreadable, not JSON, or incomplete.
+ * Resolves the settings from a parsed JSON config `json` read from `path` (used in messages): the Clara keys
+ * (baseUrl, region, sandbox, basePath, clientId, clientSecret, cert, key, ca, taxIdentifier, timeout, retryTimes,
+ * retryBaseDelay, maxConcurrency, rateLimit, tokenSkew) at the top level, or under `clara` in a combined config file
+ * (whose other sections belong to other parts of the application); unknown Clara keys are rejected. Every `CLARA_*`
+ * variable of the current `ConfigProvider` takes precedence. Fails with `ClaraConfigError` naming the file and key.
+ */
+export const loadClaraConfigJson = (json: unknown, path: string): Effect.Effect<ClaraSettings, ClaraConfigError> =>
+  Effect.gen(function*() {
+    const section = typeof json === "object" && json !== null && "clara" in json ? json.clara : json
+    const file = yield* Either.mapLeft(
+      decodeWith(ClaraConfigFile, section, { endpoint: path, sensitive: true }, { onExcessProperty: "error" }),
+      (error) => new ClaraConfigError({ path, setting: error.path, description: error.description })
+    )
+    return yield* Effect.configProviderWith((current) =>
+      Effect.mapError(
+        Effect.withConfigProvider(claraConfig, ConfigProvider.orElse(current, () => fileProvider(file))),
+        (error) => fromConfigError(error, path)
+      )
+    )
+  })
+
+/**
+ * Reads the settings from the JSON file at `path` (see `loadClaraConfigJson` for the keys), with every `CLARA_*`
+ * variable taking precedence. Fails with `ClaraConfigError` naming the file and key when the file is unreadable,
+ * not JSON, or incomplete.
  */
 export const loadClaraConfigFile = (
   path: string
@@ -265,16 +285,7 @@ export const loadClaraConfigFile = (
       try: (): unknown => JSON.parse(text),
       catch: () => new ClaraConfigError({ path, description: "the config file is not valid JSON" })
     })
-    const file = yield* Either.mapLeft(
-      decodeWith(ClaraConfigFile, json, { endpoint: path, sensitive: true }, { onExcessProperty: "error" }),
-      (error) => new ClaraConfigError({ path, setting: error.path, description: error.description })
-    )
-    return yield* Effect.configProviderWith((current) =>
-      Effect.mapError(
-        Effect.withConfigProvider(claraConfig, ConfigProvider.orElse(current, () => fileProvider(file))),
-        (error) => fromConfigError(error, path)
-      )
-    )
+    return yield* loadClaraConfigJson(json, path)
   })
 
 /** The resolved `ClaraSettings` as a service, read by the transport and the client. */

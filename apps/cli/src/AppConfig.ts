@@ -1,0 +1,113 @@
+/**
+ * The CLI's configuration file (`--config FILE`, JSON) and its environment overrides. The file holds one object:
+ *
+ * ```json
+ * { "clara": { "region": "mx", "clientId": "...", "clientSecret": "...", "cert": "...", "key": "..." },
+ *   "erp": { "adapter": "netsuite", "modules": ["./my-adapter.js"], "config": { ... } },
+ *   "database": "postgres://user:password@127.0.0.1:5432/recon" }
+ * ```
+ *
+ * - `clara`: the Clara settings (`loadClaraConfigJson`; a file with those keys at the top level still works), each
+ *   overridden by its `CLARA_*` variable.
+ * - `erp.adapter`: the adapter id (`sap-csv`, `netsuite`, `none`, or the id of a module listed in `erp.modules`:
+ *   package names or paths relative to the config file); `CLARA_RECON_ERP` overrides it, `--erp` overrides both.
+ * - `erp.config`: the adapter's configuration (its manifest's `configSchema`); secrets of the NetSuite adapter can
+ *   come from `NETSUITE_*` variables instead (see `netsuiteEnvironment`).
+ * - `database`: a SQLite file path or a `postgres://` URL; `CLARA_RECON_DATABASE_URL` overrides it,
+ *   `--database-url` overrides both.
+ */
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+
+/** The `erp` section. */
+export const ErpSection = Schema.Struct({
+  adapter: Schema.optional(Schema.String),
+  modules: Schema.optional(Schema.Array(Schema.String)),
+  config: Schema.optional(Schema.Unknown)
+})
+export type ErpSection = typeof ErpSection.Type
+
+/** The combined file; `clara` is decoded by `@clara-recon/clara`. */
+export const AppConfigFile = Schema.Struct({
+  clara: Schema.optional(Schema.Unknown),
+  erp: Schema.optional(ErpSection),
+  database: Schema.optional(Schema.String)
+})
+
+/** The configuration after the file and the environment. `path` is the file, when one was given. */
+export interface AppConfig {
+  readonly path: string | undefined
+  /** The raw JSON of the file (for the Clara section), when one was given. */
+  readonly json: unknown
+  readonly erp: {
+    readonly adapter: string | undefined
+    readonly modules: ReadonlyArray<string>
+    readonly config: unknown
+    /** Folder module paths are resolved from: the config file's folder, else the working directory. */
+    readonly baseDirectory: string
+  }
+  readonly database: string | undefined
+}
+
+/** A config file that cannot be used; names the file and the key. */
+export class AppConfigError extends Schema.TaggedError<AppConfigError>("@clara-recon/cli/AppConfigError")(
+  "AppConfigError",
+  { path: Schema.String, message: Schema.String }
+) {}
+
+const COMBINED_KEYS = ["clara", "erp", "database"]
+
+/** Whether `json` is a combined file (has one of its sections) rather than the flat Clara-only form. */
+const isCombined = (json: unknown): json is Record<string, unknown> =>
+  typeof json === "object" && json !== null && COMBINED_KEYS.some((k) => k in json)
+
+const nonBlank = (value: string | undefined): string | undefined =>
+  value === undefined || value.trim() === "" ? undefined : value.trim()
+
+/**
+ * Reads the config file (when given) and applies `CLARA_RECON_ERP` and `CLARA_RECON_DATABASE_URL`. Fails with
+ * `AppConfigError` when the file cannot be read, is not JSON, or a section has the wrong shape.
+ */
+export const loadAppConfig = (file: Option.Option<string>, env: NodeJS.ProcessEnv = process.env) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    let json: unknown = undefined
+    let section: typeof AppConfigFile.Type = {}
+    if (Option.isSome(file)) {
+      const text = yield* fs.readFileString(file.value).pipe(
+        Effect.mapError((e) => new AppConfigError({ path: file.value, message: `cannot read it: ${e.message}` }))
+      )
+      json = yield* Either.try({
+        try: (): unknown => JSON.parse(text),
+        catch: () => new AppConfigError({ path: file.value, message: "the config file is not valid JSON" })
+      })
+      if (isCombined(json)) {
+        section = yield* Either.mapLeft(
+          Schema.decodeUnknownEither(AppConfigFile)(json, { onExcessProperty: "error" }),
+          (e) => new AppConfigError({ path: file.value, message: ParseResult.TreeFormatter.formatErrorSync(e) })
+        )
+      }
+    }
+    return {
+      path: Option.getOrUndefined(file),
+      json,
+      erp: {
+        adapter: nonBlank(env["CLARA_RECON_ERP"]) ?? section.erp?.adapter,
+        modules: section.erp?.modules ?? [],
+        config: section.erp?.config,
+        baseDirectory: Option.isSome(file) ? path.dirname(path.resolve(file.value)) : process.cwd()
+      },
+      database: nonBlank(env["CLARA_RECON_DATABASE_URL"]) ?? section.database
+    } satisfies AppConfig
+  })
+
+/** Whether the configuration names Clara credentials (a `clara` section or flat file, or `CLARA_CLIENT_ID`). */
+export const hasClaraSettings = (config: AppConfig, env: NodeJS.ProcessEnv = process.env): boolean =>
+  nonBlank(env["CLARA_CLIENT_ID"]) !== undefined ||
+  (config.path !== undefined && (!isCombined(config.json) || config.json["clara"] !== undefined))
