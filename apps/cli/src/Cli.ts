@@ -1,10 +1,11 @@
 /**
- * The `clara-recon` command line: reconcile, demo, sandbox, cfdi, doctor.
+ * The `clara-recon` command line: reconcile, demo, sandbox, cfdi, doctor, eval.
  */
 import { Command } from "@effect/cli"
 import { cfdiCommand } from "./commands/CfdiCommand.js"
 import { demoCommand } from "./commands/DemoCommand.js"
 import { doctorCommand } from "./commands/DoctorCommand.js"
+import { evalCommand } from "./commands/EvalCommand.js"
 import { reconcileCommand } from "./commands/ReconcileCommand.js"
 import { sandboxCommand } from "./commands/SandboxCommand.js"
 import { cliVersion } from "./Tracing.js"
@@ -12,7 +13,7 @@ import { cliVersion } from "./Tracing.js"
 /** The root command. */
 export const rootCommand = Command.make("clara-recon").pipe(
   Command.withDescription("Reconcile Clara corporate-card transactions with CFDI invoices and post them to the ERP"),
-  Command.withSubcommands([reconcileCommand, demoCommand, sandboxCommand, cfdiCommand, doctorCommand])
+  Command.withSubcommands([reconcileCommand, demoCommand, sandboxCommand, cfdiCommand, doctorCommand, evalCommand])
 )
 
 /** Runs the CLI on `argv` (as `process.argv`). */

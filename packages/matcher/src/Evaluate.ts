@@ -21,7 +21,7 @@ export interface EvaluationReport {
   readonly autoPrecision: Ratio
   /** Transactions with a true link that are covered by a correct auto-link. Target >= 0.70. */
   readonly autoCoverage: Ratio
-  /** Transactions with a true link, not auto-linked, with suggestions: the first suggestion is right. Target >= 0.95. */
+  /** True-link transactions not auto-linked but suggested: the first suggestion is right. Target >= 0.95. */
   readonly top1Accuracy: Ratio
   /** Transactions with a MISSING_INVOICE exception that truly have no CFDI. */
   readonly missingInvoicePrecision: Ratio
@@ -58,7 +58,8 @@ const claimed = (link: MatchLink): ReadonlyArray<string> => {
 export const evaluate = (scenario: Scenario, result: MatchResult): EvaluationReport => {
   const truthOf = new Map<string, { docs: Set<string>; txs: Set<string>; kind: ScenarioCase }>()
   for (const link of scenario.truthLinks) {
-    const entry = { docs: new Set(link.documents.map((d) => d.toUpperCase())), txs: new Set(link.transactions), kind: link.kind }
+    const docs = new Set(link.documents.map((d) => d.toUpperCase()))
+    const entry = { docs, txs: new Set(link.transactions), kind: link.kind }
     for (const uuid of link.transactions) truthOf.set(uuid, entry)
   }
   const correct = (link: MatchLink): boolean => {
@@ -87,7 +88,9 @@ export const evaluate = (scenario: Scenario, result: MatchResult): EvaluationRep
     } else bump(row.transactionUuid, "wrongAuto")
   }
   const firstSuggestion = new Map<string, MatchLink>()
-  for (const s of result.suggestions) if (!firstSuggestion.has(s.transactionUuid)) firstSuggestion.set(s.transactionUuid, s)
+  for (const s of result.suggestions) {
+    if (!firstSuggestion.has(s.transactionUuid)) firstSuggestion.set(s.transactionUuid, s)
+  }
   let top1 = 0
   let suggested = 0
   for (const uuid of truthOf.keys()) {

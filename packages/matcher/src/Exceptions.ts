@@ -251,8 +251,9 @@ const openExceptions = (
     const subtype = mismatchSubtype[edge.edge.amount.cls]!
     const gap = absolute(edge.edge.amount.gapMinor)
     const fx = edge.edge.amount.member.fx
+    const rate = fx === undefined ? "" : BigDecimal.format(BigDecimal.normalize(fx.rate))
     const fxText = subtype === "FX_DIFFERENCE" && fx
-      ? ` at ${BigDecimal.format(BigDecimal.normalize(fx.rate))} MXN/${edge.edge.amount.member.currency} (${fx.source} ${fx.date})`
+      ? ` at ${rate} MXN/${edge.edge.amount.member.currency} (${fx.source} ${fx.date})`
       : ""
     out.push(frame.make({
       code: "AMOUNT_MISMATCH",

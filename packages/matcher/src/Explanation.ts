@@ -68,9 +68,9 @@ const describe = (term: Term): string => {
     case "A3_ROUNDING":
       return `amount within rounding (gap ${text(d.gap)})`
     case "A4_CONVERTED":
-      return `CFDI converted at ${d.fxSource === "FX_TABLE" ? `the FX table rate of ${text(d.fxDate)}` : "TipoCambio"} ${
-        text(d.exchangeRate)
-      } (gap ${text(d.gap)})`
+      return `CFDI converted at ${
+        d.fxSource === "FX_TABLE" ? `the FX table rate of ${text(d.fxDate)}` : "TipoCambio"
+      } ${text(d.exchangeRate)} (gap ${text(d.gap)})`
     case "A5_TIP_PLAUSIBLE":
       return `tip plausible (gap ${text(d.gap)})`
     case "A6_IVA_ONLY":

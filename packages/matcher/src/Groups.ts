@@ -12,7 +12,6 @@
 import type { EvidenceCluster } from "./Clusters.js"
 import { type GateName, capsInMinor } from "./Gates.js"
 import { subsetSums } from "./internal/SubsetSum.js"
-import type { MatcherConfig } from "./MatcherConfig.js"
 import type { TransactionView } from "./Prepared.js"
 import { type DateMatch, type IdentityMatch, pairDate, pairIdentity, type ScoringContext } from "./Scoring.js"
 import { nameKeys } from "./Similarity.js"
@@ -78,7 +77,9 @@ const indexClusters = (input: GroupInput) => {
   for (const c of input.openClusters) {
     const cluster = input.clusters[c]!
     if (cluster.fiscal === undefined || cluster.direction !== "PURCHASE") continue
-    for (const name of cluster.issuerNames) for (const key of nameKeys(name.tokens, input.ctx.weigh)) push(byKey, key, c)
+    for (const name of cluster.issuerNames) {
+      for (const key of nameKeys(name.tokens, input.ctx.weigh)) push(byKey, key, c)
+    }
     for (const rfc of cluster.rfcs) push(byRfc, rfc, c)
   }
   return { byKey, byRfc }
@@ -362,9 +363,3 @@ export const solveGroups = (input: GroupInput): ReadonlyArray<GroupDecision> => 
   }
   return groups
 }
-
-/** The config fields the group solvers read (for documentation). */
-export type GroupConfig = Pick<
-  MatcherConfig,
-  "groupMaxItems" | "groupPoolSize" | "groupMaxAutoItems" | "msiPlans" | "msiToleranceMinor" | "splitTenderDays"
->

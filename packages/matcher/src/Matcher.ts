@@ -481,7 +481,9 @@ export const match = (input: MatchInput): MatchResult => {
       subtype: rival.tx === pin.tx ? "BETTER_DOCUMENT" : "BETTER_TRANSACTION",
       severity: "medium",
       message: `The AUTO link of ${tx.uuid} to ${kept.id} (${pin.edge.points} pts) is beaten by ` +
-        `${rival.tx === pin.tx ? `document ${clusters[rival.cluster]!.id}` : `transaction ${transactions[rival.tx]!.uuid}`}` +
+        (rival.tx === pin.tx
+          ? `document ${clusters[rival.cluster]!.id}`
+          : `transaction ${transactions[rival.tx]!.uuid}`) +
         ` (${rival.points} pts, +${margin}); the link is kept until a person decides.`,
       amountAtRisk: moneyOf(tx),
       transactionUuid: tx.uuid,
@@ -489,7 +491,7 @@ export const match = (input: MatchInput): MatchResult => {
       ...(exceptionContext.asOfDay === undefined || tx.day === undefined
         ? {}
         : { ageDays: exceptionContext.asOfDay - tx.day }),
-      suggestedAction: "Confirm the kept link (it becomes CONFIRMED) or confirm the proposal (the old one is rejected).",
+      suggestedAction: "Confirm the kept link (it becomes CONFIRMED), or confirm the proposal and reject the old link.",
       topSuggestion: proposal.linkId
     }, true))
   }
@@ -554,7 +556,8 @@ export const match = (input: MatchInput): MatchResult => {
     if (autoGroup) for (const c of autoGroup.clusters) allocate(tx, c)
     const groupSuggestion = rows.find(({ group }) => group.decision === "SUGGESTED")
     const topEdge = outcome.suggestions[0]
-    const groupFirst = groupSuggestion !== undefined && (topEdge === undefined || groupSuggestion.group.points >= topEdge.edge.points)
+    const groupFirst = groupSuggestion !== undefined &&
+      (topEdge === undefined || groupSuggestion.group.points >= topEdge.edge.points)
     if (groupFirst) suggestions.push(groupSuggestion.row)
     for (const suggestion of autoGroup ? [] : outcome.suggestions) suggestions.push(linkOf.get(suggestion)!)
     if (groupSuggestion && !groupFirst) suggestions.push(groupSuggestion.row)
@@ -589,13 +592,20 @@ export const match = (input: MatchInput): MatchResult => {
     exceptions.push({ date: "", id: exception.documentId ?? "", exception })
   }
   const txByUuid = new Map(transactions.map((v) => [v.uuid, v]))
+  const substituteOf = new Map<string, EvidenceCluster>()
+  if (stages.cancelledLinks.length > 0) {
+    for (const cluster of clusters) {
+      for (const relation of cluster.fiscal?.doc.relations ?? []) {
+        if (relation.tipoRelacion.trim() !== "04") continue
+        for (const uuid of relation.uuids) {
+          if (!substituteOf.has(upperId(uuid))) substituteOf.set(upperId(uuid), cluster)
+        }
+      }
+    }
+  }
   for (const link of stages.cancelledLinks) {
     const t = txByUuid.get(link.transactionUuid)
-    const substituteId = stages.clusters.find((c) =>
-      c.fiscal?.doc.relations.some((r) =>
-        r.tipoRelacion.trim() === "04" && r.uuids.some((u) => upperId(u) === upperId(link.doc.id))
-      )
-    )
+    const substituteId = substituteOf.get(upperId(link.doc.id))
     const substituteLink = substituteId === undefined
       ? undefined
       : [...links, ...suggestions].find((l) =>
@@ -633,7 +643,9 @@ export const match = (input: MatchInput): MatchResult => {
   overallocationExceptions(allocations, clusters, asOfDay).forEach((e) => docSide("", e.documentId ?? "")(e))
   const decidedDocs = new Set<string>()
   for (const c of decided) for (const m of clusters[c]!.members) decidedDocs.add(m.doc.id)
-  noFxRateExceptions(views, (v) => decidedDocs.has(v.doc.id), asOfDay).forEach((e) => docSide("", e.documentId ?? "")(e))
+  noFxRateExceptions(views, (v) => decidedDocs.has(v.doc.id), asOfDay).forEach((e) =>
+    docSide("", e.documentId ?? "")(e)
+  )
   exceptions.sort(compareExceptions)
 
   const linkedUuids = new Set(links.map((l) => l.transactionUuid))

@@ -180,7 +180,8 @@ export const duplicateTransactionExceptions = (
       ...age(asOfDay, tx.day),
       ...(tx.tx.userName === undefined ? {} : { cardholder: tx.tx.userName })
     }
-    const what = `${tx.type} ${formatMinorMoney(tx.amountMinor, tx.currency)} "${tx.tx.descriptor}" on ${tx.tx.operationDate}`
+    const charged = formatMinorMoney(tx.amountMinor, tx.currency)
+    const what = `${tx.type} ${charged} "${tx.tx.descriptor}" on ${tx.tx.operationDate}`
     if (auth !== undefined && auth !== "") {
       const key = `${tx.cardKey}|${auth}|${amount}`
       const first = hard.get(key)
@@ -340,7 +341,8 @@ export const overallocationExceptions = (
     out.push(new ReconciliationException({
       code: "CFDI_OVERALLOCATED",
       severity: "high",
-      message: `${cluster.fiscal ? "CFDI" : "Document"} ${cluster.id} (${formatMinorMoney(head.totalMinor, head.currency)}) ` +
+      message: `${cluster.fiscal ? "CFDI" : "Document"} ${cluster.id} ` +
+        `(${formatMinorMoney(head.totalMinor, head.currency)}) ` +
         `is linked to ${txs.length} charges totalling ${formatMinorMoney(allocated, head.currency)}: ` +
         `${txs.map((t) => t.uuid).sort().join(", ")}.`,
       amountAtRisk: money(excess, head.currency),
@@ -362,7 +364,8 @@ export const noFxRateExceptions = (
     new ReconciliationException({
       code: "NO_FX_RATE",
       severity: "medium",
-      message: `CFDI ${view.doc.id} in ${view.currency} on ${view.doc.issueDate}: no TipoCambio and no FX table rate; ` +
+      message: `CFDI ${view.doc.id} in ${view.currency} on ${view.doc.issueDate}: ` +
+        "no TipoCambio and no FX table rate; " +
         "it can only match a charge in its own currency.",
       amountAtRisk: money(view.totalMinor, view.currency),
       documentId: view.doc.id,

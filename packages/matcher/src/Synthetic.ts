@@ -289,7 +289,10 @@ export const generateScenario = (options: ScenarioOptions): Scenario => {
   }
   const domesticCase = (roll: number, merchant: Merchant, remaining: number): ScenarioCase => {
     if (roll < 0.02) return "FEE"
-    if (roll < 0.45) return merchant.mcc === "5812" && prng.next() < 0.4 ? "TIP" : prng.next() < 0.12 ? "PLAIN_WITH_DECOY" : "PLAIN"
+    if (roll < 0.45) {
+      if (merchant.mcc === "5812" && prng.next() < 0.4) return "TIP"
+      return prng.next() < 0.12 ? "PLAIN_WITH_DECOY" : "PLAIN"
+    }
     if (roll < 0.5) return "LATE_MONTH_END"
     if (roll < 0.53) return "SPLIT_INVOICES"
     if (roll < 0.55 && remaining >= 6) return prng.next() < 0.85 ? "MSI" : "MSI_INCOMPLETE"
@@ -314,7 +317,15 @@ export const generateScenario = (options: ScenarioOptions): Scenario => {
     const roll = prng.next()
     if (merchant.foreign) {
       const usd = minor / 17n + 100n
-      const kind: ScenarioCase = roll < 0.02 ? "FEE" : roll < 0.6 ? "USD_SAAS" : roll < 0.75 ? "USD_FX_TABLE" : roll < 0.85 ? "RECEIPT_ONLY" : "NOTHING"
+      const kind: ScenarioCase = roll < 0.02
+        ? "FEE"
+        : roll < 0.6
+        ? "USD_SAAS"
+        : roll < 0.75
+        ? "USD_FX_TABLE"
+        : roll < 0.85
+        ? "RECEIPT_ONLY"
+        : "NOTHING"
       if (kind === "FEE") {
         charge({ i, merchant, kind, date, minor, type: "FEE", descriptor: "COMISION ANUAL" })
         continue
@@ -329,11 +340,13 @@ export const generateScenario = (options: ScenarioOptions): Scenario => {
           currency: "USD",
           ...(kind === "USD_SAAS" ? { exchangeRate: rate } : {})
         }))
-        const uuid = charge({ i, merchant, kind, date, minor: mxn, ...(original ? { original } : {}), hasInvoice: true })
+        const withOriginal = original ? { original } : {}
+        const uuid = charge({ i, merchant, kind, date, minor: mxn, ...withOriginal, hasInvoice: true })
         link(kind, [uuid], [id])
       } else if (kind === "RECEIPT_ONLY") {
         const receiptId = `doc-${uuidOf(prng).toLowerCase()}`
-        const uuid = charge({ i, merchant, kind, date, minor: mxn, ...(original ? { original } : {}), hasReceipt: true })
+        const withOriginal = original ? { original } : {}
+        const uuid = charge({ i, merchant, kind, date, minor: mxn, ...withOriginal, hasReceipt: true })
         documents.push(receipt(receiptId, merchant, uuid, date, mxn, 0n, undefined))
         link(kind, [uuid], [receiptId])
       } else {
@@ -505,5 +518,6 @@ export const generateScenario = (options: ScenarioOptions): Scenario => {
     const issued = addDays(start, prng.int(0, 364))
     documents.push(cfdi(uuidOf(prng), merchant, companyRfc, issued, BigInt(prng.int(2_000, 2_000_000))))
   }
-  return { transactions, documents, asOf: addDays(start, 420), companyRfc, truth, truthLinks, cases, missingInvoice, fxRates }
+  const asOf = addDays(start, 420)
+  return { transactions, documents, asOf, companyRfc, truth, truthLinks, cases, missingInvoice, fxRates }
 }

@@ -54,7 +54,12 @@ const lowerBound = (keys: Float64Array, value: number): number => {
 export const subsetSums = (
   values: ReadonlyArray<number>,
   target: number,
-  options: { readonly minItems: number; readonly maxItems: number; readonly tolerancePerItem: number; readonly limit: number }
+  options: {
+    readonly minItems: number
+    readonly maxItems: number
+    readonly tolerancePerItem: number
+    readonly limit: number
+  }
 ): ReadonlyArray<ReadonlyArray<number>> => {
   const p = values.length
   if (p === 0 || p > 30) return []
