@@ -10,7 +10,10 @@
  * that ends the step before it, `step <prev> of <run> done` or `already done` on a resume; `report`: from the end of
  * `post`) and a seeded fraction of that phase's duration in an uninterrupted `--verbose` run. The 20 points are split
  * into chains of 4 on fresh stores: kill, resume and kill again (a later point), ..., then one run to completion. A
- * run that completes before its kill fires starts a new chain for the points left.
+ * run that completes before its kill fires, or is killed only after the store marked it finished (while the process
+ * exits: the same command then begins a new run, which posts nothing and reports every posting `skipped`), is checked
+ * like a finished chain, and a new chain takes the points left (that point once more first). The figures (kills by the phase they landed in, resumed runs, postings left in flight
+ * and settled) are printed.
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { Effect, Random } from "effect"
@@ -20,7 +23,15 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { generateScenario, scenarioToJson } from "@clara-recon/sandbox"
 import { cleanEnv, cliPath, lastJsonLine } from "../../support/Cli.js"
-import { postingRecords, runSnapshot, snapshotDiff, storeState, type StoreState } from "./RunOutputs.js"
+import {
+  hasFinishedRun,
+  latestSummary,
+  postingRecords,
+  runSnapshot,
+  snapshotDiff,
+  storeState,
+  type StoreState
+} from "./RunOutputs.js"
 
 /** Transactions of the scenario: a run takes ~2-4 s on an idle machine. */
 const SIZE = Number(process.env.RELIABILITY_KILL9_SIZE ?? 600)
@@ -202,12 +213,15 @@ describe("reliability: kill -9", () => {
     let chains = 0
 
     /** Completes the chain in `dir` and checks its final state against the uninterrupted run. */
-    const finish = async (dir: string, completed?: Attempt) => {
+    const finish = async (dir: string, completed?: Attempt | "finished") => {
       const final = completed ?? (await attempt(dir))
-      assert.strictEqual(final.code, 0, `${dir}: the resumed run did not complete:\n${final.stderr}`)
-      const { runId: _a, ...got } = lastJsonLine(final.stdout)
+      if (final !== "finished") {
+        assert.strictEqual(final.code, 0, `${dir}: the resumed run did not complete:\n${final.stderr}`)
+        assert.deepStrictEqual(lastJsonLine(final.stdout), latestSummary(path.join(dir, "out")), dir)
+      }
+      const { runId: _a, ...got } = latestSummary(path.join(dir, "out"))
       const { runId: _b, ...want } = summary
-      assert.deepStrictEqual(got, want, dir)
+      assert.deepStrictEqual(got, want, `${dir} after ${JSON.stringify(kills.filter((k) => k.chain === chains))}`)
       assert.deepStrictEqual(snapshotDiff(reference, runSnapshot(path.join(dir, "out"), { [dir]: "<work>" })), [], dir)
       const state: StoreState = await storeState(path.join(dir, "state.db"))
       assert.strictEqual(state.runs, 1, `${dir}: the killed run was begun again instead of resumed`)
@@ -221,31 +235,49 @@ describe("reliability: kill -9", () => {
       assert.strictEqual(postings.documentsInSeveralManifests, 0, `${dir}: documents in several batch manifests`)
       assert.strictEqual(postings.lines, referencePostings.lines, dir)
       assert.deepStrictEqual([...postings.documents].sort(), [...referencePostings.documents].sort(), dir)
+      return final
     }
 
     const queue = killPoints()
+    const retried = new Set<KillPoint>()
+    let resumed = 0
+    let settled = 0
     while (queue.length > 0) {
       const points = queue.shift()!
       const dir = path.join(work, `chain-${++chains}`)
-      let completed: Attempt | undefined
+      let completed: Attempt | "finished" | undefined
       for (const [i, point] of points.entries()) {
         const run = await attempt(dir, { point, durations })
-        if (run.signal === "SIGKILL") {
+        if (/resuming run /.test(run.stderr)) resumed++
+        if (/settling \d+ posting\(s\) left in flight/.test(run.stderr)) settled++
+        // A kill in the report phase may come after the run was marked finished (while the process exits): the work
+        // was complete, the same command would begin a new run; that is not a kill of the job.
+        const finishedFirst = run.signal === "SIGKILL" && run.landed === "report" &&
+          (await hasFinishedRun(path.join(dir, "state.db")))
+        if (run.signal === "SIGKILL" && !finishedFirst) {
           kills.push({ chain: chains, planned: point.phase, landed: run.landed ?? "open" })
           continue
         }
-        // It completed before the kill: check this chain, and start a new one for the points left.
-        completed = run
+        // It completed before the kill: check this chain, and start a new one for the points left (this point once
+        // more, on a fresh store, where it lands earlier in the run).
+        completed = finishedFirst ? "finished" : run
         missed.push(point)
-        if (i + 1 < points.length) queue.push(points.slice(i + 1))
+        const left = retried.has(point) ? points.slice(i + 1) : points.slice(i)
+        retried.add(point)
+        if (left.length > 0) queue.push(left)
         break
       }
-      await finish(dir, completed)
+      const final = await finish(dir, completed)
+      if (completed === undefined && final !== "finished") {
+        if (/resuming run /.test(final.stderr)) resumed++
+        if (/settling \d+ posting\(s\) left in flight/.test(final.stderr)) settled++
+      }
     }
 
     const byPhase = Object.fromEntries(PHASES.map((p) => [p, kills.filter((k) => k.landed === p).length]))
     console.log(
       `kill -9: ${kills.length} kills over ${chains} chains, landed by phase ${JSON.stringify(byPhase)}; ` +
+        `${resumed} resumed runs (${settled} settled postings left in flight); ` +
         `${missed.length} runs completed before their kill; phase durations (ms) ${JSON.stringify(durations)}`
     )
     // Most kills must land, and in most steps, or the test proves little.

@@ -134,6 +134,18 @@ export interface StoreState {
   readonly ledger: ReadonlyArray<string>
 }
 
+/**
+ * Whether the SQLite store `statePath` holds a finished run. Opening the store runs its migrations, so call it only on a
+ * store the job has already migrated.
+ */
+export const hasFinishedRun = (statePath: string): Promise<boolean> =>
+  Effect.runPromise(
+    Effect.flatMap(ReconStore, (store) => store.getRun()).pipe(
+      Effect.map((run) => run._tag === "Some" && run.value.finishedAt !== undefined),
+      Effect.provide(layerSqlite(statePath))
+    )
+  )
+
 /** Reads the state of the most recent finished run from the SQLite file `statePath` through `ReconStore`. */
 export const storeState = (statePath: string): Promise<StoreState> =>
   Effect.runPromise(
