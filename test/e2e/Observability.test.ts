@@ -69,7 +69,7 @@ describe("observability", () => {
     assert.deepStrictEqual(roots.map((s) => s.name), ["clara-recon demo"])
     assert.strictEqual(new Set(spans.map((s) => s.traceId)).size, 1, "one trace for the whole run")
     const names = new Set(spans.map((s) => s.name))
-    for (const step of ["ReconcileJob.reconcile", "ReconcileJob.match", "ReconcileJob.post", "ReconcileJob.report"]) {
+    for (const step of ["ReconcileJob.reconcile", "Pipeline.sync", "Pipeline.match", "Pipeline.post", "Pipeline.report"]) {
       assert.isTrue(names.has(step), `span ${step}`)
     }
     assert.isTrue(spans.some((s) => /^http\.client GET/.test(s.name)), "Clara requests are spans of the run")
