@@ -1,19 +1,32 @@
 /**
- * The `clara-recon` command line: reconcile, demo, sandbox, cfdi, doctor, eval.
+ * The `clara-recon` command line: reconcile, report, link, aliases, erp, doctor, eval, demo, sandbox, cfdi.
  */
 import { Command } from "@effect/cli"
 import { cfdiCommand } from "./commands/CfdiCommand.js"
 import { demoCommand } from "./commands/DemoCommand.js"
 import { doctorCommand } from "./commands/DoctorCommand.js"
+import { erpCommand } from "./commands/ErpCommand.js"
 import { evalCommand } from "./commands/EvalCommand.js"
 import { reconcileCommand } from "./commands/ReconcileCommand.js"
 import { sandboxCommand } from "./commands/SandboxCommand.js"
+import { aliasesCommand, linkCommand, reportCommand } from "./commands/StoreCommands.js"
 import { cliVersion } from "./Tracing.js"
 
 /** The root command. */
 export const rootCommand = Command.make("clara-recon").pipe(
   Command.withDescription("Reconcile Clara corporate-card transactions with CFDI invoices and post them to the ERP"),
-  Command.withSubcommands([reconcileCommand, demoCommand, sandboxCommand, cfdiCommand, doctorCommand, evalCommand])
+  Command.withSubcommands([
+    reconcileCommand,
+    reportCommand,
+    linkCommand,
+    aliasesCommand,
+    erpCommand,
+    doctorCommand,
+    evalCommand,
+    demoCommand,
+    sandboxCommand,
+    cfdiCommand
+  ])
 )
 
 /** Runs the CLI on `argv` (as `process.argv`). */

@@ -1,29 +1,52 @@
 /**
- * Runs the reconciliation job with the store on a SQLite file and, when given, the Clara client layer.
+ * Runs the reconciliation job with the state store (a SQLite file, or PostgreSQL with a database URL) and, when
+ * given, the Clara client layer.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { ClaraClient, ClaraConfigError } from "@clara-recon/clara"
-import { layerSqlite, reconcile, type ReconcileOptions, StoreError } from "@clara-recon/pipeline"
+import { layerStore, reconcile, type ReconcileOptions, redactDatabaseUrl, StoreError } from "@clara-recon/pipeline"
 
-/** Runs `reconcile` with the store at `statePath` (its folder is created) and an optional Clara client layer. */
+/** Where the state lives: `databaseUrl` (PostgreSQL) when given, else the SQLite file `statePath`. */
+export interface StoreLocation {
+  readonly statePath: string
+  readonly databaseUrl?: string | undefined
+}
+
+/**
+ * The store layer for `location`; for a SQLite file its folder is created first. Fails with `StoreError` naming the
+ * file, or the URL with its password masked.
+ */
+export const storeLayer = (location: StoreLocation) =>
+  Effect.gen(function*() {
+    if (location.databaseUrl !== undefined) {
+      yield* Effect.logDebug(`state store: PostgreSQL ${redactDatabaseUrl(location.databaseUrl)}`)
+      return layerStore(location)
+    }
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    yield* fs.makeDirectory(path.dirname(path.resolve(location.statePath)), { recursive: true }).pipe(
+      Effect.mapError((cause) =>
+        new StoreError({
+          operation: "open",
+          message: `cannot create the folder of ${location.statePath}: ${cause.message}`
+        })
+      )
+    )
+    yield* Effect.logDebug(`state store: SQLite file ${path.resolve(location.statePath)}`)
+    return layerStore({ statePath: location.statePath })
+  })
+
+/** Runs `reconcile` with the store at `location` and an optional Clara client layer. */
 export const runJob = (
   options: ReconcileOptions,
-  statePath: string,
+  location: StoreLocation,
   clara: Layer.Layer<ClaraClient, ClaraConfigError, FileSystem.FileSystem> | undefined
 ) =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    const path = yield* Path.Path
-    yield* fs.makeDirectory(path.dirname(path.resolve(statePath)), { recursive: true }).pipe(
-      Effect.mapError((cause) =>
-        new StoreError({ operation: "open", message: `cannot create the folder of ${statePath}: ${cause.message}` })
-      )
-    )
-    yield* Effect.logDebug(`state store: SQLite file ${path.resolve(statePath)}`)
-    const store = layerSqlite(statePath)
+    const store = yield* storeLayer(location)
     const layer = clara === undefined ? store : Layer.merge(store, clara)
     return yield* reconcile(options).pipe(Effect.provide(layer))
   })

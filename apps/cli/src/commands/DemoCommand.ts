@@ -21,6 +21,8 @@ export interface DemoArgs {
   readonly invoices: ReadonlyArray<string>
   readonly out: string
   readonly state: string
+  /** PostgreSQL store instead of the SQLite file `state`. */
+  readonly databaseUrl?: Option.Option<string>
   readonly json: boolean
   readonly seed: number
   readonly size: number
@@ -54,7 +56,7 @@ export const runDemo = (args: DemoArgs) =>
         asOf: Option.getOrUndefined(args.asOf),
         companyRfc: Option.getOrElse(args.companyRfc, () => sandbox.scenario.company.rfc)
       },
-      args.state,
+      { statePath: args.state, databaseUrl: Option.getOrUndefined(args.databaseUrl ?? Option.none()) },
       claraClientLayerFor(sandboxClaraSettings(sandbox))
     )
     const evaluation = evaluate(run, sandbox.scenario.groundTruth)

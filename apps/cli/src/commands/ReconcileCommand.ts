@@ -1,11 +1,13 @@
 /**
  * `clara-recon reconcile --from 2026-01-01 --to 2026-01-31 [--invoices DIR]... [--transactions FILE] [--out DIR]
- *  [--state FILE] [--config FILE] [--json]`
+ *  [--state FILE | --database-url URL] [--config FILE] [--erp ID] [--dry-run] [--write-back] [--json]`
  */
 import { Command, Options } from "@effect/cli"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { claraClientLayer, hasClaraCredentials } from "../ClaraConnection.js"
+import { type AppConfig, hasClaraSettings, loadAppConfig } from "../AppConfig.js"
+import { claraClientLayer } from "../ClaraConnection.js"
+import { erpAdapterFor, erpIdOf, NO_ERP } from "../ErpConnection.js"
 import { printJsonLine, printSummary } from "../Output.js"
 import { runJob } from "../RunJob.js"
 import { runDemo } from "./DemoCommand.js"
@@ -17,24 +19,51 @@ const transactions = Options.file("transactions", { exists: "yes" }).pipe(
   Options.withDescription("Read transactions from this JSON export instead of the Clara API"),
   Options.optional
 )
-const config = Options.file("config", { exists: "yes" }).pipe(
-  Options.withDescription("JSON file with the Clara connection settings (CLARA_* variables override it)"),
+/** `--config FILE`: the combined configuration file (Clara, ERP, database; see `AppConfig`). */
+export const configOption = Options.file("config", { exists: "yes" }).pipe(
+  Options.withDescription("JSON config file: Clara settings, `erp` and `database` sections (environment overrides it)"),
   Options.optional
 )
+/** `--erp ID`: the ERP adapter of the run. */
+export const erpOption = Options.text("erp").pipe(
+  Options.withDescription("ERP adapter: sap-csv (default), netsuite, none, or a configured module's id"),
+  Options.optional
+)
+const dryRun = Options.boolean("dry-run").pipe(
+  Options.withDescription("Plan the postings (plans.json in the run folder) without posting anything")
+)
+const writeBack = Options.boolean("write-back").pipe(
+  Options.withDescription("Comment (and label) the transactions with missing invoices in Clara; off by default")
+)
+const writeBackLabel = Options.text("write-back-label").pipe(
+  Options.withDescription("Uuid of a Clara label to bind to transactions with missing invoices (with --write-back)"),
+  Options.optional
+)
+
+/** The database URL of a run: `--database-url`, else `CLARA_RECON_DATABASE_URL` / the config file. */
+export const databaseUrlOf = (flag: Option.Option<string>, config: AppConfig): string | undefined =>
+  Option.getOrElse(flag, () => config.database)
 
 /** The `reconcile` command. */
 export const reconcileCommand = Command.make(
   "reconcile",
-  { from, to, transactions, config, ...commonRunOptions },
+  { from, to, transactions, config: configOption, erp: erpOption, dryRun, writeBack, writeBackLabel, ...commonRunOptions },
   (args) =>
     Effect.gen(function*() {
       if (args.from > args.to) {
         return yield* Effect.fail(new Error(`--from ${args.from} is after --to ${args.to}`))
       }
-      if (Option.isNone(args.transactions) && !hasClaraCredentials(args.config)) {
+      const config = yield* loadAppConfig(args.config)
+      const databaseUrl = databaseUrlOf(args.databaseUrl, config)
+      const withClara = hasClaraSettings(config)
+      if (Option.isNone(args.transactions) && !withClara) {
         yield* Effect.logWarning("no Clara credentials (CLARA_CLIENT_ID or --config): using the in-process sandbox")
-        return yield* runDemo({ ...args, seed: 1, size: 60, period: { from: args.from, to: args.to } })
+        return yield* runDemo({ ...args, databaseUrl: Option.fromNullable(databaseUrl), seed: 1, size: 60, period: { from: args.from, to: args.to } })
       }
+      const tenant = "default"
+      const erpId = erpIdOf(config, args.erp)
+      const erp = yield* erpAdapterFor(erpId, config, tenant)
+      if (erpId === NO_ERP) yield* Effect.logInfo("--erp none: postings are planned (plans.json), not posted")
       const { run, runDir, summary } = yield* runJob(
         {
           from: args.from,
@@ -42,14 +71,19 @@ export const reconcileCommand = Command.make(
           invoiceDirs: args.invoices,
           transactionsFile: Option.getOrUndefined(args.transactions),
           outDir: args.out,
+          tenant,
           asOf: Option.getOrUndefined(args.asOf),
-          companyRfc: Option.getOrUndefined(args.companyRfc)
+          companyRfc: Option.getOrUndefined(args.companyRfc),
+          erp,
+          dryRun: args.dryRun || erpId === NO_ERP,
+          writeBack: args.writeBack,
+          writeBackLabelUuid: Option.getOrUndefined(args.writeBackLabel)
         },
-        args.state,
-        Option.isSome(args.transactions) && !hasClaraCredentials(args.config) ? undefined : claraClientLayer(args.config)
+        { statePath: args.state, databaseUrl },
+        withClara ? claraClientLayer(args.config) : undefined
       )
       if (args.json) yield* printJsonLine(summary)
       else yield* printSummary(summary, runDir)
       return run
-    })
+    }).pipe(Effect.scoped)
 ).pipe(Command.withDescription("Reconcile the card transactions of a period with their fiscal documents"))

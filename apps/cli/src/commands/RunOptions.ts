@@ -15,7 +15,22 @@ export const civilDate = (name: string) =>
     )
   )
 
-/** `--invoices DIR` (repeatable), `--out`, `--state`, `--json`, `--as-of`, `--company-rfc`. */
+/** `--state FILE` or `--database-url URL`: where the job's state lives. */
+export const storeOptions = {
+  state: Options.file("state").pipe(
+    Options.withDescription("SQLite state file (idempotent re-runs)"),
+    Options.withDefault(".clara-recon/state.db")
+  ),
+  databaseUrl: Options.text("database-url").pipe(
+    Options.withDescription(
+      "PostgreSQL state store (postgres://user:password@host:port/db) instead of the SQLite file; " +
+        "default CLARA_RECON_DATABASE_URL or the config file's `database`"
+    ),
+    Options.optional
+  )
+}
+
+/** `--invoices DIR` (repeatable), `--out`, `--state`, `--database-url`, `--json`, `--as-of`, `--company-rfc`. */
 export const commonRunOptions = {
   invoices: Options.directory("invoices", { exists: "yes" }).pipe(
     Options.withDescription("Folder searched recursively for CFDI .xml files (repeatable)"),
@@ -25,10 +40,7 @@ export const commonRunOptions = {
     Options.withDescription("Output folder; each run writes <out>/<run-id> and points <out>/latest at it"),
     Options.withDefault("out")
   ),
-  state: Options.file("state").pipe(
-    Options.withDescription("SQLite state file (idempotent re-runs)"),
-    Options.withDefault(".clara-recon/state.db")
-  ),
+  ...storeOptions,
   json: Options.boolean("json").pipe(Options.withDescription("Print summary.json on stdout as the last line")),
   asOf: civilDate("as-of").pipe(
     Options.withDescription("Date the run is judged at (grace periods, ages); default today (UTC)"),
