@@ -55,6 +55,7 @@ describe("clara-recon doctor", () => {
         ["private key", "ok"],
         ["certificate authority", "ok"],
         ["clara connectivity", "ok"],
+        ["erp", "ok"],
         ["state store", "ok"]
       ]
     )
@@ -99,7 +100,7 @@ describe("clara-recon doctor", () => {
     const result = await runCli(["doctor", "--json", "--config", file, "--state", path.join(work, "s2.db")])
     assert.strictEqual(result.code, 1)
     const report = lastJsonLine(result.stdout)
-    assert.strictEqual(statusOf(report, "clara config"), "fail")
+    assert.strictEqual(statusOf(report, "config file"), "fail")
     assert.include(report.checks[0].detail, "bad.json")
   })
 })

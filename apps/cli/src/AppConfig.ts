@@ -54,7 +54,7 @@ export interface AppConfig {
   readonly database: string | undefined
 }
 
-/** A config file that cannot be used; names the file and the key. */
+/** A config file that cannot be used; `message` names the file (and the key, for a section of the wrong shape). */
 export class AppConfigError extends Schema.TaggedError<AppConfigError>("@clara-recon/cli/AppConfigError")(
   "AppConfigError",
   { path: Schema.String, message: Schema.String }
@@ -81,16 +81,20 @@ export const loadAppConfig = (file: Option.Option<string>, env: NodeJS.ProcessEn
     let section: typeof AppConfigFile.Type = {}
     if (Option.isSome(file)) {
       const text = yield* fs.readFileString(file.value).pipe(
-        Effect.mapError((e) => new AppConfigError({ path: file.value, message: `cannot read it: ${e.message}` }))
+        Effect.mapError((e) => new AppConfigError({ path: file.value, message: `config file ${file.value}: cannot read it: ${e.message}` }))
       )
       json = yield* Either.try({
         try: (): unknown => JSON.parse(text),
-        catch: () => new AppConfigError({ path: file.value, message: "the config file is not valid JSON" })
+        catch: () => new AppConfigError({ path: file.value, message: `config file ${file.value}: not valid JSON` })
       })
       if (isCombined(json)) {
         section = yield* Either.mapLeft(
           Schema.decodeUnknownEither(AppConfigFile)(json, { onExcessProperty: "error" }),
-          (e) => new AppConfigError({ path: file.value, message: ParseResult.TreeFormatter.formatErrorSync(e) })
+          (e) =>
+            new AppConfigError({
+              path: file.value,
+              message: `config file ${file.value}: ${ParseResult.TreeFormatter.formatErrorSync(e)}`
+            })
         )
       }
     }

@@ -7,10 +7,6 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { ClaraClient, ClaraConfig, type ClaraConfigError, type ClaraSettings } from "@clara-recon/clara"
 
-/** Whether Clara credentials were given at all (a config file, or `CLARA_CLIENT_ID` in the environment). */
-export const hasClaraCredentials = (configFile: Option.Option<string>): boolean =>
-  Option.isSome(configFile) || (process.env.CLARA_CLIENT_ID ?? "") !== ""
-
 /** The Clara client over mutual TLS, configured from the file (overridden by the environment) or the environment. */
 export const claraClientLayer = (
   configFile: Option.Option<string>

@@ -124,9 +124,13 @@ const scanFolders = (dirs: ReadonlyArray<string>) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const store = yield* ReconStore
-    const files = (yield* Effect.forEach(dirs, listXmlFiles)).flat()
+    const listed = (yield* Effect.forEach(dirs, listXmlFiles)).flat()
+    const listedStamps = yield* Effect.forEach(listed, (file) => Effect.option(fs.stat(file)), { concurrency: 16 })
+    // a folder whose name ends in .xml is not a document
+    const isFolder = (i: number) => Option.exists(listedStamps[i]!, (info) => info.type === "Directory")
+    const files = listed.filter((_, i) => !isFolder(i))
+    const stamps = listedStamps.filter((_, i) => !isFolder(i))
     const index = yield* store.fileIndex(files)
-    const stamps = yield* Effect.forEach(files, (file) => Effect.option(fs.stat(file)), { concurrency: 16 })
     const known = new Map<string, string>()
     files.forEach((file, i) => {
       const entry = index.get(file)

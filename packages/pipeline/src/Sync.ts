@@ -88,10 +88,12 @@ const describe = (error: ParseResult.ParseError): string =>
     .map((issue) => `${issue.path.length ? issue.path.join(".") : "record"}: ${issue.message}`)
     .join("; ")
 
-/** Decodes one JSON value of an export as a transaction record. */
+/** Decodes one JSON value of an export as a transaction record; a value that is not an object says what it is. */
 const decodeRecord = (record: string, value: unknown): RawRecord => ({
   record,
-  result: Either.mapLeft(decodeWire(value), describe)
+  result: typeof value !== "object" || value === null || Array.isArray(value)
+    ? Either.left(`record: expected a transaction object, got ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`)
+    : Either.mapLeft(decodeWire(value), describe)
 })
 
 /**

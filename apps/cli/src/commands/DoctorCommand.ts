@@ -1,29 +1,28 @@
 /**
- * `clara-recon doctor [--config FILE] [--state FILE] [--json]`: checks what a run needs before running it: the
- * Clara settings (file and/or `CLARA_*`), the client certificate (expiry, key pair, CA), a real call to Clara over
- * mutual TLS (token + one page of transactions), and the state store. Prints one line per check (`--json`: one JSON
- * object `{ok, checks}`) and exits 1 when any check fails. Never prints a secret.
+ * `clara-recon doctor [--config FILE] [--erp ID] [--state FILE | --database-url URL] [--json]`: checks what a run
+ * needs before running it: the Clara settings (file and/or `CLARA_*`), the client certificate (expiry, key pair,
+ * CA), a real call to Clara over mutual TLS (token + one page of transactions), the ERP adapter's connection check
+ * and the state store. Prints one line per check (`--json`: one JSON object `{ok, checks}`) and exits 1 when any
+ * check fails. Never prints a secret.
  */
 import { Command, Options } from "@effect/cli"
 import * as Clock from "effect/Clock"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { ClaraClient, type ClaraSettings, loadClaraConfig, loadClaraConfigFile } from "@clara-recon/clara"
-import { layerSqlite, ReconStore } from "@clara-recon/pipeline"
-import { claraClientLayerFor, hasClaraCredentials } from "../ClaraConnection.js"
+import { ClaraClient, type ClaraSettings, loadClaraConfig, loadClaraConfigJson } from "@clara-recon/clara"
+import { ReconStore } from "@clara-recon/pipeline"
+import { type AppConfig, hasClaraSettings, loadAppConfig } from "../AppConfig.js"
+import { claraClientLayerFor } from "../ClaraConnection.js"
+import { erpIdOf } from "../ErpConnection.js"
+import { type StoreLocation, storeLayer } from "../RunJob.js"
+import { erpConnectionCheck } from "./ErpCommand.js"
+import { configOption, databaseUrlOf, erpOption } from "./ReconcileCommand.js"
+import { storeOptions } from "./RunOptions.js"
 import { certificateChecks } from "../doctor/CertificateCheck.js"
 import { type Check, check, runCheck } from "../doctor/Check.js"
 import { printJsonLine } from "../Output.js"
 
-const config = Options.file("config", { exists: "yes" }).pipe(
-  Options.withDescription("JSON file with the Clara connection settings (CLARA_* variables override it)"),
-  Options.optional
-)
-const state = Options.file("state").pipe(
-  Options.withDescription("SQLite state file to check"),
-  Options.withDefault(".clara-recon/state.db")
-)
 const json = Options.boolean("json").pipe(Options.withDescription("Print {ok, checks} as one JSON line"))
 
 const MARKS = { ok: "ok  ", warn: "WARN", fail: "FAIL", skip: "skip" } as const
@@ -43,22 +42,41 @@ const claraConnectivity = (settings: ClaraSettings) =>
     )
   }).pipe(Effect.provide(claraClientLayerFor(settings)))
 
-const stateStore = (path: string) =>
+const stateStore = (location: StoreLocation) =>
   Effect.gen(function*() {
-    const runs = yield* (yield* ReconStore).runCount
-    return check("state store", "ok", `${path}: migrations applied, ${runs} runs recorded`)
-  }).pipe(Effect.provide(layerSqlite(path)))
+    const layer = yield* storeLayer(location)
+    const runs = yield* Effect.provide(Effect.flatMap(ReconStore, (store) => store.runCount), layer)
+    const where = location.databaseUrl === undefined ? location.statePath : "PostgreSQL"
+    return check("state store", "ok", `${where}: migrations applied, ${runs} runs recorded`)
+  })
+
+const erpCheck = (id: string, config: AppConfig) =>
+  Effect.map(erpConnectionCheck(id, config, "."), (result) =>
+    check(
+      "erp",
+      result.ok ? (result.warnings.length > 0 ? "warn" : "ok") : "fail",
+      `${id}: ${result.ok ? result.identity ?? "connected" : result.error?.userMessage ?? "not connected"}` +
+        result.warnings.map((w) => `; ${w.message}`).join("")
+    ))
 
 /** Runs every check in order; Clara checks are skipped when no credentials are configured. */
-export const doctorChecks = (args: { readonly config: Option.Option<string>; readonly state: string }) =>
+export const doctorChecks = (args: {
+  readonly config: Option.Option<string>
+  readonly erp: Option.Option<string>
+  readonly state: string
+  readonly databaseUrl: Option.Option<string>
+}) =>
   Effect.gen(function*() {
     const checks: Array<Check> = []
-    if (!hasClaraCredentials(args.config)) {
+    const loadedConfig = yield* Effect.either(loadAppConfig(args.config))
+    if (loadedConfig._tag === "Left") return [check("config file", "fail", loadedConfig.left.message)]
+    const config = loadedConfig.right
+    if (!hasClaraSettings(config)) {
       checks.push(check("clara config", "skip", "no Clara credentials (CLARA_CLIENT_ID or --config): " +
         "reconcile would run against the in-process sandbox"))
     } else {
       const loaded = yield* Effect.either(
-        Option.isSome(args.config) ? loadClaraConfigFile(args.config.value) : loadClaraConfig
+        config.path !== undefined ? loadClaraConfigJson(config.json, config.path) : loadClaraConfig
       )
       if (loaded._tag === "Left") {
         checks.push(check("clara config", "fail", loaded.left.message))
@@ -81,12 +99,18 @@ export const doctorChecks = (args: { readonly config: Option.Option<string>; rea
         )
       }
     }
-    checks.push(yield* runCheck("state store", stateStore(args.state)))
+    checks.push(yield* runCheck("erp", erpCheck(erpIdOf(config, args.erp), config)))
+    checks.push(
+      yield* runCheck(
+        "state store",
+        stateStore({ statePath: args.state, databaseUrl: databaseUrlOf(args.databaseUrl, config) })
+      )
+    )
     return checks
   })
 
 /** The `doctor` command. */
-export const doctorCommand = Command.make("doctor", { config, state, json }, (args) =>
+export const doctorCommand = Command.make("doctor", { config: configOption, erp: erpOption, ...storeOptions, json }, (args) =>
   Effect.gen(function*() {
     const checks = yield* doctorChecks(args)
     const ok = checks.every((c) => c.status !== "fail")
