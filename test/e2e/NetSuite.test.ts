@@ -1,0 +1,134 @@
+/**
+ * `clara-recon reconcile --erp netsuite` end to end: the built CLI posts the run's journal entries to the NetSuite
+ * emulator (HTTPS, token-based auth) through the adapter registry, configured by the config file's `erp` section with
+ * the secrets from `NETSUITE_*` variables; every auto-linked transaction becomes exactly one record, a second run
+ * posts nothing new, and `erp check` / `doctor` see the connection. No secret reaches the outputs.
+ */
+import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { randomBytes } from "node:crypto"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { Effect, Exit, Schema, Scope } from "effect"
+import {
+  generateScenario,
+  makeTestPki,
+  type NetSuiteEmulator,
+  Scenario,
+  startNetSuiteEmulator
+} from "@clara-recon/sandbox"
+import { lastJsonLine, runCli } from "../support/Cli.js"
+
+/** The mapping of the emulator's default catalog (`defaultNetSuiteCatalog`) for the default posting accounts. */
+const catalogMapping = {
+  accounts: {
+    "601.84": "601",
+    "613.01": "613",
+    "118.01": "118",
+    "216.10": "216",
+    "216.04": "217",
+    "205.06": "245",
+    "703.21": "703",
+    "701.01": "701",
+    "6100": "910",
+    "699.99": "999"
+  },
+  subsidiaries: { MX01: "3", US01: "1" },
+  currencies: { USD: "1", MXN: "2" },
+  vendors: {},
+  genericVendor: "2003",
+  payablesAccount: "201",
+  cfdiUuidBodyField: "custbody_mx_cfdi_uuid",
+  cfdiUuidLineField: "custcol_mx_cfdi_uuid"
+}
+
+const hex = (n: number) => randomBytes(n).toString("hex")
+const tba = { consumerKey: hex(32), consumerSecret: hex(32), tokenId: hex(32), tokenSecret: hex(32) }
+
+let scope: Scope.CloseableScope
+let emulator: NetSuiteEmulator
+let work: string
+let args: Array<string>
+let env: Record<string, string>
+const scenario = generateScenario({ seed: 21, size: 40 })
+
+beforeAll(async () => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "clara-recon-netsuite-"))
+  scope = Effect.runSync(Scope.make())
+  const pki = await Effect.runPromise(makeTestPki())
+  emulator = await Effect.runPromise(Scope.extend(startNetSuiteEmulator({ pki, tba: [tba] }), scope))
+  const ca = path.join(work, "ca.pem")
+  fs.writeFileSync(ca, pki.caCertificate)
+
+  const invoices = path.join(work, "invoices")
+  fs.mkdirSync(invoices)
+  for (const file of [...Object.values(scenario.invoices).flat().map((i) => i.xml), ...scenario.folderCfdis]) {
+    fs.writeFileSync(path.join(invoices, path.basename(file.name)), file.bytes)
+  }
+  const exportFile = path.join(work, "transactions.json")
+  fs.writeFileSync(exportFile, JSON.stringify(Schema.encodeSync(Scenario)(scenario).transactions))
+  const config = path.join(work, "clara-recon.json")
+  fs.writeFileSync(config, JSON.stringify({
+    erp: { adapter: "netsuite", config: { accountId: emulator.accountId, backoffBaseMs: 20, mapping: catalogMapping } }
+  }))
+  args = [
+    "--transactions", exportFile, "--invoices", invoices, "--config", config,
+    "--out", path.join(work, "out"), "--state", path.join(work, "state.db")
+  ]
+  env = {
+    NODE_EXTRA_CA_CERTS: ca,
+    NETSUITE_BASE_URL: emulator.baseUrl,
+    NETSUITE_CONSUMER_KEY: tba.consumerKey,
+    NETSUITE_CONSUMER_SECRET: tba.consumerSecret,
+    NETSUITE_TOKEN_ID: tba.tokenId,
+    NETSUITE_TOKEN_SECRET: tba.tokenSecret
+  }
+})
+
+afterAll(async () => {
+  if (scope) await Effect.runPromise(Scope.close(scope, Exit.void))
+  if (work) fs.rmSync(work, { recursive: true, force: true })
+})
+
+const reconcile = () =>
+  runCli([
+    "reconcile", "--from", scenario.period.from, "--to", scenario.period.to, "--as-of", "2026-11-22", "--json", ...args
+  ], env)
+
+describe("reconcile --erp netsuite", () => {
+  it("erp check connects with the configured token-based auth", async () => {
+    const result = await runCli(["erp", "check", "--json", "--config", args[5]!], env)
+    assert.strictEqual(result.code, 0, result.stdout + result.stderr)
+    const check = lastJsonLine(result.stdout)
+    assert.strictEqual(check.erp, "netsuite")
+    assert.isTrue(check.ok)
+  })
+
+  it("posts each auto-linked transaction once, and nothing again on a second run", async () => {
+    const first = await reconcile()
+    assert.strictEqual(first.code, 0, first.stderr)
+    const summary = lastJsonLine(first.stdout)
+    assert.isAbove(summary.linked, 0)
+    assert.strictEqual(summary.postings.failed, 0, first.stderr)
+    assert.isAbove(summary.postings.new, 0)
+    assert.strictEqual(summary.postings.new, emulator.records().length)
+    assert.isTrue([...emulator.countByExternalId().values()].every((n) => n === 1), "one record per externalId")
+
+    const second = await reconcile()
+    assert.strictEqual(second.code, 0, second.stderr)
+    assert.strictEqual(lastJsonLine(second.stdout).postings.new, 0)
+    assert.strictEqual(emulator.records().length, summary.postings.new, "no record posted twice")
+
+    const outputs = fs.readdirSync(path.join(work, "out"), { recursive: true, encoding: "utf8" })
+      .map((f) => path.join(work, "out", f)).filter((f) => fs.statSync(f).isFile())
+      .map((f) => fs.readFileSync(f, "utf8")).join("\n") + first.stderr + second.stderr
+    for (const secret of Object.values(tba)) assert.notInclude(outputs, secret)
+  })
+
+  it("an unknown adapter id fails with one line listing the registered ones", async () => {
+    const result = await runCli(["reconcile", "--from", scenario.period.from, "--to", scenario.period.to, "--erp", "oracle", ...args], env)
+    assert.strictEqual(result.code, 1)
+    assert.match(result.stderr, /oracle/)
+    assert.match(result.stderr, /netsuite/)
+  })
+})
