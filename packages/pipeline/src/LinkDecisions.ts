@@ -1,12 +1,14 @@
 /**
  * People's decisions on links (the CLI's `link confirm|reject`) and what the matcher learns from them: confirmed
- * pairs teach a descriptor -> issuer RFC alias (matching.md, `MatchInput.aliases`).
+ * pairs are pinned, rejected ones forbidden, and together they teach descriptor -> issuer RFC aliases
+ * (matching.md §7.13, `MatchInput.pinned`, `rejected`, `aliases`).
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import { toCardTransaction, TransactionResponseV3 } from "@clara-recon/clara"
 import { FiscalDocument } from "@clara-recon/domain"
+import { type AliasEntry, deriveAliases, type LinkDecision } from "@clara-recon/matcher"
 import { ReconStore } from "./ReconStore.js"
 
 const decodeWire = Schema.decodeUnknownOption(TransactionResponseV3)
@@ -20,31 +22,40 @@ const decodeDocument = Schema.decodeUnknownOption(FiscalDocument)
 export const decideLink = (linkId: string, decision: "CONFIRMED" | "REJECTED", who: string, at: string) =>
   Effect.flatMap(ReconStore, (store) => store.decideLink(linkId, decision, who, at))
 
+/** Every link decision as the matcher's `LinkDecision` (status, pair, who, when). Fails with `StoreError`. */
+export const storedDecisions = Effect.map(
+  Effect.flatMap(ReconStore, (store) => store.linkDecisions),
+  (rows): ReadonlyArray<LinkDecision> =>
+    rows.map((d) => ({
+      status: d.decision,
+      transactionUuid: d.transactionUuid,
+      documentId: d.documentId,
+      who: d.decidedBy,
+      when: d.decidedAt
+    }))
+)
+
 /**
- * The aliases learned from CONFIRMED decisions: the transaction's descriptor (as Clara shows it) -> the issuer RFC of
- * the confirmed document, sorted by descriptor; the latest decision wins on a conflict. Fails with `StoreError`.
+ * The alias table learned from people's decisions (matcher `deriveAliases`, matching.md §7.2 and §7.13): per
+ * descriptor key and issuer RFC, the confirmations, rejections and whether it is active (at least 2 confirmations,
+ * no rejection in the 90 days before `asOf`, a civil date in America/Mexico_City). For the CLI's `aliases` command;
+ * `aliasMap` of it is what the job passes to the matcher. Fails with `StoreError`.
  */
-export const learnedAliases = Effect.gen(function*() {
-  const store = yield* ReconStore
-  const confirmed = (yield* store.linkDecisions).filter((d) => d.decision === "CONFIRMED")
-    .sort((a, b) => a.decidedAt.localeCompare(b.decidedAt) || a.linkId.localeCompare(b.linkId))
-  if (confirmed.length === 0) return new Map<string, string>() as ReadonlyMap<string, string>
-  const transactions = new Map(
-    (yield* store.transactionsByUuid(confirmed.map((d) => d.transactionUuid))).map((r) => [r.uuid, r.json])
-  )
-  const documents = new Map((yield* store.documents(confirmed.map((d) => d.documentId))).map((r) => [r.documentId, r.json]))
-  const aliases = new Map<string, string>()
-  for (const d of confirmed) {
-    const txJson = transactions.get(d.transactionUuid)
-    const docJson = documents.get(d.documentId)
-    if (txJson === undefined || docJson === undefined) continue
-    const wire = decodeWire(JSON.parse(txJson))
-    const doc = decodeDocument(JSON.parse(docJson))
-    if (wire._tag === "None" || doc._tag === "None") continue
-    const tx = toCardTransaction(wire.value)
-    const rfc = doc.value.issuer.taxId
-    if (Either.isLeft(tx) || rfc === undefined || rfc === "") continue
-    aliases.set(tx.right.descriptor, rfc)
-  }
-  return new Map([...aliases.entries()].sort(([a], [b]) => a.localeCompare(b))) as ReadonlyMap<string, string>
-})
+export const learnedAliases = (asOf: string) =>
+  Effect.gen(function*() {
+    const store = yield* ReconStore
+    const decisions = yield* storedDecisions
+    if (decisions.length === 0) return [] as ReadonlyArray<AliasEntry>
+    const transactions = (yield* store.transactionsByUuid([...new Set(decisions.map((d) => d.transactionUuid))]))
+      .flatMap((row) => {
+        const wire = decodeWire(JSON.parse(row.json))
+        if (wire._tag === "None") return []
+        const tx = toCardTransaction(wire.value)
+        return Either.isRight(tx) ? [tx.right] : []
+      })
+    const documents = (yield* store.documents([...new Set(decisions.map((d) => d.documentId))])).flatMap((row) => {
+      const doc = decodeDocument(JSON.parse(row.json))
+      return doc._tag === "Some" ? [doc.value] : []
+    })
+    return deriveAliases({ decisions, transactions, documents, asOf })
+  })

@@ -18,7 +18,8 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { TransactionResponseV3 } from "@clara-recon/clara"
+import { createHash } from "node:crypto"
+import type { TransactionResponseV3 } from "@clara-recon/clara"
 import {
   type CardTransaction,
   canonicalJson,
@@ -30,10 +31,10 @@ import {
   sha256Hex
 } from "@clara-recon/domain"
 import { type ErpAdapter, type MappingConfig } from "@clara-recon/erp"
-import { match, type MatchInput } from "@clara-recon/matcher"
+import { aliasMap, match, type MatchInput } from "@clara-recon/matcher"
 import { collectDocuments } from "./Collect.js"
 import { replaceSymlink } from "./internal/Files.js"
-import { learnedAliases } from "./LinkDecisions.js"
+import { learnedAliases, storedDecisions } from "./LinkDecisions.js"
 import { decodeStoredTransactions, loadRun } from "./LoadRun.js"
 import { OutputError, StoreError } from "./PipelineError.js"
 import {
@@ -112,8 +113,8 @@ const runIdOf = (now: Date, sequence: number): string =>
   `${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}-${String(sequence).padStart(4, "0")}`
 
 /**
- * SHA-256 of what makes two invocations "the same command": period, tenant, inputs (resolved paths), the explicit
- * as-of date, company RFC, mapping, ERP, dry-run and write-back settings.
+ * SHA-256 of what makes two invocations "the same command": period, tenant, inputs and output folder (resolved
+ * paths), the explicit as-of date, company RFC, mapping, ERP, dry-run and write-back settings.
  */
 export const optionsKey = (options: ReconcileOptions, resolve: (p: string) => string, erpId: string): string =>
   sha256Hex(canonicalJson({
@@ -122,6 +123,7 @@ export const optionsKey = (options: ReconcileOptions, resolve: (p: string) => st
     tenant: options.tenant ?? "default",
     invoiceDirs: options.invoiceDirs.map(resolve),
     transactionsFile: options.transactionsFile === undefined ? null : resolve(options.transactionsFile),
+    outDir: resolve(options.outDir),
     asOf: options.asOf ?? null,
     companyRfc: options.companyRfc ?? null,
     mapping: options.mapping === undefined ? null : sha256Hex(JSON.stringify(options.mapping)),
@@ -130,7 +132,6 @@ export const optionsKey = (options: ReconcileOptions, resolve: (p: string) => st
     writeBack: options.writeBack === true ? [options.writeBackComment ?? null, options.writeBackLabelUuid ?? null] : null
   }))
 
-const encodeWire = Schema.encodeSync(TransactionResponseV3)
 /** What an export file's sync found besides transactions, kept to replay an unchanged file without parsing it. */
 const SyncDetail = Schema.parseJson(Schema.Struct({
   invalid: Schema.Array(ReconciliationException),
@@ -209,7 +210,8 @@ const syncStep = Effect.fn("Pipeline.sync")(function*(ctx: RunContext, memo: Mem
   const rows: Array<TransactionRow> = []
   let newWatermark = Option.getOrUndefined(watermark)
   for (const tx of synced.transactions) {
-    const json = JSON.stringify(encodeWire(synced.wire.get(tx.uuid)!))
+    // TransactionResponseV3 has no transformations: the decoded record is its own encoding.
+    const json = JSON.stringify(synced.wire.get(tx.uuid)!)
     const contentHash = sha256Hex(json)
     if (tx.lastUpdateDate !== undefined && (newWatermark === undefined || tx.lastUpdateDate > newWatermark)) {
       newWatermark = tx.lastUpdateDate
@@ -312,13 +314,12 @@ const matchInputsKey = (ctx: RunContext) =>
     const ids = Option.match(collect, { onNone: () => [], onSome: (c) => c.documentIds })
     const docs = yield* store.documentHashes(ids)
     const decisions = yield* store.linkDecisions
-    return sha256Hex(canonicalJson({
-      transactions: [...txs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-      documents: ids.map((id) => [id, docs.get(id) ?? ""]),
-      decisions: decisions.map((d) => [d.linkId, d.decision, d.transactionUuid, d.documentId]),
-      asOf: ctx.run.asOf,
-      companyRfc: ctx.options.companyRfc ?? null
-    }))
+    const hash = createHash("sha256")
+    for (const uuid of [...txs.keys()].sort()) hash.update(`t\t${uuid}\t${txs.get(uuid)}\n`)
+    for (const id of ids) hash.update(`d\t${id}\t${docs.get(id) ?? ""}\n`)
+    for (const d of decisions) hash.update(`x\t${d.linkId}\t${d.decision}\t${d.transactionUuid}\t${d.documentId}\n`)
+    hash.update(`a\t${ctx.run.asOf}\t${ctx.options.companyRfc ?? ""}\n`)
+    return hash.digest("hex")
   })
 
 /**
@@ -337,13 +338,22 @@ const matchStep = Effect.fn("Pipeline.match")(function*(ctx: RunContext, memo: M
   }
   const { transactions } = yield* runTransactions(ctx, memo)
   const documents = yield* runDocuments(ctx, memo)
-  const aliases = yield* learnedAliases
+  const decisions = yield* storedDecisions
+  const aliases = aliasMap(yield* learnedAliases(ctx.run.asOf))
+  const previousLinks = Option.isNone(ctx.previous) ? [] : (yield* store.links(ctx.previous.value.runId))
+    .filter((l) => l.kind === "link" && l.decision === "AUTO_LINKED")
+    .map((l) => ({ transactionUuid: l.transactionUuid, documentId: l.documentId, points: Number(JSON.parse(l.json).points) }))
+  const pinned = decisions.filter((d) => d.status !== "REJECTED")
+  const rejected = decisions.filter((d) => d.status === "REJECTED")
   const input: MatchInput = {
     transactions,
     documents,
     asOf: ctx.run.asOf,
     ...(ctx.options.companyRfc ? { companyRfc: ctx.options.companyRfc } : {}),
-    ...(aliases.size > 0 ? { aliases } : {})
+    ...(aliases.size > 0 ? { aliases } : {}),
+    ...(pinned.length > 0 ? { pinned } : {}),
+    ...(rejected.length > 0 ? { rejected } : {}),
+    ...(previousLinks.length > 0 ? { previous: previousLinks } : {})
   }
   const result = yield* Effect.sync(() => match(input))
   yield* Effect.annotateCurrentSpan({ links: result.links.length, suggestions: result.suggestions.length })

@@ -301,13 +301,21 @@ describe("resume after a crash (SQLite)", () => {
       const fuel = first.run.links.find((l) => l.transactionUuid === "t-fuel")!
       const decided = yield* decideLink(fuel.linkId, "CONFIRMED", "ana@example.com", "2026-02-02T10:00:00Z")
       assert.strictEqual(decided.documentId, fuel.documentId)
-      const aliases = yield* learnedAliases
-      assert.deepStrictEqual([...aliases.entries()], [["GASOLINERA BERISA", "GBE0101019A1"]])
+      const aliases = yield* learnedAliases("2026-03-01")
+      assert.deepStrictEqual(
+        aliases.map((a) => [a.rfc, a.confirmations, a.active]),
+        [["GBE0101019A1", 1, false]],
+        "one confirmation is not enough to make an alias active"
+      )
       const unknown = yield* Effect.flip(decideLink("lnk_nope", "REJECTED", "ana@example.com", "2026-02-02T10:00:00Z"))
       assert.strictEqual(unknown._tag, "UnknownLinkError")
-      // A new decision changes the matcher's inputs: the next run matches again instead of reusing the links.
+      // A new decision changes the matcher's inputs: the next run matches again, the confirmed pair pinned and the
+      // rejected one never linked again.
+      const pharma = first.run.links.find((l) => l.transactionUuid === "t-pharma")!
+      yield* decideLink(pharma.linkId, "REJECTED", "ana@example.com", "2026-02-02T10:05:00Z")
       const second = yield* reconcile(options)
-      assert.deepStrictEqual(second.run.links.map((l) => l.transactionUuid).sort(), ["t-fuel", "t-pharma"])
+      assert.deepStrictEqual(second.run.links.map((l) => [l.transactionUuid, l.decision]), [["t-fuel", "CONFIRMED"]])
+      assert.isFalse(second.run.suggestions.some((l) => l.transactionUuid === "t-pharma" && l.documentId === pharma.documentId))
     }).pipe(
       Effect.provide(Layer.merge(sqlite, NodeContext.layer)),
       Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))

@@ -21,7 +21,7 @@ h3{font-size:15px;margin:20px 0 6px}.muted{color:#5b6474}
 .card b{display:block;font-size:22px}
 table{border-collapse:collapse;width:100%;background:#fff;margin:6px 0 12px}
 th,td{border:1px solid #e1e4e8;padding:5px 8px;text-align:left;vertical-align:top}
-th{background:#eef1f5;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#eef1f5;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .ok{color:#116329;font-weight:600}.bad{color:#b42318;font-weight:600}
 .sev-high{color:#b42318}.sev-medium{color:#9a6700}.sev-low{color:#5b6474}
 details{background:#fff;border:1px solid #e1e4e8;border-radius:6px;margin:4px 0;padding:6px 10px}
@@ -117,8 +117,20 @@ const linkDetails = (link: MatchLink): string => {
     `</details>`
 }
 
+/** Suggestions shown with their explanation in the page; all of them are in `links.json`. */
+export const MAX_SUGGESTIONS_IN_HTML = 1000
+
+const suggestionDetails = (suggestions: ReadonlyArray<MatchLink>): string => {
+  if (suggestions.length === 0) return "<p>No suggestions.</p>"
+  const shown = suggestions.slice(0, MAX_SUGGESTIONS_IN_HTML).map(linkDetails).join("\n")
+  return suggestions.length <= MAX_SUGGESTIONS_IN_HTML ? shown : shown +
+    `<p class="muted" data-testid="suggestions-truncated">The first ${MAX_SUGGESTIONS_IN_HTML} of ` +
+    `${suggestions.length} suggestions are shown; every one is in links.json.</p>`
+}
+
 /**
- * Renders the report page for a run and its summary. `chaseFiles` maps a cardholder to the file name of their chase
+ * Renders the report page for a run and its summary. Every link is shown with its explanation; suggestions up to
+ * `MAX_SUGGESTIONS_IN_HTML` (the rest are in `links.json`). `chaseFiles` maps a cardholder to the file name of their chase
  * list under `chase-lists/`, linked from the missing-invoices section.
  */
 export const renderHtmlReport = (
@@ -141,6 +153,6 @@ ${card("Already posted", summary.postings.skipped, "postings-skipped")}
 <h2>Missing invoices by cardholder</h2><div id="missing-by-cardholder">${missingByCardholder(run, chaseFiles)}</div>
 <h2>Exceptions by code</h2>${exceptionsByCode(run.exceptions)}
 <h2>Links (${run.links.length})</h2>${run.links.map(linkDetails).join("\n") || "<p>No links.</p>"}
-<h2>Suggestions (${run.suggestions.length})</h2>${run.suggestions.map(linkDetails).join("\n") || "<p>No suggestions.</p>"}
+<h2>Suggestions (${run.suggestions.length})</h2>${suggestionDetails(run.suggestions)}
 </main></body></html>
 `
