@@ -1,7 +1,8 @@
 /**
  * The CLI's observability: with `OTEL_EXPORTER_OTLP_ENDPOINT` set, a run exports its spans over OTLP/HTTP JSON to a
  * real collector endpoint (a plain HTTP server here) as ONE trace that reaches from the command down to each Clara
- * request and the ERP posting step; `--verbose` adds debug logs; without the variable nothing is sent.
+ * request and the ERP posting step; `--verbose` adds debug logs; without the variable nothing is sent; progress is
+ * plain lines on stderr when stdout is not a terminal.
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import * as fs from "node:fs"
@@ -91,5 +92,11 @@ describe("observability", () => {
     assert.strictEqual(result.code, 0, result.stderr)
     assert.strictEqual(received.length, before)
     assert.notMatch(result.stderr, /DEBUG/)
+    // stdout is not a terminal here: progress comes as plain lines on stderr, one start and one end per step
+    for (const step of ["sync", "collect", "match", "plan", "post", "report"]) {
+      assert.match(result.stderr, new RegExp(`^${step}: started$`, "m"))
+      assert.match(result.stderr, new RegExp(`^${step}: done \\(`, "m"))
+    }
+    assert.match(result.stderr, /^collect: done \(\d+ files, /m)
   })
 })

@@ -7,7 +7,15 @@ import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { ClaraClient, ClaraConfigError } from "@clara-recon/clara"
-import { layerStore, reconcile, type ReconcileOptions, redactDatabaseUrl, StoreError } from "@clara-recon/pipeline"
+import {
+  layerStore,
+  Progress,
+  reconcile,
+  type ReconcileOptions,
+  redactDatabaseUrl,
+  StoreError
+} from "@clara-recon/pipeline"
+import { progressReporter } from "./ProgressView.js"
 
 /** Where the state lives: `databaseUrl` (PostgreSQL) when given, else the SQLite file `statePath`. */
 export interface StoreLocation {
@@ -39,7 +47,10 @@ export const storeLayer = (location: StoreLocation) =>
     return layerStore({ statePath: location.statePath })
   })
 
-/** Runs `reconcile` with the store at `location` and an optional Clara client layer. */
+/**
+ * Runs `reconcile` with the store at `location` and an optional Clara client layer, showing its progress (bars on a
+ * terminal, plain lines otherwise: `ProgressView`).
+ */
 export const runJob = (
   options: ReconcileOptions,
   location: StoreLocation,
@@ -48,5 +59,10 @@ export const runJob = (
   Effect.gen(function*() {
     const store = yield* storeLayer(location)
     const layer = clara === undefined ? store : Layer.merge(store, clara)
-    return yield* reconcile(options).pipe(Effect.provide(layer))
+    const progress = progressReporter()
+    return yield* reconcile(options).pipe(
+      Effect.provide(layer),
+      Effect.provideService(Progress, progress),
+      Effect.ensuring(Effect.sync(() => progress.stop()))
+    )
   })

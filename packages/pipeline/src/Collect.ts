@@ -25,6 +25,7 @@ import {
   type TransactionResponseV3
 } from "@clara-recon/clara"
 import { DocumentSource, FiscalDocument, ReconciliationException, sha256Hex } from "@clara-recon/domain"
+import { progressAdvance, progressTotal } from "./Progress.js"
 import { InputError } from "./PipelineError.js"
 import { type FileIndexRow, ReconStore } from "./ReconStore.js"
 
@@ -173,9 +174,12 @@ const readFolderDocuments = (scan: FolderScan, writes: CollectWrites) =>
       documents.push({ document: new FiscalDocument({ ...document, sources: [withSource] }), sha256: knownSha })
     }
     // The others in slices: read and hash, one cache look-up per slice, then parse what is not cached.
+    yield* progressTotal("collect", files.length, "files")
+    yield* progressAdvance("collect", files.length - toRead.length)
     for (let start = 0; start < toRead.length; start += READ_SLICE) {
       const slice = toRead.slice(start, start + READ_SLICE)
       const read = yield* Effect.forEach(slice, (i) => Effect.either(fs.readFile(files[i]!)), { concurrency: 16 })
+      yield* progressAdvance("collect", slice.length)
       const shas = read.map((bytes) => (Either.isRight(bytes) ? sha256Hex(bytes.right) : ""))
       const hits = yield* store.cachedCfdi([...new Set(shas.filter((sha) => sha !== ""))])
       for (const [j, i] of slice.entries()) {

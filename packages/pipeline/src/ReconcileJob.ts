@@ -37,6 +37,7 @@ import { replaceSymlink } from "./internal/Files.js"
 import { learnedAliases, storedDecisions } from "./LinkDecisions.js"
 import { decodeStoredTransactions, loadRun } from "./LoadRun.js"
 import { OutputError, StoreError } from "./PipelineError.js"
+import { Progress } from "./Progress.js"
 import {
   defaultSapCsvAdapter,
   type PlannedPosting,
@@ -578,17 +579,28 @@ export const reconcile = Effect.fn("ReconcileJob.reconcile")(function*(options: 
   yield* makeDirectory(postingsDir)
   const memo: Memo = {}
   const done = yield* store.steps(run.runId)
+  const progress = yield* Progress
   const step = <E, R>(name: "sync" | "collect" | "match" | "plan" | "post" | "writeBack", effect: Effect.Effect<void, E, R>) =>
-    done.has(name) ? Effect.logDebug(`step ${name} of ${run.runId} already done`) : Effect.timed(effect).pipe(
-      Effect.tap(([duration]) => Effect.logDebug(`step ${name} of ${run.runId} done in ${Duration.toMillis(duration)} ms`))
-    )
+    done.has(name)
+      ? Effect.logDebug(`step ${name} of ${run.runId} already done`).pipe(
+        Effect.tap(() => progress.finish(name, true))
+      )
+      : Effect.timed(Effect.zipRight(Effect.sync(() => progress.start(name)), effect)).pipe(
+        Effect.tap(([duration]) => {
+          progress.finish(name, false)
+          return Effect.logDebug(`step ${name} of ${run.runId} done in ${Duration.toMillis(duration)} ms`)
+        })
+      )
   yield* step("sync", syncStep(ctx, memo))
   yield* step("collect", collectStep(ctx, memo))
   yield* step("match", matchStep(ctx, memo))
   yield* step("plan", planStep(ctx, memo))
   yield* step("post", postStep(ctx, memo))
   if (options.writeBack === true) yield* step("writeBack", writeBackStep(ctx))
-  return yield* reportStep(ctx, memo)
+  progress.start("report")
+  const reported = yield* reportStep(ctx, memo)
+  progress.finish("report", false)
+  return reported
 }, (effect) =>
   Effect.onInterrupt(effect, () =>
     Effect.logWarning("interrupted: the run is left unfinished; run the same command again to resume it")))

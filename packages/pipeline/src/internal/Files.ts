@@ -28,3 +28,22 @@ export const replaceSymlink = (target: string, link: string) =>
   }).pipe(
     Effect.mapError((cause) => new OutputError({ path: link, message: `cannot update ${link}: ${cause.message}` }))
   )
+
+const TEMPORARY = /\.tmp-\d+$/
+
+/**
+ * Removes the temporary files (`<name>.tmp-<pid>`) a killed attempt left under `dir` (recursively), so a resumed run
+ * leaves the same files as an uninterrupted one. A missing folder is fine.
+ */
+export const removeStaleTemporaries = (dir: string) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const paths = yield* Path.Path
+    if (!(yield* fs.exists(dir))) return
+    const entries = yield* fs.readDirectory(dir, { recursive: true })
+    for (const entry of entries.filter((e) => TEMPORARY.test(e))) {
+      yield* fs.remove(paths.join(dir, entry), { force: true })
+    }
+  }).pipe(
+    Effect.mapError((cause) => new OutputError({ path: dir, message: `cannot clean ${dir}: ${cause.message}` }))
+  )

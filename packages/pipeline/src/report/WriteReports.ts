@@ -8,7 +8,7 @@ import { stringify } from "csv-stringify/sync"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { canonicalJson, MatchLink, ReconciliationException } from "@clara-recon/domain"
-import { writeFileAtomic } from "../internal/Files.js"
+import { removeStaleTemporaries, writeFileAtomic } from "../internal/Files.js"
 import type { RunResult, Summary } from "../RunResult.js"
 import { chaseLists, renderChaseLists } from "./ChaseLists.js"
 import { exceptionColumns, sortExceptions, toExceptionRow } from "./ExceptionRows.js"
@@ -26,6 +26,7 @@ export const writeReports = (dir: string, run: RunResult, summary: Summary) =>
   Effect.gen(function*() {
     const path = yield* Path.Path
     const sorted = sortExceptions(run.exceptions)
+    yield* removeStaleTemporaries(dir)
     yield* writeFileAtomic(path.join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n")
     yield* writeFileAtomic(
       path.join(dir, "links.json"),
