@@ -65,37 +65,60 @@ interface Pair {
 
 const fiscalTotal = (cluster: EvidenceCluster): bigint => cluster.fiscal!.totalMinor
 
-/** Open fiscal purchase clusters by name key and by RFC, for pool look-ups. */
+/** Calendar week of an epoch day (pool look-ups are bucketed by week). */
+const weekOf = (day: number): number => Math.floor(day / 7)
+
+/**
+ * Open fiscal purchase clusters by name key and by RFC, for pool look-ups; each key's clusters are bucketed by the
+ * week of every member day, so a look-up reads only the weeks of a charge's date window, never every cluster of a
+ * merchant (matching.md §7.14: candidates, never all pairs).
+ */
 const indexClusters = (input: GroupInput) => {
-  const byKey = new Map<string, Array<number>>()
-  const byRfc = new Map<string, Array<number>>()
-  const push = (map: Map<string, Array<number>>, key: string, c: number) => {
-    const list = map.get(key)
-    if (list === undefined) map.set(key, [c])
-    else if (list[list.length - 1] !== c) list.push(c)
+  const byKey = new Map<string, Map<number, Array<number>>>()
+  const byRfc = new Map<string, Map<number, Array<number>>>()
+  const push = (map: Map<string, Map<number, Array<number>>>, key: string, weeks: ReadonlyArray<number>, c: number) => {
+    let byWeek = map.get(key)
+    if (byWeek === undefined) map.set(key, byWeek = new Map())
+    for (const w of weeks) {
+      const list = byWeek.get(w)
+      if (list === undefined) byWeek.set(w, [c])
+      else if (list[list.length - 1] !== c) list.push(c)
+    }
   }
   for (const c of input.openClusters) {
     const cluster = input.clusters[c]!
     if (cluster.fiscal === undefined || cluster.direction !== "PURCHASE") continue
+    const weeks = [...new Set(cluster.members.map((m) => weekOf(m.day)))]
     for (const name of cluster.issuerNames) {
-      for (const key of nameKeys(name.tokens, input.ctx.weigh)) push(byKey, key, c)
+      for (const key of nameKeys(name.tokens, input.ctx.weigh)) push(byKey, key, weeks, c)
     }
-    for (const rfc of cluster.rfcs) push(byRfc, rfc, c)
+    for (const rfc of cluster.rfcs) push(byRfc, rfc, weeks, c)
   }
   return { byKey, byRfc }
 }
 
+/**
+ * Open clusters sharing a name key or the alias RFC with a charge, ascending, restricted to those with a member day
+ * inside the widest date window of any member kind (CFDI [-3, +45], receipt +/-7): the others have no date term,
+ * so every caller's `pairOf` would reject them anyway.
+ */
 const candidatesOf = (
   tx: TransactionView,
   index: ReturnType<typeof indexClusters>,
   ctx: ScoringContext
 ): Array<number> => {
+  if (tx.day === undefined) return []
+  const { config } = ctx
+  const from = tx.day - Math.max(config.cfdiDaysBefore, config.receiptDays)
+  const to = tx.day + Math.max(config.cfdiDaysAfterMonthEnd, config.cfdiDaysAfter, config.receiptDays)
   const found = new Set<number>()
-  for (const name of tx.names) {
-    for (const key of nameKeys(name.tokens, ctx.weigh)) for (const c of index.byKey.get(key) ?? []) found.add(c)
+  const collect = (byWeek: ReadonlyMap<number, ReadonlyArray<number>> | undefined) => {
+    if (byWeek === undefined) return
+    for (let w = weekOf(from); w <= weekOf(to); w++) for (const c of byWeek.get(w) ?? []) found.add(c)
   }
+  for (const name of tx.names) for (const key of nameKeys(name.tokens, ctx.weigh)) collect(index.byKey.get(key))
   const alias = ctx.aliases.get(tx.descriptorKey)
-  if (alias !== undefined) for (const c of index.byRfc.get(alias) ?? []) found.add(c)
+  if (alias !== undefined) collect(index.byRfc.get(alias))
   return [...found].sort((a, b) => a - b)
 }
 
@@ -309,13 +332,19 @@ const splitTender = (
     const list = byKey.get(key)!
     if (list.length < 2) continue
     list.sort((a, b) => input.transactions[a]!.day! - input.transactions[b]!.day! || a - b)
+    const days = list.map((s) => input.transactions[s]!.day!)
+    let start = 0
     for (const t of list) {
       if (takenTx.has(t)) continue
       const tx = input.transactions[t]!
-      const siblings = list.filter((s) =>
-        s !== t && !takenTx.has(s) && Math.abs(input.transactions[s]!.day! - tx.day!) <= config.splitTenderDays &&
-        input.transactions[s]!.day! >= tx.day!
-      ).slice(0, 8)
+      // Siblings: the first 8 others of the list (day order) dated from the charge's day to `splitTenderDays`
+      // after it; the list is sorted by day, so they are read from the first entry of that day on, not filtered.
+      while (days[start]! < tx.day!) start++
+      const siblings: Array<number> = []
+      for (let i = start; i < list.length && days[i]! <= tx.day! + config.splitTenderDays && siblings.length < 8; i++) {
+        const s = list[i]!
+        if (s !== t && !takenTx.has(s)) siblings.push(s)
+      }
       if (siblings.length === 0) continue
       const pool = [t, ...siblings]
       const max = pool.reduce((acc, s) => acc + input.transactions[s]!.amountMinor, 0n)

@@ -300,12 +300,20 @@ export const clusterSimilarity = (
   return sim
 }
 
+const identityMatch = (
+  cls: string,
+  points: number,
+  sim: number | undefined,
+  receipt: DocumentView | undefined,
+  aliasRfc: string | undefined
+): IdentityMatch => ({ cls, points, sim, receipt, aliasRfc })
+
 /**
  * Identity (§7.4): the max of RFC equality (+7: a receipt tied to this charge, by a Clara attachment or by its
  * uploader being the cardholder, whose `taxIdentifier` equals the invoice's Emisor RFC; or a confirmed alias of the
  * descriptor) and the name-similarity band (+5/+3/+1/0), plus the penalty: -6 when an alias points to a different
  * RFC, or when both sides have distinctive tokens, similarity is under 0.30 and no RFC equality holds.
- * `undefined` when even the best identity cannot lift `partial` points to `edgePoints`.
+ * `undefined` when the identity cannot lift `partial` points to `edgePoints` (scoring drops such a pair anyway).
  */
 const identityOf = (
   ctx: ScoringContext,
@@ -318,28 +326,29 @@ const identityOf = (
   if (invoiceRfc !== undefined && cluster.documents.length > 0) {
     receipt = cluster.documents.find((d) => d.issuerRfc === invoiceRfc && tiedTo(d, tx))
   }
-  const aliasRfc = ctx.aliases.get(tx.descriptorKey)
+  const aliasRfc = ctx.aliases.size === 0 ? undefined : ctx.aliases.get(tx.descriptorKey)
   const aliasEqual = aliasRfc !== undefined && cluster.rfcs.includes(aliasRfc)
   const penalty = aliasRfc !== undefined && !aliasEqual && cluster.rfcs.length > 0 ? 6 : 0
-  const make = (cls: string, points: number, sim: number | undefined): IdentityMatch => ({
-    cls,
-    points,
-    sim,
-    receipt,
-    aliasRfc
-  })
   if (receipt !== undefined || aliasEqual) {
-    return make(penalty ? "ALIAS_CONFLICT" : receipt ? "RFC_EQUAL" : "RFC_ALIAS", 7 - penalty, undefined)
+    const cls = penalty ? "ALIAS_CONFLICT" : receipt ? "RFC_EQUAL" : "RFC_ALIAS"
+    return identityMatch(cls, 7 - penalty, undefined, receipt, aliasRfc)
   }
   if (!tx.informative || cluster.issuerNames.length === 0) {
-    return make(penalty ? "ALIAS_CONFLICT" : "UNINFORMATIVE", -penalty, undefined)
+    return identityMatch(penalty ? "ALIAS_CONFLICT" : "UNINFORMATIVE", -penalty, undefined, receipt, aliasRfc)
   }
   const need = ctx.config.edgePoints - partial + penalty
   if (need > 5) return undefined
   const sim = clusterSimilarity(ctx.similarity, tx, cluster)
+  const contradicting = penalty === 0 && sim < 0.3 && tx.distinctive && cluster.distinctive
+  // A pair that cannot reach `edgePoints` is dropped before its identity record is built: most candidates of a
+  // dense run are coincidental same-amount documents of another merchant, and end here as contradicting names.
+  if (contradicting && need > -6) return undefined
   const [, cls, points] = nameBand(sim)
-  if (penalty) return make("ALIAS_CONFLICT", points - penalty, sim)
-  return sim < 0.3 && tx.distinctive && cluster.distinctive ? make("CONTRADICTING", -6, sim) : make(cls, points, sim)
+  if (!contradicting && points < need) return undefined
+  if (penalty) return identityMatch("ALIAS_CONFLICT", points - penalty, sim, receipt, aliasRfc)
+  return contradicting
+    ? identityMatch("CONTRADICTING", -6, sim, receipt, aliasRfc)
+    : identityMatch(cls, points, sim, receipt, aliasRfc)
 }
 
 /** The name similarity of an edge as displayed (2 decimals), computed when its points did not need it. */
@@ -432,7 +441,7 @@ export const corroborate = (tx: TransactionView, cluster: EvidenceCluster, terms
   let attached: DocumentView | undefined
   let uploaded: DocumentView | undefined
   for (const member of cluster.members) {
-    if (attached === undefined && member.attachedTo.includes(uuid)) attached = member
+    if (attached === undefined && member.attachedTo.length > 0 && member.attachedTo.includes(uuid)) attached = member
     if (uploaded === undefined && uploader !== undefined && member.uploadedBy === uploader) uploaded = member
   }
   if (attached) {
@@ -472,10 +481,11 @@ export const scoreEdge = (
   cluster: EvidenceCluster
 ): ScoredEdge | undefined => {
   if (cluster.direction !== tx.type) return undefined
-  const amount = amountOf(ctx, tx, cluster)
-  if (amount === undefined) return undefined
+  // The date test first: it is cheaper (numbers) and rejects more of the band's candidates than the amount test.
   const date = dateOf(ctx.config, tx, cluster)
   if (date === undefined) return undefined
+  const amount = amountOf(ctx, tx, cluster)
+  if (amount === undefined) return undefined
   const partial = amount.points + date.points + corroborate(tx, cluster)
   const identity = identityOf(ctx, tx, cluster, partial)
   if (identity === undefined) return undefined

@@ -422,19 +422,24 @@ export const nameSimilarity = (a: ReadonlyArray<string>, b: ReadonlyArray<string
 }
 
 /**
- * `profileSimilarity` memoised per ordered pair of profile ids, for one run (profiles from one profiler). Names
- * repeat (one merchant, many charges), so each distinct pair is compared once. The numeric key is exact while the
- * run interns fewer than 2^26 distinct strings (tokens, joins and names), far beyond any run that fits in memory.
+ * `profileSimilarity` behind a fixed-size direct-mapped cache keyed by the ordered pair of profile ids, for one run
+ * (profiles from one profiler). Names repeat (one merchant, many charges), so the pairs that recur are compared
+ * once; pairs seen once (the coincidental same-amount candidates of a dense run) cost no lasting memory: a slot is
+ * simply overwritten. 2^16 slots in typed arrays, so a look-up allocates nothing and the heap does not grow with the
+ * number of candidates. Results are the same with or without the cache.
  */
 export const makeSimilarityMemo = (): (a: NameProfile, b: NameProfile) => number => {
-  const memo = new Map<number, number>()
+  const bits = 16
+  const keysA = new Int32Array(1 << bits).fill(-1)
+  const keysB = new Int32Array(1 << bits)
+  const values = new Float64Array(1 << bits)
   return (a, b) => {
-    const key = a.id * 67_108_864 + b.id
-    let sim = memo.get(key)
-    if (sim === undefined) {
-      sim = profileSimilarity(a, b)
-      memo.set(key, sim)
-    }
+    const slot = (Math.imul(a.id, 0x9e3779b1) ^ Math.imul(b.id + 0x7f4a7c15, 0x85ebca77)) >>> (32 - bits)
+    if (keysA[slot] === a.id && keysB[slot] === b.id) return values[slot]!
+    const sim = profileSimilarity(a, b)
+    keysA[slot] = a.id
+    keysB[slot] = b.id
+    values[slot] = sim
     return sim
   }
 }
