@@ -125,6 +125,36 @@ describe("reconcile --erp netsuite", () => {
     for (const secret of Object.values(tba)) assert.notInclude(outputs, secret)
   })
 
+  it("--erp none posts nothing; `post` then posts the period once", async () => {
+    const local = await Effect.runPromise(Scope.extend(
+      Effect.flatMap(makeTestPki(), (pki) =>
+        Effect.map(startNetSuiteEmulator({ pki, tba: [tba] }), (emulator) => ({ emulator, pki }))),
+      scope
+    ))
+    const ca = path.join(work, "ca-2.pem")
+    fs.writeFileSync(ca, local.pki.caCertificate)
+    const localEnv = { ...env, NODE_EXTRA_CA_CERTS: ca, NETSUITE_BASE_URL: local.emulator.baseUrl }
+    const localArgs = [...args.slice(0, -4), "--out", path.join(work, "out-2"), "--state", path.join(work, "state-2.db")]
+    const period = ["--from", scenario.period.from, "--to", scenario.period.to, "--as-of", "2026-11-22", "--json"]
+
+    const planned = await runCli(["reconcile", ...period, ...localArgs, "--erp", "none"], localEnv)
+    assert.strictEqual(planned.code, 0, planned.stderr)
+    assert.strictEqual(local.emulator.records().length, 0)
+    const linked = lastJsonLine(planned.stdout).linked
+    assert.isAbove(linked, 0)
+
+    const posted = await runCli(["post", ...period, ...localArgs, "--erp", "netsuite"], localEnv)
+    assert.strictEqual(posted.code, 0, posted.stderr)
+    const summary = lastJsonLine(posted.stdout)
+    assert.strictEqual(summary.postings.failed, 0)
+    assert.strictEqual(local.emulator.records().length, summary.postings.new)
+    assert.isAbove(summary.postings.new, 0)
+
+    const again = await runCli(["post", ...period, ...localArgs, "--erp", "netsuite"], localEnv)
+    assert.strictEqual(again.code, 0, again.stderr)
+    assert.strictEqual(local.emulator.records().length, summary.postings.new, "posting again adds nothing")
+  })
+
   it("an unknown adapter id fails with one line listing the registered ones", async () => {
     const result = await runCli(["reconcile", "--from", scenario.period.from, "--to", scenario.period.to, "--erp", "oracle", ...args], env)
     assert.strictEqual(result.code, 1)

@@ -1,5 +1,5 @@
 /**
- * The `clara-recon` command line: reconcile, report, link, aliases, erp, doctor, eval, demo, sandbox, cfdi.
+ * The `clara-recon` command line: reconcile, post, report, link, aliases, erp, doctor, eval, demo, sandbox, cfdi.
  */
 import { Command } from "@effect/cli"
 import { cfdiCommand } from "./commands/CfdiCommand.js"
@@ -7,7 +7,7 @@ import { demoCommand } from "./commands/DemoCommand.js"
 import { doctorCommand } from "./commands/DoctorCommand.js"
 import { erpCommand } from "./commands/ErpCommand.js"
 import { evalCommand } from "./commands/EvalCommand.js"
-import { reconcileCommand } from "./commands/ReconcileCommand.js"
+import { postCommand, reconcileCommand } from "./commands/ReconcileCommand.js"
 import { sandboxCommand } from "./commands/SandboxCommand.js"
 import { aliasesCommand, linkCommand, reportCommand } from "./commands/StoreCommands.js"
 import { cliVersion } from "./Tracing.js"
@@ -17,6 +17,7 @@ export const rootCommand = Command.make("clara-recon").pipe(
   Command.withDescription("Reconcile Clara corporate-card transactions with CFDI invoices and post them to the ERP"),
   Command.withSubcommands([
     reconcileCommand,
+    postCommand,
     reportCommand,
     linkCommand,
     aliasesCommand,

@@ -44,46 +44,74 @@ const writeBackLabel = Options.text("write-back-label").pipe(
 export const databaseUrlOf = (flag: Option.Option<string>, config: AppConfig): string | undefined =>
   Option.getOrElse(flag, () => config.database)
 
+const reconcileOptions = {
+  from,
+  to,
+  transactions,
+  config: configOption,
+  erp: erpOption,
+  dryRun,
+  writeBack,
+  writeBackLabel,
+  ...commonRunOptions
+}
+
+/** The arguments of `reconcile` (and `post`, which never dry-runs nor writes back). */
+type ReconcileArgs = Command.Command.ParseConfig<typeof reconcileOptions>
+
+/** Runs `reconcile` with parsed arguments. */
+const runReconcile = (args: ReconcileArgs) =>
+  Effect.gen(function*() {
+    if (args.from > args.to) {
+      return yield* Effect.fail(new Error(`--from ${args.from} is after --to ${args.to}`))
+    }
+    const config = yield* loadAppConfig(args.config)
+    const databaseUrl = databaseUrlOf(args.databaseUrl, config)
+    const withClara = hasClaraSettings(config)
+    if (Option.isNone(args.transactions) && !withClara) {
+      yield* Effect.logWarning("no Clara credentials (CLARA_CLIENT_ID or --config): using the in-process sandbox")
+      return yield* runDemo({ ...args, databaseUrl: Option.fromNullable(databaseUrl), seed: 1, size: 60, period: { from: args.from, to: args.to } })
+    }
+    const tenant = "default"
+    const erpId = erpIdOf(config, args.erp)
+    const erp = yield* erpAdapterFor(erpId, config, tenant)
+    if (erpId === NO_ERP) yield* Effect.logInfo("--erp none: postings are planned (plans.json), not posted")
+    const { run, runDir, summary } = yield* runJob(
+      {
+        from: args.from,
+        to: args.to,
+        invoiceDirs: args.invoices,
+        transactionsFile: Option.getOrUndefined(args.transactions),
+        outDir: args.out,
+        tenant,
+        asOf: Option.getOrUndefined(args.asOf),
+        companyRfc: Option.getOrUndefined(args.companyRfc),
+        erp,
+        dryRun: args.dryRun || erpId === NO_ERP,
+        writeBack: args.writeBack,
+        writeBackLabelUuid: Option.getOrUndefined(args.writeBackLabel)
+      },
+      { statePath: args.state, databaseUrl },
+      withClara ? claraClientLayer(args.config) : undefined
+    )
+    if (args.json) yield* printJsonLine(summary)
+    else yield* printSummary(summary, runDir)
+    return run
+  }).pipe(Effect.scoped)
+
 /** The `reconcile` command. */
-export const reconcileCommand = Command.make(
-  "reconcile",
-  { from, to, transactions, config: configOption, erp: erpOption, dryRun, writeBack, writeBackLabel, ...commonRunOptions },
-  (args) =>
-    Effect.gen(function*() {
-      if (args.from > args.to) {
-        return yield* Effect.fail(new Error(`--from ${args.from} is after --to ${args.to}`))
-      }
-      const config = yield* loadAppConfig(args.config)
-      const databaseUrl = databaseUrlOf(args.databaseUrl, config)
-      const withClara = hasClaraSettings(config)
-      if (Option.isNone(args.transactions) && !withClara) {
-        yield* Effect.logWarning("no Clara credentials (CLARA_CLIENT_ID or --config): using the in-process sandbox")
-        return yield* runDemo({ ...args, databaseUrl: Option.fromNullable(databaseUrl), seed: 1, size: 60, period: { from: args.from, to: args.to } })
-      }
-      const tenant = "default"
-      const erpId = erpIdOf(config, args.erp)
-      const erp = yield* erpAdapterFor(erpId, config, tenant)
-      if (erpId === NO_ERP) yield* Effect.logInfo("--erp none: postings are planned (plans.json), not posted")
-      const { run, runDir, summary } = yield* runJob(
-        {
-          from: args.from,
-          to: args.to,
-          invoiceDirs: args.invoices,
-          transactionsFile: Option.getOrUndefined(args.transactions),
-          outDir: args.out,
-          tenant,
-          asOf: Option.getOrUndefined(args.asOf),
-          companyRfc: Option.getOrUndefined(args.companyRfc),
-          erp,
-          dryRun: args.dryRun || erpId === NO_ERP,
-          writeBack: args.writeBack,
-          writeBackLabelUuid: Option.getOrUndefined(args.writeBackLabel)
-        },
-        { statePath: args.state, databaseUrl },
-        withClara ? claraClientLayer(args.config) : undefined
-      )
-      if (args.json) yield* printJsonLine(summary)
-      else yield* printSummary(summary, runDir)
-      return run
-    }).pipe(Effect.scoped)
-).pipe(Command.withDescription("Reconcile the card transactions of a period with their fiscal documents"))
+export const reconcileCommand = Command.make("reconcile", reconcileOptions, runReconcile).pipe(
+  Command.withDescription("Reconcile the card transactions of a period with their fiscal documents")
+)
+
+const { dryRun: _dryRun, writeBack: _writeBack, writeBackLabel: _writeBackLabel, ...postOptions } = reconcileOptions
+
+/**
+ * `clara-recon post --from --to [--erp ID] ...`: posts a reconciled period through the adapter registry, e.g. after
+ * `reconcile --dry-run` or `--erp none`, or to retry failed postings. Unchanged inputs reuse the stored sync,
+ * collect and match of the period's last run; the posting ledger skips every document already verified in the ERP.
+ */
+export const postCommand = Command.make("post", postOptions, (args) =>
+  runReconcile({ ...args, dryRun: false, writeBack: false, writeBackLabel: Option.none() })).pipe(
+    Command.withDescription("Post a reconciled period to the ERP (after a dry run, or to retry failed postings)")
+  )
