@@ -12,8 +12,7 @@ import * as Stream from "effect/Stream"
 import { type ClaraError, ClaraBadRequestError } from "../ClaraError.js"
 import type { ClaraItem } from "../ClaraItem.js"
 import { type ClaraCall, type ClaraPage, checkPage, type GetOptions } from "../internal/ClaraCall.js"
-import { decodeItems, decodeWith, parseJson } from "../internal/decode.js"
-import { hasNextPage, SpringPage } from "../wire/Page.js"
+import { decodeWith, parseJson } from "../internal/decode.js"
 
 /** A query value as the caller gives it; arrays are sent comma-separated (§7 #14, as the reimbursement filters). */
 export type ClaraQueryValue = string | number | boolean | ReadonlyArray<string>
@@ -30,9 +29,6 @@ export const queryParams = (query: ClaraQuery): Record<string, string> => {
   }
   return params
 }
-
-/** A Spring page or a bare array, items undecoded. */
-const PageOrArray = Schema.Union(SpringPage(Schema.Unknown), Schema.Array(Schema.Unknown))
 
 /** Page size bounds the client asks for. */
 const MAX_SIZE = 100
@@ -60,40 +56,11 @@ export const fetchFlexiblePage = <A, I>(
   options: GetOptions = {}
 ): Effect.Effect<ClaraPage<A>, ClaraError> => {
   const endpoint = call.endpointOf("GET", path)
-  const record = `page ${page}`
   return Effect.flatMap(
     Either.flatMap(checkPage(page, endpoint), () => checkSize(size, endpoint)),
-    () =>
-      call.getJson(path, { ...params, page: String(page), size: String(size) }, { ...options, record }).pipe(
-        Effect.flatMap((json) => decodeWith(PageOrArray, json, { endpoint, record })),
-        Effect.map((body): ClaraPage<A> => {
-          if (Array.isArray(body)) {
-            const raws: ReadonlyArray<unknown> = body
-            return {
-              number: page,
-              size,
-              totalPages: undefined,
-              totalElements: undefined,
-              items: decodeItems(schema, raws, { endpoint, where: record, field: "" }),
-              // a bare array is the whole list (v1/v2 `X[]`): asking for page 1 of an unpaged list would loop
-              hasNext: false
-            }
-          }
-          const spring = body as SpringPage
-          const served = Math.min(spring.size ?? size, size)
-          return {
-            number: spring.number ?? page,
-            size: served,
-            totalPages: spring.totalPages,
-            totalElements: spring.totalElements,
-            items: decodeItems(schema, spring.content, { endpoint, where: record, field: "content" }),
-            hasNext: hasNextPage(spring, served)
-          }
-        })
-      )
+    () => call.fetchPage(path, params, schema, size, page, options)
   )
 }
-type SpringPage = Schema.Schema.Type<ReturnType<typeof SpringPage<unknown, unknown, never>>>
 
 /** Every record from page `first` on, by `fetchFlexiblePage`. */
 export const flexiblePages = <A, I>(
