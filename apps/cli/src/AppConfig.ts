@@ -81,7 +81,9 @@ export const loadAppConfig = (file: Option.Option<string>, env: NodeJS.ProcessEn
     let section: typeof AppConfigFile.Type = {}
     if (Option.isSome(file)) {
       const text = yield* fs.readFileString(file.value).pipe(
-        Effect.mapError((e) => new AppConfigError({ path: file.value, message: `config file ${file.value}: cannot read it: ${e.message}` }))
+        Effect.mapError((e) =>
+          new AppConfigError({ path: file.value, message: `config file ${file.value}: cannot read it: ${e.message}` })
+        )
       )
       json = yield* Either.try({
         try: (): unknown => JSON.parse(text),

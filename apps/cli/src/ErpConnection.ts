@@ -94,10 +94,3 @@ export const erpAdapterFor = (
     const context = yield* Layer.build(layer)
     return yield* Effect.provide(ErpAdapter, context)
   })
-
-/** The registered adapter ids (built-in and the config file's modules), for messages and `erp list`. */
-export const erpIds = (config: AppConfig) =>
-  Effect.map(loadModuleRegistry(builtInAdapters, config.erp.modules, config.erp.baseDirectory), (r) => [
-    ...r.ids,
-    NO_ERP
-  ])

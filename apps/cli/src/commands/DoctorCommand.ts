@@ -109,8 +109,10 @@ export const doctorChecks = (args: {
     return checks
   })
 
+const doctorOptions = { config: configOption, erp: erpOption, ...storeOptions, json }
+
 /** The `doctor` command. */
-export const doctorCommand = Command.make("doctor", { config: configOption, erp: erpOption, ...storeOptions, json }, (args) =>
+export const doctorCommand = Command.make("doctor", doctorOptions, (args) =>
   Effect.gen(function*() {
     const checks = yield* doctorChecks(args)
     const ok = checks.every((c) => c.status !== "fail")

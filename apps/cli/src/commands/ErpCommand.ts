@@ -54,7 +54,8 @@ const list = Command.make("list", { config: configOption }, (args) =>
     const registry = yield* loadModuleRegistry(builtInAdapters, config.erp.modules, config.erp.baseDirectory)
     const chosen = erpIdOf(config, Option.none())
     for (const m of registry.manifests) {
-      yield* Console.log(`${m.id === chosen ? "*" : " "} ${m.id} ${m.version}  ${m.displayName}  [${m.capabilities.join(", ")}]`)
+      const mark = m.id === chosen ? "*" : " "
+      yield* Console.log(`${mark} ${m.id} ${m.version}  ${m.displayName}  [${m.capabilities.join(", ")}]`)
     }
     yield* Console.log(`${chosen === NO_ERP ? "*" : " "} ${NO_ERP}  match and report only`)
     if (chosen === DEFAULT_ERP && config.erp.config === undefined) {

@@ -70,7 +70,13 @@ const runReconcile = (args: ReconcileArgs) =>
     const withClara = hasClaraSettings(config)
     if (Option.isNone(args.transactions) && !withClara) {
       yield* Effect.logWarning("no Clara credentials (CLARA_CLIENT_ID or --config): using the in-process sandbox")
-      return yield* runDemo({ ...args, databaseUrl: Option.fromNullable(databaseUrl), seed: 1, size: 60, period: { from: args.from, to: args.to } })
+      return yield* runDemo({
+      ...args,
+      databaseUrl: Option.fromNullable(databaseUrl),
+      seed: 1,
+      size: 60,
+      period: { from: args.from, to: args.to }
+    })
     }
     const tenant = "default"
     const erpId = erpIdOf(config, args.erp)

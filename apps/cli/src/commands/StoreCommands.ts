@@ -29,7 +29,10 @@ const withStore = <A, E, R>(
     return yield* Effect.provide(effect, layer)
   })
 
-const run = Options.text("run").pipe(Options.withDescription("Run id (default: the latest finished run)"), Options.optional)
+const run = Options.text("run").pipe(
+  Options.withDescription("Run id (default: the latest finished run)"),
+  Options.optional
+)
 const out = Options.directory("out").pipe(
   Options.withDescription("Output folder; the run is written to <out>/<run-id>"),
   Options.withDefault("out")
@@ -90,7 +93,9 @@ export const aliasesCommand = Command.make(
         const today = new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)
         const aliases = yield* learnedAliases(today)
         if (args.json) return yield* printJsonLine({ aliases })
-        if (aliases.length === 0) return yield* Console.log("No aliases learned yet (confirm links with `link confirm`).")
+        if (aliases.length === 0) {
+          return yield* Console.log("No aliases learned yet (confirm links with `link confirm`).")
+        }
         for (const a of aliases) {
           yield* Console.log(
             `${a.active ? "active  " : "inactive"}  ${a.descriptorKey} -> ${a.rfc}  ` +
