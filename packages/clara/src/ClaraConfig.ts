@@ -249,12 +249,14 @@ const fileProvider = (file: ClaraConfigFile): ConfigProvider.ConfigProvider => {
  * Resolves the settings from a parsed JSON config `json` read from `path` (used in messages): the Clara keys
  * (baseUrl, region, sandbox, basePath, clientId, clientSecret, cert, key, ca, taxIdentifier, timeout, retryTimes,
  * retryBaseDelay, maxConcurrency, rateLimit, tokenSkew) at the top level, or under `clara` in a combined config file
- * (whose other sections belong to other parts of the application); unknown Clara keys are rejected. Every `CLARA_*`
+ * (one with a `clara`, `erp` or `database` section; the other sections belong to other parts of the application, and
+ * a combined file without `clara` leaves every setting to the environment); unknown Clara keys are rejected. Every `CLARA_*`
  * variable of the current `ConfigProvider` takes precedence. Fails with `ClaraConfigError` naming the file and key.
  */
 export const loadClaraConfigJson = (json: unknown, path: string): Effect.Effect<ClaraSettings, ClaraConfigError> =>
   Effect.gen(function*() {
-    const section = typeof json === "object" && json !== null && "clara" in json ? json.clara : json
+    const combined = typeof json === "object" && json !== null && ["clara", "erp", "database"].some((k) => k in json)
+    const section = combined ? (json as { readonly clara?: unknown }).clara ?? {} : json
     const file = yield* Either.mapLeft(
       decodeWith(ClaraConfigFile, section, { endpoint: path, sensitive: true }, { onExcessProperty: "error" }),
       (error) => new ClaraConfigError({ path, setting: error.path, description: error.description })

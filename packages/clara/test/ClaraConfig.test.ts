@@ -2,7 +2,7 @@ import { FileSystem } from "@effect/platform"
 import { SystemError } from "@effect/platform/Error"
 import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, Duration, Effect, Layer, Redacted } from "effect"
-import { ClaraConfig, loadClaraConfig, loadClaraConfigFile } from "../src/ClaraConfig.js"
+import { ClaraConfig, loadClaraConfig, loadClaraConfigFile, loadClaraConfigJson } from "../src/ClaraConfig.js"
 
 const env = (entries: Record<string, string>) => ConfigProvider.fromMap(new Map(Object.entries(entries)))
 
@@ -158,4 +158,25 @@ describe("ClaraConfig from a JSON file", () => {
       Effect.provide(ClaraConfig.layerFile("/etc/clara.json").pipe(Layer.provide(files({ "/etc/clara.json": file })))),
       Effect.withConfigProvider(env({}))
     ))
+})
+
+describe("ClaraConfig from a combined config file", () => {
+  it.effect("reads the `clara` section, ignores the other sections, and leaves everything to CLARA_* without one", () =>
+    Effect.gen(function*() {
+      const combined = { clara: { region: "co", clientId: "from-file" }, erp: { adapter: "netsuite" }, database: "x" }
+      const fromSection = yield* Effect.withConfigProvider(
+        loadClaraConfigJson(combined, "clara-recon.json"),
+        env({ CLARA_CLIENT_SECRET: "s", CLARA_CERT: "c", CLARA_KEY: "k" })
+      )
+      assert.strictEqual(fromSection.baseUrl, "https://public-api.co.clara.com")
+      assert.strictEqual(fromSection.clientId, "from-file")
+      const withoutSection = yield* Effect.withConfigProvider(
+        loadClaraConfigJson({ erp: { adapter: "none" } }, "clara-recon.json"),
+        env(complete)
+      )
+      assert.strictEqual(withoutSection.clientId, "client-id")
+      const unknownKey = yield* Effect.flip(loadClaraConfigJson({ clara: { colour: "red" } }, "clara-recon.json"))
+      assert.include(unknownKey.message, "colour")
+      assert.include(unknownKey.message, "clara-recon.json")
+    }))
 })
