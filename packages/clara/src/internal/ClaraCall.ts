@@ -341,7 +341,9 @@ export const makeClaraCall = (
           }
           let last: ClaraPage<A> = head
           const ahead = Stream.range(first + 1, known - 1).pipe(
-            Stream.mapEffect(one, { concurrency }),
+            // twice the in-flight limit: a page is decoded while the next requests are already on the wire (the
+            // semaphore of `send` still holds requests in flight to `concurrency`)
+            Stream.mapEffect(one, { concurrency: 2 * concurrency }),
             Stream.takeUntil((page) => !page.hasNext),
             Stream.tap((page) => Effect.sync(() => (last = page))),
             Stream.flatMap(itemsOf)
