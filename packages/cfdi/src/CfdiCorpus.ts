@@ -9,7 +9,7 @@
 import * as BigDecimal from "effect/BigDecimal"
 import { generateCfdi, generatePago } from "./CfdiGenerator.js"
 import type { CfdiConceptoSpec, CfdiPagoSpec, CfdiSpec, IvaTreatment, RetencionTreatment } from "./CfdiSpec.js"
-import { Prng } from "./internal/prng.js"
+import { Prng } from "@clara-recon/domain"
 
 /** One generated document. */
 export interface GeneratedCfdi {

@@ -22,7 +22,7 @@ import {
 } from "@clara-recon/domain"
 import * as BigDecimal from "effect/BigDecimal"
 import type { FxRate } from "./Fx.js"
-import { makePrng, type Prng } from "./internal/Prng.js"
+import { Prng } from "@clara-recon/domain"
 
 /** Options of `generateScenario`. */
 export interface ScenarioOptions {
@@ -218,7 +218,7 @@ const isoDay = (start: CivilDate, day: number): CivilDate => addDays(start, day)
 
 /** Generates a deterministic world of exactly `transactions` charges (the same seed gives the same world). */
 export const generateScenario = (options: ScenarioOptions): Scenario => {
-  const prng = makePrng(options.seed)
+  const prng = new Prng(options.seed)
   const start = options.start ?? "2025-01-01"
   const companyRfc = "EDE010101AB1"
   const merchantCount = Math.max(20, Math.floor(options.transactions / 8))

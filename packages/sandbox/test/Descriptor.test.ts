@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { descriptorOf, plainName } from "../src/internal/Descriptor.js"
 import { issuers } from "../src/internal/Issuers.js"
-import { Prng } from "../src/internal/Prng.js"
+import { Prng } from "@clara-recon/domain"
 
 describe("Descriptor", () => {
   it("drops accents, punctuation and the legal form", () => {

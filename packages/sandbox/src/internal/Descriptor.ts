@@ -2,7 +2,7 @@
  * How a card network prints a merchant (matching.md §4.5, §7.2 read backwards): upper case, accents stripped, legal
  * form dropped, long words abbreviated, at most 22 characters, sometimes behind a processor prefix.
  */
-import type { Prng } from "./Prng.js"
+import type { Prng } from "@clara-recon/domain"
 
 /** The maximum descriptor length printed by the card networks. */
 const DESCRIPTOR_LENGTH = 22

@@ -6,7 +6,7 @@
  */
 import type { CardV3, UserV3 } from "@clara-recon/clara"
 import type { ScenarioCard } from "../Scenario.js"
-import { Prng } from "./Prng.js"
+import { Prng } from "@clara-recon/domain"
 
 /** A cardholder and the card they pay with. */
 export interface Cardholder {

@@ -7,7 +7,7 @@ import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequ
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
-import { Prng } from "./Prng.js"
+import { Prng } from "@clara-recon/domain"
 import { failure } from "./Replies.js"
 
 /** What happens to a request hit by a fault. */

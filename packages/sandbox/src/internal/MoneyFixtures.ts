@@ -13,7 +13,7 @@ import type {
 } from "@clara-recon/clara"
 import { addDays, endOfMonth, formatFixed, fromWireNumber, sumAmounts } from "@clara-recon/domain"
 import type { Scenario } from "../Scenario.js"
-import { Prng } from "./Prng.js"
+import { Prng } from "@clara-recon/domain"
 
 /** Mixed into the scenario seed for this module's own source. */
 const MONEY_SALT = 0x3011_e7a5

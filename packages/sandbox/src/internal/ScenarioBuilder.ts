@@ -9,7 +9,7 @@ import { addDays } from "@clara-recon/domain"
 import type * as BigDecimal from "effect/BigDecimal"
 import type { Scenario, ScenarioCompany, ScenarioFile, ScenarioInvoice } from "../Scenario.js"
 import { type Cardholder, directoryOf } from "./Directory.js"
-import type { Prng } from "./Prng.js"
+import type { Prng } from "@clara-recon/domain"
 import { currencyAmount, invoiceJsonOf } from "./WireJson.js"
 
 /** A merchant as Clara shows it on a transaction. */

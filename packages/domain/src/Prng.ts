@@ -1,6 +1,7 @@
 /**
- * A small seeded pseudo-random generator (mulberry32) so that scenarios are byte-identical for a given seed.
- * Never `Math.random`.
+ * A small seeded pseudo-random generator (mulberry32) for the generators of test data and scenarios (CFDI corpus,
+ * Clara sandbox, matcher synthetic worlds, fault injection): the same seed gives byte-identical output. Never
+ * `Math.random`.
  */
 
 /** A deterministic random source: same seed, same sequence. */
