@@ -231,18 +231,30 @@ export const makeClaraCall = (
           ))
       }
 
-      const getJson = (path: string, params: Readonly<Record<string, string>>, options: GetOptions = {}) => {
+      /** GET `path`: the body bytes of a 2xx answer. */
+      const getBytes = (path: string, params: Readonly<Record<string, string>>, options: GetOptions) => {
         const ctx: CallContext = { endpoint: endpointOf("GET", path), record: options.record }
         const request = HttpClientRequest.get(`${settings.baseUrl}${settings.basePath}${path}`, {
           urlParams: params,
           acceptJson: true,
           headers
         })
-        return authorized(request, ctx, send).pipe(
-          Effect.flatMap((body) => parseJson(body, { ...ctx, sensitive: options.sensitive === true })),
-          Effect.map(stripSensitive)
-        )
+        return authorized(request, ctx, send)
       }
+
+      /** A body as JSON, card secrets removed. */
+      const parseBody = (path: string, body: Uint8Array, options: GetOptions) =>
+        Either.map(
+          parseJson(body, {
+            endpoint: endpointOf("GET", path),
+            record: options.record,
+            sensitive: options.sensitive === true
+          }),
+          stripSensitive
+        )
+
+      const getJson = (path: string, params: Readonly<Record<string, string>>, options: GetOptions = {}) =>
+        Effect.flatMap(getBytes(path, params, options), (body) => parseBody(path, body, options))
 
       const getDecoded = <A, I>(
         path: string,
@@ -286,6 +298,47 @@ export const makeClaraCall = (
 
       const writeVoid = (method: WriteMethod, path: string, json?: string) => Effect.asVoid(write(method, path, json))
 
+      /** The options of page `page`'s request (the page named in errors). */
+      const pageOptions = (page: number, options: GetOptions): GetOptions => ({ ...options, record: `page ${page}` })
+      const pageParams = (params: Readonly<Record<string, string>>, size: number, page: number) => ({
+        ...params,
+        page: String(page),
+        size: String(size)
+      })
+
+      /** A Spring page or a bare array (the whole, unpaged list) from its body, records decoded one by one. */
+      const decodePage = <A, I>(
+        path: string,
+        schema: Schema.Schema<A, I, never>,
+        size: number,
+        page: number,
+        body: Uint8Array,
+        options: GetOptions
+      ): Either.Either<ClaraPage<A>, ClaraError> => {
+        const record = `page ${page}`
+        const endpoint = endpointOf("GET", path)
+        const list = Either.flatMap(
+          parseBody(path, body, pageOptions(page, options)),
+          (json) => decodeWith(RawList, json, { endpoint, record })
+        )
+        return Either.map(list, (raw): ClaraPage<A> => {
+          if (Array.isArray(raw)) {
+            const items = decodeItems(schema, raw as ReadonlyArray<unknown>, { endpoint, where: record, field: "" })
+            return { number: page, size, totalPages: 1, totalElements: raw.length, items, hasNext: false }
+          }
+          const spring = raw as RawSpringPage
+          const served = Math.min(spring.size ?? size, size)
+          return {
+            number: spring.number ?? page,
+            size: served,
+            totalPages: spring.totalPages,
+            totalElements: spring.totalElements,
+            items: decodeItems(schema, spring.content, { endpoint, where: record, field: "content" }),
+            hasNext: hasNextPage(spring, served)
+          }
+        })
+      }
+
       const fetchPage = <A, I>(
         path: string,
         params: Readonly<Record<string, string>>,
@@ -293,29 +346,11 @@ export const makeClaraCall = (
         size: number,
         page: number,
         options: GetOptions = {}
-      ): Effect.Effect<ClaraPage<A>, ClaraError> => {
-        const record = `page ${page}`
-        const endpoint = endpointOf("GET", path)
-        return getJson(path, { ...params, page: String(page), size: String(size) }, { ...options, record }).pipe(
-          Effect.flatMap((json) => decodeWith(RawList, json, { endpoint, record })),
-          Effect.map((raw): ClaraPage<A> => {
-            if (Array.isArray(raw)) {
-              const items = decodeItems(schema, raw as ReadonlyArray<unknown>, { endpoint, where: record, field: "" })
-              return { number: page, size, totalPages: 1, totalElements: raw.length, items, hasNext: false }
-            }
-            const spring = raw as RawSpringPage
-            const served = Math.min(spring.size ?? size, size)
-            return {
-              number: spring.number ?? page,
-              size: served,
-              totalPages: spring.totalPages,
-              totalElements: spring.totalElements,
-              items: decodeItems(schema, spring.content, { endpoint, where: record, field: "content" }),
-              hasNext: hasNextPage(spring, served)
-            }
-          })
+      ): Effect.Effect<ClaraPage<A>, ClaraError> =>
+        Effect.flatMap(
+          getBytes(path, pageParams(params, size, page), pageOptions(page, options)),
+          (body) => decodePage(path, schema, size, page, body, options)
         )
-      }
 
       const pages = <A, I>(
         path: string,
@@ -326,6 +361,7 @@ export const makeClaraCall = (
         options: PagesOptions = {}
       ): Stream.Stream<ClaraItem<A>, ClaraError> => {
         const { concurrency = defaultConcurrency, ...getOptions } = options
+        const ahead = Math.max(1, concurrency)
         const one = (page: number) => fetchPage(path, params, schema, size, page, getOptions)
         const itemsOf = (page: ClaraPage<A>) => Stream.fromIterable(page.items)
         /** Pages one after another from `from` on. */
@@ -336,21 +372,33 @@ export const makeClaraCall = (
         return Stream.unwrap(Effect.map(one(first), (head) => {
           if (!head.hasNext) return itemsOf(head)
           const known = head.totalPages
-          if (known === undefined || concurrency <= 1 || known <= first + 1) {
-            return Stream.concat(itemsOf(head), sequential(first + 1))
-          }
+          if (known === undefined || known <= first + 1) return Stream.concat(itemsOf(head), sequential(first + 1))
           let last: ClaraPage<A> = head
-          const ahead = Stream.range(first + 1, known - 1).pipe(
-            // twice the in-flight limit: a page is decoded while the next requests are already on the wire (the
-            // semaphore of `send` still holds requests in flight to `concurrency`)
-            Stream.mapEffect(one, { concurrency: 2 * concurrency }),
+          const fetched = Stream.unwrap(Effect.map(Effect.makeSemaphore(ahead), (inFlight) =>
+            Stream.range(first + 1, known - 1).pipe(
+              // twice as many fibers as requests in flight: when a body arrives, the next request is already
+              // waiting for the permit and goes on the wire before that body is parsed and decoded
+              Stream.mapEffect(
+                (page) =>
+                  Effect.map(
+                    inFlight.withPermits(1)(
+                      getBytes(path, pageParams(params, size, page), pageOptions(page, getOptions))
+                    ),
+                    (body) => ({ page, body })
+                  ),
+                { concurrency: 2 * ahead }
+              ),
+              Stream.mapEffect(({ body, page }) =>
+                Effect.zipRight(Effect.yieldNow(), decodePage(path, schema, size, page, body, getOptions))
+              )
+            ))).pipe(
             Stream.takeUntil((page) => !page.hasNext),
             Stream.tap((page) => Effect.sync(() => (last = page))),
             Stream.flatMap(itemsOf)
           )
           // the list grew while it was read: carry on one page at a time after the pages known from the first
           const tail = Stream.suspend(() => last.hasNext ? sequential(last.number + 1) : Stream.empty)
-          return Stream.concat(itemsOf(head), Stream.concat(ahead, tail))
+          return Stream.concat(itemsOf(head), Stream.concat(fetched, tail))
         }))
       }
 

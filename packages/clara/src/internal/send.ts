@@ -57,6 +57,8 @@ export const makeSend = (
       }),
       semaphore.withPermits(1),
       gate,
+      // let a request waiting for the permit just released go on the wire before this body is parsed and decoded
+      Effect.zipLeft(Effect.yieldNow()),
       Effect.flatMap((reply) =>
         reply.status >= 200 && reply.status < 300
           ? Effect.succeed(reply.body)
