@@ -4,6 +4,7 @@
  * three-way exact evidence.
  */
 import { absBig } from "./internal/Minor.js"
+import { sortById } from "./internal/SortById.js"
 import type { Direction, DocumentView } from "./Prepared.js"
 import type { NameProfile } from "./Similarity.js"
 
@@ -63,7 +64,11 @@ const makeCluster = (
   mergedByAmount: boolean
 ): EvidenceCluster => {
   const members = fiscal ? [fiscal, ...documents] : documents
-  const issuerNames = [...new Set(members.map((m) => m.issuerName).filter((tokens) => tokens.length > 0))].map(profile)
+  const single = members.length === 1 ? members[0]! : undefined
+  // One member (the common case): the same lists without the set building.
+  const issuerNames = single !== undefined
+    ? (single.issuerName.length > 0 ? [profile(single.issuerName)] : [])
+    : [...new Set(members.map((m) => m.issuerName).filter((tokens) => tokens.length > 0))].map(profile)
   return {
     index,
     id: members[0]!.doc.id,
@@ -72,7 +77,9 @@ const makeCluster = (
     direction: members[0]!.direction,
     members,
     issuerNames,
-    rfcs: [...new Set(members.flatMap((m) => (m.issuerRfc === undefined ? [] : [m.issuerRfc])))],
+    rfcs: single !== undefined
+      ? (single.issuerRfc === undefined ? [] : [single.issuerRfc])
+      : [...new Set(members.flatMap((m) => (m.issuerRfc === undefined ? [] : [m.issuerRfc])))],
     tipped: members.some((m) => m.tipMinor > 0n),
     distinctive: issuerNames.some((name) => name.distinctive),
     mergedByAmount
@@ -120,8 +127,7 @@ export const buildClusters = (
     ...loose.map((receipt) => [undefined, [receipt]] as const)
   ]
   const idOf = ([invoice, receipts]: (typeof groups)[number]) => (invoice ?? receipts[0]!).doc.id
-  groups.sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0))
-  return groups.map(([invoice, receipts], index) =>
+  return sortById(groups, idOf).map(([invoice, receipts], index) =>
     makeCluster(index, invoice, receipts, profile, invoice !== undefined && receipts.some((r) => byAmount.has(r)))
   )
 }

@@ -37,6 +37,7 @@ import { type GroupDecision, solveGroups } from "./Groups.js"
 import type { LinkDecision, PreviousLink } from "./Incremental.js"
 import { minorToDecimal } from "./internal/Minor.js"
 import { identityRfc } from "./internal/Rfc.js"
+import { sortById } from "./internal/SortById.js"
 import { configHash, engineVersion, type MatcherConfig, resolveConfig } from "./MatcherConfig.js"
 import { descriptorKey, normaliseName } from "./Normalisation.js"
 import {
@@ -164,7 +165,7 @@ export const inputsHash = (input: MatchInput): string => {
   })
   function* lines<A>(records: ReadonlyArray<A>, idOf: (record: A) => string): Generator<string> {
     // Records in id order, records sharing an id in canonical order: canonical JSON is built one record at a time.
-    const sorted = [...records].sort((a, b) => compareText(idOf(a), idOf(b)))
+    const sorted = sortById(records, idOf)
     for (let i = 0; i < sorted.length;) {
       let j = i + 1
       while (j < sorted.length && idOf(sorted[j]!) === idOf(sorted[i]!)) j++
@@ -375,9 +376,6 @@ const compareExceptions = (a: SortableException, b: SortableException): number =
   compareText(a.date, b.date) || compareText(a.id, b.id) || compareText(a.exception.code, b.exception.code) ||
   compareText(a.exception.subtype ?? "", b.exception.subtype ?? "")
 
-const byDateThenId = (a: TransactionView, b: TransactionView): number =>
-  a.tx.operationDate < b.tx.operationDate ? -1 : a.tx.operationDate > b.tx.operationDate ? 1 : a.index - b.index
-
 const invoiceExceptions = (
   stages: MatchStages,
   ownerOfCluster: ReadonlyMap<number, number>,
@@ -548,7 +546,8 @@ export const match = (input: MatchInput): MatchResult => {
   const decided = new Set<number>([...decisions.decidedClusters, ...stages.reservedClusters])
   for (const group of stages.groups) for (const c of group.clusters) decided.add(c)
   for (const c of proposedClusters) decided.add(c)
-  for (const tx of [...transactions].sort(byDateThenId)) {
+  // By operation date, then index: `transactions` is in index order and the sort is stable.
+  for (const tx of sortById(transactions, (t) => t.tx.operationDate)) {
     const t = tx.index
     const outcome = stages.reservedTx.has(t) ? emptyOutcome : decisions.outcomes[t]!
     const pinned = pinsOf.get(t) ?? []

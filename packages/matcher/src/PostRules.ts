@@ -174,23 +174,24 @@ export const duplicateTransactionExceptions = (
     if (!tx.subject || tx.cardKey === undefined) continue
     const amount = `${tx.currency}|${tx.amountMinor}|${tx.type}`
     const auth = tx.tx.authorizationNumber?.trim()
-    const base = {
+    // The shared fields of an exception, built only for a duplicate (most charges have none).
+    const base = () => ({
       transactionUuid: tx.uuid,
       amountAtRisk: money(tx.amountMinor, tx.currency),
       ...age(asOfDay, tx.day),
       ...(tx.tx.userName === undefined ? {} : { cardholder: tx.tx.userName })
-    }
-    const charged = formatMinorMoney(tx.amountMinor, tx.currency)
-    const what = `${tx.type} ${charged} "${tx.tx.descriptor}" on ${tx.tx.operationDate}`
+    })
+    const what = () =>
+      `${tx.type} ${formatMinorMoney(tx.amountMinor, tx.currency)} "${tx.tx.descriptor}" on ${tx.tx.operationDate}`
     if (auth !== undefined && auth !== "") {
       const key = `${tx.cardKey}|${auth}|${amount}`
       const first = hard.get(key)
       if (first !== undefined) {
         out.push(new ReconciliationException({
-          ...base,
+          ...base(),
           code: "DUPLICATE_TRANSACTION",
           severity: "high",
-          message: `${what}: same authorization ${auth}, card and amount as ${first.uuid}.`,
+          message: `${what()}: same authorization ${auth}, card and amount as ${first.uuid}.`,
           suggestedAction: `Ask Clara whether ${tx.uuid} and ${first.uuid} are one charge; keep one.`
         }, true))
         continue
@@ -201,10 +202,10 @@ export const duplicateTransactionExceptions = (
     const first = soft.get(key)
     if (first !== undefined) {
       out.push(new ReconciliationException({
-        ...base,
+        ...base(),
         code: "POSSIBLE_DUPLICATE_TRANSACTION",
         severity: "low",
-        message: `${what}: same card, amount, descriptor and date as ${first.uuid} (legitimate repeats exist).`,
+        message: `${what()}: same card, amount, descriptor and date as ${first.uuid} (legitimate repeats exist).`,
         suggestedAction: "Check with the cardholder that both charges are real."
       }, true))
     } else soft.set(key, tx)

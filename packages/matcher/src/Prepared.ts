@@ -8,6 +8,7 @@ import { canonicalJson } from "@clara-recon/domain"
 import { epochDay, monthEndDay } from "./internal/Dates.js"
 import { absMinor } from "./internal/Minor.js"
 import { identityRfc } from "./internal/Rfc.js"
+import { sortById } from "./internal/SortById.js"
 import type { FxLookup, FxSource } from "./Fx.js"
 import type { MatcherConfig } from "./MatcherConfig.js"
 import type { NameProfile } from "./Similarity.js"
@@ -95,8 +96,7 @@ export interface PreparedDocuments {
 export type NameNormaliser = (text: string) => ReadonlyArray<string>
 
 const uniqueById = <A>(items: ReadonlyArray<A>, key: (a: A) => string): Array<A> => {
-  const decorated = items.map((item) => ({ item, key: key(item) }))
-  decorated.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  const decorated = sortById(items, key).map((item) => ({ item, key: key(item) }))
   const out: Array<A> = []
   for (let i = 0; i < decorated.length;) {
     let j = i + 1
@@ -174,8 +174,9 @@ export const prepareTransactions = (
       currency: tx.amount.currency,
       original,
       names,
-      descriptorKey: descriptor.join(" "),
-      informative: names.some((name) => name.tokens.join("").length >= 3),
+      descriptorKey: names[0] !== undefined && names[0].tokens === descriptor ? names[0].key : descriptor.join(" "),
+      // Characters of the tokens without the separating spaces of the profile's key.
+      informative: names.some((name) => name.key.length - (name.tokens.length - 1) >= 3),
       distinctive: names.some((name) => name.distinctive),
       restaurant: tx.mcc !== undefined && config.restaurantMccs.includes(tx.mcc),
       monthEnd: day !== undefined && lastDay !== undefined && lastDay - day < config.monthEndDays,
@@ -203,7 +204,7 @@ const admit = (
   const direction = directionOf(doc)
   if (day === undefined) return "INVALID_DATE"
   if (fiscal && upper(doc.satStatus ?? "") === "CANCELADO") return "CANCELLED"
-  if (fiscal && substituted.has(upper(doc.fiscalUuid ?? doc.id))) return "SUBSTITUTED"
+  if (fiscal && substituted.size > 0 && substituted.has(upper(doc.fiscalUuid ?? doc.id))) return "SUBSTITUTED"
   if (direction === undefined) return "NOT_MATCHABLE_TYPE"
   return { day, direction }
 }

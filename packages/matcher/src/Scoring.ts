@@ -281,7 +281,8 @@ const nameBands: ReadonlyArray<readonly [minimum: number, cls: string, points: n
   [-Infinity, "NAME_SIM_NONE", 0]
 ]
 
-const nameBand = (sim: number): readonly [minimum: number, cls: string, points: number] =>
+/** The name-similarity band of `sim` (§7.4): minimum, class and points (+5 / +3 / +1 / 0). */
+export const nameBand = (sim: number): readonly [minimum: number, cls: string, points: number] =>
   nameBands.find(([minimum]) => sim >= minimum)!
 
 const tiedTo = (member: DocumentView, tx: TransactionView): boolean => {
@@ -377,7 +378,8 @@ const identityTerm = (
   return { cls: match.cls, points: match.points, detail }
 }
 
-const cfdiDatePoints = (config: MatcherConfig, tx: TransactionView, delta: number): number | undefined => {
+/** CFDI date points (§7.4) for `delta` = CFDI day - charge day; `undefined` outside the window. */
+export const cfdiDatePoints = (config: MatcherConfig, tx: TransactionView, delta: number): number | undefined => {
   const after = tx.monthEnd ? config.cfdiDaysAfterMonthEnd : config.cfdiDaysAfter
   if (delta < -config.cfdiDaysBefore || delta > after) return undefined
   if (delta >= 0 && delta <= 1) return 3
@@ -386,7 +388,8 @@ const cfdiDatePoints = (config: MatcherConfig, tx: TransactionView, delta: numbe
   return 0
 }
 
-const receiptDatePoints = (config: MatcherConfig, delta: number): number | undefined => {
+/** Receipt date points (§7.4) for `delta` = receipt day - charge day; `undefined` outside +/-`receiptDays`. */
+export const receiptDatePoints = (config: MatcherConfig, delta: number): number | undefined => {
   const abs = Math.abs(delta)
   return abs > config.receiptDays ? undefined : abs <= 1 ? 3 : abs <= 3 ? 2 : 1
 }
@@ -424,10 +427,15 @@ const nonCardFormasPago: ReadonlySet<string> = new Set(["01", "02", "03"])
 
 const mccPrefixes: ReadonlyMap<string, ReadonlyArray<string>> = new Map(Object.entries(nameTables.mccProductPrefixes))
 
-const mccFits = (mcc: string, clave: string): boolean => {
+/** The MCC is consistent with the ClaveProdServ (§7.4 corroboration, `nameTables.mccProductPrefixes`). */
+export const mccFits = (mcc: string, clave: string): boolean => {
   for (const prefix of mccPrefixes.get(mcc) ?? []) if (clave.startsWith(prefix)) return true
   return false
 }
+
+/** FormaPago corroboration points of a CFDI (§7.4): 04/28/29 +1, 01/02/03 -3, otherwise (or none) 0. */
+export const formaPagoPoints = (formaPago: string | undefined): number =>
+  formaPago === undefined ? 0 : cardFormasPago.has(formaPago) ? 1 : nonCardFormasPago.has(formaPago) ? -3 : 0
 
 /**
  * Corroboration (§7.4): attached to this charge in Clara +6, uploaded by the cardholder +1, CFDI FormaPago

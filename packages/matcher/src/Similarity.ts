@@ -228,6 +228,11 @@ export interface NameProfile {
   readonly total: number
   /** Some token is distinctive. */
   readonly distinctive: boolean
+  /**
+   * Quick-test fields of the tokens, then of the joins, 4 integers each: interned id, character mask, length, and
+   * a hash of the first 5 characters (-1 when shorter), for `mayShareToken`.
+   */
+  readonly quick: Int32Array
 }
 
 /** Maps each distinct string to a small integer, so equal tokens compare as integers. */
@@ -251,6 +256,13 @@ export const profileName = (tokens: ReadonlyArray<string>, weigh: TokenWeigher, 
   const weights = tokens.map(weigh)
   const joins = tokens.slice(1).map((token, i) => tokens[i]! + token)
   const key = tokens.join(" ")
+  const quick = new Int32Array(4 * (tokens.length + joins.length))
+  ;[...tokens, ...joins].forEach((text, i) => {
+    quick[4 * i] = intern(text)
+    quick[4 * i + 1] = characterMask(text)
+    quick[4 * i + 2] = text.length
+    quick[4 * i + 3] = text.length < 5 ? -1 : firstFiveHash(text)
+  })
   return {
     id: intern(key),
     tokens,
@@ -265,8 +277,62 @@ export const profileName = (tokens: ReadonlyArray<string>, weigh: TokenWeigher, 
     key,
     order: (key.charCodeAt(0) || 0) * 65536 + (key.charCodeAt(1) || 0),
     total: weights.reduce((acc, w) => acc + w, 0),
-    distinctive: weights.some((w) => w >= distinctiveWeight)
+    distinctive: weights.some((w) => w >= distinctiveWeight),
+    quick
   }
+}
+
+const firstFiveHash = (text: string): number => {
+  let hash = 0
+  for (let i = 0; i < 5; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0
+  return hash & 0x7fffffff
+}
+
+/**
+ * Whether some entry in [xFrom, xTo) of `x` (token or join quick fields) may equal some entry in [yFrom, yTo) of `y`
+ * (tokens) under the §7.2 rule: the same id, the same first 5 characters (a prefix of at least 5 characters), or
+ * the character-mask bound of Jaro-Winkler >= 0.92 that `softEqual` applies. A necessary condition only.
+ */
+const mayMatch = (x: Int32Array, xFrom: number, xTo: number, y: Int32Array, yFrom: number, yTo: number): boolean => {
+  for (let i = xFrom; i < xTo; i++) {
+    const id = x[4 * i]!
+    const maskA = x[4 * i + 1]!
+    const la = x[4 * i + 2]!
+    const five = x[4 * i + 3]!
+    for (let j = yFrom; j < yTo; j++) {
+      if (y[4 * j] === id) return true
+      if (five !== -1 && y[4 * j + 3] === five) return true
+      const maskB = y[4 * j + 1]!
+      const lb = y[4 * j + 2]!
+      const upper = Math.min(la - popcount(maskA & ~maskB), lb - popcount(maskB & ~maskA))
+      if (!(upper / la + upper / lb < 1.6 - 1e-9)) return true
+    }
+  }
+  return false
+}
+
+/**
+ * Whether two profiles may share a token under the §7.2 rule (a token or a join of one side equal to a token of
+ * the other): when not, their similarity is 0. A necessary condition, on integers only.
+ */
+export const mayShareToken = (a: NameProfile, b: NameProfile): boolean =>
+  mayShareTokenWith(a, b.quick, 0, b.tokens.length, b.joins.length)
+
+/**
+ * `mayShareToken` of `a` and a profile whose quick fields (`NameProfile.quick`: `tokens` entries then `joins`
+ * entries, 4 integers each) start at integer `start` of `pool`.
+ */
+export const mayShareTokenWith = (
+  a: NameProfile,
+  pool: Int32Array,
+  start: number,
+  tokens: number,
+  joins: number
+): boolean => {
+  const na = a.tokens.length
+  const from = start >> 2
+  return mayMatch(a.quick, 0, na + a.joins.length, pool, from, from + tokens) ||
+    mayMatch(pool, from + tokens, from + tokens + joins, a.quick, 0, na)
 }
 
 /** A memoised `profileName` for one run (keyed by token-list identity: pass memoised lists). */
@@ -388,6 +454,9 @@ const matchAbbreviations = (a: NameProfile, b: NameProfile): void => {
 /** `nameSimilarity` of two profiles. */
 export const profileSimilarity = (a: NameProfile, b: NameProfile): number => {
   if (a.tokens.length === 0 || b.tokens.length === 0) return 0
+  // No token nor join can match: no weight is matched, and the similarity is 0 (the common case between the names of
+  // different merchants).
+  if (!mayShareToken(a, b)) return 0
   if (a.order > b.order || (a.order === b.order && a.key > b.key)) return profileSimilarity(b, a)
   if (usedA.length < a.tokens.length) usedA = new Uint8Array(a.tokens.length * 2)
   if (usedB.length < b.tokens.length) usedB = new Uint8Array(b.tokens.length * 2)
@@ -434,6 +503,8 @@ export const makeSimilarityMemo = (): (a: NameProfile, b: NameProfile) => number
   const keysB = new Int32Array(1 << bits)
   const values = new Float64Array(1 << bits)
   return (a, b) => {
+    // Most pairs of a dense run share no token: answered without touching the cache.
+    if (!mayShareToken(a, b)) return 0
     const slot = (Math.imul(a.id, 0x9e3779b1) ^ Math.imul(b.id + 0x7f4a7c15, 0x85ebca77)) >>> (32 - bits)
     if (keysA[slot] === a.id && keysB[slot] === b.id) return values[slot]!
     const sim = profileSimilarity(a, b)
