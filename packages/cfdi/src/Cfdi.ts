@@ -252,10 +252,35 @@ export interface Cfdi {
 const TRUSTED = { disableValidation: true } as const
 
 /**
+ * `Party` instances by RFC and name: a corpus names the same few receivers (the company) and recurring merchants over
+ * and over, and a `Party` is an immutable value, so one instance can stand in every document that names it. Bounded:
+ * each level is cleared when full.
+ */
+const parties = new Map<string, Map<string | undefined, Party>>()
+const MAX_CACHED_PARTIES = 4096
+
+const partyOf = (taxId: string, name: string | undefined): Party => {
+  let byName = parties.get(taxId)
+  if (byName === undefined) {
+    if (parties.size >= MAX_CACHED_PARTIES) parties.clear()
+    byName = new Map()
+    parties.set(taxId, byName)
+  }
+  let party = byName.get(name)
+  if (party === undefined) {
+    if (byName.size >= MAX_CACHED_PARTIES) byName.clear()
+    party = new Party(defined({ taxId, name }), TRUSTED)
+    byName.set(name, party)
+  }
+  return party
+}
+
+/**
  * Maps a read CFDI to the domain `FiscalDocument` (kind `CFDI`, country `MX`): id and fiscalUuid = TFD UUID (upper
  * case), issueDate = civil date of `Fecha`, taxes split IVA/IEPS transferred and IVA/ISR withheld plus the implocal
  * net, relations from `CfdiRelacionados`, `claveProdServ` of the first concept, no Clara transactions, one source.
- * Pure; does not fail for a `Cfdi` produced by the reader (its `issueDate` is already a checked civil date).
+ * Pure; does not fail for a `Cfdi` produced by the reader (its `issueDate` is already a checked civil date). The
+ * issuer / receiver `Party` values are shared between documents that name the same RFC and name.
  */
 export const toFiscalDocument = (cfdi: Cfdi, source: DocumentSource): FiscalDocument => {
   const local = cfdi.impuestosLocales
@@ -268,8 +293,8 @@ export const toFiscalDocument = (cfdi: Cfdi, source: DocumentSource): FiscalDocu
     tipoDeComprobante: cfdi.tipoDeComprobante,
     issueDate: cfdi.issueDate,
     issuedAt: cfdi.fecha,
-    issuer: new Party(defined({ taxId: cfdi.emisor.rfc, name: cfdi.emisor.nombre }), TRUSTED),
-    receiver: new Party(defined({ taxId: cfdi.receptor.rfc, name: cfdi.receptor.nombre }), TRUSTED),
+    issuer: partyOf(cfdi.emisor.rfc, cfdi.emisor.nombre),
+    receiver: partyOf(cfdi.receptor.rfc, cfdi.receptor.nombre),
     currency: cfdi.moneda,
     total: cfdi.total,
     subTotal: cfdi.subTotal,

@@ -4,10 +4,12 @@
  * becomes a tree of elements resolved to namespace URI + local name (cfdi.md §1.1: match by URI, never by prefix).
  */
 import * as Either from "effect/Either"
-import { XMLParser } from "fast-xml-parser"
 import type { XmlReadReason } from "./CfdiError.js"
 import { XmlReadError } from "./CfdiError.js"
 import { decodeXml } from "./internal/decodeXml.js"
+import type { RawNode, RawParse } from "./internal/fxpParser.js"
+import { parseRaw, validatorVerdict } from "./internal/fxpParser.js"
+import { documentWellFormed, elementWellFormed } from "./internal/wellFormed.js"
 
 /** An element resolved to its namespace URI (`""` when none or undeclared) and local name. */
 export interface XmlElement {
@@ -38,35 +40,27 @@ export const DEFAULT_MAX_XML_DEPTH = 64
 
 const keepAll = (): boolean => false
 
-/** One parser per nesting limit (fast-xml-parser enforces it as `maxNestedTags`). */
-const parsers = new Map<number, XMLParser>()
-const parserFor = (maxDepth: number): XMLParser => {
-  let parser = parsers.get(maxDepth)
-  if (parser === undefined) {
-    parser = new XMLParser({
-      preserveOrder: true,
-      ignoreAttributes: false,
-      attributeNamePrefix: "",
-      parseAttributeValue: false,
-      parseTagValue: false,
-      trimValues: false,
-      processEntities: false,
-      htmlEntities: false,
-      ignoreDeclaration: true,
-      ignorePiTags: true,
-      maxNestedTags: maxDepth
-    })
-    parsers.set(maxDepth, parser)
-  }
-  return parser
-}
-
 const ATTRIBUTES = ":@"
 const TEXT = "#text"
 const XML_NS = "http://www.w3.org/XML/1998/namespace"
-const DOCTYPE = /<!DOCTYPE/i
+const XML_SCOPE: ReadonlyMap<string, string> = new Map([["xml", XML_NS]])
+const DOCTYPE_AFTER_MARKUP = /DOCTYPE/iy
+
+/** True when `text` has a `<!DOCTYPE` (any case): found by looking only after each `<!`, which is rare in a CFDI. */
+const hasDoctype = (text: string): boolean => {
+  for (let at = text.indexOf("<!"); at !== -1; at = text.indexOf("<!", at + 2)) {
+    DOCTYPE_AFTER_MARKUP.lastIndex = at + 2
+    if (DOCTYPE_AFTER_MARKUP.test(text)) return true
+  }
+  return false
+}
 const PREDEFINED: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'" }
 const REFERENCE = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|([A-Za-z]+));/g
+/**
+ * Characters that need a second look in an attribute value: `<` (refused), references, and tab / CR / LF to
+ * normalise. Most values have none and are kept as written after this one test.
+ */
+const ATTRIBUTE_SPECIAL = /[<&\t\n\r]/
 
 /**
  * Decodes the five predefined entities and numeric character references; any other named entity was never declared
@@ -87,60 +81,117 @@ const decodeReferences = (text: string): string =>
 const normaliseAttribute = (value: string): string =>
   /[\t\n\r]/.test(value) ? value.replace(/\r\n|[\t\n\r]/g, " ") : value
 
-type RawNode = Record<string, unknown>
 type Skip = (ns: string, name: string) => boolean
 
-const textOf = (content: ReadonlyArray<RawNode>): string => {
-  let text = ""
-  for (const node of content) if (TEXT in node) text += String(node[TEXT])
-  return decodeReferences(text)
-}
+/**
+ * The attribute record of an element: a plain, fast-property object whose prototype chain holds nothing (an empty
+ * frozen object without prototype), so that `attributes["constructor"]` or `attributes["toString"]` read as absent
+ * like any attribute the element does not carry. (`Object.create(null)` would give the same reads, but V8 keeps such
+ * objects as hash tables, which made every attribute read of the CFDI reader slower.)
+ */
+const Attributes = function Attributes(this: Record<string, string>) {} as unknown as new() => Record<string, string>
+Attributes.prototype = Object.freeze(Object.create(null))
 
 /** Thrown inside the tree walk at markup fast-xml-parser lets through; caught in `parseXmlTree` as `NotXml`. */
 class NotWellFormed {
   constructor(readonly detail: string) {}
 }
 
+/**
+ * One walk over fast-xml-parser's raw nodes. `inDoubt` turns true at the first thing `wellFormed.ts` cannot vouch
+ * for; the walk still builds the whole tree, and `parseXmlTree` then lets `XMLValidator` decide.
+ */
+interface Walk {
+  readonly text: string
+  readonly skip: Skip
+  inDoubt: boolean
+}
+
+/** The qualified name of a raw element node (its one key besides the attributes), or `undefined` for text. */
+const qnameOf = (node: RawNode): string | undefined => {
+  for (const key in node) if (key !== ATTRIBUTES) return key === TEXT ? undefined : key
+  return undefined
+}
+
+const textOf = (content: ReadonlyArray<RawNode>): string => {
+  let text = ""
+  for (const node of content) {
+    const part = node[TEXT]
+    if (part !== undefined) text += String(part)
+  }
+  return decodeReferences(text)
+}
+
+/** Checks an element `walk.skip` dropped, and its subtree, for well-formedness only. */
+const checkDropped = (raw: RawNode, qname: string, walk: Walk): void => {
+  const content = raw[qname] as ReadonlyArray<RawNode>
+  if (!elementWellFormed(walk.text, raw, qname, content)) walk.inDoubt = true
+  for (const node of content) {
+    const child = qnameOf(node)
+    if (child !== undefined) checkDropped(node, child, walk)
+  }
+}
+
 const toElement = (
   raw: RawNode,
   qname: string,
   scope: ReadonlyMap<string, string>,
-  skip: Skip
+  walk: Walk
 ): XmlElement | undefined => {
-  const rawAttributes = (raw[ATTRIBUTES] ?? {}) as Record<string, string>
-  const attributes: Record<string, string> = Object.create(null)
+  const content = raw[qname] as ReadonlyArray<RawNode>
+  if (!elementWellFormed(walk.text, raw, qname, content)) walk.inDoubt = true
+  const rawAttributes = raw[ATTRIBUTES] as Readonly<Record<string, unknown>> | undefined
+  const attributes = new Attributes()
   let declared: Map<string, string> | undefined
   for (const key in rawAttributes) {
-    const written = rawAttributes[key]!
-    if (written.includes("<")) throw new NotWellFormed(`'<' in the value of attribute ${key} of <${qname}>`)
-    const value = decodeReferences(normaliseAttribute(written))
+    const written = rawAttributes[key]
+    if (typeof written !== "string") {
+      // A name without a value (kept as `true` by allowBooleanAttributes): not well-formed XML.
+      walk.inDoubt = true
+      continue
+    }
+    let value = written
+    if (ATTRIBUTE_SPECIAL.test(written)) {
+      if (written.indexOf("<") !== -1) throw new NotWellFormed(`'<' in the value of attribute ${key} of <${qname}>`)
+      value = decodeReferences(normaliseAttribute(written))
+    }
     attributes[key] = value
-    if (key === "xmlns" || key.startsWith("xmlns:")) {
-      ;(declared ??= new Map(scope)).set(key === "xmlns" ? "" : key.slice(6), value.trim())
+    if (key.startsWith("xmlns") && (key.length === 5 || key.charCodeAt(5) === 58)) {
+      ;(declared ??= new Map(scope)).set(key.length === 5 ? "" : key.slice(6), value.trim())
     }
   }
   const inner = declared ?? scope
   const colon = qname.indexOf(":")
   const ns = inner.get(colon === -1 ? "" : qname.slice(0, colon)) ?? ""
   const name = colon === -1 ? qname : qname.slice(colon + 1)
-  if (skip(ns, name)) return undefined
-  const content = raw[qname] as ReadonlyArray<RawNode>
-  return { ns, name, attributes, text: textOf(content), children: toElements(content, inner, skip) }
+  if (walk.skip(ns, name)) {
+    for (const node of content) {
+      const child = qnameOf(node)
+      if (child !== undefined) checkDropped(node, child, walk)
+    }
+    return undefined
+  }
+  return { ns, name, attributes, text: textOf(content), children: toElements(content, inner, walk) }
 }
 
-const toElements = (nodes: ReadonlyArray<RawNode>, scope: ReadonlyMap<string, string>, skip: Skip): Array<XmlElement> => {
+const toElements = (
+  nodes: ReadonlyArray<RawNode>,
+  scope: ReadonlyMap<string, string>,
+  walk: Walk
+): Array<XmlElement> => {
   const out: Array<XmlElement> = []
   for (const node of nodes) {
-    for (const key in node) {
-      if (key === ATTRIBUTES || key === TEXT) continue
-      const element = toElement(node, key, scope, skip)
-      if (element !== undefined) out.push(element)
-    }
+    const qname = qnameOf(node)
+    if (qname === undefined) continue
+    const element = toElement(node, qname, scope, walk)
+    if (element !== undefined) out.push(element)
   }
   return out
 }
 
-
+/** The only top-level element node of a parse, `undefined` when there are none or several. */
+const soleRoot = (nodes: ReadonlyArray<RawNode>): RawNode | undefined =>
+  nodes.length === 1 && qnameOf(nodes[0]!) !== undefined ? nodes[0] : undefined
 
 const refuse = (reason: XmlReadReason, detail: string) => Either.left(new XmlReadError({ reason, detail }))
 
@@ -157,34 +208,46 @@ export const decodeXmlBytes: (input: Uint8Array | string, maxBytes: number) => E
 
 /**
  * Parses XML text into namespace-resolved elements (the root elements: one for a well-formed document) with
- * fast-xml-parser, its well-formedness validation on. Namespace declarations are honoured on any element (`xml:` is
- * predeclared); subtrees for which `skip` is true are dropped. Only the five predefined entities and character
- * references are decoded, each to one character, so expansion is bounded by the input. Fails with `XmlReadError`
- * `Unsafe` when the text carries a DOCTYPE (checked before parsing, so entities are never expanded) or nests deeper
- * than `maxDepth` (default `DEFAULT_MAX_XML_DEPTH`), and `NotXml` with the parser's message when the text is not
- * well-formed.
+ * fast-xml-parser. Well-formedness is checked on the parser's own output (start tags and end tags at the positions it
+ * records, attributes, text outside the root; `internal/wellFormed.ts`); only a document those checks cannot vouch
+ * for goes through fast-xml-parser's `XMLValidator`, which then decides and words the error, so the verdicts are
+ * those of `parse(text, true)` without its second pass over every document. Namespace declarations are honoured on
+ * any element (`xml:` is predeclared); subtrees for which `skip` is true are dropped (but still checked). Only the
+ * five predefined entities and character references are decoded, each to one character, so expansion is bounded by
+ * the input. Fails with `XmlReadError` `Unsafe` when the text carries a DOCTYPE (checked before parsing, so entities
+ * are never expanded) or nests deeper than `maxDepth` (default `DEFAULT_MAX_XML_DEPTH`), and `NotXml` with the
+ * validator's message (`<message>:<line>:<column>`) or the parser's when the text is not well-formed.
  */
 export const parseXmlTree = (
   text: string,
   skip: (ns: string, name: string) => boolean = keepAll,
   maxDepth: number = DEFAULT_MAX_XML_DEPTH
 ): Either.Either<ReadonlyArray<XmlElement>, XmlReadError> => {
-  if (DOCTYPE.test(text)) return refuse("Unsafe", "DOCTYPE declarations are refused")
-  let raw: ReadonlyArray<RawNode>
+  if (hasDoctype(text)) return refuse("Unsafe", "DOCTYPE declarations are refused")
+  let raw: RawParse
   try {
-    raw = parserFor(maxDepth).parse(text, true) as ReadonlyArray<RawNode>
+    raw = parseRaw(text, maxDepth)
   } catch (e) {
+    const invalid = validatorVerdict(text)
+    if (invalid !== undefined) return refuse("NotXml", invalid)
     const message = e instanceof Error ? e.message : String(e)
     return /Maximum nested tags/.test(message)
       ? refuse("Unsafe", `elements nested deeper than the limit of ${maxDepth}`)
       : refuse("NotXml", message)
   }
+  const walk: Walk = { text, skip, inDoubt: raw.attributesLost }
+  let roots: ReadonlyArray<XmlElement>
   try {
-    return Either.right(toElements(raw, new Map([["xml", XML_NS]]), skip))
+    roots = toElements(raw.nodes, XML_SCOPE, walk)
   } catch (e) {
-    if (e instanceof NotWellFormed) return refuse("NotXml", e.detail)
+    if (e instanceof NotWellFormed) return refuse("NotXml", validatorVerdict(text) ?? e.detail)
     throw e
   }
+  if (walk.inDoubt || !documentWellFormed(text, raw.nodes, soleRoot(raw.nodes))) {
+    const invalid = validatorVerdict(text)
+    if (invalid !== undefined) return refuse("NotXml", invalid)
+  }
+  return Either.right(roots)
 }
 
 /**

@@ -65,6 +65,15 @@ const amount = (value: BigDecimal.BigDecimal | undefined) =>
   value === undefined ? undefined : BigDecimal.format(value)
 
 describe("readCfdi fields", () => {
+  it("keeps every amount exactly as written: the value and scale BigDecimal.fromString gives", () => {
+    for (const written of ["100.00", "+1.0", ".5", "5.", "-0.50", "007.10", "12345678901234567890.123456", "0"]) {
+      const cfdi = readOk(cfdi40().replace(`Descuento="100.00"`, `Descuento="${written}"`))
+      const expected = BigDecimal.unsafeFromString(written)
+      assert.strictEqual(cfdi.descuento?.value, expected.value, written)
+      assert.strictEqual(cfdi.descuento?.scale, expected.scale, written)
+    }
+  })
+
   it("reads the header, parties, relations, concepts, taxes and stamp", () => {
     const cfdi = readOk(cfdi40())
     assert.strictEqual(cfdi.version, "4.0")

@@ -1,5 +1,5 @@
-import { civilDateOf, sumAmounts } from "@clara-recon/domain"
-import type * as BigDecimal from "effect/BigDecimal"
+import { civilDateOf, zeroAmount } from "@clara-recon/domain"
+import * as BigDecimal from "effect/BigDecimal"
 import type {
   Cfdi,
   CfdiComplementoDesconocido,
@@ -52,12 +52,16 @@ const taxLines = (
   prefix: string,
   line: "Traslado" | "Retencion"
 ): Array<CfdiTaxLine> => {
-  if (impuestos === undefined) return []
+  const out: Array<CfdiTaxLine> = []
+  if (impuestos === undefined) return out
   const group = line === "Traslado" ? "Traslados" : "Retenciones"
-  return childrenNamed(impuestos, ns, group).flatMap((g) =>
-    childrenNamed(g, ns, line).map((el, i) => {
-      const label = `${prefix}/${line}[${i + 1}]`
-      return {
+  for (const g of impuestos.children) {
+    if (g.name !== group || g.ns !== ns) continue
+    let i = 0
+    for (const el of g.children) {
+      if (el.name !== line || el.ns !== ns) continue
+      const label = `${prefix}/${line}[${++i}]`
+      out.push({
         impuesto: r.required(el, label, "Impuesto"),
         ...defined({
           tipoFactor: r.text(el, "TipoFactor"),
@@ -65,14 +69,23 @@ const taxLines = (
           base: r.amount(el, label, "Base"),
           importe: r.amount(el, label, "Importe")
         })
-      }
-    })
-  )
+      })
+    }
+  }
+  return out
 }
 
+/**
+ * Sum of the `Importe` of the lines of one `Impuesto`, `undefined` when none has one. The same value as `sumAmounts`
+ * of those amounts (the last `sum` with zero makes an all-zero total the scale-0 zero, as `sumAmounts` does).
+ */
 const sumOf = (lines: ReadonlyArray<CfdiTaxLine>, impuesto: string): BigDecimal.BigDecimal | undefined => {
-  const amounts = lines.flatMap((l) => (l.impuesto === impuesto && l.importe !== undefined ? [l.importe] : []))
-  return amounts.length === 0 ? undefined : sumAmounts(amounts)
+  let total: BigDecimal.BigDecimal | undefined
+  for (const l of lines) {
+    if (l.impuesto !== impuesto || l.importe === undefined) continue
+    total = total === undefined ? l.importe : BigDecimal.sum(total, l.importe)
+  }
+  return total === undefined ? undefined : BigDecimal.sum(zeroAmount, total)
 }
 
 const readImpuestos = (r: FieldReader, impuestos: XmlElement, ns: string): CfdiImpuestos => {
@@ -137,6 +150,13 @@ const isKnownComplement = (c: XmlElement): boolean =>
   (c.ns === CfdiNamespace.implocal && c.name === "ImpuestosLocales") ||
   (c.name === "Pagos" && (c.ns === CfdiNamespace.pagos20 || c.ns === CfdiNamespace.pagos10))
 
+/** The complements the reader does not model, in document order. */
+const otherComplements = (complements: ReadonlyArray<XmlElement>): Array<CfdiComplementoDesconocido> => {
+  const out: Array<CfdiComplementoDesconocido> = []
+  for (const c of complements) if (!isKnownComplement(c)) out.push({ ns: c.ns, name: c.name, attributes: c.attributes })
+  return out
+}
+
 /**
  * Reads a parsed document into a `Cfdi`: checks the root (namespace, version), requires the TimbreFiscalDigital
  * (1.1 or 1.0) in any `Complemento`, then reads every field, the Pagos and implocal complements, and keeps every other
@@ -146,7 +166,8 @@ export const readComprobante = (root: XmlElement, path: string): Cfdi | CfdiRead
   const version = classifyRoot(root, path)
   if (typeof version !== "string") return version
   const ns = root.ns
-  const complements = childrenNamed(root, ns, "Complemento").flatMap((c) => c.children)
+  const complements: Array<XmlElement> = []
+  for (const c of root.children) if (c.name === "Complemento" && c.ns === ns) complements.push(...c.children)
   const tfd = complements.find((c) => c.ns === CfdiNamespace.tfd && c.name === "TimbreFiscalDigital")
   if (tfd === undefined) {
     return new CfdiReadError({
@@ -207,9 +228,7 @@ export const readComprobante = (root: XmlElement, path: string): Cfdi | CfdiRead
         rfcProvCertif: r.text(tfd, "RfcProvCertif")
       })
     },
-    otrosComplementos: complements.flatMap((c): Array<CfdiComplementoDesconocido> =>
-      isKnownComplement(c) ? [] : [{ ns: c.ns, name: c.name, attributes: c.attributes }]
-    ),
+    otrosComplementos: otherComplements(complements),
     ...defined({
       serie: r.text(root, "Serie"),
       folio: r.text(root, "Folio"),
