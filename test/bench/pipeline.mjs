@@ -38,7 +38,8 @@ const child = async (config) => {
     documents: s.documents,
     linked: s.linked,
     postings: s.postings,
-    balanced: s.controlTotal.balanced
+    balanced: s.controlTotal.balanced,
+    reportsReused: result.reportsReused
   }))
 }
 
@@ -97,7 +98,8 @@ export const run = async ({ seed }) => {
       `balanced ${first.balanced}; peak RSS ${fmt(first.peakRssMb, 0)} MB)`)
     const again = runChild(config)
     console.log(`pipeline re-run : unchanged inputs in ${fmt(again.ms / 1000, 2)} s (goal <= 3 s; ` +
-      `${again.postings.new} posted, ${again.postings.skipped} already posted; peak RSS ${fmt(again.peakRssMb, 0)} MB)`)
+      `${again.postings.new} posted, ${again.postings.skipped} already posted, reports carried over ${again.reportsReused}; ` +
+      `peak RSS ${fmt(again.peakRssMb, 0)} MB)`)
     return { first, again, baselineMs }
   } finally {
     rmSync(dir, { recursive: true, force: true })

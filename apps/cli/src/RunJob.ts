@@ -9,10 +9,12 @@ import * as Layer from "effect/Layer"
 import type { ClaraClient, ClaraConfigError } from "@clara-recon/clara"
 import {
   layerStore,
+  loadRunResult,
   Progress,
   reconcile,
   type ReconcileOptions,
   redactDatabaseUrl,
+  type RunResult,
   StoreError
 } from "@clara-recon/pipeline"
 import { progressReporter } from "./ProgressView.js"
@@ -49,18 +51,25 @@ export const storeLayer = (location: StoreLocation) =>
 
 /**
  * Runs `reconcile` with the store at `location` and an optional Clara client layer, showing its progress (bars on a
- * terminal, plain lines otherwise: `ProgressView`).
+ * terminal, plain lines otherwise: `ProgressView`). With `withResult`, the run's `RunResult` is loaded from the store
+ * afterwards (`loadRunResult`, e.g. for `demo`'s evaluation) and returned as `run`.
  */
-export const runJob = (
+export const runJob = <const WithResult extends boolean = false>(
   options: ReconcileOptions,
   location: StoreLocation,
-  clara: Layer.Layer<ClaraClient, ClaraConfigError, FileSystem.FileSystem> | undefined
+  clara: Layer.Layer<ClaraClient, ClaraConfigError, FileSystem.FileSystem> | undefined,
+  withResult?: WithResult
 ) =>
   Effect.gen(function*() {
     const store = yield* storeLayer(location)
     const layer = clara === undefined ? store : Layer.merge(store, clara)
     const progress = progressReporter()
-    return yield* reconcile(options).pipe(
+    const job = Effect.gen(function*() {
+      const outcome = yield* reconcile(options)
+      const run = withResult === true ? yield* loadRunResult(outcome.runId) : undefined
+      return { ...outcome, run: run as WithResult extends true ? RunResult : undefined }
+    })
+    return yield* job.pipe(
       Effect.provide(layer),
       Effect.provideService(Progress, progress),
       Effect.ensuring(Effect.sync(() => progress.stop()))

@@ -15,6 +15,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import { createHash } from "node:crypto"
 import { readCfdi, toFiscalDocument } from "@clara-recon/cfdi"
 import {
   ClaraClient,
@@ -25,6 +26,7 @@ import {
   type TransactionResponseV3
 } from "@clara-recon/clara"
 import { DocumentSource, FiscalDocument, ReconciliationException, sha256Hex } from "@clara-recon/domain"
+import { type FileStat, listFilesRecursive, statFiles } from "./internal/Files.js"
 import { progressAdvance, progressTotal } from "./Progress.js"
 import { InputError } from "./PipelineError.js"
 import { type FileIndexRow, ReconStore } from "./ReconStore.js"
@@ -63,6 +65,11 @@ export interface CollectWrites {
   /** New parse-cache entries: SHA-256 -> encoded `FiscalDocument` JSON. */
   readonly cache: Map<string, string>
   readonly fileIndex: Array<FileIndexRow>
+  /**
+   * The encoded JSON of documents parsed in this run (the string put in `cache`), by document object: a document kept
+   * as is by the dedupe is stored with it instead of being encoded again.
+   */
+  readonly encoded: WeakMap<FiscalDocument, string>
 }
 
 /**
@@ -88,24 +95,24 @@ const parseCfdi = (
     const parsed = readCfdi(bytes, { path: source.location })
     if (Either.isLeft(parsed)) return Either.left(parsed.left)
     const document = toFiscalDocument(parsed.right, withSource)
-    writes.cache.set(sha256, JSON.stringify(encodeDocument(document)))
+    const json = JSON.stringify(encodeDocument(document))
+    writes.cache.set(sha256, json)
+    writes.encoded.set(document, json)
     return Either.right<ReadDocument>({ document, sha256 })
   })
 
 /** Lists `.xml` files under a folder, recursively, sorted. Fails with `InputError` when the folder is unreadable. */
 const listXmlFiles = (dir: string) =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
-    const entries = yield* fs.readDirectory(dir, { recursive: true }).pipe(
+    const entries = yield* listFilesRecursive(dir).pipe(
       Effect.mapError((cause) => new InputError({ path: dir, message: `cannot read invoices folder ${dir}: ${cause.message}` }))
     )
     return entries.filter((e) => e.toLowerCase().endsWith(".xml")).sort().map((e) => path.join(dir, e))
   })
 
 /** A file's stamp for the file index: size and modification time in milliseconds. */
-const stampOf = (info: FileSystem.File.Info): string =>
-  `${info.size}:${Option.match(info.mtime, { onNone: () => "", onSome: (d) => String(d.getTime()) })}`
+const stampOf = (info: FileStat): string => `${info.size}:${info.mtimeMs}`
 
 /**
  * Reads the CFDI files of the folders. A file whose stamp (size, mtime) matches the file index and whose hash is in
@@ -116,21 +123,42 @@ const READ_SLICE = 1000
 /** The `.xml` files of the folders with their stamps, and the digests the file index knows for unchanged ones. */
 interface FolderScan {
   readonly files: ReadonlyArray<string>
-  readonly stamps: ReadonlyArray<Option.Option<FileSystem.File.Info>>
+  readonly stamps: ReadonlyArray<Option.Option<FileStat>>
   /** path -> SHA-256 for files whose stamp matches the file index. */
   readonly known: ReadonlyMap<string, string>
 }
 
-const scanFolders = (dirs: ReadonlyArray<string>) =>
+/** The `.xml` files of the folders with their stamps (none for a file that cannot be stat'ed). */
+const listFolders = (dirs: ReadonlyArray<string>) =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    const store = yield* ReconStore
     const listed = (yield* Effect.forEach(dirs, listXmlFiles)).flat()
-    const listedStamps = yield* Effect.forEach(listed, (file) => Effect.option(fs.stat(file)), { concurrency: 16 })
+    const listedStamps = yield* statFiles(listed)
     // a folder whose name ends in .xml is not a document
-    const isFolder = (i: number) => Option.exists(listedStamps[i]!, (info) => info.type === "Directory")
-    const files = listed.filter((_, i) => !isFolder(i))
-    const stamps = listedStamps.filter((_, i) => !isFolder(i))
+    const isFolder = (i: number) => Option.exists(listedStamps[i]!, (info) => info.isDirectory)
+    return {
+      files: listed.filter((_, i) => !isFolder(i)),
+      stamps: listedStamps.filter((_, i) => !isFolder(i))
+    }
+  })
+
+/**
+ * SHA-256 (hex) over every file's path and stamp (size, mtime): equal to an earlier collection's when no file was
+ * added, removed, resized or modified since (the file index's own test of "unchanged").
+ */
+const folderScanKey = (files: ReadonlyArray<string>, stamps: ReadonlyArray<Option.Option<FileStat>>): string => {
+  const hash = createHash("sha256")
+  files.forEach((file, i) => {
+    const stamp = stamps[i]!
+    hash.update(`${file}\t${Option.isSome(stamp) ? stampOf(stamp.value) : ""}\n`)
+  })
+  return hash.digest("hex")
+}
+
+/** The listed files with the digests the file index knows for those whose stamp it has. */
+const scanFolders = (listedFiles: { readonly files: ReadonlyArray<string>; readonly stamps: ReadonlyArray<Option.Option<FileStat>> }) =>
+  Effect.gen(function*() {
+    const store = yield* ReconStore
+    const { files, stamps } = listedFiles
     const index = yield* store.fileIndex(files)
     const known = new Map<string, string>()
     files.forEach((file, i) => {
@@ -358,6 +386,8 @@ export const dedupeDocuments = (read: ReadonlyArray<ReadDocument>) => {
  * parse-cache entries and file-index rows to save are returned in `writes`, for the caller's durable commit.
  * `inputsKey` pins the inputs (every file's path and SHA-256) when no Clara document was involved; when it equals
  * `previousInputsKey` (every file unchanged since that collection) the result is `unchanged` and nothing is parsed.
+ * `scanKey` (paths and stamps, see `folderScanKey`) is cheaper still: when it equals `previousScanKey`, the result is
+ * `unchanged` (with `previousInputsKey`) before the file index is even read.
  * Fails with `InputError` when a folder cannot be listed, `StoreError` when the store cannot be read.
  */
 export const collectDocuments = (options: {
@@ -365,15 +395,21 @@ export const collectDocuments = (options: {
   readonly invoiceDirs: ReadonlyArray<string>
   readonly claraConcurrency?: number
   readonly previousInputsKey?: string | undefined
+  readonly previousScanKey?: string | undefined
 }) =>
   Effect.gen(function*() {
     const client = yield* Effect.serviceOption(ClaraClient)
-    const scan = yield* scanFolders(options.invoiceDirs)
+    const listed = yield* listFolders(options.invoiceDirs)
+    const scanKey = Option.isNone(client) ? folderScanKey(listed.files, listed.stamps) : undefined
+    if (scanKey !== undefined && scanKey === options.previousScanKey && options.previousInputsKey !== undefined) {
+      return { _tag: "Unchanged" as const, inputsKey: options.previousInputsKey, scanKey }
+    }
+    const scan = yield* scanFolders(listed)
     const pinned = Option.isNone(client) ? folderInputsKey(scan.files, scan.known) : undefined
     if (pinned !== undefined && pinned === options.previousInputsKey) {
-      return { _tag: "Unchanged" as const, inputsKey: pinned }
+      return { _tag: "Unchanged" as const, inputsKey: pinned, scanKey }
     }
-    const writes: CollectWrites = { cache: new Map(), fileIndex: [] }
+    const writes: CollectWrites = { cache: new Map(), fileIndex: [], encoded: new WeakMap() }
     const fromClara = yield* claraDocuments(options.wire, writes, Math.max(1, options.claraConcurrency ?? 4))
     const fromFolders = yield* readFolderDocuments(scan, writes)
     const deduped = dedupeDocuments([...fromClara.documents, ...fromFolders.documents])
@@ -383,6 +419,11 @@ export const collectDocuments = (options: {
       exceptions: [...fromClara.exceptions, ...fromFolders.exceptions, ...deduped.exceptions],
       files: fromFolders.files,
       inputsKey: Option.isNone(client) ? fromFolders.inputsKey ?? "" : "",
+      scanKey,
       writes
-    } as CollectedDocuments & { readonly inputsKey: string; readonly writes: CollectWrites }
+    } as CollectedDocuments & {
+      readonly inputsKey: string
+      readonly scanKey: string | undefined
+      readonly writes: CollectWrites
+    }
   })

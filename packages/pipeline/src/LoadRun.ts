@@ -17,9 +17,9 @@ import {
 } from "@clara-recon/domain"
 import { controlTotals } from "./ControlTotals.js"
 import { StoreError } from "./PipelineError.js"
-import { ReconStore, type RunRow, type TransactionRow } from "./ReconStore.js"
+import { type LedgerRow, ReconStore, type RunRow, type TransactionRow } from "./ReconStore.js"
 import type { PostingOutcome, RunResult } from "./RunResult.js"
-import { loadCheckpoint } from "./RunSteps.js"
+import { type Checkpoint, loadCheckpoint } from "./RunSteps.js"
 
 const decodeWire = Schema.decodeUnknownSync(TransactionResponseV3)
 const decodeDocument = Schema.decodeUnknownSync(FiscalDocument)
@@ -50,12 +50,45 @@ const missingStep = (runId: string, step: string) =>
 const required = <A>(runId: string, step: string) => (option: Option.Option<A>) =>
   Option.match(option, { onNone: () => Effect.fail(missingStep(runId, step)), onSome: Effect.succeed })
 
+/**
+ * The posting counts of run `runId` from the ledger rows of its planned `keys`: `new` posted (or verified) by this
+ * run, `skipped` settled by an earlier run, and `failed` as given (the refused and failed postings of its plan and
+ * post checkpoints). `known` may give those ledger rows, already read. Fails with `StoreError`.
+ */
+export const postingOutcome = (
+  runId: string,
+  keys: ReadonlyArray<string>,
+  failed: number,
+  known?: ReadonlyMap<string, LedgerRow>
+) =>
+  Effect.gen(function*() {
+    const store = yield* ReconStore
+    const ledger = known ?? (yield* store.ledger(keys))
+    const postedStates = new Set(["posted_unverified", "verified"])
+    const outcome: PostingOutcome = {
+      new: [...ledger.values()].filter((r) => r.runId === runId && postedStates.has(r.state)).length,
+      skipped: [...ledger.values()].filter((r) =>
+        r.runId !== runId && (postedStates.has(r.state) || r.state === "excluded")
+      ).length,
+      failed
+    }
+    return outcome
+  })
+
 /** Values of the run already in memory (decoded from, or identical to, what the store holds), to skip decoding. */
 export interface LoadedParts {
   readonly transactions?: ReadonlyArray<CardTransaction>
   readonly documents?: ReadonlyArray<FiscalDocument>
   readonly links?: ReadonlyArray<MatchLink>
   readonly suggestions?: ReadonlyArray<MatchLink>
+  /** Checkpoints of the run's steps as committed in this process. */
+  readonly checkpoints?: {
+    readonly sync?: Checkpoint<"sync"> | undefined
+    readonly collect?: Checkpoint<"collect"> | undefined
+    readonly match?: Checkpoint<"match"> | undefined
+    readonly plan?: Checkpoint<"plan"> | undefined
+    readonly post?: Checkpoint<"post"> | undefined
+  }
 }
 
 /**
@@ -66,11 +99,14 @@ export interface LoadedParts {
 export const loadRun = (run: RunRow, loaded: LoadedParts = {}) =>
   Effect.gen(function*() {
     const store = yield* ReconStore
-    const sync = yield* loadCheckpoint(run.runId, "sync").pipe(Effect.flatMap(required(run.runId, "sync")))
-    const collect = yield* loadCheckpoint(run.runId, "collect").pipe(Effect.flatMap(required(run.runId, "collect")))
-    const matched = yield* loadCheckpoint(run.runId, "match").pipe(Effect.flatMap(required(run.runId, "match")))
-    const plan = yield* loadCheckpoint(run.runId, "plan").pipe(Effect.flatMap(required(run.runId, "plan")))
-    const post = yield* loadCheckpoint(run.runId, "post")
+    const given = loaded.checkpoints ?? {}
+    const sync = given.sync ?? (yield* loadCheckpoint(run.runId, "sync").pipe(Effect.flatMap(required(run.runId, "sync"))))
+    const collect = given.collect ??
+      (yield* loadCheckpoint(run.runId, "collect").pipe(Effect.flatMap(required(run.runId, "collect"))))
+    const matched = given.match ??
+      (yield* loadCheckpoint(run.runId, "match").pipe(Effect.flatMap(required(run.runId, "match"))))
+    const plan = given.plan ?? (yield* loadCheckpoint(run.runId, "plan").pipe(Effect.flatMap(required(run.runId, "plan"))))
+    const post = given.post === undefined ? yield* loadCheckpoint(run.runId, "post") : Option.some(given.post)
 
     const transactions = loaded.transactions ??
       decodeStoredTransactions(yield* store.transactionsInPeriod(run.tenant, run.from, run.to)).transactions
@@ -90,16 +126,8 @@ export const loadRun = (run: RunRow, loaded: LoadedParts = {}) =>
         linkRows.filter((r) => r.kind === "suggestion").map((r) => decodeLink(JSON.parse(r.json))))
     ].sort(byPair)
 
-    const ledger = yield* store.ledger(plan.keys)
-    const postedStates = new Set(["posted_unverified", "verified"])
     const postExceptions = Option.match(post, { onNone: () => [], onSome: (p) => p.exceptions })
-    const postings: PostingOutcome = {
-      new: [...ledger.values()].filter((r) => r.runId === run.runId && postedStates.has(r.state)).length,
-      skipped: [...ledger.values()].filter((r) =>
-        r.runId !== run.runId && (postedStates.has(r.state) || r.state === "excluded")
-      ).length,
-      failed: plan.exceptions.length + postExceptions.length
-    }
+    const postings = yield* postingOutcome(run.runId, plan.keys, plan.exceptions.length + postExceptions.length)
 
     const notSubject = new Set(
       transactions.filter((t) => !isSubjectToMatching(t.type) || t.status === "REJECTED").map((t) => t.uuid)

@@ -41,10 +41,30 @@ export interface StepRow {
   readonly runId: string
   readonly step: StepName
   readonly state: "done"
-  /** JSON the step needs to be replayed from the store (exceptions it found, counts, ids). */
+  /**
+   * JSON the step needs to be replayed from the store (exceptions it found, counts, ids); empty when `sameAs` is set.
+   */
   readonly checkpointJson: string
   readonly updatedAt: string
+  /** The step's inputs key (collect, match), the same as in its checkpoint, readable without decoding it. */
+  readonly inputsKey?: string | undefined
+  /**
+   * Set when the step reused the same step of an earlier run (same inputs): that run's id, whose checkpoint (and, for
+   * `match`, links and suggestions) this run shares. It always names a run holding the checkpoint itself.
+   */
+  readonly sameAs?: string | undefined
+  /**
+   * A key of the step's inputs that is cheap to compute (collect: the files' paths and stamps; match: the store's
+   * revisions and the collection it used), compared before the full inputs key.
+   */
+  readonly quickKey?: string | undefined
 }
+
+/**
+ * What a store revision counts: writes that changed stored transactions, documents, or link decisions. Each counter
+ * only grows; equal counters mean no such write happened in between.
+ */
+export type RevisionName = "transactions" | "documents" | "decisions"
 
 /** A transaction to upsert: the encoded wire JSON and its content hash (SHA-256 of that JSON). */
 export interface TransactionRow {
@@ -152,9 +172,24 @@ export interface ReconStoreService {
 
   /** The checkpoints of a run by step. */
   readonly steps: (runId: string) => Effect.Effect<ReadonlyMap<StepName, StepRow>, StoreError>
+  /**
+   * The checkpoint of one step of a run, if the step is done; with `{ checkpoint: false }` without its JSON
+   * (`checkpointJson` empty), to read its keys and `sameAs` cheaply.
+   */
+  readonly step: (
+    runId: string,
+    step: StepName,
+    options?: { readonly checkpoint?: boolean }
+  ) => Effect.Effect<Option.Option<StepRow>, StoreError>
   readonly saveStep: (row: StepRow) => Effect.Effect<void, StoreError>
 
-  /** Upserts transactions by uuid (batched; a row whose content hash is unchanged is rewritten identically). */
+  /** The revision counters (absent ones are 0), read together. */
+  readonly revisions: Effect.Effect<ReadonlyMap<RevisionName, number>, StoreError>
+
+  /**
+   * Upserts transactions by uuid (batched; a row whose content hash is unchanged is rewritten identically); moves the
+   * `transactions` revision when `rows` is not empty.
+   */
   readonly upsertTransactions: (runId: string, rows: ReadonlyArray<TransactionRow>) => Effect.Effect<void, StoreError>
   /** uuid -> content hash of the tenant's transactions with an operation date in [from, to]. */
   readonly transactionHashes: (
@@ -182,17 +217,20 @@ export interface ReconStoreService {
 
   /** documentId -> content hash, for the given ids. */
   readonly documentHashes: (ids: ReadonlyArray<string>) => Effect.Effect<ReadonlyMap<string, string>, StoreError>
+  /** Upserts documents by id; moves the `documents` revision when `rows` is not empty. */
   readonly upsertDocuments: (rows: ReadonlyArray<DocumentRow>) => Effect.Effect<void, StoreError>
   readonly documents: (ids: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<DocumentRow>, StoreError>
 
   /** Replaces the links and suggestions of a run. */
   readonly saveLinks: (runId: string, rows: ReadonlyArray<LinkRow>) => Effect.Effect<void, StoreError>
-  /** Copies the links and suggestions of run `from` to run `to` (replacing those of `to`), inside the database. */
-  readonly copyLinks: (from: string, to: string) => Effect.Effect<void, StoreError>
-  /** The links and suggestions of a run, by link id. */
+  /**
+   * The links and suggestions of a run, by link id: the rows of the run named by its match step's `sameAs` when the
+   * step reused an earlier run's match, else its own rows.
+   */
   readonly links: (runId: string) => Effect.Effect<ReadonlyArray<LinkRow>, StoreError>
   /**
-   * Records a person's decision on a link found in any run (the most recent run holding it). Fails with
+   * Records a person's decision on a link found in any run (the most recent run holding it) and moves the
+   * `decisions` revision. Fails with
    * `UnknownLinkError` when no run holds `linkId`.
    */
   readonly decideLink: (

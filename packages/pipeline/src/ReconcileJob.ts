@@ -5,6 +5,14 @@
  * command run again resumes it under the same run id, skipping the steps already done. The report is rendered from
  * the store alone, so a resumed run writes the same reports as an uninterrupted one.
  *
+ * A new run of the same command reuses what did not change since the previous one: an export file with the same
+ * SHA-256 is not parsed; folders whose files all keep their paths and stamps are not read (the collect step names the
+ * previous run's, `sameAs`); when nothing the matcher reads was written since (store revisions) or its inputs hash is
+ * the same, the match step names the previous run's too (its links are shared, not copied); a plan whose postings
+ * are all settled is reused and nothing is posted; and when nothing the reports show changed, their files are
+ * carried over from the previous run (`ReuseReports.ts`). A changed file, a link decision, a posting still open or
+ * failed, or other options (another "command") bring back exactly the steps that depend on them.
+ *
  * Record-level problems become exceptions in the report; the job fails only when it cannot do its work at all
  * (Clara unreachable or refusing the credentials, an unreadable transactions export, the store or the output folder
  * unusable).
@@ -35,7 +43,7 @@ import { aliasMap, match, type MatchInput } from "@clara-recon/matcher"
 import { collectDocuments } from "./Collect.js"
 import { replaceSymlink } from "./internal/Files.js"
 import { learnedAliases, storedDecisions } from "./LinkDecisions.js"
-import { decodeStoredTransactions, loadRun } from "./LoadRun.js"
+import { decodeStoredTransactions, loadRun, postingOutcome } from "./LoadRun.js"
 import { OutputError, StoreError } from "./PipelineError.js"
 import { Progress } from "./Progress.js"
 import {
@@ -47,11 +55,22 @@ import {
   postPlanned,
   writePlansFile
 } from "./Post.js"
-import { ReconStore, type RunRow, type TransactionRow } from "./ReconStore.js"
-import { type RunResult, summarize } from "./RunResult.js"
-import { type Checkpoint, commitStep, loadCheckpoint, nowIso } from "./RunSteps.js"
+import { type LedgerRow, ReconStore, type RunRow, type StepRow, type TransactionRow } from "./ReconStore.js"
+import { type RunResult, type Summary, summarize } from "./RunResult.js"
+import {
+  type Checkpoint,
+  commitStep,
+  commitStepSameAs,
+  loadCheckpoint,
+  loadCheckpointPart,
+  nowIso,
+  resolvedStep,
+  stepInputsKey,
+  stepQuickKey
+} from "./RunSteps.js"
+import { reportFileStamps, reportKeyOf, reuseReports } from "./report/ReuseReports.js"
 import { writeReports } from "./report/WriteReports.js"
-import { acceptTransactions, parseTransactionsExport, pullTransactions, readTransactionsText } from "./Sync.js"
+import { acceptTransactions, parseTransactionsExport, pullTransactions, readTransactionsBytes } from "./Sync.js"
 import { defaultWriteBackComment, writeBackMissing } from "./WriteBack.js"
 
 /** What a caller-supplied ERP adapter factory is told about the run. */
@@ -163,7 +182,32 @@ interface Memo {
   plans?: ReadonlyArray<PlannedPosting>
   /** The match step reused the previous run's links (same inputs). */
   reused?: boolean
+  /** The checkpoints committed in this process, as committed (the report reads them instead of decoding them). */
+  checkpoints: MemoCheckpoints
+  /**
+   * The plan step reused the previous plan with every planned document settled (`verified` or `excluded`): its keys
+   * and their ledger rows, read once for the post and report steps.
+   */
+  settled?: { readonly keys: ReadonlyArray<string>; readonly ledger: ReadonlyMap<string, LedgerRow> }
+  /** linkId -> JSON of the encoded link or suggestion, as stored by the match step (for `links.json`). */
+  linkJson?: ReadonlyMap<string, string>
 }
+
+/** The checkpoints a step of this process committed, by step. */
+type MemoCheckpoints = { -readonly [S in "sync" | "collect" | "match" | "plan" | "post"]?: Checkpoint<S> }
+
+/** `commitStep`, and the checkpoint kept in `memo` once committed. */
+const commitMemo = <S extends "sync" | "collect" | "match" | "plan" | "post", E, R>(
+  memo: Memo,
+  runId: string,
+  step: S,
+  checkpoint: Checkpoint<S>,
+  writes: Effect.Effect<void, E, R>,
+  quickKey?: string | undefined
+) =>
+  Effect.tap(commitStep(runId, step, checkpoint, writes, quickKey), () => {
+    ;(memo.checkpoints as Record<string, unknown>)[step] = checkpoint
+  })
 
 const addDays = (date: string, days: number): string => {
   const d = new Date(`${date}T00:00:00Z`)
@@ -192,20 +236,21 @@ const syncStep = Effect.fn("Pipeline.sync")(function*(ctx: RunContext, memo: Mem
   const file = ctx.options.transactionsFile
   const scope = file === undefined ? `clara:${from}..${to}` : `file:${path.resolve(file)}:${from}..${to}`
   const previous = yield* store.syncState(tenant, scope)
-  const text = file === undefined ? undefined : yield* readTransactionsText(file)
-  const sourceHash = text === undefined ? undefined : sha256Hex(text)
+  // the file's bytes are hashed first: an unchanged file is never decoded nor parsed
+  const bytes = file === undefined ? undefined : yield* readTransactionsBytes(file)
+  const sourceHash = bytes === undefined ? undefined : sha256Hex(bytes)
   const previousDetail = Option.flatMap(previous, (p) => Option.fromNullable(p.detailJson))
   if (sourceHash !== undefined && Option.isSome(previous) && previous.value.sourceHash === sourceHash && Option.isSome(previousDetail)) {
     const detail = decodeSyncDetail(previousDetail.value)
     yield* Effect.annotateCurrentSpan({ unchanged: true })
-    yield* commitStep(ctx.run.runId, "sync", { ...detail, fetched: 0, changed: 0 }, Effect.void)
+    yield* commitMemo(memo, ctx.run.runId, "sync", { ...detail, fetched: 0, changed: 0 }, Effect.void)
     return
   }
   const watermark = Option.flatMap(previous, (p) => Option.fromNullable(p.watermark))
   const updatedSince = Option.map(watermark, (w) => addDays(w.slice(0, 10), -(ctx.options.syncOverlapDays ?? 1)))
-  const records = text === undefined
+  const records = bytes === undefined
     ? yield* pullTransactions({ from, to }, Option.getOrUndefined(updatedSince))
-    : yield* parseTransactionsExport(file!, text)
+    : yield* parseTransactionsExport(file!, new TextDecoder().decode(bytes))
   const synced = acceptTransactions(records, { from, to })
   const known = yield* store.transactionHashes(tenant, from, to)
   const rows: Array<TransactionRow> = []
@@ -223,7 +268,7 @@ const syncStep = Effect.fn("Pipeline.sync")(function*(ctx: RunContext, memo: Mem
   yield* Effect.annotateCurrentSpan({ fetched: records.length, changed: rows.length, invalid: synced.invalid.length })
   if (synced.outOfPeriod > 0) yield* Effect.logInfo(`${synced.outOfPeriod} transactions fall outside ${from} .. ${to}`)
   const now = yield* nowIso
-  yield* commitStep(ctx.run.runId, "sync", {
+  yield* commitMemo(memo, ctx.run.runId, "sync", {
     invalid: synced.invalid,
     outOfPeriod: synced.outOfPeriod,
     fetched: records.length,
@@ -244,12 +289,32 @@ const syncStep = Effect.fn("Pipeline.sync")(function*(ctx: RunContext, memo: Mem
 })
 
 
-/** A checkpoint of the previous finished run of the same command, if it has one. */
-const previousCheckpoint = <S extends "collect" | "match" | "plan">(ctx: RunContext, step: S) =>
+/** The inputs key of a step of the previous finished run of the same command, if it has one. */
+const previousInputsKey = (ctx: RunContext, step: "collect" | "match") =>
   Option.match(ctx.previous, {
-    onNone: () => Effect.succeed(Option.none<Checkpoint<S>>()),
-    onSome: (previous) => loadCheckpoint(previous.runId, step)
+    onNone: () => Effect.succeed(Option.none<string>()),
+    onSome: (previous) => stepInputsKey(previous.runId, step)
   })
+
+/**
+ * The checkpoint row of a step of the previous finished run of the same command (see `resolvedStep`), with its JSON
+ * only when `checkpoint` is true.
+ */
+const previousStep = (ctx: RunContext, step: "collect" | "match" | "plan", checkpoint: boolean) =>
+  Option.match(ctx.previous, {
+    onNone: () => Effect.succeed(Option.none<StepRow>()),
+    onSome: (previous) => resolvedStep(previous.runId, step, { checkpoint })
+  })
+
+const DocumentIdsPart = Schema.Struct({ documentIds: Schema.Array(Schema.String) })
+const PlanKeysPart = Schema.Struct({ keys: Schema.Array(Schema.String) })
+
+/** The ids of the run's documents, from its collect checkpoint (none before the step is done). */
+const runDocumentIds = (runId: string) =>
+  Effect.map(
+    loadCheckpointPart(runId, "collect", DocumentIdsPart),
+    Option.match({ onNone: (): ReadonlyArray<string> => [], onSome: (c) => c.documentIds })
+  )
 
 /**
  * collect: fetches, parses (once per content hash) and dedupes the documents; stores the changed ones. When every
@@ -258,29 +323,34 @@ const previousCheckpoint = <S extends "collect" | "match" | "plan">(ctx: RunCont
  */
 const collectStep = Effect.fn("Pipeline.collect")(function*(ctx: RunContext, memo: Memo) {
   const store = yield* ReconStore
-  const previous = yield* previousCheckpoint(ctx, "collect")
-  const previousKey = Option.match(previous, { onNone: () => undefined, onSome: (c) => c.inputsKey || undefined })
+  const previousKey = Option.getOrUndefined(yield* previousInputsKey(ctx, "collect")) || undefined
+  const previousScanKey = Option.isNone(ctx.previous)
+    ? undefined
+    : Option.getOrUndefined(yield* stepQuickKey(ctx.previous.value.runId, "collect"))
   const { wire } = previousKey === undefined ? yield* runTransactions(ctx, memo) : { wire: new Map() }
   const collected = yield* collectDocuments({
     wire,
     invoiceDirs: ctx.options.invoiceDirs,
     claraConcurrency: ctx.claraConcurrency,
-    previousInputsKey: previousKey
+    previousInputsKey: previousKey,
+    previousScanKey
   })
+  const previous = collected._tag === "Unchanged" ? yield* previousStep(ctx, "collect", false) : Option.none()
   if (collected._tag === "Unchanged" && Option.isSome(previous)) {
+    // the previous run's collection holds for the same files: its document ids and exceptions are shared
     yield* Effect.annotateCurrentSpan({ unchanged: true })
-    yield* commitStep(ctx.run.runId, "collect", previous.value, Effect.void)
+    yield* commitStepSameAs(ctx.run.runId, "collect", previous.value, Effect.void, collected.scanKey)
     return
   }
   if (collected._tag === "Unchanged") return yield* Effect.die(new Error("unreachable: unchanged without a previous run"))
   const rows = collected.documents.map((d) => {
-    const json = JSON.stringify(encodeDocument(d))
+    const json = collected.writes.encoded.get(d) ?? JSON.stringify(encodeDocument(d))
     return { documentId: d.id, contentHash: sha256Hex(json), json }
   })
   const known = yield* store.documentHashes(rows.map((r) => r.documentId))
   const changed = rows.filter((r) => known.get(r.documentId) !== r.contentHash)
   yield* Effect.annotateCurrentSpan({ documents: rows.length, changed: changed.length, files: collected.files })
-  yield* commitStep(ctx.run.runId, "collect", {
+  yield* commitMemo(memo, ctx.run.runId, "collect", {
     inputsKey: collected.inputsKey,
     documentIds: rows.map((r) => r.documentId),
     exceptions: collected.exceptions,
@@ -289,7 +359,7 @@ const collectStep = Effect.fn("Pipeline.collect")(function*(ctx: RunContext, mem
     store.upsertDocuments(changed),
     store.cacheCfdi([...collected.writes.cache.entries()].map(([sha256, json]) => ({ sha256, json }))),
     store.saveFileIndex(collected.writes.fileIndex)
-  ], { discard: true }))
+  ], { discard: true }), collected.scanKey)
   memo.documents = collected.documents
 })
 
@@ -297,8 +367,7 @@ const collectStep = Effect.fn("Pipeline.collect")(function*(ctx: RunContext, mem
 const runDocuments = (ctx: RunContext, memo: Memo) =>
   memo.documents !== undefined ? Effect.succeed(memo.documents) : Effect.gen(function*() {
     const store = yield* ReconStore
-    const collect = yield* loadCheckpoint(ctx.run.runId, "collect")
-    const ids = Option.match(collect, { onNone: () => [], onSome: (c) => c.documentIds })
+    const ids = yield* runDocumentIds(ctx.run.runId)
     const decode = Schema.decodeUnknownSync(FiscalDocument)
     const byId = new Map((yield* store.documents(ids)).map((r) => [r.documentId, decode(JSON.parse(r.json))]))
     const documents = ids.flatMap((id) => byId.get(id) ?? [])
@@ -311,8 +380,7 @@ const matchInputsKey = (ctx: RunContext) =>
   Effect.gen(function*() {
     const store = yield* ReconStore
     const txs = yield* store.transactionHashes(ctx.run.tenant, ctx.run.from, ctx.run.to)
-    const collect = yield* loadCheckpoint(ctx.run.runId, "collect")
-    const ids = Option.match(collect, { onNone: () => [], onSome: (c) => c.documentIds })
+    const ids = yield* runDocumentIds(ctx.run.runId)
     const docs = yield* store.documentHashes(ids)
     const decisions = yield* store.linkDecisions
     const hash = createHash("sha256")
@@ -324,19 +392,52 @@ const matchInputsKey = (ctx: RunContext) =>
   })
 
 /**
+ * A key of the matcher's inputs that is cheap to compute: the store's revisions (every write that changes a stored
+ * transaction or document, or a link decision, moves one), the run holding the collection whose documents the run
+ * uses and its inputs key, tenant, period, as-of date and company RFC. Equal keys mean equal `matchInputsKey`s.
+ */
+const matchQuickKey = (ctx: RunContext) =>
+  Effect.gen(function*() {
+    const store = yield* ReconStore
+    const revisions = yield* store.revisions
+    const collect = Option.getOrUndefined(yield* store.step(ctx.run.runId, "collect", { checkpoint: false }))
+    return sha256Hex(JSON.stringify([
+      revisions.get("transactions") ?? 0,
+      revisions.get("documents") ?? 0,
+      revisions.get("decisions") ?? 0,
+      collect?.sameAs ?? ctx.run.runId,
+      collect?.inputsKey ?? "",
+      ctx.run.tenant,
+      ctx.run.from,
+      ctx.run.to,
+      ctx.run.asOf,
+      ctx.options.companyRfc ?? ""
+    ]))
+  })
+
+/**
  * match: the matcher over the run's transactions and documents, with the aliases people confirmed. When the inputs
- * are those of the previous run of the same command, its links and exceptions are reused (copied in the store).
+ * are those of the previous run of the same command, its links and exceptions are reused: the step names the run
+ * holding them (`sameAs`), so neither the checkpoint nor the links are copied.
  */
 const matchStep = Effect.fn("Pipeline.match")(function*(ctx: RunContext, memo: Memo) {
   const store = yield* ReconStore
-  const inputsKey = yield* matchInputsKey(ctx)
-  const previous = yield* previousCheckpoint(ctx, "match")
-  if (Option.isSome(previous) && Option.isSome(ctx.previous) && previous.value.inputsKey === inputsKey) {
-    yield* Effect.annotateCurrentSpan({ unchanged: true })
-    yield* commitStep(ctx.run.runId, "match", previous.value, store.copyLinks(ctx.previous.value.runId, ctx.run.runId))
+  const quickKey = yield* matchQuickKey(ctx)
+  const previousQuickKey = Option.isNone(ctx.previous)
+    ? Option.none<string>()
+    : yield* stepQuickKey(ctx.previous.value.runId, "match")
+  // nothing the matcher reads was written since the previous run: no need to hash its inputs
+  const inputsKey = Option.contains(previousQuickKey, quickKey) ? undefined : yield* matchInputsKey(ctx)
+  const previousKey = yield* previousInputsKey(ctx, "match")
+  const same = inputsKey === undefined || Option.contains(previousKey, inputsKey)
+  const previous = same ? yield* previousStep(ctx, "match", false) : Option.none()
+  if (Option.isSome(previous)) {
+    yield* Effect.annotateCurrentSpan({ unchanged: true, quick: inputsKey === undefined })
+    yield* commitStepSameAs(ctx.run.runId, "match", previous.value, Effect.void, quickKey)
     memo.reused = true
     return
   }
+  const matchKey = inputsKey ?? (yield* matchInputsKey(ctx))
   const { transactions } = yield* runTransactions(ctx, memo)
   const documents = yield* runDocuments(ctx, memo)
   const decisions = yield* storedDecisions
@@ -358,19 +459,28 @@ const matchStep = Effect.fn("Pipeline.match")(function*(ctx: RunContext, memo: M
   }
   const result = yield* Effect.sync(() => match(input))
   yield* Effect.annotateCurrentSpan({ links: result.links.length, suggestions: result.suggestions.length })
-  const encodeLink = (l: MatchLink) => JSON.stringify(Schema.encodeSync(MatchLinkSchema)(l))
+  const encodeLink = Schema.encodeSync(MatchLinkSchema)
+  const linkJson = new Map<string, string>()
+  const row = (kind: "link" | "suggestion") => (l: MatchLink) => {
+    // the encoded fields in schema order (a record's keys as the matcher wrote them): the same string the report
+    // writes to links.json and renders from the store, so every path gives the same files
+    const json = JSON.stringify(encodeLink(l))
+    linkJson.set(l.linkId, json)
+    return { ...linkRow(l), kind, json }
+  }
   const exceptionUuids = [...result.dispositions.entries()].filter(([, d]) => d === "EXCEPTION").map(([uuid]) => uuid).sort()
-  yield* commitStep(ctx.run.runId, "match", {
-    inputsKey,
+  yield* commitMemo(memo, ctx.run.runId, "match", {
+    inputsKey: matchKey,
     exceptions: result.exceptions,
     exceptionUuids,
     engine: result.engine
   }, store.saveLinks(ctx.run.runId, [
-    ...result.links.map((l) => ({ ...linkRow(l), kind: "link" as const, json: encodeLink(l) })),
-    ...result.suggestions.map((l) => ({ ...linkRow(l), kind: "suggestion" as const, json: encodeLink(l) }))
-  ]))
+    ...result.links.map(row("link")),
+    ...result.suggestions.map(row("suggestion"))
+  ]), quickKey)
   memo.links = result.links
   memo.suggestions = result.suggestions
+  memo.linkJson = linkJson
 })
 
 const linkRow = (l: MatchLink) => ({
@@ -416,13 +526,18 @@ const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Mem
   const store = yield* ReconStore
   const settledStates = new Set(["verified", "excluded"])
   if (memo.reused === true && ctx.options.dryRun !== true) {
-    const previous = yield* previousCheckpoint(ctx, "plan")
-    if (Option.isSome(previous)) {
-      const ledger = yield* store.ledger(previous.value.keys)
-      const allSettled = previous.value.keys.every((k) => settledStates.has(ledger.get(k)?.state ?? ""))
+    const previous = yield* previousStep(ctx, "plan", true)
+    const keys = Option.isNone(previous) ? undefined : yield* Effect.mapError(
+      Schema.decodeUnknown(Schema.parseJson(PlanKeysPart))(previous.value.checkpointJson),
+      (cause) => new StoreError({ operation: "loadCheckpoint", message: `state store: checkpoint plan: ${cause.message}` })
+    )
+    if (Option.isSome(previous) && keys !== undefined) {
+      const ledger = yield* store.ledger(keys.keys)
+      const allSettled = keys.keys.every((k) => settledStates.has(ledger.get(k)?.state ?? ""))
       if (allSettled) {
+        memo.settled = { keys: keys.keys, ledger }
         yield* Effect.annotateCurrentSpan({ unchanged: true })
-        yield* commitStep(ctx.run.runId, "plan", previous.value, Effect.void)
+        yield* commitStepSameAs(ctx.run.runId, "plan", previous.value, Effect.void)
         return
       }
     }
@@ -435,7 +550,7 @@ const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Mem
   memo.plans = plans
   yield* Effect.annotateCurrentSpan({ planned: plans.length, refused: exceptions.length, new: rows.length })
   const now = yield* nowIso
-  yield* commitStep(ctx.run.runId, "plan", {
+  yield* commitMemo(memo, ctx.run.runId, "plan", {
     keys: plans.map((p) => p.planned.externalKey),
     exceptions
   }, store.writeLedger(rows, now))
@@ -444,23 +559,28 @@ const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Mem
 /** post: posts the planned documents through the adapter and verifies them (skipped on a dry run). */
 const postStep = Effect.fn("Pipeline.post")(function*(ctx: RunContext, memo: Memo) {
   if (ctx.options.dryRun === true) {
-    yield* commitStep(ctx.run.runId, "post", { exceptions: [], dryRun: true }, Effect.void)
+    yield* commitMemo(memo, ctx.run.runId, "post", { exceptions: [], dryRun: true }, Effect.void)
+    return
+  }
+  if (memo.settled !== undefined) {
+    // the plan step found every planned document settled in the ledger: nothing of this run is open
+    yield* commitMemo(memo, ctx.run.runId, "post", { exceptions: [], dryRun: false }, Effect.void)
     return
   }
   const store = yield* ReconStore
-  const plan = yield* loadCheckpoint(ctx.run.runId, "plan")
-  const keys = new Set(Option.match(plan, { onNone: () => [], onSome: (p) => p.keys }))
+  const plan = yield* loadCheckpointPart(ctx.run.runId, "plan", PlanKeysPart)
+  const keys = new Set(Option.match(plan, { onNone: (): ReadonlyArray<string> => [], onSome: (p) => p.keys }))
   const ledger = yield* store.ledger([...keys])
   const open = new Set(["planned", "posting", "posted_unverified", "failed"])
   if (![...ledger.values()].some((r) => r.runId === ctx.run.runId && open.has(r.state))) {
-    yield* commitStep(ctx.run.runId, "post", { exceptions: [], dryRun: false }, Effect.void)
+    yield* commitMemo(memo, ctx.run.runId, "post", { exceptions: [], dryRun: false }, Effect.void)
     return
   }
   const postCtx = yield* postContext(ctx, memo)
   const plans = memo.plans ?? planPostings(postCtx).plans
   const exceptions = yield* postPlanned(postCtx, plans.filter((p) => keys.has(p.planned.externalKey)))
   yield* Effect.annotateCurrentSpan({ failed: exceptions.length })
-  yield* commitStep(ctx.run.runId, "post", { exceptions, dryRun: false }, Effect.void)
+  yield* commitMemo(memo, ctx.run.runId, "post", { exceptions, dryRun: false }, Effect.void)
 })
 
 /** writeBack: comments (and labels) the missing-invoice transactions in Clara, once each. */
@@ -476,30 +596,110 @@ const writeBackStep = Effect.fn("Pipeline.writeBack")(function*(ctx: RunContext)
 })
 
 /**
- * Renders the reports of a run from the store into `<outDir>/<runId>` and points `<outDir>/latest` at it. Fails with
- * `StoreError` or `OutputError`.
+ * Renders the reports of a run from the store into `<outDir>/<runId>` and points `<outDir>/latest` at it; returns
+ * the run, its summary, the folder and the files written (relative to it). Fails with `StoreError` or `OutputError`.
  */
-const renderRun = (run: RunRow, outDir: string, memo: Memo = {}) =>
+const renderRun = (run: RunRow, outDir: string, memo: Memo = { checkpoints: {} }) =>
   Effect.gen(function*() {
     const path = yield* Path.Path
     const runDir = path.join(outDir, run.runId)
     const result = yield* loadRun(run, {
       ...(memo.transactions ? { transactions: memo.transactions.transactions } : {}),
       ...(memo.documents ? { documents: memo.documents } : {}),
-      ...(memo.links && memo.suggestions ? { links: memo.links, suggestions: memo.suggestions } : {})
+      ...(memo.links && memo.suggestions ? { links: memo.links, suggestions: memo.suggestions } : {}),
+      checkpoints: memo.checkpoints
     })
     const summary = summarize(result)
-    yield* writeReports(runDir, result, summary)
+    const linkJson = memo.linkJson
+    const files = yield* writeReports(runDir, result, summary, linkJson && ((link) => linkJson.get(link.linkId)))
     yield* replaceSymlink(run.runId, path.join(outDir, "latest"))
-    return { run: result, summary, runDir }
+    return { run: result, summary, runDir, files }
   })
 
+const ExceptionCountPart = Schema.Struct({ exceptions: Schema.Array(Schema.Unknown) })
+const PlanPart = Schema.Struct({ keys: Schema.Array(Schema.String), exceptions: Schema.Array(Schema.Unknown) })
+
+/**
+ * The reports of the previous run of the same command carried over (`reuseReports`) when their report key is this
+ * run's: the summary is the previous one with this run's id and posting counts. None when they cannot be reused.
+ */
+const carryOverReports = (ctx: RunContext, memo: Memo, reportKey: string) =>
+  Effect.gen(function*() {
+    const path = yield* Path.Path
+    const previous = Option.getOrUndefined(ctx.previous)
+    if (previous === undefined || previous.summaryJson === undefined) return Option.none()
+    const plan = yield* loadCheckpointPart(ctx.run.runId, "plan", PlanPart)
+    const post = yield* loadCheckpointPart(ctx.run.runId, "post", ExceptionCountPart)
+    if (Option.isNone(plan)) return Option.none()
+    const failed = plan.value.exceptions.length + Option.match(post, { onNone: () => 0, onSome: (p) => p.exceptions.length })
+    const postings = yield* postingOutcome(ctx.run.runId, plan.value.keys, failed, memo.settled?.ledger)
+    const summary: Summary = { ...(JSON.parse(previous.summaryJson) as Summary), runId: ctx.run.runId, postings }
+    const files = yield* reuseReports({
+      previous,
+      previousDir: path.join(ctx.options.outDir, previous.runId),
+      run: ctx.run,
+      runDir: ctx.runDir,
+      reportKey,
+      summary
+    })
+    return Option.map(files, (written) => ({ summary, files: written }))
+  })
+
+/** What `reconcile` produced: the run id, its summary, the folder of its outputs. */
+export interface ReconcileOutcome {
+  readonly runId: string
+  readonly summary: Summary
+  /** `<outDir>/<runId>`. */
+  readonly runDir: string
+  /**
+   * `true` when nothing the reports show changed since the previous run of the same command, so its report files
+   * were carried over (only the run id and posting counts differ) instead of rendered again.
+   */
+  readonly reportsReused: boolean
+}
+
+/**
+ * report: the report files of the run, carried over from the previous run of the same command when nothing they
+ * show changed (same report key, files as written), else rendered from the store (and this process's values). The
+ * report checkpoint (key, file stamps) and the run's end are committed together.
+ */
 const reportStep = Effect.fn("Pipeline.report")(function*(ctx: RunContext, memo: Memo) {
   const store = yield* ReconStore
-  const rendered = yield* renderRun(ctx.run, ctx.options.outDir, memo)
+  const path = yield* Path.Path
+  const reportKey = yield* reportKeyOf(ctx.run)
+  const carried = reportKey === undefined ? Option.none() : yield* carryOverReports(ctx, memo, reportKey)
+  const rendered = Option.isSome(carried)
+    ? { summary: carried.value.summary, files: carried.value.files }
+    : yield* Effect.flatMap(renderRun(ctx.run, ctx.options.outDir, memo), (r) =>
+      Effect.map(reportFileStamps(r.runDir, r.files), (files) => ({ summary: r.summary, files })))
+  if (Option.isSome(carried)) yield* replaceSymlink(ctx.run.runId, path.join(ctx.options.outDir, "latest"))
+  yield* Effect.annotateCurrentSpan({ reused: Option.isSome(carried) })
   const finishedAt = yield* nowIso
-  yield* store.finishRun(ctx.run.runId, finishedAt, JSON.stringify(rendered.summary)).pipe(Effect.uninterruptible)
-  return rendered
+  yield* commitStep(
+    ctx.run.runId,
+    "report",
+    { ...(reportKey === undefined ? {} : { reportKey }), files: rendered.files },
+    store.finishRun(ctx.run.runId, finishedAt, JSON.stringify(rendered.summary))
+  )
+  const outcome: ReconcileOutcome = {
+    runId: ctx.run.runId,
+    summary: rendered.summary,
+    runDir: ctx.runDir,
+    reportsReused: Option.isSome(carried)
+  }
+  return outcome
+})
+
+/**
+ * The `RunResult` of a run rebuilt from the store (`loadRun`): its transactions, documents, links and exceptions,
+ * e.g. to evaluate a run against a ground truth after `reconcile`. Fails with `StoreError` when the run is unknown
+ * or a checkpoint is missing.
+ */
+export const loadRunResult = Effect.fn("Pipeline.loadRunResult")(function*(runId: string) {
+  const store = yield* ReconStore
+  const run = yield* store.getRun(runId)
+  if (Option.isNone(run)) return yield* new StoreError({ operation: "loadRunResult", message: `no run ${runId} in the store` })
+  return yield* loadRun(run.value)
 })
 
 /**
@@ -524,12 +724,13 @@ export const renderReport = Effect.fn("Pipeline.renderReport")(function*(options
       message: `run ${run.value.runId} is unfinished: run the same reconcile command again to resume it`
     })
   }
-  return yield* renderRun(run.value, options.outDir)
+  const { files: _files, ...rendered } = yield* renderRun(run.value, options.outDir)
+  return rendered
 })
 
 /**
- * Runs the whole job, or resumes the unfinished run of the same command, and returns what it produced; outputs are
- * written under `<outDir>/<runId>`. On interruption the write in flight finishes and the run stays resumable (see
+ * Runs the whole job, or resumes the unfinished run of the same command, and returns what it produced (the run's
+ * `RunResult` is `loadRunResult(runId)`); outputs are written under `<outDir>/<runId>`. On interruption the write in flight finishes and the run stays resumable (see
  * `isInterrupted`).
  */
 export const reconcile = Effect.fn("ReconcileJob.reconcile")(function*(options: ReconcileOptions) {
@@ -577,7 +778,7 @@ export const reconcile = Effect.fn("ReconcileJob.reconcile")(function*(options: 
     erpConcurrency: Math.max(1, options.concurrency?.erp ?? 4)
   }
   yield* makeDirectory(postingsDir)
-  const memo: Memo = {}
+  const memo: Memo = { checkpoints: {} }
   const done = yield* store.steps(run.runId)
   const progress = yield* Progress
   const step = <E, R>(name: "sync" | "collect" | "match" | "plan" | "post" | "writeBack", effect: Effect.Effect<void, E, R>) =>
@@ -593,6 +794,8 @@ export const reconcile = Effect.fn("ReconcileJob.reconcile")(function*(options: 
       )
   yield* step("sync", syncStep(ctx, memo))
   yield* step("collect", collectStep(ctx, memo))
+  // the wire records only served the collection (Clara documents): let them go before the matcher's heavy work
+  if (memo.transactions !== undefined) memo.transactions = { transactions: memo.transactions.transactions, wire: new Map() }
   yield* step("match", matchStep(ctx, memo))
   yield* step("plan", planStep(ctx, memo))
   yield* step("post", postStep(ctx, memo))

@@ -135,6 +135,16 @@ export const readTransactionsText = (path: string) =>
     ))
 
 /**
+ * Reads the bytes of a transactions export (to hash it before deciding whether to decode it). Fails with
+ * `InputError` naming the file when it cannot be read.
+ */
+export const readTransactionsBytes = (path: string) =>
+  Effect.flatMap(FileSystem.FileSystem, (fs) =>
+    fs.readFile(path).pipe(
+      Effect.mapError((cause) => new InputError({ path, message: `cannot read transactions export ${path}: ${cause.message}` }))
+    ))
+
+/**
  * Reads a transactions export (see `parseTransactionsExport`). Fails with `InputError` (naming the file) when the
  * file cannot be read or is not such JSON.
  */

@@ -70,7 +70,7 @@ describe("write-back", () => {
       assert.strictEqual(first.summary.exceptions.MISSING_INVOICE, 2)
       assert.deepStrictEqual(clara.calls.map((c) => c.endpoint), ["labels"], "the comment request failed, labels went")
       const second = yield* reconcile(options)
-      assert.notStrictEqual(second.run.runId, first.run.runId)
+      assert.notStrictEqual(second.runId, first.runId)
       assert.deepStrictEqual(clara.calls.map((c) => c.endpoint), ["labels", "comments"])
       assert.deepStrictEqual(clara.calls[1]!.items, [
         { uuid: "t-a", comment: defaultWriteBackComment },

@@ -57,7 +57,8 @@ export const runDemo = (args: DemoArgs) =>
         companyRfc: Option.getOrElse(args.companyRfc, () => sandbox.scenario.company.rfc)
       },
       { statePath: args.state, databaseUrl: Option.getOrUndefined(args.databaseUrl ?? Option.none()) },
-      claraClientLayerFor(sandboxClaraSettings(sandbox))
+      claraClientLayerFor(sandboxClaraSettings(sandbox)),
+      true
     )
     const evaluation = evaluate(run, sandbox.scenario.groundTruth)
     if (args.json) {

@@ -82,7 +82,7 @@ const runReconcile = (args: ReconcileArgs) =>
     const erpId = erpIdOf(config, args.erp)
     const erp = yield* erpAdapterFor(erpId, config, tenant)
     if (erpId === NO_ERP) yield* Effect.logInfo("--erp none: postings are planned (plans.json), not posted")
-    const { run, runDir, summary } = yield* runJob(
+    const { runDir, summary } = yield* runJob(
       {
         from: args.from,
         to: args.to,
@@ -102,7 +102,6 @@ const runReconcile = (args: ReconcileArgs) =>
     )
     if (args.json) yield* printJsonLine(summary)
     else yield* printSummary(summary, runDir)
-    return run
   }).pipe(Effect.scoped)
 
 /** The `reconcile` command. */

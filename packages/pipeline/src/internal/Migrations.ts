@@ -135,5 +135,19 @@ export const migrations = {
       sent_at TEXT NOT NULL,
       PRIMARY KEY (transaction_uuid, kind)
     )`
+  }),
+  "0003_step_reuse": Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    // the inputs key of a step (collect, match), readable without decoding its checkpoint
+    yield* sql`ALTER TABLE run_steps ADD COLUMN inputs_key TEXT`
+    // a step reused from an earlier run: the run whose checkpoint (and, for match, links) this step shares
+    yield* sql`ALTER TABLE run_steps ADD COLUMN same_as TEXT`
+    // a key of the step's inputs that is cheap to compute (file stamps, store revisions), checked first
+    yield* sql`ALTER TABLE run_steps ADD COLUMN quick_key TEXT`
+    // counters moved by every write that changes what a match sees (transactions, documents, link decisions)
+    yield* sql`CREATE TABLE revisions (
+      name TEXT PRIMARY KEY,
+      value INTEGER NOT NULL
+    )`
   })
 }

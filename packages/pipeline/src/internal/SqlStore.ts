@@ -13,6 +13,7 @@ import {
   type LinkRow,
   ReconStore,
   type ReconStoreService,
+  type RevisionName,
   type RunRow,
   type StepName,
   type StepRow,
@@ -27,6 +28,9 @@ const storeError = (operation: string) => (cause: SqlError) =>
 
 /** Bound parameters per statement, under SQLite's 32766 and PostgreSQL's 65535. */
 const MAX_PARAMS = 16_000
+
+/** Values per `IN (...)` look-up: few statements for 100k keys, well under both dialects' parameter limits. */
+const IN_CHUNK = 5000
 
 const chunksOf = <A>(items: ReadonlyArray<A>, size: number): Array<ReadonlyArray<A>> => {
   const out: Array<ReadonlyArray<A>> = []
@@ -63,6 +67,27 @@ const toRun = (r: RunDb): RunRow => ({
   asOf: r.as_of,
   optionsKey: r.options_key,
   summaryJson: nullable(r.summary_json)
+})
+
+interface StepDb {
+  readonly run_id: string
+  readonly step: string
+  readonly checkpoint_json: string
+  readonly updated_at: string
+  readonly inputs_key: string | null
+  readonly same_as: string | null
+  readonly quick_key: string | null
+}
+
+const toStep = (r: StepDb): StepRow => ({
+  runId: r.run_id,
+  step: r.step as StepName,
+  state: "done",
+  checkpointJson: r.checkpoint_json,
+  updatedAt: r.updated_at,
+  inputsKey: nullable(r.inputs_key),
+  sameAs: nullable(r.same_as),
+  quickKey: nullable(r.quick_key)
 })
 
 interface TransactionDb {
@@ -170,7 +195,7 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
     values: ReadonlyArray<string>,
     query: (chunk: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<R>, SqlError>
   ): Effect.Effect<ReadonlyArray<R>, StoreError> =>
-    values.length === 0 ? Effect.succeed([]) : Effect.forEach(chunksOf(values, 1000), query).pipe(
+    values.length === 0 ? Effect.succeed([]) : Effect.forEach(chunksOf(values, IN_CHUNK), query).pipe(
       Effect.map((groups) => groups.flat()),
       Effect.mapError(storeError(operation))
     )
@@ -222,18 +247,18 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
       )
 
   const steps: ReconStoreService["steps"] = (runId) =>
-    sql<{ run_id: string; step: string; state: string; checkpoint_json: string; updated_at: string }>`
-      SELECT * FROM run_steps WHERE run_id = ${runId}`.pipe(
-      Effect.map((rows) =>
-        new Map(rows.map((r): [StepName, StepRow] => [r.step as StepName, {
-          runId: r.run_id,
-          step: r.step as StepName,
-          state: "done",
-          checkpointJson: r.checkpoint_json,
-          updatedAt: r.updated_at
-        }]))
-      ),
+    sql<StepDb>`SELECT * FROM run_steps WHERE run_id = ${runId}`.pipe(
+      Effect.map((rows) => new Map(rows.map((r): [StepName, StepRow] => [r.step as StepName, toStep(r)]))),
       Effect.mapError(storeError("steps"))
+    )
+
+  const step: ReconStoreService["step"] = (runId, name, options) =>
+    (options?.checkpoint === false
+      ? sql<StepDb>`SELECT run_id, step, '' AS checkpoint_json, updated_at, inputs_key, same_as, quick_key FROM run_steps
+          WHERE run_id = ${runId} AND step = ${name}`
+      : sql<StepDb>`SELECT * FROM run_steps WHERE run_id = ${runId} AND step = ${name}`).pipe(
+      Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toStep)),
+      Effect.mapError(storeError("step"))
     )
 
   const saveStep: ReconStoreService["saveStep"] = (row) =>
@@ -242,11 +267,34 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
       step: row.step,
       state: row.state,
       checkpoint_json: row.checkpointJson,
-      updated_at: row.updatedAt
+      updated_at: row.updatedAt,
+      inputs_key: row.inputsKey ?? null,
+      same_as: row.sameAs ?? null,
+      quick_key: row.quickKey ?? null
     }])
 
+  /** Moves a revision counter by one (in the caller's transaction). */
+  const bumpRevision = (name: RevisionName) =>
+    sql`INSERT INTO revisions (name, value) VALUES (${name}, 1)
+      ON CONFLICT (name) DO UPDATE SET value = revisions.value + 1`.pipe(
+      Effect.asVoid,
+      Effect.mapError(storeError(`revision ${name}`))
+    )
+
+  /** `write` and the move of revision `name` in one transaction, when there is something to write. */
+  const withRevision = <E>(name: RevisionName, count: number, write: Effect.Effect<void, E>) =>
+    count === 0 ? Effect.void : sql.withTransaction(Effect.zipRight(write, bumpRevision(name))).pipe(
+      Effect.mapError((e) => (isSqlError(e) ? storeError(`revision ${name}`)(e) : e))
+    )
+
+  const revisions: ReconStoreService["revisions"] = sql<{ name: string; value: number | string }>`
+    SELECT name, value FROM revisions`.pipe(
+    Effect.map((rows) => new Map(rows.map((r) => [r.name as RevisionName, Number(r.value)]))),
+    Effect.mapError(storeError("revisions"))
+  )
+
   const upsertTransactions: ReconStoreService["upsertTransactions"] = (runId, rows) =>
-    upsert(
+    withRevision("transactions", rows.length, upsert(
       "upsertTransactions",
       "transactions",
       ["uuid"],
@@ -259,7 +307,7 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
         json: r.json,
         last_run_id: runId
       }))
-    )
+    ))
 
   const transactionHashes: ReconStoreService["transactionHashes"] = (tenant, from, to) =>
     sql<{ uuid: string; content_hash: string }>`SELECT uuid, content_hash FROM transactions
@@ -334,11 +382,15 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
       )
 
   const upsertDocuments: ReconStoreService["upsertDocuments"] = (rows) =>
-    upsert(
-      "upsertDocuments",
+    withRevision(
       "documents",
-      ["document_id"],
-      rows.map((r) => ({ document_id: r.documentId, content_hash: r.contentHash, json: r.json }))
+      rows.length,
+      upsert(
+        "upsertDocuments",
+        "documents",
+        ["document_id"],
+        rows.map((r) => ({ document_id: r.documentId, content_hash: r.contentHash, json: r.json }))
+      )
     )
 
   const documents: ReconStoreService["documents"] = (ids) =>
@@ -371,16 +423,10 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
       )
     ).pipe(Effect.mapError((e) => (isSqlError(e) ? storeError("saveLinks")(e) : e)))
 
-  const copyLinks: ReconStoreService["copyLinks"] = (from, to) =>
-    sql.withTransaction(Effect.zipRight(
-      sql`DELETE FROM links WHERE run_id = ${to}`,
-      sql`INSERT INTO links (run_id, link_id, kind, transaction_uuid, document_id, decision, json)
-        SELECT ${to}, link_id, kind, transaction_uuid, document_id, decision, json FROM links WHERE run_id = ${from}`
-    )).pipe(Effect.asVoid, Effect.mapError(storeError("copyLinks")))
-
   const links: ReconStoreService["links"] = (runId) =>
     sql<{ link_id: string; kind: string; transaction_uuid: string; document_id: string; decision: string; json: string }>`
-      SELECT link_id, kind, transaction_uuid, document_id, decision, json FROM links WHERE run_id = ${runId}
+      SELECT link_id, kind, transaction_uuid, document_id, decision, json FROM links
+      WHERE run_id = COALESCE((SELECT same_as FROM run_steps WHERE run_id = ${runId} AND step = 'match'), ${runId})
       ORDER BY link_id`.pipe(
       Effect.map((rows) =>
         rows.map((r): LinkRow => ({
@@ -413,15 +459,19 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
         decidedAt: at,
         linkJson: link.json
       }
-      yield* upsert("decideLink", "link_decisions", ["link_id"], [{
-        link_id: row.linkId,
-        transaction_uuid: row.transactionUuid,
-        document_id: row.documentId,
-        decision: row.decision,
-        decided_by: row.decidedBy,
-        decided_at: row.decidedAt,
-        link_json: row.linkJson
-      }])
+      yield* withRevision(
+        "decisions",
+        1,
+        upsert("decideLink", "link_decisions", ["link_id"], [{
+          link_id: row.linkId,
+          transaction_uuid: row.transactionUuid,
+          document_id: row.documentId,
+          decision: row.decision,
+          decided_by: row.decidedBy,
+          decided_at: row.decidedAt,
+          link_json: row.linkJson
+        }])
+      )
       return row
     })
 
@@ -501,6 +551,8 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
     finishedRun,
     getRun,
     steps,
+    step,
+    revisions,
     saveStep,
     upsertTransactions,
     transactionHashes,
@@ -516,7 +568,6 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
     upsertDocuments,
     documents,
     saveLinks,
-    copyLinks,
     links,
     decideLink,
     linkDecisions,

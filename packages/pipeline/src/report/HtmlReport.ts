@@ -6,7 +6,7 @@ import escapeHtml from "escape-html"
 import * as BigDecimal from "effect/BigDecimal"
 import { formatFixed, type MatchLink, type ReconciliationException, zeroAmount } from "@clara-recon/domain"
 import type { RunResult, Summary } from "../RunResult.js"
-import { chaseLists } from "./ChaseLists.js"
+import { type ChaseRow, chaseLists } from "./ChaseLists.js"
 import { sortExceptions } from "./ExceptionRows.js"
 
 const h = (value: string | number | undefined): string => escapeHtml(value === undefined ? "" : String(value))
@@ -80,8 +80,12 @@ const exceptionsByCode = (exceptions: ReadonlyArray<ReconciliationException>): s
   ).join("")
 }
 
-const missingByCardholder = (run: RunResult, chaseFiles: ReadonlyMap<string, string>): string => {
-  const lists = chaseLists(run.exceptions, new Map(run.transactions.map((t) => [t.uuid, t])))
+const missingByCardholder = (
+  run: RunResult,
+  chaseFiles: ReadonlyMap<string, string>,
+  known?: ReadonlyMap<string, ReadonlyArray<ChaseRow>>
+): string => {
+  const lists = known ?? chaseLists(run.exceptions, new Map(run.transactions.map((t) => [t.uuid, t])))
   if (lists.size === 0) return `<p>No missing invoices.</p>`
   return [...lists.entries()].map(([who, rows]) => {
     const file = chaseFiles.get(who)
@@ -128,31 +132,63 @@ const suggestionDetails = (suggestions: ReadonlyArray<MatchLink>): string => {
     `${suggestions.length} suggestions are shown; every one is in links.json.</p>`
 }
 
+/** What the page heading shows besides the summary: the run's tenant and as-of date (civil date). */
+export interface ReportHeading {
+  readonly tenant: string
+  readonly asOf: string
+}
+
 /**
- * Renders the report page for a run and its summary. Every link is shown with its explanation; suggestions up to
- * `MAX_SUGGESTIONS_IN_HTML` (the rest are in `links.json`). `chaseFiles` maps a cardholder to the file name of their chase
- * list under `chase-lists/`, linked from the missing-invoices section.
+ * The page from its start to the end of the summary cards: the only part that names the run (`runId`) or shows its
+ * posting counts, so a later run with the same data can reuse the rest of the page (`renderHtmlBody`) as it is.
  */
-export const renderHtmlReport = (
-  run: RunResult,
-  summary: Summary,
-  chaseFiles: ReadonlyMap<string, string> = new Map()
-): string => `<!doctype html>
+export const renderHtmlHead = (summary: Summary, heading: ReportHeading): string => {
+  const exceptions = Object.values(summary.exceptions).reduce((n, count) => n + count, 0)
+  return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>clara-recon ${h(run.period.from)} – ${h(run.period.to)}</title><style>${STYLE}</style></head>
+<title>clara-recon ${h(summary.period.from)} – ${h(summary.period.to)}</title><style>${STYLE}</style></head>
 <body><main>
-<h1>Card reconciliation ${h(run.period.from)} – ${h(run.period.to)}</h1>
-<p class="muted">Run <code>${h(run.runId)}</code> · tenant ${h(run.tenant)} · as of ${h(run.asOf)} · engine ${h(run.engine.version)}</p>
+<h1>Card reconciliation ${h(summary.period.from)} – ${h(summary.period.to)}</h1>
+<p class="muted">Run <code>${h(summary.runId)}</code> · tenant ${h(heading.tenant)} · as of ${h(heading.asOf)} · engine ${
+    h(summary.engine.version)
+  }</p>
 <div class="cards">
 ${card("Transactions", summary.transactions, "transactions")}${card("Documents", summary.documents, "documents")}
 ${card("Auto-linked", summary.linked, "linked")}${card("Suggested", summary.suggested, "suggested")}
-${card("Exceptions", run.exceptions.length, "exceptions")}${card("New postings", summary.postings.new, "postings-new")}
+${card("Exceptions", exceptions, "exceptions")}${card("New postings", summary.postings.new, "postings-new")}
 ${card("Already posted", summary.postings.skipped, "postings-skipped")}
 </div>
-<h2>Control totals</h2>${controlTotalsTable(run)}
-<h2>Missing invoices by cardholder</h2><div id="missing-by-cardholder">${missingByCardholder(run, chaseFiles)}</div>
+`
+}
+
+/**
+ * The page after the heading: control totals, missing invoices by cardholder (linking `chaseFiles`, cardholder ->
+ * file name under `chase-lists/`), exceptions by code, every link with its explanation and suggestions up to
+ * `MAX_SUGGESTIONS_IN_HTML`. Independent of the run id and posting counts. `lists` may give the run's
+ * `chaseLists`, already computed.
+ */
+export const renderHtmlBody = (
+  run: RunResult,
+  chaseFiles: ReadonlyMap<string, string> = new Map(),
+  lists?: ReadonlyMap<string, ReadonlyArray<ChaseRow>>
+): string =>
+  `<h2>Control totals</h2>${controlTotalsTable(run)}
+<h2>Missing invoices by cardholder</h2><div id="missing-by-cardholder">${missingByCardholder(run, chaseFiles, lists)}</div>
 <h2>Exceptions by code</h2>${exceptionsByCode(run.exceptions)}
 <h2>Links (${run.links.length})</h2>${run.links.map(linkDetails).join("\n") || "<p>No links.</p>"}
 <h2>Suggestions (${run.suggestions.length})</h2>${suggestionDetails(run.suggestions)}
 </main></body></html>
 `
+
+/**
+ * Renders the report page for a run and its summary (`renderHtmlHead` then `renderHtmlBody`). Every link is shown
+ * with its explanation; suggestions up to `MAX_SUGGESTIONS_IN_HTML` (the rest are in `links.json`). `chaseFiles`
+ * maps a cardholder to the file name of their chase list under `chase-lists/`, linked from the missing-invoices
+ * section; `lists` may give the run's `chaseLists`, already computed.
+ */
+export const renderHtmlReport = (
+  run: RunResult,
+  summary: Summary,
+  chaseFiles: ReadonlyMap<string, string> = new Map(),
+  lists?: ReadonlyMap<string, ReadonlyArray<ChaseRow>>
+): string => renderHtmlHead(summary, run) + renderHtmlBody(run, chaseFiles, lists)
