@@ -44,7 +44,10 @@ const child = async (config) => {
 }
 
 const runChild = (config) => {
-  const out = spawnSync(process.execPath, ["--max-old-space-size=8192", self, "--pipeline-child", JSON.stringify(config)], {
+  // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each job there
+  const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []
+  const args = [...profile, "--max-old-space-size=8192", self, "--pipeline-child", JSON.stringify(config)]
+  const out = spawnSync(process.execPath, args, {
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024
   })

@@ -47,6 +47,9 @@ export interface CollectedDocuments {
   readonly files: number
 }
 
+/** A decoded document given another source needs no re-validation: the decode checked it, `DocumentSource` is ours. */
+const TRUSTED = { disableValidation: true } as const
+
 const encodeDocument = Schema.encodeSync(FiscalDocument)
 const decodeDocument = Schema.decodeUnknownSync(FiscalDocument)
 
@@ -90,7 +93,7 @@ const parseCfdi = (
       (lookedUp === undefined ? (yield* store.cachedCfdi([sha256])).get(sha256) : lookedUp.get(sha256))
     if (cached !== undefined) {
       const document = decodeDocument(JSON.parse(cached))
-      return Either.right<ReadDocument>({ document: new FiscalDocument({ ...document, sources: [withSource] }), sha256 })
+      return Either.right<ReadDocument>({ document: new FiscalDocument({ ...document, sources: [withSource] }, TRUSTED), sha256 })
     }
     const parsed = readCfdi(bytes, { path: source.location })
     if (Either.isLeft(parsed)) return Either.left(parsed.left)
@@ -199,7 +202,7 @@ const readFolderDocuments = (scan: FolderScan, writes: CollectWrites) =>
       }
       const document = decodeDocument(JSON.parse(json))
       const withSource = new DocumentSource({ kind: "file", location: file, sha256: knownSha })
-      documents.push({ document: new FiscalDocument({ ...document, sources: [withSource] }), sha256: knownSha })
+      documents.push({ document: new FiscalDocument({ ...document, sources: [withSource] }, TRUSTED), sha256: knownSha })
     }
     // The others in slices: read and hash, one cache look-up per slice, then parse what is not cached.
     yield* progressTotal("collect", files.length, "files")
