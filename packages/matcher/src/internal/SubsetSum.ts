@@ -9,30 +9,57 @@ interface Half {
   readonly counts: Uint8Array
 }
 
+/** Sums and item counts of every subset of `values[offset .. offset + length)`, indexed by bit mask. */
+const subsetTable = (values: ReadonlyArray<number>, offset: number, length: number) => {
+  const size = 1 << length
+  const sums = new Float64Array(size)
+  const counts = new Uint8Array(size)
+  for (let mask = 1; mask < size; mask++) {
+    // the subset without its highest item, plus that item: items added in ascending order, as a loop over the bits
+    const high = 31 - Math.clz32(mask)
+    const rest = mask ^ (1 << high)
+    sums[mask] = sums[rest]! + values[offset + high]!
+    counts[mask] = counts[rest]! + 1
+  }
+  return { sums, counts }
+}
+
+/**
+ * The subsets of at most `maxItems` items of `values[offset .. offset + length)`, ordered by sum then mask. When the
+ * values are non-negative safe integers (minor units, the matcher's case), sum and mask are packed into one exact
+ * number and sorted natively; otherwise by comparison.
+ */
 const enumerate = (values: ReadonlyArray<number>, offset: number, length: number, maxItems: number): Half => {
-  const sums: Array<number> = []
-  const masks: Array<number> = []
-  const counts: Array<number> = []
-  for (let mask = 0; mask < 1 << length; mask++) {
-    let sum = 0
-    let count = 0
-    for (let i = 0; i < length; i++) {
-      if (mask & (1 << i)) {
-        sum += values[offset + i]!
-        count++
-      }
-    }
-    if (count > maxItems) continue
-    sums.push(sum)
-    masks.push(mask << offset)
-    counts.push(count)
+  const size = 1 << length
+  const table = subsetTable(values, offset, length)
+  let kept = 0
+  for (let mask = 0; mask < size; mask++) if (table.counts[mask]! <= maxItems) kept++
+  const order = new Float64Array(kept)
+  let total = 0
+  let packable = true
+  for (let i = offset; i < offset + length; i++) {
+    const value = values[i]!
+    total += value
+    if (!Number.isSafeInteger(value) || value < 0) packable = false
   }
-  const order = sums.map((_, i) => i).sort((a, b) => sums[a]! - sums[b]! || masks[a]! - masks[b]!)
-  return {
-    sums: Float64Array.from(order, (i) => sums[i]!),
-    masks: Int32Array.from(order, (i) => masks[i]!),
-    counts: Uint8Array.from(order, (i) => counts[i]!)
+  packable = packable && Number.isSafeInteger(total * size + size)
+  let k = 0
+  for (let mask = 0; mask < size; mask++) {
+    if (table.counts[mask]! > maxItems) continue
+    order[k++] = packable ? table.sums[mask]! * size + mask : mask
   }
+  if (packable) order.sort()
+  else order.sort((a, b) => table.sums[a]! - table.sums[b]! || a - b)
+  const sums = new Float64Array(kept)
+  const masks = new Int32Array(kept)
+  const counts = new Uint8Array(kept)
+  for (let i = 0; i < kept; i++) {
+    const mask = packable ? order[i]! % size : order[i]!
+    sums[i] = table.sums[mask]!
+    masks[i] = mask << offset
+    counts[i] = table.counts[mask]!
+  }
+  return { sums, masks, counts }
 }
 
 const lowerBound = (keys: Float64Array, value: number): number => {
@@ -67,7 +94,7 @@ export const subsetSums = (
   const left = enumerate(values, 0, leftLength, options.maxItems)
   const right = enumerate(values, leftLength, p - leftLength, options.maxItems)
   const slack = options.tolerancePerItem * options.maxItems
-  let bestCount = options.maxItems + 1
+  let bestCount = options.maxItems
   let found: Array<number> = []
   for (let a = 0; a < left.sums.length; a++) {
     const need = target - left.sums[a]!
