@@ -9,57 +9,49 @@ interface Half {
   readonly counts: Uint8Array
 }
 
-/** Sums and item counts of every subset of `values[offset .. offset + length)`, indexed by bit mask. */
-const subsetTable = (values: ReadonlyArray<number>, offset: number, length: number) => {
-  const size = 1 << length
-  const sums = new Float64Array(size)
-  const counts = new Uint8Array(size)
-  for (let mask = 1; mask < size; mask++) {
-    // the subset without its highest item, plus that item: items added in ascending order, as a loop over the bits
-    const high = 31 - Math.clz32(mask)
-    const rest = mask ^ (1 << high)
-    sums[mask] = sums[rest]! + values[offset + high]!
-    counts[mask] = counts[rest]! + 1
-  }
-  return { sums, counts }
-}
-
 /**
- * The subsets of at most `maxItems` items of `values[offset .. offset + length)`, ordered by sum then mask. When the
- * values are non-negative safe integers (minor units, the matcher's case), sum and mask are packed into one exact
- * number and sorted natively; otherwise by comparison.
+ * The subsets of at most `maxItems` items of `values[offset .. offset + length)`, ordered by sum then mask, built by
+ * merging instead of sorting: the subsets of the first i items, in order, merged with the same subsets plus item i.
+ * On equal sums the subset without item i comes first (its mask is the smaller); sums add the items in ascending
+ * order, as a loop over the bits would.
  */
 const enumerate = (values: ReadonlyArray<number>, offset: number, length: number, maxItems: number): Half => {
-  const size = 1 << length
-  const table = subsetTable(values, offset, length)
-  let kept = 0
-  for (let mask = 0; mask < size; mask++) if (table.counts[mask]! <= maxItems) kept++
-  const order = new Float64Array(kept)
-  let total = 0
-  let packable = true
-  for (let i = offset; i < offset + length; i++) {
-    const value = values[i]!
-    total += value
-    if (!Number.isSafeInteger(value) || value < 0) packable = false
+  const capacity = 1 << length
+  let sums = new Float64Array(capacity)
+  let masks = new Int32Array(capacity)
+  let counts = new Uint8Array(capacity)
+  let nextSums = new Float64Array(capacity)
+  let nextMasks = new Int32Array(capacity)
+  let nextCounts = new Uint8Array(capacity)
+  let size = 1
+  for (let i = 0; i < length; i++) {
+    const value = values[offset + i]!
+    const bit = 1 << i
+    let a = 0
+    let b = 0
+    let k = 0
+    while (a < size || b < size) {
+      while (b < size && counts[b]! >= maxItems) b++
+      if (b >= size && a >= size) break
+      const withItem = b < size ? sums[b]! + value : Infinity
+      if (a < size && (b >= size || sums[a]! <= withItem)) {
+        nextSums[k] = sums[a]!
+        nextMasks[k] = masks[a]!
+        nextCounts[k++] = counts[a++]!
+      } else {
+        nextSums[k] = withItem
+        nextMasks[k] = masks[b]! | bit
+        nextCounts[k++] = counts[b++]! + 1
+      }
+    }
+    ;[sums, nextSums] = [nextSums, sums]
+    ;[masks, nextMasks] = [nextMasks, masks]
+    ;[counts, nextCounts] = [nextCounts, counts]
+    size = k
   }
-  packable = packable && Number.isSafeInteger(total * size + size)
-  let k = 0
-  for (let mask = 0; mask < size; mask++) {
-    if (table.counts[mask]! > maxItems) continue
-    order[k++] = packable ? table.sums[mask]! * size + mask : mask
-  }
-  if (packable) order.sort()
-  else order.sort((a, b) => table.sums[a]! - table.sums[b]! || a - b)
-  const sums = new Float64Array(kept)
-  const masks = new Int32Array(kept)
-  const counts = new Uint8Array(kept)
-  for (let i = 0; i < kept; i++) {
-    const mask = packable ? order[i]! % size : order[i]!
-    sums[i] = table.sums[mask]!
-    masks[i] = mask << offset
-    counts[i] = table.counts[mask]!
-  }
-  return { sums, masks, counts }
+  const shifted = new Int32Array(size)
+  for (let i = 0; i < size; i++) shifted[i] = masks[i]! << offset
+  return { sums: sums.slice(0, size), masks: shifted, counts: counts.slice(0, size) }
 }
 
 const lowerBound = (keys: Float64Array, value: number): number => {
