@@ -10,7 +10,7 @@
 import type { DocumentSource } from "@clara-recon/domain"
 import { CfdiRelation, FiscalDocument, Party, TaxTotals } from "@clara-recon/domain"
 import * as BigDecimal from "effect/BigDecimal"
-import { defined } from "./internal/defined.js"
+import { trustedBuilder, trustedMaker } from "./internal/trustedMaker.js"
 
 /** Namespace URIs the reader matches on (cfdi.md §1.1). Elements are matched by URI + local name, never by prefix. */
 export const CfdiNamespace = {
@@ -244,12 +244,32 @@ export interface Cfdi {
   readonly timbre: CfdiTimbre
 }
 
+type Mutable<A> = { -readonly [K in keyof A]: A[K] }
+type FiscalDocumentFields = ConstructorParameters<typeof FiscalDocument>[0]
+type TaxTotalsFields = Mutable<ConstructorParameters<typeof TaxTotals>[0]>
+
 /**
  * The reader already checked every field the mapping copies (strings, `BigDecimal`s, the civil `issueDate`), so the
- * domain classes are built without a second schema validation: on the read + map hot path that validation cost more
- * than reading the XML (test/bench/cfdi.mjs).
+ * domain classes are built without a second schema validation (`internal/trustedMaker.ts`): on the read + map hot
+ * path that validation cost more than reading the XML (test/bench/cfdi.mjs).
  */
-const TRUSTED = { disableValidation: true } as const
+const makeParty = trustedMaker(Party, {})
+const makeTaxTotals = trustedMaker(TaxTotals, {})
+const makeRelation = trustedMaker(CfdiRelation, { tipoRelacion: "01", uuids: [] })
+const fiscalDocument = trustedBuilder(FiscalDocument, {
+  id: "",
+  kind: "CFDI",
+  country: "MX",
+  issueDate: "1970-01-01",
+  issuer: makeParty({}),
+  receiver: makeParty({}),
+  currency: "MXN",
+  total: BigDecimal.fromBigInt(0n),
+  taxes: makeTaxTotals({}),
+  relations: [],
+  claraTransactionUuids: [],
+  sources: []
+})
 
 /**
  * `Party` instances by RFC and name: a corpus names the same few receivers (the company) and recurring merchants over
@@ -269,7 +289,7 @@ const partyOf = (taxId: string, name: string | undefined): Party => {
   let party = byName.get(name)
   if (party === undefined) {
     if (byName.size >= MAX_CACHED_PARTIES) byName.clear()
-    party = new Party(defined({ taxId, name }), TRUSTED)
+    party = makeParty(name === undefined ? { taxId } : { taxId, name })
     byName.set(name, party)
   }
   return party
@@ -283,42 +303,51 @@ const partyOf = (taxId: string, name: string | undefined): Party => {
  * issuer / receiver `Party` values are shared between documents that name the same RFC and name.
  */
 export const toFiscalDocument = (cfdi: Cfdi, source: DocumentSource): FiscalDocument => {
+  const impuestos = cfdi.impuestos
   const local = cfdi.impuestosLocales
-  return new FiscalDocument({
-    id: cfdi.timbre.uuid,
-    kind: "CFDI",
-    country: "MX",
-    version: cfdi.version,
-    fiscalUuid: cfdi.timbre.uuid,
-    tipoDeComprobante: cfdi.tipoDeComprobante,
-    issueDate: cfdi.issueDate,
-    issuedAt: cfdi.fecha,
-    issuer: partyOf(cfdi.emisor.rfc, cfdi.emisor.nombre),
-    receiver: partyOf(cfdi.receptor.rfc, cfdi.receptor.nombre),
-    currency: cfdi.moneda,
-    total: cfdi.total,
-    subTotal: cfdi.subTotal,
-    taxes: new TaxTotals(defined({
-      ivaTransferred: cfdi.impuestos?.ivaTrasladado,
-      iepsTransferred: cfdi.impuestos?.iepsTrasladado,
-      ivaWithheld: cfdi.impuestos?.ivaRetenido,
-      isrWithheld: cfdi.impuestos?.isrRetenido,
-      localNet: local === undefined ? undefined : BigDecimal.subtract(local.totalTraslados, local.totalRetenciones)
-    }), TRUSTED),
-    relations: cfdi.cfdiRelacionados.map((r) =>
-      new CfdiRelation({ tipoRelacion: r.tipoRelacion, uuids: r.uuids }, TRUSTED)
-    ),
-    claraTransactionUuids: [],
-    sources: [source],
-    ...defined({
-      serie: cfdi.serie,
-      folio: cfdi.folio,
-      discount: cfdi.descuento,
-      exchangeRate: cfdi.tipoCambio,
-      metodoPago: cfdi.metodoPago,
-      formaPago: cfdi.formaPago,
-      usoCfdi: cfdi.receptor.usoCfdi,
-      claveProdServ: cfdi.conceptos[0]?.claveProdServ
-    })
-  }, TRUSTED)
+  // Optional fields are set only when present, in the order `defined` kept them (so the same own keys in the same
+  // order as a record built with it).
+  const taxes: TaxTotalsFields = {}
+  if (impuestos !== undefined) {
+    if (impuestos.ivaTrasladado !== undefined) taxes.ivaTransferred = impuestos.ivaTrasladado
+    if (impuestos.iepsTrasladado !== undefined) taxes.iepsTransferred = impuestos.iepsTrasladado
+    if (impuestos.ivaRetenido !== undefined) taxes.ivaWithheld = impuestos.ivaRetenido
+    if (impuestos.isrRetenido !== undefined) taxes.isrWithheld = impuestos.isrRetenido
+  }
+  if (local !== undefined) taxes.localNet = BigDecimal.subtract(local.totalTraslados, local.totalRetenciones)
+  const relacionados = cfdi.cfdiRelacionados
+  const relations: Array<CfdiRelation> = []
+  for (let i = 0; i < relacionados.length; i++) {
+    const r = relacionados[i]!
+    relations.push(makeRelation({ tipoRelacion: r.tipoRelacion, uuids: r.uuids }))
+  }
+  // The record filled is the instance itself when `trustedBuilder` could verify that (no copy).
+  const fields = fiscalDocument.start() as Mutable<FiscalDocumentFields>
+  fields.id = cfdi.timbre.uuid
+  fields.kind = "CFDI"
+  fields.country = "MX"
+  fields.version = cfdi.version
+  fields.fiscalUuid = cfdi.timbre.uuid
+  fields.tipoDeComprobante = cfdi.tipoDeComprobante
+  fields.issueDate = cfdi.issueDate
+  fields.issuedAt = cfdi.fecha
+  fields.issuer = partyOf(cfdi.emisor.rfc, cfdi.emisor.nombre)
+  fields.receiver = partyOf(cfdi.receptor.rfc, cfdi.receptor.nombre)
+  fields.currency = cfdi.moneda
+  fields.total = cfdi.total
+  fields.subTotal = cfdi.subTotal
+  fields.taxes = makeTaxTotals(taxes)
+  fields.relations = relations
+  fields.claraTransactionUuids = []
+  fields.sources = [source]
+  if (cfdi.serie !== undefined) fields.serie = cfdi.serie
+  if (cfdi.folio !== undefined) fields.folio = cfdi.folio
+  if (cfdi.descuento !== undefined) fields.discount = cfdi.descuento
+  if (cfdi.tipoCambio !== undefined) fields.exchangeRate = cfdi.tipoCambio
+  if (cfdi.metodoPago !== undefined) fields.metodoPago = cfdi.metodoPago
+  if (cfdi.formaPago !== undefined) fields.formaPago = cfdi.formaPago
+  if (cfdi.receptor.usoCfdi !== undefined) fields.usoCfdi = cfdi.receptor.usoCfdi
+  const claveProdServ = cfdi.conceptos[0]?.claveProdServ
+  if (claveProdServ !== undefined) fields.claveProdServ = claveProdServ
+  return fiscalDocument.finish(fields)
 }

@@ -36,11 +36,13 @@ const isAddenda = (ns: string, name: string): boolean =>
  */
 export const readCfdi = (bytes: Uint8Array | string, options: ReadCfdiOptions): Either.Either<Cfdi, CfdiReadError> => {
   const { path } = options
-  const root = readXmlRoot(bytes, {
-    maxBytes: options.maxBytes ?? DEFAULT_MAX_CFDI_BYTES,
-    skip: isAddenda,
-    ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth })
-  })
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_CFDI_BYTES
+  const root = readXmlRoot(
+    bytes,
+    options.maxDepth === undefined
+      ? { maxBytes, skip: isAddenda }
+      : { maxBytes, skip: isAddenda, maxDepth: options.maxDepth }
+  )
   if (Either.isLeft(root)) {
     return Either.left(new CfdiReadError({ path, reason: root.left.reason, detail: root.left.detail }))
   }

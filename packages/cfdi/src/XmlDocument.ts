@@ -9,7 +9,7 @@ import { XmlReadError } from "./CfdiError.js"
 import { decodeXml } from "./internal/decodeXml.js"
 import type { RawNode, RawParse } from "./internal/fxpParser.js"
 import { parseRaw, validatorVerdict } from "./internal/fxpParser.js"
-import { documentWellFormed, elementWellFormed } from "./internal/wellFormed.js"
+import { documentWellFormed, StartTag, startTagCheck } from "./internal/wellFormed.js"
 
 /** An element resolved to its namespace URI (`""` when none or undeclared) and local name. */
 export interface XmlElement {
@@ -87,7 +87,8 @@ type Skip = (ns: string, name: string) => boolean
  * The attribute record of an element: a plain, fast-property object whose prototype chain holds nothing (an empty
  * frozen object without prototype), so that `attributes["constructor"]` or `attributes["toString"]` read as absent
  * like any attribute the element does not carry. (`Object.create(null)` would give the same reads, but V8 keeps such
- * objects as hash tables, which made every attribute read of the CFDI reader slower.)
+ * objects as hash tables, which made every attribute read of the CFDI reader slower.) An element whose values need no
+ * decoding gets fast-xml-parser's own record, given this prototype, instead of a copy.
  */
 const Attributes = function Attributes(this: Record<string, string>) {} as unknown as new() => Record<string, string>
 Attributes.prototype = Object.freeze(Object.create(null))
@@ -104,6 +105,8 @@ class NotWellFormed {
 interface Walk {
   readonly text: string
   readonly skip: Skip
+  /** The text has a `&` somewhere, so some text or value may hold a reference to decode. */
+  readonly references: boolean
   inDoubt: boolean
 }
 
@@ -122,26 +125,38 @@ const textOf = (content: ReadonlyArray<RawNode>): string => {
   return decodeReferences(text)
 }
 
+/** The children of an element that has none: one shared, frozen empty array instead of one per leaf element. */
+const NO_CHILDREN: ReadonlyArray<XmlElement> = Object.freeze([])
+
 /** Checks an element `walk.skip` dropped, and its subtree, for well-formedness only. */
 const checkDropped = (raw: RawNode, qname: string, walk: Walk): void => {
   const content = raw[qname] as ReadonlyArray<RawNode>
-  if (!elementWellFormed(walk.text, raw, qname, content)) walk.inDoubt = true
-  for (const node of content) {
+  if (startTagCheck(walk.text, raw, qname, content) === StartTag.InDoubt) walk.inDoubt = true
+  checkDroppedContent(content, walk)
+}
+
+const checkDroppedContent = (content: ReadonlyArray<RawNode>, walk: Walk): void => {
+  for (let i = 0; i < content.length; i++) {
+    const node = content[i]!
     const child = qnameOf(node)
     if (child !== undefined) checkDropped(node, child, walk)
   }
 }
 
-const toElement = (
-  raw: RawNode,
+/**
+ * The attribute record of an element, copied from fast-xml-parser's (whose prototype is `Object.prototype`). When
+ * `clean` (the start tag was matched with no `<`, `&`, tab, CR or LF in any value) the values are kept as written
+ * without looking at them again; otherwise each is checked, normalised and decoded. Declared namespace prefixes are
+ * added to `scope` (copied on the first declaration); returns the scope of the element's content.
+ */
+const copyAttributes = (
+  rawAttributes: Readonly<Record<string, unknown>>,
+  attributes: Record<string, string>,
+  clean: boolean,
   qname: string,
   scope: ReadonlyMap<string, string>,
   walk: Walk
-): XmlElement | undefined => {
-  const content = raw[qname] as ReadonlyArray<RawNode>
-  if (!elementWellFormed(walk.text, raw, qname, content)) walk.inDoubt = true
-  const rawAttributes = raw[ATTRIBUTES] as Readonly<Record<string, unknown>> | undefined
-  const attributes = new Attributes()
+): ReadonlyMap<string, string> => {
   let declared: Map<string, string> | undefined
   for (const key in rawAttributes) {
     const written = rawAttributes[key]
@@ -151,27 +166,84 @@ const toElement = (
       continue
     }
     let value = written
-    if (ATTRIBUTE_SPECIAL.test(written)) {
+    if (!clean && ATTRIBUTE_SPECIAL.test(written)) {
       if (written.indexOf("<") !== -1) throw new NotWellFormed(`'<' in the value of attribute ${key} of <${qname}>`)
       value = decodeReferences(normaliseAttribute(written))
     }
     attributes[key] = value
-    if (key.startsWith("xmlns") && (key.length === 5 || key.charCodeAt(5) === 58)) {
+    if (key.charCodeAt(0) === 120 && key.startsWith("xmlns") && (key.length === 5 || key.charCodeAt(5) === 58)) {
       ;(declared ??= new Map(scope)).set(key.length === 5 ? "" : key.slice(6), value.trim())
     }
   }
-  const inner = declared ?? scope
+  return declared ?? scope
+}
+
+/** True when every value of fast-xml-parser's attribute record is a string (no name without a value). */
+const adoptable = (rawAttributes: Readonly<Record<string, unknown>>): boolean => {
+  for (const key in rawAttributes) if (typeof rawAttributes[key] !== "string") return false
+  return true
+}
+
+/** `scope` with the namespace prefixes `attributes` declare (copied on the first declaration). */
+const declaredScope = (
+  attributes: Readonly<Record<string, string>>,
+  scope: ReadonlyMap<string, string>
+): ReadonlyMap<string, string> => {
+  let declared: Map<string, string> | undefined
+  for (const key in attributes) {
+    if (key.charCodeAt(0) === 120 && key.startsWith("xmlns") && (key.length === 5 || key.charCodeAt(5) === 58)) {
+      ;(declared ??= new Map(scope)).set(key.length === 5 ? "" : key.slice(6), attributes[key]!.trim())
+    }
+  }
+  return declared ?? scope
+}
+
+const toElement = (
+  raw: RawNode,
+  qname: string,
+  scope: ReadonlyMap<string, string>,
+  walk: Walk
+): XmlElement | undefined => {
+  const content = raw[qname] as ReadonlyArray<RawNode>
+  const startTag = startTagCheck(walk.text, raw, qname, content)
+  if (startTag === StartTag.InDoubt) walk.inDoubt = true
+  const rawAttributes = raw[ATTRIBUTES] as Record<string, unknown> | undefined
+  let attributes: Record<string, string>
+  let inner = scope
+  if (rawAttributes === undefined) {
+    attributes = new Attributes()
+  } else if (startTag === StartTag.Clean && adoptable(rawAttributes)) {
+    // Every value is a string kept as written: fast-xml-parser's record itself becomes the element's, once its
+    // prototype is that of `Attributes` (same keys, order and values as a copy, one object fewer per element).
+    attributes = Object.setPrototypeOf(rawAttributes, Attributes.prototype) as Record<string, string>
+    inner = declaredScope(attributes, scope)
+  } else {
+    attributes = new Attributes()
+    inner = copyAttributes(rawAttributes, attributes, startTag === StartTag.Clean, qname, scope, walk)
+  }
   const colon = qname.indexOf(":")
   const ns = inner.get(colon === -1 ? "" : qname.slice(0, colon)) ?? ""
   const name = colon === -1 ? qname : qname.slice(colon + 1)
   if (walk.skip(ns, name)) {
-    for (const node of content) {
-      const child = qnameOf(node)
-      if (child !== undefined) checkDropped(node, child, walk)
-    }
+    checkDroppedContent(content, walk)
     return undefined
   }
-  return { ns, name, attributes, text: textOf(content), children: toElements(content, inner, walk) }
+  // In a document with a `&`, the text is decoded (and an undeclared entity refused) before the children are read;
+  // in one without, the text is as written (nothing to decode) and one pass collects it with the children.
+  let text = walk.references ? textOf(content) : ""
+  let children: Array<XmlElement> | undefined
+  for (let i = 0; i < content.length; i++) {
+    const node = content[i]!
+    const child = qnameOf(node)
+    if (child === undefined) {
+      const part = node[TEXT]
+      if (part !== undefined && !walk.references) text += String(part)
+      continue
+    }
+    const element = toElement(node, child, inner, walk)
+    if (element !== undefined) (children ??= []).push(element)
+  }
+  return { ns, name, attributes, text, children: children ?? NO_CHILDREN }
 }
 
 const toElements = (
@@ -235,7 +307,7 @@ export const parseXmlTree = (
       ? refuse("Unsafe", `elements nested deeper than the limit of ${maxDepth}`)
       : refuse("NotXml", message)
   }
-  const walk: Walk = { text, skip, inDoubt: raw.attributesLost }
+  const walk: Walk = { text, skip, references: text.indexOf("&") !== -1, inDoubt: raw.attributesLost }
   let roots: ReadonlyArray<XmlElement>
   try {
     roots = toElements(raw.nodes, XML_SCOPE, walk)
@@ -257,13 +329,15 @@ export const parseXmlTree = (
 export const readXmlRoot = (
   input: Uint8Array | string,
   options: ReadXmlRootOptions
-): Either.Either<XmlElement, XmlReadError> =>
-  Either.flatMap(decodeXmlBytes(input, options.maxBytes), (text) =>
-    Either.flatMap(parseXmlTree(text, options.skip, options.maxDepth), (roots) =>
-      roots.length === 1
-        ? Either.right(roots[0]!)
-        : refuse("NotXml", `expected one root element, found ${roots.length}`)
-    ))
+): Either.Either<XmlElement, XmlReadError> => {
+  const text = decodeXmlBytes(input, options.maxBytes)
+  if (Either.isLeft(text)) return Either.left(text.left)
+  const roots = parseXmlTree(text.right, options.skip, options.maxDepth)
+  if (Either.isLeft(roots)) return Either.left(roots.left)
+  return roots.right.length === 1
+    ? Either.right(roots.right[0]!)
+    : refuse("NotXml", `expected one root element, found ${roots.right.length}`)
+}
 
 /** The children of `element` with the given namespace URI and local name. */
 export const childrenNamed = (element: XmlElement, ns: string, name: string): Array<XmlElement> =>

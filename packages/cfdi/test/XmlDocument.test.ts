@@ -29,6 +29,27 @@ describe("XmlDocument", () => {
     assert.isUndefined(childNamed(root, "", "x"))
   })
 
+  it("gives every element a prototype-free attribute record, whether its values needed decoding or not", () => {
+    const root = rootOf(`<r xmlns="urn:x" k="v"><b xmlns:p="urn:p" p:q="1"/><c t="a\tb" e="&amp;"/></r>`)
+    const [b, c] = root.children
+    for (const element of [root, b!, c!]) {
+      assert.isUndefined(element.attributes["constructor"])
+      assert.isUndefined(element.attributes["toString"])
+    }
+    assert.deepStrictEqual(Object.entries(root.attributes), [["xmlns", "urn:x"], ["k", "v"]])
+    assert.deepStrictEqual([b!.ns, Object.entries(b!.attributes)], ["urn:x", [["xmlns:p", "urn:p"], ["p:q", "1"]]])
+    assert.deepStrictEqual(Object.entries(c!.attributes), [["t", "a b"], ["e", "&"]])
+  })
+
+  it("reads text around child elements the same with or without references in the document", () => {
+    assert.strictEqual(rootOf(`<r>a<b/>c</r>`).text, "ac")
+    assert.strictEqual(rootOf(`<r x="&amp;">a<b/>c</r>`).text, "ac")
+    assert.strictEqual(rootOf(`<r>a&amp;<b/>c</r>`).text, "a&c")
+    assert.strictEqual(rootOf(`<r><b/></r>`).children[0]!.children.length, 0)
+    // An element's own text is decoded before its children's attributes: the first undeclared entity is reported.
+    assert.strictEqual(refusal(`<r>&foo;<b x="&bar;"/></r>`, "NotXml").detail, "undeclared entity &foo;")
+  })
+
   it("drops skipped subtrees", () => {
     const roots = parseXmlTree(`<r><Addenda><big/></Addenda><keep/></r>`, (_, name) => name === "Addenda")
     assert.deepStrictEqual(Either.map(roots, (r) => r[0]!.children.map((c) => c.name)), Either.right(["keep"]))

@@ -42,8 +42,18 @@ const fixCp1252 = (text: string): string =>
 
 const DECLARED_ENCODING = /^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/
 
+/** The usual first bytes of a CFDI: a declaration whose encoding `DECLARED_ENCODING` would read as `UTF-8`. */
+const USUAL_DECLARATION = Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>`, "latin1")
+
+const startsWithUsualDeclaration = (bytes: Uint8Array): boolean => {
+  if (bytes.length < USUAL_DECLARATION.length) return false
+  for (let i = 0; i < USUAL_DECLARATION.length; i++) if (bytes[i] !== USUAL_DECLARATION[i]) return false
+  return true
+}
+
 /** The encoding label of the byte-order mark or the XML declaration (read as Latin-1), default `utf-8`. */
 const encodingOf = (bytes: Uint8Array): string => {
+  if (startsWithUsualDeclaration(bytes)) return "UTF-8"
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return "utf-8"
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return "utf-16le"
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return "utf-16be"
@@ -52,6 +62,9 @@ const encodingOf = (bytes: Uint8Array): string => {
 }
 
 const LEADING_JUNK = /^[\uFEFF\s]+/
+
+/** `text` without a leading BOM or whitespace (most texts start with `<`: nothing to look for). */
+const stripLeading = (text: string): string => text.charCodeAt(0) === 60 ? text : text.replace(LEADING_JUNK, "")
 
 const refuse = (reason: XmlReadReason, detail: string) => Either.left(new XmlReadError({ reason, detail }))
 
@@ -64,15 +77,15 @@ const refuse = (reason: XmlReadReason, detail: string) => Either.left(new XmlRea
 export const decodeXml = (input: Uint8Array | string, maxBytes: number): Either.Either<string, XmlReadError> => {
   const size = typeof input === "string" ? Buffer.byteLength(input, "utf8") : input.byteLength
   if (size > maxBytes) return refuse("TooLarge", `${size} bytes exceeds the limit of ${maxBytes}`)
-  if (typeof input === "string") return Either.right(input.replace(LEADING_JUNK, ""))
+  if (typeof input === "string") return Either.right(stripLeading(input))
   const label = encodingOf(input)
   const decoder = decoderFor(label)
   if (decoder === undefined) return refuse("NotXml", `unsupported encoding "${label}"`)
   const decoded = tryDecode(decoder, input)
   if (decoded !== undefined) {
     const text = decoder.encoding === "windows-1252" ? fixCp1252(decoded) : decoded
-    return Either.right(text.replace(LEADING_JUNK, ""))
+    return Either.right(stripLeading(text))
   }
-  if (decoder.encoding === "utf-8") return Either.right(fixCp1252(latin1(input)).replace(LEADING_JUNK, ""))
+  if (decoder.encoding === "utf-8") return Either.right(stripLeading(fixCp1252(latin1(input))))
   return refuse("NotXml", `bytes are not valid ${decoder.encoding}`)
 }

@@ -6,3 +6,6 @@ export const defined = <A extends Record<string, unknown>>(record: A): Defined<A
 }
 
 type Defined<A> = { [K in keyof A]?: Exclude<A[K], undefined> }
+
+/** `A` with its `readonly` modifiers removed: a record filled field by field before it is handed out as `A`. */
+export type Mutable<A> = { -readonly [K in keyof A]: A[K] }

@@ -4,14 +4,18 @@ import type {
   Cfdi,
   CfdiComplementoDesconocido,
   CfdiConcepto,
+  CfdiEmisor,
   CfdiImpuestoLocal,
   CfdiImpuestos,
   CfdiImpuestosLocales,
+  CfdiReceptor,
   CfdiRelacionados,
-  CfdiTaxLine
+  CfdiTaxLine,
+  CfdiTimbre
 } from "../Cfdi.js"
 import { CfdiNamespace } from "../Cfdi.js"
 import { CfdiReadError } from "../CfdiError.js"
+import type { Mutable } from "./defined.js"
 import { defined } from "./defined.js"
 import { FieldReader } from "./FieldReader.js"
 import { readPagos } from "./readPagos.js"
@@ -61,15 +65,17 @@ const taxLines = (
     for (const el of g.children) {
       if (el.name !== line || el.ns !== ns) continue
       const label = `${prefix}/${line}[${++i}]`
-      out.push({
-        impuesto: r.required(el, label, "Impuesto"),
-        ...defined({
-          tipoFactor: r.text(el, "TipoFactor"),
-          tasaOCuota: r.text(el, "TasaOCuota"),
-          base: r.amount(el, label, "Base"),
-          importe: r.amount(el, label, "Importe")
-        })
-      })
+      // Optional fields are set only when present, in the order of the interface (as `defined` would keep them).
+      const taxLine: Mutable<CfdiTaxLine> = { impuesto: r.required(el, label, "Impuesto") }
+      const tipoFactor = r.text(el, "TipoFactor")
+      if (tipoFactor !== undefined) taxLine.tipoFactor = tipoFactor
+      const tasaOCuota = r.text(el, "TasaOCuota")
+      if (tasaOCuota !== undefined) taxLine.tasaOCuota = tasaOCuota
+      const base = r.amount(el, label, "Base")
+      if (base !== undefined) taxLine.base = base
+      const importe = r.amount(el, label, "Importe")
+      if (importe !== undefined) taxLine.importe = importe
+      out.push(taxLine)
     }
   }
   return out
@@ -91,33 +97,39 @@ const sumOf = (lines: ReadonlyArray<CfdiTaxLine>, impuesto: string): BigDecimal.
 const readImpuestos = (r: FieldReader, impuestos: XmlElement, ns: string): CfdiImpuestos => {
   const traslados = taxLines(r, impuestos, ns, "Impuestos", "Traslado")
   const retenciones = taxLines(r, impuestos, ns, "Impuestos", "Retencion")
-  return {
-    traslados,
-    retenciones,
-    ...defined({
-      totalImpuestosTrasladados: r.amount(impuestos, "Impuestos", "TotalImpuestosTrasladados"),
-      totalImpuestosRetenidos: r.amount(impuestos, "Impuestos", "TotalImpuestosRetenidos"),
-      ivaTrasladado: sumOf(traslados, "002"),
-      iepsTrasladado: sumOf(traslados, "003"),
-      ivaRetenido: sumOf(retenciones, "002"),
-      isrRetenido: sumOf(retenciones, "001")
-    })
-  }
+  const out: Mutable<CfdiImpuestos> = { traslados, retenciones }
+  const trasladados = r.amount(impuestos, "Impuestos", "TotalImpuestosTrasladados")
+  if (trasladados !== undefined) out.totalImpuestosTrasladados = trasladados
+  const retenidos = r.amount(impuestos, "Impuestos", "TotalImpuestosRetenidos")
+  if (retenidos !== undefined) out.totalImpuestosRetenidos = retenidos
+  const ivaTrasladado = sumOf(traslados, "002")
+  if (ivaTrasladado !== undefined) out.ivaTrasladado = ivaTrasladado
+  const iepsTrasladado = sumOf(traslados, "003")
+  if (iepsTrasladado !== undefined) out.iepsTrasladado = iepsTrasladado
+  const ivaRetenido = sumOf(retenciones, "002")
+  if (ivaRetenido !== undefined) out.ivaRetenido = ivaRetenido
+  const isrRetenido = sumOf(retenciones, "001")
+  if (isrRetenido !== undefined) out.isrRetenido = isrRetenido
+  return out
 }
 
 const readConcepto = (r: FieldReader, el: XmlElement, ns: string, index: number): CfdiConcepto => {
   const label = `Concepto[${index + 1}]`
   const impuestos = childNamed(el, ns, "Impuestos")
-  return {
+  const concepto: Mutable<CfdiConcepto> = {
     claveProdServ: r.required(el, label, "ClaveProdServ"),
     descripcion: r.required(el, label, "Descripcion"),
     cantidad: r.requiredAmount(el, label, "Cantidad"),
     valorUnitario: r.requiredAmount(el, label, "ValorUnitario"),
     importe: r.requiredAmount(el, label, "Importe"),
     traslados: taxLines(r, impuestos, ns, label, "Traslado"),
-    retenciones: taxLines(r, impuestos, ns, label, "Retencion"),
-    ...defined({ descuento: r.amount(el, label, "Descuento"), objetoImp: r.text(el, "ObjetoImp") })
+    retenciones: taxLines(r, impuestos, ns, label, "Retencion")
   }
+  const descuento = r.amount(el, label, "Descuento")
+  if (descuento !== undefined) concepto.descuento = descuento
+  const objetoImp = r.text(el, "ObjetoImp")
+  if (objetoImp !== undefined) concepto.objetoImp = objetoImp
+  return concepto
 }
 
 const readRelacionados = (r: FieldReader, el: XmlElement, ns: string): CfdiRelacionados => ({
@@ -167,7 +179,9 @@ export const readComprobante = (root: XmlElement, path: string): Cfdi | CfdiRead
   if (typeof version !== "string") return version
   const ns = root.ns
   const complements: Array<XmlElement> = []
-  for (const c of root.children) if (c.name === "Complemento" && c.ns === ns) complements.push(...c.children)
+  for (const c of root.children) {
+    if (c.name === "Complemento" && c.ns === ns) for (const child of c.children) complements.push(child)
+  }
   const tfd = complements.find((c) => c.ns === CfdiNamespace.tfd && c.name === "TimbreFiscalDigital")
   if (tfd === undefined) {
     return new CfdiReadError({
@@ -190,63 +204,93 @@ export const readComprobante = (root: XmlElement, path: string): Cfdi | CfdiRead
   const conceptos = childNamed(root, ns, "Conceptos")
   const impuestos = childNamed(root, ns, "Impuestos")
   const local = complements.find((c) => c.ns === CfdiNamespace.implocal && c.name === "ImpuestosLocales")
-  const cfdi: Cfdi = {
+  // Records are filled in the order (and with the optional fields absent, not undefined) of the object literals with
+  // `defined` that they replace: the same own keys in the same order, and the fields read (so the first problem
+  // recorded) in the same order.
+  const subTotal = r.requiredAmount(root, "Comprobante", "SubTotal")
+  const total = r.requiredAmount(root, "Comprobante", "Total")
+  const moneda = r.required(root, "Comprobante", "Moneda")
+  const tipoDeComprobante = r.required(root, "Comprobante", "TipoDeComprobante")
+  const emisorFields: Mutable<CfdiEmisor> = { rfc: r.required(emisor, "Emisor", "Rfc").toUpperCase() }
+  const emisorNombre = r.text(emisor, "Nombre")
+  if (emisorNombre !== undefined) emisorFields.nombre = emisorNombre
+  const regimenFiscal = r.text(emisor, "RegimenFiscal")
+  if (regimenFiscal !== undefined) emisorFields.regimenFiscal = regimenFiscal
+  const receptorFields: Mutable<CfdiReceptor> = { rfc: r.required(receptor, "Receptor", "Rfc").toUpperCase() }
+  const receptorNombre = r.text(receptor, "Nombre")
+  if (receptorNombre !== undefined) receptorFields.nombre = receptorNombre
+  const usoCfdi = r.text(receptor, "UsoCFDI")
+  if (usoCfdi !== undefined) receptorFields.usoCfdi = usoCfdi
+  const domicilio = r.text(receptor, "DomicilioFiscalReceptor")
+  if (domicilio !== undefined) receptorFields.domicilioFiscalReceptor = domicilio
+  const regimenReceptor = r.text(receptor, "RegimenFiscalReceptor")
+  if (regimenReceptor !== undefined) receptorFields.regimenFiscalReceptor = regimenReceptor
+  const residencia = r.text(receptor, "ResidenciaFiscal")
+  if (residencia !== undefined) receptorFields.residenciaFiscal = residencia
+  const numRegIdTrib = r.text(receptor, "NumRegIdTrib")
+  if (numRegIdTrib !== undefined) receptorFields.numRegIdTrib = numRegIdTrib
+  const sellado = r.text(root, "Sello") !== undefined && r.text(root, "NoCertificado") !== undefined &&
+    r.text(root, "Certificado") !== undefined
+  const cfdiRelacionados: Array<CfdiRelacionados> = []
+  for (const el of root.children) {
+    if (el.name === "CfdiRelacionados" && el.ns === ns) cfdiRelacionados.push(readRelacionados(r, el, ns))
+  }
+  const conceptoList: Array<CfdiConcepto> = []
+  if (conceptos !== undefined) {
+    for (const el of conceptos.children) {
+      if (el.name === "Concepto" && el.ns === ns) conceptoList.push(readConcepto(r, el, ns, conceptoList.length))
+    }
+  }
+  const timbre: Mutable<CfdiTimbre> = { uuid }
+  const timbreVersion = r.text(tfd, "Version") ?? r.text(tfd, "version")
+  if (timbreVersion !== undefined) timbre.version = timbreVersion
+  const fechaTimbrado = r.text(tfd, "FechaTimbrado")
+  if (fechaTimbrado !== undefined) timbre.fechaTimbrado = fechaTimbrado
+  const rfcProvCertif = r.text(tfd, "RfcProvCertif")
+  if (rfcProvCertif !== undefined) timbre.rfcProvCertif = rfcProvCertif
+  const cfdi: Mutable<Cfdi> = {
     path,
     version,
     fecha,
     issueDate: issueDate ?? "",
-    subTotal: r.requiredAmount(root, "Comprobante", "SubTotal"),
-    total: r.requiredAmount(root, "Comprobante", "Total"),
-    moneda: r.required(root, "Comprobante", "Moneda"),
-    tipoDeComprobante: r.required(root, "Comprobante", "TipoDeComprobante"),
-    emisor: {
-      rfc: r.required(emisor, "Emisor", "Rfc").toUpperCase(),
-      ...defined({ nombre: r.text(emisor, "Nombre"), regimenFiscal: r.text(emisor, "RegimenFiscal") })
-    },
-    receptor: {
-      rfc: r.required(receptor, "Receptor", "Rfc").toUpperCase(),
-      ...defined({
-        nombre: r.text(receptor, "Nombre"),
-        usoCfdi: r.text(receptor, "UsoCFDI"),
-        domicilioFiscalReceptor: r.text(receptor, "DomicilioFiscalReceptor"),
-        regimenFiscalReceptor: r.text(receptor, "RegimenFiscalReceptor"),
-        residenciaFiscal: r.text(receptor, "ResidenciaFiscal"),
-        numRegIdTrib: r.text(receptor, "NumRegIdTrib")
-      })
-    },
-    sellado: r.text(root, "Sello") !== undefined && r.text(root, "NoCertificado") !== undefined &&
-      r.text(root, "Certificado") !== undefined,
-    cfdiRelacionados: childrenNamed(root, ns, "CfdiRelacionados").map((el) => readRelacionados(r, el, ns)),
-    conceptos: conceptos === undefined
-      ? []
-      : childrenNamed(conceptos, ns, "Concepto").map((el, i) => readConcepto(r, el, ns, i)),
-    timbre: {
-      uuid,
-      ...defined({
-        version: r.text(tfd, "Version") ?? r.text(tfd, "version"),
-        fechaTimbrado: r.text(tfd, "FechaTimbrado"),
-        rfcProvCertif: r.text(tfd, "RfcProvCertif")
-      })
-    },
-    otrosComplementos: otherComplements(complements),
-    ...defined({
-      serie: r.text(root, "Serie"),
-      folio: r.text(root, "Folio"),
-      descuento: r.amount(root, "Comprobante", "Descuento"),
-      tipoCambio: r.amount(root, "Comprobante", "TipoCambio"),
-      metodoPago: r.text(root, "MetodoPago"),
-      formaPago: r.text(root, "FormaPago"),
-      lugarExpedicion: r.text(root, "LugarExpedicion"),
-      exportacion: r.text(root, "Exportacion"),
-      impuestos: impuestos === undefined ? undefined : readImpuestos(r, impuestos, ns),
-      pagos: readPagos(r, complements),
-      impuestosLocales: local === undefined ? undefined : readLocales(r, local),
-      informacionGlobal: global === undefined ? undefined : {
-        periodicidad: r.required(global, "InformacionGlobal", "Periodicidad"),
-        meses: r.required(global, "InformacionGlobal", "Meses"),
-        anio: r.required(global, "InformacionGlobal", "Año")
-      }
-    })
+    subTotal,
+    total,
+    moneda,
+    tipoDeComprobante,
+    emisor: emisorFields,
+    receptor: receptorFields,
+    sellado,
+    cfdiRelacionados,
+    conceptos: conceptoList,
+    timbre,
+    otrosComplementos: otherComplements(complements)
+  }
+  const serie = r.text(root, "Serie")
+  if (serie !== undefined) cfdi.serie = serie
+  const folio = r.text(root, "Folio")
+  if (folio !== undefined) cfdi.folio = folio
+  const descuento = r.amount(root, "Comprobante", "Descuento")
+  if (descuento !== undefined) cfdi.descuento = descuento
+  const tipoCambio = r.amount(root, "Comprobante", "TipoCambio")
+  if (tipoCambio !== undefined) cfdi.tipoCambio = tipoCambio
+  const metodoPago = r.text(root, "MetodoPago")
+  if (metodoPago !== undefined) cfdi.metodoPago = metodoPago
+  const formaPago = r.text(root, "FormaPago")
+  if (formaPago !== undefined) cfdi.formaPago = formaPago
+  const lugarExpedicion = r.text(root, "LugarExpedicion")
+  if (lugarExpedicion !== undefined) cfdi.lugarExpedicion = lugarExpedicion
+  const exportacion = r.text(root, "Exportacion")
+  if (exportacion !== undefined) cfdi.exportacion = exportacion
+  if (impuestos !== undefined) cfdi.impuestos = readImpuestos(r, impuestos, ns)
+  const pagos = readPagos(r, complements)
+  if (pagos !== undefined) cfdi.pagos = pagos
+  if (local !== undefined) cfdi.impuestosLocales = readLocales(r, local)
+  if (global !== undefined) {
+    cfdi.informacionGlobal = {
+      periodicidad: r.required(global, "InformacionGlobal", "Periodicidad"),
+      meses: r.required(global, "InformacionGlobal", "Meses"),
+      anio: r.required(global, "InformacionGlobal", "Año")
+    }
   }
   return r.error ?? cfdi
 }

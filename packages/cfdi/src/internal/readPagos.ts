@@ -1,45 +1,65 @@
 import type { CfdiDoctoRelacionado, CfdiPago, CfdiPagos } from "../Cfdi.js"
 import { CfdiNamespace } from "../Cfdi.js"
-import { defined } from "./defined.js"
+import type { Mutable } from "./defined.js"
 import type { FieldReader } from "./FieldReader.js"
 import type { XmlElement } from "../XmlDocument.js"
-import { childrenNamed } from "../XmlDocument.js"
 
 const INTEGER = /^\d+$/
+
+// Records are filled in the order (and with the optional fields absent, not undefined) of the object literals with
+// `defined` they replace: the same own keys in the same order, and the fields read in the same order.
 
 const readDocto = (r: FieldReader, el: XmlElement, label: string): CfdiDoctoRelacionado => {
   const parcialidad = r.text(el, "NumParcialidad")
   if (parcialidad !== undefined && !INTEGER.test(parcialidad)) {
     r.fail("InvalidValue", `${label}@NumParcialidad`, `"${parcialidad}" is not a whole number`)
   }
-  return {
+  const docto: Mutable<CfdiDoctoRelacionado> = {
     idDocumento: r.required(el, label, "IdDocumento").toUpperCase(),
-    monedaDR: r.required(el, label, "MonedaDR"),
-    ...defined({
-      serie: r.text(el, "Serie"),
-      folio: r.text(el, "Folio"),
-      equivalenciaDR: r.amount(el, label, "EquivalenciaDR"),
-      tipoCambioDR: r.amount(el, label, "TipoCambioDR"),
-      numParcialidad: parcialidad !== undefined && INTEGER.test(parcialidad) ? Number(parcialidad) : undefined,
-      impSaldoAnt: r.amount(el, label, "ImpSaldoAnt"),
-      impPagado: r.amount(el, label, "ImpPagado"),
-      impSaldoInsoluto: r.amount(el, label, "ImpSaldoInsoluto")
-    })
+    monedaDR: r.required(el, label, "MonedaDR")
   }
+  const serie = r.text(el, "Serie")
+  if (serie !== undefined) docto.serie = serie
+  const folio = r.text(el, "Folio")
+  if (folio !== undefined) docto.folio = folio
+  const equivalenciaDR = r.amount(el, label, "EquivalenciaDR")
+  if (equivalenciaDR !== undefined) docto.equivalenciaDR = equivalenciaDR
+  const tipoCambioDR = r.amount(el, label, "TipoCambioDR")
+  if (tipoCambioDR !== undefined) docto.tipoCambioDR = tipoCambioDR
+  if (parcialidad !== undefined && INTEGER.test(parcialidad)) docto.numParcialidad = Number(parcialidad)
+  const impSaldoAnt = r.amount(el, label, "ImpSaldoAnt")
+  if (impSaldoAnt !== undefined) docto.impSaldoAnt = impSaldoAnt
+  const impPagado = r.amount(el, label, "ImpPagado")
+  if (impPagado !== undefined) docto.impPagado = impPagado
+  const impSaldoInsoluto = r.amount(el, label, "ImpSaldoInsoluto")
+  if (impSaldoInsoluto !== undefined) docto.impSaldoInsoluto = impSaldoInsoluto
+  return docto
 }
 
 const readPago = (r: FieldReader, el: XmlElement, ns: string, index: number): CfdiPago => {
   const label = `Pago[${index + 1}]`
-  return {
-    fechaPago: r.required(el, label, "FechaPago"),
-    formaDePagoP: r.required(el, label, "FormaDePagoP"),
-    monedaP: r.required(el, label, "MonedaP"),
-    monto: r.requiredAmount(el, label, "Monto"),
-    doctosRelacionados: childrenNamed(el, ns, "DoctoRelacionado").map((d, i) =>
-      readDocto(r, d, `${label}/DoctoRelacionado[${i + 1}]`)
-    ),
-    ...defined({ tipoCambioP: r.amount(el, label, "TipoCambioP") })
+  const fechaPago = r.required(el, label, "FechaPago")
+  const formaDePagoP = r.required(el, label, "FormaDePagoP")
+  const monedaP = r.required(el, label, "MonedaP")
+  const monto = r.requiredAmount(el, label, "Monto")
+  const doctosRelacionados: Array<CfdiDoctoRelacionado> = []
+  for (const d of el.children) {
+    if (d.name === "DoctoRelacionado" && d.ns === ns) {
+      doctosRelacionados.push(readDocto(r, d, `${label}/DoctoRelacionado[${doctosRelacionados.length + 1}]`))
+    }
   }
+  const pago: Mutable<CfdiPago> = { fechaPago, formaDePagoP, monedaP, monto, doctosRelacionados }
+  const tipoCambioP = r.amount(el, label, "TipoCambioP")
+  if (tipoCambioP !== undefined) pago.tipoCambioP = tipoCambioP
+  return pago
+}
+
+const readPagoList = (r: FieldReader, pagos: XmlElement): Array<CfdiPago> => {
+  const out: Array<CfdiPago> = []
+  for (const el of pagos.children) {
+    if (el.name === "Pago" && el.ns === pagos.ns) out.push(readPago(r, el, pagos.ns, out.length))
+  }
+  return out
 }
 
 /**
@@ -55,6 +75,6 @@ export const readPagos = (r: FieldReader, complements: ReadonlyArray<XmlElement>
   if (pagos === undefined) return undefined
   return {
     version: pagos.ns === CfdiNamespace.pagos20 ? "2.0" : "1.0",
-    pagos: childrenNamed(pagos, pagos.ns, "Pago").map((el, i) => readPago(r, el, pagos.ns, i))
+    pagos: readPagoList(r, pagos)
   }
 }

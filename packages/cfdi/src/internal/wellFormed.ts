@@ -32,34 +32,69 @@ const START_TAG = new RegExp(
   "y"
 )
 
+/**
+ * `START_TAG` whose values hold none of `<`, `&`, tab, CR, LF: every attribute value of such a tag is already what
+ * XML 1.0 §3.3.3 normalisation and reference decoding would make of it (the usual case: one match instead of a test of
+ * every value).
+ */
+const CLEAN_START_TAG = new RegExp(
+  `<${NAME}(?:${SPACE}+${NAME}${SPACE}*=${SPACE}*(?:"[^"<&\t\r\n]*"|'[^'<&\t\r\n]*'))*${SPACE}*/?>`,
+  "y"
+)
+
 const GT = 62
 const SLASH = 47
 const LT = 60
 
+/** Verdicts of `startTagCheck`. */
+export const StartTag = {
+  /** Well-formed, closed as it should be, and no attribute value needs normalising or decoding. */
+  Clean: 0,
+  /** Well-formed and closed as it should be; attribute values must be checked one by one. */
+  WellFormed: 1,
+  /** Cannot be vouched for (the validator decides); attribute values must be checked one by one. */
+  InDoubt: 2
+} as const
+export type StartTag = (typeof StartTag)[keyof typeof StartTag]
+
 /**
- * True when the element `qname` (raw node `node`, children `content`) certainly has a well-formed start tag and was
+ * Whether the element `qname` (raw node `node`, children `content`) certainly has a well-formed start tag and was
  * closed by its own `/>` or by the end tag `</qname>`, read from the positions fast-xml-parser recorded: it sets the
  * end index of the element it pops at any end tag (whatever its name), and never for an element a cut file left open.
+ * `Clean` also says that no attribute value holds `<`, `&`, tab, CR or LF.
  */
-export const elementWellFormed = (
+export const startTagCheck = (
   text: string,
   node: RawNode,
   qname: string,
   content: ReadonlyArray<RawNode>
-): boolean => {
+): StartTag => {
   const position = node[POSITION] as RawPosition | undefined
   const start = position?.startIndex
   const end = position?.endIndex
-  if (start === undefined || end === undefined || text.charCodeAt(end - 1) !== GT) return false
-  START_TAG.lastIndex = start
-  if (!START_TAG.test(text)) return false
+  if (start === undefined || end === undefined || text.charCodeAt(end - 1) !== GT) return StartTag.InDoubt
+  let verdict: StartTag = StartTag.Clean
+  let tagEnd: number
+  CLEAN_START_TAG.lastIndex = start
+  if (CLEAN_START_TAG.test(text)) {
+    tagEnd = CLEAN_START_TAG.lastIndex
+  } else {
+    START_TAG.lastIndex = start
+    if (!START_TAG.test(text)) return StartTag.InDoubt
+    tagEnd = START_TAG.lastIndex
+    verdict = StartTag.WellFormed
+  }
   // `<qname .../>`: the element ends where its start tag does.
-  if (end === START_TAG.lastIndex) return content.length === 0 && text.charCodeAt(end - 2) === SLASH
+  if (end === tagEnd) {
+    return content.length === 0 && text.charCodeAt(end - 2) === SLASH ? verdict : StartTag.InDoubt
+  }
   // `</qname>` right before the end, and its `<` is where the parser's end tag began: the markup before it was
   // closed by a `>` (otherwise the end tag the parser read began earlier, e.g. `</x</qname>`).
   const open = end - qname.length - 3
   return text.charCodeAt(open) === LT && text.charCodeAt(open + 1) === SLASH && text.startsWith(qname, open + 2) &&
-    text.lastIndexOf(">", open - 1) > text.lastIndexOf("<", open - 1)
+      text.lastIndexOf(">", open - 1) > text.lastIndexOf("<", open - 1)
+    ? verdict
+    : StartTag.InDoubt
 }
 
 /** An XML declaration at the very start, then only XML whitespace and comments: a prolog that needs no check. */
