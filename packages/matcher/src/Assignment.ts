@@ -36,6 +36,12 @@ const compareTieBreak = (a: ScoredEdge, b: ScoredEdge): number =>
 const sortedUnique = (values: Iterable<number>): Array<number> => [...new Set(values)].sort((a, b) => a - b)
 
 const solveExact = (edges: ReadonlyArray<ScoredEdge>, config: MatcherConfig): Array<Assigned> => {
+  if (edges.length === 1) {
+    // One edge (the common component): the solver takes it (its 2 x points >= 2 x suggest beats unassigned, worth
+    // 2 x suggest - 1), and forbidding it leaves the charge unassigned. The same arithmetic as below, without it.
+    const edge = edges[0]!
+    return [{ edge, margin: (2 * edge.points - (2 * config.suggestPoints - 1)) / 2, dense: false }]
+  }
   const txs = sortedUnique(edges.map((e) => e.tx))
   const clusters = sortedUnique(edges.map((e) => e.cluster))
   const rows = txs.length
@@ -114,7 +120,9 @@ export const assign = (graph: EdgeGraph, txCount: number, clusterCount: number, 
   const byCluster = new Map<number, Assigned>()
   let dense = 0
   for (const edges of components.values()) {
-    const sides = Math.max(new Set(edges.map((e) => e.tx)).size, new Set(edges.map((e) => e.cluster)).size)
+    const sides = edges.length === 1
+      ? 1
+      : Math.max(new Set(edges.map((e) => e.tx)).size, new Set(edges.map((e) => e.cluster)).size)
     const isDense = sides > config.maxExactSide
     if (isDense) dense++
     for (const assigned of isDense ? solveGreedy(edges, graph, config) : solveExact(edges, config)) {

@@ -63,7 +63,7 @@ const makeCluster = (
   profile: (tokens: ReadonlyArray<string>) => NameProfile,
   mergedByAmount: boolean
 ): EvidenceCluster => {
-  const members = fiscal ? [fiscal, ...documents] : documents
+  const members = fiscal ? (documents.length === 0 ? [fiscal] : [fiscal, ...documents]) : documents
   const single = members.length === 1 ? members[0]! : undefined
   // One member (the common case): the same lists without the set building.
   const issuerNames = single !== undefined
@@ -80,7 +80,7 @@ const makeCluster = (
     rfcs: single !== undefined
       ? (single.issuerRfc === undefined ? [] : [single.issuerRfc])
       : [...new Set(members.flatMap((m) => (m.issuerRfc === undefined ? [] : [m.issuerRfc])))],
-    tipped: members.some((m) => m.tipMinor > 0n),
+    tipped: single !== undefined ? single.tipMinor > 0n : members.some((m) => m.tipMinor > 0n),
     distinctive: issuerNames.some((name) => name.distinctive),
     mergedByAmount
   }

@@ -4,8 +4,8 @@
  * its own list, and every transaction must fall in exactly one bucket. Any drift means a record was lost or
  * double-counted.
  */
-import { type CardTransaction, toMinorUnits } from "@clara-recon/domain"
-import { formatMinor } from "./internal/Minor.js"
+import type { CardTransaction } from "@clara-recon/domain"
+import { formatMinor, minorUnits } from "./internal/Minor.js"
 
 /** The control total of one statement period and currency. Amounts are signed decimal strings, 2 places. */
 export interface PeriodControlTotal {
@@ -33,19 +33,40 @@ export const controlTotalsByPeriod = (
   inExceptions: ReadonlySet<string>,
   notSubject: ReadonlySet<string>
 ): ReadonlyArray<PeriodControlTotal> => {
-  const buckets = new Map<string, { sums: [bigint, bigint, bigint, bigint]; count: number; bad: Array<string> }>()
+  type Bucket = { sums: [bigint, bigint, bigint, bigint]; count: number; bad: Array<string> }
+  const buckets = new Map<string, Bucket>()
+  // operationDate -> currency -> bucket: the "period|currency" key is built once per distinct date and currency.
+  const byDate = new Map<string, Map<string, Bucket>>()
   for (const tx of transactions) {
-    const key = `${tx.operationDate.slice(0, 7)}|${tx.amount.currency}`
-    const bucket = buckets.get(key) ?? { sums: [0n, 0n, 0n, 0n], count: 0, bad: [] }
-    buckets.set(key, bucket)
-    const minor = toMinorUnits(tx.amount.amount)
-    bucket.sums[0] += minor
+    const currency = tx.amount.currency
+    let perCurrency = byDate.get(tx.operationDate)
+    if (perCurrency === undefined) byDate.set(tx.operationDate, perCurrency = new Map())
+    let bucket = perCurrency.get(currency)
+    if (bucket === undefined) {
+      const key = `${tx.operationDate.slice(0, 7)}|${currency}`
+      bucket = buckets.get(key)
+      if (bucket === undefined) buckets.set(key, bucket = { sums: [0n, 0n, 0n, 0n], count: 0, bad: [] })
+      perCurrency.set(currency, bucket)
+    }
+    const minor = minorUnits(tx.amount.amount)
+    const sums = bucket.sums
+    sums[0] += minor
     bucket.count++
-    const memberships = [linked.has(tx.uuid), inExceptions.has(tx.uuid), notSubject.has(tx.uuid)]
-    memberships.forEach((member, i) => {
-      if (member) bucket.sums[i + 1] += minor
-    })
-    if (memberships.filter(Boolean).length !== 1) bucket.bad.push(tx.uuid)
+    const uuid = tx.uuid
+    let memberships = 0
+    if (linked.has(uuid)) {
+      sums[1] += minor
+      memberships++
+    }
+    if (inExceptions.has(uuid)) {
+      sums[2] += minor
+      memberships++
+    }
+    if (notSubject.has(uuid)) {
+      sums[3] += minor
+      memberships++
+    }
+    if (memberships !== 1) bucket.bad.push(uuid)
   }
   return [...buckets.keys()].sort().map((key) => {
     const [period, currency] = key.split("|") as [string, string]

@@ -13,6 +13,8 @@ import { identityRfc, isGenericRfc, normaliseRfc } from "./internal/Rfc.js"
 import type { MatcherConfig } from "./MatcherConfig.js"
 import type { DocumentRejection, DocumentView, TransactionView } from "./Prepared.js"
 import type { AmountClass } from "./Scoring.js"
+// Schema class instances of fields the engine built itself, without constructor copies (see internal/Instance.ts).
+import { instanceOf } from "./internal/Instance.js"
 
 /** What classification reads. */
 export interface ExceptionContext {
@@ -49,14 +51,25 @@ const ageFrom = (asOfDay: number | undefined, date: string): number | undefined 
   return asOfDay === undefined || day === undefined ? undefined : asOfDay - day
 }
 
-const money = (minor: bigint, currency: string): Money => new Money({ amount: minorToDecimal(minor), currency }, true)
+const money = (minor: bigint, currency: string): Money => instanceOf(Money, { amount: minorToDecimal(minor), currency })
 
 /** The last day of the invoicing grace period: end of month + N days, and at least M days after the charge. */
 export const graceEnd = (operationDate: string, config: MatcherConfig): string => {
-  const monthEnd = afterMonthEnd(operationDate, config.graceDaysAfterMonthEnd)
-  const minimum = plusDays(operationDate, config.graceMinDays)
-  return monthEnd > minimum ? monthEnd : minimum
+  // Memoised per config and date: a run has a few hundred distinct dates.
+  let ends = graceEnds.get(config)
+  if (ends === undefined) graceEnds.set(config, ends = new Map())
+  let end = ends.get(operationDate)
+  if (end === undefined) {
+    const monthEnd = afterMonthEnd(operationDate, config.graceDaysAfterMonthEnd)
+    const minimum = plusDays(operationDate, config.graceMinDays)
+    end = monthEnd > minimum ? monthEnd : minimum
+    if (ends.size >= 100_000) ends.clear()
+    ends.set(operationDate, end)
+  }
+  return end
 }
+
+const graceEnds = new WeakMap<MatcherConfig, Map<string, string>>()
 
 const tipWithinPolicy = (decision: Decision, ctx: ExceptionContext): boolean => {
   const cluster = ctx.clusters[decision.edge.cluster]!
@@ -74,16 +87,24 @@ interface TransactionFrame {
   readonly make: (fields: Omit<ExceptionFields, keyof TransactionBase>) => ReconciliationException
 }
 
+// The frame's text and shared fields are built on first use: most linked transactions raise no exception.
 const frameOf = (tx: TransactionView, ctx: ExceptionContext): TransactionFrame => {
   const t = tx.tx
-  const base: TransactionBase = {
-    transactionUuid: t.uuid,
-    ...(t.userName === undefined ? {} : { cardholder: t.userName }),
-    ...(ctx.asOfDay === undefined || tx.day === undefined ? {} : { ageDays: ctx.asOfDay - tx.day })
-  }
+  let what: string | undefined
+  let base: TransactionBase | undefined
   return {
-    what: `${t.type} ${formatMinorMoney(tx.amountMinor, tx.currency)} "${t.descriptor}" on ${t.operationDate}`,
-    make: (fields) => new ReconciliationException({ ...base, ...fields }, true)
+    get what() {
+      what ??= `${t.type} ${formatMinorMoney(tx.amountMinor, tx.currency)} "${t.descriptor}" on ${t.operationDate}`
+      return what
+    },
+    make: (fields) => {
+      base ??= {
+        transactionUuid: t.uuid,
+        ...(t.userName === undefined ? {} : { cardholder: t.userName }),
+        ...(ctx.asOfDay === undefined || tx.day === undefined ? {} : { ageDays: ctx.asOfDay - tx.day })
+      }
+      return instanceOf(ReconciliationException, { ...base, ...fields })
+    }
   }
 }
 
@@ -353,6 +374,13 @@ export const transactionExceptions = (
 
 const cardFormasPago: ReadonlySet<string> = new Set(["04", "28", "29"])
 
+// The company RFC's identity form, for the last RFC seen (one per run).
+let lastCompany: { readonly rfc: string; readonly identity: string | undefined } | undefined
+const companyIdentity = (rfc: string): string | undefined => {
+  if (lastCompany?.rfc !== rfc) lastCompany = { rfc, identity: identityRfc(rfc) }
+  return lastCompany.identity
+}
+
 const documentBase = (doc: FiscalDocument, asOfDay: number | undefined) => {
   const age = ageFrom(asOfDay, doc.issueDate)
   const location = doc.sources[0]?.location
@@ -368,15 +396,15 @@ export const rejectedDocumentExceptions = (
   rejected: ReadonlyArray<{ readonly doc: FiscalDocument; readonly reason: DocumentRejection }>
 ): ReadonlyArray<ReconciliationException> =>
   rejected.filter((r) => r.reason === "INVALID_DATE").map(({ doc }) =>
-    new ReconciliationException({
+    instanceOf(ReconciliationException, {
       ...documentBase(doc, undefined),
       code: "INVALID_DOCUMENT",
       subtype: "INVALID_DATE",
       severity: "medium",
       message: `Document ${doc.id} (${doc.kind}): field issueDate "${doc.issueDate}" is not a calendar date.`,
       suggestedAction: "Fix or re-extract the document's date.",
-      amountAtRisk: new Money({ amount: doc.total, currency: doc.currency }, true)
-    }, true)
+      amountAtRisk: instanceOf(Money, { amount: doc.total, currency: doc.currency })
+    })
   )
 
 /**
@@ -394,40 +422,41 @@ export const documentExceptions = (
 ): ReadonlyArray<ReconciliationException> => {
   const doc = view.doc
   if (doc.kind !== "CFDI") return []
+  const receiver = doc.receiver.taxId === undefined ? undefined : normaliseRfc(doc.receiver.taxId)
+  const company = companyRfc === undefined ? undefined : companyIdentity(companyRfc)
+  const forCompany = company === undefined || receiver === company
+  const tipo = doc.tipoDeComprobante?.trim().toUpperCase() ?? "I"
+  const unmatched = !decided && tipo === "I" && forCompany && doc.formaPago !== undefined &&
+    cardFormasPago.has(doc.formaPago.trim())
+  // Most CFDIs raise nothing: the texts and shared fields below are built only for those that do.
+  if (!unmatched && forCompany) return []
   const out: Array<ReconciliationException> = []
   const base = { ...documentBase(doc, ctx.asOfDay), ...(owner ? { transactionUuid: owner.tx.uuid } : {}) }
   const atRisk = money(view.totalMinor, view.currency)
   const issuer = doc.issuer.name ?? doc.issuer.taxId ?? "?"
   const total = formatMinorMoney(view.totalMinor, view.currency)
   const what = `CFDI ${doc.id} from ${issuer} for ${total} on ${doc.issueDate}`
-  const receiver = doc.receiver.taxId === undefined ? undefined : normaliseRfc(doc.receiver.taxId)
-  const company = companyRfc === undefined ? undefined : identityRfc(companyRfc)
-  const forCompany = company === undefined || receiver === company
-  const tipo = doc.tipoDeComprobante?.trim().toUpperCase() ?? "I"
-  if (
-    !decided && tipo === "I" && forCompany && doc.formaPago !== undefined &&
-    cardFormasPago.has(doc.formaPago.trim())
-  ) {
+  if (unmatched && doc.formaPago !== undefined) {
     const age = ageFrom(ctx.asOfDay, doc.issueDate)
-    out.push(new ReconciliationException({
+    out.push(instanceOf(ReconciliationException, {
       ...base,
       code: "INVOICE_WITHOUT_TRANSACTION",
       severity: age !== undefined && age < ctx.config.invoiceWithoutTransactionDays ? "low" : "medium",
       message: `${what}: paid by card (FormaPago ${doc.formaPago.trim()}) but no card transaction matches.`,
       amountAtRisk: atRisk,
       suggestedAction: "Find the charge (another card, period or company) or check whether the CFDI belongs here."
-    }, true))
+    }))
   }
   if (company !== undefined && receiver !== company) {
     const generic = receiver !== undefined && isGenericRfc(receiver)
-    out.push(new ReconciliationException({
+    out.push(instanceOf(ReconciliationException, {
       ...base,
       code: generic ? "GENERIC_RECEPTOR" : "RECEPTOR_RFC_MISMATCH",
       severity: decided ? "high" : "medium",
       message: `${what}: receptor RFC ${receiver ?? "(none)"} is not the company's ${company}; not deductible.`,
       amountAtRisk: atRisk,
       suggestedAction: "Ask the merchant to cancel and reissue the CFDI to the company's RFC."
-    }, true))
+    }))
   }
   return out
 }

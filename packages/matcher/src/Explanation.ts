@@ -20,6 +20,8 @@ import {
   type ScoredEdge,
   type Term
 } from "./Scoring.js"
+// Schema class instances of fields the engine built itself, without constructor copies (see internal/Instance.ts).
+import { instanceOf } from "./internal/Instance.js"
 
 /** Engine identity written into every explanation. */
 export interface EngineInfo {
@@ -44,10 +46,27 @@ export interface ExplanationContext {
 
 /** `"lnk_"` + the first 16 hex digits of SHA-256 over the sorted member ids joined by newlines (§7.13). */
 export const linkIdOf = (memberIds: ReadonlyArray<string>): string =>
-  `lnk_${sha256Hex([...memberIds].sort().join("\n")).slice(0, 16)}`
+  `lnk_${sha256Hex(sortedLines(memberIds)).slice(0, 16)}`
+
+// `[...ids].sort().join("\n")` (code-unit order), without the copy and the sort for one or two ids (most links).
+const sortedLines = (ids: ReadonlyArray<string>): string => {
+  if (ids.length === 1) return ids[0]!
+  if (ids.length === 2) {
+    const [a, b] = ids as readonly [string, string]
+    return b < a ? `${b}\n${a}` : `${a}\n${b}`
+  }
+  return [...ids].sort().join("\n")
+}
 
 /** Displayed confidence p = 1 / (1 + 2^(9 - points)), 3 decimals (§7.4): 9 -> "0.500", 15 -> "0.984". */
-export const confidenceOf = (points: number): string => (1 / (1 + 2 ** (9 - points))).toFixed(3)
+export const confidenceOf = (points: number): string => {
+  let text = confidences.get(points)
+  if (text === undefined) confidences.set(points, text = (1 / (1 + 2 ** (9 - points))).toFixed(3))
+  return text
+}
+
+// Points take a few dozen values: each confidence text is computed once.
+const confidences = new Map<number, string>()
 
 const signed = (points: number): string => (points > 0 ? `+${points}` : `${points}`)
 
@@ -172,16 +191,16 @@ export const toMatchLink = (decision: Decision, ctx: ExplanationContext): MatchL
     ...corroboration.map((term) => ["corroboration", term] as const)
   ]
   const evidence = terms.map(([feature, term]) =>
-    new Evidence({ feature, class: term.cls, points: term.points, detail: term.detail }, true)
+    instanceOf(Evidence, { feature, class: term.cls, points: term.points, detail: term.detail })
   )
   const runner = decision.runnerUp
-  const runnerUp = runner === undefined ? undefined : new RunnerUp({
+  const runnerUp = runner === undefined ? undefined : instanceOf(RunnerUp, {
     ...(runner.tx !== edge.tx ? { transaction: ctx.transactions[runner.tx]!.tx.uuid } : {}),
     ...(runner.cluster !== edge.cluster ? { document: ctx.clusters[runner.cluster]!.id } : {}),
     points: runner.points,
     lostBecause: lostBecause(edge, runner, ctx)
-  }, true)
-  const explanation = new Explanation({
+  })
+  const explanation = instanceOf(Explanation, {
     linkId,
     decision: decision.decision,
     points: edge.points,
@@ -195,8 +214,8 @@ export const toMatchLink = (decision: Decision, ctx: ExplanationContext): MatchL
     vetoesChecked,
     engine: ctx.engine,
     text: render(decision, terms, runnerUp, ctx.config)
-  }, true)
-  return new MatchLink({
+  })
+  return instanceOf(MatchLink, {
     linkId,
     decision: decision.decision,
     transactionUuid: tx.tx.uuid,
@@ -204,7 +223,7 @@ export const toMatchLink = (decision: Decision, ctx: ExplanationContext): MatchL
     points: edge.points,
     margin: decision.margin,
     explanation
-  }, true)
+  })
 }
 
 const groupClass: Readonly<Record<GroupDecision["kind"], string>> = {
@@ -258,7 +277,7 @@ export const groupToMatchLinks = (group: GroupDecision, ctx: ExplanationContext)
     ["date", date]
   ]
   const evidence = terms.map(([feature, term]) =>
-    new Evidence({ feature, class: term.cls, points: term.points, detail: term.detail }, true)
+    instanceOf(Evidence, { feature, class: term.cls, points: term.points, detail: term.detail })
   )
   const what = group.kind === "SPLIT_INVOICES"
     ? `the sum of ${group.clusters.length} CFDIs ${text(amount.detail.documents)} = the charge`
@@ -277,7 +296,7 @@ export const groupToMatchLinks = (group: GroupDecision, ctx: ExplanationContext)
   return rows.map((tx) => {
     const rowMembers = [tx.uuid, ...members.cfdis, ...members.documents]
     const linkId = linkIdOf(rowMembers)
-    const explanation = new Explanation({
+    const explanation = instanceOf(Explanation, {
       linkId,
       decision: group.decision,
       points: group.points,
@@ -290,8 +309,8 @@ export const groupToMatchLinks = (group: GroupDecision, ctx: ExplanationContext)
       vetoesChecked,
       engine: ctx.engine,
       text: `${head}: ${body.join(" · ")}.${tail}`
-    }, true)
-    return new MatchLink({
+    })
+    return instanceOf(MatchLink, {
       linkId,
       decision: group.decision,
       transactionUuid: tx.uuid,
@@ -299,7 +318,7 @@ export const groupToMatchLinks = (group: GroupDecision, ctx: ExplanationContext)
       points: group.points,
       margin: group.margin,
       explanation
-    }, true)
+    })
   })
 }
 
@@ -335,7 +354,7 @@ export const pinnedToMatchLink = (pin: PinnedPair, ctx: ExplanationContext): Mat
     for (const term of t.corroboration) terms.push(["corroboration", term])
   }
   const evidence = terms.map(([feature, term]) =>
-    new Evidence({ feature, class: term.cls, points: term.points, detail: term.detail }, true)
+    instanceOf(Evidence, { feature, class: term.cls, points: term.points, detail: term.detail })
   )
   const points = pin.edge?.points ?? 0
   const head = pin.decision === "AUTO_LINKED"
@@ -344,7 +363,7 @@ export const pinnedToMatchLink = (pin: PinnedPair, ctx: ExplanationContext): Mat
   const body = terms.length === 0
     ? "no engine evidence on this run's data"
     : terms.map(([, term]) => `${describe(term)} (${signed(term.points)})`).join(" · ")
-  const explanation = new Explanation({
+  const explanation = instanceOf(Explanation, {
     linkId,
     decision: pin.decision,
     points,
@@ -357,8 +376,8 @@ export const pinnedToMatchLink = (pin: PinnedPair, ctx: ExplanationContext): Mat
     vetoesChecked,
     engine: ctx.engine,
     text: `${head}: ${body}.`
-  }, true)
-  return new MatchLink({
+  })
+  return instanceOf(MatchLink, {
     linkId,
     decision: pin.decision,
     transactionUuid: tx.uuid,
@@ -366,5 +385,5 @@ export const pinnedToMatchLink = (pin: PinnedPair, ctx: ExplanationContext): Mat
     points,
     margin: 0,
     explanation
-  }, true)
+  })
 }

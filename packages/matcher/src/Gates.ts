@@ -92,7 +92,11 @@ export const failedGates = (
 
 const runnerUpOf = (edge: ScoredEdge, graph: EdgeGraph): ScoredEdge | undefined => {
   let best: ScoredEdge | undefined
-  for (const other of [...graph.byTx[edge.tx]!, ...graph.byCluster[edge.cluster]!]) {
+  // The transaction's edges, then the cluster's (the order of ties), without concatenating the lists.
+  for (const other of graph.byTx[edge.tx]!) {
+    if (other !== edge && (best === undefined || compareEdges(other, best) < 0)) best = other
+  }
+  for (const other of graph.byCluster[edge.cluster]!) {
     if (other !== edge && (best === undefined || compareEdges(other, best) < 0)) best = other
   }
   return best
@@ -123,19 +127,22 @@ export const decide = (
     const alone = invoiceAlonePoints(edge) ?? 0
     return rivals.some((e) => e.points > alone - config.marginPoints)
   }
-  const make = (edge: ScoredEdge, margin: number, dense: boolean): Omit<Decision, "decision"> => {
+  const make = <D extends Decision["decision"]>(edge: ScoredEdge, margin: number, dense: boolean, decision: D) => {
     const gates = failedGates(edge, margin, dense, transactions[edge.tx]!, clusters[edge.cluster]!, config, caps)
     return {
       edge,
       margin,
-      gatesFailed: !gates.includes("margin") && gates.length === 0 && mergeAmbiguous(edge) ? ["margin"] : gates,
-      runnerUp: runnerUpOf(edge, graph)
+      gatesFailed: !gates.includes("margin") && gates.length === 0 && mergeAmbiguous(edge)
+        ? ["margin" as const]
+        : gates,
+      runnerUp: runnerUpOf(edge, graph),
+      decision
     }
   }
   const autoByTx = new Map<number, Decision>()
   for (const assigned of assignment.byTx.values()) {
-    const candidate = make(assigned.edge, assigned.margin, assigned.dense)
-    if (candidate.gatesFailed.length === 0) autoByTx.set(assigned.edge.tx, { ...candidate, decision: "AUTO_LINKED" })
+    const candidate = make(assigned.edge, assigned.margin, assigned.dense, "AUTO_LINKED")
+    if (candidate.gatesFailed.length === 0) autoByTx.set(assigned.edge.tx, candidate)
   }
   const autoClusters = new Set([...autoByTx.values()].map((d) => d.edge.cluster))
   // A document is open to a transaction unless it auto-linked, or went to another transaction by a clear margin.
@@ -157,8 +164,8 @@ export const decide = (
       edge.tx !== tx.index && edge.points >= config.suggestPoints && !autoByTx.has(edge.tx) && within(edge)
     )
     const suggestions = [
-      { ...make(top, assigned?.margin ?? 0, assigned?.dense ?? false), decision: "SUGGESTED" as const },
-      ...others.map((edge) => ({ ...make(edge, 0, false), decision: "SUGGESTED" as const }))
+      make(top, assigned?.margin ?? 0, assigned?.dense ?? false, "SUGGESTED"),
+      ...others.map((edge) => make(edge, 0, false, "SUGGESTED"))
     ]
     return { link, suggestions, ambiguous: others.length > 0 || rivals.length > 0 }
   })

@@ -53,6 +53,7 @@ import {
 } from "./PostRules.js"
 import {
   type DocumentRejection,
+  type DocumentView,
   prepareDocuments,
   type PreparedDocuments,
   prepareTransactions,
@@ -60,6 +61,8 @@ import {
 } from "./Prepared.js"
 import { type NameSimilarity, type ScoredEdge, scoreEdge, type ScoringContext } from "./Scoring.js"
 import { corpusGenericTokens, makeProfiler, makeSimilarityMemo, makeTokenWeigher } from "./Similarity.js"
+// Schema class instances of fields the engine built itself, without constructor copies (see internal/Instance.ts).
+import { instanceOf } from "./internal/Instance.js"
 
 /** Input of one matching run. */
 export interface MatchInput {
@@ -149,7 +152,20 @@ const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
  * `"sha256:<hex>"` of the canonical inputs: the header (dates, RFC, aliases, config, FX table, decisions) and every
  * record's canonical JSON, records in id order (equal ids by canonical JSON), so input order is irrelevant.
  */
-export const inputsHash = (input: MatchInput): string => {
+export const inputsHash = (input: MatchInput): string => hashInputs(input, sortInputs(input))
+
+/** The transactions in uuid order and the documents in id order (`sortById`), sorted once per run. */
+interface SortedInputs {
+  readonly transactions: ReadonlyArray<CardTransaction>
+  readonly documents: ReadonlyArray<FiscalDocument>
+}
+
+const sortInputs = (input: MatchInput): SortedInputs => ({
+  transactions: sortById(input.transactions, (t) => t.uuid),
+  documents: sortById(input.documents, (d) => d.id)
+})
+
+const hashInputs = (input: MatchInput, sortedInputs: SortedInputs): string => {
   const sortedLines = (items: ReadonlyArray<unknown> | undefined) =>
     items === undefined ? undefined : sortedCanonical(items)
   const header = canonicalJson({
@@ -163,34 +179,28 @@ export const inputsHash = (input: MatchInput): string => {
     previous: sortedLines(input.previous?.map((p) => [p.transactionUuid, p.documentId, p.points])),
     paymentComplements: sortedLines(input.paymentComplements)
   })
-  function* lines<A>(records: ReadonlyArray<A>, idOf: (record: A) => string): Generator<string> {
-    // Records in id order, records sharing an id in canonical order: canonical JSON is built one record at a time.
-    const sorted = sortById(records, idOf)
-    for (let i = 0; i < sorted.length;) {
-      let j = i + 1
-      while (j < sorted.length && idOf(sorted[j]!) === idOf(sorted[i]!)) j++
-      if (j - i === 1) yield `${canonicalJson(sorted[i])}\n`
-      else for (const line of sorted.slice(i, j).map((r) => canonicalJson(r)).sort()) yield `${line}\n`
-      i = j
-    }
-  }
-  function* parts(): Generator<string> {
-    yield header
-    yield "\ntransactions\n"
-    yield* lines(input.transactions, (t) => t.uuid)
-    yield "documents\n"
-    yield* lines(input.documents, (d) => d.id)
-  }
-  // The same bytes in ~64 KB chunks: one native hash update per chunk, not per record.
+  // The bytes: header, "\ntransactions\n", one line per transaction, "documents\n", one line per document, fed to
+  // the hash in ~64 KB chunks (one native update per chunk; the generator yields per chunk, not per record).
   function* chunks(): Generator<string> {
-    let buffer = ""
-    for (const part of parts()) {
-      buffer += part
-      if (buffer.length >= 65_536) {
-        yield buffer
-        buffer = ""
+    let buffer = `${header}\ntransactions\n`
+    function* section<A>(sorted: ReadonlyArray<A>, idOf: (record: A) => string): Generator<string> {
+      // Records in id order, records sharing an id in canonical order: canonical JSON is built one record at a time.
+      const ids = sorted.map(idOf)
+      for (let i = 0; i < sorted.length;) {
+        let j = i + 1
+        while (j < sorted.length && ids[j] === ids[i]) j++
+        if (j - i === 1) buffer += `${canonicalJson(sorted[i])}\n`
+        else for (const line of sorted.slice(i, j).map((r) => canonicalJson(r)).sort()) buffer += `${line}\n`
+        i = j
+        if (buffer.length >= 65_536) {
+          yield buffer
+          buffer = ""
+        }
       }
     }
+    yield* section(sortedInputs.transactions, (t) => t.uuid)
+    buffer += "documents\n"
+    yield* section(sortedInputs.documents, (d) => d.id)
     if (buffer.length > 0) yield buffer
   }
   return `sha256:${sha256Hex(chunks())}`
@@ -213,7 +223,9 @@ const restrictGraph = (graph: EdgeGraph, keep: (edge: ScoredEdge) => boolean): E
  * Runs the pipeline up to the decisions (§7.3 steps 0-7): pinned facts and forbidden pairs, clusters, candidates,
  * scoring, assignment and the §7.5 gates, the group solvers of §7.6 on what is left, and refund reversals (§7.8).
  */
-export const matchStages = (input: MatchInput): MatchStages => {
+export const matchStages = (input: MatchInput): MatchStages => stagesOf(input, sortInputs(input))
+
+const stagesOf = (input: MatchInput, sorted: SortedInputs): MatchStages => {
   const config = resolveConfig(input.config)
   const names = new Map<string, ReadonlyArray<string>>()
   const normalise = (text: string) => {
@@ -225,7 +237,7 @@ export const matchStages = (input: MatchInput): MatchStages => {
     return tokens
   }
   const fx = input.fxRates === undefined ? undefined : makeFxLookup(input.fxRates, config.fxTableMaxAgeDays)
-  const documents = prepareDocuments(input.documents, normalise, fx)
+  const documents = prepareDocuments(input.documents, normalise, fx, sorted.documents)
   const weigh = makeTokenWeigher({
     corpusGeneric: corpusGenericTokens(
       documents.views.map((v) => v.issuerName),
@@ -237,7 +249,7 @@ export const matchStages = (input: MatchInput): MatchStages => {
     noiseWeight: config.noiseWeight
   })
   const profile = makeProfiler(weigh)
-  const transactions = prepareTransactions(input.transactions, normalise, profile, config)
+  const transactions = prepareTransactions(input.transactions, normalise, profile, config, sorted.transactions)
   const clusters = buildClusters(documents.views, profile)
   const aliases = new Map<string, string>()
   for (const [key, rfc] of [...(input.aliases ?? new Map<string, string>()).entries()].sort()) {
@@ -370,7 +382,7 @@ interface SortableException {
 }
 
 const moneyOf = (tx: TransactionView): Money =>
-  new Money({ amount: minorToDecimal(tx.amountMinor), currency: tx.currency }, true)
+  instanceOf(Money, { amount: minorToDecimal(tx.amountMinor), currency: tx.currency })
 
 const compareExceptions = (a: SortableException, b: SortableException): number =>
   compareText(a.date, b.date) || compareText(a.id, b.id) || compareText(a.exception.code, b.exception.code) ||
@@ -408,6 +420,9 @@ const challenger = (pin: PinnedPair, stages: MatchStages): ScoredEdge | undefine
 
 const emptyOutcome = { link: undefined, suggestions: [], ambiguous: false } as const
 
+// The shared empty list for lookups that usually find nothing (never mutated).
+const none: ReadonlyArray<never> = []
+
 /**
  * Matches card transactions to fiscal documents (matching.md §7). Pure and total: malformed records are skipped
  * and reported (INVALID_DOCUMENT), never thrown. Deterministic: any permutation of the inputs gives the same result.
@@ -416,9 +431,14 @@ const emptyOutcome = { link: undefined, suggestions: [], ambiguous: false } as c
  * first), group suggestions, and the edges that RELINK_PROPOSED exceptions propose.
  */
 export const match = (input: MatchInput): MatchResult => {
-  const stages = matchStages(input)
+  const sorted = sortInputs(input)
+  const stages = stagesOf(input, sorted)
   const { clusters, config, decisions, similarity, transactions } = stages
-  const engine: EngineInfo = { version: engineVersion, configHash: configHash(config), inputsHash: inputsHash(input) }
+  const engine: EngineInfo = {
+    version: engineVersion,
+    configHash: configHash(config),
+    inputsHash: hashInputs(input, sorted)
+  }
   const ownerOfCluster = new Map<number, number>()
   const ownerOfTx = new Map<number, number>()
   const own = (t: number, c: number) => {
@@ -486,7 +506,7 @@ export const match = (input: MatchInput): MatchResult => {
     relinkSuggestions.set(rival.tx, [...(relinkSuggestions.get(rival.tx) ?? []), proposal])
     const tx = transactions[pin.tx]!
     const kept = clusters[pin.cluster]!
-    addRelink(pin.tx, new ReconciliationException({
+    addRelink(pin.tx, instanceOf(ReconciliationException, {
       code: "RELINK_PROPOSED",
       subtype: rival.tx === pin.tx ? "BETTER_DOCUMENT" : "BETTER_TRANSACTION",
       severity: "medium",
@@ -503,13 +523,13 @@ export const match = (input: MatchInput): MatchResult => {
         : { ageDays: exceptionContext.asOfDay - tx.day }),
       suggestedAction: "Confirm the kept link (it becomes CONFIRMED), or confirm the proposal and reject the old link.",
       topSuggestion: proposal.linkId
-    }, true))
+    }))
   }
   for (const lapsed of stages.lapsedPrevious) {
     const tx = transactions[lapsed.tx]!
     const outcome = decisions.outcomes[lapsed.tx]!
     const now = outcome.link ?? outcome.suggestions[0]
-    addRelink(lapsed.tx, new ReconciliationException({
+    addRelink(lapsed.tx, instanceOf(ReconciliationException, {
       code: "RELINK_PROPOSED",
       subtype: "EVIDENCE_LOST",
       severity: "high",
@@ -520,7 +540,7 @@ export const match = (input: MatchInput): MatchResult => {
       documentId: clusters[lapsed.cluster]!.id,
       suggestedAction: "Check what changed in the charge or the document; confirm the new proposal or link by hand.",
       ...(now === undefined ? {} : { topSuggestion: linkOf.get(now)!.linkId })
-    }, true))
+    }))
   }
 
   const reversalOf = new Map<number, { counterpart: string; purchaseHasCfdi: boolean }>()
@@ -540,7 +560,9 @@ export const match = (input: MatchInput): MatchResult => {
   const linkedPairs: Array<{ tx: TransactionView; cluster: EvidenceCluster }> = []
   const allocations = new Map<number, Array<TransactionView>>()
   const allocate = (tx: TransactionView, c: number) => {
-    allocations.set(c, [...(allocations.get(c) ?? []), tx])
+    const list = allocations.get(c)
+    if (list === undefined) allocations.set(c, [tx])
+    else list.push(tx)
     linkedPairs.push({ tx, cluster: clusters[c]! })
   }
   const decided = new Set<number>([...decisions.decidedClusters, ...stages.reservedClusters])
@@ -550,7 +572,7 @@ export const match = (input: MatchInput): MatchResult => {
   for (const tx of sortById(transactions, (t) => t.tx.operationDate)) {
     const t = tx.index
     const outcome = stages.reservedTx.has(t) ? emptyOutcome : decisions.outcomes[t]!
-    const pinned = pinsOf.get(t) ?? []
+    const pinned = pinsOf.get(t) ?? none
     for (const pin of pinned) {
       links.push(pinnedToMatchLink(pin, explanationContext))
       allocate(tx, pin.cluster)
@@ -559,7 +581,7 @@ export const match = (input: MatchInput): MatchResult => {
       links.push(linkOf.get(outcome.link)!)
       allocate(tx, outcome.link.edge.cluster)
     }
-    const rows = groupRows.get(t) ?? []
+    const rows = groupRows.get(t) ?? none
     const autoGroup = autoGroupOf.get(t)
     for (const { group, row } of rows) {
       if (group.decision === "AUTO_LINKED") links.push(row)
@@ -570,9 +592,10 @@ export const match = (input: MatchInput): MatchResult => {
     const groupFirst = groupSuggestion !== undefined &&
       (topEdge === undefined || groupSuggestion.group.points >= topEdge.edge.points)
     if (groupFirst) suggestions.push(groupSuggestion.row)
-    for (const suggestion of autoGroup ? [] : outcome.suggestions) suggestions.push(linkOf.get(suggestion)!)
+    if (!autoGroup) for (const suggestion of outcome.suggestions) suggestions.push(linkOf.get(suggestion)!)
     if (groupSuggestion && !groupFirst) suggestions.push(groupSuggestion.row)
-    suggestions.push(...(relinkSuggestions.get(t) ?? []))
+    const proposals = relinkSuggestions.get(t)
+    if (proposals !== undefined) suggestions.push(...proposals)
     const top: TopSuggestion | undefined = groupFirst
       ? {
         linkId: groupSuggestion.row.linkId,
@@ -587,7 +610,8 @@ export const match = (input: MatchInput): MatchResult => {
       groupSuggestion: top,
       reversal: reversalOf.get(t)
     })
-    for (const exception of [...txExceptions, ...(relinks.get(t) ?? [])]) {
+    for (const exception of txExceptions) exceptions.push({ date: tx.tx.operationDate, id: tx.uuid, exception })
+    for (const exception of relinks.get(t) ?? none) {
       exceptions.push({ date: tx.tx.operationDate, id: tx.uuid, exception })
     }
     const linked = pinned.length > 0 || outcome.link !== undefined || autoGroup !== undefined
@@ -602,7 +626,11 @@ export const match = (input: MatchInput): MatchResult => {
   for (const exception of rejectedDocumentExceptions(stages.rejected)) {
     exceptions.push({ date: "", id: exception.documentId ?? "", exception })
   }
-  const txByUuid = new Map(transactions.map((v) => [v.uuid, v]))
+  // Built on first use: only cancelled links and duplicate charges look transactions up by uuid.
+  let txByUuidMap: Map<string, TransactionView> | undefined
+  const txByUuid = {
+    get: (uuid: string) => (txByUuidMap ??= new Map(transactions.map((v) => [v.uuid, v]))).get(uuid)
+  }
   const substituteOf = new Map<string, EvidenceCluster>()
   if (stages.cancelledLinks.length > 0) {
     for (const cluster of clusters) {
@@ -652,9 +680,16 @@ export const match = (input: MatchInput): MatchResult => {
   const views = clusters.flatMap((c) => c.members)
   duplicateDocumentExceptions(views, shared, asOfDay).forEach((e) => docSide("", e.documentId ?? "")(e))
   overallocationExceptions(allocations, clusters, asOfDay).forEach((e) => docSide("", e.documentId ?? "")(e))
-  const decidedDocs = new Set<string>()
-  for (const c of decided) for (const m of clusters[c]!.members) decidedDocs.add(m.doc.id)
-  noFxRateExceptions(views, (v) => decidedDocs.has(v.doc.id), asOfDay).forEach((e) =>
+  // Built on first use: only documents without an FX rate ask whether they are decided.
+  let decidedDocs: Set<string> | undefined
+  const isDecided = (v: DocumentView) => {
+    if (decidedDocs === undefined) {
+      decidedDocs = new Set<string>()
+      for (const c of decided) for (const m of clusters[c]!.members) decidedDocs.add(m.doc.id)
+    }
+    return decidedDocs.has(v.doc.id)
+  }
+  noFxRateExceptions(views, isDecided, asOfDay).forEach((e) =>
     docSide("", e.documentId ?? "")(e)
   )
   exceptions.sort(compareExceptions)

@@ -16,6 +16,8 @@ import { formatMinorMoney, minorToDecimal } from "./internal/Minor.js"
 import { normaliseRfc } from "./internal/Rfc.js"
 import type { MatcherConfig } from "./MatcherConfig.js"
 import type { DocumentView, TransactionView } from "./Prepared.js"
+// Schema class instances of fields the engine built itself, without constructor copies (see internal/Instance.ts).
+import { instanceOf } from "./internal/Instance.js"
 
 /**
  * A payment complement (CFDI type P, Pagos 2.0) as the caller read it: its UUID and the `DoctoRelacionado`
@@ -27,7 +29,7 @@ export interface PaymentComplement {
   readonly relatedDocuments: ReadonlyArray<string>
 }
 
-const money = (minor: bigint, currency: string): Money => new Money({ amount: minorToDecimal(minor), currency }, true)
+const money = (minor: bigint, currency: string): Money => instanceOf(Money, { amount: minorToDecimal(minor), currency })
 
 const upper = (id: string): string => id.trim().toUpperCase()
 
@@ -109,7 +111,7 @@ export const ppdExceptions = (
     const deadline = ppdDeadline(tx.tx.operationDate, config)
     if (asOf <= deadline) continue
     out.push(
-      new ReconciliationException({
+      instanceOf(ReconciliationException, {
         code: "PPD_WITHOUT_PAYMENT_COMPLEMENT",
         severity: "medium",
         message: `CFDI ${invoice.doc.id} (MetodoPago PPD) paid by card on ${tx.tx.operationDate}: no payment ` +
@@ -120,7 +122,7 @@ export const ppdExceptions = (
         ...age(asOfDay, tx.day),
         suggestedAction: "Request the payment complement (CFDI type P) from the issuer, or a PUE reissue.",
         ...(tx.tx.userName === undefined ? {} : { cardholder: tx.tx.userName })
-      }, true)
+      })
     )
   }
   return out
@@ -139,14 +141,14 @@ export const cancelledLinkedException = (
   substitute: { readonly id: string; readonly linkId: string | undefined } | undefined,
   asOfDay: number | undefined
 ): ReconciliationException =>
-  new ReconciliationException({
+  instanceOf(ReconciliationException, {
     code: "CFDI_CANCELLED_LINKED",
     subtype: reason,
     severity: substitute?.linkId === undefined ? "high" : "low",
     message: `Transaction ${transactionUuid} was linked to CFDI ${doc.id}, now ${
       reason === "CANCELLED" ? "cancelled at the SAT" : `substituted by ${substitute?.id ?? "another CFDI"}`
     }.`,
-    amountAtRisk: new Money({ amount: doc.total, currency: doc.currency }, true),
+    amountAtRisk: instanceOf(Money, { amount: doc.total, currency: doc.currency }),
     transactionUuid,
     documentId: doc.id,
     ...age(asOfDay, tx?.day),
@@ -155,7 +157,18 @@ export const cancelledLinkedException = (
       : "Request the substitute CFDI (TipoRelacion 04) from the issuer, then link it.",
     ...(substitute?.linkId === undefined ? {} : { topSuggestion: substitute.linkId }),
     ...(tx?.tx.userName === undefined ? {} : { cardholder: tx.tx.userName })
-  }, true)
+  })
+
+// The shared fields and the text of a charge's exception, built only for a duplicate (most charges have none).
+const chargeBase = (tx: TransactionView, asOfDay: number | undefined) => ({
+  transactionUuid: tx.uuid,
+  amountAtRisk: money(tx.amountMinor, tx.currency),
+  ...age(asOfDay, tx.day),
+  ...(tx.tx.userName === undefined ? {} : { cardholder: tx.tx.userName })
+})
+
+const chargeText = (tx: TransactionView): string =>
+  `${tx.type} ${formatMinorMoney(tx.amountMinor, tx.currency)} "${tx.tx.descriptor}" on ${tx.tx.operationDate}`
 
 /**
  * Duplicate transactions (§7.9): DUPLICATE_TRANSACTION (hard) for a different uuid with the same
@@ -174,26 +187,17 @@ export const duplicateTransactionExceptions = (
     if (!tx.subject || tx.cardKey === undefined) continue
     const amount = `${tx.currency}|${tx.amountMinor}|${tx.type}`
     const auth = tx.tx.authorizationNumber?.trim()
-    // The shared fields of an exception, built only for a duplicate (most charges have none).
-    const base = () => ({
-      transactionUuid: tx.uuid,
-      amountAtRisk: money(tx.amountMinor, tx.currency),
-      ...age(asOfDay, tx.day),
-      ...(tx.tx.userName === undefined ? {} : { cardholder: tx.tx.userName })
-    })
-    const what = () =>
-      `${tx.type} ${formatMinorMoney(tx.amountMinor, tx.currency)} "${tx.tx.descriptor}" on ${tx.tx.operationDate}`
     if (auth !== undefined && auth !== "") {
       const key = `${tx.cardKey}|${auth}|${amount}`
       const first = hard.get(key)
       if (first !== undefined) {
-        out.push(new ReconciliationException({
-          ...base(),
+        out.push(instanceOf(ReconciliationException, {
+          ...chargeBase(tx, asOfDay),
           code: "DUPLICATE_TRANSACTION",
           severity: "high",
-          message: `${what()}: same authorization ${auth}, card and amount as ${first.uuid}.`,
+          message: `${chargeText(tx)}: same authorization ${auth}, card and amount as ${first.uuid}.`,
           suggestedAction: `Ask Clara whether ${tx.uuid} and ${first.uuid} are one charge; keep one.`
-        }, true))
+        }))
         continue
       }
       hard.set(key, tx)
@@ -201,13 +205,14 @@ export const duplicateTransactionExceptions = (
     const key = `${tx.cardKey}|${amount}|${tx.descriptorKey}|${tx.tx.operationDate}`
     const first = soft.get(key)
     if (first !== undefined) {
-      out.push(new ReconciliationException({
-        ...base(),
+      out.push(instanceOf(ReconciliationException, {
+        ...chargeBase(tx, asOfDay),
         code: "POSSIBLE_DUPLICATE_TRANSACTION",
         severity: "low",
-        message: `${what()}: same card, amount, descriptor and date as ${first.uuid} (legitimate repeats exist).`,
+        message:
+          `${chargeText(tx)}: same card, amount, descriptor and date as ${first.uuid} (legitimate repeats exist).`,
         suggestedAction: "Check with the cardholder that both charges are real."
-      }, true))
+      }))
     } else soft.set(key, tx)
   }
   return out
@@ -233,12 +238,12 @@ export const duplicateDocumentExceptions = (
     message: string
     suggestedAction: string
   }) =>
-    new ReconciliationException({
+    instanceOf(ReconciliationException, {
       ...fields,
       documentId: view.doc.id,
       amountAtRisk: money(view.totalMinor, view.currency),
       ...age(asOfDay, view.day)
-    }, true)
+    })
   const folios = new Map<string, DocumentView>()
   const byAmount = new Map<string, Array<DocumentView>>()
   const hashes = new Map<string, DocumentView>()
@@ -339,7 +344,7 @@ export const overallocationExceptions = (
     const tips = cluster.documents.reduce((acc, d) => acc + d.tipMinor, 0n)
     const excess = allocated - head.totalMinor - tips - BigInt(txs.length)
     if (excess <= 0n) continue
-    out.push(new ReconciliationException({
+    out.push(instanceOf(ReconciliationException, {
       code: "CFDI_OVERALLOCATED",
       severity: "high",
       message: `${cluster.fiscal ? "CFDI" : "Document"} ${cluster.id} ` +
@@ -350,7 +355,7 @@ export const overallocationExceptions = (
       documentId: cluster.id,
       ...age(asOfDay, head.day),
       suggestedAction: "Unlink the charges the document does not cover, or request the missing CFDIs."
-    }, true))
+    }))
   }
   return out
 }
@@ -362,7 +367,7 @@ export const noFxRateExceptions = (
   asOfDay: number | undefined
 ): Array<ReconciliationException> =>
   views.filter((v) => v.noFxRate && !decided(v)).map((view) =>
-    new ReconciliationException({
+    instanceOf(ReconciliationException, {
       code: "NO_FX_RATE",
       severity: "medium",
       message: `CFDI ${view.doc.id} in ${view.currency} on ${view.doc.issueDate}: ` +
@@ -372,5 +377,5 @@ export const noFxRateExceptions = (
       documentId: view.doc.id,
       ...age(asOfDay, view.day),
       suggestedAction: `Add the DOF FIX of ${view.currency} for ${view.doc.issueDate} to the FX table and run again.`
-    }, true)
+    })
   )

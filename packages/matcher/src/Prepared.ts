@@ -95,15 +95,16 @@ export interface PreparedDocuments {
 /** Memoised name normaliser. */
 export type NameNormaliser = (text: string) => ReadonlyArray<string>
 
-const uniqueById = <A>(items: ReadonlyArray<A>, key: (a: A) => string): Array<A> => {
-  const decorated = sortById(items, key).map((item) => ({ item, key: key(item) }))
+const uniqueById = <A>(items: ReadonlyArray<A>, key: (a: A) => string, presorted?: ReadonlyArray<A>): Array<A> => {
+  const sorted = presorted ?? sortById(items, key)
+  const keys = sorted.map(key)
   const out: Array<A> = []
-  for (let i = 0; i < decorated.length;) {
+  for (let i = 0; i < sorted.length;) {
     let j = i + 1
-    while (j < decorated.length && decorated[j]!.key === decorated[i]!.key) j++
-    if (j - i === 1) out.push(decorated[i]!.item)
+    while (j < sorted.length && keys[j] === keys[i]) j++
+    if (j - i === 1) out.push(sorted[i]!)
     else {
-      const group = decorated.slice(i, j).map((d) => ({ item: d.item, canonical: canonicalJson(d.item) }))
+      const group = sorted.slice(i, j).map((item) => ({ item, canonical: canonicalJson(item) }))
       group.sort((a, b) => (a.canonical < b.canonical ? -1 : a.canonical > b.canonical ? 1 : 0))
       out.push(group[0]!.item)
     }
@@ -146,17 +147,43 @@ const isSubject = (tx: CardTransaction): boolean => {
   return (tx.type === "PURCHASE" || tx.type === "REFUND") && status !== "REJECTED" && status !== "RJ"
 }
 
-/** Builds transaction views in uuid order (duplicated uuids collapse to one record). */
+/**
+ * Builds transaction views in uuid order (duplicated uuids collapse to one record). `sorted`, when given, is
+ * `transactions` already sorted by `sortById` on `uuid` (the engine sorts once for this and `inputsHash`).
+ */
 export const prepareTransactions = (
   transactions: ReadonlyArray<CardTransaction>,
   normalise: NameNormaliser,
   profile: (tokens: ReadonlyArray<string>) => NameProfile,
-  config: MatcherConfig
-): ReadonlyArray<TransactionView> =>
-  uniqueById(transactions, (tx) => tx.uuid).map((tx, index) => {
+  config: MatcherConfig,
+  sorted?: ReadonlyArray<CardTransaction>
+): ReadonlyArray<TransactionView> => {
+  // The name fields depend only on the normalised descriptor and merchant name (memoised token lists, so the same
+  // list object for the same text): computed once per distinct pair, shared by the views (never mutated).
+  const byDescriptor = new Map<ReadonlyArray<string>, Map<ReadonlyArray<string>, NameFields>>()
+  const nameFields = (descriptor: ReadonlyArray<string>, merchant: ReadonlyArray<string>): NameFields => {
+    let byMerchant = byDescriptor.get(descriptor)
+    if (byMerchant === undefined) byDescriptor.set(descriptor, byMerchant = new Map())
+    let fields = byMerchant.get(merchant)
+    if (fields === undefined) {
+      const names = [descriptor, merchant].filter((tokens) => tokens.length > 0).map(profile)
+      fields = {
+        names,
+        descriptorKey: names[0] !== undefined && names[0].tokens === descriptor ? names[0].key : descriptor.join(" "),
+        // Characters of the tokens without the separating spaces of the profile's key.
+        informative: names.some((name) => name.key.length - (name.tokens.length - 1) >= 3),
+        distinctive: names.some((name) => name.distinctive)
+      }
+      byMerchant.set(merchant, fields)
+    }
+    return fields
+  }
+  return uniqueById(transactions, (tx) => tx.uuid, sorted).map((tx, index) => {
     const day = epochDay(tx.operationDate)
-    const descriptor = normalise(tx.descriptor)
-    const names = [descriptor, normalise(tx.merchantName ?? "")].filter((tokens) => tokens.length > 0).map(profile)
+    const { descriptorKey, distinctive, informative, names } = nameFields(
+      normalise(tx.descriptor),
+      normalise(tx.merchantName ?? "")
+    )
     const original = tx.originalAmount && tx.originalAmount.currency !== tx.amount.currency
       ? { minor: absMinor(tx.originalAmount.amount), currency: tx.originalAmount.currency }
       : undefined
@@ -174,16 +201,24 @@ export const prepareTransactions = (
       currency: tx.amount.currency,
       original,
       names,
-      descriptorKey: names[0] !== undefined && names[0].tokens === descriptor ? names[0].key : descriptor.join(" "),
-      // Characters of the tokens without the separating spaces of the profile's key.
-      informative: names.some((name) => name.key.length - (name.tokens.length - 1) >= 3),
-      distinctive: names.some((name) => name.distinctive),
+      descriptorKey,
+      informative,
+      distinctive,
       restaurant: tx.mcc !== undefined && config.restaurantMccs.includes(tx.mcc),
       monthEnd: day !== undefined && lastDay !== undefined && lastDay - day < config.monthEndDays,
       cardKey: tx.cardUuid ?? tx.cardLastFour,
       instalment: instalmentOf(tx)
     }
   })
+}
+
+/** The name fields of a transaction view. */
+interface NameFields {
+  readonly names: ReadonlyArray<NameProfile>
+  readonly descriptorKey: string
+  readonly informative: boolean
+  readonly distinctive: boolean
+}
 
 const fiscalKinds: ReadonlySet<string> = new Set(["CFDI", "NFE"])
 
@@ -212,13 +247,15 @@ const admit = (
 /**
  * Builds document views in id order. Vetoes (matching.md §7.8): cancelled CFDIs (`satStatus` Cancelado) and CFDIs
  * substituted by another input CFDI (`TipoRelacion 04`) never become candidates; neither do types P, T and N.
+ * `sorted`, when given, is `documents` already sorted by `sortById` on `id`.
  */
 export const prepareDocuments = (
   documents: ReadonlyArray<FiscalDocument>,
   normalise: NameNormaliser,
-  fxTable?: FxLookup
+  fxTable?: FxLookup,
+  sorted?: ReadonlyArray<FiscalDocument>
 ): PreparedDocuments => {
-  const unique = uniqueById(documents, (doc) => doc.id)
+  const unique = uniqueById(documents, (doc) => doc.id, sorted)
   const substituted = new Set<string>()
   for (const doc of unique) {
     for (const relation of doc.relations) {

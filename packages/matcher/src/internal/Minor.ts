@@ -2,9 +2,21 @@
 import { toMinorUnits } from "@clara-recon/domain"
 import * as BigDecimal from "effect/BigDecimal"
 
+// 10^k for the exact path of `minorUnits`.
+const powersOfTen: ReadonlyArray<bigint> = Array.from({ length: 19 }, (_, k) => 10n ** BigInt(k))
+
+/**
+ * `toMinorUnits(value)` (half-up to 2 places), without rounding arithmetic when `value` has at most 2 decimals: then
+ * rounding is exact and the result is `value.value * 10^(2 - scale)` (the usual case: amounts in centavos).
+ */
+export const minorUnits = (value: BigDecimal.BigDecimal): bigint => {
+  const shift = 2 - value.scale
+  return shift >= 0 && shift < powersOfTen.length ? value.value * powersOfTen[shift]! : toMinorUnits(value)
+}
+
 /** |value| in minor units, rounded half-up. */
 export const absMinor = (value: BigDecimal.BigDecimal): bigint => {
-  const minor = toMinorUnits(value)
+  const minor = minorUnits(value)
   return minor < 0n ? -minor : minor
 }
 
