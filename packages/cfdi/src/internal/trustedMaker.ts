@@ -14,6 +14,13 @@ const sameOwnProperties = (a: object, b: object): boolean => {
   return true
 }
 
+/** Whether `new Class(sample, TRUSTED)` is `Class.prototype` with `sample`'s fields assigned in order. */
+const buildsDirectly = (Class: new(props: any, options: typeof TRUSTED) => object, sample: unknown): boolean => {
+  const viaConstructor = new Class(sample, TRUSTED)
+  return Object.getPrototypeOf(viaConstructor) === Class.prototype &&
+    sameOwnProperties(viaConstructor, Object.assign(Object.create(Class.prototype as object) as object, sample))
+}
+
 /**
  * A maker of instances of the effect `Schema.Class` `Class` for fields the reader already checked. With validation
  * disabled, such a constructor only copies its fields twice and looks for defaults over all of the class's fields
@@ -28,10 +35,7 @@ export const trustedMaker = <C extends new(props: any, options: typeof TRUSTED) 
 ): (props: ConstructorParameters<C>[0]) => InstanceType<C> => {
   type A = InstanceType<C>
   const prototype = Class.prototype as object
-  const viaConstructor = new Class(sample, TRUSTED)
-  const direct = Object.getPrototypeOf(viaConstructor) === prototype &&
-    sameOwnProperties(viaConstructor, Object.assign(Object.create(prototype) as object, sample))
-  return direct
+  return buildsDirectly(Class, sample)
     ? (props) => Object.assign(Object.create(prototype) as A, props)
     : (props) => new Class(props, TRUSTED) as A
 }
@@ -50,10 +54,7 @@ export const trustedBuilder = <C extends new(props: any, options: typeof TRUSTED
 } => {
   type A = InstanceType<C>
   const prototype = Class.prototype as object
-  const viaConstructor = new Class(sample, TRUSTED)
-  const direct = Object.getPrototypeOf(viaConstructor) === prototype &&
-    sameOwnProperties(viaConstructor, Object.assign(Object.create(prototype) as object, sample))
-  return direct
+  return buildsDirectly(Class, sample)
     ? { start: () => Object.create(prototype), finish: (record) => record as A }
     : { start: () => ({}), finish: (record) => new Class(record, TRUSTED) as A }
 }
