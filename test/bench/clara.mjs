@@ -4,7 +4,8 @@
 // runs in a child process (`clara-emulator.mjs`) so its CPU does not count against the client's.
 // Baseline, measured in the same run at each concurrency: raw undici over the same mutual TLS (the same number of
 // requests in flight, each body only `JSON.parse`d): what this emulator and machine allow a client with no work to do.
-// `--clara-size N` changes the number of transactions (default 100k), `--clara-latency MS` the added latency.
+// `--clara-size N` changes the number of transactions (default 100k), `--clara-latency MS` the added latency,
+// `CLARA_CONC=8` (comma-separated) the concurrencies measured.
 import { ClaraClient } from "@clara-recon/clara"
 import { emulatorClientLayer } from "@clara-recon/sandbox"
 import { Context, Effect, Layer, Stream } from "effect"
@@ -99,7 +100,7 @@ export const run = async ({ seed }) => {
     console.log(`clara stream    : ${fmt(size, 0)} transactions, ${pages} pages of ${PAGE_SIZE}, +${latency} ms a page ` +
       `(emulator in a child process)`)
     const undici = await loadUndici()
-    for (const concurrency of [1, 4, 8]) {
+    for (const concurrency of (process.env.CLARA_CONC ?? "1,4,8").split(",").map(Number)) {
       const raw = await rawStream(undici, emulator, pki, concurrency, pages)
       const rawRate = pages / raw.seconds
       const server0 = await serverCpu()
