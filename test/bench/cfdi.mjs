@@ -7,12 +7,15 @@
 //   (d) fast-xml-parser with its validator on; (e) fast-xml-parser with our reader's options, no checks (the ceiling)
 // Parallel folder mode: the 20k corpus written to a temp dir, read + parsed from disk by a pool of 2
 // node:worker_threads (test/bench/cfdi-worker.mjs) against the same work on the main thread (goal >= 1.8x on 2 cores).
-// Contenders are timed in interleaved rounds (best of 3 each), so load changes on a shared machine hit all alike.
+// Contenders are timed in interleaved rounds (best of 5 each, a full GC before each), so load changes on a shared
+// machine hit all alike and none pays for another's garbage.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { availableParallelism, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { performance } from "node:perf_hooks"
+import { setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
 import { Worker } from "node:worker_threads"
 import { randomCfdiCorpus, readCfdi, toFiscalDocument } from "@clara-recon/cfdi"
 import { DocumentSource } from "@clara-recon/domain"
@@ -128,6 +131,10 @@ const nodecfdi = (files) => {
 
 const rate = (n, ms) => n / (ms / 1000)
 
+// A full collection before each timed contender, so that none pays for the garbage the one before it left.
+setFlagsFromString("--expose-gc")
+const collectGarbage = runInNewContext("gc")
+
 /**
  * Best-of-`rounds` wall time of each function, the rounds interleaved (a, b, c, a, b, c, ...) so that a change of load
  * on a shared machine hits every contender alike; returns `{ ms, result }` per function (`result` of the last round).
@@ -136,6 +143,7 @@ const interleaved = (fns, rounds) => {
   const out = fns.map(() => ({ ms: Infinity, result: undefined }))
   for (let r = 0; r < rounds; r++) {
     fns.forEach((fn, i) => {
+      collectGarbage()
       const t0 = performance.now()
       const result = fn()
       out[i] = { ms: Math.min(out[i].ms, performance.now() - t0), result }
@@ -145,7 +153,7 @@ const interleaved = (fns, rounds) => {
 }
 
 /** Times (a) to (e) over `files` and prints files/s and the ratios. */
-const sideBySide = (label, files, rounds = 3) => {
+const sideBySide = (label, files, rounds = 5) => {
   const megabytes = files.reduce((n, f) => n + f.bytes.byteLength, 0) / 1_048_576
   const [a, b, c, d, e] = interleaved(
     [() => ours(files), () => raw(files), () => nodecfdi(files), () => rawValidated(files), () => rawTuned(files)],
@@ -257,7 +265,9 @@ export const run = async ({ xmlFiles }) => {
     let single = { ms: Infinity, result: 0 }
     let parallel = { ms: Infinity, result: 0 }
     for (let r = 0; r < 3; r++) {
+      collectGarbage()
       const s = timeIt(() => readFolderSingle(paths), 1)
+      collectGarbage()
       const p = await timeItAsync(() => pool.run(paths), 1)
       single = s.ms < single.ms ? s : single
       parallel = p.ms < parallel.ms ? p : parallel
