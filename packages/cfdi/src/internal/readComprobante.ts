@@ -16,7 +16,7 @@ import type {
 import { CfdiNamespace } from "../Cfdi.js"
 import { CfdiReadError } from "../CfdiError.js"
 import type { Mutable } from "./defined.js"
-import { defined } from "./defined.js"
+import { defined, setDefined } from "./defined.js"
 import { FieldReader } from "./FieldReader.js"
 import { readPagos } from "./readPagos.js"
 import type { XmlElement } from "../XmlDocument.js"
@@ -67,14 +67,10 @@ const taxLines = (
       const label = `${prefix}/${line}[${++i}]`
       // Optional fields are set only when present, in the order of the interface (as `defined` would keep them).
       const taxLine: Mutable<CfdiTaxLine> = { impuesto: r.required(el, label, "Impuesto") }
-      const tipoFactor = r.text(el, "TipoFactor")
-      if (tipoFactor !== undefined) taxLine.tipoFactor = tipoFactor
-      const tasaOCuota = r.text(el, "TasaOCuota")
-      if (tasaOCuota !== undefined) taxLine.tasaOCuota = tasaOCuota
-      const base = r.amount(el, label, "Base")
-      if (base !== undefined) taxLine.base = base
-      const importe = r.amount(el, label, "Importe")
-      if (importe !== undefined) taxLine.importe = importe
+      setDefined(taxLine, "tipoFactor", r.text(el, "TipoFactor"))
+      setDefined(taxLine, "tasaOCuota", r.text(el, "TasaOCuota"))
+      setDefined(taxLine, "base", r.amount(el, label, "Base"))
+      setDefined(taxLine, "importe", r.amount(el, label, "Importe"))
       out.push(taxLine)
     }
   }
@@ -98,18 +94,12 @@ const readImpuestos = (r: FieldReader, impuestos: XmlElement, ns: string): CfdiI
   const traslados = taxLines(r, impuestos, ns, "Impuestos", "Traslado")
   const retenciones = taxLines(r, impuestos, ns, "Impuestos", "Retencion")
   const out: Mutable<CfdiImpuestos> = { traslados, retenciones }
-  const trasladados = r.amount(impuestos, "Impuestos", "TotalImpuestosTrasladados")
-  if (trasladados !== undefined) out.totalImpuestosTrasladados = trasladados
-  const retenidos = r.amount(impuestos, "Impuestos", "TotalImpuestosRetenidos")
-  if (retenidos !== undefined) out.totalImpuestosRetenidos = retenidos
-  const ivaTrasladado = sumOf(traslados, "002")
-  if (ivaTrasladado !== undefined) out.ivaTrasladado = ivaTrasladado
-  const iepsTrasladado = sumOf(traslados, "003")
-  if (iepsTrasladado !== undefined) out.iepsTrasladado = iepsTrasladado
-  const ivaRetenido = sumOf(retenciones, "002")
-  if (ivaRetenido !== undefined) out.ivaRetenido = ivaRetenido
-  const isrRetenido = sumOf(retenciones, "001")
-  if (isrRetenido !== undefined) out.isrRetenido = isrRetenido
+  setDefined(out, "totalImpuestosTrasladados", r.amount(impuestos, "Impuestos", "TotalImpuestosTrasladados"))
+  setDefined(out, "totalImpuestosRetenidos", r.amount(impuestos, "Impuestos", "TotalImpuestosRetenidos"))
+  setDefined(out, "ivaTrasladado", sumOf(traslados, "002"))
+  setDefined(out, "iepsTrasladado", sumOf(traslados, "003"))
+  setDefined(out, "ivaRetenido", sumOf(retenciones, "002"))
+  setDefined(out, "isrRetenido", sumOf(retenciones, "001"))
   return out
 }
 
@@ -125,10 +115,8 @@ const readConcepto = (r: FieldReader, el: XmlElement, ns: string, index: number)
     traslados: taxLines(r, impuestos, ns, label, "Traslado"),
     retenciones: taxLines(r, impuestos, ns, label, "Retencion")
   }
-  const descuento = r.amount(el, label, "Descuento")
-  if (descuento !== undefined) concepto.descuento = descuento
-  const objetoImp = r.text(el, "ObjetoImp")
-  if (objetoImp !== undefined) concepto.objetoImp = objetoImp
+  setDefined(concepto, "descuento", r.amount(el, label, "Descuento"))
+  setDefined(concepto, "objetoImp", r.text(el, "ObjetoImp"))
   return concepto
 }
 
@@ -212,23 +200,15 @@ export const readComprobante = (root: XmlElement, path: string): Cfdi | CfdiRead
   const moneda = r.required(root, "Comprobante", "Moneda")
   const tipoDeComprobante = r.required(root, "Comprobante", "TipoDeComprobante")
   const emisorFields: Mutable<CfdiEmisor> = { rfc: r.required(emisor, "Emisor", "Rfc").toUpperCase() }
-  const emisorNombre = r.text(emisor, "Nombre")
-  if (emisorNombre !== undefined) emisorFields.nombre = emisorNombre
-  const regimenFiscal = r.text(emisor, "RegimenFiscal")
-  if (regimenFiscal !== undefined) emisorFields.regimenFiscal = regimenFiscal
+  setDefined(emisorFields, "nombre", r.text(emisor, "Nombre"))
+  setDefined(emisorFields, "regimenFiscal", r.text(emisor, "RegimenFiscal"))
   const receptorFields: Mutable<CfdiReceptor> = { rfc: r.required(receptor, "Receptor", "Rfc").toUpperCase() }
-  const receptorNombre = r.text(receptor, "Nombre")
-  if (receptorNombre !== undefined) receptorFields.nombre = receptorNombre
-  const usoCfdi = r.text(receptor, "UsoCFDI")
-  if (usoCfdi !== undefined) receptorFields.usoCfdi = usoCfdi
-  const domicilio = r.text(receptor, "DomicilioFiscalReceptor")
-  if (domicilio !== undefined) receptorFields.domicilioFiscalReceptor = domicilio
-  const regimenReceptor = r.text(receptor, "RegimenFiscalReceptor")
-  if (regimenReceptor !== undefined) receptorFields.regimenFiscalReceptor = regimenReceptor
-  const residencia = r.text(receptor, "ResidenciaFiscal")
-  if (residencia !== undefined) receptorFields.residenciaFiscal = residencia
-  const numRegIdTrib = r.text(receptor, "NumRegIdTrib")
-  if (numRegIdTrib !== undefined) receptorFields.numRegIdTrib = numRegIdTrib
+  setDefined(receptorFields, "nombre", r.text(receptor, "Nombre"))
+  setDefined(receptorFields, "usoCfdi", r.text(receptor, "UsoCFDI"))
+  setDefined(receptorFields, "domicilioFiscalReceptor", r.text(receptor, "DomicilioFiscalReceptor"))
+  setDefined(receptorFields, "regimenFiscalReceptor", r.text(receptor, "RegimenFiscalReceptor"))
+  setDefined(receptorFields, "residenciaFiscal", r.text(receptor, "ResidenciaFiscal"))
+  setDefined(receptorFields, "numRegIdTrib", r.text(receptor, "NumRegIdTrib"))
   const sellado = r.text(root, "Sello") !== undefined && r.text(root, "NoCertificado") !== undefined &&
     r.text(root, "Certificado") !== undefined
   const cfdiRelacionados: Array<CfdiRelacionados> = []
@@ -242,12 +222,9 @@ export const readComprobante = (root: XmlElement, path: string): Cfdi | CfdiRead
     }
   }
   const timbre: Mutable<CfdiTimbre> = { uuid }
-  const timbreVersion = r.text(tfd, "Version") ?? r.text(tfd, "version")
-  if (timbreVersion !== undefined) timbre.version = timbreVersion
-  const fechaTimbrado = r.text(tfd, "FechaTimbrado")
-  if (fechaTimbrado !== undefined) timbre.fechaTimbrado = fechaTimbrado
-  const rfcProvCertif = r.text(tfd, "RfcProvCertif")
-  if (rfcProvCertif !== undefined) timbre.rfcProvCertif = rfcProvCertif
+  setDefined(timbre, "version", r.text(tfd, "Version") ?? r.text(tfd, "version"))
+  setDefined(timbre, "fechaTimbrado", r.text(tfd, "FechaTimbrado"))
+  setDefined(timbre, "rfcProvCertif", r.text(tfd, "RfcProvCertif"))
   const cfdi: Mutable<Cfdi> = {
     path,
     version,
@@ -265,25 +242,16 @@ export const readComprobante = (root: XmlElement, path: string): Cfdi | CfdiRead
     timbre,
     otrosComplementos: otherComplements(complements)
   }
-  const serie = r.text(root, "Serie")
-  if (serie !== undefined) cfdi.serie = serie
-  const folio = r.text(root, "Folio")
-  if (folio !== undefined) cfdi.folio = folio
-  const descuento = r.amount(root, "Comprobante", "Descuento")
-  if (descuento !== undefined) cfdi.descuento = descuento
-  const tipoCambio = r.amount(root, "Comprobante", "TipoCambio")
-  if (tipoCambio !== undefined) cfdi.tipoCambio = tipoCambio
-  const metodoPago = r.text(root, "MetodoPago")
-  if (metodoPago !== undefined) cfdi.metodoPago = metodoPago
-  const formaPago = r.text(root, "FormaPago")
-  if (formaPago !== undefined) cfdi.formaPago = formaPago
-  const lugarExpedicion = r.text(root, "LugarExpedicion")
-  if (lugarExpedicion !== undefined) cfdi.lugarExpedicion = lugarExpedicion
-  const exportacion = r.text(root, "Exportacion")
-  if (exportacion !== undefined) cfdi.exportacion = exportacion
+  setDefined(cfdi, "serie", r.text(root, "Serie"))
+  setDefined(cfdi, "folio", r.text(root, "Folio"))
+  setDefined(cfdi, "descuento", r.amount(root, "Comprobante", "Descuento"))
+  setDefined(cfdi, "tipoCambio", r.amount(root, "Comprobante", "TipoCambio"))
+  setDefined(cfdi, "metodoPago", r.text(root, "MetodoPago"))
+  setDefined(cfdi, "formaPago", r.text(root, "FormaPago"))
+  setDefined(cfdi, "lugarExpedicion", r.text(root, "LugarExpedicion"))
+  setDefined(cfdi, "exportacion", r.text(root, "Exportacion"))
   if (impuestos !== undefined) cfdi.impuestos = readImpuestos(r, impuestos, ns)
-  const pagos = readPagos(r, complements)
-  if (pagos !== undefined) cfdi.pagos = pagos
+  setDefined(cfdi, "pagos", readPagos(r, complements))
   if (local !== undefined) cfdi.impuestosLocales = readLocales(r, local)
   if (global !== undefined) {
     cfdi.informacionGlobal = {

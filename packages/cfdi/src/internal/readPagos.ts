@@ -1,6 +1,6 @@
 import type { CfdiDoctoRelacionado, CfdiPago, CfdiPagos } from "../Cfdi.js"
 import { CfdiNamespace } from "../Cfdi.js"
-import type { Mutable } from "./defined.js"
+import { type Mutable, setDefined } from "./defined.js"
 import type { FieldReader } from "./FieldReader.js"
 import type { XmlElement } from "../XmlDocument.js"
 
@@ -18,21 +18,14 @@ const readDocto = (r: FieldReader, el: XmlElement, label: string): CfdiDoctoRela
     idDocumento: r.required(el, label, "IdDocumento").toUpperCase(),
     monedaDR: r.required(el, label, "MonedaDR")
   }
-  const serie = r.text(el, "Serie")
-  if (serie !== undefined) docto.serie = serie
-  const folio = r.text(el, "Folio")
-  if (folio !== undefined) docto.folio = folio
-  const equivalenciaDR = r.amount(el, label, "EquivalenciaDR")
-  if (equivalenciaDR !== undefined) docto.equivalenciaDR = equivalenciaDR
-  const tipoCambioDR = r.amount(el, label, "TipoCambioDR")
-  if (tipoCambioDR !== undefined) docto.tipoCambioDR = tipoCambioDR
+  setDefined(docto, "serie", r.text(el, "Serie"))
+  setDefined(docto, "folio", r.text(el, "Folio"))
+  setDefined(docto, "equivalenciaDR", r.amount(el, label, "EquivalenciaDR"))
+  setDefined(docto, "tipoCambioDR", r.amount(el, label, "TipoCambioDR"))
   if (parcialidad !== undefined && INTEGER.test(parcialidad)) docto.numParcialidad = Number(parcialidad)
-  const impSaldoAnt = r.amount(el, label, "ImpSaldoAnt")
-  if (impSaldoAnt !== undefined) docto.impSaldoAnt = impSaldoAnt
-  const impPagado = r.amount(el, label, "ImpPagado")
-  if (impPagado !== undefined) docto.impPagado = impPagado
-  const impSaldoInsoluto = r.amount(el, label, "ImpSaldoInsoluto")
-  if (impSaldoInsoluto !== undefined) docto.impSaldoInsoluto = impSaldoInsoluto
+  setDefined(docto, "impSaldoAnt", r.amount(el, label, "ImpSaldoAnt"))
+  setDefined(docto, "impPagado", r.amount(el, label, "ImpPagado"))
+  setDefined(docto, "impSaldoInsoluto", r.amount(el, label, "ImpSaldoInsoluto"))
   return docto
 }
 
@@ -49,8 +42,7 @@ const readPago = (r: FieldReader, el: XmlElement, ns: string, index: number): Cf
     }
   }
   const pago: Mutable<CfdiPago> = { fechaPago, formaDePagoP, monedaP, monto, doctosRelacionados }
-  const tipoCambioP = r.amount(el, label, "TipoCambioP")
-  if (tipoCambioP !== undefined) pago.tipoCambioP = tipoCambioP
+  setDefined(pago, "tipoCambioP", r.amount(el, label, "TipoCambioP"))
   return pago
 }
 
