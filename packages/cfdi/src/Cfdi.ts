@@ -8,9 +8,8 @@
  * Texts are trimmed (an empty attribute counts as absent); RFCs and UUIDs are also upper-cased.
  */
 import type { DocumentSource } from "@clara-recon/domain"
-import { CfdiRelation, FiscalDocument, Party, TaxTotals } from "@clara-recon/domain"
+import { CfdiRelation, FiscalDocument, Party, TaxTotals, trustedInstance } from "@clara-recon/domain"
 import * as BigDecimal from "effect/BigDecimal"
-import { trustedBuilder, trustedMaker } from "./internal/trustedMaker.js"
 
 /** Namespace URIs the reader matches on (cfdi.md §1.1). Elements are matched by URI + local name, never by prefix. */
 export const CfdiNamespace = {
@@ -249,29 +248,6 @@ type FiscalDocumentFields = ConstructorParameters<typeof FiscalDocument>[0]
 type TaxTotalsFields = Mutable<ConstructorParameters<typeof TaxTotals>[0]>
 
 /**
- * The reader already checked every field the mapping copies (strings, `BigDecimal`s, the civil `issueDate`), so the
- * domain classes are built without a second schema validation (`internal/trustedMaker.ts`): on the read + map hot
- * path that validation cost more than reading the XML (test/bench/cfdi.mjs).
- */
-const makeParty = trustedMaker(Party, {})
-const makeTaxTotals = trustedMaker(TaxTotals, {})
-const makeRelation = trustedMaker(CfdiRelation, { tipoRelacion: "01", uuids: [] })
-const fiscalDocument = trustedBuilder(FiscalDocument, {
-  id: "",
-  kind: "CFDI",
-  country: "MX",
-  issueDate: "1970-01-01",
-  issuer: makeParty({}),
-  receiver: makeParty({}),
-  currency: "MXN",
-  total: BigDecimal.fromBigInt(0n),
-  taxes: makeTaxTotals({}),
-  relations: [],
-  claraTransactionUuids: [],
-  sources: []
-})
-
-/**
  * `Party` instances by RFC and name: a corpus names the same few receivers (the company) and recurring merchants over
  * and over, and a `Party` is an immutable value, so one instance can stand in every document that names it. Bounded:
  * each level is cleared when full.
@@ -289,7 +265,7 @@ const partyOf = (taxId: string, name: string | undefined): Party => {
   let party = byName.get(name)
   if (party === undefined) {
     if (byName.size >= MAX_CACHED_PARTIES) byName.clear()
-    party = makeParty(name === undefined ? { taxId } : { taxId, name })
+    party = trustedInstance(Party, name === undefined ? { taxId } : { taxId, name })
     byName.set(name, party)
   }
   return party
@@ -319,10 +295,9 @@ export const toFiscalDocument = (cfdi: Cfdi, source: DocumentSource): FiscalDocu
   const relations: Array<CfdiRelation> = []
   for (let i = 0; i < relacionados.length; i++) {
     const r = relacionados[i]!
-    relations.push(makeRelation({ tipoRelacion: r.tipoRelacion, uuids: r.uuids }))
+    relations.push(trustedInstance(CfdiRelation, { tipoRelacion: r.tipoRelacion, uuids: r.uuids }))
   }
-  // The record filled is the instance itself when `trustedBuilder` could verify that (no copy).
-  const fields = fiscalDocument.start() as Mutable<FiscalDocumentFields>
+  const fields = {} as Mutable<FiscalDocumentFields>
   fields.id = cfdi.timbre.uuid
   fields.kind = "CFDI"
   fields.country = "MX"
@@ -336,7 +311,7 @@ export const toFiscalDocument = (cfdi: Cfdi, source: DocumentSource): FiscalDocu
   fields.currency = cfdi.moneda
   fields.total = cfdi.total
   fields.subTotal = cfdi.subTotal
-  fields.taxes = makeTaxTotals(taxes)
+  fields.taxes = trustedInstance(TaxTotals, taxes)
   fields.relations = relations
   fields.claraTransactionUuids = []
   fields.sources = [source]
@@ -349,5 +324,7 @@ export const toFiscalDocument = (cfdi: Cfdi, source: DocumentSource): FiscalDocu
   if (cfdi.receptor.usoCfdi !== undefined) fields.usoCfdi = cfdi.receptor.usoCfdi
   const claveProdServ = cfdi.conceptos[0]?.claveProdServ
   if (claveProdServ !== undefined) fields.claveProdServ = claveProdServ
-  return fiscalDocument.finish(fields)
+  // the reader already checked every field copied here (strings, `BigDecimal`s, the civil `issueDate`): no second
+  // schema validation, which on the read + map hot path cost more than reading the XML (test/bench/cfdi.mjs)
+  return trustedInstance(FiscalDocument, fields)
 }

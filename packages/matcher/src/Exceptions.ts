@@ -2,7 +2,7 @@
  * The exception report (matching.md §7.8 receptor checks, §7.10): one primary exception per subject transaction
  * that is not auto-linked, an informational amount gap on auto-links, and document-side exceptions.
  */
-import { type FiscalDocument, Money, ReconciliationException } from "@clara-recon/domain"
+import { type FiscalDocument, Money, ReconciliationException, trustedInstance } from "@clara-recon/domain"
 import type { EvidenceCluster } from "./Clusters.js"
 import * as BigDecimal from "effect/BigDecimal"
 import type { Decision, TransactionOutcome } from "./Gates.js"
@@ -13,8 +13,6 @@ import { identityRfc, isGenericRfc, normaliseRfc } from "./internal/Rfc.js"
 import type { MatcherConfig } from "./MatcherConfig.js"
 import type { DocumentRejection, DocumentView, TransactionView } from "./Prepared.js"
 import type { AmountClass } from "./Scoring.js"
-// Schema class instances of fields the engine built itself, without constructor copies (see internal/Instance.ts).
-import { instanceOf } from "./internal/Instance.js"
 
 /** What classification reads. */
 export interface ExceptionContext {
@@ -51,7 +49,7 @@ const ageFrom = (asOfDay: number | undefined, date: string): number | undefined 
   return asOfDay === undefined || day === undefined ? undefined : asOfDay - day
 }
 
-const money = (minor: bigint, currency: string): Money => instanceOf(Money, { amount: minorToDecimal(minor), currency })
+const money = (minor: bigint, currency: string): Money => trustedInstance(Money, { amount: minorToDecimal(minor), currency })
 
 /** The last day of the invoicing grace period: end of month + N days, and at least M days after the charge. */
 export const graceEnd = (operationDate: string, config: MatcherConfig): string => {
@@ -103,7 +101,7 @@ const frameOf = (tx: TransactionView, ctx: ExceptionContext): TransactionFrame =
         ...(t.userName === undefined ? {} : { cardholder: t.userName }),
         ...(ctx.asOfDay === undefined || tx.day === undefined ? {} : { ageDays: ctx.asOfDay - tx.day })
       }
-      return instanceOf(ReconciliationException, { ...base, ...fields })
+      return trustedInstance(ReconciliationException, { ...base, ...fields })
     }
   }
 }
@@ -396,14 +394,14 @@ export const rejectedDocumentExceptions = (
   rejected: ReadonlyArray<{ readonly doc: FiscalDocument; readonly reason: DocumentRejection }>
 ): ReadonlyArray<ReconciliationException> =>
   rejected.filter((r) => r.reason === "INVALID_DATE").map(({ doc }) =>
-    instanceOf(ReconciliationException, {
+    trustedInstance(ReconciliationException, {
       ...documentBase(doc, undefined),
       code: "INVALID_DOCUMENT",
       subtype: "INVALID_DATE",
       severity: "medium",
       message: `Document ${doc.id} (${doc.kind}): field issueDate "${doc.issueDate}" is not a calendar date.`,
       suggestedAction: "Fix or re-extract the document's date.",
-      amountAtRisk: instanceOf(Money, { amount: doc.total, currency: doc.currency })
+      amountAtRisk: trustedInstance(Money, { amount: doc.total, currency: doc.currency })
     })
   )
 
@@ -438,7 +436,7 @@ export const documentExceptions = (
   const what = `CFDI ${doc.id} from ${issuer} for ${total} on ${doc.issueDate}`
   if (unmatched && doc.formaPago !== undefined) {
     const age = ageFrom(ctx.asOfDay, doc.issueDate)
-    out.push(instanceOf(ReconciliationException, {
+    out.push(trustedInstance(ReconciliationException, {
       ...base,
       code: "INVOICE_WITHOUT_TRANSACTION",
       severity: age !== undefined && age < ctx.config.invoiceWithoutTransactionDays ? "low" : "medium",
@@ -449,7 +447,7 @@ export const documentExceptions = (
   }
   if (company !== undefined && receiver !== company) {
     const generic = receiver !== undefined && isGenericRfc(receiver)
-    out.push(instanceOf(ReconciliationException, {
+    out.push(trustedInstance(ReconciliationException, {
       ...base,
       code: generic ? "GENERIC_RECEPTOR" : "RECEPTOR_RFC_MISMATCH",
       severity: decided ? "high" : "medium",

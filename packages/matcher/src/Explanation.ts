@@ -2,7 +2,7 @@
  * Explanations (matching.md §7.11): every link and suggestion carries its evidence, runner-up with the reasons it
  * lost, thresholds, margin, confidence, failed gates, vetoes checked, engine hashes and a one-line text.
  */
-import { Evidence, Explanation, MatchLink, RunnerUp } from "@clara-recon/domain"
+import { Evidence, Explanation, MatchLink, RunnerUp, trustedInstance } from "@clara-recon/domain"
 import { sha256Hex } from "@clara-recon/domain"
 import type { EvidenceCluster } from "./Clusters.js"
 import { type Decision, vetoesChecked } from "./Gates.js"
@@ -20,8 +20,6 @@ import {
   type ScoredEdge,
   type Term
 } from "./Scoring.js"
-// Schema class instances of fields the engine built itself, without constructor copies (see internal/Instance.ts).
-import { instanceOf } from "./internal/Instance.js"
 
 /** Engine identity written into every explanation. */
 export interface EngineInfo {
@@ -191,16 +189,16 @@ export const toMatchLink = (decision: Decision, ctx: ExplanationContext): MatchL
     ...corroboration.map((term) => ["corroboration", term] as const)
   ]
   const evidence = terms.map(([feature, term]) =>
-    instanceOf(Evidence, { feature, class: term.cls, points: term.points, detail: term.detail })
+    trustedInstance(Evidence, { feature, class: term.cls, points: term.points, detail: term.detail })
   )
   const runner = decision.runnerUp
-  const runnerUp = runner === undefined ? undefined : instanceOf(RunnerUp, {
+  const runnerUp = runner === undefined ? undefined : trustedInstance(RunnerUp, {
     ...(runner.tx !== edge.tx ? { transaction: ctx.transactions[runner.tx]!.tx.uuid } : {}),
     ...(runner.cluster !== edge.cluster ? { document: ctx.clusters[runner.cluster]!.id } : {}),
     points: runner.points,
     lostBecause: lostBecause(edge, runner, ctx)
   })
-  const explanation = instanceOf(Explanation, {
+  const explanation = trustedInstance(Explanation, {
     linkId,
     decision: decision.decision,
     points: edge.points,
@@ -215,7 +213,7 @@ export const toMatchLink = (decision: Decision, ctx: ExplanationContext): MatchL
     engine: ctx.engine,
     text: render(decision, terms, runnerUp, ctx.config)
   })
-  return instanceOf(MatchLink, {
+  return trustedInstance(MatchLink, {
     linkId,
     decision: decision.decision,
     transactionUuid: tx.tx.uuid,
@@ -277,7 +275,7 @@ export const groupToMatchLinks = (group: GroupDecision, ctx: ExplanationContext)
     ["date", date]
   ]
   const evidence = terms.map(([feature, term]) =>
-    instanceOf(Evidence, { feature, class: term.cls, points: term.points, detail: term.detail })
+    trustedInstance(Evidence, { feature, class: term.cls, points: term.points, detail: term.detail })
   )
   const what = group.kind === "SPLIT_INVOICES"
     ? `the sum of ${group.clusters.length} CFDIs ${text(amount.detail.documents)} = the charge`
@@ -296,7 +294,7 @@ export const groupToMatchLinks = (group: GroupDecision, ctx: ExplanationContext)
   return rows.map((tx) => {
     const rowMembers = [tx.uuid, ...members.cfdis, ...members.documents]
     const linkId = linkIdOf(rowMembers)
-    const explanation = instanceOf(Explanation, {
+    const explanation = trustedInstance(Explanation, {
       linkId,
       decision: group.decision,
       points: group.points,
@@ -310,7 +308,7 @@ export const groupToMatchLinks = (group: GroupDecision, ctx: ExplanationContext)
       engine: ctx.engine,
       text: `${head}: ${body.join(" · ")}.${tail}`
     })
-    return instanceOf(MatchLink, {
+    return trustedInstance(MatchLink, {
       linkId,
       decision: group.decision,
       transactionUuid: tx.uuid,
@@ -354,7 +352,7 @@ export const pinnedToMatchLink = (pin: PinnedPair, ctx: ExplanationContext): Mat
     for (const term of t.corroboration) terms.push(["corroboration", term])
   }
   const evidence = terms.map(([feature, term]) =>
-    instanceOf(Evidence, { feature, class: term.cls, points: term.points, detail: term.detail })
+    trustedInstance(Evidence, { feature, class: term.cls, points: term.points, detail: term.detail })
   )
   const points = pin.edge?.points ?? 0
   const head = pin.decision === "AUTO_LINKED"
@@ -363,7 +361,7 @@ export const pinnedToMatchLink = (pin: PinnedPair, ctx: ExplanationContext): Mat
   const body = terms.length === 0
     ? "no engine evidence on this run's data"
     : terms.map(([, term]) => `${describe(term)} (${signed(term.points)})`).join(" · ")
-  const explanation = instanceOf(Explanation, {
+  const explanation = trustedInstance(Explanation, {
     linkId,
     decision: pin.decision,
     points,
@@ -377,7 +375,7 @@ export const pinnedToMatchLink = (pin: PinnedPair, ctx: ExplanationContext): Mat
     engine: ctx.engine,
     text: `${head}: ${body}.`
   })
-  return instanceOf(MatchLink, {
+  return trustedInstance(MatchLink, {
     linkId,
     decision: pin.decision,
     transactionUuid: tx.uuid,

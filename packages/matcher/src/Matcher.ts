@@ -10,7 +10,8 @@ import {
   type MatchLink,
   Money,
   ReconciliationException,
-  toEpochDay
+  toEpochDay,
+  trustedInstance
 } from "@clara-recon/domain"
 import { type Assignment, assign } from "./Assignment.js"
 import { buildCandidateIndex, type EdgeGraph, generateEdges } from "./Candidates.js"
@@ -61,8 +62,6 @@ import {
 } from "./Prepared.js"
 import { type NameSimilarity, type ScoredEdge, scoreEdge, type ScoringContext } from "./Scoring.js"
 import { corpusGenericTokens, makeProfiler, makeSimilarityMemo, makeTokenWeigher } from "./Similarity.js"
-// Schema class instances of fields the engine built itself, without constructor copies (see internal/Instance.ts).
-import { instanceOf } from "./internal/Instance.js"
 
 /** Input of one matching run. */
 export interface MatchInput {
@@ -382,7 +381,7 @@ interface SortableException {
 }
 
 const moneyOf = (tx: TransactionView): Money =>
-  instanceOf(Money, { amount: minorToDecimal(tx.amountMinor), currency: tx.currency })
+  trustedInstance(Money, { amount: minorToDecimal(tx.amountMinor), currency: tx.currency })
 
 const compareExceptions = (a: SortableException, b: SortableException): number =>
   compareText(a.date, b.date) || compareText(a.id, b.id) || compareText(a.exception.code, b.exception.code) ||
@@ -506,7 +505,7 @@ export const match = (input: MatchInput): MatchResult => {
     relinkSuggestions.set(rival.tx, [...(relinkSuggestions.get(rival.tx) ?? []), proposal])
     const tx = transactions[pin.tx]!
     const kept = clusters[pin.cluster]!
-    addRelink(pin.tx, instanceOf(ReconciliationException, {
+    addRelink(pin.tx, trustedInstance(ReconciliationException, {
       code: "RELINK_PROPOSED",
       subtype: rival.tx === pin.tx ? "BETTER_DOCUMENT" : "BETTER_TRANSACTION",
       severity: "medium",
@@ -529,7 +528,7 @@ export const match = (input: MatchInput): MatchResult => {
     const tx = transactions[lapsed.tx]!
     const outcome = decisions.outcomes[lapsed.tx]!
     const now = outcome.link ?? outcome.suggestions[0]
-    addRelink(lapsed.tx, instanceOf(ReconciliationException, {
+    addRelink(lapsed.tx, trustedInstance(ReconciliationException, {
       code: "RELINK_PROPOSED",
       subtype: "EVIDENCE_LOST",
       severity: "high",

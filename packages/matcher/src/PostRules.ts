@@ -9,15 +9,14 @@ import {
   type FiscalDocument,
   Money,
   ReconciliationException,
-  toEpochDay
+  toEpochDay,
+  trustedInstance
 } from "@clara-recon/domain"
 import type { EvidenceCluster } from "./Clusters.js"
 import { formatMinorMoney, minorToDecimal } from "./internal/Minor.js"
 import { normaliseRfc } from "./internal/Rfc.js"
 import type { MatcherConfig } from "./MatcherConfig.js"
 import type { DocumentView, TransactionView } from "./Prepared.js"
-// Schema class instances of fields the engine built itself, without constructor copies (see internal/Instance.ts).
-import { instanceOf } from "./internal/Instance.js"
 
 /**
  * A payment complement (CFDI type P, Pagos 2.0) as the caller read it: its UUID and the `DoctoRelacionado`
@@ -29,7 +28,7 @@ export interface PaymentComplement {
   readonly relatedDocuments: ReadonlyArray<string>
 }
 
-const money = (minor: bigint, currency: string): Money => instanceOf(Money, { amount: minorToDecimal(minor), currency })
+const money = (minor: bigint, currency: string): Money => trustedInstance(Money, { amount: minorToDecimal(minor), currency })
 
 const upper = (id: string): string => id.trim().toUpperCase()
 
@@ -111,7 +110,7 @@ export const ppdExceptions = (
     const deadline = ppdDeadline(tx.tx.operationDate, config)
     if (asOf <= deadline) continue
     out.push(
-      instanceOf(ReconciliationException, {
+      trustedInstance(ReconciliationException, {
         code: "PPD_WITHOUT_PAYMENT_COMPLEMENT",
         severity: "medium",
         message: `CFDI ${invoice.doc.id} (MetodoPago PPD) paid by card on ${tx.tx.operationDate}: no payment ` +
@@ -141,14 +140,14 @@ export const cancelledLinkedException = (
   substitute: { readonly id: string; readonly linkId: string | undefined } | undefined,
   asOfDay: number | undefined
 ): ReconciliationException =>
-  instanceOf(ReconciliationException, {
+  trustedInstance(ReconciliationException, {
     code: "CFDI_CANCELLED_LINKED",
     subtype: reason,
     severity: substitute?.linkId === undefined ? "high" : "low",
     message: `Transaction ${transactionUuid} was linked to CFDI ${doc.id}, now ${
       reason === "CANCELLED" ? "cancelled at the SAT" : `substituted by ${substitute?.id ?? "another CFDI"}`
     }.`,
-    amountAtRisk: instanceOf(Money, { amount: doc.total, currency: doc.currency }),
+    amountAtRisk: trustedInstance(Money, { amount: doc.total, currency: doc.currency }),
     transactionUuid,
     documentId: doc.id,
     ...age(asOfDay, tx?.day),
@@ -191,7 +190,7 @@ export const duplicateTransactionExceptions = (
       const key = `${tx.cardKey}|${auth}|${amount}`
       const first = hard.get(key)
       if (first !== undefined) {
-        out.push(instanceOf(ReconciliationException, {
+        out.push(trustedInstance(ReconciliationException, {
           ...chargeBase(tx, asOfDay),
           code: "DUPLICATE_TRANSACTION",
           severity: "high",
@@ -205,7 +204,7 @@ export const duplicateTransactionExceptions = (
     const key = `${tx.cardKey}|${amount}|${tx.descriptorKey}|${tx.tx.operationDate}`
     const first = soft.get(key)
     if (first !== undefined) {
-      out.push(instanceOf(ReconciliationException, {
+      out.push(trustedInstance(ReconciliationException, {
         ...chargeBase(tx, asOfDay),
         code: "POSSIBLE_DUPLICATE_TRANSACTION",
         severity: "low",
@@ -238,7 +237,7 @@ export const duplicateDocumentExceptions = (
     message: string
     suggestedAction: string
   }) =>
-    instanceOf(ReconciliationException, {
+    trustedInstance(ReconciliationException, {
       ...fields,
       documentId: view.doc.id,
       amountAtRisk: money(view.totalMinor, view.currency),
@@ -344,7 +343,7 @@ export const overallocationExceptions = (
     const tips = cluster.documents.reduce((acc, d) => acc + d.tipMinor, 0n)
     const excess = allocated - head.totalMinor - tips - BigInt(txs.length)
     if (excess <= 0n) continue
-    out.push(instanceOf(ReconciliationException, {
+    out.push(trustedInstance(ReconciliationException, {
       code: "CFDI_OVERALLOCATED",
       severity: "high",
       message: `${cluster.fiscal ? "CFDI" : "Document"} ${cluster.id} ` +
@@ -367,7 +366,7 @@ export const noFxRateExceptions = (
   asOfDay: number | undefined
 ): Array<ReconciliationException> =>
   views.filter((v) => v.noFxRate && !decided(v)).map((view) =>
-    instanceOf(ReconciliationException, {
+    trustedInstance(ReconciliationException, {
       code: "NO_FX_RATE",
       severity: "medium",
       message: `CFDI ${view.doc.id} in ${view.currency} on ${view.doc.issueDate}: ` +

@@ -25,7 +25,13 @@ import {
   invoiceXmlUrl,
   type TransactionResponseV3
 } from "@clara-recon/clara"
-import { DocumentSource, FiscalDocument, ReconciliationException, sha256Hex } from "@clara-recon/domain"
+import {
+  DocumentSource,
+  FiscalDocument,
+  ReconciliationException,
+  sha256Hex,
+  trustedInstance
+} from "@clara-recon/domain"
 import { type FileStat, listFilesRecursive, statFiles } from "./internal/Files.js"
 import { progressAdvance, progressTotal } from "./Progress.js"
 import { InputError } from "./PipelineError.js"
@@ -46,9 +52,6 @@ export interface CollectedDocuments {
   /** XML files found under the folders. */
   readonly files: number
 }
-
-/** A decoded document given another source needs no re-validation: the decode checked it, `DocumentSource` is ours. */
-const TRUSTED = { disableValidation: true } as const
 
 const encodeDocument = Schema.encodeSync(FiscalDocument)
 const decodeDocument = Schema.decodeUnknownSync(FiscalDocument)
@@ -93,7 +96,9 @@ const parseCfdi = (
       (lookedUp === undefined ? (yield* store.cachedCfdi([sha256])).get(sha256) : lookedUp.get(sha256))
     if (cached !== undefined) {
       const document = decodeDocument(JSON.parse(cached))
-      return Either.right<ReadDocument>({ document: new FiscalDocument({ ...document, sources: [withSource] }, TRUSTED), sha256 })
+      // a decoded document given another source needs no re-validation: the decode checked it
+      const withNewSource = trustedInstance(FiscalDocument, { ...document, sources: [withSource] })
+      return Either.right<ReadDocument>({ document: withNewSource, sha256 })
     }
     const parsed = readCfdi(bytes, { path: source.location })
     if (Either.isLeft(parsed)) return Either.left(parsed.left)
@@ -202,7 +207,10 @@ const readFolderDocuments = (scan: FolderScan, writes: CollectWrites) =>
       }
       const document = decodeDocument(JSON.parse(json))
       const withSource = new DocumentSource({ kind: "file", location: file, sha256: knownSha })
-      documents.push({ document: new FiscalDocument({ ...document, sources: [withSource] }, TRUSTED), sha256: knownSha })
+      documents.push({
+        document: trustedInstance(FiscalDocument, { ...document, sources: [withSource] }),
+        sha256: knownSha
+      })
     }
     // The others in slices: read and hash, one cache look-up per slice, then parse what is not cached.
     yield* progressTotal("collect", files.length, "files")
