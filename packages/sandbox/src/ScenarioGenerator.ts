@@ -1,6 +1,6 @@
 /**
  * A synthetic, seeded scenario: a Mexican company's card month with realistic merchants (internal catalogue of 40
- * fictional issuers), CFDI 4.0 invoices from `@clara-recon/cfdi`'s generator, and the cases a reconciliation must get
+ * fictional issuers, joined by generated ones past 1,000 charges: one merchant per 25 charges), CFDI 4.0 invoices from `@clara-recon/cfdi`'s generator, and the cases a reconciliation must get
  * right (matching.md §4.5, §4.6; cfdi.md §2.3, §2.4): restaurant tips with a receipt, USD SaaS invoices, purchases
  * with no invoice, same-amount decoys from different issuers, and FEE / PAYMENT / CREDIT lines.
  */
@@ -10,7 +10,8 @@ import { addDays, daysBetween, roundHalfUp, zeroAmount } from "@clara-recon/doma
 import * as BigDecimal from "effect/BigDecimal"
 import * as Either from "effect/Either"
 import { cents, purchaseWithoutInvoice, systemTransaction, systemTypes } from "./internal/CommonTransactions.js"
-import { type Issuer, issuers, merchantOf, mxnIssuers } from "./internal/Issuers.js"
+import { type IssuerPool, issuerPool } from "./internal/IssuerPool.js"
+import { type Issuer, merchantOf } from "./internal/Issuers.js"
 import { withMoneyFixtures } from "./internal/MoneyFixtures.js"
 import { Prng } from "@clara-recon/domain"
 import { withCheckDigit } from "./internal/Rfc.js"
@@ -200,9 +201,9 @@ const usdPurchase = (builder: ScenarioBuilder, issuer: Issuer, date: string) => 
 }
 
 /** Two charges of the same amount at different merchants, a day apart at most, each with its own CFDI. */
-const decoyPair = (builder: ScenarioBuilder, date: string) => {
+const decoyPair = (builder: ScenarioBuilder, pool: IssuerPool, date: string) => {
   const { prng } = builder
-  const candidates = mxnIssuers.filter((i) => i.iva === "16")
+  const candidates = pool.iva16
   const first = prng.pick(candidates)
   const conceptos = invoicedPurchase(builder, first, date)
   // the second merchant is one whose prices plausibly reach the same amount
@@ -231,22 +232,23 @@ export const generateScenario = (options: GenerateScenarioOptions): Scenario => 
   const days = Math.max(1, daysBetween(period.from, period.to) + 1)
   const date = () => addDays(period.from, prng.int(0, days - 1))
   const system = systemTypes(size)
+  const pool = issuerPool(size)
   for (const slot of planSlots(size - system.length, prng)) {
     switch (slot) {
       case "plain":
-        invoicedPurchase(builder, prng.pick(mxnIssuers), date())
+        invoicedPurchase(builder, prng.pick(pool.mxn), date())
         break
       case "tip":
-        tipPurchase(builder, prng.pick(mxnIssuers.filter((i) => i.tips)), date())
+        tipPurchase(builder, prng.pick(pool.tipped), date())
         break
       case "usd":
-        usdPurchase(builder, prng.pick(issuers.filter((i) => i.currency === "USD")), date())
+        usdPurchase(builder, prng.pick(pool.usd), date())
         break
       case "decoy":
-        decoyPair(builder, addDays(period.from, prng.int(0, Math.max(0, days - 2))))
+        decoyPair(builder, pool, addDays(period.from, prng.int(0, Math.max(0, days - 2))))
         break
       case "missing":
-        purchaseWithoutInvoice(builder, date())
+        purchaseWithoutInvoice(builder, date(), { issuers: pool.mxn })
     }
   }
   for (const type of system) systemTransaction(builder, type, date())

@@ -4,23 +4,28 @@
  * negative.
  */
 import * as BigDecimal from "effect/BigDecimal"
-import { merchantOf, mxnIssuers } from "./Issuers.js"
+import { type Issuer, merchantOf, mxnIssuers } from "./Issuers.js"
 import type { ScenarioBuilder } from "./ScenarioBuilder.js"
 
 /** An amount from a whole number of cents. */
 export const cents = (n: number): BigDecimal.BigDecimal => BigDecimal.make(BigInt(n), 2)
 
 /**
- * A purchase at a random MXN catalogue merchant with no CFDI anywhere (ground truth: missing invoice). `amount`
- * defaults to a price of that merchant, IVA included; `exclude` keeps a merchant descriptor out (for decoys).
+ * A purchase at a random MXN merchant of `issuers` (default: the catalogue's) with no CFDI anywhere (ground truth:
+ * missing invoice). `amount` defaults to a price of that merchant, IVA included; `excludeDescriptor` keeps a merchant
+ * descriptor out (for decoys).
  */
 export const purchaseWithoutInvoice = (
   builder: ScenarioBuilder,
   date: string,
-  options: { readonly amount?: BigDecimal.BigDecimal; readonly excludeDescriptor?: string } = {}
+  options: {
+    readonly amount?: BigDecimal.BigDecimal
+    readonly excludeDescriptor?: string
+    readonly issuers?: ReadonlyArray<Issuer>
+  } = {}
 ) => {
   const { prng } = builder
-  const issuer = prng.pick(mxnIssuers.filter((i) => i.descriptor !== options.excludeDescriptor))
+  const issuer = prng.pick((options.issuers ?? mxnIssuers).filter((i) => i.descriptor !== options.excludeDescriptor))
   const [min, max] = issuer.price
   const transaction = builder.purchase({
     descriptor: issuer.descriptor,
