@@ -22,6 +22,7 @@ const child = async (config) => {
   const platformNode = realpathSync(fileURLToPath(new URL("../../packages/pipeline/node_modules/@effect/platform-node", import.meta.url)))
   const { NodeContext } = await import(pathToFileURL(join(platformNode, "dist/esm/index.js")).href)
   const t0 = performance.now()
+  const cpu0 = process.cpuUsage()
   const result = await Effect.runPromise(
     reconcile(config.options).pipe(
       Effect.provide(Layer.merge(layerSqlite(config.db), NodeContext.layer)),
@@ -29,9 +30,11 @@ const child = async (config) => {
     )
   )
   const ms = performance.now() - t0
+  const cpu = process.cpuUsage(cpu0)
   const s = result.summary
   console.log(JSON.stringify({
     ms,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     runId: s.runId,
     transactions: s.transactions,
@@ -46,7 +49,7 @@ const child = async (config) => {
 const runChild = (config) => {
   // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each job there
   const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []
-  const args = [...profile, "--max-old-space-size=8192", self, "--pipeline-child", JSON.stringify(config)]
+  const args = [...profile, ...(process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean), "--max-old-space-size=8192", self, "--pipeline-child", JSON.stringify(config)]
   const out = spawnSync(process.execPath, args, {
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024
@@ -97,10 +100,10 @@ export const run = async ({ seed }) => {
     }
     const first = runChild(config)
     console.log(`pipeline        : ${first.transactions} transactions x ${first.documents} documents end to end in ` +
-      `${fmt(first.ms / 1000, 2)} s (goal <= 30 s; ${first.linked} linked, ${first.postings.new} posted, ` +
+      `${fmt(first.ms / 1000, 2)} s, ${fmt(first.cpuSeconds, 1)} s CPU (goal <= 30 s; ${first.linked} linked, ${first.postings.new} posted, ` +
       `balanced ${first.balanced}; peak RSS ${fmt(first.peakRssMb, 0)} MB)`)
     const again = runChild(config)
-    console.log(`pipeline re-run : unchanged inputs in ${fmt(again.ms / 1000, 2)} s (goal <= 3 s; ` +
+    console.log(`pipeline re-run : unchanged inputs in ${fmt(again.ms / 1000, 2)} s, ${fmt(again.cpuSeconds, 1)} s CPU (goal <= 3 s; ` +
       `${again.postings.new} posted, ${again.postings.skipped} already posted, reports carried over ${again.reportsReused}; ` +
       `peak RSS ${fmt(again.peakRssMb, 0)} MB)`)
     return { first, again, baselineMs }

@@ -35,6 +35,7 @@ import {
   FiscalDocument,
   type MatchLink,
   MatchLink as MatchLinkSchema,
+  matchLinkJson,
   ReconciliationException,
   sha256Hex
 } from "@clara-recon/domain"
@@ -459,12 +460,11 @@ const matchStep = Effect.fn("Pipeline.match")(function*(ctx: RunContext, memo: M
   }
   const result = yield* Effect.sync(() => match(input))
   yield* Effect.annotateCurrentSpan({ links: result.links.length, suggestions: result.suggestions.length })
-  const encodeLink = Schema.encodeSync(MatchLinkSchema)
   const linkJson = new Map<string, string>()
   const row = (kind: "link" | "suggestion") => (l: MatchLink) => {
     // the encoded fields in schema order (a record's keys as the matcher wrote them): the same string the report
     // writes to links.json and renders from the store, so every path gives the same files
-    const json = JSON.stringify(encodeLink(l))
+    const json = matchLinkJson(l)
     linkJson.set(l.linkId, json)
     return { ...linkRow(l), kind, json }
   }

@@ -7,7 +7,7 @@ import * as Path from "@effect/platform/Path"
 import { stringify } from "csv-stringify/sync"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { MatchLink, ReconciliationException } from "@clara-recon/domain"
+import { type MatchLink, matchLinkJson, ReconciliationException } from "@clara-recon/domain"
 import { removeStaleTemporaries, writeFileAtomic, writeFileAtomicParts } from "../internal/Files.js"
 import type { RunResult, Summary } from "../RunResult.js"
 import { chaseLists, renderChaseLists } from "./ChaseLists.js"
@@ -15,7 +15,6 @@ import { exceptionColumns, sortExceptions, toExceptionRow } from "./ExceptionRow
 import { renderHtmlReport } from "./HtmlReport.js"
 
 const encodeExceptions = Schema.encodeSync(Schema.Array(ReconciliationException))
-const encodeLink = Schema.encodeSync(MatchLink)
 
 /** `summary.json`: the summary, indented by two spaces, with a final line end. */
 export const renderSummaryJson = (summary: Summary): string => JSON.stringify(summary, null, 2) + "\n"
@@ -34,7 +33,7 @@ export const REPORT_FILES = ["summary.json", "links.json", "exceptions.json", "e
 function* linksJsonParts(run: RunResult, linkJson: (link: MatchLink) => string | undefined): Generator<string> {
   for (const [key, list] of [["links", run.links], ["suggestions", run.suggestions]] as const) {
     yield key === "links" ? `{"links":[` : `],"suggestions":[`
-    for (let i = 0; i < list.length; i++) yield (i === 0 ? "\n" : ",\n") + (linkJson(list[i]!) ?? JSON.stringify(encodeLink(list[i]!)))
+    for (let i = 0; i < list.length; i++) yield (i === 0 ? "\n" : ",\n") + (linkJson(list[i]!) ?? matchLinkJson(list[i]!))
     if (list.length > 0) yield "\n"
   }
   yield "]}\n"
