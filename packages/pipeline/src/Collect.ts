@@ -28,6 +28,7 @@ import {
 import {
   DocumentSource,
   FiscalDocument,
+  fiscalDocumentJson,
   ReconciliationException,
   sha256Hex,
   trustedInstance
@@ -53,7 +54,6 @@ export interface CollectedDocuments {
   readonly files: number
 }
 
-const encodeDocument = Schema.encodeSync(FiscalDocument)
 const decodeDocument = Schema.decodeUnknownSync(FiscalDocument)
 
 const invalidDocument = (location: string, message: string, subtype: string) =>
@@ -91,7 +91,8 @@ const parseCfdi = (
 ) =>
   Effect.gen(function*() {
     const store = yield* ReconStore
-    const withSource = new DocumentSource({ ...source, sha256 })
+    // `source` is a valid DocumentSource and `sha256` a digest: no re-validation needed
+    const withSource = trustedInstance(DocumentSource, { ...source, sha256 })
     const cached = writes.cache.get(sha256) ??
       (lookedUp === undefined ? (yield* store.cachedCfdi([sha256])).get(sha256) : lookedUp.get(sha256))
     if (cached !== undefined) {
@@ -103,7 +104,7 @@ const parseCfdi = (
     const parsed = readCfdi(bytes, { path: source.location })
     if (Either.isLeft(parsed)) return Either.left(parsed.left)
     const document = toFiscalDocument(parsed.right, withSource)
-    const json = JSON.stringify(encodeDocument(document))
+    const json = fiscalDocumentJson(document)
     writes.cache.set(sha256, json)
     writes.encoded.set(document, json)
     return Either.right<ReadDocument>({ document, sha256 })
@@ -232,7 +233,13 @@ const readFolderDocuments = (scan: FolderScan, writes: CollectWrites) =>
         digests.set(file, sha256)
         const stamp = stamps[i]!
         if (Option.isSome(stamp)) writes.fileIndex.push({ path: file, stamp: stampOf(stamp.value), sha256 })
-        const parsed = yield* parseCfdi(bytes.right, new DocumentSource({ kind: "file", location: file }), writes, sha256, hits)
+        const parsed = yield* parseCfdi(
+          bytes.right,
+          trustedInstance(DocumentSource, { kind: "file", location: file }),
+          writes,
+          sha256,
+          hits
+        )
         if (Either.isLeft(parsed)) {
           exceptions.push(invalidDocument(file, parsed.left.message, parsed.left.reason))
           continue

@@ -33,6 +33,7 @@ import {
   canonicalJson,
   type CivilDate,
   FiscalDocument,
+  fiscalDocumentJson,
   type MatchLink,
   MatchLink as MatchLinkSchema,
   matchLinkJson,
@@ -160,7 +161,6 @@ const SyncDetail = Schema.parseJson(Schema.Struct({
 }))
 const encodeSyncDetail = Schema.encodeSync(SyncDetail)
 const decodeSyncDetail = Schema.decodeUnknownSync(SyncDetail)
-const encodeDocument = Schema.encodeSync(FiscalDocument)
 
 /** The run being worked on, shared by the steps. */
 interface RunContext {
@@ -345,7 +345,7 @@ const collectStep = Effect.fn("Pipeline.collect")(function*(ctx: RunContext, mem
   }
   if (collected._tag === "Unchanged") return yield* Effect.die(new Error("unreachable: unchanged without a previous run"))
   const rows = collected.documents.map((d) => {
-    const json = collected.writes.encoded.get(d) ?? JSON.stringify(encodeDocument(d))
+    const json = collected.writes.encoded.get(d) ?? fiscalDocumentJson(d)
     return { documentId: d.id, contentHash: sha256Hex(json), json }
   })
   const known = yield* store.documentHashes(rows.map((r) => r.documentId))
