@@ -49,7 +49,9 @@ const child = async (config) => {
 const runChild = (config) => {
   // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each job there
   const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []
-  const args = [...profile, ...(process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean), "--max-old-space-size=8192", self, "--pipeline-child", JSON.stringify(config)]
+  // the young-generation size the clara-recon launcher gives Node (apps/cli/src/bin.ts); BENCH_NODE_FLAGS adds more
+  const node = ["--max-semi-space-size=64", ...(process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean)]
+  const args = [...profile, ...node, "--max-old-space-size=8192", self, "--pipeline-child", JSON.stringify(config)]
   const out = spawnSync(process.execPath, args, {
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024
