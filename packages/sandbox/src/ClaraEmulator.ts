@@ -78,6 +78,8 @@ export interface ClaraEmulator {
  * 429 when `faults.rateLimitEvery` is set, and whatever `faults.rules` inject per route. Also the synchronous v3 card
  * writes (create 201, cancel 204, cancel many, configurations) and user writes (create 201, PATCH, DELETE 204), and the
  * v2 / v1 directory, card and transaction routes (`internal/DirectoryWritesApi.ts`, `internal/LegacyApi.ts`). Fails with `EmulatorError` when it cannot listen (port taken).
+ * Transaction list pages are kept as the bytes sent (`internal/PageCache.ts`, up to 256 MB), so a list read again is
+ * not serialised again; a page holding a record changed by a write is rebuilt on every read.
  */
 export const startClaraEmulator = (
   options: ClaraEmulatorOptions

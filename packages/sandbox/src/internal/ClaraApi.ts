@@ -15,7 +15,15 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import { randomBytes, timingSafeEqual } from "node:crypto"
 import { receiptText } from "./Attachments.js"
-import { first, inRange, parsePageQuery, parseTransactionQuery, springPage } from "./ListQuery.js"
+import {
+  first,
+  inRange,
+  parsePageQuery,
+  parseTransactionQuery,
+  springPage,
+  type TransactionQuery
+} from "./ListQuery.js"
+import { makePageCache } from "./PageCache.js"
 import { cardThreshold, listCards, listUsers, lockCard, oneCard, oneUser } from "./DirectoryApi.js"
 import { failure, json, notFound, validationError, withEntry } from "./Replies.js"
 import {
@@ -120,19 +128,38 @@ const withTransaction = <E, R>(
   f: (transaction: TransactionResponseV3) => Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
 ) => withEntry(transactions, "Transaction not found", f)
 
-const listTransactions = (state: EmulatorState, sorted: ReadonlyArray<TransactionResponseV3>) =>
-  Effect.map(HttpServerRequest.ParsedSearchParams, (params) =>
+/** Date-range selections kept for the following pages of the same filter (a list is read page after page). */
+const SELECTIONS_KEPT = 16
+
+const listTransactions = (state: EmulatorState, sorted: ReadonlyArray<TransactionResponseV3>) => {
+  const pages = makePageCache()
+  const selections = new Map<string, ReadonlyArray<TransactionResponseV3>>()
+  /** The transactions inside every range of the query (dates never change, so a selection stays valid). */
+  const select = (key: string, ranges: TransactionQuery["ranges"]) => {
+    if (ranges.length === 0) return sorted
+    const known = selections.get(key)
+    if (known !== undefined) return known
+    const selected = sorted.filter((t) => ranges.every((r) => inRange(t[r.field], r)))
+    if (selections.size >= SELECTIONS_KEPT) selections.delete(selections.keys().next().value!)
+    selections.set(key, selected)
+    return selected
+  }
+  const isEdited = (t: TransactionResponseV3) => state.edits.comments.has(t.uuid) || state.edits.labels.has(t.uuid)
+  return Effect.map(HttpServerRequest.ParsedSearchParams, (params) =>
     Either.match(parseTransactionQuery(params), {
       onLeft: validationError,
       onRight: (query) => {
-        const selected = query.ranges.length === 0
-          ? sorted
-          : sorted.filter((t) => query.ranges.every((r) => inRange(t[r.field], r)))
-        // only the served page is edited, so a page of a 100k list costs the page, not the list
-        const page = springPage(selected, query)
-        return json({ ...page, content: page.content.map(edited(state.edits)) })
+        const rangesKey = JSON.stringify(query.ranges)
+        // only the served page is edited and serialised, so a page of a 100k list costs the page, not the list
+        const page = springPage(select(rangesKey, query.ranges), query)
+        return pages.respond(
+          `${rangesKey} ${query.page} ${query.size}`,
+          !page.content.some(isEdited),
+          () => ({ ...page, content: page.content.map(edited(state.edits)) })
+        )
       }
     }))
+}
 
 const invoicesOf = (state: EmulatorState, transactions: Transactions) =>
   withTransaction(transactions, (transaction) =>
