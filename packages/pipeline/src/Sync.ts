@@ -8,9 +8,8 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
-import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { ClaraClient, toCardTransaction, TransactionResponseV3 } from "@clara-recon/clara"
+import { ClaraClient, toCardTransaction, TransactionResponseV3, wireDecoder } from "@clara-recon/clara"
 import { type CardTransaction, ReconciliationException } from "@clara-recon/domain"
 import { InputError } from "./PipelineError.js"
 
@@ -81,7 +80,7 @@ export const acceptTransactions = (
   }
 }
 
-const decodeWire = Schema.decodeUnknownEither(TransactionResponseV3, { errors: "first" })
+const decodeWire = wireDecoder(TransactionResponseV3)
 
 const describe = (error: ParseResult.ParseError): string =>
   ParseResult.ArrayFormatter.formatErrorSync(error)
