@@ -1,8 +1,9 @@
 import * as BigDecimal from "effect/BigDecimal"
+import { TRUSTED } from "@clara-recon/domain"
 import type { CfdiReadReason } from "../CfdiError.js"
 import { CfdiReadError } from "../CfdiError.js"
-import type { XmlElement } from "../XmlDocument.js"
-import { childNamed } from "../XmlDocument.js"
+import type { CfdiNode } from "./cfdiTree.js"
+import { childNamed } from "./cfdiTree.js"
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/
 const ZERO = BigDecimal.fromBigInt(0n)
@@ -29,40 +30,51 @@ export class FieldReader {
   constructor(readonly path: string) {}
 
   fail(reason: CfdiReadReason, field: string, detail: string): void {
-    this.error ??= new CfdiReadError({ path: this.path, reason, field, detail })
+    this.error ??= new CfdiReadError({ path: this.path, reason, field, detail }, TRUSTED)
   }
 
-  text(element: XmlElement, attribute: string): string | undefined {
-    const value = element.attributes[attribute]?.trim()
-    return value === undefined || value === "" ? undefined : value
+  // Each method takes the attribute's value as the caller read it (`element.attributes["Rfc"]`): a read by a constant
+  // name at each call site, rather than by a name variable here, where it would see every element shape of the
+  // document.
+
+  /** The value trimmed; `undefined` when absent or blank. */
+  text(value: string | undefined): string | undefined {
+    const trimmed = value?.trim()
+    return trimmed === undefined || trimmed === "" ? undefined : trimmed
   }
 
-  required(element: XmlElement, label: string, attribute: string): string {
-    const value = this.text(element, attribute)
-    if (value === undefined) this.fail("MissingField", `${label}@${attribute}`, "required attribute is missing")
-    return value ?? ""
+  /** `text`, recording `MissingField` (`<label>@<attribute>`) and reading as `""` when absent or blank. */
+  required(value: string | undefined, label: string, attribute: string): string {
+    const text = this.text(value)
+    if (text === undefined) this.fail("MissingField", `${label}@${attribute}`, "required attribute is missing")
+    return text ?? ""
   }
 
-  amount(element: XmlElement, label: string, attribute: string): BigDecimal.BigDecimal | undefined {
-    const value = this.text(element, attribute)
-    if (value === undefined) return undefined
-    if (DECIMAL.test(value)) return decimalOf(value)
-    this.fail("InvalidValue", `${label}@${attribute}`, `"${value}" is not a decimal number`)
+  /** The value as a `BigDecimal` (scale as written); records `InvalidValue` and reads as absent when malformed. */
+  amount(value: string | undefined, label: string, attribute: string): BigDecimal.BigDecimal | undefined {
+    const text = this.text(value)
+    if (text === undefined) return undefined
+    if (DECIMAL.test(text)) return decimalOf(text)
+    this.fail("InvalidValue", `${label}@${attribute}`, `"${text}" is not a decimal number`)
     return undefined
   }
 
-  requiredAmount(element: XmlElement, label: string, attribute: string): BigDecimal.BigDecimal {
-    const value = this.amount(element, label, attribute)
-    if (value === undefined && this.text(element, attribute) === undefined) {
+  /** `amount`, also recording `MissingField` when absent or blank; reads as zero when absent or malformed. */
+  requiredAmount(value: string | undefined, label: string, attribute: string): BigDecimal.BigDecimal {
+    const text = this.text(value)
+    if (text === undefined) {
       this.fail("MissingField", `${label}@${attribute}`, "required attribute is missing")
+      return ZERO
     }
-    return value ?? ZERO
+    if (DECIMAL.test(text)) return decimalOf(text)
+    this.fail("InvalidValue", `${label}@${attribute}`, `"${text}" is not a decimal number`)
+    return ZERO
   }
 
-  child(parent: XmlElement, ns: string, name: string): XmlElement {
+  child(parent: CfdiNode, ns: string, name: string): CfdiNode {
     const found = childNamed(parent, ns, name)
     if (found === undefined) this.fail("MissingField", name, `required element ${name} is missing`)
-    return found ?? { ns, name, attributes: {}, text: "", children: [] }
+    return found ?? { ns, name, attributes: {}, children: [] }
   }
 }
 

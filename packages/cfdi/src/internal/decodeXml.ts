@@ -1,4 +1,5 @@
 import * as Either from "effect/Either"
+import { TRUSTED } from "@clara-recon/domain"
 import { Buffer } from "node:buffer"
 import { TextDecoder } from "node:util"
 import type { XmlReadReason } from "../CfdiError.js"
@@ -66,7 +67,7 @@ const LEADING_JUNK = /^[\uFEFF\s]+/
 /** `text` without a leading BOM or whitespace (most texts start with `<`: nothing to look for). */
 const stripLeading = (text: string): string => text.charCodeAt(0) === 60 ? text : text.replace(LEADING_JUNK, "")
 
-const refuse = (reason: XmlReadReason, detail: string) => Either.left(new XmlReadError({ reason, detail }))
+const refuse = (reason: XmlReadReason, detail: string) => Either.left(new XmlReadError({ reason, detail }, TRUSTED))
 
 /**
  * Turns the raw input into XML text: enforces the size limit, honours a byte-order mark or the declared encoding

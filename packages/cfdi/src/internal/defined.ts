@@ -9,8 +9,3 @@ type Defined<A> = { [K in keyof A]?: Exclude<A[K], undefined> }
 
 /** `A` with its `readonly` modifiers removed: a record filled field by field before it is handed out as `A`. */
 export type Mutable<A> = { -readonly [K in keyof A]: A[K] }
-
-/** Sets `record[key]` to `value` when `value` is defined: optional fields stay absent rather than `undefined`. */
-export const setDefined = <A, K extends keyof A>(record: A, key: K, value: A[K] | undefined): void => {
-  if (value !== undefined) record[key] = value
-}

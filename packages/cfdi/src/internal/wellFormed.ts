@@ -68,8 +68,18 @@ export const startTagCheck = (
   node: RawNode,
   qname: string,
   content: ReadonlyArray<RawNode>
+): StartTag => startTagVerdict(text, node[POSITION] as RawPosition | undefined, qname, content.length)
+
+/**
+ * `startTagCheck` of an element given the `RawPosition` fast-xml-parser recorded for it (`undefined` when none) and
+ * the number of nodes in its content.
+ */
+export const startTagVerdict = (
+  text: string,
+  position: RawPosition | undefined,
+  qname: string,
+  contentLength: number
 ): StartTag => {
-  const position = node[POSITION] as RawPosition | undefined
   const start = position?.startIndex
   const end = position?.endIndex
   if (start === undefined || end === undefined || text.charCodeAt(end - 1) !== GT) return StartTag.InDoubt
@@ -86,7 +96,7 @@ export const startTagCheck = (
   }
   // `<qname .../>`: the element ends where its start tag does.
   if (end === tagEnd) {
-    return content.length === 0 && text.charCodeAt(end - 2) === SLASH ? verdict : StartTag.InDoubt
+    return contentLength === 0 && text.charCodeAt(end - 2) === SLASH ? verdict : StartTag.InDoubt
   }
   // `</qname>` right before the end, and its `<` is where the parser's end tag began: the markup before it was
   // closed by a `>` (otherwise the end tag the parser read began earlier, e.g. `</x</qname>`).
