@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs"
 import { parentPort } from "node:worker_threads"
 import { readCfdi, toFiscalDocument } from "@clara-recon/cfdi"
-import { DocumentSource } from "@clara-recon/domain"
+import { DocumentSource, trustedInstance } from "@clara-recon/domain"
 
 parentPort.on("message", (paths) => {
   let read = 0
@@ -11,7 +11,7 @@ parentPort.on("message", (paths) => {
   for (const path of paths) {
     const result = readCfdi(readFileSync(path), { path })
     if (result._tag === "Right") {
-      toFiscalDocument(result.right, new DocumentSource({ kind: "file", location: path }))
+      toFiscalDocument(result.right, trustedInstance(DocumentSource, { kind: "file", location: path }))
       read++
     } else refused++
   }

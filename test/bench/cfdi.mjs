@@ -18,7 +18,7 @@ import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
 import { Worker } from "node:worker_threads"
 import { randomCfdiCorpus, readCfdi, toFiscalDocument } from "@clara-recon/cfdi"
-import { DocumentSource } from "@clara-recon/domain"
+import { DocumentSource, trustedInstance } from "@clara-recon/domain"
 import { nodeFromXmlString } from "@nodecfdi/cfdi-core"
 import { arg, fmt, timeIt, timeItAsync } from "./common.mjs"
 
@@ -30,7 +30,8 @@ const fixturesDir = join(
   "cfdi"
 )
 
-const source = (name) => new DocumentSource({ kind: "file", location: name })
+/** A file's source, built as the pipeline's collect step builds it (unchecked: a kind literal and a path). */
+const source = (name) => trustedInstance(DocumentSource, { kind: "file", location: name })
 
 /**
  * Runs `read` on every file and counts the files it refused (returned an `Error`). Each product is dropped as soon as
