@@ -3,7 +3,7 @@
  * (erp.md §5.2 "Lines (JE strategy)"), independent of the target ERP.
  */
 import type { CardTransaction, CivilDate, FiscalDocument, LineRole } from "@clara-recon/domain"
-import { CfdiRef, formatFixed, JournalLine, PostingDocument, roundHalfUp, zeroAmount } from "@clara-recon/domain"
+import { CfdiRef, formatFixed, JournalLine, PostingDocument, roundHalfUp, sumAmounts, zeroAmount } from "@clara-recon/domain"
 import * as Arr from "effect/Array"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Either from "effect/Either"
@@ -25,6 +25,12 @@ export interface BuildPostingInput {
   readonly tenant: string
   readonly transaction: CardTransaction
   readonly document: FiscalDocument
+  /**
+   * The other CFDIs of a charge backed by several (matching.md §7.6, split invoices: one charge, N CFDIs of one
+   * issuer), each in the card currency. Each document gets its own expense, IVA and withholding lines, carrying its
+   * UUID, vendor RFC and tax code; the card amount is compared with the sum of the Totals.
+   */
+  readonly moreDocuments?: ReadonlyArray<FiscalDocument>
   readonly mapping: MappingConfig
   readonly version?: number
   /**
@@ -68,8 +74,43 @@ interface LineSpec {
   readonly costCenter?: string
 }
 
+/** A document's CFDI UUID (its `fiscalUuid`, or the id of a CFDI), upper case; `undefined` for a plain receipt. */
+const uuidOf = (d: FiscalDocument): string | undefined =>
+  (d.fiscalUuid ?? (d.kind === "CFDI" ? d.id : undefined))?.toUpperCase()
+
 /**
- * Builds the balanced journal of one card transaction backed by one fiscal document.
+ * One document's amounts in its own currency, made positive for a credit note with a negative total: Total, IVA,
+ * IVA and ISR withheld, the base (SubTotal - Descuento, or Total - taxes + withheld without a SubTotal), the expense
+ * (base + IEPS + local taxes) and `inner`, what Total misses of expense + IVA - withheld.
+ */
+const figuresOf = (document: FiscalDocument) => {
+  const positive = (x: BigDecimal.BigDecimal) => isNegative(document.total) ? BigDecimal.negate(x) : x
+  const { taxes } = document
+  const total = positive(document.total)
+  const iva = positive(taxes.ivaTransferred ?? zeroAmount)
+  const otherTaxes = positive(sum(taxes.iepsTransferred ?? zeroAmount, taxes.localNet ?? zeroAmount))
+  const retIva = positive(taxes.ivaWithheld ?? zeroAmount)
+  const retIsr = positive(taxes.isrWithheld ?? zeroAmount)
+  const withheld = sum(retIva, retIsr)
+  const base = document.subTotal === undefined ?
+    sum(subtract(total, sum(iva, otherTaxes)), withheld) :
+    positive(subtract(document.subTotal, document.discount ?? zeroAmount))
+  const expense = sum(base, otherTaxes)
+  const inner = subtract(total, subtract(sum(expense, iva), withheld))
+  return { document, docId: `${document.kind} ${document.id}`, total, iva, retIva, retIsr, base, expense, inner }
+}
+
+/** The memo's reference to the documents: `CFDI <UUID>[, <UUID>...]`, `<kind> <id>` for one without a UUID. */
+const memoOf = (documents: ReadonlyArray<FiscalDocument>): string => {
+  const refs = documents.map((d) => uuidOf(d) ?? `${d.kind} ${d.id}`)
+  return documents.length === 1 && uuidOf(documents[0]!) === undefined ? refs[0]! : `CFDI ${refs.join(", ")}`
+}
+
+/**
+ * Builds the balanced journal of one card transaction backed by one fiscal document, or by several
+ * (`moreDocuments`: then the expense, IVA and withholding lines repeat per document, in document order, each with that
+ * document's UUID; the lines they share carry none, and every document must be in the card currency, else
+ * VALIDATION `GROUP_CURRENCY_MISMATCH`).
  *
  * Lines, in this order (amounts in the card currency, each rounded half-up to 2 places):
  * - Dr expense = SubTotal - Descuento + IEPS + local taxes (net), with the IVA tax code of the document;
@@ -121,48 +162,52 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
     const tip = doc.currency === card.currency && input.tip !== undefined && BigDecimal.isPositive(input.tip)
       ? roundHalfUp(input.tip)
       : zeroAmount
-    const docId = `${doc.kind} ${doc.id}`
-
-    // Document amounts in the document currency, made positive for credit notes with a negative total.
-    const positive = (x: BigDecimal.BigDecimal) => isNegative(doc.total) ? BigDecimal.negate(x) : x
-    const total = positive(doc.total)
-    const iva = positive(doc.taxes.ivaTransferred ?? zeroAmount)
-    const otherTaxes = positive(sum(doc.taxes.iepsTransferred ?? zeroAmount, doc.taxes.localNet ?? zeroAmount))
-    const retIva = positive(doc.taxes.ivaWithheld ?? zeroAmount)
-    const retIsr = positive(doc.taxes.isrWithheld ?? zeroAmount)
-    const withheld = sum(retIva, retIsr)
-    const base = doc.subTotal === undefined ?
-      sum(subtract(total, sum(iva, otherTaxes)), withheld) :
-      positive(subtract(doc.subTotal, doc.discount ?? zeroAmount))
-    const expense = sum(base, otherTaxes)
-    const inner = subtract(total, subtract(sum(expense, iva), withheld))
-    if (gt(abs(inner), tolerance)) {
-      problems.push(problem(
-        "DOCUMENT_TOTALS_INCONSISTENT",
-        `${docId}: SubTotal - Descuento + taxes differs from Total ${formatFixed(total)} by ${formatFixed(inner)}`,
-        "document.total"
+    const documents = [doc, ...(input.moreDocuments ?? [])]
+    const several = documents.length > 1
+    const foreign = documents.filter((d) => d.currency !== card.currency)
+    if (several && foreign.length > 0) {
+      return yield* refuse(problem(
+        "GROUP_CURRENCY_MISMATCH",
+        `${foreign.map((d) => `${d.kind} ${d.id}`).join(", ")} in ${foreign[0]!.currency}: the documents of a ` +
+          `charge backed by several must be in the card currency ${card.currency}`,
+        "document.currency"
       ))
     }
+    const figures = documents.map((d) => {
+      const figure = figuresOf(d)
+      if (gt(abs(figure.inner), tolerance)) {
+        problems.push(problem(
+          "DOCUMENT_TOTALS_INCONSISTENT",
+          `${figure.docId}: SubTotal - Descuento + taxes differs from Total ${formatFixed(figure.total)} by ` +
+            formatFixed(figure.inner),
+          "document.total"
+        ))
+      }
+      return figure
+    })
+    const first = figures[0]!
 
     let rate: BigDecimal.BigDecimal | undefined
     if (doc.currency !== card.currency) {
       if (card.currency === "MXN" && doc.exchangeRate !== undefined && BigDecimal.isPositive(doc.exchangeRate)) {
         rate = doc.exchangeRate
-      } else if (BigDecimal.isPositive(total)) {
-        rate = roundHalfUp(BigDecimal.unsafeDivide(cardAmount, total), RATE_SCALE)
+      } else if (BigDecimal.isPositive(first.total)) {
+        rate = roundHalfUp(BigDecimal.unsafeDivide(cardAmount, first.total), RATE_SCALE)
       } else {
         return yield* refuse(problem(
           "FX_RATE_UNAVAILABLE",
-          `${docId} in ${doc.currency} has no TipoCambio and no total to convert to ${card.currency}`,
+          `${first.docId} in ${doc.currency} has no TipoCambio and no total to convert to ${card.currency}`,
           "document.exchangeRate"
         ))
       }
     } else {
-      const gap = subtract(subtract(cardAmount, tip), roundHalfUp(total))
+      const totals = sumAmounts(figures.map((f) => roundHalfUp(f.total)))
+      const gap = subtract(subtract(cardAmount, tip), totals)
       if (gt(abs(gap), tolerance)) {
+        const named = several ? `the ${figures.length} documents' totals` : `${first.docId} total`
         problems.push(problem(
           "AMOUNT_GAP_TOO_LARGE",
-          `Card amount ${formatFixed(cardAmount)} and ${docId} total ${formatFixed(total)} ${doc.currency} differ ` +
+          `Card amount ${formatFixed(cardAmount)} and ${named} ${formatFixed(totals)} ${doc.currency} differ ` +
             `by ${formatFixed(gap)}, above the tolerance ${formatFixed(tolerance)}`,
           "transaction.amount"
         ))
@@ -170,59 +215,86 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
     }
     const convert = (x: BigDecimal.BigDecimal) => roundHalfUp(rate === undefined ? x : BigDecimal.multiply(x, rate))
 
-    const expenseLine = convert(expense)
-    const ivaLine = convert(iva)
-    const retIvaLine = convert(retIva)
-    const retIsrLine = convert(retIsr)
-    const residual = subtract(
-      subtract(cardAmount, tip),
-      subtract(sum(expenseLine, ivaLine), sum(retIvaLine, retIsrLine))
-    )
-    const taxCode = taxCodeOf(mapping, doc, base)
-    const vendor = vendorRfcOf(mapping, doc)
-    if ("problem" in vendor) {
-      const kind = vendor.problem.code === "VENDOR_RFC_INVALID" ? "VALIDATION" : "MAPPING"
-      problems.push(problem(vendor.problem.code, vendor.problem.message, "document.issuer.taxId", kind))
-    }
-    const vendorRfc = "rfc" in vendor ? vendor.rfc : undefined
     const costCenter = costCenterOf(mapping, tx)
     const dims = costCenter === undefined ? {} : { costCenter }
-    const specs: ReadonlyArray<LineSpec> = [
+    /** Lines of one document (its UUID on them), and the lines every document shares (the single one's UUID). */
+    const own: Array<{ readonly spec: LineSpec; readonly uuid: string | undefined }> = []
+    const withheld: Array<{ readonly spec: LineSpec; readonly uuid: string | undefined }> = []
+    let posted = zeroAmount
+    for (const figure of figures) {
+      const d = figure.document
+      const uuid = uuidOf(d)
+      const expenseLine = convert(figure.expense)
+      const ivaLine = convert(figure.iva)
+      const retIvaLine = convert(figure.retIva)
+      const retIsrLine = convert(figure.retIsr)
+      posted = sum(posted, subtract(sum(expenseLine, ivaLine), sum(retIvaLine, retIsrLine)))
+      const taxCode = taxCodeOf(mapping, d, figure.base)
+      const vendor = vendorRfcOf(mapping, d)
+      if ("problem" in vendor) {
+        const kind = vendor.problem.code === "VENDOR_RFC_INVALID" ? "VALIDATION" : "MAPPING"
+        problems.push(problem(vendor.problem.code, vendor.problem.message, "document.issuer.taxId", kind))
+      }
+      const vendorRfc = "rfc" in vendor ? vendor.rfc : undefined
+      own.push(
+        {
+          spec: {
+            side: "debit",
+            role: "expense",
+            account: expenseAccountOf(mapping, tx, d),
+            amount: expenseLine,
+            taxCode,
+            ...dims,
+            ...(vendorRfc === undefined ? {} : { vendorRfc })
+          },
+          uuid
+        },
+        {
+          spec: { side: "debit", role: "iva_acreditable", account: mapping.accounts.ivaAcreditable, amount: ivaLine, taxCode },
+          uuid
+        }
+      )
+      withheld.push(
+        { spec: { side: "credit", role: "ret_iva", account: mapping.accounts.retIva, amount: retIvaLine }, uuid },
+        { spec: { side: "credit", role: "ret_isr", account: mapping.accounts.retIsr, amount: retIsrLine }, uuid }
+      )
+    }
+    const residual = subtract(subtract(cardAmount, tip), posted)
+    const shared = several ? undefined : uuidOf(doc)
+    const specs: ReadonlyArray<{ readonly spec: LineSpec; readonly uuid: string | undefined }> = [
+      ...own,
       {
-        side: "debit",
-        role: "expense",
-        account: expenseAccountOf(mapping, tx, doc),
-        amount: expenseLine,
-        taxCode,
-        ...dims,
-        ...(vendorRfc === undefined ? {} : { vendorRfc })
+        spec: {
+          side: "debit",
+          role: "other",
+          account: mapping.accounts.tips ?? expenseAccountOf(mapping, tx, doc),
+          amount: tip,
+          ...dims
+        },
+        uuid: shared
       },
-      { side: "debit", role: "iva_acreditable", account: mapping.accounts.ivaAcreditable, amount: ivaLine, taxCode },
+      ...withheld,
       {
-        side: "debit",
-        role: "other",
-        account: mapping.accounts.tips ?? expenseAccountOf(mapping, tx, doc),
-        amount: tip,
-        ...dims
+        spec: rate === undefined ?
+          { side: "debit", role: "rounding", account: mapping.accounts.rounding, amount: residual } :
+          { side: "debit", role: "fx_diff", account: mapping.accounts.fxDiff, amount: residual },
+        uuid: shared
       },
-      { side: "credit", role: "ret_iva", account: mapping.accounts.retIva, amount: retIvaLine },
-      { side: "credit", role: "ret_isr", account: mapping.accounts.retIsr, amount: retIsrLine },
-      rate === undefined ?
-        { side: "debit", role: "rounding", account: mapping.accounts.rounding, amount: residual } :
-        { side: "debit", role: "fx_diff", account: mapping.accounts.fxDiff, amount: residual },
-      { side: "credit", role: "card_liability", account: cardLiabilityAccountOf(mapping, tx), amount: cardAmount }
+      {
+        spec: { side: "credit", role: "card_liability", account: cardLiabilityAccountOf(mapping, tx), amount: cardAmount },
+        uuid: shared
+      }
     ]
 
     const reversed = isNegative(card.amount) || tx.type === "REFUND"
-    const cfdiUuid = (doc.fiscalUuid ?? (doc.kind === "CFDI" ? doc.id : undefined))?.toUpperCase()
     const text = tx.merchantName ?? tx.descriptor
-    const lines = specs.filter((spec) => !isZero(spec.amount)).map((spec) => {
+    const lines = specs.filter(({ spec }) => !isZero(spec.amount)).map(({ spec, uuid }) => {
       const flip = isNegative(spec.amount) !== reversed
       return new JournalLine({
         ...spec,
         side: flip ? (spec.side === "debit" ? "credit" : "debit") : spec.side,
         amount: abs(spec.amount),
-        ...(cfdiUuid === undefined ? {} : { cfdiUuid }),
+        ...(uuid === undefined ? {} : { cfdiUuid: uuid }),
         text
       }, trusted)
     })
@@ -263,19 +335,22 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
       postingDate,
       currency: card.currency,
       ...(rate === undefined ? {} : { exchangeRate: rate }),
-      memo: `${text} | ${cfdiUuid === undefined ? docId : `CFDI ${cfdiUuid}`}`,
+      memo: `${text} | ${memoOf(documents)}`,
       companyCode: mapping.companyCode,
       documentType: mapping.documentType,
       ...(tx.cardLastFour === undefined ? {} : { cardLastFour: tx.cardLastFour }),
-      cfdis: cfdiUuid === undefined ? [] : [
-        new CfdiRef({
-          uuid: cfdiUuid,
-          fecha: doc.issuedAt ?? doc.issueDate,
-          ...(doc.issuer.taxId === undefined ? {} : { rfcEmisor: doc.issuer.taxId }),
-          ...(doc.serie === undefined ? {} : { serie: doc.serie }),
-          ...(doc.folio === undefined ? {} : { folio: doc.folio })
-        }, trusted)
-      ],
+      cfdis: documents.flatMap((d) => {
+        const uuid = uuidOf(d)
+        return uuid === undefined ? [] : [
+          new CfdiRef({
+            uuid,
+            fecha: d.issuedAt ?? d.issueDate,
+            ...(d.issuer.taxId === undefined ? {} : { rfcEmisor: d.issuer.taxId }),
+            ...(d.serie === undefined ? {} : { serie: d.serie }),
+            ...(d.folio === undefined ? {} : { folio: d.folio })
+          }, trusted)
+        ]
+      }),
       lines
     }, trusted)
     if (!isBalanced(posting)) {

@@ -149,7 +149,10 @@ export interface PlannedPosting {
   readonly planned: Planned<unknown>
 }
 
-/** Builds and dry-runs the postings of the links (pure and deterministic). */
+/**
+ * Builds and dry-runs the postings of the links (pure and deterministic). A link of one transaction to several CFDIs
+ * (a split-invoices group, matching.md §7.6) posts one journal over all of them (`buildPosting`'s `moreDocuments`).
+ */
 export const planPostings = (ctx: PostContext) => {
   const mapping = ctx.mapping ?? defaultMapping
   const plans: Array<PlannedPosting> = []
@@ -164,7 +167,24 @@ export const planPostings = (ctx: PostContext) => {
     const tip = link.explanation.members.documents
       .map((id) => ctx.documents.get(id)?.tipAmount)
       .find((amount) => amount !== undefined)
-    const built = buildPosting({ tenant: ctx.tenant, transaction, document, mapping, ...(tip ? { tip } : {}) })
+    // one charge backed by several CFDIs (a split-invoices group): one journal over all of them
+    const { members } = link.explanation
+    const others = members.transactions.length === 1
+      ? members.cfdis.filter((id) => id !== link.documentId)
+      : []
+    const moreDocuments = others.flatMap((id) => ctx.documents.get(id) ?? [])
+    if (moreDocuments.length < others.length) {
+      exceptions.push(postingFailed(link, transaction, "a CFDI of the linked group is not in this run"))
+      continue
+    }
+    const built = buildPosting({
+      tenant: ctx.tenant,
+      transaction,
+      document,
+      mapping,
+      ...(moreDocuments.length > 0 ? { moreDocuments } : {}),
+      ...(tip ? { tip } : {})
+    })
     if (Either.isLeft(built)) {
       exceptions.push(postingFailed(link, transaction, built.left.userMessage))
       continue
