@@ -353,9 +353,12 @@ const sourceOrder = (a: ReadDocument, b: ReadDocument): number => {
 
 const unique = <A>(values: ReadonlyArray<A>): Array<A> => [...new Set(values)]
 
-/** Merges documents of one identity read from several sources with identical content. */
+/**
+ * Merges documents of one identity read from several sources with identical content. Built unchecked: every field
+ * comes from documents that are valid already (a status, uuids and sources taken from them).
+ */
 const merge = (first: FiscalDocument, more: ReadonlyArray<FiscalDocument>): FiscalDocument =>
-  more.length === 0 ? first : new FiscalDocument({
+  more.length === 0 ? first : trustedInstance(FiscalDocument, {
     ...first,
     satStatus: first.satStatus ?? more.find((d) => d.satStatus)?.satStatus,
     claraTransactionUuids: unique([first, ...more].flatMap((d) => d.claraTransactionUuids)).sort(),
