@@ -13,7 +13,8 @@ describe("wireDecoder", () => {
   it("decodes and fails exactly as the schema library", () => {
     const decode = wireDecoder(TransactionResponseV3)
     const reference = Schema.decodeUnknownEither(TransactionResponseV3, { errors: "first" })
-    const records = FastCheck.sample(Arbitrary.make(Schema.encodedSchema(TransactionResponseV3)), { numRuns: 80, seed: 7 })
+    const arbitrary = Arbitrary.make(Schema.encodedSchema(TransactionResponseV3))
+    const records = FastCheck.sample(arbitrary, { numRuns: 80, seed: 7 })
     const damaged = records.map((r, i) => ({ ...(r as object), uuid: i % 2 === 0 ? 42 : null }))
     let valid = 0
     for (const input of [...records, ...damaged, "not a record", null]) {

@@ -68,7 +68,9 @@ const probe = (runnerUp: RunnerUp | undefined) =>
       margin: 1.5,
       confidence: "0.875",
       members: { transactions: ["t"], cfdis: ["D"], documents: ["R"] },
-      evidence: [new Evidence({ feature: "amount", class: "A2_EXACT", points: 8, detail: { gap: "0.00", n: 1, b: true } })],
+      evidence: [
+        new Evidence({ feature: "amount", class: "A2_EXACT", points: 8, detail: { gap: "0.00", n: 1, b: true } })
+      ],
       ...(runnerUp === undefined ? {} : { runnerUp }),
       gatesFailed: ["margin"],
       vetoesChecked: ["dateWindow"],

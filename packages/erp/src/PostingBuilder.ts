@@ -3,7 +3,15 @@
  * (erp.md §5.2 "Lines (JE strategy)"), independent of the target ERP.
  */
 import type { CardTransaction, CivilDate, FiscalDocument, LineRole } from "@clara-recon/domain"
-import { CfdiRef, formatFixed, JournalLine, PostingDocument, roundHalfUp, sumAmounts, zeroAmount } from "@clara-recon/domain"
+import {
+  CfdiRef,
+  formatFixed,
+  JournalLine,
+  PostingDocument,
+  roundHalfUp,
+  sumAmounts,
+  zeroAmount
+} from "@clara-recon/domain"
 import * as Arr from "effect/Array"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Either from "effect/Either"
@@ -250,7 +258,13 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
           uuid
         },
         {
-          spec: { side: "debit", role: "iva_acreditable", account: mapping.accounts.ivaAcreditable, amount: ivaLine, taxCode },
+          spec: {
+            side: "debit",
+            role: "iva_acreditable",
+            account: mapping.accounts.ivaAcreditable,
+            amount: ivaLine,
+            taxCode
+          },
           uuid
         }
       )
@@ -281,7 +295,12 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
         uuid: shared
       },
       {
-        spec: { side: "credit", role: "card_liability", account: cardLiabilityAccountOf(mapping, tx), amount: cardAmount },
+        spec: {
+          side: "credit",
+          role: "card_liability",
+          account: cardLiabilityAccountOf(mapping, tx),
+          amount: cardAmount
+        },
         uuid: shared
       }
     ]

@@ -74,7 +74,8 @@ describe("plan step: a charge backed by several CFDIs", () => {
     assert.lengthOf(planned.plans, 1)
     const posting = planned.plans[0]!.planned.document
     assert.deepStrictEqual(posting.cfdis.map((c) => c.uuid).sort(), [ROOM, DINNER].sort())
-    const byRole = (role: string) => posting.lines.filter((l) => l.role === role).map((l) => BigDecimal.format(l.amount))
+    const byRole = (role: string) =>
+      posting.lines.filter((l) => l.role === role).map((l) => BigDecimal.format(l.amount))
     assert.deepStrictEqual(byRole("expense").sort(), ["1000", "200"])
     assert.deepStrictEqual(byRole("iva_acreditable").sort(), ["160", "32"])
     assert.deepStrictEqual(byRole("card_liability"), ["1392"])

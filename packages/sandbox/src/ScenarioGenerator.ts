@@ -1,6 +1,7 @@
 /**
  * A synthetic, seeded scenario: a Mexican company's card month with realistic merchants (internal catalogue of 40
- * fictional issuers, joined by generated ones past 1,000 charges: one merchant per 25 charges), CFDI 4.0 invoices from `@clara-recon/cfdi`'s generator, and the cases a reconciliation must get
+ * fictional issuers, joined by generated ones past 1,000 charges: one merchant per 25 charges), CFDI 4.0 invoices
+ * from `@clara-recon/cfdi`'s generator, and the cases a reconciliation must get
  * right (matching.md §4.5, §4.6; cfdi.md §2.3, §2.4): restaurant tips with a receipt, USD SaaS invoices, purchases
  * with no invoice, same-amount decoys from different issuers, and FEE / PAYMENT / CREDIT lines.
  */

@@ -46,7 +46,10 @@ const capitalise = (word: string) => word[0]!.toUpperCase() + word.slice(1)
 
 const ascii = (text: string) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toUpperCase()
 
-/** The n-th generated merchant (n >= 0), modelled on catalogue merchant n mod 40; `used` keeps brands and RFCs unique. */
+/**
+ * The n-th generated merchant (n >= 0), modelled on catalogue merchant n mod 40; `used` keeps brands and RFCs
+ * unique.
+ */
 const generatedIssuer = (n: number, used: Set<string>): Issuer => {
   const template = issuers[n % issuers.length]!
   const prng = new Prng(0x5eed_0000 + n)
@@ -60,7 +63,8 @@ const generatedIssuer = (n: number, used: Set<string>): Issuer => {
   const name = `${noun} ${brand} S.A. de C.V.`
   let rfc = ""
   while (rfc.length === 0 || used.has(rfc)) {
-    const date = `${prng.digits(2)}${String(prng.int(1, 12)).padStart(2, "0")}${String(prng.int(1, 28)).padStart(2, "0")}`
+    const two = (n: number) => String(n).padStart(2, "0")
+    const date = `${prng.digits(2)}${two(prng.int(1, 12))}${two(prng.int(1, 28))}`
     const homoclave = `${prng.pick([..."ABCDEFGHJKLMNPRSTUVWXYZ"])}${prng.digits(1)}`
     rfc = withCheckDigit(`${ascii(noun)[0]}${ascii(brand).slice(0, 2)}${date}${homoclave}`)
   }
