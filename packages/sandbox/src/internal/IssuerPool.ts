@@ -6,6 +6,7 @@
  * descriptor and RFC. Deterministic: the n-th generated merchant depends on n only, never on the scenario's seed.
  */
 import { Prng } from "@clara-recon/domain"
+import { descriptorOf, plainName } from "./Descriptor.js"
 import { type Issuer, issuers } from "./Issuers.js"
 import { withCheckDigit } from "./Rfc.js"
 
@@ -25,16 +26,13 @@ export interface IssuerPool {
   readonly iva16: ReadonlyArray<Issuer>
 }
 
-// Business noun of a generated merchant's legal name and descriptor, by the catalogue merchant it is modelled on.
-const NOUN_BY_MCC: Readonly<Record<string, readonly [legal: string, descriptor: string]>> = {
-  "5812": ["Restaurante", "REST"], "5813": ["Bar", "BAR"], "5814": ["Cafetería", "CAFE"],
-  "5541": ["Gasolinera", "GASOL"], "5542": ["Combustibles", "COMB"], "5734": ["Sistemas", "SIST"],
-  "5817": ["Software", "SOFT"], "4121": ["Transportes", "TRANSP"], "4111": ["Autobuses", "AUTOBUS"],
-  "4511": ["Aerolínea", "AERO"], "7523": ["Estacionamientos", "ESTAC"], "7011": ["Hotel", "HOTEL"],
-  "5411": ["Abarrotes", "ABTS"], "5912": ["Farmacia", "FARM"], "5943": ["Papelería", "PAPELERIA"],
-  "5045": ["Cómputo", "COMPUTO"], "4814": ["Telecomunicaciones", "TELCO"], "4215": ["Mensajería", "MENSAJ"],
-  "7399": ["Espacios", "COWORK"], "8299": ["Capacitación", "CAPACIT"], "7216": ["Tintorería", "TINTORERIA"],
-  "7338": ["Impresos", "IMPRESOS"], "5533": ["Refacciones", "REFACC"], "4784": ["Telepeaje", "TELEPEAJE"]
+// The business noun of a generated merchant's legal name, by the MCC of the catalogue merchant it is modelled on.
+const NOUN_BY_MCC: Readonly<Record<string, string>> = {
+  "5812": "Restaurante", "5813": "Bar", "5814": "Cafetería", "5541": "Gasolinera", "5542": "Combustibles",
+  "5734": "Sistemas", "5817": "Software", "4121": "Transportes", "4111": "Autobuses", "4511": "Aerolínea",
+  "7523": "Estacionamiento", "7011": "Hotel", "5411": "Abarrotes", "5912": "Farmacia", "5943": "Papelería",
+  "5045": "Cómputo", "4814": "Telefonía", "4215": "Mensajería", "7399": "Espacios", "8299": "Capacitación",
+  "7216": "Tintorería", "7338": "Impresos", "5533": "Refacciones", "4784": "Telepeaje"
 }
 
 const SYLLABLES = [
@@ -44,8 +42,6 @@ const SYLLABLES = [
 
 const capitalise = (word: string) => word[0]!.toUpperCase() + word.slice(1)
 
-const ascii = (text: string) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toUpperCase()
-
 /**
  * The n-th generated merchant (n >= 0), modelled on catalogue merchant n mod 40; `used` keeps brands and RFCs
  * unique.
@@ -53,28 +49,29 @@ const ascii = (text: string) => text.normalize("NFD").replace(/[\u0300-\u036f]/g
 const generatedIssuer = (n: number, used: Set<string>): Issuer => {
   const template = issuers[n % issuers.length]!
   const prng = new Prng(0x5eed_0000 + n)
+  const noun = NOUN_BY_MCC[template.mcc] ?? "Comercializadora"
+  // A brand not used yet, whose legal name prints a descriptor not used yet either (a long brand can be cut short).
   let brand = ""
-  while (brand.length === 0 || used.has(brand)) {
+  let name = ""
+  let descriptor = ""
+  while (brand.length === 0 || used.has(brand) || used.has(descriptor)) {
     brand = capitalise(Array.from({ length: prng.int(2, 3) }, () => prng.pick(SYLLABLES)).join(""))
     if (used.has(brand)) brand += prng.pick(SYLLABLES)
+    name = `${noun} ${brand} S.A. de C.V.`
+    // as a card network prints the legal name (abbreviated, sometimes a processor prefix), like the catalogue's
+    descriptor = descriptorOf(name, prng)
   }
   used.add(brand)
-  const [noun, short] = NOUN_BY_MCC[template.mcc] ?? ["Comercializadora", "COMERC"]
-  const name = `${noun} ${brand} S.A. de C.V.`
+  used.add(descriptor)
   let rfc = ""
   while (rfc.length === 0 || used.has(rfc)) {
     const two = (n: number) => String(n).padStart(2, "0")
     const date = `${prng.digits(2)}${two(prng.int(1, 12))}${two(prng.int(1, 28))}`
     const homoclave = `${prng.pick([..."ABCDEFGHJKLMNPRSTUVWXYZ"])}${prng.digits(1)}`
-    rfc = withCheckDigit(`${ascii(noun)[0]}${ascii(brand).slice(0, 2)}${date}${homoclave}`)
+    rfc = withCheckDigit(`${plainName(noun)[0]}${plainName(brand).slice(0, 2)}${date}${homoclave}`)
   }
   used.add(rfc)
-  return {
-    ...template,
-    rfc,
-    name,
-    descriptor: `${ascii(brand)} ${short}`.slice(0, 22)
-  }
+  return { ...template, rfc, name, descriptor }
 }
 
 const byPoolSize = new Map<number, IssuerPool>()
@@ -87,7 +84,7 @@ export const issuerPool = (size: number): IssuerPool => {
   const count = Math.max(issuers.length, Math.ceil(size / chargesPerMerchant))
   const cached = byPoolSize.get(count)
   if (cached !== undefined) return cached
-  const used = new Set<string>(issuers.map((i) => i.rfc))
+  const used = new Set<string>(issuers.flatMap((i) => [i.rfc, i.descriptor]))
   const all = [...issuers]
   for (let n = 0; all.length < count; n++) all.push(generatedIssuer(n, used))
   const mxn = all.filter((i) => i.currency === "MXN")
