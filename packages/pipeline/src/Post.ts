@@ -5,10 +5,11 @@
  * - plan: one balanced journal per linked transaction (erp `buildPosting`), dry-run by `adapter.plan`; accepted
  *   documents go to the ledger as `planned` unless the ledger already has them past that (posted by an earlier run,
  *   or `excluded` by a person); refused ones become POSTING_FAILED exceptions.
- * - post: each batch is marked `posting` durably before `adapter.post` is called, then `posted_unverified`, then
- *   read back with `find` + `verify` and marked `verified`. A row found in `posting` or `posted_unverified` (a crash or
- *   an `unknown` outcome) is settled by `find` + `verify` first: found and matching is `verified`, not found goes back
- *   to `planned` and is posted, a mismatch is `failed` for a person to look at. Nothing is ever posted blindly twice.
+ * - post: each batch is marked `posting` durably before `adapter.post` is called, then read back with `find` +
+ *   `verify` and marked `verified` in one write (`posted_unverified` when the read-back itself fails). A row found in
+ *   `posting` or `posted_unverified` (a crash or an `unknown` outcome) is settled by `find` + `verify` first: found and
+ *   matching is `verified`, not found goes back to `planned` and is posted, a mismatch is `failed` for a person to look
+ *   at. Nothing is ever posted blindly twice.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
@@ -97,22 +98,31 @@ export const defaultSapCsvAdapter = (options: { readonly tenant: string; readonl
     }
     return entries
   })
+  // one load however many look-ups run at once (a run's manifest can list every posting of the run)
+  const loading = Effect.unsafeMakeSemaphore(1)
+  const checking = Effect.unsafeMakeSemaphore(1)
+  const currentIndex = Effect.suspend(() =>
+    index !== undefined ? Effect.succeed(index) : loading.withPermits(1)(Effect.suspend(() =>
+      index !== undefined ? Effect.succeed(index) : Effect.tap(loadIndex, (loaded) => Effect.sync(() => (index = loaded)))
+    ))
+  )
   const memoised: ExportLedger = {
     ...ledger,
     lookup: (externalKey) =>
-      Effect.suspend(() =>
-        index !== undefined ? Effect.succeed(index) : Effect.tap(loadIndex, (loaded) => Effect.sync(() => (index = loaded)))
-      ).pipe(
+      currentIndex.pipe(
         Effect.map((loaded) => Option.fromNullable(loaded.get(externalKey))),
         // Anything unexpected (an unreadable folder): the ledger's own look-up, with its typed errors.
         Effect.catchAll(() => ledger.lookup(externalKey))
       ),
     changedFiles: (entry) => {
       const key = entry.files.map((f) => `${f.name}:${f.sha256}`).join("|")
-      const hit = checked.get(key)
-      return hit !== undefined ? Effect.succeed(hit) : Effect.tap(ledger.changedFiles(entry), (d) => {
-        if (d.length === 0) checked.set(key, d)
-      })
+      const hit = () => checked.get(key)
+      // one read of a file set however many of its documents are verified at once
+      return Effect.suspend(() => hit() !== undefined ? Effect.succeed(hit()!) : checking.withPermits(1)(Effect.suspend(() =>
+        hit() !== undefined ? Effect.succeed(hit()!) : Effect.tap(ledger.changedFiles(entry), (d) => {
+          if (d.length === 0) checked.set(key, d)
+        })
+      )))
     },
     commit: (batch) =>
       Effect.ensuring(
@@ -236,12 +246,14 @@ export const writePlansFile = (ctx: PostContext, plans: ReadonlyArray<PlannedPos
     yield* writeFileAtomic(path.join(ctx.runDir, "plans.json"), JSON.stringify(body, null, 2) + "\n")
   })
 
-/** Moves ledger rows to a new state, uninterruptibly (the write in flight always lands). */
+/** Moves ledger rows to a new state, uninterruptibly (the write in flight always lands). Returns the rows written. */
 const move = (rows: ReadonlyArray<LedgerRow>, patch: (row: LedgerRow) => Partial<LedgerRow>) =>
   Effect.gen(function*() {
-    if (rows.length === 0) return
+    const moved = rows.map((row): LedgerRow => ({ ...row, ...patch(row) }))
+    if (moved.length === 0) return moved
     const store = yield* ReconStore
-    yield* store.writeLedger(rows.map((row) => ({ ...row, ...patch(row) })), yield* nowIso)
+    yield* store.writeLedger(moved, yield* nowIso)
+    return moved
   }).pipe(Effect.uninterruptible)
 
 const describeError = (error: ErpError) => `${error.code}: ${error.userMessage}`
@@ -272,18 +284,22 @@ const settle = (adapter: ErpAdapter, row: LedgerRow) =>
     )
   )
 
-/** Settles rows by `find` + `verify` and records the outcome in the ledger. Returns the rows after the move. */
+/**
+ * Settles rows by `find` + `verify` and records the outcome in the ledger in one write: `verified`, `failed` (a
+ * mismatch), `planned` (not found), or the row's own state when it cannot be read back. Returns the rows written.
+ */
 const settleRows = (ctx: PostContext, rows: ReadonlyArray<LedgerRow>) =>
   Effect.gen(function*() {
     const outcomes = yield* Effect.forEach(rows, (row) => settle(ctx.adapter, row), { concurrency: ctx.erpConcurrency })
-    const moved = outcomes.map((o): LedgerRow => ({
-      ...o.row,
-      state: o.next,
-      refJson: "ref" in o && o.ref !== undefined ? JSON.stringify(o.ref) : o.row.refJson,
-      error: "error" in o ? o.error : undefined
-    }))
-    yield* move(moved, () => ({}))
-    return moved
+    return yield* move(
+      outcomes.map((o): LedgerRow => ({
+        ...o.row,
+        state: o.next,
+        refJson: "ref" in o && o.ref !== undefined ? JSON.stringify(o.ref) : o.row.refJson,
+        error: "error" in o ? o.error : undefined
+      })),
+      () => ({})
+    )
   })
 
 /** Writes export artifacts into `<runDir>/postings` (atomically; identical files already there are left alone). */
@@ -299,38 +315,42 @@ const writeArtifacts = (dir: string, artifacts: ReadonlyArray<{ name: string; by
     }
   })
 
-/** Posts one batch: `posting` (durable) -> `adapter.post` -> `posted_unverified`, or settled on an unknown outcome. */
+/**
+ * Posts one batch and reads it back: `posting` (durable) -> `adapter.post` -> `find` + `verify` -> `verified` (or
+ * `failed`, `planned`). A posted row that cannot be read back is written `posted_unverified`; a crash after the post
+ * leaves it `posting`, which the next run settles the same way. An unknown outcome is settled, never re-posted.
+ * Returns the batch's rows as they were last written.
+ */
 const postBatch = (ctx: PostContext, batch: ReadonlyArray<{ row: LedgerRow; planned: Planned<unknown> }>, sequence: number) =>
   Effect.gen(function*() {
     const path = yield* Path.Path
-    const rows = batch.map((b) => b.row)
-    yield* move(rows, () => ({ state: "posting", runId: ctx.runId, error: undefined }))
+    const rows = yield* move(batch.map((b) => b.row), () => ({ state: "posting", runId: ctx.runId, error: undefined }))
     const idempotencyKey = `${ctx.runId}:${sequence}`
     const result = yield* Effect.either(
       ctx.adapter.post(batch.map((b) => b.planned), { idempotencyKey, runDate: ctx.runDate, sequence })
     )
     if (Either.isLeft(result)) {
       if (result.left.outcome === "not_applied") {
-        yield* move(rows, () => ({ state: "failed", runId: ctx.runId, error: describeError(result.left) }))
-        return
+        return yield* move(rows, () => ({ state: "failed", runId: ctx.runId, error: describeError(result.left) }))
       }
       // Applied or unknown: never re-post blindly; read it back.
-      yield* settleRows(ctx, rows.map((r) => ({ ...r, state: "posting" as const, runId: ctx.runId })))
-      return
+      return yield* settleRows(ctx, rows)
     }
     const outcome = result.right
     if (outcome.status === "failed") {
-      yield* move(rows, () => ({ state: "failed", runId: ctx.runId, error: describeError(outcome.error) }))
-      return
+      return yield* move(rows, () => ({ state: "failed", runId: ctx.runId, error: describeError(outcome.error) }))
     }
     if (outcome.status === "exported") {
       yield* writeArtifacts(path.join(ctx.runDir, "postings"), outcome.artifacts)
     }
     const refs = new Map<string, ErpRef>(outcome.status === "posted" ? outcome.refs.map((r) => [r.externalId, r]) : [])
-    yield* move(rows, (row) => {
-      const ref = refs.get(row.externalKey)
-      return { state: "posted_unverified", runId: ctx.runId, ...(ref ? { refJson: JSON.stringify(ref) } : {}) }
-    })
+    return yield* settleRows(
+      ctx,
+      rows.map((row): LedgerRow => {
+        const ref = refs.get(row.externalKey)
+        return { ...row, state: "posted_unverified", ...(ref ? { refJson: JSON.stringify(ref) } : {}) }
+      })
+    )
   })
 
 /**
@@ -348,19 +368,24 @@ export const postPlanned = (ctx: PostContext, plans: ReadonlyArray<PlannedPostin
       Effect.mapError((cause) => new OutputError({ path: postingsDir, message: `cannot create ${postingsDir}: ${cause.message}` }))
     )
     const byKey = new Map(plans.map((p) => [p.planned.externalKey, p]))
-    const mine = (rows: Iterable<LedgerRow>) => [...rows].filter((r) => r.runId === ctx.runId && byKey.has(r.externalKey))
-
-    // 1. Settle what a crash or an unknown outcome left in flight.
-    const before = yield* store.ledger([...byKey.keys()])
-    const inFlight = mine(before.values()).filter((r) => r.state === "posting" || r.state === "posted_unverified")
-    if (inFlight.length > 0) {
-      yield* Effect.logInfo(`settling ${inFlight.length} posting(s) left in flight by find + verify`)
-      yield* settleRows(ctx, inFlight)
+    // This run's ledger rows, kept up to date with every write below (the step is their only writer).
+    const current = new Map<string, LedgerRow>()
+    const record = (rows: ReadonlyArray<LedgerRow>) => {
+      for (const row of rows) current.set(row.externalKey, row)
+    }
+    for (const row of (yield* store.ledger([...byKey.keys()])).values()) {
+      if (row.runId === ctx.runId && byKey.has(row.externalKey)) current.set(row.externalKey, row)
     }
 
-    // 2. Post what is planned, in batches.
-    const ledger = yield* store.ledger([...byKey.keys()])
-    const toPost = mine(ledger.values()).filter((r) => r.state === "planned").sort((a, b) =>
+    // 1. Settle what a crash or an unknown outcome left in flight.
+    const inFlight = [...current.values()].filter((r) => r.state === "posting" || r.state === "posted_unverified")
+    if (inFlight.length > 0) {
+      yield* Effect.logInfo(`settling ${inFlight.length} posting(s) left in flight by find + verify`)
+      record(yield* settleRows(ctx, inFlight))
+    }
+
+    // 2. Post what is planned, in batches, each read back right after it is posted.
+    const toPost = [...current.values()].filter((r) => r.state === "planned").sort((a, b) =>
       a.externalKey.localeCompare(b.externalKey)
     ).map((row) => ({ row, planned: byKey.get(row.externalKey)!.planned }))
     const exportsFiles = ctx.adapter.manifest.capabilities.includes("export.file")
@@ -369,14 +394,10 @@ export const postPlanned = (ctx: PostContext, plans: ReadonlyArray<PlannedPostin
     for (let i = 0; i < toPost.length; i += size) batches.push(toPost.slice(i, i + size))
     const existingManifests = (yield* fs.readDirectory(postingsDir).pipe(Effect.orElseSucceed(() => [] as Array<string>)))
       .filter((n) => n.endsWith(".manifest.json")).length
-    yield* Effect.forEach(batches, (batch, i) => postBatch(ctx, batch, existingManifests + i + 1), {
+    yield* Effect.forEach(batches, (batch, i) => Effect.map(postBatch(ctx, batch, existingManifests + i + 1), record), {
       concurrency: exportsFiles ? 1 : ctx.erpConcurrency,
       discard: true
     })
-
-    // 3. Read back what was posted.
-    const posted = mine((yield* store.ledger([...byKey.keys()])).values()).filter((r) => r.state === "posted_unverified")
-    if (posted.length > 0) yield* settleRows(ctx, posted)
 
     // A file export's manifest also goes to postings/manifest.json when the run produced exactly one.
     const manifests = (yield* fs.readDirectory(postingsDir).pipe(Effect.orElseSucceed(() => [] as Array<string>)))
@@ -388,8 +409,7 @@ export const postPlanned = (ctx: PostContext, plans: ReadonlyArray<PlannedPostin
       yield* writeArtifacts(postingsDir, [{ name: "manifest.json", bytes, sha256: sha256Hex(bytes) }])
     }
 
-    const after = mine((yield* store.ledger([...byKey.keys()])).values())
-    return after.filter((r) => r.state === "failed" || r.state === "planned" || r.state === "posting").map((r) =>
+    return [...current.values()].filter((r) => r.state === "failed" || r.state === "planned" || r.state === "posting").map((r) =>
       postingFailed(
         r,
         ctx.transactions.get(r.transactionUuid),
