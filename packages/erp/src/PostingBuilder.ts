@@ -2,7 +2,7 @@
  * The posting builder: one reconciled card transaction and its fiscal document -> one balanced journal
  * (erp.md §5.2 "Lines (JE strategy)"), independent of the target ERP.
  */
-import type { CardTransaction, CivilDate, FiscalDocument, LineRole } from "@clara-recon/domain"
+import type { CardTransaction, CivilDate, FiscalDocument, LineRole, Money } from "@clara-recon/domain"
 import {
   CfdiRef,
   formatFixed,
@@ -18,6 +18,7 @@ import * as Either from "effect/Either"
 import { ErpError } from "./ErpError.js"
 import { externalKey } from "./ExternalKey.js"
 import { type ClosedPeriod, closedPeriodOf, firstOpenDay } from "./ClosedPeriods.js"
+import { cumulativeBounds, cumulativeShare } from "./internal/Allocation.js"
 import {
   cardLiabilityAccountOf,
   costCenterOf,
@@ -27,6 +28,18 @@ import {
 } from "./internal/MappingRules.js"
 import type { MappingConfig } from "./MappingConfig.js"
 import { isBalanced } from "./PostingTotals.js"
+
+/**
+ * One card charge of a group of charges paying the same document(s) (matching.md §7.6 N charges : 1 CFDI), as
+ * `BuildPostingInput.groupCharges` takes it; a `CardTransaction` fits. `amount` is signed as Clara sends it, in
+ * decimal units of its currency (its absolute value is allocated); `operationDate` is a civil date in
+ * America/Mexico_City.
+ */
+export interface GroupCharge {
+  readonly uuid: string
+  readonly amount: Money
+  readonly operationDate: CivilDate
+}
 
 /** Input of {@link buildPosting}. `version` (default 1) is bumped only for a deliberate re-post. */
 export interface BuildPostingInput {
@@ -39,6 +52,16 @@ export interface BuildPostingInput {
    * UUID, vendor RFC and tax code; the card amount is compared with the sum of the Totals.
    */
   readonly moreDocuments?: ReadonlyArray<FiscalDocument>
+  /**
+   * Every charge known so far of a group of charges paying the same document(s) (matching.md §7.6 N charges : 1 CFDI:
+   * MSI instalments, split tender, deposit + balance), this transaction included (added when missing; an entry with
+   * its uuid is replaced by it). The journal then carries this charge's share of every document line, by cumulative
+   * rounding over the charges in (operationDate, uuid) order (`internal/Allocation.ts`), and the card liability is
+   * this charge's amount; the group's sum, not this charge, is checked against the documents' totals. A charge's
+   * journal depends only on the charges ordered before it, so it never changes when later instalments arrive.
+   * Not combined with `tip`.
+   */
+  readonly groupCharges?: ReadonlyArray<GroupCharge>
   readonly mapping: MappingConfig
   readonly version?: number
   /**
@@ -128,6 +151,13 @@ const memoOf = (documents: ReadonlyArray<FiscalDocument>): string => {
  * - Dr/Cr rounding (same currency) or FX difference (different currency): the card amount minus the lines above;
  * - Cr card liability = the card amount.
  *
+ * A charge that is one of several paying the same document(s) (`groupCharges`: MSI instalments, split tender,
+ * matching.md §7.6) gets the same lines (accounts, tax codes, UUIDs), each its share of the document line by
+ * cumulative rounding (`internal/Allocation.ts`): with the group's charges ordered by operation date then uuid, cum_k
+ * the sum of charges 1..k and T the sum of the documents' Totals, charge k's part of a line L is
+ * round(L * cum_k / T) - round(L * cum_(k-1) / T). The card liability is this charge's amount and the rounding line
+ * takes the cent difference; over a complete group the parts of every line add up to the line of the 1:1 posting.
+ *
  * Without a SubTotal (extracted receipts) the expense is the Total minus taxes. A refund (negative card amount or
  * type REFUND) reverses every side; a zero line is left out. When the CFDI currency differs from the card currency
  * the journal is in the card currency, converted with `TipoCambio` when the card is in MXN, else with the ratio
@@ -142,7 +172,10 @@ const memoOf = (documents: ReadonlyArray<FiscalDocument>): string => {
  * CONFIG `INVALID_TENANT`, `INVALID_VERSION`, `EXPORT_DATE_MISSING`; MAPPING `VENDOR_RFC_MISSING`,
  * `VENDOR_GENERIC_RFC`; VALIDATION `VENDOR_RFC_INVALID`, `ZERO_CARD_AMOUNT`, `DOCUMENT_TOTALS_INCONSISTENT`
  * (SubTotal, taxes and Total disagree by more than the tolerance), `AMOUNT_GAP_TOO_LARGE` (|Total - card amount|
- * above `roundingTolerance`, same currency), `FX_RATE_UNAVAILABLE`, `POSTING_UNBALANCED` (an internal guard: debits
+ * above `roundingTolerance`, same currency; not checked for a group charge), `GROUP_OVER_ALLOCATED` (the group's
+ * charges add up to more than the documents' Totals + `roundingTolerance`), `GROUP_DOCUMENT_TOTAL_ZERO`,
+ * `GROUP_TIP_UNSUPPORTED` (a tip with `groupCharges`), `GROUP_CURRENCY_MISMATCH` (a document or group charge outside
+ * the card currency), `FX_RATE_UNAVAILABLE`, `POSTING_UNBALANCED` (an internal guard: debits
  * must equal credits to the cent); PERIOD_CLOSED `PERIOD_CLOSED`. A zero amount or a missing exchange rate stop the
  * computation; every other check runs.
  */
@@ -167,20 +200,45 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
     }
     const cardAmount = roundHalfUp(abs(card.amount))
     const tolerance = mapping.roundingTolerance
-    const tip = doc.currency === card.currency && input.tip !== undefined && BigDecimal.isPositive(input.tip)
-      ? roundHalfUp(input.tip)
-      : zeroAmount
+    const grouped = input.groupCharges !== undefined
+    const tipGiven = doc.currency === card.currency && input.tip !== undefined && BigDecimal.isPositive(input.tip)
+    if (grouped && tipGiven) {
+      problems.push(problem(
+        "GROUP_TIP_UNSUPPORTED",
+        `Transaction ${tx.uuid} is one of several charges of a group: a receipt tip cannot be allocated to it`,
+        "tip"
+      ))
+    }
+    const tip = tipGiven && !grouped ? roundHalfUp(input.tip!) : zeroAmount
     const documents = [doc, ...(input.moreDocuments ?? [])]
     const several = documents.length > 1
     const foreign = documents.filter((d) => d.currency !== card.currency)
-    if (several && foreign.length > 0) {
+    if ((several || grouped) && foreign.length > 0) {
       return yield* refuse(problem(
         "GROUP_CURRENCY_MISMATCH",
         `${foreign.map((d) => `${d.kind} ${d.id}`).join(", ")} in ${foreign[0]!.currency}: the documents of a ` +
-          `charge backed by several must be in the card currency ${card.currency}`,
+          `${several ? "charge backed by several" : "group of charges"} must be in the card currency ${card.currency}`,
         "document.currency"
       ))
     }
+    /** The group's charges, this one first, one per uuid; `allocated` holds their amounts positive and rounded. */
+    const charges = grouped ?
+      [tx, ...input.groupCharges!].filter((c, i, all) => all.findIndex((o) => o.uuid === c.uuid) === i) :
+      []
+    const foreignCharges = charges.filter((c) => c.amount.currency !== card.currency)
+    if (foreignCharges.length > 0) {
+      return yield* refuse(problem(
+        "GROUP_CURRENCY_MISMATCH",
+        `Charge(s) ${foreignCharges.map((c) => c.uuid).join(", ")} in ${foreignCharges[0]!.amount.currency}: the ` +
+          `charges of a group must all be in the currency ${card.currency} of transaction ${tx.uuid}`,
+        "groupCharges"
+      ))
+    }
+    const allocated = charges.map((c) => ({
+      uuid: c.uuid,
+      amount: roundHalfUp(abs(c.amount.amount)),
+      operationDate: c.operationDate
+    }))
     const figures = documents.map((d) => {
       const figure = figuresOf(d)
       if (gt(abs(figure.inner), tolerance)) {
@@ -196,6 +254,8 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
     const first = figures[0]!
 
     let rate: BigDecimal.BigDecimal | undefined
+    /** Sum of the documents' Totals: the T of the group allocation (set for a group only). */
+    let documentsTotal = zeroAmount
     if (doc.currency !== card.currency) {
       if (card.currency === "MXN" && doc.exchangeRate !== undefined && BigDecimal.isPositive(doc.exchangeRate)) {
         rate = doc.exchangeRate
@@ -206,6 +266,27 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
           "FX_RATE_UNAVAILABLE",
           `${first.docId} in ${doc.currency} has no TipoCambio and no total to convert to ${card.currency}`,
           "document.exchangeRate"
+        ))
+      }
+    } else if (grouped) {
+      documentsTotal = sumAmounts(figures.map((f) => roundHalfUp(f.total)))
+      const groupSum = sumAmounts(allocated.map((c) => c.amount))
+      const named = several ? `the ${figures.length} documents' totals` : `${first.docId} total`
+      if (!BigDecimal.isPositive(documentsTotal)) {
+        return yield* refuse(problem(
+          "GROUP_DOCUMENT_TOTAL_ZERO",
+          `${named} is zero: there is nothing to allocate over the ${allocated.length} charge(s) of the group`,
+          "document.total"
+        ))
+      }
+      const over = subtract(groupSum, documentsTotal)
+      if (gt(over, tolerance)) {
+        problems.push(problem(
+          "GROUP_OVER_ALLOCATED",
+          `The ${allocated.length} charges of the group (${allocated.map((c) => c.uuid).join(", ")}) add up to ` +
+            `${formatFixed(groupSum)} ${doc.currency}, above ${named} ${formatFixed(documentsTotal)} by ` +
+            `${formatFixed(over)}, beyond the tolerance ${formatFixed(tolerance)}`,
+          "groupCharges"
         ))
       }
     } else {
@@ -222,6 +303,10 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
       }
     }
     const convert = (x: BigDecimal.BigDecimal) => roundHalfUp(rate === undefined ? x : BigDecimal.multiply(x, rate))
+    /** A group charge's part of a document line (cumulative rounding); the whole line otherwise. */
+    const bounds = grouped ? cumulativeBounds(allocated, tx.uuid) : undefined
+    const line = (x: BigDecimal.BigDecimal) =>
+      bounds === undefined ? convert(x) : cumulativeShare(convert(x), bounds, documentsTotal)
 
     const costCenter = costCenterOf(mapping, tx)
     const dims = costCenter === undefined ? {} : { costCenter }
@@ -232,10 +317,10 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
     for (const figure of figures) {
       const d = figure.document
       const uuid = uuidOf(d)
-      const expenseLine = convert(figure.expense)
-      const ivaLine = convert(figure.iva)
-      const retIvaLine = convert(figure.retIva)
-      const retIsrLine = convert(figure.retIsr)
+      const expenseLine = line(figure.expense)
+      const ivaLine = line(figure.iva)
+      const retIvaLine = line(figure.retIva)
+      const retIsrLine = line(figure.retIsr)
       posted = sum(posted, subtract(sum(expenseLine, ivaLine), sum(retIvaLine, retIsrLine)))
       const taxCode = taxCodeOf(mapping, d, figure.base)
       const vendor = vendorRfcOf(mapping, d)

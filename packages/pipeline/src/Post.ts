@@ -162,6 +162,11 @@ export interface PlannedPosting {
 /**
  * Builds and dry-runs the postings of the links (pure and deterministic). A link of one transaction to several CFDIs
  * (a split-invoices group, matching.md §7.6) posts one journal over all of them (`buildPosting`'s `moreDocuments`).
+ * Several charges paying one CFDI (MSI instalments, split tender, §7.6: one link per charge, every charge in
+ * `members.transactions`; an MSI group of one charge so far is told by its `G2_MSI_INSTALMENTS` amount term) post one
+ * journal per charge with its share of the CFDI lines (`buildPosting`'s `groupCharges`). Every charge of the group
+ * must be in this run: a charge's share depends on the charges before it, and a missing one's date is unknown, so a
+ * group with a missing charge is refused (POSTING_FAILED) rather than posted with a share that may be wrong.
  */
 export const planPostings = (ctx: PostContext) => {
   const mapping = ctx.mapping ?? defaultMapping
@@ -179,21 +184,34 @@ export const planPostings = (ctx: PostContext) => {
       .find((amount) => amount !== undefined)
     // one charge backed by several CFDIs (a split-invoices group): one journal over all of them
     const { members } = link.explanation
-    const others = members.transactions.length === 1
-      ? members.cfdis.filter((id) => id !== link.documentId)
-      : []
+    const others = members.cfdis.filter((id) => id !== link.documentId)
     const moreDocuments = others.flatMap((id) => ctx.documents.get(id) ?? [])
     if (moreDocuments.length < others.length) {
       exceptions.push(postingFailed(link, transaction, "a CFDI of the linked group is not in this run"))
       continue
     }
+    // several charges paying the CFDI (MSI instalments, split tender): this charge's share of every line
+    const chargeGroup = members.transactions.length > 1 ||
+      link.explanation.evidence.some((e) => e.feature === "amount" && e.class === "G2_MSI_INSTALMENTS")
+    const missing = chargeGroup ? members.transactions.filter((id) => !ctx.transactions.has(id)) : []
+    if (missing.length > 0) {
+      exceptions.push(postingFailed(
+        link,
+        transaction,
+        `charge(s) ${missing.join(", ")} of the linked group are not in this run: this charge's share of the CFDI ` +
+          "depends on the charges before it, so it is posted once the whole group is in one run"
+      ))
+      continue
+    }
+    const groupCharges = chargeGroup ? members.transactions.flatMap((id) => ctx.transactions.get(id) ?? []) : []
     const built = buildPosting({
       tenant: ctx.tenant,
       transaction,
       document,
       mapping,
       ...(moreDocuments.length > 0 ? { moreDocuments } : {}),
-      ...(tip ? { tip } : {})
+      ...(chargeGroup ? { groupCharges } : {}),
+      ...(tip && !chargeGroup ? { tip } : {})
     })
     if (Either.isLeft(built)) {
       exceptions.push(postingFailed(link, transaction, built.left.userMessage))
