@@ -117,9 +117,14 @@ export class MappingConfig extends Schema.Class<MappingConfig>("MappingConfig")(
     default: () => "SA"
   }),
   taxCodes: MappingTaxCodes,
-  /** Largest accepted |CFDI total - card amount| in currency units, default `0.05`. */
+  /**
+   * Largest accepted |CFDI total - card amount| in currency units, posted to the rounding account; default `0.50`,
+   * the absolute floor of the matcher's A3 "rounding" amount class (matching.md §7.4), so that a pair auto-linked as
+   * a rounding difference of at most 0.50 is posted rather than refused. Larger gaps are refused
+   * (`AMOUNT_GAP_TOO_LARGE`).
+   */
   roundingTolerance: Schema.optionalWith(Schema.BigDecimal.pipe(Schema.nonNegativeBigDecimal()), {
-    default: () => BigDecimal.unsafeFromString("0.05")
+    default: () => BigDecimal.unsafeFromString("0.50")
   }),
   postingDatePolicy: Schema.optionalWith(PostingDatePolicy, { default: () => "card_operation_date" as const }),
   closedPeriodPolicy: Schema.optionalWith(ClosedPeriodPolicy, { default: () => "fail" as const }),

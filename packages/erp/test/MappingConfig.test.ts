@@ -19,7 +19,7 @@ describe("MappingConfig", () => {
     })
     assert.strictEqual(decoded.documentType, "SA")
     assert.strictEqual(decoded.postingDatePolicy, "card_operation_date")
-    assert.isTrue(BigDecimal.equals(decoded.roundingTolerance, BigDecimal.unsafeFromString("0.05")))
+    assert.isTrue(BigDecimal.equals(decoded.roundingTolerance, BigDecimal.unsafeFromString("0.50")))
     assert.deepStrictEqual(decoded.accounts.expenseByCategory, {})
   })
 

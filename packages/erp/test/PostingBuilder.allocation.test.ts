@@ -148,7 +148,7 @@ describe("buildPosting for one charge of a group (groupCharges)", () => {
   })
 
   it("allocates no more than the lines when the group passes the total within the tolerance", () => {
-    // 3 x 346.95 = 1040.85: 0.02 over the Total, within the 0.05 tolerance; the lines still add up to the CFDI's.
+    // 3 x 346.95 = 1040.85: 0.02 over the Total, within the default tolerance; the lines still add up to the CFDI's.
     const over = msi.map((tx) => transaction("346.95", { uuid: tx.uuid, operationDate: tx.operationDate }))
     const journals = over.map((tx) => post(tx, over))
     for (const journal of journals) assert.isTrue(isBalanced(journal), journal.sourceId)
