@@ -5,8 +5,9 @@
 //   (b) raw fast-xml-parser: decode + parse of the same bytes, no CFDI semantics (goal: (a) >= 0.8 x (b))
 //   (c) @nodecfdi/cfdi-core (xmldom DOM) parse + reading the same fields as strings (goal: (a) >= 2 x (c))
 //   (d) fast-xml-parser with its validator on; (e) fast-xml-parser with our reader's options, no checks (the ceiling)
-// Parallel folder mode: the 20k corpus written to a temp dir, read + parsed from disk by a pool of 2
-// node:worker_threads (test/bench/cfdi-worker.mjs) against the same work on the main thread (goal >= 1.8x on 2 cores).
+// Parallel folder mode: the 20k corpus written to a temp dir, read + parsed + validated from disk into the reports of
+// `clara-recon cfdi read` by the product's `CfdiReaderPool` on 2 node:worker_threads (reports sent back and put in
+// order) against the same pool API on the main thread (goal >= 1.8x on 2 cores).
 // Contenders are timed in interleaved rounds (best of 5 each, a full GC before each), so load changes on a shared
 // machine hit all alike and none pays for another's garbage.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
@@ -16,9 +17,9 @@ import { join } from "node:path"
 import { performance } from "node:perf_hooks"
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
-import { Worker } from "node:worker_threads"
-import { randomCfdiCorpus, readCfdi, toFiscalDocument } from "@clara-recon/cfdi"
+import { makeCfdiReaderPool, randomCfdiCorpus, readCfdi, toFiscalDocument } from "@clara-recon/cfdi"
 import { DocumentSource, trustedInstance } from "@clara-recon/domain"
+import { Effect, Scope, Exit } from "effect"
 import { nodeFromXmlString } from "@nodecfdi/cfdi-core"
 import { arg, fmt, timeIt, timeItAsync } from "./common.mjs"
 
@@ -178,55 +179,14 @@ const sideBySide = (label, files, rounds = 5) => {
     `ours / that ${fmt(e.ms / a.ms, 2)}x`)
 }
 
-/** Reads + maps every file of `paths` on this thread. */
-const readFolderSingle = (paths) => {
-  let read = 0
-  for (const path of paths) {
-    const r = readCfdi(readFileSync(path), { path })
-    if (r._tag === "Right") {
-      toFiscalDocument(r.right, source(path))
-      read++
-    }
+/** A `CfdiReaderPool` of `workers` threads (1: this thread), started outside the timings; `close` ends it. */
+const startPool = async (workers) => {
+  const scope = await Effect.runPromise(Scope.make())
+  const pool = await Effect.runPromise(Scope.extend(makeCfdiReaderPool({ workers }), scope))
+  return {
+    run: (paths) => Effect.runPromise(pool.reports(paths)).then((reports) => reports.filter((r) => r.status === "read").length),
+    close: () => Effect.runPromise(Scope.close(scope, Exit.void))
   }
-  return read
-}
-
-/** A pool of `size` warm workers; `run(paths)` spreads chunks over them (work stealing) and sums their counts. */
-const startPool = async (size) => {
-  const workers = Array.from({ length: size }, () => new Worker(new URL("./cfdi-worker.mjs", import.meta.url)))
-  await Promise.all(workers.map((w) => new Promise((resolve) => w.once("message", resolve))))
-  // Guided chunks: what is left / (8 x workers) paths, at least `minChunk`, at most `maxChunk`, so
-  // that the first messages are large and the last ones small and no worker idles long while another finishes. Each
-  // worker has two chunks in flight, so it starts the next one without waiting for the round trip to this thread.
-  const run = (paths, minChunk = 16, maxChunk = 500) =>
-    new Promise((resolve, reject) => {
-      let next = 0
-      let busy = 0
-      let read = 0
-      const feed = (w) => {
-        if (next >= paths.length) {
-          if (busy === 0) resolve(read)
-          return
-        }
-        const chunk = Math.min(maxChunk, Math.max(minChunk, Math.ceil((paths.length - next) / (8 * size))))
-        busy++
-        w.postMessage(paths.slice(next, next + chunk))
-        next += chunk
-      }
-      for (const w of workers) {
-        w.removeAllListeners("message")
-        w.removeAllListeners("error")
-        w.on("message", (m) => {
-          busy--
-          read += m.read
-          feed(w)
-        })
-        w.once("error", reject)
-      }
-      workers.forEach(feed)
-      workers.forEach(feed)
-    })
-  return { run, close: () => Promise.all(workers.map((w) => w.terminate())) }
 }
 
 /** Prints the rates over the generated corpus, the fixtures and the scenario; returns the scenario reads in order. */
@@ -263,20 +223,22 @@ export const run = async ({ xmlFiles }) => {
     const tPool = performance.now()
     const pool = await startPool(2)
     const startup = performance.now() - tPool
+    const here = await startPool(1)
     let single = { ms: Infinity, result: 0 }
     let parallel = { ms: Infinity, result: 0 }
     for (let r = 0; r < 3; r++) {
       collectGarbage()
-      const s = timeIt(() => readFolderSingle(paths), 1)
+      const s = await timeItAsync(() => here.run(paths), 1)
       collectGarbage()
       const p = await timeItAsync(() => pool.run(paths), 1)
       single = s.ms < single.ms ? s : single
       parallel = p.ms < parallel.ms ? p : parallel
     }
+    await here.close()
     await pool.close()
     const load = loadavg()[0]
-    console.log(`parallel folder (${paths.length} files on disk, ${availableParallelism()} cores, ` +
-      `load average ${fmt(load, 1)}):`)
+    console.log(`parallel folder, CfdiReaderPool reports (read + validate, as \`cfdi read\`) of ${paths.length} files ` +
+      `on disk (${availableParallelism()} cores, load average ${fmt(load, 1)}):`)
     const perSecond = (t) => fmt(rate(paths.length, t.ms), 0).padStart(9)
     console.log(`  single thread   ${perSecond(single)} files/s (${single.result} read)`)
     console.log(`  2 workers       ${perSecond(parallel)} files/s (${parallel.result} read; ` +

@@ -1,7 +1,7 @@
 import { assert, describe, it, vi } from "@effect/vitest"
 import { Command } from "@effect/cli"
 import { NodeContext } from "@effect/platform-node"
-import { generateCfdi40 } from "@clara-recon/cfdi"
+import { generateCfdi40, randomCfdiCorpus } from "@clara-recon/cfdi"
 import { BigDecimal, Effect } from "effect"
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -121,6 +121,23 @@ describe("clara-recon cfdi read", () => {
       const error = exit.cause._tag === "Fail" ? exit.cause.error : undefined
       assert.instanceOf(error, CfdiPathNotFound)
       assert.include(String((error as CfdiPathNotFound).message), missing)
+    }))
+
+  it.effect("prints the same lines, in the same order, with --workers 2 as with --workers 1", () =>
+    Effect.gen(function*() {
+      const dir = withTree()
+      for (const [i, file] of randomCfdiCorpus(3, 40).entries()) {
+        writeFileSync(join(dir, i % 2 === 0 ? "sub" : "", file.name), i % 7 === 0 ? file.xml.slice(0, 200) : file.xml)
+      }
+      const one = yield* run("--json", "--workers", "1", dir)
+      const two = yield* run("--json", "--workers", "2", dir)
+      const text = yield* run("--workers", "2", dir)
+      rmSync(dir, { recursive: true })
+      assert.strictEqual(two.exit._tag, "Success")
+      assert.strictEqual(one.printed.length, 42)
+      assert.deepStrictEqual(two.printed, one.printed)
+      assert.strictEqual(text.printed.length, 42)
+      assert.include(text.printed.join("\n"), "refused NotXml")
     }))
 
   it.effect.skipIf(!present)("reports every file of the shared fixtures folder", () =>

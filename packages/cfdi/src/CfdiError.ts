@@ -66,6 +66,18 @@ export class XmlReadError extends Schema.TaggedError<XmlReadError>()("XmlReadErr
   }
 }
 
+/**
+ * A worker thread of a `CfdiReaderPool` failed (it could not start, crashed or exited): the files it held were not
+ * reported. `detail` is the worker's own error message.
+ */
+export class CfdiWorkerError extends Schema.TaggedError<CfdiWorkerError>()("CfdiWorkerError", {
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return `CFDI reader worker failed: ${this.detail}`
+  }
+}
+
 /** Every error the `@clara-recon/cfdi` package fails with. */
-export const CfdiError = Schema.Union(CfdiReadError, XmlReadError)
+export const CfdiError = Schema.Union(CfdiReadError, XmlReadError, CfdiWorkerError)
 export type CfdiError = typeof CfdiError.Type

@@ -1,0 +1,100 @@
+/**
+ * One CFDI file's report, as `clara-recon cfdi read` prints it: what identifies and totals the document and the
+ * validation findings, or the typed reason it was refused. Plain data (strings and arrays only), so it can cross a
+ * worker thread boundary unchanged (`CfdiReaderPool`).
+ */
+import { formatFixed } from "@clara-recon/domain"
+import type * as BigDecimal from "effect/BigDecimal"
+import * as Either from "effect/Either"
+import { readFileSync } from "node:fs"
+import type { Cfdi } from "./Cfdi.js"
+import type { CfdiReadReason } from "./CfdiError.js"
+import { readCfdi, type ReadCfdiOptions } from "./CfdiReader.js"
+import { type CfdiFinding, validateCfdi } from "./CfdiValidator.js"
+
+/**
+ * A read CFDI: identity (version, TipoDeComprobante, TimbreFiscalDigital UUID, Fecha as written, local time of the
+ * issuer), Emisor / Receptor Rfc, Moneda and the amounts as written (decimal text in units of `moneda`; `tipoCambio`
+ * in MXN per unit of `moneda`), with the validator's findings (`validateCfdi`, codes in the package README).
+ */
+export interface CfdiFileRead {
+  readonly path: string
+  readonly status: "read"
+  readonly version: string
+  readonly tipoDeComprobante: string
+  readonly uuid: string
+  readonly fecha: string
+  readonly emisorRfc: string
+  readonly receptorRfc: string
+  readonly moneda: string
+  readonly subTotal: string
+  readonly descuento?: string
+  readonly total: string
+  readonly tipoCambio?: string
+  readonly errors: ReadonlyArray<CfdiFinding>
+  readonly warnings: ReadonlyArray<CfdiFinding>
+}
+
+/**
+ * A refused file: `reason` is a `CfdiReadError` reason, or `Unreadable` when the file could not be read from disk;
+ * `message` is one line naming the file.
+ */
+export interface CfdiFileRefused {
+  readonly path: string
+  readonly status: "refused"
+  readonly reason: CfdiReadReason | "Unreadable"
+  readonly message: string
+}
+
+/** The report of one file. */
+export type CfdiFileReport = CfdiFileRead | CfdiFileRefused
+
+const decimal = (value: BigDecimal.BigDecimal) => formatFixed(value, Math.max(0, value.scale))
+
+const readReport = (path: string, cfdi: Cfdi): CfdiFileRead => {
+  const { errors, warnings } = validateCfdi(cfdi)
+  return {
+    path,
+    status: "read",
+    version: cfdi.version,
+    tipoDeComprobante: cfdi.tipoDeComprobante,
+    uuid: cfdi.timbre.uuid,
+    fecha: cfdi.fecha,
+    emisorRfc: cfdi.emisor.rfc,
+    receptorRfc: cfdi.receptor.rfc,
+    moneda: cfdi.moneda,
+    subTotal: decimal(cfdi.subTotal),
+    ...(cfdi.descuento === undefined ? {} : { descuento: decimal(cfdi.descuento) }),
+    total: decimal(cfdi.total),
+    ...(cfdi.tipoCambio === undefined ? {} : { tipoCambio: decimal(cfdi.tipoCambio) }),
+    errors,
+    warnings
+  }
+}
+
+/** Reads and validates one CFDI from its bytes (`path` names it in messages). Never fails: a refusal is a report. */
+export const cfdiFileReport = (
+  path: string,
+  bytes: Uint8Array,
+  options: Omit<ReadCfdiOptions, "path"> = {}
+): CfdiFileReport => {
+  const result = readCfdi(bytes, { ...options, path })
+  return Either.isRight(result)
+    ? readReport(path, result.right)
+    : { path, status: "refused", reason: result.left.reason, message: result.left.message }
+}
+
+/**
+ * Reads the file at `path` (synchronously) and reports it; a file that cannot be read (missing, a folder, no
+ * permission) is refused with reason `Unreadable`.
+ */
+export const readCfdiFileReport = (path: string, options: Omit<ReadCfdiOptions, "path"> = {}): CfdiFileReport => {
+  let bytes: Uint8Array
+  try {
+    bytes = readFileSync(path)
+  } catch (cause) {
+    const detail = cause instanceof Error ? cause.message : String(cause)
+    return { path, status: "refused", reason: "Unreadable", message: `${path}: cannot be read: ${detail}` }
+  }
+  return cfdiFileReport(path, bytes, options)
+}

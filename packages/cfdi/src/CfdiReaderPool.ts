@@ -1,0 +1,142 @@
+/**
+ * Reading a folder of CFDI files on several cores: a pool of `worker_threads`, each reading, parsing and validating
+ * whole files (`readCfdiFileReport`) and sending back plain reports, so the main thread only puts them in order.
+ */
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
+import { availableParallelism } from "node:os"
+import { Worker } from "node:worker_threads"
+import { CfdiWorkerError } from "./CfdiError.js"
+import { type CfdiFileReport, readCfdiFileReport } from "./CfdiFileReport.js"
+import type { ReadCfdiOptions } from "./CfdiReader.js"
+
+/** Options of {@link makeCfdiReaderPool}: the reader's limits, and the number of workers. */
+export interface CfdiReaderPoolOptions extends Omit<ReadCfdiOptions, "path"> {
+  /** Worker threads; default: the cores Node may use (`os.availableParallelism()`), at most 8. */
+  readonly workers?: number
+}
+
+/** Reports files in their given order, reading them on the pool's worker threads. */
+export interface CfdiReaderPool {
+  /** Number of worker threads. */
+  readonly workers: number
+  /**
+   * The report of each file of `paths`, in the same order (`readCfdiFileReport`: a file that cannot be read or parsed
+   * is a refused report, never a failure). Fails with `CfdiWorkerError` when a worker crashes.
+   */
+  readonly reports: (paths: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<CfdiFileReport>, CfdiWorkerError>
+}
+
+/** A chunk for a worker (`start` = index of its first path) and its answer. */
+interface Chunk {
+  readonly start: number
+  readonly paths: ReadonlyArray<string>
+}
+interface ChunkReports {
+  readonly start: number
+  readonly reports: ReadonlyArray<CfdiFileReport>
+}
+
+// The worker is the compiled `internal/reportWorker.js` beside this module; from the TypeScript sources (tests run
+// them) it is the one in the package's `dist`.
+const workerUrl = new URL(
+  import.meta.url.endsWith(".ts") ? "../dist/internal/reportWorker.js" : "./internal/reportWorker.js",
+  import.meta.url
+)
+
+/** Starts one worker and waits for its "ready". */
+const startWorker = (options: Omit<ReadCfdiOptions, "path">) =>
+  Effect.async<Worker, CfdiWorkerError>((resume) => {
+    const worker = new Worker(workerUrl, { workerData: options })
+    const onError = (error: Error) => resume(Effect.fail(new CfdiWorkerError({ detail: error.message })))
+    worker.once("error", onError)
+    worker.once("message", () => {
+      worker.off("error", onError)
+      resume(Effect.succeed(worker))
+    })
+    return Effect.promise(() => worker.terminate())
+  })
+
+/**
+ * Spreads `paths` over the workers and puts the reports back in order. Chunks are guided: what is left / (8 x
+ * workers) paths, between 16 and 500, so the first messages are large and the last ones small and no worker idles
+ * long while another finishes; each worker holds two chunks, so it starts the next without waiting for a round trip.
+ */
+const runChunks = (workers: ReadonlyArray<Worker>, paths: ReadonlyArray<string>) =>
+  Effect.async<ReadonlyArray<CfdiFileReport>, CfdiWorkerError>((resume) => {
+    const reports = new Array<CfdiFileReport>(paths.length)
+    let next = 0
+    let busy = 0
+    let done = false
+    const cleanups: Array<() => void> = []
+    const finish = (result: Effect.Effect<ReadonlyArray<CfdiFileReport>, CfdiWorkerError>) => {
+      if (done) return
+      done = true
+      for (const cleanup of cleanups) cleanup()
+      resume(result)
+    }
+    const feed = (worker: Worker) => {
+      if (done) return
+      if (next >= paths.length) {
+        if (busy === 0) finish(Effect.succeed(reports))
+        return
+      }
+      const size = Math.min(500, Math.max(16, Math.ceil((paths.length - next) / (8 * workers.length))))
+      const chunk: Chunk = { start: next, paths: paths.slice(next, next + size) }
+      next += chunk.paths.length
+      busy++
+      worker.postMessage(chunk)
+    }
+    for (const worker of workers) {
+      const onMessage = (answer: ChunkReports) => {
+        busy--
+        answer.reports.forEach((report, i) => (reports[answer.start + i] = report))
+        feed(worker)
+      }
+      const onError = (error: Error) => finish(Effect.fail(new CfdiWorkerError({ detail: error.message })))
+      const onExit = (code: number) => finish(Effect.fail(new CfdiWorkerError({ detail: `exited with code ${code}` })))
+      worker.on("message", onMessage)
+      worker.on("error", onError)
+      worker.on("exit", onExit)
+      cleanups.push(() => {
+        worker.off("message", onMessage)
+        worker.off("error", onError)
+        worker.off("exit", onExit)
+      })
+    }
+    if (paths.length === 0) finish(Effect.succeed([]))
+    for (const worker of workers) feed(worker)
+    for (const worker of workers) feed(worker)
+    return Effect.sync(() => {
+      // interrupted: the answers still in flight are dropped with the listeners
+      done = true
+      for (const cleanup of cleanups) cleanup()
+    })
+  })
+
+/**
+ * A pool of worker threads reading CFDI files, for the life of the scope (the workers are terminated when it
+ * closes). With `workers` <= 1 no thread is started and files are read on the calling thread. One `reports` call at a
+ * time per pool. Fails with `CfdiWorkerError` when a worker cannot start.
+ */
+export const makeCfdiReaderPool = (
+  options: CfdiReaderPoolOptions = {}
+): Effect.Effect<CfdiReaderPool, CfdiWorkerError, Scope.Scope> => {
+  const { workers: wanted, ...readOptions } = options
+  const count = Math.max(1, Math.floor(wanted ?? Math.min(8, availableParallelism())))
+  if (count === 1) {
+    return Effect.succeed({
+      workers: 1,
+      reports: (paths) => Effect.sync(() => paths.map((path) => readCfdiFileReport(path, readOptions)))
+    })
+  }
+  return Effect.gen(function*() {
+    const workers = yield* Effect.forEach(
+      Array.from({ length: count }),
+      () => Effect.acquireRelease(startWorker(readOptions), (worker) => Effect.promise(() => worker.terminate())),
+      { concurrency: "unbounded" }
+    )
+    const one = yield* Effect.makeSemaphore(1)
+    return { workers: count, reports: (paths) => one.withPermits(1)(runChunks(workers, paths)) }
+  })
+}

@@ -1,0 +1,72 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { randomCfdiCorpus } from "../src/CfdiCorpus.js"
+import { readCfdiFileReport } from "../src/CfdiFileReport.js"
+import { makeCfdiReaderPool } from "../src/CfdiReaderPool.js"
+
+/**
+ * A folder of 300 generated CFDI (seeded), every 25th one damaged (a changed Total, a removed timbre, cut short), plus
+ * a path that is a folder and one that does not exist: the paths in a shuffled (seeded) order.
+ */
+const folder = () => {
+  const dir = mkdtempSync(join(tmpdir(), "cfdi-pool-"))
+  const paths = randomCfdiCorpus(7, 300).map((file, i) => {
+    const damaged = i % 25 !== 0 ? file.xml : [
+      file.xml.replace(/ Total="([0-9.]+)"/, ' Total="1$1"'),
+      file.xml.replace(/<tfd:TimbreFiscalDigital[^>]*\/>/, ""),
+      file.xml.slice(0, file.xml.length / 2)
+    ][(i / 25) % 3]!
+    const path = join(dir, file.name)
+    writeFileSync(path, damaged)
+    return path
+  })
+  mkdirSync(join(dir, "not-a-file.xml"))
+  paths.push(join(dir, "not-a-file.xml"), join(dir, "missing.xml"))
+  let state = 42
+  for (let i = paths.length - 1; i > 0; i--) {
+    state = (state * 1103515245 + 12345) % 2147483648
+    const j = state % (i + 1)
+    ;[paths[i], paths[j]] = [paths[j]!, paths[i]!]
+  }
+  return { dir, paths }
+}
+
+describe("CfdiReaderPool", () => {
+  it.scoped("reports each file in the given order, the same on 2 worker threads as on this thread", () =>
+    Effect.gen(function*() {
+      const { dir, paths } = folder()
+      yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true })))
+      const expected = paths.map((path) => readCfdiFileReport(path))
+      const pool = yield* makeCfdiReaderPool({ workers: 2 })
+      assert.strictEqual(pool.workers, 2)
+      const reports = yield* pool.reports(paths)
+      assert.deepStrictEqual(reports, expected)
+      // the fixture holds reads with findings, each kind of refusal, and unreadable paths
+      const statuses = new Set(reports.map((r) => r.status === "read" ? `read:${r.errors.length > 0}` : r.reason))
+      assert.deepStrictEqual([...statuses].sort(), ["MissingTimbre", "NotXml", "Unreadable", "read:false", "read:true"])
+      // a second call on the same warm pool, on a part of the list
+      assert.deepStrictEqual(yield* pool.reports(paths.slice(10, 40)), expected.slice(10, 40))
+      assert.deepStrictEqual(yield* pool.reports([]), [])
+    }))
+
+  it("refuses an unreadable path as Unreadable, naming it", () => {
+    const report = readCfdiFileReport(join(tmpdir(), "clara-recon-no-such-file.xml"))
+    assert.strictEqual(report.status, "refused")
+    if (report.status !== "refused") return
+    assert.strictEqual(report.reason, "Unreadable")
+    assert.include(report.message, "clara-recon-no-such-file.xml: cannot be read:")
+  })
+
+  it.scoped("passes the reader's limits to the workers", () =>
+    Effect.gen(function*() {
+      const { dir, paths } = folder()
+      yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true })))
+      const pool = yield* makeCfdiReaderPool({ workers: 2, maxBytes: 100 })
+      const reports = yield* pool.reports(paths)
+      assert.isTrue(reports.every((r) => r.status === "refused" && (r.reason === "TooLarge" || r.reason === "Unreadable")))
+      assert.isTrue(reports.some((r) => r.status === "refused" && r.reason === "TooLarge"))
+    }))
+})
