@@ -1,13 +1,13 @@
 /**
- * Reading a folder of CFDI files on several cores: a pool of `worker_threads`, each reading, parsing and validating
- * whole files (`readCfdiFileReport`) and sending back plain reports, so the main thread only puts them in order.
+ * Reading a folder of CFDI files on several cores: a pool of `worker_threads`, each reading and parsing whole files
+ * (`readCfdiFileReport`, `readCfdiFileDocument`) and sending back plain data, so the main thread only puts it in order.
  */
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import { availableParallelism } from "node:os"
 import { Worker } from "node:worker_threads"
 import { CfdiWorkerError } from "./CfdiError.js"
-import { type CfdiFileReport, readCfdiFileReport } from "./CfdiFileReport.js"
+import { type CfdiFileDocument, type CfdiFileReport, readCfdiFileDocument, readCfdiFileReport } from "./CfdiFile.js"
 import type { ReadCfdiOptions } from "./CfdiReader.js"
 
 /** Options of {@link makeCfdiReaderPool}: the reader's limits, and the number of workers. */
@@ -25,22 +25,31 @@ export interface CfdiReaderPool {
    * is a refused report, never a failure). Fails with `CfdiWorkerError` when a worker crashes.
    */
   readonly reports: (paths: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<CfdiFileReport>, CfdiWorkerError>
+  /**
+   * The digest and `FiscalDocument` JSON of each file of `paths`, in the same order (`readCfdiFileDocument`: a file
+   * that cannot be read or parsed is a refusal, never a failure). Fails with `CfdiWorkerError` when a worker crashes.
+   */
+  readonly documents: (paths: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<CfdiFileDocument>, CfdiWorkerError>
 }
+
+/** What a worker makes of each path. */
+type Kind = "reports" | "documents"
 
 /** A chunk for a worker (`start` = index of its first path) and its answer. */
 interface Chunk {
+  readonly kind: Kind
   readonly start: number
   readonly paths: ReadonlyArray<string>
 }
-interface ChunkReports {
+interface ChunkResults<A> {
   readonly start: number
-  readonly reports: ReadonlyArray<CfdiFileReport>
+  readonly results: ReadonlyArray<A>
 }
 
 // The worker is the compiled `internal/reportWorker.js` beside this module; from the TypeScript sources (tests run
 // them) it is the one in the package's `dist`.
 const workerUrl = new URL(
-  import.meta.url.endsWith(".ts") ? "../dist/internal/reportWorker.js" : "./internal/reportWorker.js",
+  import.meta.url.endsWith(".ts") ? "../dist/internal/readerWorker.js" : "./internal/readerWorker.js",
   import.meta.url
 )
 
@@ -58,18 +67,18 @@ const startWorker = (options: Omit<ReadCfdiOptions, "path">) =>
   })
 
 /**
- * Spreads `paths` over the workers and puts the reports back in order. Chunks are guided: what is left / (8 x
+ * Spreads `paths` over the workers and puts the results back in order. Chunks are guided: what is left / (8 x
  * workers) paths, between 16 and 500, so the first messages are large and the last ones small and no worker idles
  * long while another finishes; each worker holds two chunks, so it starts the next without waiting for a round trip.
  */
-const runChunks = (workers: ReadonlyArray<Worker>, paths: ReadonlyArray<string>) =>
-  Effect.async<ReadonlyArray<CfdiFileReport>, CfdiWorkerError>((resume) => {
-    const reports = new Array<CfdiFileReport>(paths.length)
+const runChunks = <A>(workers: ReadonlyArray<Worker>, kind: Kind, paths: ReadonlyArray<string>) =>
+  Effect.async<ReadonlyArray<A>, CfdiWorkerError>((resume) => {
+    const results = new Array<A>(paths.length)
     let next = 0
     let busy = 0
     let done = false
     const cleanups: Array<() => void> = []
-    const finish = (result: Effect.Effect<ReadonlyArray<CfdiFileReport>, CfdiWorkerError>) => {
+    const finish = (result: Effect.Effect<ReadonlyArray<A>, CfdiWorkerError>) => {
       if (done) return
       done = true
       for (const cleanup of cleanups) cleanup()
@@ -78,19 +87,19 @@ const runChunks = (workers: ReadonlyArray<Worker>, paths: ReadonlyArray<string>)
     const feed = (worker: Worker) => {
       if (done) return
       if (next >= paths.length) {
-        if (busy === 0) finish(Effect.succeed(reports))
+        if (busy === 0) finish(Effect.succeed(results))
         return
       }
       const size = Math.min(500, Math.max(16, Math.ceil((paths.length - next) / (8 * workers.length))))
-      const chunk: Chunk = { start: next, paths: paths.slice(next, next + size) }
+      const chunk: Chunk = { kind, start: next, paths: paths.slice(next, next + size) }
       next += chunk.paths.length
       busy++
       worker.postMessage(chunk)
     }
     for (const worker of workers) {
-      const onMessage = (answer: ChunkReports) => {
+      const onMessage = (answer: ChunkResults<A>) => {
         busy--
-        answer.reports.forEach((report, i) => (reports[answer.start + i] = report))
+        answer.results.forEach((result, i) => (results[answer.start + i] = result))
         feed(worker)
       }
       const onError = (error: Error) => finish(Effect.fail(new CfdiWorkerError({ detail: error.message })))
@@ -116,7 +125,7 @@ const runChunks = (workers: ReadonlyArray<Worker>, paths: ReadonlyArray<string>)
 
 /**
  * A pool of worker threads reading CFDI files, for the life of the scope (the workers are terminated when it
- * closes). With `workers` <= 1 no thread is started and files are read on the calling thread. One `reports` call at a
+ * closes). With `workers` <= 1 no thread is started and files are read on the calling thread. One call at a
  * time per pool. Fails with `CfdiWorkerError` when a worker cannot start.
  */
 export const makeCfdiReaderPool = (
@@ -127,7 +136,8 @@ export const makeCfdiReaderPool = (
   if (count === 1) {
     return Effect.succeed({
       workers: 1,
-      reports: (paths) => Effect.sync(() => paths.map((path) => readCfdiFileReport(path, readOptions)))
+      reports: (paths) => Effect.sync(() => paths.map((path) => readCfdiFileReport(path, readOptions))),
+      documents: (paths) => Effect.sync(() => paths.map((path) => readCfdiFileDocument(path, readOptions)))
     })
   }
   return Effect.gen(function*() {
@@ -137,6 +147,10 @@ export const makeCfdiReaderPool = (
       { concurrency: "unbounded" }
     )
     const one = yield* Effect.makeSemaphore(1)
-    return { workers: count, reports: (paths) => one.withPermits(1)(runChunks(workers, paths)) }
+    return {
+      workers: count,
+      reports: (paths) => one.withPermits(1)(runChunks<CfdiFileReport>(workers, "reports", paths)),
+      documents: (paths) => one.withPermits(1)(runChunks<CfdiFileDocument>(workers, "documents", paths))
+    }
   })
 }

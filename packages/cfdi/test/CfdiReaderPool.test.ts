@@ -1,10 +1,13 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { Effect, Schema } from "effect"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { randomCfdiCorpus } from "../src/CfdiCorpus.js"
-import { readCfdiFileReport } from "../src/CfdiFileReport.js"
+import { readCfdiFileDocument, readCfdiFileReport } from "../src/CfdiFile.js"
+import { FiscalDocument } from "@clara-recon/domain"
+import { readCfdi } from "../src/CfdiReader.js"
+import { toFiscalDocument } from "../src/Cfdi.js"
 import { makeCfdiReaderPool } from "../src/CfdiReaderPool.js"
 
 /**
@@ -50,6 +53,28 @@ describe("CfdiReaderPool", () => {
       // a second call on the same warm pool, on a part of the list
       assert.deepStrictEqual(yield* pool.reports(paths.slice(10, 40)), expected.slice(10, 40))
       assert.deepStrictEqual(yield* pool.reports([]), [])
+    }))
+
+  it.scoped("gives each file's digest and FiscalDocument JSON in order, the same on 2 worker threads", () =>
+    Effect.gen(function*() {
+      const { dir, paths } = folder()
+      yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true })))
+      const expected = paths.map((path) => readCfdiFileDocument(path))
+      const pool = yield* makeCfdiReaderPool({ workers: 2 })
+      const documents = yield* pool.documents(paths)
+      assert.deepStrictEqual(documents, expected)
+      const read = documents.flatMap((d) => d.status === "read" ? [d] : [])
+      assert.strictEqual(read.length, paths.length - 2 - 12 + 4) // the changed Totals still read
+      // the JSON decodes to the document the reader maps the same bytes to, with the file and digest as its source
+      const first = read[0]!
+      const decoded = Schema.decodeUnknownSync(FiscalDocument)(JSON.parse(first.json))
+      const cfdi = readCfdi(readFileSync(first.path), { path: first.path })
+      assert.isTrue(cfdi._tag === "Right")
+      if (cfdi._tag !== "Right") return
+      assert.deepStrictEqual(decoded.sources.map((s) => [s.kind, s.location, s.sha256]), [["file", first.path, first.sha256]])
+      assert.strictEqual(decoded.id, toFiscalDocument(cfdi.right, decoded.sources[0]!).id)
+      const refused = documents.filter((d) => d.status === "refused")
+      assert.deepStrictEqual([...new Set(refused.map((d) => d.status === "refused" ? d.reason : ""))].sort(), ["MissingTimbre", "NotXml", "Unreadable"])
     }))
 
   it("refuses an unreadable path as Unreadable, naming it", () => {

@@ -8,7 +8,6 @@
  * folder, identical bytes) is one document with two sources; different files carrying the same UUID are reported
  * as `DUPLICATE_CFDI` and the first in source order (Clara first, then by path) is kept.
  */
-import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -16,7 +15,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { createHash } from "node:crypto"
-import { readCfdi, toFiscalDocument } from "@clara-recon/cfdi"
+import { makeCfdiReaderPool, readCfdi, toFiscalDocument } from "@clara-recon/cfdi"
 import {
   ClaraClient,
   extractedToFiscalDocument,
@@ -79,22 +78,16 @@ export interface CollectWrites {
 }
 
 /**
- * Parses CFDI bytes once per content hash: a cached success (in the store, or parsed earlier in this run) is reused;
- * a new success is queued in `writes.cache`. Failures are cheap and not cached.
+ * Parses CFDI bytes (a Clara invoice's XML) once per content hash: a cached success (in the store, or parsed earlier in
+ * this run) is reused; a new success is queued in `writes.cache`. Failures are cheap and not cached.
  */
-const parseCfdi = (
-  bytes: Uint8Array,
-  source: DocumentSource,
-  writes: CollectWrites,
-  sha256 = sha256Hex(bytes),
-  lookedUp?: ReadonlyMap<string, string>
-) =>
+const parseCfdi = (bytes: Uint8Array, source: DocumentSource, writes: CollectWrites) =>
   Effect.gen(function*() {
     const store = yield* ReconStore
+    const sha256 = sha256Hex(bytes)
     // `source` is a valid DocumentSource and `sha256` a digest: no re-validation needed
     const withSource = trustedInstance(DocumentSource, { ...source, sha256 })
-    const cached = writes.cache.get(sha256) ??
-      (lookedUp === undefined ? (yield* store.cachedCfdi([sha256])).get(sha256) : lookedUp.get(sha256))
+    const cached = writes.cache.get(sha256) ?? (yield* store.cachedCfdi([sha256])).get(sha256)
     if (cached !== undefined) {
       const document = decodeDocument(JSON.parse(cached))
       // a decoded document given another source needs no re-validation: the decode checked it
@@ -125,9 +118,12 @@ const stampOf = (info: FileStat): string => `${info.size}:${info.mtimeMs}`
 
 /**
  * Reads the CFDI files of the folders. A file whose stamp (size, mtime) matches the file index and whose hash is in
- * the parse cache is not read again; the others are read, hashed, and parsed when their hash is not cached.
+ * the parse cache is not read again; the others are read, hashed and parsed (on worker threads from
+ * `PARALLEL_FROM` files on), and a document whose hash is cached is taken from the cache.
  */
-const READ_SLICE = 1000
+const READ_SLICE = 5000
+/** Files to read from which the collection starts worker threads (below, starting them costs more than it saves). */
+const PARALLEL_FROM = 1000
 
 /** The `.xml` files of the folders with their stamps, and the digests the file index knows for unchanged ones. */
 interface FolderScan {
@@ -189,9 +185,8 @@ const folderInputsKey = (files: ReadonlyArray<string>, digests: ReadonlyMap<stri
   return sha256Hex(lines.join("\n"))
 }
 
-const readFolderDocuments = (scan: FolderScan, writes: CollectWrites) =>
+const readFolderDocuments = (scan: FolderScan, writes: CollectWrites, cfdiWorkers: number | undefined) =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
     const store = yield* ReconStore
     const { files, known, stamps } = scan
     const digests = new Map(known)
@@ -213,43 +208,54 @@ const readFolderDocuments = (scan: FolderScan, writes: CollectWrites) =>
         sha256: knownSha
       })
     }
-    // The others in slices: read and hash, one cache look-up per slice, then parse what is not cached.
+    // The others in slices, read, hashed and parsed on worker threads when there are many (one per core), with one
+    // cache look-up per slice: a cached document is taken from the cache, so every path gives the same document.
     yield* progressTotal("collect", files.length, "files")
     yield* progressAdvance("collect", files.length - toRead.length)
+    const workers = cfdiWorkers ?? (toRead.length >= PARALLEL_FROM ? undefined : 1)
+    const pool = yield* makeCfdiReaderPool(workers === undefined ? {} : { workers }).pipe(
+      Effect.mapError((error) => new InputError({ path: files[toRead[0]!]!, message: error.message }))
+    )
     for (let start = 0; start < toRead.length; start += READ_SLICE) {
       const slice = toRead.slice(start, start + READ_SLICE)
-      const read = yield* Effect.forEach(slice, (i) => Effect.either(fs.readFile(files[i]!)), { concurrency: 16 })
+      const read = yield* pool.documents(slice.map((i) => files[i]!)).pipe(
+        Effect.mapError((error) => new InputError({ path: files[slice[0]!]!, message: error.message }))
+      )
       yield* progressAdvance("collect", slice.length)
-      const shas = read.map((bytes) => (Either.isRight(bytes) ? sha256Hex(bytes.right) : ""))
-      const hits = yield* store.cachedCfdi([...new Set(shas.filter((sha) => sha !== ""))])
+      const hits = yield* store.cachedCfdi([...new Set(read.flatMap((r) => r.sha256 ?? []))])
       for (const [j, i] of slice.entries()) {
         const file = files[i]!
-        const bytes = read[j]!
-        if (Either.isLeft(bytes)) {
-          exceptions.push(invalidDocument(file, `${file}: cannot be read: ${bytes.left.message}`, "Unreadable"))
+        const result = read[j]!
+        const sha256 = result.sha256
+        if (sha256 !== undefined) {
+          digests.set(file, sha256)
+          const stamp = stamps[i]!
+          if (Option.isSome(stamp)) writes.fileIndex.push({ path: file, stamp: stampOf(stamp.value), sha256 })
+        }
+        if (result.status === "refused") {
+          exceptions.push(invalidDocument(file, result.message, result.reason))
           continue
         }
-        const sha256 = shas[j]!
-        digests.set(file, sha256)
-        const stamp = stamps[i]!
-        if (Option.isSome(stamp)) writes.fileIndex.push({ path: file, stamp: stampOf(stamp.value), sha256 })
-        const parsed = yield* parseCfdi(
-          bytes.right,
-          trustedInstance(DocumentSource, { kind: "file", location: file }),
-          writes,
-          sha256,
-          hits
-        )
-        if (Either.isLeft(parsed)) {
-          exceptions.push(invalidDocument(file, parsed.left.message, parsed.left.reason))
+        const cached = writes.cache.get(result.sha256) ?? hits.get(result.sha256)
+        if (cached === undefined) {
+          // parsed from this file: its source is already the file with its digest
+          const document = decodeDocument(JSON.parse(result.json))
+          writes.cache.set(result.sha256, result.json)
+          writes.encoded.set(document, result.json)
+          documents.push({ document, sha256: result.sha256 })
           continue
         }
-        documents.push(parsed.right)
+        const document = decodeDocument(JSON.parse(cached))
+        const withSource = trustedInstance(DocumentSource, { kind: "file", location: file, sha256: result.sha256 })
+        documents.push({
+          document: trustedInstance(FiscalDocument, { ...document, sources: [withSource] }),
+          sha256: result.sha256
+        })
       }
     }
     documents.sort((a, b) => (a.document.sources[0]?.location ?? "").localeCompare(b.document.sources[0]?.location ?? ""))
     return { documents, exceptions, files: files.length, inputsKey: folderInputsKey(files, digests) }
-  })
+  }).pipe(Effect.scoped)
 
 const invoicesPath = (uuid: string) => `/api/v3/transactions/${uuid}/invoices`
 
@@ -409,12 +415,15 @@ export const dedupeDocuments = (read: ReadonlyArray<ReadDocument>) => {
  * `previousInputsKey` (every file unchanged since that collection) the result is `unchanged` and nothing is parsed.
  * `scanKey` (paths and stamps, see `folderScanKey`) is cheaper still: when it equals `previousScanKey`, the result is
  * `unchanged` (with `previousInputsKey`) before the file index is even read.
- * Fails with `InputError` when a folder cannot be listed, `StoreError` when the store cannot be read.
+ * Folder files are parsed on `cfdiWorkers` worker threads (see `CfdiReaderPool`). Fails with `InputError` when a
+ * folder cannot be listed or a worker thread fails, `StoreError` when the store cannot be read.
  */
 export const collectDocuments = (options: {
   readonly wire: ReadonlyMap<string, TransactionResponseV3>
   readonly invoiceDirs: ReadonlyArray<string>
   readonly claraConcurrency?: number
+  /** Worker threads parsing CFDI files; default one per core (at most 8) from 1000 files to read, 1: this thread. */
+  readonly cfdiWorkers?: number
   readonly previousInputsKey?: string | undefined
   readonly previousScanKey?: string | undefined
 }) =>
@@ -432,7 +441,7 @@ export const collectDocuments = (options: {
     }
     const writes: CollectWrites = { cache: new Map(), fileIndex: [], encoded: new WeakMap() }
     const fromClara = yield* claraDocuments(options.wire, writes, Math.max(1, options.claraConcurrency ?? 4))
-    const fromFolders = yield* readFolderDocuments(scan, writes)
+    const fromFolders = yield* readFolderDocuments(scan, writes, options.cfdiWorkers)
     const deduped = dedupeDocuments([...fromClara.documents, ...fromFolders.documents])
     return {
       _tag: "Collected" as const,

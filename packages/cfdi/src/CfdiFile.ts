@@ -1,13 +1,13 @@
 /**
- * One CFDI file's report, as `clara-recon cfdi read` prints it: what identifies and totals the document and the
- * validation findings, or the typed reason it was refused. Plain data (strings and arrays only), so it can cross a
- * worker thread boundary unchanged (`CfdiReaderPool`).
+ * One CFDI file read from disk, as plain data (strings and arrays only) that can cross a worker thread boundary
+ * unchanged (`CfdiReaderPool`): the report `clara-recon cfdi read` prints (identity, totals and validation findings,
+ * or the typed reason it was refused), or the file's digest and `FiscalDocument` JSON for the reconciliation.
  */
-import { formatFixed } from "@clara-recon/domain"
+import { DocumentSource, fiscalDocumentJson, formatFixed, sha256Hex, trustedInstance } from "@clara-recon/domain"
 import type * as BigDecimal from "effect/BigDecimal"
 import * as Either from "effect/Either"
 import { readFileSync } from "node:fs"
-import type { Cfdi } from "./Cfdi.js"
+import { type Cfdi, toFiscalDocument } from "./Cfdi.js"
 import type { CfdiReadReason } from "./CfdiError.js"
 import { readCfdi, type ReadCfdiOptions } from "./CfdiReader.js"
 import { type CfdiFinding, validateCfdi } from "./CfdiValidator.js"
@@ -97,4 +97,42 @@ export const readCfdiFileReport = (path: string, options: Omit<ReadCfdiOptions, 
     return { path, status: "refused", reason: "Unreadable", message: `${path}: cannot be read: ${detail}` }
   }
   return cfdiFileReport(path, bytes, options)
+}
+
+/**
+ * A CFDI file read for the reconciliation: its SHA-256 (hex, of the bytes on disk) and the domain `FiscalDocument`
+ * as `fiscalDocumentJson` encodes it (source: the file, with that digest), or the refusal. Plain data, like
+ * `CfdiFileReport`: decode `json` with the `FiscalDocument` schema.
+ */
+export type CfdiFileDocument =
+  | { readonly path: string; readonly status: "read"; readonly sha256: string; readonly json: string }
+  | {
+    readonly path: string
+    readonly status: "refused"
+    /** Absent when the file could not be read. */
+    readonly sha256?: string
+    readonly reason: CfdiReadReason | "Unreadable"
+    readonly message: string
+  }
+
+/**
+ * Reads the file at `path` (synchronously), hashes it and maps it to its `FiscalDocument` JSON; a file that cannot be
+ * read is refused with reason `Unreadable`, one that is not a readable CFDI with the reader's reason.
+ */
+export const readCfdiFileDocument = (path: string, options: Omit<ReadCfdiOptions, "path"> = {}): CfdiFileDocument => {
+  let bytes: Uint8Array
+  try {
+    bytes = readFileSync(path)
+  } catch (cause) {
+    const detail = cause instanceof Error ? cause.message : String(cause)
+    return { path, status: "refused", reason: "Unreadable", message: `${path}: cannot be read: ${detail}` }
+  }
+  const sha256 = sha256Hex(bytes)
+  const result = readCfdi(bytes, { ...options, path })
+  if (Either.isLeft(result)) {
+    return { path, status: "refused", sha256, reason: result.left.reason, message: result.left.message }
+  }
+  // the path and the digest make a valid DocumentSource: no re-validation needed
+  const source = trustedInstance(DocumentSource, { kind: "file", location: path, sha256 })
+  return { path, status: "read", sha256, json: fiscalDocumentJson(toFiscalDocument(result.right, source)) }
 }

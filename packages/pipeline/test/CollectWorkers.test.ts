@@ -1,0 +1,72 @@
+/**
+ * The collection of a large invoices folder on worker threads gives the same documents, digests, exceptions and
+ * store writes as on the main thread: 1,100 generated CFDI (seeded), a damaged one, a duplicate UUID in another file,
+ * identical bytes under two paths and a file that is not XML; a second collection takes the cached documents.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { randomCfdiCorpus } from "@clara-recon/cfdi"
+import { fiscalDocumentJson } from "@clara-recon/domain"
+import { NodeContext } from "@effect/platform-node"
+import { Effect, Layer } from "effect"
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { collectDocuments } from "../src/Collect.js"
+import { ReconStore } from "../src/ReconStore.js"
+import { sqliteBackend } from "./StoreBackends.js"
+
+const folder = () => {
+  const dir = mkdtempSync(join(tmpdir(), "collect-workers-"))
+  const corpus = randomCfdiCorpus(11, 1100)
+  corpus.forEach((file, i) => {
+    const sub = join(dir, String(i % 10))
+    if (i < 10) mkdirSync(sub)
+    writeFileSync(join(sub, file.name), file.xml)
+  })
+  writeFileSync(join(dir, "damaged.xml"), corpus[0]!.xml.replace(/<tfd:TimbreFiscalDigital[^>]*\/>/, ""))
+  writeFileSync(join(dir, "same-uuid.xml"), corpus[1]!.xml.replace("?>", "?><!-- sent twice -->"))
+  writeFileSync(join(dir, "copy.xml"), corpus[2]!.xml)
+  writeFileSync(join(dir, "notes.xml"), "not xml at all")
+  return dir
+}
+
+/** What a collection gave, as comparable text. */
+const collect = (dir: string, cfdiWorkers: number) =>
+  Effect.gen(function*() {
+    const result = yield* collectDocuments({ wire: new Map(), invoiceDirs: [dir], cfdiWorkers })
+    if (result._tag !== "Collected") return assert.fail("expected a collection")
+    return {
+      documents: result.documents.map(fiscalDocumentJson),
+      exceptions: result.exceptions.map((e) => `${e.code} ${e.subtype ?? ""} ${e.location ?? ""} ${e.message}`),
+      inputsKey: result.inputsKey,
+      cache: [...result.writes.cache.entries()].sort(),
+      fileIndex: result.writes.fileIndex.map((r) => `${r.path} ${r.sha256}`).sort()
+    }
+  })
+
+describe("collect on worker threads", () => {
+  it.scoped("gives what the main thread gives, refusals and duplicates included", () =>
+    Effect.gen(function*() {
+      const dir = folder()
+      yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true })))
+      const here = yield* collect(dir, 1)
+      const workers = yield* collect(dir, 2)
+      assert.deepStrictEqual(workers, here)
+      assert.strictEqual(here.fileIndex.length, 1104) // every file read, the refused ones included
+      assert.deepStrictEqual(here.exceptions.map((e) => e.split(" ").slice(0, 2).join(" ")).sort(), [
+        "DUPLICATE_CFDI ",
+        "INVALID_DOCUMENT MissingTimbre",
+        "INVALID_DOCUMENT NotXml"
+      ])
+      assert.strictEqual(here.documents.length, 1100)
+      // the copy is one document with two sources
+      assert.isTrue(here.documents.some((json) => json.includes(join(dir, "copy.xml")) && (json.match(/"kind":"file"/g) ?? []).length === 2))
+
+      // once the parse cache holds them, a new collection takes the cached documents and gives the same
+      const store = yield* ReconStore
+      yield* store.cacheCfdi(here.cache.map(([sha256, json]) => ({ sha256, json })))
+      const again = yield* collect(dir, 2)
+      assert.deepStrictEqual(again.documents, here.documents)
+      assert.deepStrictEqual(again.cache, [])
+    }).pipe(Effect.provide(Layer.merge(sqliteBackend.fresh(), NodeContext.layer))), 120_000)
+})
