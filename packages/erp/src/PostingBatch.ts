@@ -11,17 +11,20 @@ import type { ClosedPeriod } from "./ClosedPeriods.js"
 import { ErpError } from "./ErpError.js"
 import { externalKey } from "./ExternalKey.js"
 import type { MappingConfig } from "./MappingConfig.js"
-import { buildPosting } from "./PostingBuilder.js"
+import { buildPosting, type GroupCharge } from "./PostingBuilder.js"
 import { isBalanced } from "./PostingTotals.js"
 
 /**
- * One reconciled link: the card transaction, its fiscal document, an optional receipt tip (see `buildPosting`), and
- * the id of the card statement the transaction belongs to (needed by `perStatement` grouping).
+ * One reconciled link: the card transaction, its fiscal document, an optional receipt tip, the other CFDIs of a
+ * split-invoices group and the charges of a group paying the same CFDI (`moreDocuments`, `groupCharges`: see
+ * `buildPosting`), and the id of the card statement the transaction belongs to (needed by `perStatement` grouping).
  */
 export interface ReconciledItem {
   readonly transaction: CardTransaction
   readonly document: FiscalDocument
   readonly tip?: BigDecimal.BigDecimal
+  readonly moreDocuments?: ReadonlyArray<FiscalDocument>
+  readonly groupCharges?: ReadonlyArray<GroupCharge>
   readonly statementId?: string
 }
 
@@ -140,6 +143,8 @@ export const buildPostings = (input: BuildPostingsInput): PostingBatch => {
       mapping,
       version,
       ...(item.tip === undefined ? {} : { tip: item.tip }),
+      ...(item.moreDocuments === undefined ? {} : { moreDocuments: item.moreDocuments }),
+      ...(item.groupCharges === undefined ? {} : { groupCharges: item.groupCharges }),
       ...(input.exportDate === undefined ? {} : { exportDate: input.exportDate }),
       ...(input.closedPeriods === undefined ? {} : { closedPeriods: input.closedPeriods })
     })

@@ -10,6 +10,7 @@ import { BigDecimal, Either, Schema } from "effect"
 import { cumulativeBounds, cumulativeShare, proRata } from "../src/internal/Allocation.js"
 import { defaultMapping } from "../src/MappingConfig.js"
 import { buildPosting, type GroupCharge } from "../src/PostingBuilder.js"
+import { buildPostings } from "../src/PostingBatch.js"
 import { isBalanced } from "../src/PostingTotals.js"
 import { cfdi, CFDI_UUID, d, transaction } from "./support/Samples.js"
 
@@ -145,6 +146,20 @@ describe("buildPosting for one charge of a group (groupCharges)", () => {
       `Cr card_liability 660.00 ${UUID}`
     ])
     assert.isTrue(isBalanced(depositJournal) && isBalanced(balanceJournal))
+  })
+
+  it("posts a group's charges through the batch builder as it posts them one by one", () => {
+    const batch = buildPostings({
+      tenant: "acme",
+      mapping: defaultMapping,
+      items: msi.map((tx) => ({ transaction: tx, document: service, groupCharges: msi }))
+    })
+    assert.deepStrictEqual(batch.refused, [])
+    const byKey = (p: PostingDocument) => p.externalKey
+    assert.deepStrictEqual(
+      batch.documents.map(encode),
+      msi.map((tx) => post(tx, msi)).sort((a, b) => byKey(a).localeCompare(byKey(b))).map(encode)
+    )
   })
 
   it("allocates no more than the lines when the group passes the total within the tolerance", () => {
