@@ -89,14 +89,18 @@ export const cfdiFileReport = (
  * permission) is refused with reason `Unreadable`.
  */
 export const readCfdiFileReport = (path: string, options: Omit<ReadCfdiOptions, "path"> = {}): CfdiFileReport => {
-  let bytes: Uint8Array
+  const bytes = readBytes(path)
+  return bytes instanceof Uint8Array ? cfdiFileReport(path, bytes, options) : bytes
+}
+
+/** The bytes of the file at `path`, or its `Unreadable` refusal. */
+const readBytes = (path: string): Uint8Array | CfdiFileRefused => {
   try {
-    bytes = readFileSync(path)
+    return readFileSync(path)
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message : String(cause)
     return { path, status: "refused", reason: "Unreadable", message: `${path}: cannot be read: ${detail}` }
   }
-  return cfdiFileReport(path, bytes, options)
 }
 
 /**
@@ -120,13 +124,8 @@ export type CfdiFileDocument =
  * read is refused with reason `Unreadable`, one that is not a readable CFDI with the reader's reason.
  */
 export const readCfdiFileDocument = (path: string, options: Omit<ReadCfdiOptions, "path"> = {}): CfdiFileDocument => {
-  let bytes: Uint8Array
-  try {
-    bytes = readFileSync(path)
-  } catch (cause) {
-    const detail = cause instanceof Error ? cause.message : String(cause)
-    return { path, status: "refused", reason: "Unreadable", message: `${path}: cannot be read: ${detail}` }
-  }
+  const bytes = readBytes(path)
+  if (!(bytes instanceof Uint8Array)) return bytes
   const sha256 = sha256Hex(bytes)
   const result = readCfdi(bytes, { ...options, path })
   if (Either.isLeft(result)) {
