@@ -69,6 +69,16 @@ export interface PostContext {
   readonly batchSize: number
 }
 
+/** `get()` when it has a value, else `load` under `lock`, asking `get()` again once the lock is held. */
+const cachedUnder = <A, E>(lock: Effect.Semaphore, get: () => A | undefined, load: Effect.Effect<A, E>) =>
+  Effect.suspend(() => {
+    const hit = get()
+    return hit !== undefined ? Effect.succeed(hit) : lock.withPermits(1)(Effect.suspend(() => {
+      const again = get()
+      return again !== undefined ? Effect.succeed(again) : load
+    }))
+  })
+
 /**
  * The default adapter: SAP-style CSV (`generic-je-v1`) delivered to `postingsDir`, whose manifests are its ledger
  * (so `find` works after a crash). Look-ups use one index of the folder's manifests, rebuilt after each commit (the
@@ -98,14 +108,11 @@ export const defaultSapCsvAdapter = (options: { readonly tenant: string; readonl
     }
     return entries
   })
-  // one load however many look-ups run at once (a run's manifest can list every posting of the run)
+  // one load of the index however many look-ups run at once (a run's manifest can list every posting of the run),
+  // one read of a file set however many of its documents are verified at once
   const loading = Effect.unsafeMakeSemaphore(1)
   const checking = Effect.unsafeMakeSemaphore(1)
-  const currentIndex = Effect.suspend(() =>
-    index !== undefined ? Effect.succeed(index) : loading.withPermits(1)(Effect.suspend(() =>
-      index !== undefined ? Effect.succeed(index) : Effect.tap(loadIndex, (loaded) => Effect.sync(() => (index = loaded)))
-    ))
-  )
+  const currentIndex = cachedUnder(loading, () => index, Effect.tap(loadIndex, (loaded) => Effect.sync(() => (index = loaded))))
   const memoised: ExportLedger = {
     ...ledger,
     lookup: (externalKey) =>
@@ -116,13 +123,9 @@ export const defaultSapCsvAdapter = (options: { readonly tenant: string; readonl
       ),
     changedFiles: (entry) => {
       const key = entry.files.map((f) => `${f.name}:${f.sha256}`).join("|")
-      const hit = () => checked.get(key)
-      // one read of a file set however many of its documents are verified at once
-      return Effect.suspend(() => hit() !== undefined ? Effect.succeed(hit()!) : checking.withPermits(1)(Effect.suspend(() =>
-        hit() !== undefined ? Effect.succeed(hit()!) : Effect.tap(ledger.changedFiles(entry), (d) => {
-          if (d.length === 0) checked.set(key, d)
-        })
-      )))
+      return cachedUnder(checking, () => checked.get(key), Effect.tap(ledger.changedFiles(entry), (d) => {
+        if (d.length === 0) checked.set(key, d)
+      }))
     },
     commit: (batch) =>
       Effect.ensuring(
