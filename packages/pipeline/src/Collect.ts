@@ -11,6 +11,7 @@
 import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -121,7 +122,13 @@ const stampOf = (info: FileStat): string => `${info.size}:${info.mtimeMs}`
  * the parse cache is not read again; the others are read, hashed and parsed (on worker threads from
  * `PARALLEL_FROM` files on), and a document whose hash is cached is taken from the cache.
  */
-const READ_SLICE = 5000
+const READ_SLICE = 2000
+/** Resumes after the event loop has run its pending I/O and messages (`setImmediate`), not in the same microtask run. */
+const nextMacrotask = Effect.async<void>((resume) => {
+  const timer = setImmediate(() => resume(Effect.void))
+  return Effect.sync(() => clearImmediate(timer))
+})
+
 /** Files to read from which the collection starts worker threads (below, starting them costs more than it saves). */
 const PARALLEL_FROM = 1000
 
@@ -216,14 +223,22 @@ const readFolderDocuments = (scan: FolderScan, writes: CollectWrites, cfdiWorker
     const pool = yield* makeCfdiReaderPool(workers === undefined ? {} : { workers }).pipe(
       Effect.mapError((error) => new InputError({ path: files[toRead[0]!]!, message: error.message }))
     )
-    for (let start = 0; start < toRead.length; start += READ_SLICE) {
-      const slice = toRead.slice(start, start + READ_SLICE)
-      const read = yield* pool.documents(slice.map((i) => files[i]!)).pipe(
+    const slices: Array<ReadonlyArray<number>> = []
+    for (let start = 0; start < toRead.length; start += READ_SLICE) slices.push(toRead.slice(start, start + READ_SLICE))
+    const readSlice = (slice: ReadonlyArray<number>) =>
+      Effect.forkScoped(pool.documents(slice.map((i) => files[i]!)).pipe(
         Effect.mapError((error) => new InputError({ path: files[slice[0]!]!, message: error.message }))
-      )
+      ))
+    // the workers read the next slice while this thread takes in the current one
+    let next = slices.length > 0 ? yield* readSlice(slices[0]!) : undefined
+    for (const [n, slice] of slices.entries()) {
+      const read = yield* Fiber.join(next!)
+      if (n + 1 < slices.length) next = yield* readSlice(slices[n + 1]!)
       yield* progressAdvance("collect", slice.length)
       const hits = yield* store.cachedCfdi([...new Set(read.flatMap((r) => r.sha256 ?? []))])
       for (const [j, i] of slice.entries()) {
+        // let the event loop hand the workers their next chunks now and then
+        if (j % 250 === 249) yield* nextMacrotask
         const file = files[i]!
         const result = read[j]!
         const sha256 = result.sha256
