@@ -157,8 +157,8 @@ describe("buildPosting for one charge of a group (groupCharges)", () => {
     assert.deepStrictEqual(batch.refused, [])
     const byKey = (p: PostingDocument) => p.externalKey
     assert.deepStrictEqual(
-      batch.documents.map(encode),
-      msi.map((tx) => post(tx, msi)).sort((a, b) => byKey(a).localeCompare(byKey(b))).map(encode)
+      batch.documents.map((p) => encode(p)),
+      msi.map((tx) => post(tx, msi)).sort((a, b) => byKey(a).localeCompare(byKey(b))).map((p) => encode(p))
     )
   })
 
