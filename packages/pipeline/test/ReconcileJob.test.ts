@@ -8,7 +8,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Layer, TestClock } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import type { ErpAdapter } from "@clara-recon/erp"
+import { type ErpAdapter, ErpError } from "@clara-recon/erp"
 import { defaultSapCsvAdapter } from "../src/Post.js"
 import { decideLink, learnedAliases } from "../src/LinkDecisions.js"
 import {
@@ -155,6 +155,33 @@ describe("resume after a crash (SQLite)", () => {
       })
     }
   }
+
+  it.effect("a posting that cannot be read back is posted_unverified with the reason, and never posted again", () => {
+    const { dir, options } = setup()
+    const sqlite = layerSqlite(path.join(dir, "state.db"))
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
+      // the export lands, then every read-back fails (the ERP's read side is down)
+      const unreadable = (ctx: ErpContext): ErpAdapter => ({
+        ...sapCsv(ctx),
+        find: () => Effect.fail(ErpError.unknownOutcome("READ_DOWN", "the ERP cannot be read right now"))
+      })
+      const first = yield* reconcile({ ...options, erp: unreadable }).pipe(Effect.provide(sqlite))
+      assert.deepStrictEqual(first.summary.postings, { new: 2, skipped: 0, failed: 0 })
+      const csvs = fs.readdirSync(path.join(first.runDir, "postings")).filter((f) => f.endsWith(".csv"))
+      assert.strictEqual(csvs.length, 1)
+      const ledger = yield* Effect.provide(Effect.flatMap(ReconStore, (s) => s.ledgerOfRun(first.runId)), sqlite)
+      assert.deepStrictEqual(ledger.map((r) => r.state), ["posted_unverified", "posted_unverified"])
+      for (const row of ledger) assert.include(row.error ?? "", "cannot read the posting back: READ_DOWN")
+      // the next run, the ERP readable again: already posted, nothing exported again
+      const second = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+      assert.deepStrictEqual(second.summary.postings, { new: 0, skipped: 2, failed: 0 })
+      assert.deepStrictEqual(fs.readdirSync(path.join(second.runDir, "postings")).filter((f) => f.endsWith(".csv")), [])
+    }).pipe(
+      Effect.provide(NodeContext.layer),
+      Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+    )
+  })
 
   it.effect("an export that landed before the job heard back is settled by find + verify, never posted twice", () => {
     const { dir, options } = setup()
