@@ -184,7 +184,8 @@ const startPool = async (workers) => {
   const scope = await Effect.runPromise(Scope.make())
   const pool = await Effect.runPromise(Scope.extend(makeCfdiReaderPool({ workers }), scope))
   return {
-    run: (paths) => Effect.runPromise(pool.reports(paths)).then((reports) => reports.filter((r) => r.status === "read").length),
+    run: (paths) =>
+      Effect.runPromise(pool.reports(paths)).then((reports) => reports.filter((r) => r.status === "read").length),
     close: () => Effect.runPromise(Scope.close(scope, Exit.void))
   }
 }
@@ -237,8 +238,8 @@ export const run = async ({ xmlFiles }) => {
     await here.close()
     await pool.close()
     const load = loadavg()[0]
-    console.log(`parallel folder, CfdiReaderPool reports (read + validate, as \`cfdi read\`) of ${paths.length} files ` +
-      `on disk (${availableParallelism()} cores, load average ${fmt(load, 1)}):`)
+    console.log(`parallel folder, CfdiReaderPool reports (read + validate, as \`cfdi read\`) of ${paths.length} ` +
+      `files on disk (${availableParallelism()} cores, load average ${fmt(load, 1)}):`)
     const perSecond = (t) => fmt(rate(paths.length, t.ms), 0).padStart(9)
     console.log(`  single thread   ${perSecond(single)} files/s (${single.result} read)`)
     console.log(`  2 workers       ${perSecond(parallel)} files/s (${parallel.result} read; ` +

@@ -71,10 +71,13 @@ describe("CfdiReaderPool", () => {
       const cfdi = readCfdi(readFileSync(first.path), { path: first.path })
       assert.isTrue(cfdi._tag === "Right")
       if (cfdi._tag !== "Right") return
-      assert.deepStrictEqual(decoded.sources.map((s) => [s.kind, s.location, s.sha256]), [["file", first.path, first.sha256]])
+      assert.deepStrictEqual(decoded.sources.map((s) => [s.kind, s.location, s.sha256]), [
+        ["file", first.path, first.sha256]
+      ])
       assert.strictEqual(decoded.id, toFiscalDocument(cfdi.right, decoded.sources[0]!).id)
       const refused = documents.filter((d) => d.status === "refused")
-      assert.deepStrictEqual([...new Set(refused.map((d) => d.status === "refused" ? d.reason : ""))].sort(), ["MissingTimbre", "NotXml", "Unreadable"])
+      const reasons = new Set(refused.map((d) => d.status === "refused" ? d.reason : ""))
+      assert.deepStrictEqual([...reasons].sort(), ["MissingTimbre", "NotXml", "Unreadable"])
     }))
 
   it("refuses an unreadable path as Unreadable, naming it", () => {
@@ -91,7 +94,9 @@ describe("CfdiReaderPool", () => {
       yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true })))
       const pool = yield* makeCfdiReaderPool({ workers: 2, maxBytes: 100 })
       const reports = yield* pool.reports(paths)
-      assert.isTrue(reports.every((r) => r.status === "refused" && (r.reason === "TooLarge" || r.reason === "Unreadable")))
+      const tooLargeOrUnreadable = (r: (typeof reports)[number]) =>
+        r.status === "refused" && (r.reason === "TooLarge" || r.reason === "Unreadable")
+      assert.isTrue(reports.every(tooLargeOrUnreadable))
       assert.isTrue(reports.some((r) => r.status === "refused" && r.reason === "TooLarge"))
     }))
 })

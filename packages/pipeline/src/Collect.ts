@@ -123,7 +123,7 @@ const stampOf = (info: FileStat): string => `${info.size}:${info.mtimeMs}`
  * `PARALLEL_FROM` files on), and a document whose hash is cached is taken from the cache.
  */
 const READ_SLICE = 2000
-/** Resumes after the event loop has run its pending I/O and messages (`setImmediate`), not in the same microtask run. */
+/** Resumes after the event loop has run its pending I/O and messages (`setImmediate`), not in the same microtasks. */
 const nextMacrotask = Effect.async<void>((resume) => {
   const timer = setImmediate(() => resume(Effect.void))
   return Effect.sync(() => clearImmediate(timer))

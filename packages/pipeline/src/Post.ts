@@ -112,7 +112,11 @@ export const defaultSapCsvAdapter = (options: { readonly tenant: string; readonl
   // one read of a file set however many of its documents are verified at once
   const loading = Effect.unsafeMakeSemaphore(1)
   const checking = Effect.unsafeMakeSemaphore(1)
-  const currentIndex = cachedUnder(loading, () => index, Effect.tap(loadIndex, (loaded) => Effect.sync(() => (index = loaded))))
+  const currentIndex = cachedUnder(
+    loading,
+    () => index,
+    Effect.tap(loadIndex, (loaded) => Effect.sync(() => (index = loaded)))
+  )
   const memoised: ExportLedger = {
     ...ledger,
     lookup: (externalKey) =>
@@ -430,7 +434,10 @@ export const postPlanned = (ctx: PostContext, plans: ReadonlyArray<PlannedPostin
       yield* writeArtifacts(postingsDir, [{ name: "manifest.json", bytes, sha256: sha256Hex(bytes) }])
     }
 
-    return [...current.values()].filter((r) => r.state === "failed" || r.state === "planned" || r.state === "posting").map((r) =>
+    const unsettled = [...current.values()].filter((r) =>
+      r.state === "failed" || r.state === "planned" || r.state === "posting"
+    )
+    return unsettled.map((r) =>
       postingFailed(
         r,
         ctx.transactions.get(r.transactionUuid),

@@ -1,7 +1,8 @@
 /**
  * `clara-recon cfdi read <file|dir>... [--json] [--workers N]`: reads each CFDI (directories are walked recursively
- * for `*.xml`, sorted; 200 files or more are read on worker threads) and prints its identity, amounts and validation findings (codes on the file's line, then one indented line
- * per finding with its field and message), or the typed reason it was refused. With `--json` one JSON object per file
+ * for `*.xml`, sorted; 200 files or more are read on worker threads) and prints its identity, amounts and validation
+ * findings (codes on the file's line, then one indented line per finding with its field and message), or the typed
+ * reason it was refused. With `--json` one JSON object per file
  * and line (finding codes only). Refused files are reported, not fatal (exit 0); a path that does not exist fails
  * the command (exit 1) before anything is read. Source: packages/cfdi/README.md (reasons and finding codes).
  */

@@ -10,7 +10,11 @@ import type { ReadCfdiOptions } from "../CfdiReader.js"
 const options = (workerData ?? {}) as Omit<ReadCfdiOptions, "path">
 const port = parentPort
 if (port !== null) {
-  port.on("message", (chunk: { readonly kind: "reports" | "documents"; readonly start: number; readonly paths: ReadonlyArray<string> }) => {
+  port.on("message", (chunk: {
+    readonly kind: "reports" | "documents"
+    readonly start: number
+    readonly paths: ReadonlyArray<string>
+  }) => {
     const read = chunk.kind === "reports" ? readCfdiFileReport : readCfdiFileDocument
     port.postMessage({ start: chunk.start, results: chunk.paths.map((path) => read(path, options)) })
   })
