@@ -505,22 +505,13 @@ const postContext = (ctx: RunContext, memo: Memo) =>
     const { transactions } = yield* runTransactions(ctx, memo)
     const documents = yield* runDocuments(ctx, memo)
     const links = yield* runLinks(ctx, memo)
-    const byUuid = new Map(transactions.map((t) => [t.uuid, t]))
-    // charges of a linked group that fall outside this run's period (earlier MSI instalments): their amounts and dates
-    // set this run's charges' shares of the CFDI, so they come from the store
-    const outside = [...new Set(links.flatMap((l) => l.explanation.members.transactions))].filter((u) => !byUuid.has(u))
-    if (outside.length > 0) {
-      const store = yield* ReconStore
-      const rows = (yield* store.transactionsByUuid(outside)).filter((row) => row.tenant === ctx.run.tenant)
-      for (const t of decodeStoredTransactions(rows).transactions) byUuid.set(t.uuid, t)
-    }
     const postCtx: PostContext = {
       runId: ctx.run.runId,
       runDir: ctx.runDir,
       tenant: ctx.run.tenant,
       runDate: ctx.run.asOf,
       links,
-      transactions: byUuid,
+      transactions: new Map(transactions.map((t) => [t.uuid, t])),
       documents: new Map(documents.map((d) => [d.id, d])),
       mapping: ctx.options.mapping,
       adapter: ctx.adapter,
