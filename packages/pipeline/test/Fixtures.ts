@@ -31,3 +31,34 @@ export const cfdi = (id: string, location: string, sha256: string) =>
     claraTransactionUuids: [],
     sources: [new DocumentSource({ kind: location.startsWith("/api") ? "clara-invoice" : "file", location, sha256 })]
   })
+
+/**
+ * A stamped PUE CFDI 4.0 paid by card (FormaPago 04) from `issuer`: `subTotal` + 16 % IVA `iva` = `total` (decimal
+ * MXN), issued on `issueDate`, read from `/in/<uuid>.xml`.
+ */
+export const invoiceCfdi = (
+  uuid: string,
+  issuer: { readonly taxId: string; readonly name: string },
+  amounts: { readonly subTotal: string; readonly iva: string; readonly total: string },
+  issueDate = "2026-01-15"
+) =>
+  new FiscalDocument({
+    id: uuid,
+    kind: "CFDI",
+    country: "MX",
+    version: "4.0",
+    fiscalUuid: uuid,
+    tipoDeComprobante: "I",
+    issueDate,
+    issuer: new Party(issuer),
+    receiver: new Party({ taxId: "GIT180312AB1" }),
+    currency: "MXN",
+    subTotal: BigDecimal.unsafeFromString(amounts.subTotal),
+    total: BigDecimal.unsafeFromString(amounts.total),
+    taxes: new TaxTotals({ ivaTransferred: BigDecimal.unsafeFromString(amounts.iva) }),
+    metodoPago: "PUE",
+    formaPago: "04",
+    relations: [],
+    claraTransactionUuids: [],
+    sources: [new DocumentSource({ kind: "file", location: `/in/${uuid}.xml` })]
+  })

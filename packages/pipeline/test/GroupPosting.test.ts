@@ -4,12 +4,13 @@
  * (each with its own expense and IVA lines and UUID), accepted by the SAP CSV adapter, instead of refusing the link
  * because the first CFDI's Total is not the card amount.
  */
-import { CardTransaction, DocumentSource, FiscalDocument, Money, Party, TaxTotals } from "@clara-recon/domain"
+import { CardTransaction, Money } from "@clara-recon/domain"
 import { SapCsvAdapter } from "@clara-recon/erp-sap-csv"
 import { match } from "@clara-recon/matcher"
 import { assert, describe, it } from "@effect/vitest"
 import { BigDecimal } from "effect"
 import { planPostings, type PostContext } from "../src/Post.js"
+import { invoiceCfdi } from "./Fixtures.js"
 
 const d = BigDecimal.unsafeFromString
 
@@ -26,26 +27,8 @@ const charge = new CardTransaction({
 
 /** A CFDI of the hotel: `subTotal` + 16 % IVA. */
 const hotelCfdi = (uuid: string, subTotal: string, iva: string, total: string) =>
-  new FiscalDocument({
-    id: uuid,
-    kind: "CFDI",
-    country: "MX",
-    version: "4.0",
-    fiscalUuid: uuid,
-    tipoDeComprobante: "I",
-    issueDate: "2026-01-15",
-    issuer: new Party({ taxId: "HPR010101AB1", name: "HOTELES PRESIDENTE SA DE CV" }),
-    receiver: new Party({ taxId: "GIT180312AB1" }),
-    currency: "MXN",
-    subTotal: d(subTotal),
-    total: d(total),
-    taxes: new TaxTotals({ ivaTransferred: d(iva) }),
-    metodoPago: "PUE",
-    formaPago: "04",
-    relations: [],
-    claraTransactionUuids: [],
-    sources: [new DocumentSource({ kind: "file", location: `/in/${uuid}.xml` })]
-  })
+  invoiceCfdi(uuid, { taxId: "HPR010101AB1", name: "HOTELES PRESIDENTE SA DE CV" }, { subTotal, iva, total })
+
 
 const ROOM = "4A1B2C3D-0000-4E5F-8A9B-0C1D2E3F4A5B"
 const DINNER = "5B2C3D4E-1111-4F60-9B0C-1D2E3F4A5B6C"

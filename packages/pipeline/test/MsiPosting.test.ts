@@ -5,48 +5,24 @@
  * `groupCharges`), accepted by the SAP CSV adapter, instead of refusing each link because one instalment is not the
  * CFDI total. A group whose earlier charge is missing from the run is refused rather than posted with a wrong share.
  */
-import {
-  CardTransaction,
-  DocumentSource,
-  FiscalDocument,
-  formatFixed,
-  type MatchLink,
-  Money,
-  Party,
-  type PostingDocument,
-  TaxTotals
-} from "@clara-recon/domain"
+import { CardTransaction, formatFixed, type MatchLink, Money, type PostingDocument } from "@clara-recon/domain"
 import { SapCsvAdapter } from "@clara-recon/erp-sap-csv"
 import { match } from "@clara-recon/matcher"
 import { assert, describe, it } from "@effect/vitest"
 import { BigDecimal } from "effect"
 import { planPostings, type PostContext } from "../src/Post.js"
+import { invoiceCfdi } from "./Fixtures.js"
 
 const d = BigDecimal.unsafeFromString
 
 const FURNITURE = "6C3D4E5F-2222-4A70-8B1C-2D3E4F5A6B7C"
 
 /** The CFDI of the whole purchase: 2586.20 + 16 % IVA 413.79 = 2999.99, which 3 does not divide. */
-const cfdi = new FiscalDocument({
-  id: FURNITURE,
-  kind: "CFDI",
-  country: "MX",
-  version: "4.0",
-  fiscalUuid: FURNITURE,
-  tipoDeComprobante: "I",
-  issueDate: "2026-01-15",
-  issuer: new Party({ taxId: "MMU010101AB1", name: "MUEBLES MODERNOS SA DE CV" }),
-  receiver: new Party({ taxId: "GIT180312AB1" }),
-  currency: "MXN",
-  subTotal: d("2586.20"),
-  total: d("2999.99"),
-  taxes: new TaxTotals({ ivaTransferred: d("413.79") }),
-  metodoPago: "PUE",
-  formaPago: "04",
-  relations: [],
-  claraTransactionUuids: [],
-  sources: [new DocumentSource({ kind: "file", location: `/in/${FURNITURE}.xml` })]
-})
+const cfdi = invoiceCfdi(
+  FURNITURE,
+  { taxId: "MMU010101AB1", name: "MUEBLES MODERNOS SA DE CV" },
+  { subTotal: "2586.20", iva: "413.79", total: "2999.99" }
+)
 
 /** Instalment `number` of 3, a month apart from 2026-01-15, on card ****4321. */
 const instalment = (number: number, amount: string) =>
