@@ -1,6 +1,8 @@
 // The Clara client streaming transactions from the emulator over HTTPS + mutual TLS, with 50 ms added to every page
 // (emulator fault injection), at page concurrency 1, 4 and 8. The bound is concurrency / latency pages per second;
-// the ratio to it shows how much of the parallelism the client's page read-ahead turns into throughput. The emulator
+// the ratio to it shows how much of the parallelism the client's page read-ahead turns into throughput (the client's
+// timing includes its token request and, as `transactions.list` asks for the first pages at once, no extra round trip
+// for the page count; the baseline's timing starts after its token). The emulator
 // runs in a child process (`clara-emulator.mjs`) so its CPU does not count against the client's.
 // Baseline, measured in the same run at each concurrency: raw undici over the same mutual TLS (the same number of
 // requests in flight, each body only `JSON.parse`d): what this emulator and machine allow a client with no work to do.

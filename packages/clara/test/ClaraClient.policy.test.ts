@@ -90,7 +90,7 @@ const listUuids = Effect.flatMap(ClaraClient, (client) =>
   ))
 
 describe("ClaraClient list streams fetch pages ahead", () => {
-  it.effect("keeps page order with up to maxConcurrency pages in flight once totalPages is known", () => {
+  it.effect("keeps page order with up to maxConcurrency pages in flight", () => {
     const fake = slowPages(10, () => 2, { maxConcurrency: 4 })
     return Effect.gen(function*() {
       const fiber = yield* Effect.fork(listUuids)
@@ -99,6 +99,18 @@ describe("ClaraClient list streams fetch pages ahead", () => {
       assert.deepStrictEqual(uuids, Array.from({ length: 20 }, (_, i) => `tx-${Math.floor(i / 2)}-${i % 2}`))
       assert.strictEqual(fake.stats.maxInFlight, 4)
       assert.deepStrictEqual([...fake.stats.pages].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    }).pipe(Effect.provide(fake.layer))
+  })
+
+  it.effect("asks for the first maxConcurrency transaction pages at once, and drops those past a shorter list", () => {
+    // 2 pages: the first round asks for pages 0-3 before page 0 tells the count; pages 2 and 3 come back empty
+    const fake = slowPages(2, (page) => (page < 2 ? 2 : 0), { maxConcurrency: 4 })
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(listUuids)
+      yield* TestClock.adjust(Duration.millis(100))
+      assert.deepStrictEqual(yield* Fiber.join(fiber), ["tx-0-0", "tx-0-1", "tx-1-0", "tx-1-1"])
+      assert.deepStrictEqual([...fake.stats.pages].sort((a, b) => a - b), [0, 1, 2, 3])
+      assert.strictEqual(fake.stats.maxInFlight, 4)
     }).pipe(Effect.provide(fake.layer))
   })
 

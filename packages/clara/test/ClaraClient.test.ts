@@ -27,25 +27,25 @@ const collectUuids = (client: ClaraClient["Type"], pageSize: number) =>
 
 describe("ClaraClient.transactions pagination", () => {
   it.effect("stops at totalPages - 1 without asking for another page", () => {
+    // 6 pages, more than the first round of maxConcurrency (4) pages requested at once
+    const pages = Array.from({ length: 6 }, (_, page) => uuids(2, page))
     const fake = fakeClara(
-      pagedTransactions([uuids(2, 0), uuids(2, 1), uuids(2, 2)], (content, page) => ({
-        content,
-        number: page,
-        size: 2,
-        totalPages: 3,
-        totalElements: 6
-      }))
+      pagedTransactions(pages, (content, page) => ({ content, number: page, size: 2, totalPages: 6, totalElements: 12 }))
     )
     return Effect.gen(function*() {
       const got = yield* collectUuids(yield* ClaraClient, 2)
-      assert.deepStrictEqual(got, ["tx-0-0", "tx-0-1", "tx-1-0", "tx-1-1", "tx-2-0", "tx-2-1"])
-      assert.deepStrictEqual(fake.seen.filter((s) => s.path === TX).map((s) => s.query.get("page")), ["0", "1", "2"])
-      assert.isTrue(fake.seen.filter((s) => s.path === TX).every((s) => s.query.get("size") === "2"))
+      assert.deepStrictEqual(got, pages.flat().map((t) => (t as { uuid: string }).uuid))
+      const asked = fake.seen.filter((s) => s.path === TX)
+      assert.deepStrictEqual(asked.map((s) => Number(s.query.get("page"))).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5])
+      assert.isTrue(asked.every((s) => s.query.get("size") === "2"))
     }).pipe(Effect.provide(fake.layer))
   })
 
+  // one page at a time (maxConcurrency 1), so that the requests made show exactly where the list stopped
   it.effect("stops on a short page", () => {
-    const fake = fakeClara(pagedTransactions([uuids(2, 0), uuids(2, 1), uuids(1, 2), uuids(2, 3)]))
+    const fake = fakeClara(pagedTransactions([uuids(2, 0), uuids(2, 1), uuids(1, 2), uuids(2, 3)]), {
+      maxConcurrency: 1
+    })
     return Effect.gen(function*() {
       const got = yield* collectUuids(yield* ClaraClient, 2)
       assert.strictEqual(got.length, 5)
@@ -54,7 +54,7 @@ describe("ClaraClient.transactions pagination", () => {
   })
 
   it.effect("stops on an empty page", () => {
-    const fake = fakeClara(pagedTransactions([uuids(2, 0), uuids(2, 1), [], uuids(2, 3)]))
+    const fake = fakeClara(pagedTransactions([uuids(2, 0), uuids(2, 1), [], uuids(2, 3)]), { maxConcurrency: 1 })
     return Effect.gen(function*() {
       const got = yield* collectUuids(yield* ClaraClient, 2)
       assert.strictEqual(got.length, 4)

@@ -13,7 +13,8 @@ import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Fiber from "effect/Fiber"
+import * as Deferred from "effect/Deferred"
+import * as FiberId from "effect/FiberId"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as RateLimiter from "effect/RateLimiter"
@@ -51,9 +52,15 @@ export interface GetOptions {
   readonly sensitive?: boolean
 }
 
-/** Options of a list stream: pages fetched ahead in parallel (default: the client's `maxConcurrency`). */
+/**
+ * Options of a list stream: `concurrency` pages fetched ahead in parallel (default: the client's `maxConcurrency`).
+ * With `speculative`, the first `concurrency` pages are requested at once instead of after the first answer gives
+ * `totalPages`: a round trip less on a long list, at the price of up to `concurrency - 1` requests answered with an
+ * empty page on a list shorter than that. For lists that are long as a rule (the transaction lists).
+ */
 export interface PagesOptions extends GetOptions {
   readonly concurrency?: number
+  readonly speculative?: boolean
 }
 
 /** HTTP methods of writes. `PUT` only where Clara's docs name it (v2 group update, configurable). */
@@ -156,6 +163,14 @@ const rateLimiter = (perSecond: number) => {
   return RateLimiter.make({ limit, interval: Duration.millis(Math.round((limit / perSecond) * 1000)) })
 }
 
+/** Resumes in a later macrotask (`setImmediate`), once the microtasks queued so far, such as requests being sent, ran. */
+const afterPendingIo = Effect.async<void>((resume) => {
+  let handle = setImmediate(() => {
+    handle = setImmediate(() => resume(Effect.void))
+  })
+  return Effect.sync(() => clearImmediate(handle))
+})
+
 /** A bare JSON array (a v1/v2 `X[]` list) or a Spring page, items undecoded. */
 const RawList = Schema.Union(Schema.Array(Schema.Unknown), RawSpringPage)
 
@@ -172,11 +187,12 @@ export const makeClaraCall = (
     const gate: Gate = settings.rateLimit === undefined
       ? (effect) => effect
       : yield* rateLimiter(settings.rateLimit)
-    const send = makeSend(http, semaphore, settings, "read", gate)
+    const send = makeSend(http, semaphore, settings, { gate })
+    const sendAhead = makeSend(http, semaphore, settings, { gate, yieldAfter: false })
     const untraced = HttpClient.withTracerDisabledWhen(http, () => true)
-    const sendUntraced = makeSend(untraced, semaphore, settings, "read", gate)
+    const sendUntraced = makeSend(untraced, semaphore, settings, { gate })
     const writeTimeout = Duration.max(settings.requestTimeout, WRITE_TIMEOUT)
-    const sendWrite = makeSend(http, semaphore, { ...settings, requestTimeout: writeTimeout }, "write", gate)
+    const sendWrite = makeSend(http, semaphore, { ...settings, requestTimeout: writeTimeout }, { gate, mode: "write" })
     const defaultConcurrency = settings.maxConcurrency
 
     const tokenCtx: CallContext = { endpoint: "POST /oauth/token" }
@@ -231,15 +247,20 @@ export const makeClaraCall = (
           ))
       }
 
-      /** GET `path`: the body bytes of a 2xx answer. */
-      const getBytes = (path: string, params: Readonly<Record<string, string>>, options: GetOptions) => {
+      /** GET `path`: the body bytes of a 2xx answer; `yieldAfter` as in `makeSend`. */
+      const getBytes = (
+        path: string,
+        params: Readonly<Record<string, string>>,
+        options: GetOptions,
+        yieldAfter = true
+      ) => {
         const ctx: CallContext = { endpoint: endpointOf("GET", path), record: options.record }
         const request = HttpClientRequest.get(`${settings.baseUrl}${settings.basePath}${path}`, {
           urlParams: params,
           acceptJson: true,
           headers
         })
-        return authorized(request, ctx, send)
+        return authorized(request, ctx, yieldAfter ? send : sendAhead)
       }
 
       /** A body as JSON, card secrets removed. */
@@ -356,7 +377,7 @@ export const makeClaraCall = (
         first: number,
         options: PagesOptions = {}
       ): Stream.Stream<ClaraItem<A>, ClaraError> => {
-        const { concurrency = defaultConcurrency, ...getOptions } = options
+        const { concurrency = defaultConcurrency, speculative = false, ...getOptions } = options
         const ahead = Math.max(1, concurrency)
         const one = (page: number) => fetchPage(path, params, schema, size, page, getOptions)
         // a page's items array is never changed after decoding: the chunk shares it instead of copying it
@@ -368,61 +389,104 @@ export const makeClaraCall = (
             Effect.map(one(page), (result) =>
               [chunkOf(result), result.hasNext ? Option.some(page + 1) : Option.none()] as const))
         /**
-         * Pages `from` to `to` fetched ahead and decoded one by one in page order, as one pull: at most `ahead`
-         * requests in flight, and twice as many fetch fibers, so when a body arrives the next request is already
-         * waiting for the permit and goes on the wire before that body is parsed and decoded. Ends after the first
-         * page with no next page (`onPage` sees every page read); the fetches still running are interrupted when the
-         * stream ends. A single pull instead of chained `mapEffect` stages: those kept each decoded page reachable
-         * through long-lived stream state for a while, so page data survived young collections (about a third of it
-         * was promoted, a millisecond of GC a page).
+         * Pages from `from` on, fetched ahead and decoded one by one in page order, as one pull. `ahead` fetch fibers
+         * each loop: claim the next page, GET it, hand its body over, claim the next. The request for the next page
+         * thus leaves from the fiber that just received a body, with no fiber hand-off in between, and the pull
+         * decodes a body only after the event loop has turned (`afterPendingIo`), once that request is on the wire.
+         * At most `2 * ahead` bodies are fetched and not yet read. Pages are claimed up to `to`, raised to
+         * `totalPages - 1` by any page read that gives more. Ends after the first page with no next page (`onPage`
+         * sees every page read); the fetches still running are interrupted when the stream ends. A single pull
+         * instead of chained `mapEffect` stages: those kept each decoded page reachable through long-lived stream
+         * state for a while, so page data survived young collections (about a third of it was promoted, a
+         * millisecond of GC a page).
          */
         const readAhead = (from: number, to: number, onPage: (page: ClaraPage<A>) => void) =>
           Effect.gen(function*() {
             const scope = yield* Effect.scope
-            const inFlight = yield* Effect.makeSemaphore(ahead)
-            /** The fetches forked and not yet read, in page order. */
-            const window: Array<{ readonly page: number; readonly fiber: Fiber.RuntimeFiber<Uint8Array, ClaraError> }> =
-              []
+            // a permit per page claimed and not yet read by the pull
+            const window = yield* Effect.makeSemaphore(2 * ahead)
+            /** The bodies claimed, by page, resolved as they arrive. */
+            const bodies = new Map<number, Deferred.Deferred<Uint8Array, ClaraError>>()
+            const slot = (page: number) => {
+              let deferred = bodies.get(page)
+              if (deferred === undefined) {
+                deferred = Deferred.unsafeMake<Uint8Array, ClaraError>(FiberId.none)
+                bodies.set(page, deferred)
+              }
+              return deferred
+            }
             let next = from
+            let last = to
             let done = false
-            const fetch = (page: number) =>
-              inFlight.withPermits(1)(getBytes(path, pageParams(params, size, page), pageOptions(page, getOptions)))
-            const fill: Effect.Effect<void> = Effect.suspend(() => {
-              if (done || next > to || window.length >= 2 * ahead) return Effect.void
-              const page = next++
-              return Effect.flatMap(Effect.forkIn(fetch(page), scope), (fiber) => {
-                window.push({ page, fiber })
-                return fill
+            /** Fetch fibers looping (a fiber stops when no page is left to claim). */
+            let running = 0
+            // no yield after a body (`makeSend`): this fiber's next request goes out before the pull decodes
+            const worker: Effect.Effect<void> = Effect.zipRight(
+              window.take(1),
+              Effect.suspend(() => {
+                if (done || next > last) {
+                  running -= 1
+                  return window.release(1)
+                }
+                const page = next++
+                return Effect.flatMap(
+                  Effect.exit(getBytes(path, pageParams(params, size, page), pageOptions(page, getOptions), false)),
+                  (exit) => Effect.zipRight(Deferred.done(slot(page), exit), worker)
+                )
               })
+            )
+            /** Brings the fetch fibers back up to `ahead`. */
+            const startWorkers = Effect.suspend(() => {
+              const missing = ahead - running
+              if (missing <= 0) return Effect.void
+              running += missing
+              return Effect.forkIn(
+                Effect.all(Array.from({ length: missing }, () => worker), { concurrency: "unbounded", discard: true }),
+                scope
+              )
             })
+            let read = from
             const pull: Effect.Effect<Chunk.Chunk<ClaraItem<A>>, Option.Option<ClaraError>> = Effect.suspend(() => {
-              const slot = done ? undefined : window.shift()
-              if (slot === undefined) return Effect.fail(Option.none())
-              return Fiber.join(slot.fiber).pipe(
-                // let the request waiting for the permit just released go on the wire before decoding
-                Effect.zipLeft(Effect.yieldNow()),
-                Effect.flatMap((body) => decodePage(path, schema, size, slot.page, body, getOptions)),
+              if (done || read > last) return Effect.fail(Option.none())
+              const page = read++
+              return Deferred.await(slot(page)).pipe(
+                Effect.zipLeft(afterPendingIo),
+                Effect.flatMap((body) => {
+                  bodies.delete(page)
+                  return decodePage(path, schema, size, page, body, getOptions)
+                }),
                 Effect.mapError(Option.some),
-                Effect.flatMap((page) => {
-                  onPage(page)
-                  if (!page.hasNext) done = true
-                  return Effect.as(fill, chunkOf(page))
+                Effect.flatMap((decoded) => {
+                  onPage(decoded)
+                  const items = Effect.as(window.release(1), chunkOf(decoded))
+                  if (!decoded.hasNext) done = true
+                  else if (decoded.totalPages !== undefined && decoded.totalPages - 1 > last) {
+                    // more pages than claimed so far (a speculative start, or the list grew while it was read)
+                    last = decoded.totalPages - 1
+                    return Effect.zipLeft(items, startWorkers)
+                  }
+                  return items
                 })
               )
             })
-            yield* fill
+            yield* startWorkers
             return pull
           })
+        /** Pages `from` to at least `to` read ahead, then one at a time while the last page read has a next. */
+        const readFrom = (from: number, to: number) => {
+          let last: ClaraPage<A> | undefined
+          const fetched = Stream.fromPull(readAhead(from, to, (page) => (last = page)))
+          // the server gave no page count: carry on one page at a time after the pages claimed
+          const tail = Stream.suspend(() => last?.hasNext === true ? sequential(last.number + 1) : Stream.empty)
+          return Stream.concat(fetched, tail)
+        }
 
+        if (speculative && ahead > 1) return readFrom(first, first + ahead - 1)
         return Stream.unwrap(Effect.map(one(first), (head) => {
           if (!head.hasNext) return itemsOf(head)
           const known = head.totalPages
           if (known === undefined || known <= first + 1) return Stream.concat(itemsOf(head), sequential(first + 1))
-          let last: ClaraPage<A> = head
-          const fetched = Stream.fromPull(readAhead(first + 1, known - 1, (page) => (last = page)))
-          // the list grew while it was read: carry on one page at a time after the pages known from the first
-          const tail = Stream.suspend(() => last.hasNext ? sequential(last.number + 1) : Stream.empty)
-          return Stream.concat(itemsOf(head), Stream.concat(fetched, tail))
+          return Stream.concat(itemsOf(head), readFrom(first + 1, known - 1))
         }))
       }
 

@@ -20,17 +20,26 @@ export type Send = (
 /** Waits for the client's rate limit (an `effect/RateLimiter`) before an attempt; identity when there is none. */
 export type Gate = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 
+/** How `makeSend` sends: see there. */
+export interface SendOptions {
+  readonly mode?: RetryMode
+  readonly gate?: Gate
+  readonly yieldAfter?: boolean
+}
+
 /**
- * One request at a time per permit of `semaphore` (the in-flight limit), each attempt passing `gate` (the rate limit)
- * first, then under `requestTimeout` (body included), transient failures retried per `policy` and `mode` (writes: see
- * `RetryMode`). The permit is not held while waiting to retry.
+ * One request at a time per permit of `semaphore` (the in-flight limit), each attempt passing `gate` (the rate limit,
+ * none by default) first, then under `requestTimeout` (body included), transient failures retried per `policy` and
+ * `mode` (default "read"; writes: see `RetryMode`). The permit is not held while waiting to retry. With `yieldAfter`
+ * (the default) the fiber yields once a body is in, so that a request waiting for the permit just released goes on
+ * the wire before this body is parsed and decoded; a caller that sends its own next request straight away turns it
+ * off.
  */
 export const makeSend = (
   http: HttpClient.HttpClient,
   semaphore: Effect.Semaphore,
   policy: SendPolicy,
-  mode: RetryMode = "read",
-  gate: Gate = (effect) => effect
+  { gate = (effect) => effect, mode = "read", yieldAfter = true }: SendOptions = {}
 ): Send => {
   const timeoutMillis = Duration.toMillis(policy.requestTimeout)
   const attempt = (request: HttpClientRequest.HttpClientRequest, ctx: CallContext) =>
@@ -57,8 +66,7 @@ export const makeSend = (
       }),
       semaphore.withPermits(1),
       gate,
-      // let a request waiting for the permit just released go on the wire before this body is parsed and decoded
-      Effect.zipLeft(Effect.yieldNow()),
+      (sent) => yieldAfter ? Effect.zipLeft(sent, Effect.yieldNow()) : sent,
       Effect.flatMap((reply) =>
         reply.status >= 200 && reply.status < 300
           ? Effect.succeed(reply.body)

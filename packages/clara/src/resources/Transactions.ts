@@ -22,7 +22,8 @@ import type { TransactionCommentItem, TransactionLabelsItem } from "../wire/Tran
 export interface TransactionsApi {
   /**
    * Every transaction matching `filter`, page after page (`GET /api/v3/transactions`, `pageSize` default 100), until
-   * the last page (`number == totalPages - 1`, `last`, a short page, or an empty page). A filter with a bad date or a
+   * the last page (`number == totalPages - 1`, `last`, a short page, or an empty page). The first `maxConcurrency`
+   * pages are requested at once (`PagesOptions.speculative`). A filter with a bad date or a
    * page size outside 1-100 fails with `ClaraBadRequestError` before any request.
    */
   readonly list: (filter?: TransactionFilter) => Stream.Stream<ClaraItem<TransactionResponseV3>, ClaraError>
@@ -115,7 +116,9 @@ export const makeTransactions = (call: ClaraCall): TransactionsApi => {
     Stream.unwrap(
       Effect.map(
         transactionQuery(filter, get("/v3/transactions")),
-        ({ params, size }) => call.pages("/v3/transactions", params, TransactionResponseV3, size, 0)
+        // a month of card charges runs to many pages: do not wait a round trip for the page count
+        ({ params, size }) =>
+          call.pages("/v3/transactions", params, TransactionResponseV3, size, 0, { speculative: true })
       )
     )
 
