@@ -9,7 +9,9 @@
  *   `verify` and marked `verified` in one write (`posted_unverified` when the read-back itself fails). A row found in
  *   `posting` or `posted_unverified` (a crash or an `unknown` outcome) is settled by `find` + `verify` first: found and
  *   matching is `verified`, not found goes back to `planned` and is posted, a mismatch is `failed` for a person to look
- *   at. Nothing is ever posted blindly twice.
+ *   at. A row an earlier run posted and could not confirm is read back where that run posted it: `verified` when it
+ *   matches, otherwise left as it is and reported (POSTING_FAILED), never posted again by a later run. Nothing is
+ *   ever posted blindly twice.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
@@ -63,6 +65,11 @@ export interface PostContext {
   readonly documents: ReadonlyMap<string, FiscalDocument>
   readonly mapping?: MappingConfig | undefined
   readonly adapter: ErpAdapter
+  /**
+   * The adapter that finds what run `runId` posted: `adapter` for this run; for an earlier run, one reading where that
+   * run posted (a file export: that run's own folder).
+   */
+  readonly adapterOfRun: (runId: string) => ErpAdapter
   /** At most this many ERP calls (`find`, `verify`, `post` batches) at a time. */
   readonly erpConcurrency: number
   /** Documents per `post` call; file exports post the whole run in one batch. */
@@ -173,12 +180,22 @@ export interface PlannedPosting {
  * `members.transactions`; an MSI group of one charge so far is told by its `G2_MSI_INSTALMENTS` amount term) post one
  * journal per charge with its share of the CFDI lines (`buildPosting`'s `groupCharges`). Every charge of the group
  * must be in this run: a charge's share depends on the charges before it, and a missing one's date is unknown, so a
- * group with a missing charge is refused (POSTING_FAILED) rather than posted with a share that may be wrong.
+ * group with a missing charge is refused (POSTING_FAILED) rather than posted with a share that may be wrong. Links of
+ * different charges to the same CFDI form such a group too: a person's confirmed or manual links are one per pair
+ * (matching.md §7.13), so confirmed MSI instalments arrive as 1:1 links that share their CFDI.
  */
 export const planPostings = (ctx: PostContext) => {
   const mapping = ctx.mapping ?? defaultMapping
   const plans: Array<PlannedPosting> = []
   const exceptions: Array<ReconciliationException> = []
+  /** The charges linked to each document, over every link of the run. */
+  const chargesOf = new Map<string, Set<string>>()
+  for (const link of ctx.links) {
+    const charges = chargesOf.get(link.documentId) ?? new Set<string>()
+    charges.add(link.transactionUuid)
+    for (const id of link.explanation.members.transactions) charges.add(id)
+    chargesOf.set(link.documentId, charges)
+  }
   for (const link of ctx.links) {
     const transaction = ctx.transactions.get(link.transactionUuid)
     const document = ctx.documents.get(link.documentId)
@@ -198,9 +215,10 @@ export const planPostings = (ctx: PostContext) => {
       continue
     }
     // several charges paying the CFDI (MSI instalments, split tender): this charge's share of every line
-    const chargeGroup = members.transactions.length > 1 ||
+    const charges = [...chargesOf.get(link.documentId)!].sort()
+    const chargeGroup = charges.length > 1 ||
       link.explanation.evidence.some((e) => e.feature === "amount" && e.class === "G2_MSI_INSTALMENTS")
-    const missing = chargeGroup ? members.transactions.filter((id) => !ctx.transactions.has(id)) : []
+    const missing = chargeGroup ? charges.filter((id) => !ctx.transactions.has(id)) : []
     if (missing.length > 0) {
       exceptions.push(postingFailed(
         link,
@@ -210,7 +228,7 @@ export const planPostings = (ctx: PostContext) => {
       ))
       continue
     }
-    const groupCharges = chargeGroup ? members.transactions.flatMap((id) => ctx.transactions.get(id) ?? []) : []
+    const groupCharges = chargeGroup ? charges.flatMap((id) => ctx.transactions.get(id) ?? []) : []
     const built = buildPosting({
       tenant: ctx.tenant,
       transaction,
@@ -230,6 +248,9 @@ export const planPostings = (ctx: PostContext) => {
   }
   return { plans, exceptions }
 }
+
+/** Whether a ledger row was posted (or was being posted) and the ERP has not confirmed it yet. */
+export const unconfirmed = (row: LedgerRow): boolean => row.state === "posting" || row.state === "posted_unverified"
 
 /** States a later run must not move back to `planned`. */
 const settled = new Set(["posting", "posted_unverified", "verified", "excluded"])
@@ -283,8 +304,19 @@ const move = (rows: ReadonlyArray<LedgerRow>, patch: (row: LedgerRow) => Partial
 
 const describeError = (error: ErpError) => `${error.code}: ${error.userMessage}`
 
-/** Reads a posted document back: `verified` when it matches, `failed` on a mismatch, `planned` when missing. */
-const settle = (adapter: ErpAdapter, row: LedgerRow) =>
+/** What `settle` found of a posted row: its next state, with the ERP reference and the reason when there is one. */
+interface Settled {
+  readonly row: LedgerRow
+  readonly next: LedgerRow["state"]
+  readonly ref?: ErpRef | undefined
+  readonly error?: string | undefined
+}
+
+/**
+ * Reads a posted document back with `adapter`: `verified` when it matches, `failed` on a mismatch, `planned` when
+ * missing, the row's own state when it cannot be read back.
+ */
+const settle = (adapter: ErpAdapter, row: LedgerRow): Effect.Effect<Settled> =>
   Effect.gen(function*() {
     const fingerprint = JSON.parse(row.fingerprintJson) as Fingerprint
     const found = yield* adapter.find(row.externalKey)
@@ -309,22 +341,52 @@ const settle = (adapter: ErpAdapter, row: LedgerRow) =>
     )
   )
 
+/** Writes the outcomes of `settle` to the ledger in one write. Returns the rows written. */
+const recordSettled = (outcomes: ReadonlyArray<Settled>) =>
+  move(
+    outcomes.map((o): LedgerRow => ({
+      ...o.row,
+      state: o.next,
+      refJson: o.ref !== undefined ? JSON.stringify(o.ref) : o.row.refJson,
+      error: o.error
+    })),
+    () => ({})
+  )
+
 /**
- * Settles rows by `find` + `verify` and records the outcome in the ledger in one write: `verified`, `failed` (a
- * mismatch), `planned` (not found), or the row's own state when it cannot be read back. Returns the rows written.
+ * Settles rows of this run by `find` + `verify` and records the outcome in the ledger in one write: `verified`,
+ * `failed` (a mismatch), `planned` (not found), or the row's own state when it cannot be read back. Returns the rows
+ * written.
  */
 const settleRows = (ctx: PostContext, rows: ReadonlyArray<LedgerRow>) =>
+  Effect.flatMap(
+    Effect.forEach(rows, (row) => settle(ctx.adapter, row), { concurrency: ctx.erpConcurrency }),
+    recordSettled
+  )
+
+/**
+ * Settles rows an earlier run posted and could not confirm (`posting`, `posted_unverified`), reading each back where
+ * that run posted it (`adapterOfRun`): found and matching is `verified`, a mismatch `failed`. One not found there stays
+ * as it is, reported, and is not posted again: long after that run, its export may have been moved or imported, so
+ * "not found" no longer proves that it never reached the ERP. Returns the rows as they are now.
+ */
+const settleEarlierRows = (ctx: PostContext, rows: ReadonlyArray<LedgerRow>) =>
   Effect.gen(function*() {
-    const outcomes = yield* Effect.forEach(rows, (row) => settle(ctx.adapter, row), { concurrency: ctx.erpConcurrency })
-    return yield* move(
-      outcomes.map((o): LedgerRow => ({
-        ...o.row,
-        state: o.next,
-        refJson: "ref" in o && o.ref !== undefined ? JSON.stringify(o.ref) : o.row.refJson,
-        error: "error" in o ? o.error : undefined
-      })),
-      () => ({})
+    const outcomes = yield* Effect.forEach(
+      rows,
+      (row) =>
+        Effect.map(settle(ctx.adapterOfRun(row.runId), row), (o): Settled =>
+          o.next === "planned"
+            ? {
+              row,
+              next: row.state,
+              error: `posted by run ${row.runId} but not found where that run posted it; not posted again: ` +
+                `check it in the ERP`
+            }
+            : o),
+      { concurrency: ctx.erpConcurrency }
     )
+    return yield* recordSettled(outcomes)
   })
 
 /** Writes export artifacts into `<runDir>/postings` (atomically; identical files already there are left alone). */
@@ -398,12 +460,21 @@ export const postPlanned = (ctx: PostContext, plans: ReadonlyArray<PlannedPostin
     const record = (rows: ReadonlyArray<LedgerRow>) => {
       for (const row of rows) current.set(row.externalKey, row)
     }
+    const earlier: Array<LedgerRow> = []
     for (const row of (yield* store.ledger([...byKey.keys()])).values()) {
-      if (row.runId === ctx.runId && byKey.has(row.externalKey)) current.set(row.externalKey, row)
+      if (!byKey.has(row.externalKey)) continue
+      if (row.runId === ctx.runId) current.set(row.externalKey, row)
+      else if (unconfirmed(row)) earlier.push(row)
     }
 
+    // 0. Read back what earlier runs posted and could not confirm.
+    const earlierNow = earlier.length === 0 ? [] : yield* Effect.zipRight(
+      Effect.logInfo(`reading back ${earlier.length} posting(s) earlier runs could not confirm`),
+      settleEarlierRows(ctx, earlier)
+    )
+
     // 1. Settle what a crash or an unknown outcome left in flight.
-    const inFlight = [...current.values()].filter((r) => r.state === "posting" || r.state === "posted_unverified")
+    const inFlight = [...current.values()].filter(unconfirmed)
     if (inFlight.length > 0) {
       yield* Effect.logInfo(`settling ${inFlight.length} posting(s) left in flight by find + verify`)
       record(yield* settleRows(ctx, inFlight))
@@ -434,9 +505,10 @@ export const postPlanned = (ctx: PostContext, plans: ReadonlyArray<PlannedPostin
       yield* writeArtifacts(postingsDir, [{ name: "manifest.json", bytes, sha256: sha256Hex(bytes) }])
     }
 
-    const unsettled = [...current.values()].filter((r) =>
-      r.state === "failed" || r.state === "planned" || r.state === "posting"
-    )
+    const unsettled = [
+      ...[...current.values()].filter((r) => r.state === "failed" || r.state === "planned" || r.state === "posting"),
+      ...earlierNow.filter((r) => r.state !== "verified")
+    ]
     return unsettled.map((r) =>
       postingFailed(
         r,

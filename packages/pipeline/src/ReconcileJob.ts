@@ -55,6 +55,7 @@ import {
   planPostings,
   plannedLedgerRows,
   postPlanned,
+  unconfirmed,
   writePlansFile
 } from "./Post.js"
 import { type LedgerRow, ReconStore, type RunRow, type StepRow, type TransactionRow } from "./ReconStore.js"
@@ -170,6 +171,8 @@ interface RunContext {
   readonly runDir: string
   readonly options: ReconcileOptions
   readonly adapter: ErpAdapter
+  /** `PostContext.adapterOfRun`. */
+  readonly adapterOfRun: (runId: string) => ErpAdapter
   readonly claraConcurrency: number
   readonly erpConcurrency: number
 }
@@ -515,6 +518,7 @@ const postContext = (ctx: RunContext, memo: Memo) =>
       documents: new Map(documents.map((d) => [d.id, d])),
       mapping: ctx.options.mapping,
       adapter: ctx.adapter,
+      adapterOfRun: ctx.adapterOfRun,
       erpConcurrency: ctx.erpConcurrency,
       batchSize: ctx.options.postBatchSize ?? 50
     }
@@ -572,7 +576,8 @@ const postStep = Effect.fn("Pipeline.post")(function*(ctx: RunContext, memo: Mem
   const keys = new Set(Option.match(plan, { onNone: (): ReadonlyArray<string> => [], onSome: (p) => p.keys }))
   const ledger = yield* store.ledger([...keys])
   const open = new Set(["planned", "posting", "posted_unverified", "failed"])
-  if (![...ledger.values()].some((r) => r.runId === ctx.run.runId && open.has(r.state))) {
+  // open rows of this run, or postings an earlier run could not confirm (read back by this one)
+  if (![...ledger.values()].some((r) => (r.runId === ctx.run.runId && open.has(r.state)) || unconfirmed(r))) {
     yield* commitMemo(memo, ctx.run.runId, "post", { exceptions: [], dryRun: false }, Effect.void)
     return
   }
@@ -763,17 +768,31 @@ export const reconcile = Effect.fn("ReconcileJob.reconcile")(function*(options: 
   })
   const runDir = path.join(options.outDir, run.runId)
   const postingsDir = path.join(runDir, "postings")
-  const adapter = options.erp === undefined
-    ? defaultSapCsvAdapter({ tenant, postingsDir })
-    : typeof options.erp === "function"
-    ? options.erp({ runId: run.runId, runDir, tenant, postingsDir })
-    : options.erp
+  /** The adapter posting for run `runId` (a file export writes into that run's folder). */
+  const adapterFor = (runId: string): ErpAdapter => {
+    const dir = path.join(options.outDir, runId)
+    const postings = path.join(dir, "postings")
+    return options.erp === undefined
+      ? defaultSapCsvAdapter({ tenant, postingsDir: postings })
+      : typeof options.erp === "function"
+      ? options.erp({ runId, runDir: dir, tenant, postingsDir: postings })
+      : options.erp
+  }
+  const adapter = adapterFor(run.runId)
+  const earlierAdapters = new Map<string, ErpAdapter>([[run.runId, adapter]])
   const ctx: RunContext = {
     run,
     previous: yield* store.finishedRun(key),
     runDir,
     options,
     adapter,
+    adapterOfRun: (runId) => {
+      const known = earlierAdapters.get(runId)
+      if (known !== undefined) return known
+      const made = adapterFor(runId)
+      earlierAdapters.set(runId, made)
+      return made
+    },
     claraConcurrency: Math.max(1, options.concurrency?.clara ?? 4),
     erpConcurrency: Math.max(1, options.concurrency?.erp ?? 4)
   }

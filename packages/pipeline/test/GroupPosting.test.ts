@@ -49,6 +49,7 @@ describe("plan step: a charge backed by several CFDIs", () => {
       transactions: new Map([[charge.uuid, charge]]),
       documents: new Map(documents.map((doc) => [doc.id, doc])),
       adapter: SapCsvAdapter.make({ tenant: "acme" }),
+      adapterOfRun: () => SapCsvAdapter.make({ tenant: "acme" }),
       erpConcurrency: 1,
       batchSize: 100
     }

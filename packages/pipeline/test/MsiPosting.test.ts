@@ -51,6 +51,7 @@ const contextOf = (links: ReadonlyArray<MatchLink>, transactions: ReadonlyArray<
   transactions: new Map(transactions.map((t) => [t.uuid, t])),
   documents: new Map([[cfdi.id, cfdi]]),
   adapter: SapCsvAdapter.make({ tenant: "acme" }),
+  adapterOfRun: () => SapCsvAdapter.make({ tenant: "acme" }),
   erpConcurrency: 1,
   batchSize: 100
 })
@@ -118,6 +119,23 @@ describe("plan step: MSI instalments paying one CFDI", () => {
         assert.deepStrictEqual(posting.lines, complete.get(uuid)!.lines, `instalment ${uuid} of ${known} known`)
       }
     }
+  })
+
+  it("posts instalments a person confirmed one by one (1:1 pinned links sharing the CFDI) as the same group", () => {
+    const complete = byCharge(planPostings(contextOf(linksOf(charges), charges)).plans)
+    const pinned = charges.map((c) => ({
+      status: "CONFIRMED" as const,
+      transactionUuid: c.uuid,
+      documentId: FURNITURE,
+      who: "ana@example.mx",
+      when: "2026-03-31T18:00:00Z"
+    }))
+    const links = match({ transactions: charges, documents: [cfdi], asOf: "2026-03-31", pinned }).links
+    assert.deepStrictEqual(links.map((l) => [l.explanation.decision, l.explanation.members.transactions.length]),
+      Array(3).fill(["CONFIRMED", 1]))
+    const planned = planPostings(contextOf(links, charges))
+    assert.deepStrictEqual(planned.exceptions.map((e) => e.message), [])
+    for (const [uuid, posting] of byCharge(planned.plans)) assert.deepStrictEqual(posting.lines, complete.get(uuid)!.lines)
   })
 
   it("refuses the group when one of its charges is not in the run", () => {

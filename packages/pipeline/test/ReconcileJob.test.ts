@@ -156,7 +156,7 @@ describe("resume after a crash (SQLite)", () => {
     }
   }
 
-  it.effect("a posting that cannot be read back is posted_unverified with the reason, and never posted again", () => {
+  it.effect("a posting that cannot be read back is posted_unverified, never posted again, and a later run confirms it", () => {
     const { dir, options } = setup()
     const sqlite = layerSqlite(path.join(dir, "state.db"))
     return Effect.gen(function*() {
@@ -173,10 +173,41 @@ describe("resume after a crash (SQLite)", () => {
       const ledger = yield* Effect.provide(Effect.flatMap(ReconStore, (s) => s.ledgerOfRun(first.runId)), sqlite)
       assert.deepStrictEqual(ledger.map((r) => r.state), ["posted_unverified", "posted_unverified"])
       for (const row of ledger) assert.include(row.error ?? "", "cannot read the posting back: READ_DOWN")
-      // the next run, the ERP readable again: already posted, nothing exported again
+      // the next run, the ERP readable again: already posted, nothing exported again; it reads the postings back
+      // where the first run exported them and confirms them
       const second = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
       assert.deepStrictEqual(second.summary.postings, { new: 0, skipped: 2, failed: 0 })
       assert.deepStrictEqual(fs.readdirSync(path.join(second.runDir, "postings")).filter((f) => f.endsWith(".csv")), [])
+      const confirmed = yield* Effect.provide(Effect.flatMap(ReconStore, (s) => s.ledgerOfRun(first.runId)), sqlite)
+      assert.deepStrictEqual(confirmed.map((r) => [r.state, r.error]), [["verified", undefined], ["verified", undefined]])
+      assert.deepStrictEqual(second.summary.exceptions.POSTING_FAILED, undefined)
+    }).pipe(
+      Effect.provide(NodeContext.layer),
+      Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+    )
+  })
+
+  it.effect("an unconfirmed posting missing from where its run exported it is reported, not posted again", () => {
+    const { dir, options } = setup()
+    const sqlite = layerSqlite(path.join(dir, "state.db"))
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
+      const unreadable = (ctx: ErpContext): ErpAdapter => ({
+        ...sapCsv(ctx),
+        find: () => Effect.fail(ErpError.unknownOutcome("READ_DOWN", "the ERP cannot be read right now"))
+      })
+      const first = yield* reconcile({ ...options, erp: unreadable }).pipe(Effect.provide(sqlite))
+      // the export was taken away (imported, archived) before anything confirmed it
+      const postings = path.join(first.runDir, "postings")
+      for (const file of fs.readdirSync(postings)) fs.rmSync(path.join(postings, file))
+      const second = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+      assert.deepStrictEqual(fs.readdirSync(path.join(second.runDir, "postings")).filter((f) => f.endsWith(".csv")), [])
+      const ledger = yield* Effect.provide(Effect.flatMap(ReconStore, (s) => s.ledgerOfRun(first.runId)), sqlite)
+      assert.deepStrictEqual(ledger.map((r) => r.state), ["posted_unverified", "posted_unverified"])
+      for (const row of ledger) assert.include(row.error ?? "", `posted by run ${first.runId} but not found`)
+      const reported = (yield* Effect.provide(loadRunResult(second.runId), sqlite)).exceptions
+        .filter((e) => e.code === "POSTING_FAILED")
+      assert.deepStrictEqual(reported.map((e) => e.transactionUuid).sort(), ledger.map((r) => r.transactionUuid).sort())
     }).pipe(
       Effect.provide(NodeContext.layer),
       Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
