@@ -115,8 +115,9 @@ export interface ClaraCall {
   ) => Effect.Effect<ClaraPage<A>, ClaraError>
   /**
    * Every record from page `first` on, in order, until the last page (stop rules of `hasNextPage`). Once the first
-   * page gives `totalPages`, up to `options.concurrency` of the following pages are fetched ahead in parallel; a
-   * short or empty page still ends the stream (pages fetched ahead beyond it are dropped).
+   * page gives `totalPages` (from the start with `options.speculative`), up to `options.concurrency` of the following
+   * pages are fetched ahead in parallel; a short or empty page still ends the stream (pages fetched ahead beyond it
+   * are dropped).
    */
   readonly pages: <A, I>(
     path: string,
@@ -163,7 +164,10 @@ const rateLimiter = (perSecond: number) => {
   return RateLimiter.make({ limit, interval: Duration.millis(Math.round((limit / perSecond) * 1000)) })
 }
 
-/** Resumes in a later macrotask (`setImmediate`), once the microtasks queued so far, such as requests being sent, ran. */
+/**
+ * Resumes two event-loop turns later (`setImmediate` twice). By then a request sent in reply to the body just received
+ * is on the wire: undici writes a request on a reused keep-alive socket from a `setImmediate` of its own.
+ */
 const afterPendingIo = Effect.async<void>((resume) => {
   let handle = setImmediate(() => {
     handle = setImmediate(() => resume(Effect.void))
