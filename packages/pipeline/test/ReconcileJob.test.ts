@@ -59,6 +59,19 @@ const dyingAfterPost = (ctx: ErpContext): ErpAdapter => {
 
 const sapCsv = (ctx: ErpContext) => defaultSapCsvAdapter({ tenant: ctx.tenant, postingsDir: ctx.postingsDir })
 
+/** SAP CSV whose read side is down: the export lands, then every read-back fails. */
+const unreadable = (ctx: ErpContext): ErpAdapter => ({
+  ...sapCsv(ctx),
+  find: () => Effect.fail(ErpError.unknownOutcome("READ_DOWN", "the ERP cannot be read right now"))
+})
+
+/** The CSV files a run exported. */
+const csvsOf = (runDir: string) => fs.readdirSync(path.join(runDir, "postings")).filter((f) => f.endsWith(".csv"))
+
+/** The ledger rows of a run, read from the store `layer`. */
+const ledgerOf = <E>(runId: string, layer: Layer.Layer<ReconStore, E>) =>
+  Effect.provide(Effect.flatMap(ReconStore, (s) => s.ledgerOfRun(runId)), layer)
+
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`reconcile on ${backend.name}`, () => {
     it.effect("links, posts once, reports with chase lists, and starts a new run when the last one finished", () => {
@@ -161,24 +174,18 @@ describe("resume after a crash (SQLite)", () => {
     const sqlite = layerSqlite(path.join(dir, "state.db"))
     return Effect.gen(function*() {
       yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
-      // the export lands, then every read-back fails (the ERP's read side is down)
-      const unreadable = (ctx: ErpContext): ErpAdapter => ({
-        ...sapCsv(ctx),
-        find: () => Effect.fail(ErpError.unknownOutcome("READ_DOWN", "the ERP cannot be read right now"))
-      })
       const first = yield* reconcile({ ...options, erp: unreadable }).pipe(Effect.provide(sqlite))
       assert.deepStrictEqual(first.summary.postings, { new: 2, skipped: 0, failed: 0 })
-      const csvs = fs.readdirSync(path.join(first.runDir, "postings")).filter((f) => f.endsWith(".csv"))
-      assert.strictEqual(csvs.length, 1)
-      const ledger = yield* Effect.provide(Effect.flatMap(ReconStore, (s) => s.ledgerOfRun(first.runId)), sqlite)
+      assert.strictEqual(csvsOf(first.runDir).length, 1)
+      const ledger = yield* ledgerOf(first.runId, sqlite)
       assert.deepStrictEqual(ledger.map((r) => r.state), ["posted_unverified", "posted_unverified"])
       for (const row of ledger) assert.include(row.error ?? "", "cannot read the posting back: READ_DOWN")
       // the next run, the ERP readable again: already posted, nothing exported again; it reads the postings back
       // where the first run exported them and confirms them
       const second = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
       assert.deepStrictEqual(second.summary.postings, { new: 0, skipped: 2, failed: 0 })
-      assert.deepStrictEqual(fs.readdirSync(path.join(second.runDir, "postings")).filter((f) => f.endsWith(".csv")), [])
-      const confirmed = yield* Effect.provide(Effect.flatMap(ReconStore, (s) => s.ledgerOfRun(first.runId)), sqlite)
+      assert.deepStrictEqual(csvsOf(second.runDir), [])
+      const confirmed = yield* ledgerOf(first.runId, sqlite)
       assert.deepStrictEqual(confirmed.map((r) => [r.state, r.error]), [["verified", undefined], ["verified", undefined]])
       assert.deepStrictEqual(second.summary.exceptions.POSTING_FAILED, undefined)
     }).pipe(
@@ -192,17 +199,13 @@ describe("resume after a crash (SQLite)", () => {
     const sqlite = layerSqlite(path.join(dir, "state.db"))
     return Effect.gen(function*() {
       yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
-      const unreadable = (ctx: ErpContext): ErpAdapter => ({
-        ...sapCsv(ctx),
-        find: () => Effect.fail(ErpError.unknownOutcome("READ_DOWN", "the ERP cannot be read right now"))
-      })
       const first = yield* reconcile({ ...options, erp: unreadable }).pipe(Effect.provide(sqlite))
       // the export was taken away (imported, archived) before anything confirmed it
       const postings = path.join(first.runDir, "postings")
       for (const file of fs.readdirSync(postings)) fs.rmSync(path.join(postings, file))
       const second = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
-      assert.deepStrictEqual(fs.readdirSync(path.join(second.runDir, "postings")).filter((f) => f.endsWith(".csv")), [])
-      const ledger = yield* Effect.provide(Effect.flatMap(ReconStore, (s) => s.ledgerOfRun(first.runId)), sqlite)
+      assert.deepStrictEqual(csvsOf(second.runDir), [])
+      const ledger = yield* ledgerOf(first.runId, sqlite)
       assert.deepStrictEqual(ledger.map((r) => r.state), ["posted_unverified", "posted_unverified"])
       for (const row of ledger) assert.include(row.error ?? "", `posted by run ${first.runId} but not found`)
       const reported = (yield* Effect.provide(loadRunResult(second.runId), sqlite)).exceptions
@@ -221,13 +224,13 @@ describe("resume after a crash (SQLite)", () => {
       yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
       const crashed = yield* reconcile({ ...options, erp: dyingAfterPost }).pipe(Effect.provide(sqlite), Effect.exit)
       assert.isTrue(crashed._tag === "Failure")
-      const inFlight = yield* Effect.provide(Effect.flatMap(ReconStore, (s) => s.ledgerOfRun("20260201T063000Z-0001")), sqlite)
+      const inFlight = yield* ledgerOf("20260201T063000Z-0001", sqlite)
       assert.deepStrictEqual(inFlight.map((r) => r.state), ["posting", "posting"])
       const resumed = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
       assert.deepStrictEqual(resumed.summary.postings, { new: 2, skipped: 0, failed: 0 })
       const csvs = fs.readdirSync(path.join(resumed.runDir, "postings")).filter((f) => f.endsWith(".csv"))
       assert.strictEqual(csvs.length, 1, "one export file: nothing was posted twice")
-      const ledger = yield* Effect.provide(Effect.flatMap(ReconStore, (s) => s.ledgerOfRun(resumed.runId)), sqlite)
+      const ledger = yield* ledgerOf(resumed.runId, sqlite)
       assert.deepStrictEqual(ledger.map((r) => r.state), ["verified", "verified"])
     }).pipe(
       Effect.provide(NodeContext.layer),
@@ -250,7 +253,7 @@ describe("resume after a crash (SQLite)", () => {
       const exit = yield* Fiber.interrupt(fiber)
       assert.isTrue(isInterrupted(exit))
       assert.strictEqual(INTERRUPTED_EXIT_CODE, 130)
-      const ledger = yield* Effect.provide(Effect.flatMap(ReconStore, (s) => s.ledgerOfRun("20260201T063000Z-0001")), sqlite)
+      const ledger = yield* ledgerOf("20260201T063000Z-0001", sqlite)
       assert.deepStrictEqual(ledger.map((r) => r.state), ["posting", "posting"], "marked posting before the call")
       const resumed = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
       assert.strictEqual(resumed.runId, "20260201T063000Z-0001")
