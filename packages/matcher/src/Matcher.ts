@@ -525,6 +525,9 @@ export const match = (input: MatchInput): MatchResult => {
     }))
   }
   for (const lapsed of stages.lapsedPrevious) {
+    // a group member's previous link scores nothing as a pair (one MSI instalment against the whole CFDI), but it
+    // lives on when the group is auto-linked again, grown by this run's charges: nothing lapsed
+    if (autoGroupOf.get(lapsed.tx)?.clusters.includes(lapsed.cluster) === true) continue
     const tx = transactions[lapsed.tx]!
     const outcome = decisions.outcomes[lapsed.tx]!
     const now = outcome.link ?? outcome.suggestions[0]

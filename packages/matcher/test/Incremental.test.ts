@@ -96,6 +96,25 @@ describe("learned aliases (matching.md §7.2, §7.13)", () => {
     when
   })
 
+  it("keeps an MSI group growing over runs without reporting the earlier instalments' links as lapsed", () => {
+    const instalment = (k: number) =>
+      tx({ uuid: `m${k}`, amount: "2000.00", date: `2025-0${k}-05`, descriptor: "LIVERPOOL", installment: [k, 3] })
+    const liverpool = cfdi({ id: "L1", total: "6000.00", date: "2025-01-05", rfc: "LIV010101AB1", name: "LIVERPOOL SA" })
+    const january = match({ asOf: "2025-01-31", transactions: [instalment(1)], documents: [liverpool] })
+    assert.deepStrictEqual(january.links.map((l) => [l.transactionUuid, l.documentId]), [["m1", "L1"]])
+    const february = match({
+      asOf: "2025-02-28",
+      transactions: [instalment(1), instalment(2)],
+      documents: [liverpool],
+      previous: january.links
+    })
+    assert.deepStrictEqual(february.links.map((l) => [l.transactionUuid, l.documentId, l.explanation.members.transactions]), [
+      ["m1", "L1", ["m1", "m2"]],
+      ["m2", "L1", ["m1", "m2"]]
+    ])
+    assert.deepStrictEqual(february.exceptions, [])
+  })
+
   it("activates a descriptor -> RFC alias after 2 confirmations without a recent rejection", () => {
     const entries = deriveAliases({
       decisions: [
