@@ -441,8 +441,9 @@ const postBatch = (ctx: PostContext, batch: ReadonlyArray<{ row: LedgerRow; plan
   })
 
 /**
- * Posts the run's planned documents and verifies them (see the module comment). `keys` are the external keys the
- * plan step accepted. Returns the POSTING_FAILED exceptions of documents that ended `failed` in this run. Fails with
+ * Posts the run's planned documents and verifies them (see the module comment). `plans` are the postings the
+ * plan step accepted. Returns the POSTING_FAILED exceptions of documents that ended `failed`, `planned` or `posting` in
+ * this run, and of those an earlier run posted that are still unconfirmed. Fails with
  * `StoreError` or `OutputError`; ERP errors become `failed` ledger rows, never a failure of the job.
  */
 export const postPlanned = (ctx: PostContext, plans: ReadonlyArray<PlannedPosting>) =>
