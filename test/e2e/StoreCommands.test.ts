@@ -1,7 +1,8 @@
 /**
  * The commands that work on the state store: `report` re-renders a run from the store alone (same summary and
  * exceptions as the run wrote), `link reject` keeps a pair from being linked again on the next run, `link confirm`
- * pins a link, and `aliases` shows what was learned; an unknown link id is a one-line error.
+ * pins a link, and `aliases` shows what was learned; an unknown link id is a one-line error. `ledger` lists the
+ * postings that need a person and `ledger exclude` refuses a verified posting or an unknown key.
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import * as fs from "node:fs"
@@ -71,6 +72,24 @@ describe("store commands", () => {
     const aliases = await runCli(["aliases", "--json", ...store])
     assert.strictEqual(aliases.code, 0, aliases.stderr)
     assert.isAbove(lastJsonLine(aliases.stdout).aliases.length, 0)
+
+    // the ledger: every posting of the run was confirmed, so none needs a person; a verified one cannot be excluded
+    const review = await runCli(["ledger", "--json", ...store])
+    assert.strictEqual(review.code, 0, review.stderr)
+    assert.deepStrictEqual(lastJsonLine(review.stdout), { ledger: [] })
+    const verified = await runCli(["ledger", "--status", "verified", "--json", ...store])
+    const rows = lastJsonLine(verified.stdout).ledger
+    assert.strictEqual(rows.length, summary.postings.new)
+    assert.deepStrictEqual(
+      Object.keys(rows[0]).sort(),
+      ["documentId", "erp", "externalKey", "ref", "runId", "state", "transactionUuid"]
+    )
+    const refused = await runCli(["ledger", "exclude", rows[0].externalKey, ...store])
+    assert.strictEqual(refused.code, 1)
+    assert.match(refused.stderr, /is verified: the ERP confirmed it/)
+    const unknownKey = await runCli(["ledger", "exclude", "no-such-key", "--reason", "test", ...store])
+    assert.strictEqual(unknownKey.code, 1)
+    assert.match(unknownKey.stderr, /no posting in the ledger has the key no-such-key/)
 
     // a changed input makes a new run (an unchanged one would be the same run)
     const second = await runCli([...runArgs, "--as-of", "2026-11-23"])

@@ -1,5 +1,6 @@
 /**
- * The `clara-recon` command line: reconcile, post, report, link, aliases, erp, doctor, eval, demo, sandbox, cfdi.
+ * The `clara-recon` command line: reconcile, post, report, link, aliases, ledger, erp, doctor, eval, demo, sandbox,
+ * cfdi.
  */
 import { Command } from "@effect/cli"
 import { cfdiCommand } from "./commands/CfdiCommand.js"
@@ -9,7 +10,7 @@ import { erpCommand } from "./commands/ErpCommand.js"
 import { evalCommand } from "./commands/EvalCommand.js"
 import { postCommand, reconcileCommand } from "./commands/ReconcileCommand.js"
 import { sandboxCommand } from "./commands/SandboxCommand.js"
-import { aliasesCommand, linkCommand, reportCommand } from "./commands/StoreCommands.js"
+import { aliasesCommand, ledgerCommand, linkCommand, reportCommand } from "./commands/StoreCommands.js"
 import { cliVersion } from "./Tracing.js"
 
 /** The root command. */
@@ -21,6 +22,7 @@ export const rootCommand = Command.make("clara-recon").pipe(
     reportCommand,
     linkCommand,
     aliasesCommand,
+    ledgerCommand,
     erpCommand,
     doctorCommand,
     evalCommand,

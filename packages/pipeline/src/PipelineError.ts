@@ -30,5 +30,14 @@ export class UnknownLinkError extends Schema.TaggedError<UnknownLinkError>()("Un
   message: Schema.String
 }) {}
 
+/**
+ * A person's change to the posting ledger cannot be made (`clara-recon ledger exclude`): no ledger row has the external
+ * key, or the row is already `verified` (confirmed in the ERP: nothing to mark as handled).
+ */
+export class LedgerEntryError extends Schema.TaggedError<LedgerEntryError>()("LedgerEntryError", {
+  externalKey: Schema.String,
+  message: Schema.String
+}) {}
+
 /** The error union of `@clara-recon/pipeline`. */
-export type PipelineError = InputError | StoreError | OutputError | UnknownLinkError
+export type PipelineError = InputError | StoreError | OutputError | UnknownLinkError | LedgerEntryError

@@ -246,6 +246,8 @@ export interface ReconStoreService {
   readonly ledger: (externalKeys: ReadonlyArray<string>) => Effect.Effect<ReadonlyMap<string, LedgerRow>, StoreError>
   /** Ledger rows last moved by a run. */
   readonly ledgerOfRun: (runId: string) => Effect.Effect<ReadonlyArray<LedgerRow>, StoreError>
+  /** Ledger rows in any of `states`, by external key. */
+  readonly ledgerInStates: (states: ReadonlyArray<DocumentState>) => Effect.Effect<ReadonlyArray<LedgerRow>, StoreError>
   /** Inserts or replaces ledger rows (batched, in one transaction). */
   readonly writeLedger: (rows: ReadonlyArray<LedgerRow>, updatedAt: string) => Effect.Effect<void, StoreError>
 

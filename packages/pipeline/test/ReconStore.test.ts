@@ -137,6 +137,16 @@ for (const backend of backends) {
         assert.strictEqual(got.get("acme:t1:1")!.state, "verified")
         assert.strictEqual(got.get("acme:t1:1")!.refJson, "{\"erp\":\"sap-csv\"}")
         assert.deepStrictEqual((yield* store.ledgerOfRun("r1")).map((r) => r.externalKey), ["acme:t1:1"])
+        yield* store.writeLedger([
+          { ...row, externalKey: "acme:t3:1", state: "posted_unverified" },
+          { ...row, externalKey: "acme:t2:1", state: "failed" }
+        ], "t3")
+        const inStates = yield* store.ledgerInStates(["failed", "posted_unverified", "posting"])
+        assert.deepStrictEqual(inStates.map((r) => [r.externalKey, r.state]), [
+          ["acme:t2:1", "failed"],
+          ["acme:t3:1", "posted_unverified"]
+        ])
+        assert.deepStrictEqual(yield* store.ledgerInStates([]), [])
         yield* store.recordWriteBacks([{ transactionUuid: "t1", kind: "comment", payload: "c", runId: "r1", sentAt: "t" }])
         yield* store.recordWriteBacks([{ transactionUuid: "t1", kind: "comment", payload: "c", runId: "r2", sentAt: "t" }])
         assert.deepStrictEqual((yield* store.writeBacks(["t1", "t2"])).map((w) => [w.kind, w.runId]), [["comment", "r2"]])

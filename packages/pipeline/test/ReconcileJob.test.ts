@@ -9,6 +9,7 @@ import { Deferred, Effect, Fiber, Layer, TestClock } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { type ErpAdapter, ErpError } from "@clara-recon/erp"
+import { excludePosting, ledgerToReview } from "../src/LedgerReview.js"
 import { defaultSapCsvAdapter } from "../src/Post.js"
 import { decideLink, learnedAliases } from "../src/LinkDecisions.js"
 import {
@@ -186,7 +187,7 @@ describe("resume after a crash (SQLite)", () => {
       assert.deepStrictEqual(second.summary.postings, { new: 0, skipped: 2, failed: 0 })
       assert.deepStrictEqual(csvsOf(second.runDir), [])
       const confirmed = yield* ledgerOf(first.runId, sqlite)
-      assert.deepStrictEqual(confirmed.map((r) => [r.state, r.error]), [["verified", undefined], ["verified", undefined]])
+      assert.deepStrictEqual(confirmed.map((r) => [r.state, r.error]), Array(2).fill(["verified", undefined]))
       assert.deepStrictEqual(second.summary.exceptions.POSTING_FAILED, undefined)
     }).pipe(
       Effect.provide(NodeContext.layer),
@@ -211,6 +212,26 @@ describe("resume after a crash (SQLite)", () => {
       const reported = (yield* Effect.provide(loadRunResult(second.runId), sqlite)).exceptions
         .filter((e) => e.code === "POSTING_FAILED")
       assert.deepStrictEqual(reported.map((e) => e.transactionUuid).sort(), ledger.map((r) => r.transactionUuid).sort())
+      // a person checks them in the ERP and marks them as handled: the next run neither posts nor reports them
+      const toReview = yield* Effect.provide(ledgerToReview(), sqlite)
+      assert.deepStrictEqual(toReview.map((r) => r.externalKey), ledger.map((r) => r.externalKey))
+      for (const row of ledger) {
+        yield* Effect.provide(excludePosting(row.externalKey, "ana", "2026-02-02T10:00:00Z", "in SAP"), sqlite)
+      }
+      assert.deepStrictEqual(yield* Effect.provide(ledgerToReview(), sqlite), [])
+      const excluded = yield* ledgerOf(first.runId, sqlite)
+      assert.deepStrictEqual(excluded.map((r) => [r.state, r.error]), Array(2).fill([
+        "excluded",
+        "excluded by ana at 2026-02-02T10:00:00Z (was posted_unverified): in SAP"
+      ]))
+      yield* TestClock.adjust("1 day")
+      const third = yield* reconcile({ ...options, asOf: "2026-02-03", erp: sapCsv }).pipe(Effect.provide(sqlite))
+      assert.deepStrictEqual(csvsOf(third.runDir), [])
+      assert.deepStrictEqual(third.summary.exceptions.POSTING_FAILED, undefined)
+      assert.deepStrictEqual(third.summary.postings, { new: 0, skipped: 2, failed: 0 })
+      // a verified posting or an unknown key cannot be marked
+      const unknown = yield* Effect.flip(Effect.provide(excludePosting("nope", "ana", "2026-02-03T10:00:00Z"), sqlite))
+      assert.strictEqual(unknown._tag, "LedgerEntryError")
     }).pipe(
       Effect.provide(NodeContext.layer),
       Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))

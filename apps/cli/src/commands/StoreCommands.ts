@@ -3,7 +3,9 @@
  * - `clara-recon report [--run ID] [--out DIR]`: re-renders a finished run's reports from the store;
  * - `clara-recon link confirm|reject <link-id> [--by NAME]`: a person's decision on a link, pinned (confirmed) or
  *   forbidden (rejected) on every later run (matching.md §7.13);
- * - `clara-recon aliases [--json]`: what the matcher learned from those decisions (descriptor -> issuer RFC).
+ * - `clara-recon aliases [--json]`: what the matcher learned from those decisions (descriptor -> issuer RFC);
+ * - `clara-recon ledger [--status S]... [--json]`: the postings that need a person (erp.md §5.1), and
+ *   `clara-recon ledger exclude <external-key> [--by NAME] [--reason TEXT]`: one marked as handled (`excluded`).
  * All take `--state FILE` or `--database-url URL` (default `CLARA_RECON_DATABASE_URL` / the config file).
  */
 import { Args, Command, Options } from "@effect/cli"
@@ -11,7 +13,15 @@ import * as Clock from "effect/Clock"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { decideLink, learnedAliases, renderReport } from "@clara-recon/pipeline"
+import {
+  ATTENTION_STATES,
+  decideLink,
+  excludePosting,
+  learnedAliases,
+  type LedgerRow,
+  ledgerToReview,
+  renderReport
+} from "@clara-recon/pipeline"
 import { loadAppConfig } from "../AppConfig.js"
 import { printJsonLine, printSummary } from "../Output.js"
 import { storeLayer } from "../RunJob.js"
@@ -106,3 +116,73 @@ export const aliasesCommand = Command.make(
       })
     )
 ).pipe(Command.withDescription("Show the descriptor -> issuer RFC aliases learned from confirmed and rejected links"))
+
+const LEDGER_STATES = ["planned", "posting", "posted_unverified", "verified", "failed", "excluded"] as const
+
+/** A ledger row as `ledger --json` prints it: no fingerprint, the ERP reference decoded. */
+const ledgerJson = (row: LedgerRow) => ({
+  externalKey: row.externalKey,
+  state: row.state,
+  transactionUuid: row.transactionUuid,
+  documentId: row.documentId,
+  runId: row.runId,
+  erp: row.erp,
+  ...(row.refJson === undefined ? {} : { ref: JSON.parse(row.refJson) as unknown }),
+  ...(row.error === undefined ? {} : { error: row.error })
+})
+
+const excludeCommand = Command.make(
+  "exclude",
+  {
+    externalKey: Args.text({ name: "external-key" }).pipe(
+      Args.withDescription("The posting's external key (`ledger`, postings/manifest.json)")
+    ),
+    by: by.pipe(Options.withDescription("Who marks it as handled (default: $USER)")),
+    reason: Options.text("reason").pipe(Options.withDescription("Why, kept with the posting"), Options.optional),
+    config: configOption,
+    ...storeOptions
+  },
+  (args) =>
+    withStore(
+      args,
+      Effect.gen(function*() {
+        const at = new Date(yield* Clock.currentTimeMillis).toISOString()
+        const row = yield* excludePosting(args.externalKey, args.by, at, Option.getOrUndefined(args.reason))
+        yield* Console.log(
+          `posting ${row.externalKey} excluded by ${args.by} at ${at}: no run posts or reports it again`
+        )
+      })
+    )
+).pipe(Command.withDescription("Mark a posting as handled by a person: no run posts it or reports it again"))
+
+/** `clara-recon ledger [exclude <external-key>]`. */
+export const ledgerCommand = Command.make(
+  "ledger",
+  {
+    status: Options.choice("status", LEDGER_STATES).pipe(
+      Options.repeated,
+      Options.withDescription(`Only postings in this state (repeatable; default: ${ATTENTION_STATES.join(", ")})`)
+    ),
+    json: Options.boolean("json"),
+    config: configOption,
+    ...storeOptions
+  },
+  (args) =>
+    withStore(
+      args,
+      Effect.gen(function*() {
+        const rows = yield* ledgerToReview(args.status.length === 0 ? ATTENTION_STATES : args.status)
+        if (args.json) return yield* printJsonLine({ ledger: rows.map(ledgerJson) })
+        if (rows.length === 0) return yield* Console.log("No posting in these states.")
+        for (const row of rows) {
+          yield* Console.log(
+            `${row.state.padEnd(17)}  ${row.externalKey}  transaction ${row.transactionUuid}  document ` +
+              `${row.documentId}  run ${row.runId}${row.error === undefined ? "" : `  ${row.error}`}`
+          )
+        }
+      })
+    )
+).pipe(
+  Command.withDescription("List the postings that need a person (failed, or never confirmed by the ERP)"),
+  Command.withSubcommands([excludeCommand])
+)

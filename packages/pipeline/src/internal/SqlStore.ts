@@ -493,6 +493,13 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
       Effect.mapError(storeError("ledgerOfRun"))
     )
 
+  const ledgerInStates: ReconStoreService["ledgerInStates"] = (states) =>
+    states.length === 0 ? Effect.succeed([]) : sql<LedgerDb>`
+      SELECT * FROM ledger WHERE ${sql.in("state", states)} ORDER BY external_key`.pipe(
+      Effect.map((rows) => rows.map(toLedger)),
+      Effect.mapError(storeError("ledgerInStates"))
+    )
+
   const writeLedger: ReconStoreService["writeLedger"] = (rows, updatedAt) =>
     upsert(
       "writeLedger",
@@ -573,6 +580,7 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
     linkDecisions,
     ledger,
     ledgerOfRun,
+    ledgerInStates,
     writeLedger,
     writeBacks,
     recordWriteBacks

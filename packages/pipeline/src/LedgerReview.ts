@@ -1,0 +1,48 @@
+/**
+ * What a person does with the posting ledger (erp.md §5.1) from the CLI: see the postings that need a person, and mark
+ * one as handled (`excluded`, the Ramp pattern) so that no run posts it or reports it again.
+ */
+import * as Effect from "effect/Effect"
+import type { DocumentState } from "@clara-recon/erp"
+import { LedgerEntryError } from "./PipelineError.js"
+import { type LedgerRow, ReconStore } from "./ReconStore.js"
+
+/**
+ * The states that need a person by default: `posting` and `posted_unverified` (posted, the ERP never confirmed it),
+ * `failed` (refused by the ERP, or differing from the plan).
+ */
+export const ATTENTION_STATES: ReadonlyArray<DocumentState> = ["failed", "posted_unverified", "posting"]
+
+/** The ledger rows in any of `states` (default `ATTENTION_STATES`), by external key. Fails with `StoreError`. */
+export const ledgerToReview = (states: ReadonlyArray<DocumentState> = ATTENTION_STATES) =>
+  Effect.flatMap(ReconStore, (store) => store.ledgerInStates(states))
+
+/**
+ * Marks the posting `externalKey` as handled by a person: `excluded`, with who, when (ISO-8601 instant, UTC) and the
+ * optional reason in its `error` text. Later runs neither post it nor report it. Returns the row as written. Fails with
+ * `LedgerEntryError` when no row has the key or the row is `verified` (the ERP confirmed it), or with `StoreError`.
+ */
+export const excludePosting = (externalKey: string, who: string, at: string, reason?: string) =>
+  Effect.gen(function*() {
+    const store = yield* ReconStore
+    const row = (yield* store.ledger([externalKey])).get(externalKey)
+    if (row === undefined) {
+      return yield* new LedgerEntryError({
+        externalKey,
+        message: `no posting in the ledger has the key ${externalKey}`
+      })
+    }
+    if (row.state === "verified") {
+      return yield* new LedgerEntryError({
+        externalKey,
+        message: `posting ${externalKey} is verified: the ERP confirmed it, there is nothing to mark as handled`
+      })
+    }
+    const excluded: LedgerRow = {
+      ...row,
+      state: "excluded",
+      error: `excluded by ${who} at ${at} (was ${row.state})${reason === undefined ? "" : `: ${reason}`}`
+    }
+    yield* store.writeLedger([excluded], at)
+    return excluded
+  })
