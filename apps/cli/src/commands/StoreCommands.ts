@@ -28,16 +28,30 @@ import { storeLayer } from "../RunJob.js"
 import { configOption, databaseUrlOf } from "./ReconcileCommand.js"
 import { storeOptions } from "./RunOptions.js"
 
+/** The parsed store options and `--config`. */
+interface StoreArgs {
+  readonly state: string
+  readonly databaseUrl: Option.Option<string>
+  readonly config: Option.Option<string>
+}
+
 /** Runs `effect` against the store named by the options (and the config file). */
-const withStore = <A, E, R>(
-  args: { readonly state: string; readonly databaseUrl: Option.Option<string>; readonly config: Option.Option<string> },
-  effect: Effect.Effect<A, E, R>
-) =>
+const withStore = <A, E, R>(args: StoreArgs, effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function*() {
     const config = yield* loadAppConfig(args.config)
     const layer = yield* storeLayer({ statePath: args.state, databaseUrl: databaseUrlOf(args.databaseUrl, config) })
     return yield* Effect.provide(effect, layer)
   })
+
+/** A command with `options`, `--config` and the store options, running `body` against the store they name. */
+const storeCommand = <const Config extends Command.Command.Config, A, E, R>(
+  name: string,
+  options: Config,
+  body: (args: Command.Command.ParseConfig<Config>) => Effect.Effect<A, E, R>
+) =>
+  Command.make(name, { ...options, config: configOption, ...storeOptions }, (args) =>
+    // the parsed arguments hold `options`' values and the store's (TypeScript cannot split the mapped type)
+    withStore(args as unknown as StoreArgs, body(args as unknown as Command.Command.ParseConfig<Config>)))
 
 const run = Options.text("run").pipe(
   Options.withDescription("Run id (default: the latest finished run)"),
@@ -49,18 +63,12 @@ const out = Options.directory("out").pipe(
 )
 
 /** `clara-recon report`. */
-export const reportCommand = Command.make(
-  "report",
-  { run, out, json: Options.boolean("json"), config: configOption, ...storeOptions },
-  (args) =>
-    withStore(
-      args,
-      Effect.gen(function*() {
-        const rendered = yield* renderReport({ outDir: args.out, runId: Option.getOrUndefined(args.run) })
-        if (args.json) yield* printJsonLine(rendered.summary)
-        else yield* printSummary(rendered.summary, rendered.runDir)
-      })
-    )
+export const reportCommand = storeCommand("report", { run, out, json: Options.boolean("json") }, (args) =>
+  Effect.gen(function*() {
+    const rendered = yield* renderReport({ outDir: args.out, runId: Option.getOrUndefined(args.run) })
+    if (args.json) yield* printJsonLine(rendered.summary)
+    else yield* printSummary(rendered.summary, rendered.runDir)
+  })
 ).pipe(Command.withDescription("Re-render a run's reports (HTML, CSV, JSON, chase lists) from the state store"))
 
 const linkId = Args.text({ name: "link-id" }).pipe(Args.withDescription("The link id (links.json, report.html)"))
@@ -70,21 +78,19 @@ const by = Options.text("by").pipe(
 )
 
 const decision = (name: "confirm" | "reject", status: "CONFIRMED" | "REJECTED") =>
-  Command.make(name, { linkId, by, config: configOption, ...storeOptions }, (args) =>
-    withStore(
-      args,
-      Effect.gen(function*() {
-        const at = new Date(yield* Clock.currentTimeMillis).toISOString()
-        yield* decideLink(args.linkId, status, args.by, at)
-        yield* Console.log(`link ${args.linkId} ${status.toLowerCase()} by ${args.by} at ${at}`)
-      })
-    )).pipe(
-      Command.withDescription(
-        status === "CONFIRMED"
-          ? "Confirm a link: it is kept as is on every later run"
-          : "Reject a link: the pair is never linked again"
-      )
+  storeCommand(name, { linkId, by }, (args) =>
+    Effect.gen(function*() {
+      const at = new Date(yield* Clock.currentTimeMillis).toISOString()
+      yield* decideLink(args.linkId, status, args.by, at)
+      yield* Console.log(`link ${args.linkId} ${status.toLowerCase()} by ${args.by} at ${at}`)
+    })
+  ).pipe(
+    Command.withDescription(
+      status === "CONFIRMED"
+        ? "Confirm a link: it is kept as is on every later run"
+        : "Reject a link: the pair is never linked again"
     )
+  )
 
 /** `clara-recon link confirm|reject <link-id>`. */
 export const linkCommand = Command.make("link").pipe(
@@ -93,28 +99,22 @@ export const linkCommand = Command.make("link").pipe(
 )
 
 /** `clara-recon aliases`. */
-export const aliasesCommand = Command.make(
-  "aliases",
-  { json: Options.boolean("json"), config: configOption, ...storeOptions },
-  (args) =>
-    withStore(
-      args,
-      Effect.gen(function*() {
-        const today = new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)
-        const aliases = yield* learnedAliases(today)
-        if (args.json) return yield* printJsonLine({ aliases })
-        if (aliases.length === 0) {
-          return yield* Console.log("No aliases learned yet (confirm links with `link confirm`).")
-        }
-        for (const a of aliases) {
-          yield* Console.log(
-            `${a.active ? "active  " : "inactive"}  ${a.descriptorKey} -> ${a.rfc}  ` +
-              `(confirmed ${a.confirmations}, rejected ${a.rejections}` +
-              (a.lastConfirmedAt ? `, last confirmed ${a.lastConfirmedAt}` : "") + ")"
-          )
-        }
-      })
-    )
+export const aliasesCommand = storeCommand("aliases", { json: Options.boolean("json") }, (args) =>
+  Effect.gen(function*() {
+    const today = new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)
+    const aliases = yield* learnedAliases(today)
+    if (args.json) return yield* printJsonLine({ aliases })
+    if (aliases.length === 0) {
+      return yield* Console.log("No aliases learned yet (confirm links with `link confirm`).")
+    }
+    for (const a of aliases) {
+      yield* Console.log(
+        `${a.active ? "active  " : "inactive"}  ${a.descriptorKey} -> ${a.rfc}  ` +
+          `(confirmed ${a.confirmations}, rejected ${a.rejections}` +
+          (a.lastConfirmedAt ? `, last confirmed ${a.lastConfirmedAt}` : "") + ")"
+      )
+    }
+  })
 ).pipe(Command.withDescription("Show the descriptor -> issuer RFC aliases learned from confirmed and rejected links"))
 
 const LEDGER_STATES = ["planned", "posting", "posted_unverified", "verified", "failed", "excluded"] as const
@@ -131,57 +131,47 @@ const ledgerJson = (row: LedgerRow) => ({
   ...(row.error === undefined ? {} : { error: row.error })
 })
 
-const excludeCommand = Command.make(
+const excludeCommand = storeCommand(
   "exclude",
   {
     externalKey: Args.text({ name: "external-key" }).pipe(
       Args.withDescription("The posting's external key (`ledger`, postings/manifest.json)")
     ),
     by: by.pipe(Options.withDescription("Who marks it as handled (default: $USER)")),
-    reason: Options.text("reason").pipe(Options.withDescription("Why, kept with the posting"), Options.optional),
-    config: configOption,
-    ...storeOptions
+    reason: Options.text("reason").pipe(Options.withDescription("Why, kept with the posting"), Options.optional)
   },
   (args) =>
-    withStore(
-      args,
-      Effect.gen(function*() {
-        const at = new Date(yield* Clock.currentTimeMillis).toISOString()
-        const row = yield* excludePosting(args.externalKey, args.by, at, Option.getOrUndefined(args.reason))
-        yield* Console.log(
-          `posting ${row.externalKey} excluded by ${args.by} at ${at}: no run posts or reports it again`
-        )
-      })
-    )
+    Effect.gen(function*() {
+      const at = new Date(yield* Clock.currentTimeMillis).toISOString()
+      const row = yield* excludePosting(args.externalKey, args.by, at, Option.getOrUndefined(args.reason))
+      yield* Console.log(
+        `posting ${row.externalKey} excluded by ${args.by} at ${at}: no run posts or reports it again`
+      )
+    })
 ).pipe(Command.withDescription("Mark a posting as handled by a person: no run posts it or reports it again"))
 
 /** `clara-recon ledger [exclude <external-key>]`. */
-export const ledgerCommand = Command.make(
+export const ledgerCommand = storeCommand(
   "ledger",
   {
     status: Options.choice("status", LEDGER_STATES).pipe(
       Options.repeated,
       Options.withDescription(`Only postings in this state (repeatable; default: ${ATTENTION_STATES.join(", ")})`)
     ),
-    json: Options.boolean("json"),
-    config: configOption,
-    ...storeOptions
+    json: Options.boolean("json")
   },
   (args) =>
-    withStore(
-      args,
-      Effect.gen(function*() {
-        const rows = yield* ledgerToReview(args.status.length === 0 ? ATTENTION_STATES : args.status)
-        if (args.json) return yield* printJsonLine({ ledger: rows.map(ledgerJson) })
-        if (rows.length === 0) return yield* Console.log("No posting in these states.")
-        for (const row of rows) {
-          yield* Console.log(
-            `${row.state.padEnd(17)}  ${row.externalKey}  transaction ${row.transactionUuid}  document ` +
-              `${row.documentId}  run ${row.runId}${row.error === undefined ? "" : `  ${row.error}`}`
-          )
-        }
-      })
-    )
+    Effect.gen(function*() {
+      const rows = yield* ledgerToReview(args.status.length === 0 ? ATTENTION_STATES : args.status)
+      if (args.json) return yield* printJsonLine({ ledger: rows.map(ledgerJson) })
+      if (rows.length === 0) return yield* Console.log("No posting in these states.")
+      for (const row of rows) {
+        yield* Console.log(
+          `${row.state.padEnd(17)}  ${row.externalKey}  transaction ${row.transactionUuid}  document ` +
+            `${row.documentId}  run ${row.runId}${row.error === undefined ? "" : `  ${row.error}`}`
+        )
+      }
+    })
 ).pipe(
   Command.withDescription("List the postings that need a person (failed, or never confirmed by the ERP)"),
   Command.withSubcommands([excludeCommand])
