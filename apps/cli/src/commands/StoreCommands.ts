@@ -137,7 +137,7 @@ const excludeCommand = storeCommand(
     externalKey: Args.text({ name: "external-key" }).pipe(
       Args.withDescription("The posting's external key (`ledger`, postings/manifest.json)")
     ),
-    by: by.pipe(Options.withDescription("Who marks it as handled (default: $USER)")),
+    by,
     reason: Options.text("reason").pipe(Options.withDescription("Why, kept with the posting"), Options.optional)
   },
   (args) =>
