@@ -12,9 +12,12 @@ import { makeCfdiReaderPool } from "../src/CfdiReaderPool.js"
 
 /**
  * A folder of 300 generated CFDI (seeded), every 25th one damaged (a changed Total, a removed timbre, cut short), plus
- * a path that is a folder and one that does not exist: the paths in a shuffled (seeded) order.
+ * a path that is a folder and one that does not exist: the paths in a shuffled (seeded) order. Removed with its scope.
  */
-const folder = () => {
+const folder = Effect.acquireRelease(Effect.sync(() => writeFolder()), ({ dir }) =>
+  Effect.sync(() => rmSync(dir, { recursive: true })))
+
+const writeFolder = () => {
   const dir = mkdtempSync(join(tmpdir(), "cfdi-pool-"))
   const paths = randomCfdiCorpus(7, 300).map((file, i) => {
     const damaged = i % 25 !== 0 ? file.xml : [
@@ -40,8 +43,7 @@ const folder = () => {
 describe("CfdiReaderPool", () => {
   it.scoped("reports each file in the given order, the same on 2 worker threads as on this thread", () =>
     Effect.gen(function*() {
-      const { dir, paths } = folder()
-      yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true })))
+      const { paths } = yield* folder
       const expected = paths.map((path) => readCfdiFileReport(path))
       const pool = yield* makeCfdiReaderPool({ workers: 2 })
       assert.strictEqual(pool.workers, 2)
@@ -57,8 +59,7 @@ describe("CfdiReaderPool", () => {
 
   it.scoped("gives each file's digest and FiscalDocument JSON in order, the same on 2 worker threads", () =>
     Effect.gen(function*() {
-      const { dir, paths } = folder()
-      yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true })))
+      const { paths } = yield* folder
       const expected = paths.map((path) => readCfdiFileDocument(path))
       const pool = yield* makeCfdiReaderPool({ workers: 2 })
       const documents = yield* pool.documents(paths)
@@ -90,8 +91,7 @@ describe("CfdiReaderPool", () => {
 
   it.scoped("passes the reader's limits to the workers", () =>
     Effect.gen(function*() {
-      const { dir, paths } = folder()
-      yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true })))
+      const { paths } = yield* folder
       const pool = yield* makeCfdiReaderPool({ workers: 2, maxBytes: 100 })
       const reports = yield* pool.reports(paths)
       const tooLargeOrUnreadable = (r: (typeof reports)[number]) =>
