@@ -3,7 +3,7 @@
  * lost, thresholds, margin, confidence, failed gates, vetoes checked, engine hashes and a one-line text.
  */
 import { Evidence, Explanation, MatchLink, RunnerUp, trustedInstance } from "@clara-recon/domain"
-import { sha256Hex } from "@clara-recon/domain"
+import { fromEpochDay, sha256Hex } from "@clara-recon/domain"
 import type { EvidenceCluster } from "./Clusters.js"
 import { type Decision, vetoesChecked } from "./Gates.js"
 import type { MatcherConfig } from "./MatcherConfig.js"
@@ -73,6 +73,11 @@ const text = (value: string | number | boolean | undefined): string => (value ==
 const dayPhrase = (delta: number): string =>
   delta === 0 ? "the same day" : delta > 0 ? `${delta}d after the charge` : `${-delta}d before the charge`
 
+const planPhrase = (delta: number): string =>
+  delta === 0
+    ? "the day the plan started"
+    : `${Math.abs(delta)}d ${delta > 0 ? "after" : "before"} the plan's first instalment`
+
 const describe = (term: Term): string => {
   const d = term.detail
   switch (term.cls) {
@@ -103,7 +108,11 @@ const describe = (term: Term): string => {
     case "ALIAS_CONFLICT":
       return `alias points to RFC ${text(d.aliasRfc)}`
     case "CFDI_DATE":
-      return `CFDI issued ${dayPhrase(Number(d.deltaDays))}`
+      return d.planStart === undefined
+        ? `CFDI issued ${dayPhrase(Number(d.deltaDays))}`
+        : `CFDI issued ${planPhrase(Number(d.deltaDays))} (taken as ${text(d.planStart)}, ${
+          text(d.instalmentsBefore)
+        } month(s) of 30 days before instalment ${Number(d.instalmentsBefore) + 1})`
     case "RECEIPT_DATE":
       return `receipt dated ${dayPhrase(Number(d.deltaDays))}`
     case "ATTACHED_IN_CLARA":
@@ -268,7 +277,13 @@ export const groupToMatchLinks = (group: GroupDecision, ctx: ExplanationContext)
     ctx.clusters[group.identity.cluster]!,
     group.identity.match
   )
-  const date = dateTermOf(ctx.transactions[group.date.tx]!, group.date.match)
+  // an MSI plan seen from a later instalment is dated from its first instalment, an earlier period's (Groups.ts)
+  const dated = dateTermOf(ctx.transactions[group.date.tx]!, group.date.match)
+  const anchor = group.anchor
+  const date: Term = anchor === undefined ? dated : {
+    ...dated,
+    detail: { ...dated.detail, planStart: fromEpochDay(anchor.day), instalmentsBefore: anchor.instalmentsBefore }
+  }
   const terms: ReadonlyArray<readonly [Evidence["feature"], Term]> = [
     ["amount", amount],
     ["identity", identity],

@@ -9,6 +9,7 @@
  * window. Groups are explained as groups; groups of more than `groupMaxAutoItems` CFDIs, or with a second solution
  * of the same size, are only suggested.
  */
+import { endOfMonth, fromEpochDay, toEpochDay } from "@clara-recon/domain"
 import type { EvidenceCluster } from "./Clusters.js"
 import { type GateName, capsInMinor } from "./Gates.js"
 import { subsetSums } from "./internal/SubsetSum.js"
@@ -41,8 +42,17 @@ export interface GroupDecision {
   readonly alternatives: number
   /** `MSI k/n` for instalment plans. */
   readonly status: string | undefined
-  /** MSI: the plan length n and the epoch day the next instalment is due (undefined when complete). */
+  /**
+   * MSI: the plan length n, the instalments linked so far (this group's charges and the `instalmentsBefore` an
+   * earlier period holds), and the epoch day the next instalment is due (undefined when complete).
+   */
   readonly msi: { readonly of: number; readonly linked: number; readonly nextDueDay: number | undefined } | undefined
+  /**
+   * MSI whose first charge here is instalment k > 1 (the earlier ones fell in an earlier period): the CFDI was dated
+   * against the plan's first instalment, `instalmentsBefore` = k - 1 months of 30 days before that charge, at epoch
+   * day `day`. Undefined otherwise.
+   */
+  readonly anchor: { readonly day: number; readonly instalmentsBefore: number } | undefined
 }
 
 /** What the group solvers may use. */
@@ -131,17 +141,25 @@ const pairOf = (ctx: ScoringContext, tx: TransactionView, cluster: EvidenceClust
   return identity.points >= identityFloor ? { identity, date } : undefined
 }
 
+/** The date pair of an anchored MSI chain (`GroupDecision.anchor`): its first charge dated at the anchor day. */
+interface AnchoredDate {
+  readonly anchor: NonNullable<GroupDecision["anchor"]>
+  readonly date: GroupDecision["date"]
+}
+
 const build = (
   input: GroupInput,
   kind: GroupKind,
   txs: ReadonlyArray<number>,
   cls: ReadonlyArray<number>,
   alternatives: number,
-  msi: GroupDecision["msi"]
+  msi: GroupDecision["msi"],
+  anchored?: AnchoredDate
 ): GroupDecision | undefined => {
   const { config } = input.ctx
   let identity: GroupDecision["identity"] | undefined
-  let date: GroupDecision["date"] | undefined
+  // N:1 takes the best-aligned date: an anchored chain's first instalment competes with its charges here.
+  let date: GroupDecision["date"] | undefined = anchored?.date
   for (const t of txs) {
     for (const c of cls) {
       const pair = pairOf(input.ctx, input.transactions[t]!, input.clusters[c]!)
@@ -194,7 +212,9 @@ const build = (
     gatesFailed: gates,
     alternatives,
     status: msi === undefined ? undefined : `MSI ${msi.linked}/${msi.of}`,
-    msi
+    msi,
+    // the anchor is told only when it dates the group (no charge of it aligns better)
+    anchor: anchored !== undefined && date === anchored.date ? anchored.anchor : undefined
   }
 }
 
@@ -255,7 +275,23 @@ const splitInvoices = (
 
 const monthDays = 30
 
-/** N charges : 1 CFDI, MSI instalment plans. */
+/**
+ * `tx` as if charged `months` months of 30 days earlier: the day, and whether that day is near its month's end (the
+ * CFDI window's upper bound depends on it, matching.md §7.4).
+ */
+const earlierView = (tx: TransactionView, months: number, config: ScoringContext["config"]): TransactionView => {
+  const day = tx.day! - monthDays * months
+  const lastDay = toEpochDay(endOfMonth(fromEpochDay(day)))!
+  return { ...tx, day, monthEnd: lastDay - day < config.monthEndDays }
+}
+
+/**
+ * N charges : 1 CFDI, MSI instalment plans (matching.md §7.6): the charges of one card, descriptor, plan length and
+ * currency, each about Total / n, linked to the CFDI of the plan's first charge as the group grows. A monthly job
+ * sees a plan one instalment at a time: when the chain's first charge here is instalment k > 1, the CFDI is dated
+ * against the plan's first instalment, k - 1 months (of 30 days) before it (`GroupDecision.anchor`), so a lone 2/3
+ * is linked to the purchase's CFDI instead of being reported as a charge without invoice.
+ */
 const msiGroups = (
   input: GroupInput,
   index: ReturnType<typeof indexClusters>,
@@ -280,15 +316,19 @@ const msiGroups = (
     )
     const first = input.transactions[chain[0]!]!
     const n = first.instalment!.of
+    const before = Math.min(first.instalment!.number, n) - 1
+    const planStart = before > 0 ? earlierView(first, before, config) : first
     const tolerance = BigInt(config.msiToleranceMinor)
     let match: number | undefined
-    for (const c of candidatesOf(first, index, input.ctx)) {
+    let startPair: Pair | undefined
+    for (const c of candidatesOf(planStart, index, input.ctx)) {
       if (taken.has(c)) continue
       const total = fiscalTotal(input.clusters[c]!)
       const expected = total / BigInt(n)
       const diff = first.amountMinor - expected
       if ((diff < 0n ? -diff : diff) > tolerance) continue
-      if (pairOf(input.ctx, first, input.clusters[c]!) === undefined) continue
+      startPair = pairOf(input.ctx, planStart, input.clusters[c]!)
+      if (startPair === undefined) continue
       match = c
       break
     }
@@ -297,11 +337,17 @@ const msiGroups = (
     const members = chain.filter((t) => {
       const diff = input.transactions[t]!.amountMinor - expected
       return (diff < 0n ? -diff : diff) <= tolerance
-    }).slice(0, n)
-    const linked = members.length
+    }).slice(0, n - before)
+    const linked = before + members.length
     const lastDay = input.transactions[members[members.length - 1]!]!.day!
     const nextDueDay = linked < n ? lastDay + monthDays : undefined
-    const group = build(input, "MSI", members, [match], 0, { of: n, linked, nextDueDay })
+    const anchored = before > 0
+      ? {
+        anchor: { day: planStart.day!, instalmentsBefore: before },
+        date: { tx: chain[0]!, cluster: match, match: startPair!.date }
+      }
+      : undefined
+    const group = build(input, "MSI", members, [match], 0, { of: n, linked, nextDueDay }, anchored)
     if (group === undefined) continue
     for (const t of members) takenTx.add(t)
     taken.add(match)

@@ -139,6 +139,52 @@ describe("N charges : 1 CFDI", () => {
     assert.isUndefined(result.exceptions.find((e) => e.code === "MSI_INCOMPLETE"), "not overdue yet")
   })
 
+  describe("a plan seen from a later instalment (the earlier ones fell in an earlier period)", () => {
+    const liverpool = (total: string, date: string) =>
+      cfdi({ id: "L1", total, date, rfc: "LIV010101AB1", name: "LIVERPOOL SA" })
+
+    it("links a lone 2/3 to the purchase's CFDI, dated from the plan's first instalment 30 days before", () => {
+      const result = run({ transactions: [instalment(2, "2025-02-05")], documents: [liverpool("6000.00", "2025-01-07")] })
+      assert.deepStrictEqual(result.links.map((l) => [l.transactionUuid, l.documentId, l.decision]), [
+        ["m2", "L1", "AUTO_LINKED"]
+      ])
+      const [amount, , date] = result.links[0]!.explanation.evidence
+      assert.strictEqual(amount!.detail.status, "MSI 2/3")
+      assert.deepStrictEqual(date!.detail, {
+        operationDate: "2025-02-05",
+        documentDate: "2025-01-07",
+        deltaDays: 1,
+        member: "L1",
+        planStart: "2025-01-06",
+        instalmentsBefore: 1
+      })
+      assert.include(
+        result.links[0]!.explanation.text,
+        "CFDI issued 1d after the plan's first instalment (taken as 2025-01-06, 1 month(s) of 30 days before " +
+          "instalment 2) (+3)"
+      )
+      assert.deepStrictEqual(result.exceptions.map((e) => e.code), [], "no MISSING_INVOICE, no invoice left over")
+    })
+
+    it("completes the plan with 2/3 and 3/3 of a later period (MSI 3/3)", () => {
+      const result = run({
+        transactions: [instalment(2, "2025-02-05"), instalment(3, "2025-03-05")],
+        documents: [liverpool("6000.00", "2025-01-06")]
+      })
+      assert.deepStrictEqual(result.links.map((l) => [l.transactionUuid, l.documentId]), [["m2", "L1"], ["m3", "L1"]])
+      assert.strictEqual(result.links[1]!.explanation.evidence[0]!.detail.status, "MSI 3/3")
+      assert.deepStrictEqual(result.links[1]!.explanation.members.transactions, ["m2", "m3"])
+    })
+
+    it("links nothing when the CFDI is outside the first instalment's window or its total is not n instalments", () => {
+      for (const document of [liverpool("6000.00", "2024-12-01"), liverpool("9000.00", "2025-01-06")]) {
+        const result = run({ transactions: [instalment(2, "2025-02-05")], documents: [document] })
+        assert.deepStrictEqual(result.links, [], `${document.issueDate} ${document.total}`)
+        assert.include(result.exceptions.map((e) => e.code), "MISSING_INVOICE")
+      }
+    })
+  })
+
   it("links a deposit and a balance of one card to the hotel's CFDI (split tender)", () => {
     const result = run({
       transactions: [
