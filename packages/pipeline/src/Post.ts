@@ -48,6 +48,7 @@ import {
 import * as fsPromises from "node:fs/promises"
 import * as nodePath from "node:path"
 import { writeFileAtomic } from "./internal/Files.js"
+import { decodeStoredTransactions } from "./LoadRun.js"
 import { OutputError } from "./PipelineError.js"
 import { type LedgerRow, ReconStore } from "./ReconStore.js"
 import { nowIso } from "./RunSteps.js"
@@ -74,7 +75,52 @@ export interface PostContext {
   readonly erpConcurrency: number
   /** Documents per `post` call; file exports post the whole run in one batch. */
   readonly batchSize: number
+  /**
+   * The earlier instalments of this run's MSI plans, by document id (`earlierInstalments`): charges of earlier
+   * periods whose postings against the plan's CFDI are in the ledger. They take their share first, never posted here.
+   */
+  readonly earlierCharges?: ReadonlyMap<string, ReadonlyArray<CardTransaction>> | undefined
 }
+
+/** Whether `link` links an MSI instalment to its plan's CFDI (amount term `G2_MSI_INSTALMENTS`, matching.md §7.6). */
+export const isMsiLink = (link: MatchLink): boolean =>
+  link.explanation.evidence.some((e) => e.feature === "amount" && e.class === "G2_MSI_INSTALMENTS")
+
+/** `k` of an MSI link's `MSI k/n` status: the instalments of its plan linked so far, earlier periods' included. */
+const msiInstalmentsLinked = (link: MatchLink): number | undefined => {
+  const status = link.explanation.evidence.find((e) => e.class === "G2_MSI_INSTALMENTS")?.detail.status
+  const linked = typeof status === "string" ? /^MSI (\d+)\/\d+$/.exec(status)?.[1] : undefined
+  return linked === undefined ? undefined : Number(linked)
+}
+
+/**
+ * The earlier instalments of the MSI plans among `links` (`PostContext.earlierCharges`): a monthly job links each
+ * instalment in its own period (the matcher dates a lone 2/3 from the plan's first instalment), so the charges before
+ * it were posted by earlier runs. They are read from the ledger (postings against the plan's CFDI by charges not in
+ * `transactions`, `excluded` ones left out) and from the stored transactions. Fails with `StoreError`.
+ */
+export const earlierInstalments = (
+  links: ReadonlyArray<MatchLink>,
+  transactions: ReadonlyMap<string, CardTransaction>
+) =>
+  Effect.gen(function*() {
+    const documents = [...new Set(links.filter(isMsiLink).map((l) => l.documentId))]
+    if (documents.length === 0) return new Map<string, ReadonlyArray<CardTransaction>>()
+    const store = yield* ReconStore
+    const rows = (yield* store.ledgerOfDocuments(documents))
+      .filter((row) => row.state !== "excluded" && !transactions.has(row.transactionUuid))
+    const stored = decodeStoredTransactions(yield* store.transactionsByUuid(rows.map((r) => r.transactionUuid)))
+    const byUuid = new Map(stored.transactions.map((t) => [t.uuid, t]))
+    const out = new Map<string, Array<CardTransaction>>()
+    for (const row of rows) {
+      const charge = byUuid.get(row.transactionUuid)
+      if (charge === undefined) continue
+      const list = out.get(row.documentId) ?? []
+      if (!list.some((t) => t.uuid === charge.uuid)) list.push(charge)
+      out.set(row.documentId, list)
+    }
+    return out as ReadonlyMap<string, ReadonlyArray<CardTransaction>>
+  })
 
 /** `get()` when it has a value, else `load` under `lock`, asking `get()` again once the lock is held. */
 const cachedUnder = <A, E>(lock: Effect.Semaphore, get: () => A | undefined, load: Effect.Effect<A, E>) =>
@@ -179,8 +225,9 @@ export interface PlannedPosting {
  * Several charges paying one CFDI (MSI instalments, split tender, §7.6: one link per charge, every charge in
  * `members.transactions`; an MSI group of one charge so far is told by its `G2_MSI_INSTALMENTS` amount term) post one
  * journal per charge with its share of the CFDI lines (`buildPosting`'s `groupCharges`). Every charge of the group
- * must be in this run: a charge's share depends on the charges before it, and a missing one's date is unknown, so a
- * group with a missing charge is refused (POSTING_FAILED) rather than posted with a share that may be wrong. Links of
+ * must be in this run or, for an MSI plan, among its earlier instalments (`earlierCharges`): a charge's share depends
+ * on the charges before it, and a missing one's date is unknown, so a group with a missing charge is refused
+ * (POSTING_FAILED) rather than posted with a share that may be wrong. Links of
  * different charges to the same CFDI form such a group too: a person's confirmed or manual links are one per pair
  * (matching.md §7.13), so confirmed MSI instalments arrive as 1:1 links that share their CFDI.
  */
@@ -188,10 +235,15 @@ export const planPostings = (ctx: PostContext) => {
   const mapping = ctx.mapping ?? defaultMapping
   const plans: Array<PlannedPosting> = []
   const exceptions: Array<ReconciliationException> = []
-  /** The charges linked to each document, over every link of the run. */
+  const earlier = ctx.earlierCharges ?? new Map<string, ReadonlyArray<CardTransaction>>()
+  const earlierByUuid = new Map<string, CardTransaction>()
+  for (const list of earlier.values()) for (const charge of list) earlierByUuid.set(charge.uuid, charge)
+  const chargeOf = (uuid: string) => ctx.transactions.get(uuid) ?? earlierByUuid.get(uuid)
+  /** The charges linked to each document, over every link of the run (and an MSI plan's earlier instalments). */
   const chargesOf = new Map<string, Set<string>>()
   for (const link of ctx.links) {
-    const charges = chargesOf.get(link.documentId) ?? new Set<string>()
+    const charges = chargesOf.get(link.documentId) ??
+      new Set<string>(isMsiLink(link) ? (earlier.get(link.documentId) ?? []).map((t) => t.uuid) : [])
     charges.add(link.transactionUuid)
     for (const id of link.explanation.members.transactions) charges.add(id)
     chargesOf.set(link.documentId, charges)
@@ -216,9 +268,19 @@ export const planPostings = (ctx: PostContext) => {
     }
     // several charges paying the CFDI (MSI instalments, split tender): this charge's share of every line
     const charges = [...chargesOf.get(link.documentId)!].sort()
-    const chargeGroup = charges.length > 1 ||
-      link.explanation.evidence.some((e) => e.feature === "amount" && e.class === "G2_MSI_INSTALMENTS")
-    const missing = chargeGroup ? charges.filter((id) => !ctx.transactions.has(id)) : []
+    const chargeGroup = charges.length > 1 || isMsiLink(link)
+    const missing = chargeGroup ? charges.filter((id) => chargeOf(id) === undefined) : []
+    const instalments = msiInstalmentsLinked(link)
+    if (missing.length === 0 && instalments !== undefined && charges.length < instalments) {
+      exceptions.push(postingFailed(
+        link,
+        transaction,
+        `the MSI plan's earlier instalment(s) (${instalments - charges.length} of ${instalments} linked) are neither ` +
+          "in this run nor posted by an earlier run: this charge's share of the CFDI depends on them, so it is " +
+          "posted once the run that links them has planned their postings"
+      ))
+      continue
+    }
     if (missing.length > 0) {
       exceptions.push(postingFailed(
         link,
@@ -228,7 +290,7 @@ export const planPostings = (ctx: PostContext) => {
       ))
       continue
     }
-    const groupCharges = chargeGroup ? charges.flatMap((id) => ctx.transactions.get(id) ?? []) : []
+    const groupCharges = chargeGroup ? charges.flatMap((id) => chargeOf(id) ?? []) : []
     const built = buildPosting({
       tenant: ctx.tenant,
       transaction,

@@ -246,6 +246,11 @@ export interface ReconStoreService {
   readonly ledger: (externalKeys: ReadonlyArray<string>) => Effect.Effect<ReadonlyMap<string, LedgerRow>, StoreError>
   /** Ledger rows last moved by a run. */
   readonly ledgerOfRun: (runId: string) => Effect.Effect<ReadonlyArray<LedgerRow>, StoreError>
+  /**
+   * Ledger rows of postings against any of the given documents (ids as the ledger holds them), by external key: the
+   * instalments of an MSI plan posted by the runs of earlier periods (matching.md §7.6).
+   */
+  readonly ledgerOfDocuments: (documentIds: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<LedgerRow>, StoreError>
   /** Ledger rows in any of `states`, by external key. */
   readonly ledgerInStates: (states: ReadonlyArray<DocumentState>) => Effect.Effect<ReadonlyArray<LedgerRow>, StoreError>
   /** Inserts or replaces ledger rows (batched, in one transaction). */

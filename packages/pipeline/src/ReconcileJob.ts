@@ -50,6 +50,7 @@ import { OutputError, StoreError } from "./PipelineError.js"
 import { Progress } from "./Progress.js"
 import {
   defaultSapCsvAdapter,
+  earlierInstalments,
   type PlannedPosting,
   type PostContext,
   planPostings,
@@ -508,19 +509,22 @@ const postContext = (ctx: RunContext, memo: Memo) =>
     const { transactions } = yield* runTransactions(ctx, memo)
     const documents = yield* runDocuments(ctx, memo)
     const links = yield* runLinks(ctx, memo)
+    const byUuid = new Map(transactions.map((t) => [t.uuid, t]))
+    const earlierCharges = yield* earlierInstalments(links, byUuid)
     const postCtx: PostContext = {
       runId: ctx.run.runId,
       runDir: ctx.runDir,
       tenant: ctx.run.tenant,
       runDate: ctx.run.asOf,
       links,
-      transactions: new Map(transactions.map((t) => [t.uuid, t])),
+      transactions: byUuid,
       documents: new Map(documents.map((d) => [d.id, d])),
       mapping: ctx.options.mapping,
       adapter: ctx.adapter,
       adapterOfRun: ctx.adapterOfRun,
       erpConcurrency: ctx.erpConcurrency,
-      batchSize: ctx.options.postBatchSize ?? 50
+      batchSize: ctx.options.postBatchSize ?? 50,
+      ...(earlierCharges.size > 0 ? { earlierCharges } : {})
     }
     return postCtx
   })

@@ -3,7 +3,8 @@
  * the whole purchase): the matcher links each instalment to the CFDI as the group grows (`MSI k/3`), and the plan
  * step builds one balanced journal per instalment with its share of the CFDI lines (`buildPosting`'s
  * `groupCharges`), accepted by the SAP CSV adapter, instead of refusing each link because one instalment is not the
- * CFDI total. A group whose earlier charge is missing from the run is refused rather than posted with a wrong share.
+ * CFDI total. A monthly run's lone later instalment takes its share after the earlier instalments earlier runs posted
+ * (the ledger); a group whose earlier charge is missing from both is refused rather than posted with a wrong share.
  */
 import { CardTransaction, formatFixed, type MatchLink, Money, type PostingDocument } from "@clara-recon/domain"
 import { SapCsvAdapter } from "@clara-recon/erp-sap-csv"
@@ -136,6 +137,26 @@ describe("plan step: MSI instalments paying one CFDI", () => {
     const planned = planPostings(contextOf(links, charges))
     assert.deepStrictEqual(planned.exceptions.map((e) => e.message), [])
     for (const [uuid, posting] of byCharge(planned.plans)) assert.deepStrictEqual(posting.lines, complete.get(uuid)!.lines)
+  })
+
+  it("posts a later period's lone instalment with its share, after the earlier instalments the ledger holds", () => {
+    const complete = byCharge(planPostings(contextOf(linksOf(charges), charges)).plans)
+    for (const k of [2, 3]) {
+      const present = [charges[k - 1]!]
+      // the matcher dates the plan from its first instalment, a period before: a lone k/3 is linked (MSI k/3)
+      const links = linksOf(present)
+      assert.strictEqual(links[0]!.explanation.evidence[0]!.detail.status, `MSI ${k}/3`)
+      const earlierCharges = new Map([[FURNITURE, charges.slice(0, k - 1)]])
+      const planned = planPostings({ ...contextOf(links, present), earlierCharges })
+      assert.deepStrictEqual(planned.exceptions.map((e) => e.message), [])
+      assert.deepStrictEqual(planned.plans.map((p) => p.link.transactionUuid), [present[0]!.uuid], "earlier ones not again")
+      assert.deepStrictEqual(byCharge(planned.plans).get(present[0]!.uuid)!.lines, complete.get(present[0]!.uuid)!.lines)
+
+      // without them its share is unknown: refused, not posted as if it were the first instalment
+      const alone = planPostings(contextOf(links, present))
+      assert.lengthOf(alone.plans, 0)
+      assert.include(alone.exceptions[0]!.message, `earlier instalment(s) (${k - 1} of ${k} linked) are neither`)
+    }
   })
 
   it("refuses the group when one of its charges is not in the run", () => {

@@ -149,5 +149,10 @@ export const migrations = {
       name TEXT PRIMARY KEY,
       value INTEGER NOT NULL
     )`
+  }),
+  "0004_ledger_by_document": Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    // the postings of one CFDI across runs: an MSI plan's instalments are posted in the periods they fall in
+    yield* sql`CREATE INDEX ledger_document_id ON ledger (document_id)`
   })
 }

@@ -493,6 +493,14 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
       Effect.mapError(storeError("ledgerOfRun"))
     )
 
+  const ledgerOfDocuments: ReconStoreService["ledgerOfDocuments"] = (documentIds) =>
+    selectIn("ledgerOfDocuments", [...new Set(documentIds)], (chunk) =>
+      sql<LedgerDb>`SELECT * FROM ledger WHERE ${sql.in("document_id", chunk)}`).pipe(
+        Effect.map((rows) =>
+          rows.map(toLedger).sort((a, b) => (a.externalKey < b.externalKey ? -1 : a.externalKey > b.externalKey ? 1 : 0))
+        )
+      )
+
   const ledgerInStates: ReconStoreService["ledgerInStates"] = (states) =>
     states.length === 0 ? Effect.succeed([]) : sql<LedgerDb>`
       SELECT * FROM ledger WHERE ${sql.in("state", states)} ORDER BY external_key`.pipe(
@@ -580,6 +588,7 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
     linkDecisions,
     ledger,
     ledgerOfRun,
+    ledgerOfDocuments,
     ledgerInStates,
     writeLedger,
     writeBacks,
