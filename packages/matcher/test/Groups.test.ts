@@ -144,7 +144,10 @@ describe("N charges : 1 CFDI", () => {
       cfdi({ id: "L1", total, date, rfc: "LIV010101AB1", name: "LIVERPOOL SA" })
 
     it("links a lone 2/3 to the purchase's CFDI, dated from the plan's first instalment 30 days before", () => {
-      const result = run({ transactions: [instalment(2, "2025-02-05")], documents: [liverpool("6000.00", "2025-01-07")] })
+      const result = run({
+        transactions: [instalment(2, "2025-02-05")],
+        documents: [liverpool("6000.00", "2025-01-07")]
+      })
       assert.deepStrictEqual(result.links.map((l) => [l.transactionUuid, l.documentId, l.decision]), [
         ["m2", "L1", "AUTO_LINKED"]
       ])

@@ -205,6 +205,15 @@ export interface ReconStoreService {
   ) => Effect.Effect<ReadonlyArray<TransactionRow>, StoreError>
   /** Transactions by uuid (any tenant). */
   readonly transactionsByUuid: (uuids: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<TransactionRow>, StoreError>
+  /**
+   * `transactionsInPeriod` narrowed to the transactions that may be MSI instalments: their stored JSON mentions
+   * Clara's `installmentNumber` or `MSI` (a text filter in the database; `instalmentOf` decides).
+   */
+  readonly instalmentTransactionsInPeriod: (
+    tenant: string,
+    from: string,
+    to: string
+  ) => Effect.Effect<ReadonlyArray<TransactionRow>, StoreError>
   readonly syncState: (tenant: string, scope: string) => Effect.Effect<Option.Option<SyncStateRow>, StoreError>
   readonly saveSyncState: (row: SyncStateRow, updatedAt: string) => Effect.Effect<void, StoreError>
 
@@ -251,6 +260,8 @@ export interface ReconStoreService {
    * instalments of an MSI plan posted by the runs of earlier periods (matching.md §7.6).
    */
   readonly ledgerOfDocuments: (documentIds: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<LedgerRow>, StoreError>
+  /** Ledger rows of postings of any of the given transactions, by external key. */
+  readonly ledgerOfTransactions: (uuids: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<LedgerRow>, StoreError>
   /** Ledger rows in any of `states`, by external key. */
   readonly ledgerInStates: (states: ReadonlyArray<DocumentState>) => Effect.Effect<ReadonlyArray<LedgerRow>, StoreError>
   /** Inserts or replaces ledger rows (batched, in one transaction). */

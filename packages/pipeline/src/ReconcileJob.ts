@@ -47,6 +47,7 @@ import { replaceSymlink } from "./internal/Files.js"
 import { learnedAliases, storedDecisions } from "./LinkDecisions.js"
 import { decodeStoredTransactions, loadRun, postingOutcome } from "./LoadRun.js"
 import { OutputError, StoreError } from "./PipelineError.js"
+import { openPlanDocuments } from "./OpenPlans.js"
 import { Progress } from "./Progress.js"
 import {
   defaultSapCsvAdapter,
@@ -348,13 +349,26 @@ const collectStep = Effect.fn("Pipeline.collect")(function*(ctx: RunContext, mem
     return
   }
   if (collected._tag === "Unchanged") return yield* Effect.die(new Error("unreachable: unchanged without a previous run"))
-  const rows = collected.documents.map((d) => {
+  // the CFDIs of MSI plans whose earlier instalments earlier runs posted, for this period's later instalments
+  const carried = yield* openPlanDocuments({
+    tenant: ctx.run.tenant,
+    from: ctx.run.from,
+    transactions: (yield* runTransactions(ctx, memo)).transactions,
+    present: new Set(collected.documents.map((d) => d.id))
+  })
+  const documents = carried.length === 0 ? collected.documents : [...collected.documents, ...carried]
+  const rows = documents.map((d) => {
     const json = collected.writes.encoded.get(d) ?? fiscalDocumentJson(d)
     return { documentId: d.id, contentHash: sha256Hex(json), json }
   })
   const known = yield* store.documentHashes(rows.map((r) => r.documentId))
   const changed = rows.filter((r) => known.get(r.documentId) !== r.contentHash)
-  yield* Effect.annotateCurrentSpan({ documents: rows.length, changed: changed.length, files: collected.files })
+  yield* Effect.annotateCurrentSpan({
+    documents: rows.length,
+    changed: changed.length,
+    files: collected.files,
+    carried: carried.length
+  })
   yield* commitMemo(memo, ctx.run.runId, "collect", {
     inputsKey: collected.inputsKey,
     documentIds: rows.map((r) => r.documentId),
@@ -365,7 +379,7 @@ const collectStep = Effect.fn("Pipeline.collect")(function*(ctx: RunContext, mem
     store.cacheCfdi([...collected.writes.cache.entries()].map(([sha256, json]) => ({ sha256, json }))),
     store.saveFileIndex(collected.writes.fileIndex)
   ], { discard: true }), collected.scanKey)
-  memo.documents = collected.documents
+  memo.documents = documents
 })
 
 /** The run's documents, from this process or the store. */

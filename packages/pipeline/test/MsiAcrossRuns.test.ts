@@ -2,7 +2,8 @@
  * An MSI purchase (one CFDI of 2999.99 paid in 3 monthly instalments) reconciled by three monthly runs, as accounting
  * teams run the job: each run sees only its period's instalment. The matcher dates a lone k/3 from the plan's first
  * instalment (MSI k/3, no MISSING_INVOICE), and the plan step gives it its share of the CFDI after the instalments
- * earlier runs posted (the ledger): three postings, one per run, that add up to the CFDI to the cent.
+ * earlier runs posted (the ledger): three postings, one per run, that add up to the CFDI to the cent. With one invoices
+ * folder per month, February's and March's runs carry the CFDI over from the ledger (`OpenPlans.ts`).
  */
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
@@ -27,25 +28,34 @@ const instalment = (k: number, amount: string) => ({
   installmentNumber: String(k)
 })
 
-/** The three monthly runs' options over one export and one invoices folder, in a fresh temp folder. */
-const setupMonths = () => {
+/**
+ * The three monthly runs' options over one export, in a fresh temp folder: one invoices folder for all months (it
+ * keeps January's CFDI), or one folder per month (only January's holds the CFDI).
+ */
+const setupMonths = (folders: "one" | "per month") => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clara-recon-msi-"))
-  const invoices = path.join(dir, "invoices")
-  fs.mkdirSync(invoices)
+  const folderOf = (k: number) => path.join(dir, folders === "one" ? "invoices" : `invoices-0${k}`)
+  for (const k of [1, 2, 3]) fs.mkdirSync(folderOf(k), { recursive: true })
+  const invoices = folderOf(1)
   const furniture = {
     ...specs[0]!,
     uuid: FURNITURE,
     fecha: "2026-01-15T12:00:00",
     emisor: { rfc: "MMU010101AB1", nombre: "MUEBLES MODERNOS SA DE CV", regimenFiscal: "601" },
-    conceptos: [{ ...specs[0]!.conceptos[0]!, descripcion: "Escritorio", valorUnitario: BigDecimal.unsafeFromString("2586.20") }]
+    conceptos: [{
+      ...specs[0]!.conceptos[0]!,
+      descripcion: "Escritorio",
+      valorUnitario: BigDecimal.unsafeFromString("2586.20")
+    }]
   }
   fs.writeFileSync(path.join(invoices, `${FURNITURE}.xml`), generateCfdi40(furniture))
   const transactionsFile = path.join(dir, "export.json")
-  fs.writeFileSync(transactionsFile, JSON.stringify([instalment(1, "1000.00"), instalment(2, "1000.00"), instalment(3, "999.99")]))
+  const charges = [instalment(1, "1000.00"), instalment(2, "1000.00"), instalment(3, "999.99")]
+  fs.writeFileSync(transactionsFile, JSON.stringify(charges))
   const month = (k: number, to: string) => ({
     from: `2026-0${k}-01`,
     to,
-    invoiceDirs: [invoices],
+    invoiceDirs: [folderOf(k)],
     transactionsFile,
     outDir: path.join(dir, "out"),
     asOf: to
@@ -74,8 +84,9 @@ const netByAccount = (runDirs: ReadonlyArray<string>) => {
 
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`MSI instalments across monthly runs on ${backend.name}`, () => {
-    it.effect("links and posts each month's instalment with its share; the three add up to the CFDI", () => {
-      const { dir, months } = setupMonths()
+    const title = "links and posts each month's instalment with its share, adding up to the CFDI (%s invoices folder)"
+    it.effect.each(["one", "per month"] as const)(title, (folders) => {
+      const { dir, months } = setupMonths(folders)
       return Effect.gen(function*() {
         const runDirs: Array<string> = []
         for (const [i, options] of months.entries()) {

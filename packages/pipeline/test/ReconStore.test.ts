@@ -151,6 +151,7 @@ for (const backend of backends) {
         const ofDocuments = yield* store.ledgerOfDocuments(["D1", "D9", "D1"])
         assert.deepStrictEqual(ofDocuments.map((r) => r.externalKey), ["acme:t1:1", "acme:t2:1", "acme:t3:1"])
         assert.deepStrictEqual(yield* store.ledgerOfDocuments([]), [])
+        assert.deepStrictEqual((yield* store.ledgerOfTransactions(["t4", "t9"])).map((r) => r.externalKey), ["acme:t4:1"])
         yield* store.recordWriteBacks([{ transactionUuid: "t1", kind: "comment", payload: "c", runId: "r1", sentAt: "t" }])
         yield* store.recordWriteBacks([{ transactionUuid: "t1", kind: "comment", payload: "c", runId: "r2", sentAt: "t" }])
         assert.deepStrictEqual((yield* store.writeBacks(["t1", "t2"])).map((w) => [w.kind, w.runId]), [["comment", "r2"]])

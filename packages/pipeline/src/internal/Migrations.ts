@@ -152,7 +152,9 @@ export const migrations = {
   }),
   "0004_ledger_by_document": Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    // the postings of one CFDI across runs: an MSI plan's instalments are posted in the periods they fall in
+    // an MSI plan's instalments are posted in the periods they fall in: later runs find the earlier instalments'
+    // postings by transaction, and all the postings against the plan's CFDI
     yield* sql`CREATE INDEX ledger_document_id ON ledger (document_id)`
+    yield* sql`CREATE INDEX ledger_transaction_uuid ON ledger (transaction_uuid)`
   })
 }

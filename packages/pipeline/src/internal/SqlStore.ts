@@ -324,6 +324,15 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
       Effect.mapError(storeError("transactionsInPeriod"))
     )
 
+  const instalmentTransactionsInPeriod: ReconStoreService["instalmentTransactionsInPeriod"] = (tenant, from, to) =>
+    sql<TransactionDb>`SELECT uuid, tenant, operation_date, last_update_date, content_hash, json FROM transactions
+      WHERE tenant = ${tenant} AND operation_date >= ${from} AND operation_date <= ${to}
+        AND (json LIKE ${"%installmentNumber%"} OR json LIKE ${"%MSI%"})
+      ORDER BY operation_date, uuid`.pipe(
+      Effect.map((rows) => rows.map(toTransaction)),
+      Effect.mapError(storeError("instalmentTransactionsInPeriod"))
+    )
+
   const transactionsByUuid: ReconStoreService["transactionsByUuid"] = (uuids) =>
     selectIn("transactionsByUuid", uuids, (chunk) =>
       sql<TransactionDb>`SELECT uuid, tenant, operation_date, last_update_date, content_hash, json FROM transactions
@@ -493,12 +502,19 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
       Effect.mapError(storeError("ledgerOfRun"))
     )
 
+  const byExternalKey = (a: LedgerRow, b: LedgerRow) =>
+    a.externalKey < b.externalKey ? -1 : a.externalKey > b.externalKey ? 1 : 0
+
   const ledgerOfDocuments: ReconStoreService["ledgerOfDocuments"] = (documentIds) =>
     selectIn("ledgerOfDocuments", [...new Set(documentIds)], (chunk) =>
       sql<LedgerDb>`SELECT * FROM ledger WHERE ${sql.in("document_id", chunk)}`).pipe(
-        Effect.map((rows) =>
-          rows.map(toLedger).sort((a, b) => (a.externalKey < b.externalKey ? -1 : a.externalKey > b.externalKey ? 1 : 0))
-        )
+        Effect.map((rows) => rows.map(toLedger).sort(byExternalKey))
+      )
+
+  const ledgerOfTransactions: ReconStoreService["ledgerOfTransactions"] = (uuids) =>
+    selectIn("ledgerOfTransactions", [...new Set(uuids)], (chunk) =>
+      sql<LedgerDb>`SELECT * FROM ledger WHERE ${sql.in("transaction_uuid", chunk)}`).pipe(
+        Effect.map((rows) => rows.map(toLedger).sort(byExternalKey))
       )
 
   const ledgerInStates: ReconStoreService["ledgerInStates"] = (states) =>
@@ -573,6 +589,7 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
     transactionHashes,
     transactionsInPeriod,
     transactionsByUuid,
+    instalmentTransactionsInPeriod,
     syncState,
     saveSyncState,
     cachedCfdi,
@@ -589,6 +606,7 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
     ledger,
     ledgerOfRun,
     ledgerOfDocuments,
+    ledgerOfTransactions,
     ledgerInStates,
     writeLedger,
     writeBacks,
