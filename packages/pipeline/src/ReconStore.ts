@@ -207,7 +207,7 @@ export interface ReconStoreService {
   readonly transactionsByUuid: (uuids: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<TransactionRow>, StoreError>
   /**
    * `transactionsInPeriod` narrowed to the transactions that may be MSI instalments: their stored JSON mentions
-   * Clara's `installmentNumber` or `MSI` (a text filter in the database; `instalmentOf` decides).
+   * Clara's `installmentNumber` or `MSI`, in any case (a text filter in the database; `instalmentOf` decides).
    */
   readonly instalmentTransactionsInPeriod: (
     tenant: string,

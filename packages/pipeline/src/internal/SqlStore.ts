@@ -327,7 +327,7 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
   const instalmentTransactionsInPeriod: ReconStoreService["instalmentTransactionsInPeriod"] = (tenant, from, to) =>
     sql<TransactionDb>`SELECT uuid, tenant, operation_date, last_update_date, content_hash, json FROM transactions
       WHERE tenant = ${tenant} AND operation_date >= ${from} AND operation_date <= ${to}
-        AND (json LIKE ${"%installmentNumber%"} OR json LIKE ${"%MSI%"})
+        AND (UPPER(json) LIKE ${"%INSTALLMENTNUMBER%"} OR UPPER(json) LIKE ${"%MSI%"})
       ORDER BY operation_date, uuid`.pipe(
       Effect.map((rows) => rows.map(toTransaction)),
       Effect.mapError(storeError("instalmentTransactionsInPeriod"))
