@@ -110,6 +110,8 @@ const readBytes = (path: string): Uint8Array | CfdiFileRefused => {
  */
 export type CfdiFileDocument =
   | { readonly path: string; readonly status: "read"; readonly sha256: string; readonly json: string }
+  /** The file's digest is the one the caller knew (`readCfdiFileDocument`'s `known`): not parsed again. */
+  | { readonly path: string; readonly status: "known"; readonly sha256: string }
   | {
     readonly path: string
     readonly status: "refused"
@@ -121,12 +123,18 @@ export type CfdiFileDocument =
 
 /**
  * Reads the file at `path` (synchronously), hashes it and maps it to its `FiscalDocument` JSON; a file that cannot be
- * read is refused with reason `Unreadable`, one that is not a readable CFDI with the reader's reason.
+ * read is refused with reason `Unreadable`, one that is not a readable CFDI with the reader's reason. A file whose
+ * SHA-256 (hex) is `known` (the caller holds its document, e.g. a parse cache) is answered `known`, without parsing.
  */
-export const readCfdiFileDocument = (path: string, options: Omit<ReadCfdiOptions, "path"> = {}): CfdiFileDocument => {
+export const readCfdiFileDocument = (
+  path: string,
+  options: Omit<ReadCfdiOptions, "path"> = {},
+  known?: string
+): CfdiFileDocument => {
   const bytes = readBytes(path)
   if (!(bytes instanceof Uint8Array)) return bytes
   const sha256 = sha256Hex(bytes)
+  if (known !== undefined && sha256 === known) return { path, status: "known", sha256 }
   const result = readCfdi(bytes, { ...options, path })
   if (Either.isLeft(result)) {
     return { path, status: "refused", sha256, reason: result.left.reason, message: result.left.message }

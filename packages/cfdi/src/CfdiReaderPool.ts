@@ -27,9 +27,14 @@ export interface CfdiReaderPool {
   readonly reports: (paths: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<CfdiFileReport>, CfdiWorkerError>
   /**
    * The digest and `FiscalDocument` JSON of each file of `paths`, in the same order (`readCfdiFileDocument`: a file
-   * that cannot be read or parsed is a refusal, never a failure). Fails with `CfdiWorkerError` when a worker crashes.
+   * that cannot be read or parsed is a refusal, never a failure). `known[i]`, when given, is a SHA-256 (hex) whose
+   * document the caller holds: a file with that digest is answered `known`, not parsed. Fails with
+   * `CfdiWorkerError` when a worker crashes.
    */
-  readonly documents: (paths: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<CfdiFileDocument>, CfdiWorkerError>
+  readonly documents: (
+    paths: ReadonlyArray<string>,
+    known?: ReadonlyArray<string | undefined>
+  ) => Effect.Effect<ReadonlyArray<CfdiFileDocument>, CfdiWorkerError>
 }
 
 /** What a worker makes of each path. */
@@ -40,6 +45,8 @@ interface Chunk {
   readonly kind: Kind
   readonly start: number
   readonly paths: ReadonlyArray<string>
+  /** `documents`: the known digest of each path (`CfdiReaderPool.documents`). */
+  readonly known?: ReadonlyArray<string | undefined>
 }
 interface ChunkResults<A> {
   readonly start: number
@@ -71,7 +78,12 @@ const startWorker = (options: Omit<ReadCfdiOptions, "path">) =>
  * workers) paths, between 16 and 500, so the first messages are large and the last ones small and no worker idles
  * long while another finishes; each worker holds two chunks, so it starts the next without waiting for a round trip.
  */
-const runChunks = <A>(workers: ReadonlyArray<Worker>, kind: Kind, paths: ReadonlyArray<string>) =>
+const runChunks = <A>(
+  workers: ReadonlyArray<Worker>,
+  kind: Kind,
+  paths: ReadonlyArray<string>,
+  known?: ReadonlyArray<string | undefined>
+) =>
   Effect.async<ReadonlyArray<A>, CfdiWorkerError>((resume) => {
     const results = new Array<A>(paths.length)
     let next = 0
@@ -91,7 +103,12 @@ const runChunks = <A>(workers: ReadonlyArray<Worker>, kind: Kind, paths: Readonl
         return
       }
       const size = Math.min(500, Math.max(16, Math.ceil((paths.length - next) / (8 * workers.length))))
-      const chunk: Chunk = { kind, start: next, paths: paths.slice(next, next + size) }
+      const chunk: Chunk = {
+        kind,
+        start: next,
+        paths: paths.slice(next, next + size),
+        ...(known === undefined ? {} : { known: known.slice(next, next + size) })
+      }
       next += chunk.paths.length
       busy++
       worker.postMessage(chunk)
@@ -137,7 +154,8 @@ export const makeCfdiReaderPool = (
     return Effect.succeed({
       workers: 1,
       reports: (paths) => Effect.sync(() => paths.map((path) => readCfdiFileReport(path, readOptions))),
-      documents: (paths) => Effect.sync(() => paths.map((path) => readCfdiFileDocument(path, readOptions)))
+      documents: (paths, known) =>
+        Effect.sync(() => paths.map((path, i) => readCfdiFileDocument(path, readOptions, known?.[i])))
     })
   }
   return Effect.gen(function*() {
@@ -150,7 +168,7 @@ export const makeCfdiReaderPool = (
     return {
       workers: count,
       reports: (paths) => one.withPermits(1)(runChunks<CfdiFileReport>(workers, "reports", paths)),
-      documents: (paths) => one.withPermits(1)(runChunks<CfdiFileDocument>(workers, "documents", paths))
+      documents: (paths, known) => one.withPermits(1)(runChunks<CfdiFileDocument>(workers, "documents", paths, known))
     }
   })
 }

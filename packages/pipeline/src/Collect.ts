@@ -52,6 +52,11 @@ export interface CollectedDocuments {
   readonly exceptions: ReadonlyArray<ReconciliationException>
   /** XML files found under the folders. */
   readonly files: number
+  /**
+   * Of those, the files handed to the CFDI reader: the others were taken from the parse cache, by their unchanged
+   * stamp (file index) or, stamp changed, by their unchanged digest.
+   */
+  readonly parsed: number
 }
 
 const decodeDocument = Schema.decodeUnknownSync(FiscalDocument)
@@ -119,8 +124,9 @@ const stampOf = (info: FileStat): string => `${info.size}:${info.mtimeMs}`
 
 /**
  * Reads the CFDI files of the folders. A file whose stamp (size, mtime) matches the file index and whose hash is in
- * the parse cache is not read again; the others are read, hashed and parsed (on worker threads from
- * `PARALLEL_FROM` files on), and a document whose hash is cached is taken from the cache.
+ * the parse cache is not read again; the others are read and hashed (on worker threads from `PARALLEL_FROM` files
+ * on). One whose digest is still the one the file index holds for it (a touched file), with that digest cached, is
+ * not parsed again; the others are parsed, and a document whose hash is cached is taken from the cache.
  */
 const READ_SLICE = 2000
 /** Resumes after the event loop has run its pending I/O and messages (`setImmediate`), not in the same microtasks. */
@@ -138,6 +144,11 @@ interface FolderScan {
   readonly stamps: ReadonlyArray<Option.Option<FileStat>>
   /** path -> SHA-256 for files whose stamp matches the file index. */
   readonly known: ReadonlyMap<string, string>
+  /**
+   * path -> the SHA-256 the file index holds for a file whose stamp changed since (touched, copied, checked out
+   * again): most often the same content, which is then taken from the parse cache instead of being parsed again.
+   */
+  readonly previous: ReadonlyMap<string, string>
 }
 
 /** The `.xml` files of the folders with their stamps (none for a file that cannot be stat'ed). */
@@ -173,12 +184,15 @@ const scanFolders = (listedFiles: { readonly files: ReadonlyArray<string>; reado
     const { files, stamps } = listedFiles
     const index = yield* store.fileIndex(files)
     const known = new Map<string, string>()
+    const previous = new Map<string, string>()
     files.forEach((file, i) => {
       const entry = index.get(file)
+      if (entry === undefined) return
       const stamp = stamps[i]!
-      if (entry !== undefined && Option.isSome(stamp) && entry.stamp === stampOf(stamp.value)) known.set(file, entry.sha256)
+      if (Option.isSome(stamp) && entry.stamp === stampOf(stamp.value)) known.set(file, entry.sha256)
+      else previous.set(file, entry.sha256)
     })
-    return { files, stamps, known } satisfies FolderScan
+    return { files, stamps, known, previous } satisfies FolderScan
   })
 
 /** SHA-256 over every file's path and digest, or undefined when a digest is missing (the input is not pinned). */
@@ -195,10 +209,12 @@ const folderInputsKey = (files: ReadonlyArray<string>, digests: ReadonlyMap<stri
 const readFolderDocuments = (scan: FolderScan, writes: CollectWrites, cfdiWorkers: number | undefined) =>
   Effect.gen(function*() {
     const store = yield* ReconStore
-    const { files, known, stamps } = scan
+    const { files, known, previous, stamps } = scan
     const digests = new Map(known)
-    const cached = yield* store.cachedCfdi([...new Set(known.values())])
+    const cached = yield* store.cachedCfdi([...new Set([...known.values(), ...previous.values()])])
     const documents: Array<ReadDocument> = []
+    /** Files handed to the reader: neither their stamp nor their digest was known with a cached document. */
+    let parsed = 0
     const exceptions: Array<ReconciliationException> = []
     const toRead: Array<number> = []
     for (const [i, file] of files.entries()) {
@@ -225,8 +241,13 @@ const readFolderDocuments = (scan: FolderScan, writes: CollectWrites, cfdiWorker
     )
     const slices: Array<ReadonlyArray<number>> = []
     for (let start = 0; start < toRead.length; start += READ_SLICE) slices.push(toRead.slice(start, start + READ_SLICE))
+    // a file whose stamp changed is hashed first: with its previous digest, and that digest cached, it is not parsed
+    const knownDigest = (file: string) => {
+      const sha = previous.get(file)
+      return sha !== undefined && cached.has(sha) ? sha : undefined
+    }
     const readSlice = (slice: ReadonlyArray<number>) =>
-      Effect.forkScoped(pool.documents(slice.map((i) => files[i]!)).pipe(
+      Effect.forkScoped(pool.documents(slice.map((i) => files[i]!), slice.map((i) => knownDigest(files[i]!))).pipe(
         Effect.mapError((error) => new InputError({ path: files[slice[0]!]!, message: error.message }))
       ))
     // the workers read the next slice while this thread takes in the current one
@@ -247,12 +268,16 @@ const readFolderDocuments = (scan: FolderScan, writes: CollectWrites, cfdiWorker
           const stamp = stamps[i]!
           if (Option.isSome(stamp)) writes.fileIndex.push({ path: file, stamp: stampOf(stamp.value), sha256 })
         }
+        if (result.status !== "known") parsed++
         if (result.status === "refused") {
           exceptions.push(invalidDocument(file, result.message, result.reason))
           continue
         }
-        const cached = writes.cache.get(result.sha256) ?? hits.get(result.sha256)
-        if (cached === undefined) {
+        // a known digest was given only for a cached one
+        const cachedJson = result.status === "known"
+          ? cached.get(result.sha256)!
+          : writes.cache.get(result.sha256) ?? hits.get(result.sha256)
+        if (cachedJson === undefined && result.status === "read") {
           // parsed from this file: its source is already the file with its digest
           const document = decodeDocument(JSON.parse(result.json))
           writes.cache.set(result.sha256, result.json)
@@ -260,7 +285,7 @@ const readFolderDocuments = (scan: FolderScan, writes: CollectWrites, cfdiWorker
           documents.push({ document, sha256: result.sha256 })
           continue
         }
-        const document = decodeDocument(JSON.parse(cached))
+        const document = decodeDocument(JSON.parse(cachedJson!))
         const withSource = trustedInstance(DocumentSource, { kind: "file", location: file, sha256: result.sha256 })
         documents.push({
           document: trustedInstance(FiscalDocument, { ...document, sources: [withSource] }),
@@ -269,7 +294,7 @@ const readFolderDocuments = (scan: FolderScan, writes: CollectWrites, cfdiWorker
       }
     }
     documents.sort((a, b) => (a.document.sources[0]?.location ?? "").localeCompare(b.document.sources[0]?.location ?? ""))
-    return { documents, exceptions, files: files.length, inputsKey: folderInputsKey(files, digests) }
+    return { documents, exceptions, files: files.length, parsed, inputsKey: folderInputsKey(files, digests) }
   }).pipe(Effect.scoped)
 
 const invoicesPath = (uuid: string) => `/api/v3/transactions/${uuid}/invoices`
@@ -463,6 +488,7 @@ export const collectDocuments = (options: {
       documents: deduped.documents,
       exceptions: [...fromClara.exceptions, ...fromFolders.exceptions, ...deduped.exceptions],
       files: fromFolders.files,
+      parsed: fromFolders.parsed,
       inputsKey: Option.isNone(client) ? fromFolders.inputsKey ?? "" : "",
       scanKey,
       writes

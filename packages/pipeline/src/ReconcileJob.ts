@@ -367,6 +367,7 @@ const collectStep = Effect.fn("Pipeline.collect")(function*(ctx: RunContext, mem
     documents: rows.length,
     changed: changed.length,
     files: collected.files,
+    parsed: collected.parsed,
     carried: carried.length
   })
   yield* commitMemo(memo, ctx.run.runId, "collect", {

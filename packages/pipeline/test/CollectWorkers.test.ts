@@ -8,7 +8,7 @@ import { randomCfdiCorpus } from "@clara-recon/cfdi"
 import { fiscalDocumentJson } from "@clara-recon/domain"
 import { NodeContext } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { collectDocuments } from "../src/Collect.js"
@@ -39,8 +39,10 @@ const collect = (dir: string, cfdiWorkers: number) =>
       documents: result.documents.map(fiscalDocumentJson),
       exceptions: result.exceptions.map((e) => `${e.code} ${e.subtype ?? ""} ${e.location ?? ""} ${e.message}`),
       inputsKey: result.inputsKey,
+      parsed: result.parsed,
       cache: [...result.writes.cache.entries()].sort(),
-      fileIndex: result.writes.fileIndex.map((r) => `${r.path} ${r.sha256}`).sort()
+      fileIndex: result.writes.fileIndex.map((r) => `${r.path} ${r.sha256}`).sort(),
+      index: result.writes.fileIndex
     }
   })
 
@@ -63,11 +65,24 @@ describe("collect on worker threads", () => {
       const twoFiles = (json: string) => (json.match(/"kind":"file"/g) ?? []).length === 2
       assert.isTrue(here.documents.some((json) => json.includes(join(dir, "copy.xml")) && twoFiles(json)))
 
+      assert.strictEqual(here.parsed, 1104)
+
       // once the parse cache holds them, a new collection takes the cached documents and gives the same
       const store = yield* ReconStore
       yield* store.cacheCfdi(here.cache.map(([sha256, json]) => ({ sha256, json })))
       const again = yield* collect(dir, 2)
       assert.deepStrictEqual(again.documents, here.documents)
       assert.deepStrictEqual(again.cache, [])
+
+      // with the file index too, files touched since (new mtime, same bytes) are hashed, not parsed again
+      yield* store.saveFileIndex(again.index)
+      const later = new Date(Date.parse("2030-01-01T00:00:00Z"))
+      for (const row of again.index) utimesSync(row.path, later, later)
+      for (const workers of [2, 1]) {
+        const touched = yield* collect(dir, workers)
+        assert.deepStrictEqual(touched.documents, here.documents)
+        assert.deepStrictEqual(touched.exceptions, here.exceptions)
+        assert.strictEqual(touched.parsed, 2, "only the two refused files (never cached) are parsed again")
+      }
     }).pipe(Effect.provide(Layer.merge(sqliteBackend.fresh(), NodeContext.layer))), 120_000)
 })
