@@ -1,7 +1,8 @@
 /**
- * Worker thread of `CfdiReaderPool`: `workerData` holds the reader's limits; each message `{ kind, start, paths, known }`
- * is answered with `{ start, results }`, one `readCfdiFileReport` (kind `reports`) or `readCfdiFileDocument` (kind
- * `documents`, with the path's `known` digest) per path, in order. Says "ready" once loaded.
+ * Worker thread of `CfdiReaderPool`: `workerData` holds the reader's limits; each message
+ * `{ kind, start, paths, known }` is answered with `{ start, results }`, one `readCfdiFileReport` (kind `reports`) or
+ * `readCfdiFileDocument` (kind `documents`, with the path's `known` digest) per path, in order. Says "ready" once
+ * loaded.
  */
 import { parentPort, workerData } from "node:worker_threads"
 import { readCfdiFileDocument, readCfdiFileReport } from "../CfdiFile.js"
