@@ -310,10 +310,13 @@ const msiGroups = (
     list.push(t)
   }
   const out: Array<GroupDecision> = []
-  for (const key of [...chains.keys()].sort()) {
-    const chain = chains.get(key)!.sort((a, b) =>
-      input.transactions[a]!.day! - input.transactions[b]!.day! || a - b
-    )
+  // Chains by key, those that start at their first instalment before those dated from an earlier period: a chain
+  // that holds its plan's start takes its CFDI first.
+  const ordered = [...chains.keys()].sort().map((key) =>
+    chains.get(key)!.sort((a, b) => input.transactions[a]!.day! - input.transactions[b]!.day! || a - b)
+  )
+  const startsHere = (chain: ReadonlyArray<number>) => input.transactions[chain[0]!]!.instalment!.number <= 1
+  for (const chain of [...ordered.filter(startsHere), ...ordered.filter((chain) => !startsHere(chain))]) {
     const first = input.transactions[chain[0]!]!
     const n = first.instalment!.of
     const before = Math.min(first.instalment!.number, n) - 1

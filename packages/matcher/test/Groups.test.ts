@@ -179,6 +179,25 @@ describe("N charges : 1 CFDI", () => {
       assert.deepStrictEqual(result.links[1]!.explanation.members.transactions, ["m2", "m3"])
     })
 
+    it("leaves the CFDI to a chain that starts at its first instalment", () => {
+      // another card's lone 2/3 (its chain key sorts first) would fit the same CFDI from an earlier period
+      const result = run({
+        transactions: [
+          instalment(1, "2025-01-05"),
+          tx({
+            uuid: "x2",
+            amount: "2000.00",
+            date: "2025-02-04",
+            descriptor: "LIVERPOOL",
+            card: "a0",
+            installment: [2, 3]
+          })
+        ],
+        documents: [liverpool("6000.00", "2025-01-06")]
+      })
+      assert.deepStrictEqual(result.links.map((l) => [l.transactionUuid, l.documentId]), [["m1", "L1"]])
+    })
+
     it("links nothing when the CFDI is outside the first instalment's window or its total is not n instalments", () => {
       for (const document of [liverpool("6000.00", "2024-12-01"), liverpool("9000.00", "2025-01-06")]) {
         const result = run({ transactions: [instalment(2, "2025-02-05")], documents: [document] })
