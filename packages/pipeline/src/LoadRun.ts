@@ -26,6 +26,17 @@ const decodeDocument = Schema.decodeUnknownSync(FiscalDocument)
 const decodeLink = Schema.decodeUnknownSync(MatchLink)
 
 /**
+ * The stored documents of `ids`, decoded, in the order of `ids` (an id the store does not hold is left out). Fails with
+ * `StoreError`.
+ */
+export const storedDocuments = (ids: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const store = yield* ReconStore
+    const byId = new Map((yield* store.documents(ids)).map((r) => [r.documentId, decodeDocument(JSON.parse(r.json))]))
+    return ids.flatMap((id) => byId.get(id) ?? [])
+  })
+
+/**
  * Stored transaction rows as domain transactions and wire records (rows that no longer map are skipped). The JSON
  * was written by the sync step from a decoded record (`TransactionResponseV3` has no transformations, so its encoded
  * and decoded forms agree); only a row that does not look like one is decoded with the schema.
@@ -112,8 +123,7 @@ export const loadRun = (run: RunRow, loaded: LoadedParts = {}) =>
       decodeStoredTransactions(yield* store.transactionsInPeriod(run.tenant, run.from, run.to)).transactions
     const byId = (a: FiscalDocument, b: FiscalDocument) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
     const documents = [
-      ...(loaded.documents ??
-        (yield* store.documents(collect.documentIds)).map((r) => decodeDocument(JSON.parse(r.json))))
+      ...(loaded.documents ?? (yield* storedDocuments(collect.documentIds)))
     ].sort(byId)
     const byPair = (a: MatchLink, b: MatchLink) =>
       a.transactionUuid.localeCompare(b.transactionUuid) || a.documentId.localeCompare(b.documentId)

@@ -8,16 +8,13 @@
  * earlier ones (`earlierInstalments`).
  */
 import * as Effect from "effect/Effect"
-import * as Schema from "effect/Schema"
-import { addDays, type CardTransaction, FiscalDocument } from "@clara-recon/domain"
+import { addDays, type CardTransaction } from "@clara-recon/domain"
 import { instalmentOf } from "@clara-recon/matcher"
-import { decodeStoredTransactions } from "./LoadRun.js"
+import { decodeStoredTransactions, storedDocuments } from "./LoadRun.js"
 import { ReconStore } from "./ReconStore.js"
 
 /** How far before a later instalment the one before it is looked for: a month of instalments plus statement slack. */
 const PREVIOUS_INSTALMENT_DAYS = 40
-
-const decodeDocument = Schema.decodeUnknownSync(FiscalDocument)
 
 /** Card, plan length and merchant of an instalment: equal for every instalment of one plan. */
 const planKey = (tx: CardTransaction, of: number): string => {
@@ -61,8 +58,5 @@ export const openPlanDocuments = (input: {
     if (earlier.length === 0) return []
     const postings = (yield* store.ledgerOfTransactions(earlier.map((tx) => tx.uuid)))
       .filter((row) => row.state !== "excluded" && !input.present.has(row.documentId))
-    const ids = [...new Set(postings.map((row) => row.documentId))].sort()
-    const rows = yield* store.documents(ids)
-    return rows.map((row) => decodeDocument(JSON.parse(row.json)))
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    return yield* storedDocuments([...new Set(postings.map((row) => row.documentId))].sort())
   })

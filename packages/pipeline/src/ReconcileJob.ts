@@ -32,7 +32,7 @@ import {
   type CardTransaction,
   canonicalJson,
   type CivilDate,
-  FiscalDocument,
+  type FiscalDocument,
   fiscalDocumentJson,
   type MatchLink,
   MatchLink as MatchLinkSchema,
@@ -45,7 +45,7 @@ import { aliasMap, match, type MatchInput } from "@clara-recon/matcher"
 import { collectDocuments } from "./Collect.js"
 import { replaceSymlink } from "./internal/Files.js"
 import { learnedAliases, storedDecisions } from "./LinkDecisions.js"
-import { decodeStoredTransactions, loadRun, postingOutcome } from "./LoadRun.js"
+import { decodeStoredTransactions, loadRun, postingOutcome, storedDocuments } from "./LoadRun.js"
 import { OutputError, StoreError } from "./PipelineError.js"
 import { openPlanDocuments } from "./OpenPlans.js"
 import { Progress } from "./Progress.js"
@@ -386,11 +386,7 @@ const collectStep = Effect.fn("Pipeline.collect")(function*(ctx: RunContext, mem
 /** The run's documents, from this process or the store. */
 const runDocuments = (ctx: RunContext, memo: Memo) =>
   memo.documents !== undefined ? Effect.succeed(memo.documents) : Effect.gen(function*() {
-    const store = yield* ReconStore
-    const ids = yield* runDocumentIds(ctx.run.runId)
-    const decode = Schema.decodeUnknownSync(FiscalDocument)
-    const byId = new Map((yield* store.documents(ids)).map((r) => [r.documentId, decode(JSON.parse(r.json))]))
-    const documents = ids.flatMap((id) => byId.get(id) ?? [])
+    const documents = yield* storedDocuments(yield* runDocumentIds(ctx.run.runId))
     memo.documents = documents
     return documents
   })
