@@ -11,6 +11,7 @@ import { type Cfdi, toFiscalDocument } from "./Cfdi.js"
 import type { CfdiReadReason } from "./CfdiError.js"
 import { readCfdi, type ReadCfdiOptions } from "./CfdiReader.js"
 import { type CfdiFinding, validateCfdi } from "./CfdiValidator.js"
+import { type DigestSet, digestSetHas } from "./DigestSet.js"
 
 /**
  * A read CFDI: identity (version, TipoDeComprobante, TimbreFiscalDigital UUID, Fecha as written, local time of the
@@ -110,7 +111,7 @@ const readBytes = (path: string): Uint8Array | CfdiFileRefused => {
  */
 export type CfdiFileDocument =
   | { readonly path: string; readonly status: "read"; readonly sha256: string; readonly json: string }
-  /** The file's digest is the one the caller knew (`readCfdiFileDocument`'s `known`): not parsed again. */
+  /** The caller holds a document for the file's digest (`readCfdiFileDocument`'s `cached`): not parsed again. */
   | { readonly path: string; readonly status: "known"; readonly sha256: string }
   | {
     readonly path: string
@@ -124,17 +125,18 @@ export type CfdiFileDocument =
 /**
  * Reads the file at `path` (synchronously), hashes it and maps it to its `FiscalDocument` JSON; a file that cannot be
  * read is refused with reason `Unreadable`, one that is not a readable CFDI with the reader's reason. A file whose
- * SHA-256 (hex) is `known` (the caller holds its document, e.g. a parse cache) is answered `known`, without parsing.
+ * SHA-256 (hex) is in `cached` (the digests the caller holds a document for, e.g. its parse cache) is answered
+ * `known`, without parsing.
  */
 export const readCfdiFileDocument = (
   path: string,
   options: Omit<ReadCfdiOptions, "path"> = {},
-  known?: string
+  cached?: DigestSet
 ): CfdiFileDocument => {
   const bytes = readBytes(path)
   if (!(bytes instanceof Uint8Array)) return bytes
   const sha256 = sha256Hex(bytes)
-  if (known !== undefined && sha256 === known) return { path, status: "known", sha256 }
+  if (cached !== undefined && digestSetHas(cached, sha256)) return { path, status: "known", sha256 }
   const result = readCfdi(bytes, { ...options, path })
   if (Either.isLeft(result)) {
     return { path, status: "refused", sha256, reason: result.left.reason, message: result.left.message }

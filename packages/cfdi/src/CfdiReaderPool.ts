@@ -9,6 +9,7 @@ import { Worker } from "node:worker_threads"
 import { CfdiWorkerError } from "./CfdiError.js"
 import { type CfdiFileDocument, type CfdiFileReport, readCfdiFileDocument, readCfdiFileReport } from "./CfdiFile.js"
 import type { ReadCfdiOptions } from "./CfdiReader.js"
+import type { DigestSet } from "./DigestSet.js"
 
 /** Options of {@link makeCfdiReaderPool}: the reader's limits, and the number of workers. */
 export interface CfdiReaderPoolOptions extends Omit<ReadCfdiOptions, "path"> {
@@ -27,13 +28,13 @@ export interface CfdiReaderPool {
   readonly reports: (paths: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<CfdiFileReport>, CfdiWorkerError>
   /**
    * The digest and `FiscalDocument` JSON of each file of `paths`, in the same order (`readCfdiFileDocument`: a file
-   * that cannot be read or parsed is a refusal, never a failure). `known[i]`, when given, is a SHA-256 (hex) whose
-   * document the caller holds: a file with that digest is answered `known`, not parsed. Fails with
-   * `CfdiWorkerError` when a worker crashes.
+   * that cannot be read or parsed is a refusal, never a failure). `cached`, when given, holds the digests the caller
+   * holds a document for (e.g. its parse cache): a file with one of them is answered `known`, not parsed, whatever
+   * its path. The workers share it without a copy. Fails with `CfdiWorkerError` when a worker crashes.
    */
   readonly documents: (
     paths: ReadonlyArray<string>,
-    known?: ReadonlyArray<string | undefined>
+    cached?: DigestSet
   ) => Effect.Effect<ReadonlyArray<CfdiFileDocument>, CfdiWorkerError>
 }
 
@@ -45,8 +46,8 @@ interface Chunk {
   readonly kind: Kind
   readonly start: number
   readonly paths: ReadonlyArray<string>
-  /** `documents`: the known digest of each path (`CfdiReaderPool.documents`). */
-  readonly known?: ReadonlyArray<string | undefined>
+  /** `documents`: the digests whose files are not parsed (`CfdiReaderPool.documents`), shared memory. */
+  readonly cached?: DigestSet
 }
 interface ChunkResults<A> {
   readonly start: number
@@ -82,7 +83,7 @@ const runChunks = <A>(
   workers: ReadonlyArray<Worker>,
   kind: Kind,
   paths: ReadonlyArray<string>,
-  known?: ReadonlyArray<string | undefined>
+  cached?: DigestSet
 ) =>
   Effect.async<ReadonlyArray<A>, CfdiWorkerError>((resume) => {
     const results = new Array<A>(paths.length)
@@ -107,7 +108,7 @@ const runChunks = <A>(
         kind,
         start: next,
         paths: paths.slice(next, next + size),
-        ...(known === undefined ? {} : { known: known.slice(next, next + size) })
+        ...(cached === undefined ? {} : { cached })
       }
       next += chunk.paths.length
       busy++
@@ -154,8 +155,7 @@ export const makeCfdiReaderPool = (
     return Effect.succeed({
       workers: 1,
       reports: (paths) => Effect.sync(() => paths.map((path) => readCfdiFileReport(path, readOptions))),
-      documents: (paths, known) =>
-        Effect.sync(() => paths.map((path, i) => readCfdiFileDocument(path, readOptions, known?.[i])))
+      documents: (paths, cached) => Effect.sync(() => paths.map((path) => readCfdiFileDocument(path, readOptions, cached)))
     })
   }
   return Effect.gen(function*() {
@@ -168,7 +168,7 @@ export const makeCfdiReaderPool = (
     return {
       workers: count,
       reports: (paths) => one.withPermits(1)(runChunks<CfdiFileReport>(workers, "reports", paths)),
-      documents: (paths, known) => one.withPermits(1)(runChunks<CfdiFileDocument>(workers, "documents", paths, known))
+      documents: (paths, cached) => one.withPermits(1)(runChunks<CfdiFileDocument>(workers, "documents", paths, cached))
     }
   })
 }

@@ -9,6 +9,7 @@ import { FiscalDocument } from "@clara-recon/domain"
 import { readCfdi } from "../src/CfdiReader.js"
 import { toFiscalDocument } from "../src/Cfdi.js"
 import { makeCfdiReaderPool } from "../src/CfdiReaderPool.js"
+import { digestSetHas, makeDigestSet } from "../src/DigestSet.js"
 
 /**
  * A folder of 300 generated CFDI (seeded), every 25th one damaged (a changed Total, a removed timbre, cut short), plus
@@ -80,6 +81,42 @@ describe("CfdiReaderPool", () => {
       const reasons = new Set(refused.map((d) => d.status === "refused" ? d.reason : ""))
       assert.deepStrictEqual([...reasons].sort(), ["MissingTimbre", "NotXml", "Unreadable"])
     }))
+
+  it.scoped("answers `known` for a file whose digest is cached, on 2 worker threads as on this thread", () =>
+    Effect.gen(function*() {
+      const { paths } = yield* folder
+      const first = paths.map((path) => readCfdiFileDocument(path))
+      const read = first.flatMap((d) => d.status === "read" ? [d] : [])
+      // the cache holds every other document; the digests are shared with the workers, never copied
+      const cachedDigests = read.filter((_, i) => i % 2 === 0).map((d) => d.sha256)
+      const cached = makeDigestSet(cachedDigests)
+      assert.instanceOf(cached.records.buffer, SharedArrayBuffer)
+      const expected = first.map((d) =>
+        d.status === "read" && cachedDigests.includes(d.sha256)
+          ? { path: d.path, status: "known" as const, sha256: d.sha256 }
+          : d
+      )
+      assert.deepStrictEqual(paths.map((path) => readCfdiFileDocument(path, {}, cached)), expected)
+      const pool = yield* makeCfdiReaderPool({ workers: 2 })
+      assert.deepStrictEqual(yield* pool.documents(paths, cached), expected)
+      assert.strictEqual(expected.filter((d) => d.status === "known").length, cachedDigests.length)
+    }))
+
+  it("keeps a set of SHA-256 digests, sorted, each once, in shared memory", () => {
+    const digest = (n: number) => n.toString(16).padStart(64, "0")
+    const hexes = [digest(5), digest(255), digest(1), digest(5), "f".repeat(64), "not a digest", "A".repeat(64)]
+    const set = makeDigestSet(hexes)
+    assert.strictEqual(set.size, 4) // the duplicate and the two non-digests (upper-case hex is not sha256Hex's) left out
+    assert.strictEqual(set.records.byteLength, 4 * 32)
+    for (const hex of [digest(1), digest(5), digest(255), "f".repeat(64)]) assert.isTrue(digestSetHas(set, hex), hex)
+    for (const hex of [digest(0), digest(2), digest(256), "e".repeat(64), "not a digest", ""]) {
+      assert.isFalse(digestSetHas(set, hex), hex)
+    }
+    assert.isFalse(digestSetHas(makeDigestSet([]), digest(1)))
+    // digests already in ascending order (a query ordered by key) are taken as they are: the same records
+    const ascending = makeDigestSet([digest(1), digest(5), digest(255), "f".repeat(64)])
+    assert.deepStrictEqual(ascending, set)
+  })
 
   it("refuses an unreadable path as Unreadable, naming it", () => {
     const report = readCfdiFileReport(join(tmpdir(), "clara-recon-no-such-file.xml"))

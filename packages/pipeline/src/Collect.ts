@@ -16,7 +16,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { createHash } from "node:crypto"
-import { makeCfdiReaderPool, readCfdi, toFiscalDocument } from "@clara-recon/cfdi"
+import { makeCfdiReaderPool, makeDigestSet, readCfdi, readCfdiFileDocument, toFiscalDocument } from "@clara-recon/cfdi"
 import {
   ClaraClient,
   extractedToFiscalDocument,
@@ -53,8 +53,8 @@ export interface CollectedDocuments {
   /** XML files found under the folders. */
   readonly files: number
   /**
-   * Of those, the files handed to the CFDI reader: the others were taken from the parse cache, by their unchanged
-   * stamp (file index) or, stamp changed, by their unchanged digest.
+   * Of those, the files parsed: the others were taken from the parse cache, by their unchanged stamp (file index) or,
+   * read and hashed, by their digest (a touched, copied or renamed file).
    */
   readonly parsed: number
 }
@@ -125,8 +125,8 @@ const stampOf = (info: FileStat): string => `${info.size}:${info.mtimeMs}`
 /**
  * Reads the CFDI files of the folders. A file whose stamp (size, mtime) matches the file index and whose hash is in
  * the parse cache is not read again; the others are read and hashed (on worker threads from `PARALLEL_FROM` files
- * on). One whose digest is still the one the file index holds for it (a touched file), with that digest cached, is
- * not parsed again; the others are parsed, and a document whose hash is cached is taken from the cache.
+ * on). One whose digest the parse cache holds (a touched, copied or renamed file) is not parsed again; the others
+ * are parsed.
  */
 const READ_SLICE = 2000
 /** Resumes after the event loop has run its pending I/O and messages (`setImmediate`), not in the same microtasks. */
@@ -144,11 +144,6 @@ interface FolderScan {
   readonly stamps: ReadonlyArray<Option.Option<FileStat>>
   /** path -> SHA-256 for files whose stamp matches the file index. */
   readonly known: ReadonlyMap<string, string>
-  /**
-   * path -> the SHA-256 the file index holds for a file whose stamp changed since (touched, copied, checked out
-   * again): most often the same content, which is then taken from the parse cache instead of being parsed again.
-   */
-  readonly previous: ReadonlyMap<string, string>
 }
 
 /** The `.xml` files of the folders with their stamps (none for a file that cannot be stat'ed). */
@@ -184,15 +179,12 @@ const scanFolders = (listedFiles: { readonly files: ReadonlyArray<string>; reado
     const { files, stamps } = listedFiles
     const index = yield* store.fileIndex(files)
     const known = new Map<string, string>()
-    const previous = new Map<string, string>()
     files.forEach((file, i) => {
       const entry = index.get(file)
-      if (entry === undefined) return
       const stamp = stamps[i]!
-      if (Option.isSome(stamp) && entry.stamp === stampOf(stamp.value)) known.set(file, entry.sha256)
-      else previous.set(file, entry.sha256)
+      if (entry !== undefined && Option.isSome(stamp) && entry.stamp === stampOf(stamp.value)) known.set(file, entry.sha256)
     })
-    return { files, stamps, known, previous } satisfies FolderScan
+    return { files, stamps, known } satisfies FolderScan
   })
 
 /** SHA-256 over every file's path and digest, or undefined when a digest is missing (the input is not pinned). */
@@ -209,11 +201,11 @@ const folderInputsKey = (files: ReadonlyArray<string>, digests: ReadonlyMap<stri
 const readFolderDocuments = (scan: FolderScan, writes: CollectWrites, cfdiWorkers: number | undefined) =>
   Effect.gen(function*() {
     const store = yield* ReconStore
-    const { files, known, previous, stamps } = scan
+    const { files, known, stamps } = scan
     const digests = new Map(known)
-    const cached = yield* store.cachedCfdi([...new Set([...known.values(), ...previous.values()])])
+    const cached = yield* store.cachedCfdi([...new Set(known.values())])
     const documents: Array<ReadDocument> = []
-    /** Files handed to the reader: neither their stamp nor their digest was known with a cached document. */
+    /** Files parsed: neither their stamp nor their digest was known with a cached document. */
     let parsed = 0
     const exceptions: Array<ReconciliationException> = []
     const toRead: Array<number> = []
@@ -241,13 +233,11 @@ const readFolderDocuments = (scan: FolderScan, writes: CollectWrites, cfdiWorker
     )
     const slices: Array<ReadonlyArray<number>> = []
     for (let start = 0; start < toRead.length; start += READ_SLICE) slices.push(toRead.slice(start, start + READ_SLICE))
-    // a file whose stamp changed is hashed first: with its previous digest, and that digest cached, it is not parsed
-    const knownDigest = (file: string) => {
-      const sha = previous.get(file)
-      return sha !== undefined && cached.has(sha) ? sha : undefined
-    }
+    // Every file is hashed before it is parsed: one whose bytes the parse cache holds (touched, copied, renamed,
+    // moved to another folder) is answered `known` and taken from the cache. The workers share the cache's digests.
+    const cachedDigests = toRead.length === 0 ? undefined : makeDigestSet(yield* store.cachedCfdiDigests)
     const readSlice = (slice: ReadonlyArray<number>) =>
-      Effect.forkScoped(pool.documents(slice.map((i) => files[i]!), slice.map((i) => knownDigest(files[i]!))).pipe(
+      Effect.forkScoped(pool.documents(slice.map((i) => files[i]!), cachedDigests).pipe(
         Effect.mapError((error) => new InputError({ path: files[slice[0]!]!, message: error.message }))
       ))
     // the workers read the next slice while this thread takes in the current one
@@ -261,7 +251,9 @@ const readFolderDocuments = (scan: FolderScan, writes: CollectWrites, cfdiWorker
         // let the event loop hand the workers their next chunks now and then
         if (j % 250 === 249) yield* nextMacrotask
         const file = files[i]!
-        const result = read[j]!
+        const answer = read[j]!
+        // `known` only for a cached digest; should the cache have lost it since, the file is parsed here
+        const result = answer.status === "known" && !hits.has(answer.sha256) ? readCfdiFileDocument(file) : answer
         const sha256 = result.sha256
         if (sha256 !== undefined) {
           digests.set(file, sha256)
@@ -273,10 +265,7 @@ const readFolderDocuments = (scan: FolderScan, writes: CollectWrites, cfdiWorker
           exceptions.push(invalidDocument(file, result.message, result.reason))
           continue
         }
-        // a known digest was given only for a cached one
-        const cachedJson = result.status === "known"
-          ? cached.get(result.sha256)!
-          : writes.cache.get(result.sha256) ?? hits.get(result.sha256)
+        const cachedJson = writes.cache.get(result.sha256) ?? hits.get(result.sha256)
         if (cachedJson === undefined && result.status === "read") {
           // parsed from this file: its source is already the file with its digest
           const document = decodeDocument(JSON.parse(result.json))

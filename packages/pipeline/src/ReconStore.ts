@@ -220,6 +220,8 @@ export interface ReconStoreService {
   /** The cached parse outcome of CFDI files by the SHA-256 of their bytes (only successes are cached). */
   readonly cachedCfdi: (sha256s: ReadonlyArray<string>) => Effect.Effect<ReadonlyMap<string, string>, StoreError>
   readonly cacheCfdi: (entries: ReadonlyArray<{ sha256: string; json: string }>) => Effect.Effect<void, StoreError>
+  /** Every SHA-256 the parse cache holds, ascending (its primary key alone: no document is read). */
+  readonly cachedCfdiDigests: Effect.Effect<ReadonlyArray<string>, StoreError>
   /** The file index for `paths` (absent paths are not in the map). */
   readonly fileIndex: (paths: ReadonlyArray<string>) => Effect.Effect<ReadonlyMap<string, FileIndexRow>, StoreError>
   readonly saveFileIndex: (rows: ReadonlyArray<FileIndexRow>) => Effect.Effect<void, StoreError>

@@ -1,14 +1,15 @@
 /**
  * The collection of a large invoices folder on worker threads gives the same documents, digests, exceptions and
  * store writes as on the main thread: 1,100 generated CFDI (seeded), a damaged one, a duplicate UUID in another file,
- * identical bytes under two paths and a file that is not XML; a second collection takes the cached documents.
+ * identical bytes under two paths and a file that is not XML; a later collection takes the cached documents, for
+ * touched and renamed files too.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { randomCfdiCorpus } from "@clara-recon/cfdi"
 import { fiscalDocumentJson } from "@clara-recon/domain"
 import { NodeContext } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs"
+import { cpSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { collectDocuments } from "../src/Collect.js"
@@ -67,12 +68,25 @@ describe("collect on worker threads", () => {
 
       assert.strictEqual(here.parsed, 1104)
 
-      // once the parse cache holds them, a new collection takes the cached documents and gives the same
+      // once the parse cache holds them, a new collection takes the cached documents and gives the same: each file
+      // is hashed, and only the two refused files (never cached) are parsed again
       const store = yield* ReconStore
       yield* store.cacheCfdi(here.cache.map(([sha256, json]) => ({ sha256, json })))
       const again = yield* collect(dir, 2)
       assert.deepStrictEqual(again.documents, here.documents)
       assert.deepStrictEqual(again.cache, [])
+      assert.strictEqual(again.parsed, 2)
+
+      // the same files under another folder name (renamed, copied, moved): new paths, cached bytes, not parsed again
+      const renamed = `${dir}-renamed`
+      cpSync(dir, renamed, { recursive: true })
+      yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(renamed, { recursive: true })))
+      for (const workers of [2, 1]) {
+        const moved = yield* collect(renamed, workers)
+        assert.deepStrictEqual(moved.documents, here.documents.map((json) => json.replaceAll(dir, renamed)))
+        assert.deepStrictEqual(moved.exceptions, here.exceptions.map((e) => e.replaceAll(dir, renamed)))
+        assert.strictEqual(moved.parsed, 2)
+      }
 
       // with the file index too, files touched since (new mtime, same bytes) are hashed, not parsed again
       yield* store.saveFileIndex(again.index)

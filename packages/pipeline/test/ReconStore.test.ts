@@ -91,6 +91,7 @@ for (const backend of backends) {
         assert.deepStrictEqual(yield* store.syncState("acme", "s"), Option.some({ ...state, watermark: "2026-01-21T00:00:00" }))
         yield* store.cacheCfdi([{ sha256: "aa", json: "{}" }, { sha256: "bb", json: "[]" }])
         assert.deepStrictEqual([...(yield* store.cachedCfdi(["aa", "bb", "cc"])).entries()].sort(), [["aa", "{}"], ["bb", "[]"]])
+        assert.deepStrictEqual([...(yield* store.cachedCfdiDigests)].sort(), ["aa", "bb"])
         yield* store.saveFileIndex([{ path: "/x/a.xml", stamp: "10:1", sha256: "aa" }])
         assert.strictEqual((yield* store.fileIndex(["/x/a.xml", "/x/b.xml"])).get("/x/a.xml")?.sha256, "aa")
         yield* store.upsertDocuments([{ documentId: "D1", contentHash: "h1", json: "{\"v\":1}" }])

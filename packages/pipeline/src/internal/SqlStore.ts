@@ -370,6 +370,14 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
         Effect.map((rows) => new Map(rows.map((r) => [r.sha256, r.json])))
       )
 
+  // Only successes are ever cached (`cacheCfdi`), so the key alone answers: an index-only scan in key order, no JSON.
+  const cachedCfdiDigests: ReconStoreService["cachedCfdiDigests"] = sql<{ sha256: string }>`SELECT sha256 FROM cfdi_cache
+    ORDER BY sha256`
+    .pipe(
+      Effect.map((rows) => rows.map((r) => r.sha256)),
+      Effect.mapError(storeError("cachedCfdiDigests"))
+    )
+
   const cacheCfdi: ReconStoreService["cacheCfdi"] = (entries) =>
     upsert("cacheCfdi", "cfdi_cache", ["sha256"], entries.map((e) => ({ sha256: e.sha256, outcome: "ok", json: e.json })))
 
@@ -594,6 +602,7 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
     saveSyncState,
     cachedCfdi,
     cacheCfdi,
+    cachedCfdiDigests,
     fileIndex,
     saveFileIndex,
     documentHashes,
