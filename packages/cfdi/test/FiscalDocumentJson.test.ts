@@ -1,11 +1,21 @@
 /**
  * The domain's `fiscalDocumentJson` (the parse cache's stored text, written without the schema encoder) against the
  * schema encoder itself, on the documents of 600 generated CFDIs (4.0 / 3.3; I, E with relations, P) with sources of
- * every kind, and on the same documents after a JSON round trip through the schema decoder.
+ * every kind, and on the same documents after a JSON round trip through the schema decoder; and its reverse,
+ * `fiscalDocumentFromJson`, against the schema decoder on the same texts, on every optional field, and on texts the
+ * encoder never writes (which the schema decoder refuses, naming the field).
  */
 import { assert, describe, it } from "@effect/vitest"
-import { DocumentSource, FiscalDocument, fiscalDocumentJson } from "@clara-recon/domain"
-import { Schema } from "effect"
+import {
+  CfdiRelation,
+  DocumentSource,
+  FiscalDocument,
+  fiscalDocumentFromJson,
+  fiscalDocumentJson,
+  Party,
+  TaxTotals
+} from "@clara-recon/domain"
+import { BigDecimal, Schema } from "effect"
 import { toFiscalDocument } from "../src/Cfdi.js"
 import { randomCfdiCorpus } from "../src/CfdiCorpus.js"
 import { readCfdi } from "../src/CfdiReader.js"
@@ -31,9 +41,100 @@ describe("fiscalDocumentJson", () => {
       assert.strictEqual(fiscalDocumentJson(document), schemaJson(document), file.name)
       const decoded = Schema.decodeUnknownSync(FiscalDocument)(JSON.parse(fiscalDocumentJson(document)))
       assert.strictEqual(fiscalDocumentJson(decoded), schemaJson(decoded), file.name)
+      assert.deepStrictEqual(fiscalDocumentFromJson(fiscalDocumentJson(document)), decoded, file.name)
       compared++
     }
     assert.strictEqual(compared, 600)
     assert.isAtLeast(kinds.size, 5)
+  })
+})
+
+/** An extracted document with every optional field, and one with none. */
+const extracted = new FiscalDocument({
+  id: "E1",
+  kind: "EXTRACTED_DOCUMENT",
+  country: "CO",
+  fiscalUuid: "F1",
+  issueDate: "2025-02-03",
+  issuedAt: "2025-02-03T10:00:00",
+  serie: "S",
+  folio: "9",
+  issuer: new Party({ taxId: "900123456", name: "Café Ñandú" }),
+  receiver: new Party({ name: "Acme" }),
+  currency: "COP",
+  subTotal: BigDecimal.unsafeFromString("100.500"),
+  discount: BigDecimal.unsafeFromString("0.00"),
+  total: BigDecimal.unsafeFromString("116.58"),
+  exchangeRate: BigDecimal.unsafeFromString("0.0043"),
+  taxes: new TaxTotals({ ivaTransferred: BigDecimal.unsafeFromString("16.08"), localNet: BigDecimal.unsafeFromString("-2.5") }),
+  metodoPago: "PUE",
+  formaPago: "04",
+  usoCfdi: "G03",
+  claveProdServ: "90101501",
+  relations: [new CfdiRelation({ tipoRelacion: "04", uuids: ["A", "B"] })],
+  satStatus: "Vigente",
+  tipAmount: BigDecimal.unsafeFromString("10"),
+  validationStatus: "VALIDATED_BY_USER",
+  uploadedByUserUuid: "u-1",
+  claraTransactionUuids: ["t-1", "t-2"],
+  sources: sources
+})
+const bare = new FiscalDocument({
+  id: "N1",
+  kind: "NFE",
+  country: "BR",
+  issueDate: "2025-02-03",
+  issuer: new Party({}),
+  receiver: new Party({}),
+  currency: "BRL",
+  total: BigDecimal.unsafeFromString("1.10"),
+  taxes: new TaxTotals({}),
+  relations: [],
+  claraTransactionUuids: [],
+  sources: [sources[0]!]
+})
+
+describe("fiscalDocumentFromJson", () => {
+  const schemaDecode = (json: string) => Schema.decodeUnknownSync(FiscalDocument)(JSON.parse(json))
+  const thrown = (f: () => unknown): string => {
+    try {
+      f()
+    } catch (e) {
+      return e instanceof Error ? `${e.name}: ${e.message}` : String(e)
+    }
+    return assert.fail("expected a throw")
+  }
+
+  it("reads every optional field, present or absent, as the schema decoder does", () => {
+    for (const document of [extracted, bare]) {
+      const json = fiscalDocumentJson(document)
+      const fast = fiscalDocumentFromJson(json)
+      assert.deepStrictEqual(fast, schemaDecode(json))
+      assert.strictEqual(fiscalDocumentJson(fast), json)
+      assert.instanceOf(fast.issuer, Party)
+      assert.instanceOf(fast.sources[0], DocumentSource)
+    }
+  })
+
+  it("leaves a text the encoder never writes to the schema decoder: same value, or the same error", () => {
+    const plain = JSON.parse(fiscalDocumentJson(extracted)) as Record<string, unknown>
+    // an unknown member is dropped by both
+    const extra = JSON.stringify({ ...plain, note: "kept nowhere" })
+    assert.deepStrictEqual(fiscalDocumentFromJson(extra), schemaDecode(extra))
+    // wrong shapes are refused by the schema decoder, naming the field
+    for (const broken of [
+      { ...plain, total: "a lot" },
+      { ...plain, issueDate: "2025-2-3" },
+      { ...plain, kind: "RECEIPT" },
+      { ...plain, serie: null },
+      { ...plain, sources: [{ kind: "file" }] },
+      { ...plain, relations: {} }
+    ]) {
+      const json = JSON.stringify(broken)
+      const message = thrown(() => fiscalDocumentFromJson(json))
+      assert.strictEqual(message, thrown(() => schemaDecode(json)))
+      assert.match(message, /^ParseError/)
+    }
+    assert.match(thrown(() => fiscalDocumentFromJson("{")), /^SyntaxError/)
   })
 })

@@ -1,7 +1,8 @@
 /**
  * The stored JSON text of a `FiscalDocument` (the parse cache's entry): exactly
  * `JSON.stringify(Schema.encodeSync(FiscalDocument)(document))`, built without the schema machinery, which cost
- * about a third of reading the CFDI itself. Amounts are written as the schema writes them (`BigDecimal.format` of
+ * about a third of reading the CFDI itself; and `fiscalDocumentFromJson`, its reverse, the schema decoder's value
+ * without its machinery. Amounts are written as the schema writes them (`BigDecimal.format` of
  * the normalised value). The module checks itself once on load against the schema encoder (a field added to
  * `FiscalDocument` and not here fails that check at once), and `packages/cfdi/test/FiscalDocumentJson.test.ts`
  * compares both on generated documents of every kind.
@@ -9,6 +10,7 @@
 import * as BigDecimal from "effect/BigDecimal"
 import * as Schema from "effect/Schema"
 import { CfdiRelation, DocumentSource, FiscalDocument, Party, TaxTotals } from "./FiscalDocument.js"
+import { trustedInstance } from "./TrustedInstance.js"
 
 // Keys in the schema's order, as the encoder writes a struct; an absent optional field (undefined) is left out by
 // JSON.stringify, as by the encoder.
@@ -72,6 +74,143 @@ const plainOf = (d: FiscalDocument) => ({
  */
 export const fiscalDocumentJson = (document: FiscalDocument): string => JSON.stringify(plainOf(document))
 
+/** Thrown inside the fast decoder at the first field that is not as `fiscalDocumentJson` writes it. */
+const NOT_PLAIN: unique symbol = Symbol("not as fiscalDocumentJson writes it")
+
+type Json = Readonly<Record<string, unknown>>
+
+type Mutable<A> = { -readonly [K in keyof A]: A[K] }
+
+const record = (value: unknown): Json => {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw NOT_PLAIN
+  return value as Json
+}
+
+const text = (value: unknown): string => {
+  if (typeof value !== "string") throw NOT_PLAIN
+  return value
+}
+
+const texts = (value: unknown): Array<string> => {
+  if (!Array.isArray(value)) throw NOT_PLAIN
+  return value.map(text)
+}
+
+const oneOf = <A extends string>(value: unknown, allowed: ReadonlyArray<A>): A => {
+  if (!allowed.includes(value as A)) throw NOT_PLAIN
+  return value as A
+}
+
+/** A decimal string as `Schema.BigDecimal` decodes it (parsed, then normalised). */
+const decimal = (value: unknown): BigDecimal.BigDecimal => {
+  const parsed = BigDecimal.fromString(text(value))
+  if (parsed._tag === "None") throw NOT_PLAIN
+  return BigDecimal.normalize(parsed.value)
+}
+
+const CIVIL_DATE = /^\d{4}-\d{2}-\d{2}$/
+
+// The records below are filled with literal property names, in the schema's order and leaving an absent optional field
+// out, so that they keep V8's fast properties (a record filled through computed keys turns into a slow dictionary,
+// which made `trustedInstance`'s copy cost more than the schema decoder saved).
+
+const partyFrom = (value: unknown): Party => {
+  const json = record(value)
+  const fields: { taxId?: string; name?: string } = {}
+  if (json["taxId"] !== undefined) fields.taxId = text(json["taxId"])
+  if (json["name"] !== undefined) fields.name = text(json["name"])
+  return trustedInstance(Party, fields)
+}
+
+const sourceFrom = (value: unknown): DocumentSource => {
+  const json = record(value)
+  const fields: Mutable<ConstructorParameters<typeof DocumentSource>[0]> = {
+    kind: oneOf(json["kind"], ["file", "clara-invoice", "clara-extracted-document"] as const),
+    location: text(json["location"])
+  }
+  if (json["sha256"] !== undefined) fields.sha256 = text(json["sha256"])
+  if (json["transactionUuid"] !== undefined) fields.transactionUuid = text(json["transactionUuid"])
+  return trustedInstance(DocumentSource, fields)
+}
+
+const taxesFrom = (value: unknown): TaxTotals => {
+  const json = record(value)
+  const fields: Mutable<ConstructorParameters<typeof TaxTotals>[0]> = {}
+  if (json["ivaTransferred"] !== undefined) fields.ivaTransferred = decimal(json["ivaTransferred"])
+  if (json["iepsTransferred"] !== undefined) fields.iepsTransferred = decimal(json["iepsTransferred"])
+  if (json["ivaWithheld"] !== undefined) fields.ivaWithheld = decimal(json["ivaWithheld"])
+  if (json["isrWithheld"] !== undefined) fields.isrWithheld = decimal(json["isrWithheld"])
+  if (json["localNet"] !== undefined) fields.localNet = decimal(json["localNet"])
+  return trustedInstance(TaxTotals, fields)
+}
+
+const relationFrom = (value: unknown): CfdiRelation => {
+  const json = record(value)
+  return trustedInstance(CfdiRelation, { tipoRelacion: text(json["tipoRelacion"]), uuids: texts(json["uuids"]) })
+}
+
+const list = <A>(value: unknown, read: (item: unknown) => A): Array<A> => {
+  if (!Array.isArray(value)) throw NOT_PLAIN
+  return value.map(read)
+}
+
+/** The document, built field by field in the schema's order; throws `NOT_PLAIN` at the first unexpected field. */
+const documentFrom = (value: unknown): FiscalDocument => {
+  const json = record(value)
+  const fields = {} as Mutable<ConstructorParameters<typeof FiscalDocument>[0]>
+  fields.id = text(json["id"])
+  fields.kind = oneOf(json["kind"], ["CFDI", "EXTRACTED_DOCUMENT", "NFE"] as const)
+  fields.country = oneOf(json["country"], ["MX", "BR", "CO"] as const)
+  if (json["version"] !== undefined) fields.version = text(json["version"])
+  if (json["fiscalUuid"] !== undefined) fields.fiscalUuid = text(json["fiscalUuid"])
+  if (json["tipoDeComprobante"] !== undefined) fields.tipoDeComprobante = text(json["tipoDeComprobante"])
+  const issueDate = text(json["issueDate"])
+  if (!CIVIL_DATE.test(issueDate)) throw NOT_PLAIN
+  fields.issueDate = issueDate
+  if (json["issuedAt"] !== undefined) fields.issuedAt = text(json["issuedAt"])
+  if (json["serie"] !== undefined) fields.serie = text(json["serie"])
+  if (json["folio"] !== undefined) fields.folio = text(json["folio"])
+  fields.issuer = partyFrom(json["issuer"])
+  fields.receiver = partyFrom(json["receiver"])
+  fields.currency = text(json["currency"])
+  if (json["subTotal"] !== undefined) fields.subTotal = decimal(json["subTotal"])
+  if (json["discount"] !== undefined) fields.discount = decimal(json["discount"])
+  fields.total = decimal(json["total"])
+  if (json["exchangeRate"] !== undefined) fields.exchangeRate = decimal(json["exchangeRate"])
+  fields.taxes = taxesFrom(json["taxes"])
+  if (json["metodoPago"] !== undefined) fields.metodoPago = text(json["metodoPago"])
+  if (json["formaPago"] !== undefined) fields.formaPago = text(json["formaPago"])
+  if (json["usoCfdi"] !== undefined) fields.usoCfdi = text(json["usoCfdi"])
+  if (json["claveProdServ"] !== undefined) fields.claveProdServ = text(json["claveProdServ"])
+  fields.relations = list(json["relations"], relationFrom)
+  if (json["satStatus"] !== undefined) fields.satStatus = text(json["satStatus"])
+  if (json["tipAmount"] !== undefined) fields.tipAmount = decimal(json["tipAmount"])
+  if (json["validationStatus"] !== undefined) fields.validationStatus = text(json["validationStatus"])
+  if (json["uploadedByUserUuid"] !== undefined) fields.uploadedByUserUuid = text(json["uploadedByUserUuid"])
+  fields.claraTransactionUuids = texts(json["claraTransactionUuids"])
+  fields.sources = list(json["sources"], sourceFrom)
+  return trustedInstance(FiscalDocument, fields)
+}
+
+const decodeWithSchema = Schema.decodeUnknownSync(FiscalDocument)
+
+/**
+ * The document of a stored JSON text (`fiscalDocumentJson`'s, from the parse cache or the document store): the same
+ * value as `Schema.decodeUnknownSync(FiscalDocument)(JSON.parse(json))`, built without the schema machinery when every
+ * field has the shape the encoder writes (strings, the kind and country literals, a `yyyy-MM-dd` issue date, decimal
+ * strings for amounts, arrays). Any other text goes to the schema decoder, which throws its `ParseError` naming the
+ * field; invalid JSON throws `SyntaxError`.
+ */
+export const fiscalDocumentFromJson = (json: string): FiscalDocument => {
+  const parsed: unknown = JSON.parse(json)
+  try {
+    return documentFrom(parsed)
+  } catch (cause) {
+    if (cause !== NOT_PLAIN) throw cause
+    return decodeWithSchema(parsed)
+  }
+}
+
 // The check on load: every field set, then only the required ones.
 const full = new FiscalDocument({
   id: "ID",
@@ -125,7 +264,13 @@ const minimal = new FiscalDocument({
   sources: [new DocumentSource({ kind: "file", location: "f" })]
 })
 for (const document of [full, minimal]) {
-  if (fiscalDocumentJson(document) !== JSON.stringify(Schema.encodeSync(FiscalDocument)(document))) {
+  const json = fiscalDocumentJson(document)
+  if (json !== JSON.stringify(Schema.encodeSync(FiscalDocument)(document))) {
     throw new Error("fiscalDocumentJson no longer writes what the FiscalDocument schema encodes: update it")
+  }
+  // and the fast decoder reads back every field the schema decoder does (the schema's own JSON of both agrees)
+  const fast = documentFrom(JSON.parse(json))
+  if (!(fast instanceof FiscalDocument) || JSON.stringify(Schema.encodeSync(FiscalDocument)(fast)) !== json) {
+    throw new Error("fiscalDocumentFromJson no longer reads what the FiscalDocument schema decodes: update it")
   }
 }

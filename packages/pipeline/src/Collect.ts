@@ -13,7 +13,6 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { createHash } from "node:crypto"
 import { makeCfdiReaderPool, makeDigestSet, readCfdi, readCfdiFileDocument, toFiscalDocument } from "@clara-recon/cfdi"
@@ -28,6 +27,7 @@ import {
 import {
   DocumentSource,
   FiscalDocument,
+  fiscalDocumentFromJson,
   fiscalDocumentJson,
   ReconciliationException,
   sha256Hex,
@@ -59,7 +59,6 @@ export interface CollectedDocuments {
   readonly parsed: number
 }
 
-const decodeDocument = Schema.decodeUnknownSync(FiscalDocument)
 
 const invalidDocument = (location: string, message: string, subtype: string) =>
   new ReconciliationException({
@@ -95,7 +94,7 @@ const parseCfdi = (bytes: Uint8Array, source: DocumentSource, writes: CollectWri
     const withSource = trustedInstance(DocumentSource, { ...source, sha256 })
     const cached = writes.cache.get(sha256) ?? (yield* store.cachedCfdi([sha256])).get(sha256)
     if (cached !== undefined) {
-      const document = decodeDocument(JSON.parse(cached))
+      const document = fiscalDocumentFromJson(cached)
       // a decoded document given another source needs no re-validation: the decode checked it
       const withNewSource = trustedInstance(FiscalDocument, { ...document, sources: [withSource] })
       return Either.right<ReadDocument>({ document: withNewSource, sha256 })
@@ -216,7 +215,7 @@ const readFolderDocuments = (scan: FolderScan, writes: CollectWrites, cfdiWorker
         toRead.push(i)
         continue
       }
-      const document = decodeDocument(JSON.parse(json))
+      const document = fiscalDocumentFromJson(json)
       const withSource = new DocumentSource({ kind: "file", location: file, sha256: knownSha })
       documents.push({
         document: trustedInstance(FiscalDocument, { ...document, sources: [withSource] }),
@@ -268,13 +267,13 @@ const readFolderDocuments = (scan: FolderScan, writes: CollectWrites, cfdiWorker
         const cachedJson = writes.cache.get(result.sha256) ?? hits.get(result.sha256)
         if (cachedJson === undefined && result.status === "read") {
           // parsed from this file: its source is already the file with its digest
-          const document = decodeDocument(JSON.parse(result.json))
+          const document = fiscalDocumentFromJson(result.json)
           writes.cache.set(result.sha256, result.json)
           writes.encoded.set(document, result.json)
           documents.push({ document, sha256: result.sha256 })
           continue
         }
-        const document = decodeDocument(JSON.parse(cachedJson!))
+        const document = fiscalDocumentFromJson(cachedJson!)
         const withSource = trustedInstance(DocumentSource, { kind: "file", location: file, sha256: result.sha256 })
         documents.push({
           document: trustedInstance(FiscalDocument, { ...document, sources: [withSource] }),

@@ -10,7 +10,8 @@ import * as Schema from "effect/Schema"
 import { toCardTransaction, TransactionResponseV3 } from "@clara-recon/clara"
 import {
   type CardTransaction,
-  FiscalDocument,
+  fiscalDocumentFromJson,
+  type FiscalDocument,
   isSubjectToMatching,
   MatchLink,
   type ReconciliationException
@@ -22,7 +23,6 @@ import type { PostingOutcome, RunResult } from "./RunResult.js"
 import { type Checkpoint, loadCheckpoint } from "./RunSteps.js"
 
 const decodeWire = Schema.decodeUnknownSync(TransactionResponseV3)
-const decodeDocument = Schema.decodeUnknownSync(FiscalDocument)
 const decodeLink = Schema.decodeUnknownSync(MatchLink)
 
 /**
@@ -32,7 +32,7 @@ const decodeLink = Schema.decodeUnknownSync(MatchLink)
 export const storedDocuments = (ids: ReadonlyArray<string>) =>
   Effect.gen(function*() {
     const store = yield* ReconStore
-    const byId = new Map((yield* store.documents(ids)).map((r) => [r.documentId, decodeDocument(JSON.parse(r.json))]))
+    const byId = new Map((yield* store.documents(ids)).map((r) => [r.documentId, fiscalDocumentFromJson(r.json)]))
     return ids.flatMap((id) => byId.get(id) ?? [])
   })
 
