@@ -62,15 +62,16 @@ export const renderDocumentRows = (
 
   const renderRow = (columns: ReadonlyArray<CsvColumn>, line: JournalLine | undefined, index: number) =>
     columns.map((column) => {
-      const fieldPath = line === undefined ? `header.${column.name}` : `lines[${index}].${column.name}`
-      const at = `column ${column.name} of ${where}, ${line === undefined ? "header record" : `line ${index + 1}`}`
+      // where a problem is, spelled out only when there is one (a run renders millions of cells)
+      const fieldPath = () => line === undefined ? `header.${column.name}` : `lines[${index}].${column.name}`
+      const at = () => `column ${column.name} of ${where}, ${line === undefined ? "header record" : `line ${index + 1}`}`
       if (line === undefined && column.source.startsWith("line.")) {
-        fail("CONFIG", "CSV_LAYOUT_INVALID", `${layoutName}, ${at}: source ${column.source} is per line`, fieldPath)
+        fail("CONFIG", "CSV_LAYOUT_INVALID", `${layoutName}, ${at()}: source ${column.source} is per line`, fieldPath())
         return ""
       }
       const formatted = formatCell(resolveSource(column.source, doc, line, index), column.format, line?.side)
       if (Either.isLeft(formatted)) {
-        fail("CONFIG", "CSV_LAYOUT_INVALID", `${layoutName}, ${at}: ${formatted.left}`, fieldPath)
+        fail("CONFIG", "CSV_LAYOUT_INVALID", `${layoutName}, ${at()}: ${formatted.left}`, fieldPath())
         return ""
       }
       // Code points are counted only when the UTF-16 length could exceed the limit (it is never below their count).
@@ -81,14 +82,14 @@ export const renderDocumentRows = (
       const truncate = over && column.onOverflow === "truncate"
       const cell = truncate && chars !== undefined ? chars.slice(0, column.maxLength).join("") : formatted.right
       if (column.required === true && cell === "") {
-        fail("VALIDATION", "CSV_FIELD_REQUIRED", `${at} is empty but required by ${layoutName}`, fieldPath)
+        fail("VALIDATION", "CSV_FIELD_REQUIRED", `${at()} is empty but required by ${layoutName}`, fieldPath())
       }
       if (over && column.onOverflow !== "truncate") {
         fail(
           "VALIDATION",
           "CSV_FIELD_TOO_LONG",
-          `${at} is "${cell}" (${chars?.length} characters), over the ${column.maxLength} allowed by ${layoutName}`,
-          fieldPath
+          `${at()} is "${cell}" (${chars?.length} characters), over the ${column.maxLength} allowed by ${layoutName}`,
+          fieldPath()
         )
       }
       const bad = unencodableChar(cell, layout.encoding)
@@ -96,9 +97,9 @@ export const renderDocumentRows = (
         fail(
           "VALIDATION",
           "CSV_UNENCODABLE_CHARACTER",
-          `${at} contains "${bad}" (${codePointName(bad)}), which the ${layout.encoding} encoding of ${layoutName} ` +
+          `${at()} contains "${bad}" (${codePointName(bad)}), which the ${layout.encoding} encoding of ${layoutName} ` +
             "cannot write",
-          fieldPath
+          fieldPath()
         )
       }
       return cell
