@@ -3,9 +3,10 @@
  * every field, an engine that computed them), without the constructor's work. With validation disabled, effect 3's
  * class constructor (`effect/Schema` `makeClass`, `Data.Class`) copies the fields twice and fills field defaults;
  * for a class without defaults that comes to `Class.prototype` with the fields assigned in order, which is built
- * here in one step. Per class this is verified once, on the first fields given: no field default in the class's
- * schema, and the constructor's result has the same prototype and own properties. A class failing either check
- * always goes through its constructor (validation off). Nothing is validated: only for values already of the type.
+ * here in one step (a spread copy given the prototype, see `build`). Per class this is verified once, on the first
+ * fields given: no field default in the class's schema, and the constructor's result has the same prototype and own
+ * properties. A class failing either check always goes through its constructor (validation off). Nothing is
+ * validated: only for values already of the type.
  */
 
 /** Options that make an effect `Schema.Class` constructor skip its schema validation. */
@@ -44,13 +45,21 @@ const hasFieldDefault = (Class: Klass): boolean =>
 
 const verdicts = new WeakMap<Klass, boolean>()
 
+/**
+ * `props` copied (own enumerable properties, in order) onto an object whose prototype is `Class.prototype`: a spread
+ * copy then given its prototype. Not `Object.assign(Object.create(prototype), props)`: V8 adds each property to
+ * that empty object one by one, and past a dozen it falls back to a dictionary object, twice the memory of the
+ * constructor's instance (a `FiscalDocument`: 2.6 KB against 1.2 KB) and slower to read.
+ */
+const build = (Class: Klass, props: object): object => Object.setPrototypeOf({ ...props }, Class.prototype as object)
+
 /** Whether instances of `Class` can be built directly (checked once per class, with `props` as the sample). */
-const buildsDirectly = (Class: Klass, props: unknown): boolean => {
+const buildsDirectly = (Class: Klass, props: object): boolean => {
   let direct = verdicts.get(Class)
   if (direct === undefined) {
     const viaConstructor = new Class(props, TRUSTED)
     direct = !hasFieldDefault(Class) && Object.getPrototypeOf(viaConstructor) === Class.prototype &&
-      sameOwnProperties(viaConstructor, Object.assign(Object.create(Class.prototype as object) as object, props))
+      sameOwnProperties(viaConstructor, build(Class, props))
     verdicts.set(Class, direct)
   }
   return direct
@@ -61,6 +70,4 @@ const buildsDirectly = (Class: Klass, props: unknown): boolean => {
  * module comment). `props` must already be valid fields of the class.
  */
 export const trustedInstance = <C extends Klass>(Class: C, props: ConstructorParameters<C>[0]): InstanceType<C> =>
-  (buildsDirectly(Class, props)
-    ? Object.assign(Object.create(Class.prototype as object) as object, props)
-    : new Class(props, TRUSTED)) as InstanceType<C>
+  (buildsDirectly(Class, props) ? build(Class, props) : new Class(props, TRUSTED)) as InstanceType<C>
