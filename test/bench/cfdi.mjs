@@ -190,7 +190,9 @@ const nodecfdiDocument = (f) => {
     serie: optional(root, "Serie"),
     folio: optional(root, "Folio"),
     discount: root.hasAttribute("Descuento") ? BigDecimal.unsafeFromString(root.getAttribute("Descuento")) : undefined,
-    exchangeRate: root.hasAttribute("TipoCambio") ? BigDecimal.unsafeFromString(root.getAttribute("TipoCambio")) : undefined,
+    exchangeRate: root.hasAttribute("TipoCambio")
+      ? BigDecimal.unsafeFromString(root.getAttribute("TipoCambio"))
+      : undefined,
     metodoPago: optional(root, "MetodoPago"),
     formaPago: optional(root, "FormaPago"),
     usoCfdi: optional(receptor, "UsoCFDI"),

@@ -155,7 +155,8 @@ export const makeCfdiReaderPool = (
     return Effect.succeed({
       workers: 1,
       reports: (paths) => Effect.sync(() => paths.map((path) => readCfdiFileReport(path, readOptions))),
-      documents: (paths, cached) => Effect.sync(() => paths.map((path) => readCfdiFileDocument(path, readOptions, cached)))
+      documents: (paths, cached) =>
+        Effect.sync(() => paths.map((path) => readCfdiFileDocument(path, readOptions, cached)))
     })
   }
   return Effect.gen(function*() {

@@ -106,7 +106,8 @@ describe("CfdiReaderPool", () => {
     const digest = (n: number) => n.toString(16).padStart(64, "0")
     const hexes = [digest(5), digest(255), digest(1), digest(5), "f".repeat(64), "not a digest", "A".repeat(64)]
     const set = makeDigestSet(hexes)
-    assert.strictEqual(set.size, 4) // the duplicate and the two non-digests (upper-case hex is not sha256Hex's) left out
+    // the duplicate and the two non-digests (upper-case hex is not what sha256Hex writes) are left out
+    assert.strictEqual(set.size, 4)
     assert.strictEqual(set.records.byteLength, 4 * 32)
     for (const hex of [digest(1), digest(5), digest(255), "f".repeat(64)]) assert.isTrue(digestSetHas(set, hex), hex)
     for (const hex of [digest(0), digest(2), digest(256), "e".repeat(64), "not a digest", ""]) {

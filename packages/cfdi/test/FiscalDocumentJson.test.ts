@@ -49,7 +49,7 @@ describe("fiscalDocumentJson", () => {
   })
 })
 
-/** An extracted document with every optional field, and one with none. */
+/** An extracted document with every optional field (the one with none is checked when the module loads). */
 const extracted = new FiscalDocument({
   id: "E1",
   kind: "EXTRACTED_DOCUMENT",
@@ -66,7 +66,10 @@ const extracted = new FiscalDocument({
   discount: BigDecimal.unsafeFromString("0.00"),
   total: BigDecimal.unsafeFromString("116.58"),
   exchangeRate: BigDecimal.unsafeFromString("0.0043"),
-  taxes: new TaxTotals({ ivaTransferred: BigDecimal.unsafeFromString("16.08"), localNet: BigDecimal.unsafeFromString("-2.5") }),
+  taxes: new TaxTotals({
+    ivaTransferred: BigDecimal.unsafeFromString("16.08"),
+    localNet: BigDecimal.unsafeFromString("-2.5")
+  }),
   metodoPago: "PUE",
   formaPago: "04",
   usoCfdi: "G03",
@@ -79,21 +82,6 @@ const extracted = new FiscalDocument({
   claraTransactionUuids: ["t-1", "t-2"],
   sources: sources
 })
-const bare = new FiscalDocument({
-  id: "N1",
-  kind: "NFE",
-  country: "BR",
-  issueDate: "2025-02-03",
-  issuer: new Party({}),
-  receiver: new Party({}),
-  currency: "BRL",
-  total: BigDecimal.unsafeFromString("1.10"),
-  taxes: new TaxTotals({}),
-  relations: [],
-  claraTransactionUuids: [],
-  sources: [sources[0]!]
-})
-
 describe("fiscalDocumentFromJson", () => {
   const schemaDecode = (json: string) => Schema.decodeUnknownSync(FiscalDocument)(JSON.parse(json))
   const thrown = (f: () => unknown): string => {
@@ -105,15 +93,14 @@ describe("fiscalDocumentFromJson", () => {
     return assert.fail("expected a throw")
   }
 
-  it("reads every optional field, present or absent, as the schema decoder does", () => {
-    for (const document of [extracted, bare]) {
-      const json = fiscalDocumentJson(document)
-      const fast = fiscalDocumentFromJson(json)
-      assert.deepStrictEqual(fast, schemaDecode(json))
-      assert.strictEqual(fiscalDocumentJson(fast), json)
-      assert.instanceOf(fast.issuer, Party)
-      assert.instanceOf(fast.sources[0], DocumentSource)
-    }
+  it("reads every optional field as the schema decoder does", () => {
+    const json = fiscalDocumentJson(extracted)
+    const fast = fiscalDocumentFromJson(json)
+    assert.deepStrictEqual(fast, schemaDecode(json))
+    assert.strictEqual(fiscalDocumentJson(fast), json)
+    assert.instanceOf(fast.issuer, Party)
+    assert.instanceOf(fast.relations[0], CfdiRelation)
+    assert.instanceOf(fast.sources[0], DocumentSource)
   })
 
   it("leaves a text the encoder never writes to the schema decoder: same value, or the same error", () => {

@@ -64,7 +64,8 @@ export const renderDocumentRows = (
     columns.map((column) => {
       // where a problem is, spelled out only when there is one (a run renders millions of cells)
       const fieldPath = () => line === undefined ? `header.${column.name}` : `lines[${index}].${column.name}`
-      const at = () => `column ${column.name} of ${where}, ${line === undefined ? "header record" : `line ${index + 1}`}`
+      const at = () =>
+        `column ${column.name} of ${where}, ${line === undefined ? "header record" : `line ${index + 1}`}`
       if (line === undefined && column.source.startsWith("line.")) {
         fail("CONFIG", "CSV_LAYOUT_INVALID", `${layoutName}, ${at()}: source ${column.source} is per line`, fieldPath())
         return ""

@@ -181,7 +181,9 @@ const scanFolders = (listedFiles: { readonly files: ReadonlyArray<string>; reado
     files.forEach((file, i) => {
       const entry = index.get(file)
       const stamp = stamps[i]!
-      if (entry !== undefined && Option.isSome(stamp) && entry.stamp === stampOf(stamp.value)) known.set(file, entry.sha256)
+      if (entry !== undefined && Option.isSome(stamp) && entry.stamp === stampOf(stamp.value)) {
+        known.set(file, entry.sha256)
+      }
     })
     return { files, stamps, known } satisfies FolderScan
   })

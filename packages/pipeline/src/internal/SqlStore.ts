@@ -371,9 +371,8 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
       )
 
   // Only successes are ever cached (`cacheCfdi`), so the key alone answers: an index-only scan in key order, no JSON.
-  const cachedCfdiDigests: ReconStoreService["cachedCfdiDigests"] = sql<{ sha256: string }>`SELECT sha256 FROM cfdi_cache
-    ORDER BY sha256`
-    .pipe(
+  const cachedCfdiDigests: ReconStoreService["cachedCfdiDigests"] = sql<{ sha256: string }>`
+    SELECT sha256 FROM cfdi_cache ORDER BY sha256`.pipe(
       Effect.map((rows) => rows.map((r) => r.sha256)),
       Effect.mapError(storeError("cachedCfdiDigests"))
     )
