@@ -10,6 +10,7 @@
 import * as BigDecimal from "effect/BigDecimal"
 import * as Schema from "effect/Schema"
 import { CfdiRelation, DocumentSource, FiscalDocument, Party, TaxTotals } from "./FiscalDocument.js"
+import { fastOrSchema, list, NOT_PLAIN, oneOf, record, text, texts } from "./internal/PlainJson.js"
 import { trustedInstance } from "./TrustedInstance.js"
 
 // Keys in the schema's order, as the encoder writes a struct; an absent optional field (undefined) is left out by
@@ -74,32 +75,7 @@ const plainOf = (d: FiscalDocument) => ({
  */
 export const fiscalDocumentJson = (document: FiscalDocument): string => JSON.stringify(plainOf(document))
 
-/** Thrown inside the fast decoder at the first field that is not as `fiscalDocumentJson` writes it. */
-const NOT_PLAIN: unique symbol = Symbol("not as fiscalDocumentJson writes it")
-
-type Json = Readonly<Record<string, unknown>>
-
 type Mutable<A> = { -readonly [K in keyof A]: A[K] }
-
-const record = (value: unknown): Json => {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw NOT_PLAIN
-  return value as Json
-}
-
-const text = (value: unknown): string => {
-  if (typeof value !== "string") throw NOT_PLAIN
-  return value
-}
-
-const texts = (value: unknown): Array<string> => {
-  if (!Array.isArray(value)) throw NOT_PLAIN
-  return value.map(text)
-}
-
-const oneOf = <A extends string>(value: unknown, allowed: ReadonlyArray<A>): A => {
-  if (!allowed.includes(value as A)) throw NOT_PLAIN
-  return value as A
-}
 
 /** A decimal string as `Schema.BigDecimal` decodes it (parsed, then normalised). */
 const decimal = (value: unknown): BigDecimal.BigDecimal => {
@@ -149,11 +125,6 @@ const relationFrom = (value: unknown): CfdiRelation => {
   return trustedInstance(CfdiRelation, { tipoRelacion: text(json["tipoRelacion"]), uuids: texts(json["uuids"]) })
 }
 
-const list = <A>(value: unknown, read: (item: unknown) => A): Array<A> => {
-  if (!Array.isArray(value)) throw NOT_PLAIN
-  return value.map(read)
-}
-
 /** The document, built field by field in the schema's order; throws `NOT_PLAIN` at the first unexpected field. */
 const documentFrom = (value: unknown): FiscalDocument => {
   const json = record(value)
@@ -201,15 +172,8 @@ const decodeWithSchema = Schema.decodeUnknownSync(FiscalDocument)
  * strings for amounts, arrays). Any other text goes to the schema decoder, which throws its `ParseError` naming the
  * field; invalid JSON throws `SyntaxError`.
  */
-export const fiscalDocumentFromJson = (json: string): FiscalDocument => {
-  const parsed: unknown = JSON.parse(json)
-  try {
-    return documentFrom(parsed)
-  } catch (cause) {
-    if (cause !== NOT_PLAIN) throw cause
-    return decodeWithSchema(parsed)
-  }
-}
+export const fiscalDocumentFromJson = (json: string): FiscalDocument =>
+  fastOrSchema(json, documentFrom, decodeWithSchema)
 
 // The check on load: every field set, then only the required ones.
 const full = new FiscalDocument({

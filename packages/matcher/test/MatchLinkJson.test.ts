@@ -1,10 +1,11 @@
 /**
  * The domain's `matchLinkJson` (the stored text of a link, written without the schema encoder) against the schema
  * encoder itself, on every link and suggestion the engine makes for the hand-made stories and a generated world:
- * groups, runner-ups, receipts, gates and every evidence detail shape.
+ * groups, runner-ups, receipts, gates and every evidence detail shape; and its reverse, `matchLinkFromJson`, against
+ * the schema decoder on the same links and on texts the encoder never writes.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { MatchLink, matchLinkJson } from "@clara-recon/domain"
+import { MatchLink, matchLinkFromJson, matchLinkJson } from "@clara-recon/domain"
 import { Schema } from "effect"
 import { match } from "../src/Matcher.js"
 import { generateScenario } from "../src/Synthetic.js"
@@ -29,7 +30,9 @@ describe("matchLinkJson", () => {
     let withRunnerUp = 0
     for (const result of results) {
       for (const link of [...result.links, ...result.suggestions]) {
-        assert.strictEqual(matchLinkJson(link), schemaJson(link), link.linkId)
+        const json = matchLinkJson(link)
+        assert.strictEqual(json, schemaJson(link), link.linkId)
+        assert.deepStrictEqual(matchLinkFromJson(json), Schema.decodeUnknownSync(MatchLink)(JSON.parse(json)), link.linkId)
         compared++
         if (link.explanation.runnerUp !== undefined) withRunnerUp++
       }
@@ -42,5 +45,33 @@ describe("matchLinkJson", () => {
     const link = match(kitchenSink).links[0]!
     const decoded = Schema.decodeUnknownSync(MatchLink)(JSON.parse(matchLinkJson(link)))
     assert.strictEqual(matchLinkJson(decoded), matchLinkJson(link))
+  })
+
+  it("leaves a text the encoder never writes to the schema decoder: same value, or the same error", () => {
+    const thrown = (f: () => unknown): string => {
+      try {
+        f()
+      } catch (e) {
+        return e instanceof Error ? `${e.name}: ${e.message}` : String(e)
+      }
+      return assert.fail("expected a throw")
+    }
+    const schemaDecode = (json: string) => Schema.decodeUnknownSync(MatchLink)(JSON.parse(json))
+    const plain = JSON.parse(matchLinkJson(match(kitchenSink).links[0]!)) as Record<string, any>
+    const extra = JSON.stringify({ ...plain, note: "dropped", explanation: { ...plain["explanation"], extra: 1 } })
+    assert.deepStrictEqual(matchLinkFromJson(extra), schemaDecode(extra))
+    const evidence = plain["explanation"]["evidence"][0]
+    for (const broken of [
+      { ...plain, decision: "MAYBE" },
+      { ...plain, points: "12" },
+      { ...plain, explanation: { ...plain["explanation"], threshold: { auto: 15 } } },
+      { ...plain, explanation: { ...plain["explanation"], evidence: [{ ...evidence, detail: { gap: null } }] } },
+      { ...plain, explanation: { ...plain["explanation"], runnerUp: { points: 1 } } }
+    ]) {
+      const json = JSON.stringify(broken)
+      const message = thrown(() => matchLinkFromJson(json))
+      assert.strictEqual(message, thrown(() => schemaDecode(json)))
+      assert.match(message, /^ParseError/)
+    }
   })
 })

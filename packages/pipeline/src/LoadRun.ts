@@ -13,7 +13,8 @@ import {
   fiscalDocumentFromJson,
   type FiscalDocument,
   isSubjectToMatching,
-  MatchLink,
+  type MatchLink,
+  matchLinkFromJson,
   type ReconciliationException
 } from "@clara-recon/domain"
 import { controlTotals } from "./ControlTotals.js"
@@ -23,7 +24,6 @@ import type { PostingOutcome, RunResult } from "./RunResult.js"
 import { type Checkpoint, loadCheckpoint } from "./RunSteps.js"
 
 const decodeWire = Schema.decodeUnknownSync(TransactionResponseV3)
-const decodeLink = Schema.decodeUnknownSync(MatchLink)
 
 /**
  * The stored documents of `ids`, decoded, in the order of `ids` (an id the store does not hold is left out). Fails with
@@ -129,11 +129,11 @@ export const loadRun = (run: RunRow, loaded: LoadedParts = {}) =>
       a.transactionUuid.localeCompare(b.transactionUuid) || a.documentId.localeCompare(b.documentId)
     const linkRows = loaded.links && loaded.suggestions ? [] : yield* store.links(run.runId)
     const links = [
-      ...(loaded.links ?? linkRows.filter((r) => r.kind === "link").map((r) => decodeLink(JSON.parse(r.json))))
+      ...(loaded.links ?? linkRows.filter((r) => r.kind === "link").map((r) => matchLinkFromJson(r.json)))
     ].sort(byPair)
     const suggestions = [
       ...(loaded.suggestions ??
-        linkRows.filter((r) => r.kind === "suggestion").map((r) => decodeLink(JSON.parse(r.json))))
+        linkRows.filter((r) => r.kind === "suggestion").map((r) => matchLinkFromJson(r.json)))
     ].sort(byPair)
 
     const postExceptions = Option.match(post, { onNone: () => [], onSome: (p) => p.exceptions })
