@@ -32,7 +32,8 @@ describe("matchLinkJson", () => {
       for (const link of [...result.links, ...result.suggestions]) {
         const json = matchLinkJson(link)
         assert.strictEqual(json, schemaJson(link), link.linkId)
-        assert.deepStrictEqual(matchLinkFromJson(json), Schema.decodeUnknownSync(MatchLink)(JSON.parse(json)), link.linkId)
+        const decoded = Schema.decodeUnknownSync(MatchLink)(JSON.parse(json))
+        assert.deepStrictEqual(matchLinkFromJson(json), decoded, link.linkId)
         compared++
         if (link.explanation.runnerUp !== undefined) withRunnerUp++
       }
