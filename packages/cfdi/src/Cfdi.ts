@@ -10,6 +10,7 @@
 import type { DocumentSource } from "@clara-recon/domain"
 import { CfdiRelation, FiscalDocument, Party, TaxTotals, trustedInstance } from "@clara-recon/domain"
 import * as BigDecimal from "effect/BigDecimal"
+import type { Mutable } from "./internal/defined.js"
 
 /** Namespace URIs the reader matches on (cfdi.md §1.1). Elements are matched by URI + local name, never by prefix. */
 export const CfdiNamespace = {
@@ -243,7 +244,6 @@ export interface Cfdi {
   readonly timbre: CfdiTimbre
 }
 
-type Mutable<A> = { -readonly [K in keyof A]: A[K] }
 type FiscalDocumentFields = ConstructorParameters<typeof FiscalDocument>[0]
 type TaxTotalsFields = Mutable<ConstructorParameters<typeof TaxTotals>[0]>
 

@@ -4,9 +4,12 @@
  */
 import * as Schema from "effect/Schema"
 
+/** The form of a `CivilDate`: `yyyy-MM-dd`, nothing before or after. */
+export const civilDatePattern = /^\d{4}-\d{2}-\d{2}$/
+
 /** A calendar date `yyyy-MM-dd`, interpreted in America/Mexico_City unless configured otherwise. */
 export const CivilDate = Schema.String.pipe(
-  Schema.pattern(/^\d{4}-\d{2}-\d{2}$/),
+  Schema.pattern(civilDatePattern),
   Schema.annotations({ identifier: "CivilDate", description: "yyyy-MM-dd, civil date without zone" })
 )
 export type CivilDate = typeof CivilDate.Type

@@ -10,7 +10,8 @@
 import * as BigDecimal from "effect/BigDecimal"
 import * as Schema from "effect/Schema"
 import { CfdiRelation, DocumentSource, FiscalDocument, Party, TaxTotals } from "./FiscalDocument.js"
-import { fastOrSchema, list, NOT_PLAIN, oneOf, record, text, texts } from "./internal/PlainJson.js"
+import { civilDatePattern } from "./CivilDate.js"
+import { fastOrSchema, list, type Mutable, NOT_PLAIN, oneOf, record, text, texts } from "./internal/PlainJson.js"
 import { trustedInstance } from "./TrustedInstance.js"
 
 // Keys in the schema's order, as the encoder writes a struct; an absent optional field (undefined) is left out by
@@ -75,8 +76,6 @@ const plainOf = (d: FiscalDocument) => ({
  */
 export const fiscalDocumentJson = (document: FiscalDocument): string => JSON.stringify(plainOf(document))
 
-type Mutable<A> = { -readonly [K in keyof A]: A[K] }
-
 /** A decimal string as `Schema.BigDecimal` decodes it (parsed, then normalised). */
 const decimal = (value: unknown): BigDecimal.BigDecimal => {
   const parsed = BigDecimal.fromString(text(value))
@@ -84,7 +83,6 @@ const decimal = (value: unknown): BigDecimal.BigDecimal => {
   return BigDecimal.normalize(parsed.value)
 }
 
-const CIVIL_DATE = /^\d{4}-\d{2}-\d{2}$/
 
 // The records below are filled with literal property names, in the schema's order and leaving an absent optional field
 // out, so that they keep V8's fast properties (a record filled through computed keys turns into a slow dictionary,
@@ -136,7 +134,7 @@ const documentFrom = (value: unknown): FiscalDocument => {
   if (json["fiscalUuid"] !== undefined) fields.fiscalUuid = text(json["fiscalUuid"])
   if (json["tipoDeComprobante"] !== undefined) fields.tipoDeComprobante = text(json["tipoDeComprobante"])
   const issueDate = text(json["issueDate"])
-  if (!CIVIL_DATE.test(issueDate)) throw NOT_PLAIN
+  if (!civilDatePattern.test(issueDate)) throw NOT_PLAIN
   fields.issueDate = issueDate
   if (json["issuedAt"] !== undefined) fields.issuedAt = text(json["issuedAt"])
   if (json["serie"] !== undefined) fields.serie = text(json["serie"])

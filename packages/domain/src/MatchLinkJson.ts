@@ -8,7 +8,7 @@
  */
 import * as Schema from "effect/Schema"
 import { Evidence, Explanation, MatchLink, RunnerUp } from "./MatchLink.js"
-import { fastOrSchema, list, NOT_PLAIN, number, oneOf, record, text, texts } from "./internal/PlainJson.js"
+import { fastOrSchema, list, type Mutable, NOT_PLAIN, number, oneOf, record, text, texts } from "./internal/PlainJson.js"
 import { trustedInstance } from "./TrustedInstance.js"
 
 // Every object below is written with the schema's keys in the schema's order, which is how the encoder emits a
@@ -84,12 +84,12 @@ const evidenceFrom = (value: unknown): Evidence => {
 const runnerUpFrom = (value: unknown): RunnerUp => {
   const json = record(value)
   // in the schema's order, an absent optional key left out
-  const fields: { transaction?: string; document?: string; points?: number; lostBecause?: Array<string> } = {}
+  const fields = {} as Mutable<ConstructorParameters<typeof RunnerUp>[0]>
   if (json["transaction"] !== undefined) fields.transaction = text(json["transaction"])
   if (json["document"] !== undefined) fields.document = text(json["document"])
   fields.points = number(json["points"])
   fields.lostBecause = texts(json["lostBecause"])
-  return trustedInstance(RunnerUp, fields as ConstructorParameters<typeof RunnerUp>[0])
+  return trustedInstance(RunnerUp, fields)
 }
 
 const explanationFrom = (value: unknown): Explanation => {
@@ -97,7 +97,7 @@ const explanationFrom = (value: unknown): Explanation => {
   const threshold = record(json["threshold"])
   const members = record(json["members"])
   const engine = record(json["engine"])
-  const fields = {} as { -readonly [K in keyof ConstructorParameters<typeof Explanation>[0]]: unknown }
+  const fields = {} as Mutable<ConstructorParameters<typeof Explanation>[0]>
   fields.linkId = text(json["linkId"])
   fields.decision = decision(json["decision"])
   fields.points = number(json["points"])
@@ -119,7 +119,7 @@ const explanationFrom = (value: unknown): Explanation => {
     inputsHash: text(engine["inputsHash"])
   }
   fields.text = text(json["text"])
-  return trustedInstance(Explanation, fields as ConstructorParameters<typeof Explanation>[0])
+  return trustedInstance(Explanation, fields)
 }
 
 /** The link, built field by field in the schema's order; throws `NOT_PLAIN` at the first unexpected field. */

@@ -8,6 +8,9 @@
 /** Thrown by the readers at the first field that is not as our encoders write it. */
 export const NOT_PLAIN: unique symbol = Symbol("not as our JSON encoders write it")
 
+/** A record type with its fields writable, to fill a class's fields one by one before building the instance. */
+export type Mutable<A> = { -readonly [K in keyof A]: A[K] }
+
 /** A JSON object. */
 export type Json = Readonly<Record<string, unknown>>
 
