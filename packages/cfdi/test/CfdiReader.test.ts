@@ -280,6 +280,16 @@ describe("readCfdi refusals", () => {
     const uuid = refusal(cfdi40().replace(` UUID="${UUID}"`, ""), "MissingField")
     assert.strictEqual(uuid.field, "TimbreFiscalDigital@UUID")
   })
+
+  it("builds refusals without a stack trace and leaves Error.stackTraceLimit as it was", () => {
+    const limit = Error.stackTraceLimit
+    for (const error of [refusal(`<foo>bar</foo>`, "NotCfdi"), refusal(`<foo>`, "NotXml")]) {
+      assert.notInclude(String(error.stack), "\n    at ")
+      assert.instanceOf(error, Error)
+    }
+    assert.strictEqual(Error.stackTraceLimit, limit)
+    assert.include(String(new Error("a fault").stack), "\n    at ")
+  })
 })
 
 describe("readCfdi complements and safety", () => {
