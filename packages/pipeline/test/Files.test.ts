@@ -1,7 +1,7 @@
 /**
  * The folder scan behind the collect step on a real temporary folder: every file under nested folders (folders
  * themselves left out, even one named like a CFDI), stamps of files and folders, none for a missing path; and the
- * atomic writes the reports use (several byte parts, text parts, a link or copy).
+ * atomic writes the reports use (several byte parts, text parts encoded across buffer bounds, a link or copy).
  */
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
@@ -70,6 +70,24 @@ describe("atomic writes", () => {
       assert.strictEqual(fs.readFileSync(path.join(dir, "other", "a.html"), "utf8"), "<head><body>")
       const leftovers = fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).includes(".tmp-"))
       assert.deepStrictEqual(leftovers, [])
+    }).pipe(
+      Effect.provide(NodeContext.layer),
+      Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+    )
+  })
+
+  it.effect("encodes text parts as UTF-8 across its buffer's bounds, never splitting a character", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clara-recon-files-"))
+    // parts larger than the 4 MiB encode buffer, in 4-byte (a surrogate pair) and 3-byte characters, behind 0 to 3
+    // ASCII characters so that the buffer's end falls at every offset inside a character; then small parts
+    const parts = ["😀".repeat(1_100_000), "€".repeat(1_750_001), ...Array.from("😀ñ".repeat(40)), "Cañón ", "", "fin\n"]
+    const file = path.join(dir, "c.txt")
+    return Effect.gen(function*() {
+      for (const shift of ["", "a", "ab", "abc"]) {
+        yield* writeFileAtomicParts(file, [shift, ...parts])
+        const written = fs.readFileSync(file)
+        assert.isTrue(written.equals(Buffer.from([shift, ...parts].join(""), "utf8")), `shift ${shift.length}`)
+      }
     }).pipe(
       Effect.provide(NodeContext.layer),
       Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))

@@ -9,13 +9,17 @@ import { OutputError } from "../PipelineError.js"
 
 /**
  * Writes a file atomically (temporary file + rename in the same folder), creating the folder when missing. `data`
- * may be several byte arrays, written one after the other (no copy into one buffer).
+ * may be several byte arrays, written one after the other (no copy into one buffer); text is written as
+ * `writeFileAtomicParts` writes it.
  */
 export const writeFileAtomic = (path: string, data: Uint8Array | string | ReadonlyArray<Uint8Array>) =>
+  typeof data === "string" ? writeFileAtomicParts(path, [data]) : writeBytesAtomic(path, data)
+
+const writeBytesAtomic = (path: string, data: Uint8Array | ReadonlyArray<Uint8Array>) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const paths = yield* Path.Path
-    const parts = typeof data === "string" ? [new TextEncoder().encode(data)] : data instanceof Uint8Array ? [data] : data
+    const parts = data instanceof Uint8Array ? [data] : data
     const tmp = `${path}.tmp-${process.pid}`
     yield* fs.makeDirectory(paths.dirname(path), { recursive: true })
     if (parts.length === 1) yield* fs.writeFile(tmp, parts[0]!)
@@ -96,9 +100,14 @@ export const listFilesRecursive = (dir: string): Effect.Effect<Array<string>, Er
 /** Text gathered before one write to the file (characters), for `writeFileAtomicParts`. */
 const WRITE_BATCH = 1 << 20
 
+/** Bytes of the buffer `writeFileAtomicParts` encodes into: a batch of one-byte characters in one go. */
+const ENCODE_BUFFER = 4 << 20
+
 /**
  * Writes a file atomically from text parts, in batches of about 1 MiB, so a large report is never one string in
- * memory (V8 caps a string at about 512 MiB). Same temporary-file-and-rename as `writeFileAtomic`.
+ * memory (V8 caps a string at about 512 MiB). Each batch is encoded as UTF-8 into one buffer, reused for the whole
+ * file: a fresh array per batch is memory outside the heap that V8 counts, and hundreds of MB of it made it run
+ * extra full collections of a heap of a GB. Same temporary-file-and-rename as `writeFileAtomic`.
  */
 export const writeFileAtomicParts = (path: string, parts: Iterable<string>) =>
   Effect.gen(function*() {
@@ -109,17 +118,31 @@ export const writeFileAtomicParts = (path: string, parts: Iterable<string>) =>
     yield* Effect.scoped(Effect.gen(function*() {
       const file = yield* fs.open(tmp, { flag: "w" })
       const encoder = new TextEncoder()
+      let buffer = new Uint8Array(0)
+      const write = (text: string) =>
+        Effect.gen(function*() {
+          // at most 3 bytes per UTF-16 code unit: a small file gets a small buffer
+          if (buffer.length < ENCODE_BUFFER && buffer.length < 3 * text.length) {
+            buffer = new Uint8Array(Math.min(ENCODE_BUFFER, 3 * text.length))
+          }
+          // `encodeInto` stops before a character that does not fit whole (a surrogate pair is never split)
+          for (let rest = text; rest.length > 0;) {
+            const { read, written } = encoder.encodeInto(rest, buffer)
+            yield* file.writeAll(buffer.subarray(0, written))
+            rest = rest.slice(read)
+          }
+        })
       let batch: Array<string> = []
       let size = 0
       for (const part of parts) {
         batch.push(part)
         size += part.length
         if (size < WRITE_BATCH) continue
-        yield* file.writeAll(encoder.encode(batch.join("")))
+        yield* write(batch.join(""))
         batch = []
         size = 0
       }
-      if (batch.length > 0) yield* file.writeAll(encoder.encode(batch.join("")))
+      if (batch.length > 0) yield* write(batch.join(""))
     }))
     yield* fs.rename(tmp, path)
   }).pipe(

@@ -56,53 +56,56 @@ const controlTotalsTable = (run: RunResult): string => {
     `<tbody>${rows}</tbody></table>${status}`
 }
 
-const exceptionTable = (rows: ReadonlyArray<ReconciliationException>): string =>
+const exceptionTableHead =
   `<table><thead><tr><th>Severity</th><th>Subtype</th><th>Transaction / document</th><th>Cardholder</th>` +
-  `<th class="num">Amount</th><th class="num">Age (days)</th><th>What happened</th><th>Suggested action</th></tr></thead><tbody>` +
-  rows.map((e) =>
-    `<tr><td class="sev-${h(e.severity)}">${h(e.severity)}</td><td>${h(e.subtype)}</td>` +
-    `<td><code>${h(e.transactionUuid ?? e.documentId ?? e.location)}</code></td><td>${h(e.cardholder)}</td>` +
-    `<td class="num">${e.amountAtRisk ? h(`${formatFixed(e.amountAtRisk.amount)} ${e.amountAtRisk.currency}`) : ""}</td>` +
-    `<td class="num">${h(e.ageDays)}</td><td>${h(e.message)}</td><td>${h(e.suggestedAction)}</td></tr>`
-  ).join("") + `</tbody></table>`
+  `<th class="num">Amount</th><th class="num">Age (days)</th><th>What happened</th><th>Suggested action</th></tr></thead><tbody>`
 
-const exceptionsByCode = (exceptions: ReadonlyArray<ReconciliationException>): string => {
+const exceptionRow = (e: ReconciliationException): string =>
+  `<tr><td class="sev-${h(e.severity)}">${h(e.severity)}</td><td>${h(e.subtype)}</td>` +
+  `<td><code>${h(e.transactionUuid ?? e.documentId ?? e.location)}</code></td><td>${h(e.cardholder)}</td>` +
+  `<td class="num">${e.amountAtRisk ? h(`${formatFixed(e.amountAtRisk.amount)} ${e.amountAtRisk.currency}`) : ""}</td>` +
+  `<td class="num">${h(e.ageDays)}</td><td>${h(e.message)}</td><td>${h(e.suggestedAction)}</td></tr>`
+
+function* exceptionsByCode(exceptions: ReadonlyArray<ReconciliationException>): Generator<string> {
   const groups = new Map<string, Array<ReconciliationException>>()
   for (const e of sortExceptions(exceptions)) {
     const group = groups.get(e.code)
     if (group === undefined) groups.set(e.code, [e])
     else group.push(e)
   }
-  if (groups.size === 0) return `<p>No exceptions.</p>`
-  return [...groups.entries()].map(([code, rows]) =>
-    `<section class="exception-group" data-code="${h(code)}"><h3>${h(code)} — ${rows.length} ` +
-    `(at risk: ${h(sumByCurrency(rows))})</h3>${exceptionTable(rows)}</section>`
-  ).join("")
+  if (groups.size === 0) yield `<p>No exceptions.</p>`
+  for (const [code, rows] of groups) {
+    yield `<section class="exception-group" data-code="${h(code)}"><h3>${h(code)} — ${rows.length} ` +
+      `(at risk: ${h(sumByCurrency(rows))})</h3>${exceptionTableHead}`
+    for (const e of rows) yield exceptionRow(e)
+    yield `</tbody></table></section>`
+  }
 }
 
-const missingByCardholder = (
+function* missingByCardholder(
   run: RunResult,
   chaseFiles: ReadonlyMap<string, string>,
   known?: ReadonlyMap<string, ReadonlyArray<ChaseRow>>
-): string => {
+): Generator<string> {
   const lists = known ?? chaseLists(run.exceptions, new Map(run.transactions.map((t) => [t.uuid, t])))
-  if (lists.size === 0) return `<p>No missing invoices.</p>`
-  return [...lists.entries()].map(([who, rows]) => {
+  if (lists.size === 0) yield `<p>No missing invoices.</p>`
+  for (const [who, rows] of lists) {
     const file = chaseFiles.get(who)
     const totals = new Map<string, BigDecimal.BigDecimal>()
     for (const r of rows) totals.set(r.currency, BigDecimal.sum(totals.get(r.currency) ?? zeroAmount, BigDecimal.unsafeFromString(r.amount)))
     const total = [...totals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([c, v]) => `${formatFixed(v)} ${c}`)
       .join(", ")
-    return `<section class="cardholder" data-cardholder="${h(who)}"><h3>${h(who)} — ${rows.length} missing ` +
+    yield `<section class="cardholder" data-cardholder="${h(who)}"><h3>${h(who)} — ${rows.length} missing ` +
       `(${h(total)})${file ? ` · <a href="chase-lists/${h(file)}">chase list (CSV)</a>` : ""}</h3>` +
       `<table><thead><tr><th>Date</th><th>Merchant</th><th class="num">Amount</th><th>Card</th><th>Transaction</th>` +
-      `<th class="num">Age (days)</th><th>Suggested action</th></tr></thead><tbody>` +
-      rows.map((r) =>
-        `<tr><td>${h(r.date)}</td><td>${h(r.merchant)}</td><td class="num">${h(`${r.amount} ${r.currency}`)}</td>` +
+      `<th class="num">Age (days)</th><th>Suggested action</th></tr></thead><tbody>`
+    for (const r of rows) {
+      yield `<tr><td>${h(r.date)}</td><td>${h(r.merchant)}</td><td class="num">${h(`${r.amount} ${r.currency}`)}</td>` +
         `<td>${r.cardLastFour ? `•••• ${h(r.cardLastFour)}` : ""}</td><td><code>${h(r.transactionUuid)}</code></td>` +
         `<td class="num">${h(r.ageDays)}</td><td>${h(r.suggestedAction)}</td></tr>`
-      ).join("") + `</tbody></table></section>`
-  }).join("")
+    }
+    yield `</tbody></table></section>`
+  }
 }
 
 const linkDetails = (link: MatchLink): string => {
@@ -124,12 +127,14 @@ const linkDetails = (link: MatchLink): string => {
 /** Suggestions shown with their explanation in the page; all of them are in `links.json`. */
 export const MAX_SUGGESTIONS_IN_HTML = 1000
 
-const suggestionDetails = (suggestions: ReadonlyArray<MatchLink>): string => {
-  if (suggestions.length === 0) return "<p>No suggestions.</p>"
-  const shown = suggestions.slice(0, MAX_SUGGESTIONS_IN_HTML).map(linkDetails).join("\n")
-  return suggestions.length <= MAX_SUGGESTIONS_IN_HTML ? shown : shown +
-    `<p class="muted" data-testid="suggestions-truncated">The first ${MAX_SUGGESTIONS_IN_HTML} of ` +
-    `${suggestions.length} suggestions are shown; every one is in links.json.</p>`
+function* suggestionDetails(suggestions: ReadonlyArray<MatchLink>): Generator<string> {
+  if (suggestions.length === 0) yield "<p>No suggestions.</p>"
+  const shown = Math.min(suggestions.length, MAX_SUGGESTIONS_IN_HTML)
+  for (let i = 0; i < shown; i++) yield (i === 0 ? "" : "\n") + linkDetails(suggestions[i]!)
+  if (suggestions.length > MAX_SUGGESTIONS_IN_HTML) {
+    yield `<p class="muted" data-testid="suggestions-truncated">The first ${MAX_SUGGESTIONS_IN_HTML} of ` +
+      `${suggestions.length} suggestions are shown; every one is in links.json.</p>`
+  }
 }
 
 /** What the page heading shows besides the summary: the run's tenant and as-of date (civil date). */
@@ -140,7 +145,7 @@ export interface ReportHeading {
 
 /**
  * The page from its start to the end of the summary cards: the only part that names the run (`runId`) or shows its
- * posting counts, so a later run with the same data can reuse the rest of the page (`renderHtmlBody`) as it is.
+ * posting counts, so a later run with the same data can reuse the rest of the page (`htmlBodyParts`) as it is.
  */
 export const renderHtmlHead = (summary: Summary, heading: ReportHeading): string => {
   const exceptions = Object.values(summary.exceptions).reduce((n, count) => n + count, 0)
@@ -162,33 +167,55 @@ ${card("Already posted", summary.postings.skipped, "postings-skipped")}
 }
 
 /**
- * The page after the heading: control totals, missing invoices by cardholder (linking `chaseFiles`, cardholder ->
- * file name under `chase-lists/`), exceptions by code, every link with its explanation and suggestions up to
- * `MAX_SUGGESTIONS_IN_HTML`. Independent of the run id and posting counts. `lists` may give the run's
- * `chaseLists`, already computed.
+ * The page after the heading, in parts (a section heading, a table row, a link), so that a page of hundreds of MB
+ * is written in batches and never held as one string: control totals, missing invoices by cardholder (linking
+ * `chaseFiles`, cardholder -> file name under `chase-lists/`), exceptions by code, every link with its explanation
+ * and suggestions up to `MAX_SUGGESTIONS_IN_HTML`. Independent of the run id and posting counts. `lists` may give
+ * the run's `chaseLists`, already computed.
  */
-export const renderHtmlBody = (
+export function* htmlBodyParts(
   run: RunResult,
   chaseFiles: ReadonlyMap<string, string> = new Map(),
   lists?: ReadonlyMap<string, ReadonlyArray<ChaseRow>>
-): string =>
-  `<h2>Control totals</h2>${controlTotalsTable(run)}
-<h2>Missing invoices by cardholder</h2><div id="missing-by-cardholder">${missingByCardholder(run, chaseFiles, lists)}</div>
-<h2>Exceptions by code</h2>${exceptionsByCode(run.exceptions)}
-<h2>Links (${run.links.length})</h2>${run.links.map(linkDetails).join("\n") || "<p>No links.</p>"}
-<h2>Suggestions (${run.suggestions.length})</h2>${suggestionDetails(run.suggestions)}
+): Generator<string> {
+  yield `<h2>Control totals</h2>${controlTotalsTable(run)}
+<h2>Missing invoices by cardholder</h2><div id="missing-by-cardholder">`
+  yield* missingByCardholder(run, chaseFiles, lists)
+  yield `</div>
+<h2>Exceptions by code</h2>`
+  yield* exceptionsByCode(run.exceptions)
+  yield `
+<h2>Links (${run.links.length})</h2>`
+  if (run.links.length === 0) yield "<p>No links.</p>"
+  for (let i = 0; i < run.links.length; i++) yield (i === 0 ? "" : "\n") + linkDetails(run.links[i]!)
+  yield `
+<h2>Suggestions (${run.suggestions.length})</h2>`
+  yield* suggestionDetails(run.suggestions)
+  yield `
 </main></body></html>
 `
+}
 
 /**
- * Renders the report page for a run and its summary (`renderHtmlHead` then `renderHtmlBody`). Every link is shown
- * with its explanation; suggestions up to `MAX_SUGGESTIONS_IN_HTML` (the rest are in `links.json`). `chaseFiles`
- * maps a cardholder to the file name of their chase list under `chase-lists/`, linked from the missing-invoices
- * section; `lists` may give the run's `chaseLists`, already computed.
+ * The report page of a run and its summary in parts (`renderHtmlHead`, then `htmlBodyParts`), as `writeReports`
+ * writes `report.html`. Every link is shown with its explanation; suggestions up to `MAX_SUGGESTIONS_IN_HTML` (the
+ * rest are in `links.json`). `chaseFiles` maps a cardholder to the file name of their chase list under
+ * `chase-lists/`, linked from the missing-invoices section; `lists` may give the run's `chaseLists`, already computed.
  */
+export function* htmlReportParts(
+  run: RunResult,
+  summary: Summary,
+  chaseFiles: ReadonlyMap<string, string> = new Map(),
+  lists?: ReadonlyMap<string, ReadonlyArray<ChaseRow>>
+): Generator<string> {
+  yield renderHtmlHead(summary, run)
+  yield* htmlBodyParts(run, chaseFiles, lists)
+}
+
+/** `htmlReportParts` as one string, for a page small enough to hold in memory (tests, a small run). */
 export const renderHtmlReport = (
   run: RunResult,
   summary: Summary,
   chaseFiles: ReadonlyMap<string, string> = new Map(),
   lists?: ReadonlyMap<string, ReadonlyArray<ChaseRow>>
-): string => renderHtmlHead(summary, run) + renderHtmlBody(run, chaseFiles, lists)
+): string => [...htmlReportParts(run, summary, chaseFiles, lists)].join("")

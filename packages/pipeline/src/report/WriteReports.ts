@@ -12,7 +12,7 @@ import { removeStaleTemporaries, writeFileAtomic, writeFileAtomicParts } from ".
 import type { RunResult, Summary } from "../RunResult.js"
 import { chaseLists, renderChaseLists } from "./ChaseLists.js"
 import { exceptionColumns, sortExceptions, toExceptionRow } from "./ExceptionRows.js"
-import { renderHtmlReport } from "./HtmlReport.js"
+import { htmlReportParts } from "./HtmlReport.js"
 
 const encodeExceptions = Schema.encodeSync(Schema.Array(ReconciliationException))
 
@@ -63,9 +63,9 @@ export const writeReports = (
     const lists = chaseLists(view.exceptions, new Map(run.transactions.map((t) => [t.uuid, t])))
     const chase = renderChaseLists(lists)
     for (const file of chase) yield* writeFileAtomic(path.join(dir, "chase-lists", file.name), file.csv)
-    yield* writeFileAtomic(
+    yield* writeFileAtomicParts(
       path.join(dir, "report.html"),
-      renderHtmlReport(view, summary, new Map(chase.map((f) => [f.cardholder, f.name])), lists)
+      htmlReportParts(view, summary, new Map(chase.map((f) => [f.cardholder, f.name])), lists)
     )
     return [...REPORT_FILES, ...chase.map((f) => `chase-lists/${f.name}`)]
   })
