@@ -10,8 +10,8 @@
 // Parallel folder mode: the 20k corpus written to a temp dir, read + parsed + validated from disk into the reports of
 // `clara-recon cfdi read` by the product's `CfdiReaderPool` on 2 node:worker_threads (reports sent back and put in
 // order) against the same pool API on the main thread (goal >= 1.8x on 2 cores).
-// Contenders are timed in interleaved rounds (best of 5 each, a full GC before each), so load changes on a shared
-// machine hit all alike and none pays for another's garbage.
+// Contenders, the parallel mode's two included, are timed in interleaved rounds (best of 5 each, a full GC before each), so
+// load changes on a shared machine hit all alike and none pays for another's garbage.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { availableParallelism, loadavg, tmpdir } from "node:os"
@@ -371,7 +371,7 @@ export const run = async ({ xmlFiles }) => {
     const here = await startPool(1)
     let single = { ms: Infinity, result: 0 }
     let parallel = { ms: Infinity, result: 0 }
-    for (let r = 0; r < 3; r++) {
+    for (let r = 0; r < 5; r++) {
       collectGarbage()
       const s = await timeItAsync(() => here.run(paths), 1)
       collectGarbage()
