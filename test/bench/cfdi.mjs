@@ -10,8 +10,8 @@
 // Parallel folder mode: the 20k corpus written to a temp dir, read + parsed + validated from disk into the reports of
 // `clara-recon cfdi read` by the product's `CfdiReaderPool` on 2 node:worker_threads (reports sent back and put in
 // order) against the same pool API on the main thread (goal >= 1.8x on 2 cores).
-// Contenders, the parallel mode's two included, are timed in interleaved rounds (best of 5 each, a full GC before each), so
-// load changes on a shared machine hit all alike and none pays for another's garbage.
+// Contenders (the parallel mode's two as well) are timed in interleaved rounds, best of 5 each with a full GC before
+// each, so load changes on a shared machine hit all alike and none pays for another's garbage.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { availableParallelism, loadavg, tmpdir } from "node:os"
