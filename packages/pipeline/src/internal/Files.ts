@@ -107,7 +107,7 @@ const ENCODE_BUFFER = 4 << 20
  * Writes a file atomically from text parts, in batches of about 1 MiB, so a large report is never one string in
  * memory (V8 caps a string at about 512 MiB). Each batch is encoded as UTF-8 into one buffer, reused for the whole
  * file: a fresh array per batch is memory outside the heap that V8 counts, and hundreds of MB of it made it run
- * extra full collections of a heap of a GB. Same temporary-file-and-rename as `writeFileAtomic`.
+ * extra full collections of a 1 GB heap. Same temporary-file-and-rename as `writeFileAtomic`.
  */
 export const writeFileAtomicParts = (path: string, parts: Iterable<string>) =>
   Effect.gen(function*() {
