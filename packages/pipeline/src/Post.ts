@@ -25,8 +25,7 @@ import {
   formatMoney,
   type MatchLink,
   PostingDocument,
-  ReconciliationException,
-  sha256Hex
+  ReconciliationException
 } from "@clara-recon/domain"
 import {
   buildPosting,
@@ -47,7 +46,7 @@ import {
 } from "@clara-recon/erp-sap-csv"
 import * as fsPromises from "node:fs/promises"
 import * as nodePath from "node:path"
-import { writeFileAtomic } from "./internal/Files.js"
+import { fileHolds, linkOrCopyAtomic, writeFileAtomic } from "./internal/Files.js"
 import { decodeStoredTransactions } from "./LoadRun.js"
 import { OutputError } from "./PipelineError.js"
 import { type LedgerRow, ReconStore } from "./ReconStore.js"
@@ -452,14 +451,12 @@ const settleEarlierRows = (ctx: PostContext, rows: ReadonlyArray<LedgerRow>) =>
   })
 
 /** Writes export artifacts into `<runDir>/postings` (atomically; identical files already there are left alone). */
-const writeArtifacts = (dir: string, artifacts: ReadonlyArray<{ name: string; bytes: Uint8Array; sha256: string }>) =>
+const writeArtifacts = (dir: string, artifacts: ReadonlyArray<{ name: string; bytes: Uint8Array }>) =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
     for (const artifact of artifacts) {
       const target = path.join(dir, artifact.name)
-      const existing = yield* Effect.option(fs.readFile(target))
-      if (Option.isSome(existing) && sha256Hex(existing.value) === artifact.sha256) continue
+      if (yield* fileHolds(target, artifact.bytes)) continue
       yield* writeFileAtomic(target, artifact.bytes)
     }
   })
@@ -562,10 +559,8 @@ export const postPlanned = (ctx: PostContext, plans: ReadonlyArray<PlannedPostin
     const manifests = (yield* fs.readDirectory(postingsDir).pipe(Effect.orElseSucceed(() => [] as Array<string>)))
       .filter((n) => n.endsWith(".manifest.json")).sort()
     if (manifests.length === 1) {
-      const bytes = yield* fs.readFile(path.join(postingsDir, manifests[0]!)).pipe(
-        Effect.mapError((cause) => new OutputError({ path: postingsDir, message: `cannot read ${manifests[0]}: ${cause.message}` }))
-      )
-      yield* writeArtifacts(postingsDir, [{ name: "manifest.json", bytes, sha256: sha256Hex(bytes) }])
+      // a link to the same bytes, not a copy read and written again (a month's manifest is tens of MB)
+      yield* linkOrCopyAtomic(path.join(postingsDir, manifests[0]!), path.join(postingsDir, "manifest.json"))
     }
 
     const unsettled = [

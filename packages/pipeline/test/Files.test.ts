@@ -10,6 +10,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import {
+  fileHolds,
   linkOrCopyAtomic,
   listFilesRecursive,
   statFiles,
@@ -92,5 +93,22 @@ describe("atomic writes", () => {
       Effect.provide(NodeContext.layer),
       Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
     )
+  })
+
+  it.effect("tells whether a file holds given bytes, compared in chunks past the first MiB", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clara-recon-files-"))
+    const bytes = new Uint8Array(3 * 1024 * 1024 + 17).map((_, i) => (i * 31) % 251)
+    const file = path.join(dir, "export.csv")
+    fs.writeFileSync(file, bytes)
+    return Effect.gen(function*() {
+      assert.isTrue(yield* fileHolds(file, bytes))
+      const late = bytes.slice()
+      late[late.length - 5] = (late[late.length - 5]! + 1) % 256
+      assert.isFalse(yield* fileHolds(file, late), "differs in the last chunk")
+      assert.isFalse(yield* fileHolds(file, bytes.subarray(0, bytes.length - 1)), "shorter")
+      assert.isFalse(yield* fileHolds(path.join(dir, "missing.csv"), bytes))
+      fs.writeFileSync(path.join(dir, "empty.csv"), "")
+      assert.isTrue(yield* fileHolds(path.join(dir, "empty.csv"), new Uint8Array(0)))
+    }).pipe(Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))))
   })
 })

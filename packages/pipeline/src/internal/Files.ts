@@ -3,7 +3,7 @@ import * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { statSync } from "node:fs"
-import { readdir } from "node:fs/promises"
+import { open, readdir } from "node:fs/promises"
 import { join } from "node:path"
 import { OutputError } from "../PipelineError.js"
 
@@ -31,6 +31,34 @@ const writeBytesAtomic = (path: string, data: Uint8Array | ReadonlyArray<Uint8Ar
   }).pipe(
     Effect.mapError((cause) => new OutputError({ path, message: `cannot write ${path}: ${cause.message}` }))
   )
+
+/** Bytes compared at a time by `fileHolds`. */
+const COMPARE_CHUNK = 1 << 20
+
+/**
+ * Whether the file at `path` holds exactly `bytes` (false when it is missing or cannot be read). Compared in chunks
+ * after the size: a month's export is tens of MB, and reading it whole kept that much memory outside the heap, which
+ * V8 counts towards a full collection.
+ */
+export const fileHolds = (path: string, bytes: Uint8Array): Effect.Effect<boolean> =>
+  Effect.promise(async () => {
+    const handle = await open(path, "r").catch(() => undefined)
+    if (handle === undefined) return false
+    try {
+      if ((await handle.stat()).size !== bytes.length) return false
+      const buffer = Buffer.allocUnsafe(Math.min(COMPARE_CHUNK, bytes.length))
+      for (let at = 0; at < bytes.length;) {
+        const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, bytes.length - at), at)
+        if (bytesRead === 0 || buffer.compare(bytes, at, at + bytesRead, 0, bytesRead) !== 0) return false
+        at += bytesRead
+      }
+      return true
+    } catch {
+      return false
+    } finally {
+      await handle.close()
+    }
+  })
 
 /** What the job needs of a file's metadata: folder or not, size in bytes, modification time in milliseconds. */
 export interface FileStat {
