@@ -174,18 +174,18 @@ const ioError = (code: string, outcome: "not_applied" | "unknown", message: stri
       { action: "retry_later" }
   })
 
+/** A failed read of `file`: none when it does not exist, else TRANSIENT `EXPORT_READ_FAILED` naming it. */
+const noneIfMissing = <A>(file: string) => (cause: unknown) =>
+  (cause as NodeJS.ErrnoException).code === "ENOENT" ?
+    Effect.succeed(Option.none<A>()) :
+    Effect.fail(ioError("EXPORT_READ_FAILED", "not_applied", `Cannot read ${path.basename(file)}`, cause))
+
 const readIfExists = (file: string) =>
   Effect.tryPromise({
     // a Buffer is a Uint8Array: no copy (on a month of postings that is tens of MB outside the heap)
     try: () => fs.readFile(file).then((b): Option.Option<Uint8Array> => Option.some(b)),
     catch: (cause) => cause
-  }).pipe(
-    Effect.catchAll((cause) =>
-      (cause as NodeJS.ErrnoException).code === "ENOENT" ?
-        Effect.succeed(Option.none<Uint8Array>()) :
-        Effect.fail(ioError("EXPORT_READ_FAILED", "not_applied", `Cannot read ${path.basename(file)}`, cause))
-    )
-  )
+  }).pipe(Effect.catchAll(noneIfMissing<Uint8Array>(file)))
 
 /** Bytes read at a time by `sha256OfFile`. */
 const HASH_CHUNK = 1 << 20
@@ -212,13 +212,7 @@ const sha256OfFile = (file: string) =>
       }
     },
     catch: (cause) => cause
-  }).pipe(
-    Effect.catchAll((cause) =>
-      (cause as NodeJS.ErrnoException).code === "ENOENT" ?
-        Effect.succeed(Option.none<string>()) :
-        Effect.fail(ioError("EXPORT_READ_FAILED", "not_applied", `Cannot read ${path.basename(file)}`, cause))
-    )
-  )
+  }).pipe(Effect.catchAll(noneIfMissing<string>(file)))
 
 /**
  * A ledger over the manifests in `outputDirectory` (absolute or relative to the working directory). Files are
