@@ -57,21 +57,25 @@ const run = (...args: ReadonlyArray<string>) =>
     return { exit, printed }
   }).pipe(Effect.provide(NodeContext.layer))
 
-const withTree = () => {
-  const dir = mkdtempSync(join(tmpdir(), "cfdi-read-"))
-  mkdirSync(join(dir, "sub"))
-  writeFileSync(join(dir, "b-invoice.xml"), invoice)
-  writeFileSync(join(dir, "sub", "a-unstamped.xml"), invoice.replace(/<tfd:TimbreFiscalDigital[^>]*\/>/, ""))
-  writeFileSync(join(dir, "notes.txt"), "not a CFDI")
-  return dir
-}
+/** A folder of two CFDIs (one unstamped, in a subfolder) and a text file, removed with the test's scope. */
+const withTree = () =>
+  Effect.acquireRelease(
+    Effect.sync(() => {
+      const dir = mkdtempSync(join(tmpdir(), "cfdi-read-"))
+      mkdirSync(join(dir, "sub"))
+      writeFileSync(join(dir, "b-invoice.xml"), invoice)
+      writeFileSync(join(dir, "sub", "a-unstamped.xml"), invoice.replace(/<tfd:TimbreFiscalDigital[^>]*\/>/, ""))
+      writeFileSync(join(dir, "notes.txt"), "not a CFDI")
+      return dir
+    }),
+    (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
+  )
 
 describe("clara-recon cfdi read", () => {
-  it.effect("walks a folder for *.xml (sorted) and prints one JSON object per file", () =>
+  it.scoped("walks a folder for *.xml (sorted) and prints one JSON object per file", () =>
     Effect.gen(function*() {
-      const dir = withTree()
+      const dir = yield* withTree()
       const { exit, printed } = yield* run("--json", dir)
-      rmSync(dir, { recursive: true })
       assert.strictEqual(exit._tag, "Success")
       const lines = printed.map((l) => JSON.parse(l) as Record<string, unknown>)
       const expectedPaths = [join(dir, "b-invoice.xml"), join(dir, "sub", "a-unstamped.xml")]
@@ -96,12 +100,11 @@ describe("clara-recon cfdi read", () => {
       assert.strictEqual(lines[1]?.["reason"], "MissingTimbre")
     }))
 
-  it.effect("prints a readable line per file, refusals included, and succeeds", () =>
+  it.scoped("prints a readable line per file, refusals included, and succeeds", () =>
     Effect.gen(function*() {
-      const dir = withTree()
+      const dir = yield* withTree()
       const file = join(dir, "b-invoice.xml")
       const { exit, printed } = yield* run(file, join(dir, "sub", "a-unstamped.xml"))
-      rmSync(dir, { recursive: true })
       assert.strictEqual(exit._tag, "Success")
       assert.strictEqual(printed.length, 2)
       assert.include(printed[0], `${file}: CFDI 4.0 I | UUID ${UUID.toUpperCase()} | Fecha 2026-04-10T18:00:00`)
@@ -110,12 +113,11 @@ describe("clara-recon cfdi read", () => {
       assert.include(printed[1], `a-unstamped.xml: refused MissingTimbre: Complemento/TimbreFiscalDigital: missing`)
     }))
 
-  it.effect("fails with CfdiPathNotFound, reading nothing, when a path does not exist", () =>
+  it.scoped("fails with CfdiPathNotFound, reading nothing, when a path does not exist", () =>
     Effect.gen(function*() {
-      const dir = withTree()
+      const dir = yield* withTree()
       const missing = join(dir, "nope.xml")
       const { exit, printed } = yield* run(dir, missing)
-      rmSync(dir, { recursive: true })
       assert.deepStrictEqual(printed, [])
       if (exit._tag === "Success") return assert.fail("expected a failure")
       const error = exit.cause._tag === "Fail" ? exit.cause.error : undefined
@@ -123,16 +125,15 @@ describe("clara-recon cfdi read", () => {
       assert.include(String((error as CfdiPathNotFound).message), missing)
     }))
 
-  it.effect("prints the same lines, in the same order, with --workers 2 as with --workers 1", () =>
+  it.scoped("prints the same lines, in the same order, with --workers 2 as with --workers 1", () =>
     Effect.gen(function*() {
-      const dir = withTree()
+      const dir = yield* withTree()
       for (const [i, file] of randomCfdiCorpus(3, 40).entries()) {
         writeFileSync(join(dir, i % 2 === 0 ? "sub" : "", file.name), i % 7 === 0 ? file.xml.slice(0, 200) : file.xml)
       }
       const one = yield* run("--json", "--workers", "1", dir)
       const two = yield* run("--json", "--workers", "2", dir)
       const text = yield* run("--workers", "2", dir)
-      rmSync(dir, { recursive: true })
       assert.strictEqual(two.exit._tag, "Success")
       assert.strictEqual(one.printed.length, 42)
       assert.deepStrictEqual(two.printed, one.printed)

@@ -11,10 +11,13 @@ import { fxPosting, mxnPosting } from "./support/Postings.js"
 describe("SapCsvAdapter conformance", () => {
   for (const id of layoutIds) {
     for (const ledger of ["in-memory ledger", "output directory"] as const) {
-      it.effect(`passes every check of the ERP conformance kit with layout ${id} and an ${ledger}`, () =>
+      it.scoped(`passes every check of the ERP conformance kit with layout ${id} and an ${ledger}`, () =>
         Effect.gen(function*() {
           const layout = yield* layoutById(id)
-          const dir = yield* Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "sap-csv-conformance-")))
+          const dir = yield* Effect.acquireRelease(
+            Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "sap-csv-conformance-"))),
+            (d) => Effect.promise(() => fs.rm(d, { recursive: true, force: true }))
+          )
           const config = { tenant: "acme", layout: id, ...(ledger === "output directory" ? { outputDirectory: dir } : {}) }
           const adapter = SapCsvAdapter.make({ ...config, layout })
           const report = yield* runConformance(adapter, { documents: [mxnPosting(), fxPosting()], config })

@@ -14,7 +14,12 @@ import { fxPosting, mxnPosting } from "./support/Postings.js"
 
 const adapter = SapCsvAdapter.make({ tenant: "acme" })
 
-const tempDir = () => Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "sap-csv-ledger-")))
+/** A fresh temporary folder, removed with the test's scope. */
+const tempDir = () =>
+  Effect.acquireRelease(
+    Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "sap-csv-ledger-"))),
+    (dir) => Effect.promise(() => fs.rm(dir, { recursive: true, force: true }))
+  )
 
 const planned = (doc: ReturnType<typeof mxnPosting>): Planned<DocumentRows> => {
   const plan = adapter.plan(doc)
@@ -159,7 +164,7 @@ describe("SapCsvAdapter", () => {
       }
     }))
 
-  it.effect("writes into the output directory, finds and verifies what it exported, and never exports a key twice", () =>
+  it.scoped("writes into the output directory, finds and verifies what it exported, and never exports a key twice", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir()
       const first = SapCsvAdapter.make({ tenant: "acme", outputDirectory: dir })
@@ -204,7 +209,7 @@ describe("SapCsvAdapter", () => {
       assert.isTrue(Option.isNone(gone))
     }))
 
-  it.effect("refuses to overwrite an export file of another batch", () =>
+  it.scoped("refuses to overwrite an export file of another batch", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir()
       const adapter = SapCsvAdapter.make({ tenant: "acme", outputDirectory: dir })
@@ -215,7 +220,7 @@ describe("SapCsvAdapter", () => {
       assert.isTrue(Option.isNone(yield* adapter.find("rcn_0001")))
     }))
 
-  it.effect("checks the output directory and the layout in checkConnection", () =>
+  it.scoped("checks the output directory and the layout in checkConnection", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir()
       const ok = yield* SapCsvAdapter.make({ tenant: "acme", outputDirectory: dir }).checkConnection()

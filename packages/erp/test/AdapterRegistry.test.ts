@@ -77,12 +77,15 @@ describe("module registry", () => {
       assert.strictEqual(makeModuleRegistry([]).ids.length, 0)
     }))
 
-  it.effect("fails with a typed AdapterLoadError for a missing package or a module without manifest and layer", () =>
+  it.scoped("fails with a typed AdapterLoadError for a missing package or a module without manifest and layer", () =>
     Effect.gen(function*() {
       const missing = yield* Effect.flip(loadAdapterModule("@clara-recon/no-such-adapter"))
       assert.instanceOf(missing, AdapterLoadError)
       assert.strictEqual(missing.specifier, "@clara-recon/no-such-adapter")
-      const dir = yield* Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "erp-module-")))
+      const dir = yield* Effect.acquireRelease(
+        Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "erp-module-"))),
+        (d) => Effect.promise(() => fs.rm(d, { recursive: true, force: true }))
+      )
       const file = path.join(dir, "not-an-adapter.mjs")
       yield* Effect.promise(() => fs.writeFile(file, "export const manifest = { id: 'x', version: '1' }\n"))
       const bad = yield* Effect.flip(loadAdapterModule(file))

@@ -1,8 +1,8 @@
+import { FileSystem } from "@effect/platform"
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { formatFixed } from "@clara-recon/domain"
 import { acceptTransactions, readTransactionsExport } from "../src/Sync.js"
@@ -17,17 +17,20 @@ const wire = (uuid: string, operationDate: string, value: number, lastUpdateDate
   lastUpdateDate
 })
 
-const writeTemp = (name: string, content: string) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clara-recon-sync-"))
-  const file = path.join(dir, name)
-  fs.writeFileSync(file, content)
-  return file
-}
+/** `content` written to `name` in a fresh temporary folder, removed with the test's scope. */
+const writeTemp = (name: string, content: string) =>
+  Effect.gen(function*() {
+    const fileSystem = yield* FileSystem.FileSystem
+    const dir = yield* fileSystem.makeTempDirectoryScoped({ prefix: "clara-recon-sync-" })
+    const file = path.join(dir, name)
+    fs.writeFileSync(file, content)
+    return file
+  })
 
 describe("transactions export", () => {
-  it.effect("reads an array of pages, keeps the period, reports a bad record and goes on", () =>
+  it.scoped("reads an array of pages, keeps the period, reports a bad record and goes on", () =>
     Effect.gen(function*() {
-      const file = writeTemp("export.json", JSON.stringify([
+      const file = yield* writeTemp("export.json", JSON.stringify([
         { content: [wire("t1", "2026-01-05", 100.5), { uuid: "t2", type: "PURCHASE" }] },
         { content: [wire("t3", "2026-02-01", 10), wire("t1", "2026-01-05", 120, "2026-01-25T00:00:00Z")] }
       ]))
@@ -41,9 +44,9 @@ describe("transactions export", () => {
       assert.include(synced.invalid[0]!.message, `${file}[0].content[1]`)
     }).pipe(Effect.provide(NodeContext.layer)))
 
-  it.effect("refuses a file that is not JSON, naming it", () =>
+  it.scoped("refuses a file that is not JSON, naming it", () =>
     Effect.gen(function*() {
-      const file = writeTemp("broken.json", "{ nope")
+      const file = yield* writeTemp("broken.json", "{ nope")
       const error = yield* Effect.flip(readTransactionsExport(file))
       assert.strictEqual(error._tag, "InputError")
       assert.include(error.message, file)

@@ -101,13 +101,15 @@ describe("generateScenario", () => {
     }
   })
 
-  it.effect("writes the folder CFDIs with their exact bytes", () =>
+  it.scoped("writes the folder CFDIs with their exact bytes", () =>
     Effect.gen(function*() {
-      const dir = yield* Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "sandbox-invoices-")))
+      const dir = yield* Effect.acquireRelease(
+        Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "sandbox-invoices-"))),
+        (d) => Effect.promise(() => fs.rm(d, { recursive: true, force: true }))
+      )
       const written = yield* writeScenarioInvoices(scenario, dir)
       assert.lengthOf(written, scenario.folderCfdis.length)
       const first = yield* Effect.promise(() => fs.readFile(written[0]!))
       assert.deepStrictEqual(new Uint8Array(first), scenario.folderCfdis[0]!.bytes)
-      yield* Effect.promise(() => fs.rm(dir, { recursive: true }))
     }))
 })

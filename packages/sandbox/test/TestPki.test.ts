@@ -6,6 +6,12 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { makeTestPki, makeUntrustedClient, writeTestPki } from "../src/TestPki.js"
 
+/** A fresh temporary folder, removed with the test's scope. */
+const tempDir = Effect.acquireRelease(
+  Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "test-pki-"))),
+  (dir) => Effect.promise(() => fs.rm(dir, { recursive: true, force: true }))
+)
+
 describe("TestPki", () => {
   it.effect("issues a server certificate for 127.0.0.1 and localhost, and a client certificate for the client id", () =>
     Effect.gen(function*() {
@@ -38,10 +44,10 @@ describe("TestPki", () => {
       assert.isTrue(client.checkIssued(new X509Certificate(stranger.caCertificate)))
     }))
 
-  it.effect("writes PEM files, keys readable by the owner only", () =>
+  it.scoped("writes PEM files, keys readable by the owner only", () =>
     Effect.gen(function*() {
       const pki = yield* makeTestPki()
-      const dir = path.join(yield* Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "test-pki-"))), "certs")
+      const dir = path.join(yield* tempDir, "certs")
       const paths = yield* writeTestPki(pki, dir)
       assert.strictEqual(yield* Effect.promise(() => fs.readFile(paths.ca, "utf8")), pki.caCertificate)
       assert.strictEqual(yield* Effect.promise(() => fs.readFile(paths.key, "utf8")), pki.client.privateKey)
@@ -52,19 +58,17 @@ describe("TestPki", () => {
         yield* Effect.promise(() => fs.readdir(dir)),
         ["ca.pem", "server.pem", "server-key.pem", "client.pem", "client-key.pem"]
       )
-      yield* Effect.promise(() => fs.rm(path.dirname(dir), { recursive: true }))
     }))
 
-  it.effect("fails with PkiError naming the folder when it cannot write", () =>
+  it.scoped("fails with PkiError naming the folder when it cannot write", () =>
     Effect.gen(function*() {
       const pki = yield* makeTestPki()
-      const root = yield* Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "test-pki-")))
+      const root = yield* tempDir
       const file = path.join(root, "a-file")
       yield* Effect.promise(() => fs.writeFile(file, ""))
       const error = yield* Effect.flip(writeTestPki(pki, path.join(file, "certs")))
       assert.strictEqual(error._tag, "PkiError")
       assert.strictEqual(error.reason, "Write")
       assert.include(error.message, path.join(file, "certs"))
-      yield* Effect.promise(() => fs.rm(root, { recursive: true }))
     }))
 })
