@@ -13,7 +13,11 @@ import type { DigestSet } from "./DigestSet.js"
 
 /** Options of {@link makeCfdiReaderPool}: the reader's limits, and the number of workers. */
 export interface CfdiReaderPoolOptions extends Omit<ReadCfdiOptions, "path"> {
-  /** Worker threads; default: the cores Node may use (`os.availableParallelism()`), at most 8. */
+  /**
+   * Worker threads; default: two per core Node may use (`os.availableParallelism()`), at most 8. A worker reads each
+   * file synchronously and its core idles while the disk answers; a second worker per core parses meanwhile (100k
+   * files not in the page cache: 11.1 s on 2 workers, 7.5 s on 4, on 2 cores; the same 4.3-4.5 s when cached).
+   */
   readonly workers?: number
 }
 
@@ -150,7 +154,7 @@ export const makeCfdiReaderPool = (
   options: CfdiReaderPoolOptions = {}
 ): Effect.Effect<CfdiReaderPool, CfdiWorkerError, Scope.Scope> => {
   const { workers: wanted, ...readOptions } = options
-  const count = Math.max(1, Math.floor(wanted ?? Math.min(8, availableParallelism())))
+  const count = Math.max(1, Math.floor(wanted ?? Math.min(8, 2 * availableParallelism())))
   if (count === 1) {
     return Effect.succeed({
       workers: 1,

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { availableParallelism, tmpdir } from "node:os"
 import { join } from "node:path"
 import { randomCfdiCorpus } from "../src/CfdiCorpus.js"
 import { readCfdiFileDocument, readCfdiFileReport } from "../src/CfdiFile.js"
@@ -126,6 +126,13 @@ describe("CfdiReaderPool", () => {
     assert.strictEqual(report.reason, "Unreadable")
     assert.include(report.message, "clara-recon-no-such-file.xml: cannot be read:")
   })
+
+  it.scoped("starts two workers per core by default (one parses while the other waits for the disk), at most 8", () =>
+    Effect.gen(function*() {
+      const pool = yield* makeCfdiReaderPool()
+      assert.strictEqual(pool.workers, Math.min(8, 2 * availableParallelism()))
+      assert.deepStrictEqual(yield* pool.reports([]), [])
+    }))
 
   it.scoped("passes the reader's limits to the workers", () =>
     Effect.gen(function*() {

@@ -452,7 +452,7 @@ export const collectDocuments = (options: {
   readonly wire: ReadonlyMap<string, TransactionResponseV3>
   readonly invoiceDirs: ReadonlyArray<string>
   readonly claraConcurrency?: number
-  /** Worker threads parsing CFDI files; default one per core (at most 8) from 1000 files to read, 1: this thread. */
+  /** Worker threads parsing CFDI files; default two per core (at most 8) from 1000 files to read, 1: this thread. */
   readonly cfdiWorkers?: number
   readonly previousInputsKey?: string | undefined
   readonly previousScanKey?: string | undefined

@@ -60,7 +60,7 @@ const PARALLEL_FROM = 200
 
 /**
  * Reads every file the paths stand for (all paths are checked first) and reports each one, in order; folders of at
- * least 200 files are read on worker threads (`workers`, default one per core, at most 8; 1 reads on this thread).
+ * least 200 files are read on worker threads (`workers`, default two per core, at most 8; 1 reads on this thread).
  * A file that cannot be read is a refused report (`Unreadable`). Fails with `CfdiPathNotFound` for a missing path,
  * or `CfdiWorkerError` when a worker thread crashes.
  */
@@ -101,7 +101,7 @@ const paths = Args.text({ name: "file|dir" }).pipe(
 )
 const json = Options.boolean("json").pipe(Options.withDescription("One JSON object per file and line"))
 const workers = Options.integer("workers").pipe(
-  Options.withDescription("Worker threads reading files (default: one per core, at most 8, for 200 files or more)"),
+  Options.withDescription("Worker threads reading files (default: two per core, at most 8, for 200 files or more)"),
   Options.optional
 )
 
