@@ -15,8 +15,9 @@ import type { DigestSet } from "./DigestSet.js"
 export interface CfdiReaderPoolOptions extends Omit<ReadCfdiOptions, "path"> {
   /**
    * Worker threads; default: two per core Node may use (`os.availableParallelism()`), at most 8. A worker reads each
-   * file synchronously and its core idles while the disk answers; a second worker per core parses meanwhile (100k
-   * files not in the page cache: 11.1 s on 2 workers, 7.5 s on 4, on 2 cores; the same 4.3-4.5 s when cached).
+   * file synchronously and its core idles while the disk answers; a second worker per core parses meanwhile. On 2
+   * cores, 90,761 files not in the page cache: 10.1-10.6 s on 2 workers, 7.7-8.4 s on 4; from the page cache,
+   * 4.1-4.2 s and 4.5 s.
    */
   readonly workers?: number
 }
