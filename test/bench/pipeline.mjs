@@ -102,10 +102,12 @@ export const run = async ({ seed }) => {
     }
     const first = runChild(config)
     console.log(`pipeline        : ${first.transactions} transactions x ${first.documents} documents end to end in ` +
-      `${fmt(first.ms / 1000, 2)} s, ${fmt(first.cpuSeconds, 1)} s CPU (goal <= 30 s; ${first.linked} linked, ${first.postings.new} posted, ` +
+      `${fmt(first.ms / 1000, 2)} s (${fmt(first.ms / baselineMs, 1)}x the baseline), ` +
+      `${fmt(first.cpuSeconds, 1)} s CPU (goal <= 30 s; ${first.linked} linked, ${first.postings.new} posted, ` +
       `balanced ${first.balanced}; peak RSS ${fmt(first.peakRssMb, 0)} MB)`)
     const again = runChild(config)
-    console.log(`pipeline re-run : unchanged inputs in ${fmt(again.ms / 1000, 2)} s, ${fmt(again.cpuSeconds, 1)} s CPU (goal <= 3 s; ` +
+    console.log(`pipeline re-run : unchanged inputs in ${fmt(again.ms / 1000, 2)} s ` +
+      `(${fmt(again.ms / baselineMs, 2)}x the baseline), ${fmt(again.cpuSeconds, 1)} s CPU (goal <= 3 s; ` +
       `${again.postings.new} posted, ${again.postings.skipped} already posted, reports carried over ${again.reportsReused}; ` +
       `peak RSS ${fmt(again.peakRssMb, 0)} MB)`)
     return { first, again, baselineMs }
