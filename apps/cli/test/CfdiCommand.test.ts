@@ -1,10 +1,10 @@
 import { assert, describe, it, vi } from "@effect/vitest"
 import { Command } from "@effect/cli"
+import { FileSystem } from "@effect/platform"
 import { NodeContext } from "@effect/platform-node"
 import { generateCfdi40, randomCfdiCorpus } from "@clara-recon/cfdi"
 import { BigDecimal, Effect } from "effect"
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { cfdiCommand, CfdiPathNotFound } from "../src/commands/CfdiCommand.js"
@@ -59,17 +59,15 @@ const run = (...args: ReadonlyArray<string>) =>
 
 /** A folder of two CFDIs (one unstamped, in a subfolder) and a text file, removed with the test's scope. */
 const withTree = () =>
-  Effect.acquireRelease(
-    Effect.sync(() => {
-      const dir = mkdtempSync(join(tmpdir(), "cfdi-read-"))
-      mkdirSync(join(dir, "sub"))
-      writeFileSync(join(dir, "b-invoice.xml"), invoice)
-      writeFileSync(join(dir, "sub", "a-unstamped.xml"), invoice.replace(/<tfd:TimbreFiscalDigital[^>]*\/>/, ""))
-      writeFileSync(join(dir, "notes.txt"), "not a CFDI")
-      return dir
-    }),
-    (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
-  )
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const dir = yield* fs.makeTempDirectoryScoped({ prefix: "cfdi-read-" })
+    mkdirSync(join(dir, "sub"))
+    writeFileSync(join(dir, "b-invoice.xml"), invoice)
+    writeFileSync(join(dir, "sub", "a-unstamped.xml"), invoice.replace(/<tfd:TimbreFiscalDigital[^>]*\/>/, ""))
+    writeFileSync(join(dir, "notes.txt"), "not a CFDI")
+    return dir
+  }).pipe(Effect.provide(NodeContext.layer))
 
 describe("clara-recon cfdi read", () => {
   it.scoped("walks a folder for *.xml (sorted) and prints one JSON object per file", () =>

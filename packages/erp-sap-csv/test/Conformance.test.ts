@@ -2,11 +2,10 @@ import { conformanceCheckNames, runConformance } from "@clara-recon/erp"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as fs from "node:fs/promises"
-import * as os from "node:os"
-import * as path from "node:path"
 import { layoutById, layoutIds } from "../src/Layouts.js"
 import * as SapCsvAdapter from "../src/SapCsvAdapter.js"
 import { fxPosting, mxnPosting } from "./support/Postings.js"
+import { tempDirectory } from "./support/TempDirectory.js"
 
 describe("SapCsvAdapter conformance", () => {
   for (const id of layoutIds) {
@@ -14,10 +13,7 @@ describe("SapCsvAdapter conformance", () => {
       it.scoped(`passes every check of the ERP conformance kit with layout ${id} and an ${ledger}`, () =>
         Effect.gen(function*() {
           const layout = yield* layoutById(id)
-          const dir = yield* Effect.acquireRelease(
-            Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "sap-csv-conformance-"))),
-            (d) => Effect.promise(() => fs.rm(d, { recursive: true, force: true }))
-          )
+          const dir = yield* tempDirectory("sap-csv-conformance-")
           const config = { tenant: "acme", layout: id, ...(ledger === "output directory" ? { outputDirectory: dir } : {}) }
           const adapter = SapCsvAdapter.make({ ...config, layout })
           const report = yield* runConformance(adapter, { documents: [mxnPosting(), fxPosting()], config })

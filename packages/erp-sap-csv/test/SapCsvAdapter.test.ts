@@ -4,22 +4,17 @@ import { assert, describe, it } from "@effect/vitest"
 import { parse } from "csv-parse/sync"
 import { BigDecimal, Effect, Either, Option, TestClock } from "effect"
 import * as fs from "node:fs/promises"
-import * as os from "node:os"
 import * as path from "node:path"
 import type { DocumentRows } from "../src/DocumentRows.js"
 import { genericJeV1 } from "../src/GenericJeV1.js"
 import * as SapCsvAdapter from "../src/SapCsvAdapter.js"
 import { mapColumns } from "./support/Layouts.js"
 import { fxPosting, mxnPosting } from "./support/Postings.js"
+import { tempDirectory } from "./support/TempDirectory.js"
 
 const adapter = SapCsvAdapter.make({ tenant: "acme" })
 
-/** A fresh temporary folder, removed with the test's scope. */
-const tempDir = () =>
-  Effect.acquireRelease(
-    Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "sap-csv-ledger-"))),
-    (dir) => Effect.promise(() => fs.rm(dir, { recursive: true, force: true }))
-  )
+const tempDir = () => tempDirectory("sap-csv-ledger-")
 
 const planned = (doc: ReturnType<typeof mxnPosting>): Planned<DocumentRows> => {
   const plan = adapter.plan(doc)

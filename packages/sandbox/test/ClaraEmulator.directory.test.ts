@@ -2,19 +2,14 @@ import { ClaraClient, ClaraConfig, type ClaraError, type ClaraItem, partitionIte
 import { NodeFileSystem } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { BigDecimal, Chunk, Context, Effect, Layer, Stream } from "effect"
-import * as fs from "node:fs/promises"
-import * as os from "node:os"
-import * as path from "node:path"
 import { sandboxClaraSettings, startSandbox } from "../src/ClaraSandbox.js"
 import { generateScenario } from "../src/ScenarioGenerator.js"
+import { tempDirectory } from "./support/TempDirectory.js"
 
 /** A running sandbox and the real client connected to it over mutual TLS. */
 const connected = (seed: number) =>
   Effect.gen(function*() {
-    const dir = yield* Effect.acquireRelease(
-      Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "clara-directory-"))),
-      (d) => Effect.promise(() => fs.rm(d, { recursive: true, force: true }))
-    )
+    const dir = yield* tempDirectory("clara-directory-")
     const sandbox = yield* startSandbox({ seed, size: 30, dir })
     const layer = ClaraClient.layerMtls.pipe(
       Layer.provide(Layer.succeed(ClaraConfig, sandboxClaraSettings(sandbox))),

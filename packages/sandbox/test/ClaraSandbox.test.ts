@@ -3,15 +3,12 @@ import { NodeFileSystem } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Chunk, Context, Effect, Layer, Stream } from "effect"
 import * as fs from "node:fs/promises"
-import * as os from "node:os"
 import * as path from "node:path"
 import { sandboxClaraSettings, startSandbox } from "../src/ClaraSandbox.js"
 import { generateScenario } from "../src/ScenarioGenerator.js"
+import { tempDirectory } from "./support/TempDirectory.js"
 
-const tempDir = Effect.acquireRelease(
-  Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "clara-sandbox-"))),
-  (dir) => Effect.promise(() => fs.rm(dir, { recursive: true, force: true }))
-)
+const tempDir = tempDirectory("clara-sandbox-")
 
 describe("startSandbox", () => {
   it.scoped("writes the PKI and the generated invoices, and serves the scenario", () =>

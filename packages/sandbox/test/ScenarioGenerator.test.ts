@@ -4,11 +4,10 @@ import { fromWireNumber } from "@clara-recon/domain"
 import { assert, describe, it } from "@effect/vitest"
 import { BigDecimal, Effect, Either, Schema } from "effect"
 import * as fs from "node:fs/promises"
-import * as os from "node:os"
-import * as path from "node:path"
 import { Scenario, scenarioToJson, writeScenarioInvoices } from "../src/Scenario.js"
 import { generateScenario, sandboxCompany } from "../src/ScenarioGenerator.js"
 import { groundTruthProblems } from "./support/GroundTruth.js"
+import { tempDirectory } from "./support/TempDirectory.js"
 
 const scenario = generateScenario({ seed: 20250131, size: 100 })
 
@@ -103,10 +102,7 @@ describe("generateScenario", () => {
 
   it.scoped("writes the folder CFDIs with their exact bytes", () =>
     Effect.gen(function*() {
-      const dir = yield* Effect.acquireRelease(
-        Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "sandbox-invoices-"))),
-        (d) => Effect.promise(() => fs.rm(d, { recursive: true, force: true }))
-      )
+      const dir = yield* tempDirectory("sandbox-invoices-")
       const written = yield* writeScenarioInvoices(scenario, dir)
       assert.lengthOf(written, scenario.folderCfdis.length)
       const first = yield* Effect.promise(() => fs.readFile(written[0]!))

@@ -2,15 +2,11 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { X509Certificate } from "node:crypto"
 import * as fs from "node:fs/promises"
-import * as os from "node:os"
 import * as path from "node:path"
 import { makeTestPki, makeUntrustedClient, writeTestPki } from "../src/TestPki.js"
+import { tempDirectory } from "./support/TempDirectory.js"
 
-/** A fresh temporary folder, removed with the test's scope. */
-const tempDir = Effect.acquireRelease(
-  Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "test-pki-"))),
-  (dir) => Effect.promise(() => fs.rm(dir, { recursive: true, force: true }))
-)
+const tempDir = tempDirectory("test-pki-")
 
 describe("TestPki", () => {
   it.effect("issues a server certificate for 127.0.0.1 and localhost, and a client certificate for the client id", () =>

@@ -11,10 +11,8 @@ import {
 } from "@clara-recon/clara"
 import { NodeFileSystem } from "@effect/platform-node"
 import { Chunk, Context, Effect, Layer, Stream } from "effect"
-import * as fs from "node:fs/promises"
-import * as os from "node:os"
-import * as path from "node:path"
 import { type SandboxOptions, sandboxClaraSettings, startSandbox } from "../../src/ClaraSandbox.js"
+import { tempDirectory } from "./TempDirectory.js"
 
 /** Starts a sandbox of `size` transactions in a temp dir and builds a client over mTLS (settings overridable). */
 export const connected = (
@@ -23,10 +21,7 @@ export const connected = (
   overrides: Partial<ClaraSettings> = {}
 ) =>
   Effect.gen(function*() {
-    const dir = yield* Effect.acquireRelease(
-      Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "clara-contract-"))),
-      (d) => Effect.promise(() => fs.rm(d, { recursive: true, force: true }))
-    )
+    const dir = yield* tempDirectory("clara-contract-")
     const sandbox = yield* startSandbox({ seed, size: options.size ?? 30, dir, ...(options.faults ? { faults: options.faults } : {}) })
     const settings = { ...sandboxClaraSettings(sandbox), ...overrides }
     const layer = ClaraClient.layerMtls.pipe(

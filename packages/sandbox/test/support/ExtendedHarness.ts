@@ -13,22 +13,17 @@ import {
 import * as HttpServer from "@effect/platform/HttpServer"
 import { NodeFileSystem, NodeHttpServer } from "@effect/platform-node"
 import { Chunk, Context, Duration, Effect, Layer, Redacted, Stream } from "effect"
-import * as fs from "node:fs/promises"
 import * as http from "node:http"
-import * as os from "node:os"
-import * as path from "node:path"
 import { type ClaraEmulator, type ExtendedOptions, startClaraEmulator } from "../../src/ClaraEmulator.js"
 import type { Scenario } from "../../src/Scenario.js"
 import { generateScenario } from "../../src/ScenarioGenerator.js"
 import { makeTestPki, writeTestPki } from "../../src/TestPki.js"
+import { tempDirectory } from "./TempDirectory.js"
 
 /** A running emulator (generated scenario of `seed`) and the real client connected to it over mutual TLS. */
 export const connectExtended = (seed: number, extended: ExtendedOptions = {}) =>
   Effect.gen(function*() {
-    const dir = yield* Effect.acquireRelease(
-      Effect.promise(() => fs.mkdtemp(path.join(os.tmpdir(), "clara-extended-"))),
-      (d) => Effect.promise(() => fs.rm(d, { recursive: true, force: true }))
-    )
+    const dir = yield* tempDirectory("clara-extended-")
     const pki = yield* makeTestPki()
     const paths = yield* writeTestPki(pki, dir)
     const scenario: Scenario = generateScenario({ seed, size: 30 })
