@@ -15,9 +15,10 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { createHash } from "node:crypto"
-import { constants as fsConstants } from "node:fs"
+import { constants as fsConstants, createReadStream } from "node:fs"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
+import { pipeline } from "node:stream/promises"
 
 /** The fingerprint as stored in a manifest (erp.md §5.1 `Fingerprint`). */
 export const StoredFingerprint = Schema.Struct({
@@ -191,25 +192,16 @@ const readIfExists = (file: string) =>
 const HASH_CHUNK = 1 << 20
 
 /**
- * The SHA-256 (hex) of a file, or none when it does not exist. Read in chunks into one buffer: an export of a month
+ * The SHA-256 (hex) of a file, or none when it does not exist. Streamed in 1 MiB chunks: an export of a month
  * is tens of MB, and reading it whole for a hash kept that much memory outside the heap, which V8 counts towards a
  * full collection. Fails with TRANSIENT `EXPORT_READ_FAILED`.
  */
 const sha256OfFile = (file: string) =>
   Effect.tryPromise({
     try: async () => {
-      const handle = await fs.open(file, "r")
-      try {
-        const hash = createHash("sha256")
-        const buffer = Buffer.allocUnsafe(HASH_CHUNK)
-        for (let read = 1; read > 0;) {
-          read = (await handle.read(buffer, 0, HASH_CHUNK, null)).bytesRead
-          hash.update(buffer.subarray(0, read))
-        }
-        return Option.some(hash.digest("hex"))
-      } finally {
-        await handle.close()
-      }
+      const hash = createHash("sha256")
+      await pipeline(createReadStream(file, { highWaterMark: HASH_CHUNK }), hash)
+      return Option.some(hash.digest("hex"))
     },
     catch: (cause) => cause
   }).pipe(Effect.catchAll(noneIfMissing<string>(file)))
