@@ -42,7 +42,7 @@ const strings = (value: unknown, seen = new Set<unknown>()): Array<string> => {
   return value instanceof Error ? [value.message, ...own] : own
 }
 
-/** The CVV as a number of its own: three digits also occur inside other numbers (a retry delay of "484ms 842195ns"). */
+/** The CVV as a number of its own: three digits also occur inside other numbers (a logged delay, an amount). */
 const cvvAlone = new RegExp(`(?<![0-9])${CVV}(?![0-9])`)
 
 const assertNoSecret = (label: string, texts: ReadonlyArray<string>) => {

@@ -70,11 +70,14 @@ export const withRetry = <A>(
       Effect.flatMap(retryDelay(error, attempt, policy, mode), (delay) =>
         Option.match(delay, {
           onNone: () => Effect.fail(error),
-          onSome: (d) =>
-            Effect.logDebug(`Clara retry ${attempt + 1} in ${Duration.format(d)}: ${error.message}`).pipe(
+          onSome: (d) => {
+            // the delay in whole milliseconds: the jitter's nanoseconds said nothing to a reader
+            const ms = Math.round(Duration.toMillis(d))
+            return Effect.logDebug(`Clara retry ${attempt + 1} in ${ms} ms: ${error.message}`).pipe(
               Effect.zipRight(Effect.sleep(d)),
               Effect.zipRight(loop(attempt + 1))
             )
+          }
         })))
   return loop(0)
 }
