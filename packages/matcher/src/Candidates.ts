@@ -6,6 +6,7 @@
  */
 import type { EvidenceCluster } from "./Clusters.js"
 import type { MatcherConfig } from "./MatcherConfig.js"
+import { lowerBound } from "./internal/LowerBound.js"
 import type { TransactionView } from "./Prepared.js"
 import { buildClusterTable, chargeFields, quickReject } from "./QuickReject.js"
 import { compareEdges, type ScoredEdge, scoreEdge, type ScoringContext } from "./Scoring.js"
@@ -216,17 +217,6 @@ export const buildCandidateIndex = (clusters: ReadonlyArray<EvidenceCluster>, we
     tipped,
     clusterCount: clusters.length
   }
-}
-
-const lowerBound = (keys: Float64Array, value: number): number => {
-  let lo = 0
-  let hi = keys.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (keys[mid]! < value) lo = mid + 1
-    else hi = mid
-  }
-  return lo
 }
 
 /**

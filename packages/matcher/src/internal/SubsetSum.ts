@@ -2,6 +2,7 @@
  * Exact subset-sum by meet in the middle (matching.md §7.6): all subsets of the fewest items whose sum is within
  * `tolerancePerItem x k` of the target. O(2^(p/2) log 2^(p/2)) for p items; amounts are integer minor units.
  */
+import { lowerBound } from "./LowerBound.js"
 
 interface Half {
   readonly sums: Float64Array
@@ -52,17 +53,6 @@ const enumerate = (values: ReadonlyArray<number>, offset: number, length: number
   const shifted = new Int32Array(size)
   for (let i = 0; i < size; i++) shifted[i] = masks[i]! << offset
   return { sums: sums.slice(0, size), masks: shifted, counts: counts.slice(0, size) }
-}
-
-const lowerBound = (keys: Float64Array, value: number): number => {
-  let lo = 0
-  let hi = keys.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (keys[mid]! < value) lo = mid + 1
-    else hi = mid
-  }
-  return lo
 }
 
 /**
