@@ -1,9 +1,10 @@
 // The matcher: (1) on the emulator's scenario (~10k x 8k CFDIs of 40 merchants in one month: dense); (2) on the
 // matcher's own generated worlds (matching.md §7.15) at 50k x 50k and 200k x 180k, plus 1M x 1M with
-// `--matcher-large` (about 5 minutes and 8 GB of memory), each size in its own child process (`node --max-old-space-size=...`, with the
-// CLI's `--max-semi-space-size=64`) so that its peak RSS (`process.resourceUsage().maxRSS`) is its own. Beside each
-// run: a simple greedy baseline on the same data and the same candidates (the engine's candidate index and
-// scoring, then edges sorted by points and taken greedily), with the engine/baseline time ratio and both precisions.
+// `--matcher-large` (about 5 minutes and 8 GB of memory), each size in its own child process
+// (`node --max-old-space-size=...`, with the CLI's `--max-semi-space-size=64`) so that its peak RSS
+// (`process.resourceUsage().maxRSS`) is its own. Beside each run: a simple greedy baseline on the same data and the
+// same candidates (the engine's candidate index and scoring, then edges sorted by points and taken greedily), with the
+// engine/baseline time ratio and both precisions.
 // Goals (issue 5): <= 1.5 s at 200k x 180k; <= 10 s and 2 GB at 1M x 1M. Figures are printed, never asserted.
 import { spawnSync } from "node:child_process"
 import { performance } from "node:perf_hooks"

@@ -16,7 +16,7 @@ import { arg, fmt } from "./common.mjs"
 
 const self = fileURLToPath(import.meta.url)
 
-/** In the child: runs the job once and prints one JSON line (time, peak RSS, summary counts). */
+/** In the child: runs the job once and prints one JSON line (time, peak RSS, summary counts, step times). */
 const child = async (config) => {
   const { Effect, Layer, Logger, LogLevel } = await import("effect")
   const { layerSqlite, Progress, reconcile } = await import("@clara-recon/pipeline")
