@@ -61,6 +61,8 @@ export interface LedgerBatch {
  * - `check`: whether the ledger can take a batch (folder exists and is writable), with non-blocking warnings;
  * - `lookup`: the entry of an external key, if a delivered batch carries it;
  * - `lookupMany`: the entries of several keys at once (one read of the ledger), keyed by external key;
+ * - `entries`: the entry of every delivered document, keyed by external key (one read of the ledger; a snapshot that
+ *   later commits do not change), for a caller that looks up many keys one at a time;
  * - `artifacts`: the stored files and manifest of a batch, in batch order (CSV files, then the manifest);
  * - `changedFiles`: the files of an entry missing or no longer matching their SHA-256, as readable differences;
  * - `commit`: delivers a batch, CSV files first, the manifest last; writing identical bytes again is a no-op. Fails
@@ -72,6 +74,7 @@ export interface ExportLedger {
   readonly check: Effect.Effect<ReadonlyArray<PlanWarning>, ErpErrorType>
   lookup(externalKey: string): Effect.Effect<Option.Option<LedgerEntry>, ErpErrorType>
   lookupMany(externalKeys: ReadonlyArray<string>): Effect.Effect<ReadonlyMap<string, LedgerEntry>, ErpErrorType>
+  readonly entries: Effect.Effect<ReadonlyMap<string, LedgerEntry>, ErpErrorType>
   artifacts(manifestName: string): Effect.Effect<Option.Option<ReadonlyArray<Artifact>>, ErpErrorType>
   changedFiles(entry: LedgerEntry): Effect.Effect<ReadonlyArray<string>, ErpErrorType>
   commit(batch: LedgerBatch): Effect.Effect<void, ErpErrorType>
@@ -124,6 +127,7 @@ export const memoryLedger = (): ExportLedger => {
     }]),
     lookup: (externalKey) => Effect.sync(() => Option.fromNullable(entries.get(externalKey))),
     lookupMany: (externalKeys) => Effect.sync(() => pick(entries, externalKeys)),
+    entries: Effect.sync(() => new Map(entries)),
     artifacts: (manifestName) =>
       Effect.sync(() =>
         Option.map(Option.fromNullable(batches.get(manifestName)), (names) =>
@@ -218,7 +222,8 @@ const sha256OfFile = (file: string) =>
 export const directoryLedger = (outputDirectory: string): ExportLedger => {
   const directory = path.resolve(outputDirectory)
   const cache = new Map<string, ReadonlyArray<LedgerEntry>>()
-  const index = new Map<string, LedgerEntry>()
+  // replaced (never changed in place) by each refresh, so `entries` can hand it out
+  let index: ReadonlyMap<string, LedgerEntry> = new Map()
 
   const refresh = Effect.gen(function*() {
     const names = yield* Effect.tryPromise({
@@ -234,10 +239,11 @@ export const directoryLedger = (outputDirectory: string): ExportLedger => {
     }
     const present = new Set(manifests)
     for (const name of [...cache.keys()]) if (!present.has(name)) cache.delete(name)
-    index.clear()
+    const fresh = new Map<string, LedgerEntry>()
     for (const name of manifests) {
-      for (const entry of cache.get(name) ?? []) if (!index.has(entry.externalKey)) index.set(entry.externalKey, entry)
+      for (const entry of cache.get(name) ?? []) if (!fresh.has(entry.externalKey)) fresh.set(entry.externalKey, entry)
     }
+    index = fresh
   })
 
   const writeAtomic = (name: string, bytes: Uint8Array) =>
@@ -270,6 +276,7 @@ export const directoryLedger = (outputDirectory: string): ExportLedger => {
     }),
     lookup: (externalKey) => Effect.map(refresh, () => Option.fromNullable(index.get(externalKey))),
     lookupMany: (externalKeys) => Effect.map(refresh, () => pick(index, externalKeys)),
+    entries: Effect.map(refresh, () => index),
     artifacts: (manifestName) =>
       Effect.gen(function*() {
         yield* refresh

@@ -6,6 +6,7 @@ import { BigDecimal, Effect, Either, Option, TestClock } from "effect"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import type { DocumentRows } from "../src/DocumentRows.js"
+import { directoryLedger, memoryLedger } from "../src/ExportLedger.js"
 import { genericJeV1 } from "../src/GenericJeV1.js"
 import * as SapCsvAdapter from "../src/SapCsvAdapter.js"
 import { mapColumns } from "./support/Layouts.js"
@@ -202,6 +203,25 @@ describe("SapCsvAdapter", () => {
       yield* Effect.promise(() => fs.rm(path.join(dir, "rcn_acme_20260205_002.manifest.json")))
       const gone = yield* SapCsvAdapter.make({ tenant: "acme", outputDirectory: dir }).find("rcn_0001")
       assert.isTrue(Option.isNone(gone))
+    }))
+
+  it.scoped("hands out its entries as a snapshot that later commits leave as it was (both ledgers)", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir()
+      for (const ledger of [memoryLedger(), directoryLedger(dir)]) {
+        const adapter = SapCsvAdapter.make({ tenant: "acme", ledger })
+        assert.strictEqual((yield* ledger.entries).size, 0)
+        yield* adapter.post([planned(mxnPosting())], { idempotencyKey: "b1", runDate: "2026-02-05" })
+        const before = yield* ledger.entries
+        assert.deepStrictEqual([...before.keys()], ["rcn_0002"])
+        assert.strictEqual(before.get("rcn_0002")?.manifestName, "rcn_acme_20260205_001.manifest.json")
+        assert.strictEqual(before.get("rcn_0002")?.idempotencyKey, "b1")
+        yield* adapter.post([planned(fxPosting())], { idempotencyKey: "b2", runDate: "2026-02-05", sequence: 2 })
+        assert.deepStrictEqual([...before.keys()], ["rcn_0002"])
+        const after = yield* ledger.entries
+        assert.deepStrictEqual([...after.keys()].sort(), ["rcn_0001", "rcn_0002"])
+        assert.strictEqual(after.get("rcn_0001")?.manifestName, "rcn_acme_20260205_002.manifest.json")
+      }
     }))
 
   it.scoped("refuses to overwrite an export file of another batch", () =>

@@ -41,11 +41,8 @@ import {
   directoryLedger,
   type ExportLedger,
   type LedgerEntry,
-  LedgerManifest,
   SapCsvAdapter
 } from "@clara-recon/erp-sap-csv"
-import * as fsPromises from "node:fs/promises"
-import * as nodePath from "node:path"
 import { fileHolds, linkOrCopyAtomic, writeFileAtomic } from "./internal/Files.js"
 import { decodeStoredTransactions } from "./LoadRun.js"
 import { OutputError } from "./PipelineError.js"
@@ -133,33 +130,14 @@ const cachedUnder = <A, E>(lock: Effect.Semaphore, get: () => A | undefined, loa
 
 /**
  * The default adapter: SAP-style CSV (`generic-je-v1`) delivered to `postingsDir`, whose manifests are its ledger
- * (so `find` works after a crash). Look-ups use one index of the folder's manifests, rebuilt after each commit (the
- * folder is listed once per batch, not once per document); file checks are memoised per file set and digest.
+ * (so `find` works after a crash). Look-ups use one snapshot of the ledger's entries (`ExportLedger.entries`),
+ * taken again after each commit (the folder is listed once per batch, not once per document, and each manifest is
+ * read and decoded once, by the ledger); file checks are memoised per file set and digest.
  */
 export const defaultSapCsvAdapter = (options: { readonly tenant: string; readonly postingsDir: string }): ErpAdapter => {
   const ledger = directoryLedger(options.postingsDir)
   const checked = new Map<string, ReadonlyArray<string>>()
-  let index: Map<string, LedgerEntry> | undefined
-  const loadIndex = Effect.tryPromise(async () => {
-    const names = (await fsPromises.readdir(options.postingsDir)).filter((n) => n.endsWith(".manifest.json")).sort()
-    const entries = new Map<string, LedgerEntry>()
-    for (const manifestName of names) {
-      const text = await fsPromises.readFile(nodePath.join(options.postingsDir, manifestName), "utf8")
-      const manifest = decodeLedgerManifest(text)
-      if (Option.isNone(manifest)) continue
-      for (const [externalKey, fingerprint] of Object.entries(manifest.value.fingerprints)) {
-        if (entries.has(externalKey)) continue
-        entries.set(externalKey, {
-          externalKey,
-          manifestName,
-          idempotencyKey: manifest.value.idempotencyKey,
-          fingerprint,
-          files: manifest.value.files
-        })
-      }
-    }
-    return entries
-  })
+  let index: ReadonlyMap<string, LedgerEntry> | undefined
   // one load of the index however many look-ups run at once (a run's manifest can list every posting of the run),
   // one read of a file set however many of its documents are verified at once
   const loading = Effect.unsafeMakeSemaphore(1)
@@ -167,16 +145,12 @@ export const defaultSapCsvAdapter = (options: { readonly tenant: string; readonl
   const currentIndex = cachedUnder(
     loading,
     () => index,
-    Effect.tap(loadIndex, (loaded) => Effect.sync(() => (index = loaded)))
+    Effect.tap(ledger.entries, (loaded) => Effect.sync(() => (index = loaded)))
   )
   const memoised: ExportLedger = {
     ...ledger,
     lookup: (externalKey) =>
-      currentIndex.pipe(
-        Effect.map((loaded) => Option.fromNullable(loaded.get(externalKey))),
-        // Anything unexpected (an unreadable folder): the ledger's own look-up, with its typed errors.
-        Effect.catchAll(() => ledger.lookup(externalKey))
-      ),
+      Effect.map(currentIndex, (loaded) => Option.fromNullable(loaded.get(externalKey))),
     changedFiles: (entry) => {
       const key = entry.files.map((f) => `${f.name}:${f.sha256}`).join("|")
       return cachedUnder(checking, () => checked.get(key), Effect.tap(ledger.changedFiles(entry), (d) => {
@@ -194,8 +168,6 @@ export const defaultSapCsvAdapter = (options: { readonly tenant: string; readonl
   }
   return SapCsvAdapter.make({ tenant: options.tenant, ledger: memoised }) as ErpAdapter
 }
-
-const decodeLedgerManifest = Schema.decodeUnknownOption(Schema.parseJson(LedgerManifest))
 
 const postingFailed = (
   link: { transactionUuid: string; documentId: string },
