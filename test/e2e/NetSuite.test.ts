@@ -11,6 +11,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { Effect, Exit, Schema, Scope } from "effect"
 import {
+  defaultNetSuiteMapping,
   generateScenario,
   makeTestPki,
   type NetSuiteEmulator,
@@ -18,29 +19,6 @@ import {
   startNetSuiteEmulator
 } from "@clara-recon/sandbox"
 import { lastJsonLine, runCli } from "../support/Cli.js"
-
-/** The mapping of the emulator's default catalog (`defaultNetSuiteCatalog`) for the default posting accounts. */
-const catalogMapping = {
-  accounts: {
-    "601.84": "601",
-    "613.01": "613",
-    "118.01": "118",
-    "216.10": "216",
-    "216.04": "217",
-    "205.06": "245",
-    "703.21": "703",
-    "701.01": "701",
-    "6100": "910",
-    "699.99": "999"
-  },
-  subsidiaries: { MX01: "3", US01: "1" },
-  currencies: { USD: "1", MXN: "2" },
-  vendors: {},
-  genericVendor: "2003",
-  payablesAccount: "201",
-  cfdiUuidBodyField: "custbody_mx_cfdi_uuid",
-  cfdiUuidLineField: "custcol_mx_cfdi_uuid"
-}
 
 const hex = (n: number) => randomBytes(n).toString("hex")
 const tba = { consumerKey: hex(32), consumerSecret: hex(32), tokenId: hex(32), tokenSecret: hex(32) }
@@ -69,7 +47,7 @@ beforeAll(async () => {
   fs.writeFileSync(exportFile, JSON.stringify(Schema.encodeSync(Scenario)(scenario).transactions))
   const config = path.join(work, "clara-recon.json")
   fs.writeFileSync(config, JSON.stringify({
-    erp: { adapter: "netsuite", config: { accountId: emulator.accountId, backoffBaseMs: 20, mapping: catalogMapping } }
+    erp: { adapter: "netsuite", config: { accountId: emulator.accountId, backoffBaseMs: 20, mapping: defaultNetSuiteMapping } }
   }))
   args = [
     "--transactions", exportFile, "--invoices", invoices, "--config", config,

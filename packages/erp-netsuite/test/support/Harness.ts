@@ -1,6 +1,7 @@
 /** A NetSuite emulator (HTTPS, test PKI) and adapters configured against it, for the erp-netsuite tests. */
 import { CfdiRef, JournalLine, PostingDocument } from "@clara-recon/domain"
 import {
+  defaultNetSuiteMapping,
   makeTestPki,
   type NetSuiteEmulator,
   type NetSuiteEmulatorOptions,
@@ -42,28 +43,8 @@ export const makeSecrets = Effect.map(rsaKeys(), (keys): Secrets => ({
   m2m: { clientId: hex(16), certificateId: `cert-${hex(8)}`, ...keys }
 }))
 
-/** The mapping of the default emulator catalog (ids from `defaultNetSuiteCatalog`). */
-export const catalogMapping = {
-  accounts: {
-    "601.84": "601",
-    "613.01": "613",
-    "118.01": "118",
-    "216.10": "216",
-    "216.04": "217",
-    "205.06": "245",
-    "703.21": "703",
-    "701.01": "701",
-    "6100": "910",
-    "699.99": "999"
-  },
-  subsidiaries: { MX01: "3", US01: "1" },
-  currencies: { USD: "1", MXN: "2" },
-  vendors: { ODE950101AB1: "2001" },
-  genericVendor: "2003",
-  payablesAccount: "201",
-  cfdiUuidBodyField: "custbody_mx_cfdi_uuid",
-  cfdiUuidLineField: "custcol_mx_cfdi_uuid"
-}
+/** The mapping of the default emulator catalog, with vendor 2001 mapped by its RFC. */
+export const catalogMapping = { ...defaultNetSuiteMapping, vendors: { ODE950101AB1: "2001" } }
 
 /** The config-file form of an adapter configuration against `emulator` with `method`. */
 export const configInput = (

@@ -143,3 +143,31 @@ export const defaultNetSuiteCatalog = (options: { readonly closedPeriods?: Reado
   ],
   customFields: ["custbody_mx_cfdi_uuid", "custcol_mx_cfdi_uuid", "custbody_clara_transaction"]
 })
+
+/**
+ * The mapping of the `netsuite` adapter's configuration (`@clara-recon/erp-netsuite` `NetSuiteMapping`) whose ids
+ * are those of `defaultNetSuiteCatalog`: the default posting accounts by GL account number, both subsidiaries, USD
+ * and MXN, the foreign generic vendor (2003), the payables account (201.01) and the CFDI UUID custom fields.
+ * `vendors` is empty: vendors are found by RFC.
+ */
+export const defaultNetSuiteMapping = {
+  accounts: {
+    "601.84": "601",
+    "613.01": "613",
+    "118.01": "118",
+    "216.10": "216",
+    "216.04": "217",
+    "205.06": "245",
+    "703.21": "703",
+    "701.01": "701",
+    "6100": "910",
+    "699.99": "999"
+  },
+  subsidiaries: { MX01: mexicanSubsidiaryId, US01: "1" },
+  currencies: { USD: "1", MXN: "2" },
+  vendors: {},
+  genericVendor: "2003",
+  payablesAccount: "201",
+  cfdiUuidBodyField: "custbody_mx_cfdi_uuid",
+  cfdiUuidLineField: "custcol_mx_cfdi_uuid"
+} as const
