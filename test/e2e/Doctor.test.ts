@@ -10,7 +10,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { Effect } from "effect"
 import { makeTestPki, makeUntrustedClient } from "@clara-recon/sandbox"
-import { lastJsonLine, runCli, startSandboxProcess } from "../support/Cli.js"
+import { claraEnv, lastJsonLine, runCli, startSandboxProcess } from "../support/Cli.js"
 
 let sandbox: { child: ChildProcess; settings: any; scenario: any }
 let work: string
@@ -19,16 +19,7 @@ let env: Record<string, string>
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "clara-recon-doctor-"))
   sandbox = await startSandboxProcess(["--seed", "3", "--size", "10"])
-  const s = sandbox.settings
-  env = {
-    CLARA_BASE_URL: s.baseUrl,
-    CLARA_CLIENT_ID: s.clientId,
-    CLARA_CLIENT_SECRET: s.clientSecret,
-    CLARA_CERT: s.cert,
-    CLARA_KEY: s.key,
-    CLARA_CA: s.ca,
-    CLARA_RETRY_TIMES: "0"
-  }
+  env = { ...claraEnv(sandbox.settings), CLARA_RETRY_TIMES: "0" }
 })
 
 afterAll(() => {

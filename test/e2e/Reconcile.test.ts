@@ -11,7 +11,7 @@ import * as path from "node:path"
 import { parse } from "csv-parse/sync"
 import { Effect } from "effect"
 import { makeUntrustedClient } from "@clara-recon/sandbox"
-import { lastJsonLine, runCli, startSandboxProcess } from "../support/Cli.js"
+import { claraEnv, lastJsonLine, runCli, startSandboxProcess } from "../support/Cli.js"
 
 let sandbox: { child: ChildProcess; settings: any; scenario: any }
 let work: string
@@ -38,15 +38,7 @@ const reconcileArgs = (out: string, extra: ReadonlyArray<string> = []) => [
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "clara-recon-e2e-"))
   sandbox = await startSandboxProcess(["--seed", "7", "--size", "40"])
-  const s = sandbox.settings
-  env = {
-    CLARA_BASE_URL: s.baseUrl,
-    CLARA_CLIENT_ID: s.clientId,
-    CLARA_CLIENT_SECRET: s.clientSecret,
-    CLARA_CERT: s.cert,
-    CLARA_KEY: s.key,
-    CLARA_CA: s.ca
-  }
+  env = claraEnv(sandbox.settings)
 })
 
 afterAll(() => {

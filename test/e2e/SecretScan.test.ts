@@ -10,7 +10,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { generateScenario } from "@clara-recon/sandbox"
-import { runCli, startSandboxProcess } from "../support/Cli.js"
+import { claraEnv, runCli, startSandboxProcess } from "../support/Cli.js"
 
 const SEED = 5
 const SIZE = 40
@@ -36,14 +36,7 @@ const filesUnder = (dir: string): Array<string> =>
 describe("secret scan", () => {
   it("finds no secret, full card number or CVV in logs, reports or the store", async () => {
     const s = sandbox.settings
-    const env = {
-      CLARA_BASE_URL: s.baseUrl,
-      CLARA_CLIENT_ID: s.clientId,
-      CLARA_CLIENT_SECRET: s.clientSecret,
-      CLARA_CERT: s.cert,
-      CLARA_KEY: s.key,
-      CLARA_CA: s.ca
-    }
+    const env = claraEnv(s)
     const out = path.join(work, "out")
     const state = path.join(work, "state.db")
     const runs = [

@@ -59,3 +59,13 @@ export const startSandboxProcess = (args: ReadonlyArray<string>) =>
     })
     child.on("close", (code) => reject(new Error(`sandbox exited with ${code}: ${stderr}`)))
   })
+
+/** The CLI's Clara settings (`CLARA_*` environment variables) for a sandbox started by `startSandboxProcess`. */
+export const claraEnv = (settings: any): Record<string, string> => ({
+  CLARA_BASE_URL: settings.baseUrl,
+  CLARA_CLIENT_ID: settings.clientId,
+  CLARA_CLIENT_SECRET: settings.clientSecret,
+  CLARA_CERT: settings.cert,
+  CLARA_KEY: settings.key,
+  CLARA_CA: settings.ca
+})
