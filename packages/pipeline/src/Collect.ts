@@ -224,7 +224,7 @@ const readFolderDocuments = (scan: FolderScan, writes: CollectWrites, cfdiWorker
         sha256: knownSha
       })
     }
-    // The others in slices, read, hashed and parsed on worker threads when there are many (one per core), with one
+    // The others in slices, read, hashed and parsed on worker threads when there are many (two per core), with one
     // cache look-up per slice: a cached document is taken from the cache, so every path gives the same document.
     yield* progressTotal("collect", files.length, "files")
     yield* progressAdvance("collect", files.length - toRead.length)
