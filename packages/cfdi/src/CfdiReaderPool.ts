@@ -17,7 +17,8 @@ export interface CfdiReaderPoolOptions extends Omit<ReadCfdiOptions, "path"> {
    * Worker threads; default: two per core Node may use (`os.availableParallelism()`), at most 8. A worker reads each
    * file synchronously and its core idles while the disk answers; a second worker per core parses meanwhile. On 2
    * cores, 90,761 files not in the page cache: 10.1-10.6 s on 2 workers, 7.7-8.4 s on 4; from the page cache,
-   * 4.1-4.2 s and 4.5 s.
+   * 4.1-4.2 s and 4.5 s. On Linux the workers run below the calling thread's priority (nice + 10): they take the
+   * CPU it leaves, so it keeps its core for other work while they read.
    */
   readonly workers?: number
 }
@@ -46,15 +47,20 @@ export interface CfdiReaderPool {
 /** What a worker makes of each path. */
 type Kind = "reports" | "documents"
 
-/** A chunk for a worker (`start` = index of its first path) and its answer. */
+/**
+ * A chunk for a worker (`start` = index of its first path) and its answer. `call` numbers the pool's calls: the
+ * answers of an interrupted call that are still on their way are told apart from the next call's and dropped.
+ */
 interface Chunk {
   readonly kind: Kind
+  readonly call: number
   readonly start: number
   readonly paths: ReadonlyArray<string>
   /** `documents`: the digests whose files are not parsed (`CfdiReaderPool.documents`), shared memory. */
   readonly cached?: DigestSet
 }
 interface ChunkResults<A> {
+  readonly call: number
   readonly start: number
   readonly results: ReadonlyArray<A>
 }
@@ -80,20 +86,21 @@ const startWorker = (options: Omit<ReadCfdiOptions, "path">) =>
   })
 
 /**
- * Spreads `paths` over the workers and puts the results back in order. Chunks are guided: what is left / (8 x
- * workers) paths, between 16 and 500, so the first messages are large and the last ones small and no worker idles
- * long while another finishes; each worker holds two chunks, so it starts the next without waiting for a round trip.
+ * Spreads `paths` over the workers and puts the results back in order. Every chunk is posted at once, round robin
+ * (what is left / (8 x workers) paths, between 16 and 500), so the workers read the whole list without waiting for
+ * this thread: it may be busy with other work (the job's sync step) while they read, and only takes in their answers
+ * when its event loop next runs.
  */
 const runChunks = <A>(
   workers: ReadonlyArray<Worker>,
+  call: number,
   kind: Kind,
   paths: ReadonlyArray<string>,
   cached?: DigestSet
 ) =>
   Effect.async<ReadonlyArray<A>, CfdiWorkerError>((resume) => {
     const results = new Array<A>(paths.length)
-    let next = 0
-    let busy = 0
+    let pending = 0
     let done = false
     const cleanups: Array<() => void> = []
     const finish = (result: Effect.Effect<ReadonlyArray<A>, CfdiWorkerError>) => {
@@ -102,28 +109,11 @@ const runChunks = <A>(
       for (const cleanup of cleanups) cleanup()
       resume(result)
     }
-    const feed = (worker: Worker) => {
-      if (done) return
-      if (next >= paths.length) {
-        if (busy === 0) finish(Effect.succeed(results))
-        return
-      }
-      const size = Math.min(500, Math.max(16, Math.ceil((paths.length - next) / (8 * workers.length))))
-      const chunk: Chunk = {
-        kind,
-        start: next,
-        paths: paths.slice(next, next + size),
-        ...(cached === undefined ? {} : { cached })
-      }
-      next += chunk.paths.length
-      busy++
-      worker.postMessage(chunk)
-    }
     for (const worker of workers) {
       const onMessage = (answer: ChunkResults<A>) => {
-        busy--
+        if (answer.call !== call) return
         answer.results.forEach((result, i) => (results[answer.start + i] = result))
-        feed(worker)
+        if (--pending === 0) finish(Effect.succeed(results))
       }
       const onError = (error: Error) => finish(Effect.fail(new CfdiWorkerError({ detail: error.message })))
       const onExit = (code: number) => finish(Effect.fail(new CfdiWorkerError({ detail: `exited with code ${code}` })))
@@ -137,8 +127,18 @@ const runChunks = <A>(
       })
     }
     if (paths.length === 0) finish(Effect.succeed([]))
-    for (const worker of workers) feed(worker)
-    for (const worker of workers) feed(worker)
+    for (let next = 0; next < paths.length; pending++) {
+      const size = Math.min(500, Math.max(16, Math.ceil((paths.length - next) / (8 * workers.length))))
+      const chunk: Chunk = {
+        kind,
+        call,
+        start: next,
+        paths: paths.slice(next, next + size),
+        ...(cached === undefined ? {} : { cached })
+      }
+      workers[pending % workers.length]!.postMessage(chunk)
+      next += chunk.paths.length
+    }
     return Effect.sync(() => {
       // interrupted: the answers still in flight are dropped with the listeners
       done = true
@@ -171,10 +171,15 @@ export const makeCfdiReaderPool = (
       { concurrency: "unbounded" }
     )
     const one = yield* Effect.makeSemaphore(1)
+    let calls = 0
     return {
       workers: count,
-      reports: (paths) => one.withPermits(1)(runChunks<CfdiFileReport>(workers, "reports", paths)),
-      documents: (paths, cached) => one.withPermits(1)(runChunks<CfdiFileDocument>(workers, "documents", paths, cached))
+      reports: (paths) =>
+        one.withPermits(1)(Effect.suspend(() => runChunks<CfdiFileReport>(workers, ++calls, "reports", paths))),
+      documents: (paths, cached) =>
+        one.withPermits(1)(
+          Effect.suspend(() => runChunks<CfdiFileDocument>(workers, ++calls, "documents", paths, cached))
+        )
     }
   })
 }

@@ -15,7 +15,14 @@ import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { createHash } from "node:crypto"
-import { makeCfdiReaderPool, makeDigestSet, readCfdi, readCfdiFileDocument, toFiscalDocument } from "@clara-recon/cfdi"
+import {
+  type CfdiFileDocument,
+  makeCfdiReaderPool,
+  makeDigestSet,
+  readCfdi,
+  readCfdiFileDocument,
+  toFiscalDocument
+} from "@clara-recon/cfdi"
 import {
   ClaraClient,
   extractedToFiscalDocument,
@@ -121,18 +128,8 @@ const listXmlFiles = (dir: string) =>
 /** A file's stamp for the file index: size and modification time in milliseconds. */
 const stampOf = (info: FileStat): string => `${info.size}:${info.mtimeMs}`
 
-/**
- * Reads the CFDI files of the folders. A file whose stamp (size, mtime) matches the file index and whose hash is in
- * the parse cache is not read again; the others are read and hashed (on worker threads from `PARALLEL_FROM` files
- * on). One whose digest the parse cache holds (a touched, copied or renamed file) is not parsed again; the others
- * are parsed.
- */
+/** Files read taken in per parse-cache look-up. */
 const READ_SLICE = 2000
-/** Resumes after the event loop has run its pending I/O and messages (`setImmediate`), not in the same microtasks. */
-const nextMacrotask = Effect.async<void>((resume) => {
-  const timer = setImmediate(() => resume(Effect.void))
-  return Effect.sync(() => clearImmediate(timer))
-})
 
 /** Files to read from which the collection starts worker threads (below, starting them costs more than it saves). */
 const PARALLEL_FROM = 1000
@@ -199,58 +196,112 @@ const folderInputsKey = (files: ReadonlyArray<string>, digests: ReadonlyMap<stri
   return sha256Hex(lines.join("\n"))
 }
 
-const readFolderDocuments = (scan: FolderScan, writes: CollectWrites, cfdiWorkers: number | undefined) =>
+/**
+ * The folder part of a collection, begun before the rest (`beginFolderRead`): the files are unchanged since the
+ * previous collection, or the files to read are being read on worker threads.
+ */
+export type FolderRead =
+  | { readonly _tag: "Unchanged"; readonly inputsKey: string; readonly scanKey: string | undefined }
+  | {
+    readonly _tag: "Reading"
+    readonly scanKey: string | undefined
+    readonly scan: FolderScan
+    /** SHA-256 -> cached document JSON, for the files whose stamp the file index knows. */
+    readonly cached: ReadonlyMap<string, string>
+    /** Indexes (in `scan.files`) of the files being read: the others are taken from the cache. */
+    readonly toRead: ReadonlyArray<number>
+    /** The answer for each file of `toRead`, in order, once read. */
+    readonly read: Effect.Effect<ReadonlyArray<CfdiFileDocument>, InputError>
+  }
+
+/**
+ * Begins the folder part of a collection: lists the `.xml` files under `invoiceDirs` (recursively, sorted) with
+ * their stamps; when no Clara client is present and the files are those of the previous collection (`previousScanKey`
+ * on paths and stamps, else `previousInputsKey` on paths and the file index's digests), answers `Unchanged`.
+ * Otherwise it starts reading, hashing and parsing every file the parse cache cannot give by its stamp, on worker
+ * threads (two per core from 1000 files, `cfdiWorkers` to choose), and returns at once: the threads go on reading
+ * while the caller does other work (the job's sync step), until the scope closes. Fails with `InputError` when a
+ * folder cannot be listed or a worker thread cannot start, `StoreError` when the store cannot be read.
+ */
+export const beginFolderRead = (options: {
+  readonly invoiceDirs: ReadonlyArray<string>
+  readonly cfdiWorkers?: number | undefined
+  readonly previousInputsKey?: string | undefined
+  readonly previousScanKey?: string | undefined
+}) =>
   Effect.gen(function*() {
     const store = yield* ReconStore
+    const client = yield* Effect.serviceOption(ClaraClient)
+    const listed = yield* listFolders(options.invoiceDirs)
+    const scanKey = Option.isNone(client) ? folderScanKey(listed.files, listed.stamps) : undefined
+    if (scanKey !== undefined && scanKey === options.previousScanKey && options.previousInputsKey !== undefined) {
+      return { _tag: "Unchanged", inputsKey: options.previousInputsKey, scanKey } satisfies FolderRead
+    }
+    const scan = yield* scanFolders(listed)
+    const pinned = Option.isNone(client) ? folderInputsKey(scan.files, scan.known) : undefined
+    if (pinned !== undefined && pinned === options.previousInputsKey) {
+      return { _tag: "Unchanged", inputsKey: pinned, scanKey } satisfies FolderRead
+    }
+    const cached = yield* store.cachedCfdi([...new Set(scan.known.values())])
+    const toRead = scan.files.flatMap((file, i) => {
+      const knownSha = scan.known.get(file)
+      return knownSha !== undefined && cached.has(knownSha) ? [] : [i]
+    })
+    if (toRead.length === 0) {
+      return { _tag: "Reading", scanKey, scan, cached, toRead, read: Effect.succeed([]) } satisfies FolderRead
+    }
+    const paths = toRead.map((i) => scan.files[i]!)
+    const workers = options.cfdiWorkers ?? (toRead.length >= PARALLEL_FROM ? undefined : 1)
+    const pool = yield* makeCfdiReaderPool(workers === undefined ? {} : { workers }).pipe(
+      Effect.mapError((error) => new InputError({ path: paths[0]!, message: error.message }))
+    )
+    // Every file is hashed before it is parsed: one whose bytes the parse cache holds (touched, copied, renamed,
+    // moved to another folder) is answered `known` and taken from the cache. The workers share the cache's digests.
+    const cachedDigests = makeDigestSet(yield* store.cachedCfdiDigests)
+    const reading = yield* Effect.forkScoped(pool.documents(paths, cachedDigests).pipe(
+      Effect.mapError((error) => new InputError({ path: paths[0]!, message: error.message }))
+    ))
+    // let the reading fiber hand the workers their chunks before the caller goes on
+    yield* Effect.yieldNow()
+    return { _tag: "Reading", scanKey, scan, cached, toRead, read: Fiber.join(reading) } satisfies FolderRead
+  })
+
+/**
+ * Finishes the folder part begun by `beginFolderRead`: the documents of the files (from the cache or as read), and
+ * an `INVALID_DOCUMENT` exception for each file that is not a readable CFDI. Cached documents are taken by stamp or,
+ * for a file read and hashed, by digest: every path gives the same document.
+ */
+const readFolderDocuments = (folders: Extract<FolderRead, { _tag: "Reading" }>, writes: CollectWrites) =>
+  Effect.gen(function*() {
+    const store = yield* ReconStore
+    const { cached, scan, toRead } = folders
     const { files, known, stamps } = scan
     const digests = new Map(known)
-    const cached = yield* store.cachedCfdi([...new Set(known.values())])
     const documents: Array<ReadDocument> = []
     /** Files parsed: neither their stamp nor their digest was known with a cached document. */
     let parsed = 0
     const exceptions: Array<ReconciliationException> = []
-    const toRead: Array<number> = []
+    const reading = new Set(toRead)
     for (const [i, file] of files.entries()) {
-      const knownSha = known.get(file)
-      const json = knownSha === undefined ? undefined : cached.get(knownSha)
-      if (knownSha === undefined || json === undefined) {
-        toRead.push(i)
-        continue
-      }
-      const document = fiscalDocumentFromJson(json)
+      if (reading.has(i)) continue
+      const knownSha = known.get(file)!
+      const document = fiscalDocumentFromJson(cached.get(knownSha)!)
       const withSource = new DocumentSource({ kind: "file", location: file, sha256: knownSha })
       documents.push({
         document: trustedInstance(FiscalDocument, { ...document, sources: [withSource] }),
         sha256: knownSha
       })
     }
-    // The others in slices, read, hashed and parsed on worker threads when there are many (two per core), with one
-    // cache look-up per slice: a cached document is taken from the cache, so every path gives the same document.
     yield* progressTotal("collect", files.length, "files")
     yield* progressAdvance("collect", files.length - toRead.length)
-    const workers = cfdiWorkers ?? (toRead.length >= PARALLEL_FROM ? undefined : 1)
-    const pool = yield* makeCfdiReaderPool(workers === undefined ? {} : { workers }).pipe(
-      Effect.mapError((error) => new InputError({ path: files[toRead[0]!]!, message: error.message }))
-    )
-    const slices: Array<ReadonlyArray<number>> = []
-    for (let start = 0; start < toRead.length; start += READ_SLICE) slices.push(toRead.slice(start, start + READ_SLICE))
-    // Every file is hashed before it is parsed: one whose bytes the parse cache holds (touched, copied, renamed,
-    // moved to another folder) is answered `known` and taken from the cache. The workers share the cache's digests.
-    const cachedDigests = toRead.length === 0 ? undefined : makeDigestSet(yield* store.cachedCfdiDigests)
-    const readSlice = (slice: ReadonlyArray<number>) =>
-      Effect.forkScoped(pool.documents(slice.map((i) => files[i]!), cachedDigests).pipe(
-        Effect.mapError((error) => new InputError({ path: files[slice[0]!]!, message: error.message }))
-      ))
-    // the workers read the next slice while this thread takes in the current one
-    let next = slices.length > 0 ? yield* readSlice(slices[0]!) : undefined
-    for (const [n, slice] of slices.entries()) {
-      const read = yield* Fiber.join(next!)
-      if (n + 1 < slices.length) next = yield* readSlice(slices[n + 1]!)
+    const answers = yield* folders.read
+    // in slices, with one cache look-up per slice
+    for (let start = 0; start < toRead.length; start += READ_SLICE) {
+      const slice = toRead.slice(start, start + READ_SLICE)
+      const read = answers.slice(start, start + READ_SLICE)
       yield* progressAdvance("collect", slice.length)
       const hits = yield* store.cachedCfdi([...new Set(read.flatMap((r) => r.sha256 ?? []))])
       for (const [j, i] of slice.entries()) {
-        // let the event loop hand the workers their next chunks now and then
-        if (j % 250 === 249) yield* nextMacrotask
         const file = files[i]!
         const answer = read[j]!
         // `known` only for a cached digest; should the cache have lost it since, the file is parsed here
@@ -285,7 +336,7 @@ const readFolderDocuments = (scan: FolderScan, writes: CollectWrites, cfdiWorker
     }
     documents.sort((a, b) => (a.document.sources[0]?.location ?? "").localeCompare(b.document.sources[0]?.location ?? ""))
     return { documents, exceptions, files: files.length, parsed, inputsKey: folderInputsKey(files, digests) }
-  }).pipe(Effect.scoped)
+  })
 
 const invoicesPath = (uuid: string) => `/api/v3/transactions/${uuid}/invoices`
 
@@ -438,40 +489,26 @@ export const dedupeDocuments = (read: ReadonlyArray<ReadDocument>) => {
 }
 
 /**
- * Collects, parses and dedupes the documents of a run. `wire` are the transactions whose Clara invoices and extracted
- * documents are fetched (at most `claraConcurrency` transactions at a time, default 4). The store is only read: the
- * parse-cache entries and file-index rows to save are returned in `writes`, for the caller's durable commit.
- * `inputsKey` pins the inputs (every file's path and SHA-256) when no Clara document was involved; when it equals
- * `previousInputsKey` (every file unchanged since that collection) the result is `unchanged` and nothing is parsed.
- * `scanKey` (paths and stamps, see `folderScanKey`) is cheaper still: when it equals `previousScanKey`, the result is
- * `unchanged` (with `previousInputsKey`) before the file index is even read.
- * Folder files are parsed on `cfdiWorkers` worker threads (see `CfdiReaderPool`). Fails with `InputError` when a
- * folder cannot be listed or a worker thread fails, `StoreError` when the store cannot be read.
+ * Collects, parses and dedupes the documents of a run: the folder part `folders` (begun by `beginFolderRead`), and
+ * Clara's documents of `wire`, the transactions whose Clara invoices and extracted documents are fetched (at most
+ * `claraConcurrency` transactions at a time, default 4). The store is only read: the parse-cache entries and
+ * file-index rows to save are returned in `writes`, for the caller's durable commit. `inputsKey` pins the inputs
+ * (every file's path and SHA-256) when no Clara document was involved. When the folders are `Unchanged`, so is the
+ * result, and nothing is parsed. Fails with `InputError` when a worker thread fails, `StoreError` when the store
+ * cannot be read.
  */
 export const collectDocuments = (options: {
   readonly wire: ReadonlyMap<string, TransactionResponseV3>
-  readonly invoiceDirs: ReadonlyArray<string>
+  readonly folders: FolderRead
   readonly claraConcurrency?: number
-  /** Worker threads parsing CFDI files; default two per core (at most 8) from 1000 files to read, 1: this thread. */
-  readonly cfdiWorkers?: number
-  readonly previousInputsKey?: string | undefined
-  readonly previousScanKey?: string | undefined
 }) =>
   Effect.gen(function*() {
+    const { folders } = options
+    if (folders._tag === "Unchanged") return folders
     const client = yield* Effect.serviceOption(ClaraClient)
-    const listed = yield* listFolders(options.invoiceDirs)
-    const scanKey = Option.isNone(client) ? folderScanKey(listed.files, listed.stamps) : undefined
-    if (scanKey !== undefined && scanKey === options.previousScanKey && options.previousInputsKey !== undefined) {
-      return { _tag: "Unchanged" as const, inputsKey: options.previousInputsKey, scanKey }
-    }
-    const scan = yield* scanFolders(listed)
-    const pinned = Option.isNone(client) ? folderInputsKey(scan.files, scan.known) : undefined
-    if (pinned !== undefined && pinned === options.previousInputsKey) {
-      return { _tag: "Unchanged" as const, inputsKey: pinned, scanKey }
-    }
     const writes: CollectWrites = { cache: new Map(), fileIndex: [], encoded: new WeakMap() }
     const fromClara = yield* claraDocuments(options.wire, writes, Math.max(1, options.claraConcurrency ?? 4))
-    const fromFolders = yield* readFolderDocuments(scan, writes, options.cfdiWorkers)
+    const fromFolders = yield* readFolderDocuments(folders, writes)
     const deduped = dedupeDocuments([...fromClara.documents, ...fromFolders.documents])
     return {
       _tag: "Collected" as const,
@@ -480,7 +517,7 @@ export const collectDocuments = (options: {
       files: fromFolders.files,
       parsed: fromFolders.parsed,
       inputsKey: Option.isNone(client) ? fromFolders.inputsKey ?? "" : "",
-      scanKey,
+      scanKey: folders.scanKey,
       writes
     } as CollectedDocuments & {
       readonly inputsKey: string

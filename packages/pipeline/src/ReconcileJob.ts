@@ -27,7 +27,7 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { createHash } from "node:crypto"
-import type { TransactionResponseV3 } from "@clara-recon/clara"
+import { ClaraClient, type TransactionResponseV3 } from "@clara-recon/clara"
 import {
   type CardTransaction,
   canonicalJson,
@@ -42,7 +42,7 @@ import {
 } from "@clara-recon/domain"
 import { type ErpAdapter, type MappingConfig } from "@clara-recon/erp"
 import { aliasMap, match, type MatchInput } from "@clara-recon/matcher"
-import { collectDocuments } from "./Collect.js"
+import { beginFolderRead, collectDocuments, type FolderRead } from "./Collect.js"
 import { replaceSymlink } from "./internal/Files.js"
 import { learnedAliases, storedDecisions } from "./LinkDecisions.js"
 import { decodeStoredTransactions, loadRun, postingOutcome, storedDocuments } from "./LoadRun.js"
@@ -323,24 +323,33 @@ const runDocumentIds = (runId: string) =>
   )
 
 /**
- * collect: fetches, parses (once per content hash) and dedupes the documents; stores the changed ones. When every
- * file is unchanged since the previous run of the same command (and no Clara document is involved), that run's
- * collection is reused as is.
+ * Begins the collect step's folder part (`beginFolderRead`), before the sync step: the worker threads read and parse
+ * the CFDI files while this thread syncs the transactions. Unchanged files since the previous run of the same command
+ * are found here and not read. No store write: a run killed meanwhile resumes as if it had not begun.
  */
-const collectStep = Effect.fn("Pipeline.collect")(function*(ctx: RunContext, memo: Memo) {
-  const store = yield* ReconStore
+const beginCollect = Effect.fn("Pipeline.beginCollect")(function*(ctx: RunContext) {
   const previousKey = Option.getOrUndefined(yield* previousInputsKey(ctx, "collect")) || undefined
   const previousScanKey = Option.isNone(ctx.previous)
     ? undefined
     : Option.getOrUndefined(yield* stepQuickKey(ctx.previous.value.runId, "collect"))
-  const { wire } = previousKey === undefined ? yield* runTransactions(ctx, memo) : { wire: new Map() }
-  const collected = yield* collectDocuments({
-    wire,
+  return yield* beginFolderRead({
     invoiceDirs: ctx.options.invoiceDirs,
-    claraConcurrency: ctx.claraConcurrency,
     previousInputsKey: previousKey,
     previousScanKey
   })
+})
+
+/**
+ * collect: fetches, parses (once per content hash) and dedupes the documents; stores the changed ones. When every
+ * file is unchanged since the previous run of the same command (and no Clara document is involved), that run's
+ * collection is reused as is. `folders` is the folder part begun by `beginCollect`.
+ */
+const collectStep = Effect.fn("Pipeline.collect")(function*(ctx: RunContext, memo: Memo, folders: FolderRead) {
+  const store = yield* ReconStore
+  // Clara's documents of the transactions are fetched when a Clara client is present
+  const clara = yield* Effect.serviceOption(ClaraClient)
+  const { wire } = Option.isNone(clara) ? { wire: new Map() } : yield* runTransactions(ctx, memo)
+  const collected = yield* collectDocuments({ wire, folders, claraConcurrency: ctx.claraConcurrency })
   const previous = collected._tag === "Unchanged" ? yield* previousStep(ctx, "collect", false) : Option.none()
   if (collected._tag === "Unchanged" && Option.isSome(previous)) {
     // the previous run's collection holds for the same files: its document ids and exceptions are shared
@@ -826,8 +835,12 @@ export const reconcile = Effect.fn("ReconcileJob.reconcile")(function*(options: 
           return Effect.logDebug(`step ${name} of ${run.runId} done in ${Duration.toMillis(duration)} ms`)
         })
       )
-  yield* step("sync", syncStep(ctx, memo))
-  yield* step("collect", collectStep(ctx, memo))
+  yield* Effect.scoped(Effect.gen(function*() {
+    // the CFDI folders are read on worker threads while the transactions are synced
+    const folders = done.has("collect") ? undefined : yield* beginCollect(ctx)
+    yield* step("sync", syncStep(ctx, memo))
+    yield* step("collect", folders === undefined ? Effect.void : collectStep(ctx, memo, folders))
+  }))
   // the wire records only served the collection (Clara documents): let them go before the matcher's heavy work
   if (memo.transactions !== undefined) memo.transactions = { transactions: memo.transactions.transactions, wire: new Map() }
   yield* step("match", matchStep(ctx, memo))

@@ -12,7 +12,7 @@ import { Effect, Layer } from "effect"
 import { cpSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { collectDocuments } from "../src/Collect.js"
+import { beginFolderRead, collectDocuments } from "../src/Collect.js"
 import { ReconStore } from "../src/ReconStore.js"
 import { sqliteBackend } from "./StoreBackends.js"
 
@@ -33,8 +33,9 @@ const folder = () => {
 
 /** What a collection gave, as comparable text. */
 const collect = (dir: string, cfdiWorkers: number) =>
-  Effect.gen(function*() {
-    const result = yield* collectDocuments({ wire: new Map(), invoiceDirs: [dir], cfdiWorkers })
+  Effect.scoped(Effect.gen(function*() {
+    const folders = yield* beginFolderRead({ invoiceDirs: [dir], cfdiWorkers })
+    const result = yield* collectDocuments({ wire: new Map(), folders })
     if (result._tag !== "Collected") return assert.fail("expected a collection")
     return {
       documents: result.documents.map(fiscalDocumentJson),
@@ -45,7 +46,7 @@ const collect = (dir: string, cfdiWorkers: number) =>
       fileIndex: result.writes.fileIndex.map((r) => `${r.path} ${r.sha256}`).sort(),
       index: result.writes.fileIndex
     }
-  })
+  }))
 
 describe("collect on worker threads", () => {
   it.scoped("gives what the main thread gives, refusals and duplicates included", () =>

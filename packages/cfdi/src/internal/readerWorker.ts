@@ -1,9 +1,10 @@
 /**
  * Worker thread of `CfdiReaderPool`: `workerData` holds the reader's limits; each message
- * `{ kind, start, paths, cached }` is answered with `{ start, results }`, one `readCfdiFileReport` (kind `reports`) or
- * `readCfdiFileDocument` (kind `documents`, with the `cached` digests) per path, in order. Says "ready" once
- * loaded.
+ * `{ kind, call, start, paths, cached }` is answered with `{ call, start, results }`, one `readCfdiFileReport`
+ * (kind `reports`) or `readCfdiFileDocument` (kind `documents`, with the `cached` digests) per path, in order. Says
+ * "ready" once loaded.
  */
+import { getPriority, setPriority } from "node:os"
 import { parentPort, workerData } from "node:worker_threads"
 import { readCfdiFileDocument, readCfdiFileReport } from "../CfdiFile.js"
 import type { ReadCfdiOptions } from "../CfdiReader.js"
@@ -11,9 +12,20 @@ import type { DigestSet } from "../DigestSet.js"
 
 const options = (workerData ?? {}) as Omit<ReadCfdiOptions, "path">
 const port = parentPort
+// Below the calling thread's priority (nice + 10): the workers take what CPU the calling thread leaves, so that it
+// keeps its core while they read ahead (the job's sync step runs meanwhile). Only on Linux, where the nice value is
+// the thread's own; elsewhere it would lower the whole process.
+if (process.platform === "linux") {
+  try {
+    setPriority(Math.min(19, getPriority() + 10))
+  } catch {
+    // not allowed here: keep the priority
+  }
+}
 if (port !== null) {
   port.on("message", (chunk: {
     readonly kind: "reports" | "documents"
+    readonly call: number
     readonly start: number
     readonly paths: ReadonlyArray<string>
     readonly cached?: DigestSet
@@ -21,7 +33,7 @@ if (port !== null) {
     const results = chunk.kind === "reports"
       ? chunk.paths.map((path) => readCfdiFileReport(path, options))
       : chunk.paths.map((path) => readCfdiFileDocument(path, options, chunk.cached))
-    port.postMessage({ start: chunk.start, results })
+    port.postMessage({ call: chunk.call, start: chunk.start, results })
   })
   port.postMessage("ready")
 }
