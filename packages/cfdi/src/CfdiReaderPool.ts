@@ -88,8 +88,8 @@ const startWorker = (options: Omit<ReadCfdiOptions, "path">) =>
 /**
  * Spreads `paths` over the workers and puts the results back in order. Every chunk is posted at once, round robin
  * (what is left / (8 x workers) paths, between 16 and 500), so the workers read the whole list without waiting for
- * this thread: it may be busy with other work (the job's sync step) while they read, and only takes in their answers
- * when its event loop next runs.
+ * this thread: it may be busy with other work while they read, and takes in their answers when its event loop next
+ * runs.
  */
 const runChunks = <A>(
   workers: ReadonlyArray<Worker>,

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Schema } from "effect"
+import { Effect, Fiber, Schema } from "effect"
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { availableParallelism, tmpdir } from "node:os"
 import { join } from "node:path"
@@ -100,6 +100,19 @@ describe("CfdiReaderPool", () => {
       const pool = yield* makeCfdiReaderPool({ workers: 2 })
       assert.deepStrictEqual(yield* pool.documents(paths, cached), expected)
       assert.strictEqual(expected.filter((d) => d.status === "known").length, cachedDigests.length)
+    }))
+
+  it.scoped("drops the answers of an interrupted call: the next call on the same pool gets only its own", () =>
+    Effect.gen(function*() {
+      const { paths } = yield* folder
+      const expected = paths.map((path) => readCfdiFileReport(path))
+      const pool = yield* makeCfdiReaderPool({ workers: 2 })
+      // every chunk of the first call is posted at once; interrupted, its answers still come back afterwards
+      const first = yield* Effect.fork(pool.documents(paths))
+      yield* Effect.yieldNow()
+      yield* Fiber.interrupt(first)
+      assert.deepStrictEqual(yield* pool.reports(paths), expected)
+      assert.deepStrictEqual(yield* pool.reports(paths.slice(5, 50)), expected.slice(5, 50))
     }))
 
   it("keeps a set of SHA-256 digests, sorted, each once, in shared memory", () => {

@@ -13,8 +13,8 @@ import type { DigestSet } from "../DigestSet.js"
 const options = (workerData ?? {}) as Omit<ReadCfdiOptions, "path">
 const port = parentPort
 // Below the calling thread's priority (nice + 10): the workers take what CPU the calling thread leaves, so that it
-// keeps its core while they read ahead (the job's sync step runs meanwhile). Only on Linux, where the nice value is
-// the thread's own; elsewhere it would lower the whole process.
+// keeps its core for other work while they read ahead. Only on Linux, where the nice value is the thread's own;
+// elsewhere it would lower the whole process.
 if (process.platform === "linux") {
   try {
     setPriority(Math.min(19, getPriority() + 10))
