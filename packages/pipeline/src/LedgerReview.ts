@@ -19,8 +19,9 @@ export const ledgerToReview = (states: ReadonlyArray<DocumentState> = ATTENTION_
 
 /**
  * Marks the posting `externalKey` as handled by a person: `excluded`, with who, when (ISO-8601 instant, UTC) and the
- * optional reason in its `error` text. Later runs neither post it nor report it. Returns the row as written. Fails with
- * `LedgerEntryError` when no row has the key or the row is `verified` (the ERP confirmed it), or with `StoreError`.
+ * optional reason in its `error` text. Later runs neither post it nor report it. A `verified` posting may be marked too:
+ * one reported POSTED_WITHOUT_LINK that a person reversed in the ERP. Returns the row as written. Fails with
+ * `LedgerEntryError` when no row has the key, or with `StoreError`.
  */
 export const excludePosting = (externalKey: string, who: string, at: string, reason?: string) =>
   Effect.gen(function*() {
@@ -30,12 +31,6 @@ export const excludePosting = (externalKey: string, who: string, at: string, rea
       return yield* new LedgerEntryError({
         externalKey,
         message: `no posting in the ledger has the key ${externalKey}`
-      })
-    }
-    if (row.state === "verified") {
-      return yield* new LedgerEntryError({
-        externalKey,
-        message: `posting ${externalKey} is verified: the ERP confirmed it, there is nothing to mark as handled`
       })
     }
     const excluded: LedgerRow = {

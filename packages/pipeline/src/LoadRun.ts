@@ -153,6 +153,7 @@ export const loadRun = (run: RunRow, loaded: LoadedParts = {}) =>
       ...collect.exceptions,
       ...matched.exceptions,
       ...plan.exceptions,
+      ...plan.postedWithoutLink,
       ...postExceptions
     ]
     const result: RunResult = {

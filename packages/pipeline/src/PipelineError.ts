@@ -32,7 +32,7 @@ export class UnknownLinkError extends Schema.TaggedError<UnknownLinkError>()("Un
 
 /**
  * A person's change to the posting ledger cannot be made (`clara-recon ledger exclude`): no ledger row has the external
- * key, or the row is already `verified` (confirmed in the ERP: nothing to mark as handled).
+ * key.
  */
 export class LedgerEntryError extends Schema.TaggedError<LedgerEntryError>()("LedgerEntryError", {
   externalKey: Schema.String,

@@ -184,6 +184,58 @@ const postingFailed = (
     suggestedAction: "Fix the mapping or the document and run again; the link stays, nothing was posted."
   })
 
+/** Ledger states of a posting that reached the ERP, or may have (erp.md §5.1). */
+export const bookedStates: ReadonlySet<string> = new Set(["posting", "posted_unverified", "verified"])
+
+/**
+ * POSTED_WITHOUT_LINK: a journal entry an earlier run posted for a charge (in the ledger as `posting`,
+ * `posted_unverified` or `verified`) that this run links to no document: its CFDI was removed, replaced or cancelled,
+ * a person rejected the link, or the charge is no longer subject to matching (Clara rejected it). The books hold a
+ * posting that nothing backs any more; only a person can reverse it in the ERP (then mark it handled with
+ * `clara-recon ledger exclude`) or restore the document. `rows` are the ledger rows of the run's charges; one
+ * exception per booked row whose charge `linked` lacks, by external key. Amounts are the charge's, in its currency.
+ */
+export const postedWithoutLink = (
+  rows: ReadonlyArray<LedgerRow>,
+  linked: ReadonlySet<string>,
+  transactions: ReadonlyMap<string, CardTransaction>
+): Array<ReconciliationException> =>
+  rows.filter((row) => bookedStates.has(row.state) && !linked.has(row.transactionUuid))
+    .sort((a, b) => a.externalKey.localeCompare(b.externalKey))
+    .map((row) => {
+      const tx = transactions.get(row.transactionUuid)
+      return new ReconciliationException({
+        code: "POSTED_WITHOUT_LINK",
+        severity: "high",
+        message: `journal ${row.externalKey} for transaction ${row.transactionUuid}` +
+          `${tx ? ` (${formatMoney(tx.amount)})` : ""} was posted by run ${row.runId} (${row.state}) from document ` +
+          `${row.documentId}, which this run does not link to it`,
+        ...(tx ? { amountAtRisk: tx.amount } : {}),
+        transactionUuid: row.transactionUuid,
+        documentId: row.documentId,
+        location: row.externalKey,
+        ...(tx?.userName ? { cardholder: tx.userName } : {}),
+        suggestedAction: "Restore the document or link the charge again (clara-recon link confirm); otherwise reverse " +
+          "the journal entry in the ERP and mark it handled (clara-recon ledger exclude <external-key>)."
+      })
+    })
+
+/**
+ * `postedWithoutLink` over the charges of the run with no link (`transactions` not in `links`, members of group links
+ * included), reading the ledger rows of their postings. Fails with `StoreError`.
+ */
+export const findPostedWithoutLink = (links: ReadonlyArray<MatchLink>, transactions: ReadonlyMap<string, CardTransaction>) =>
+  Effect.gen(function*() {
+    const store = yield* ReconStore
+    const linked = new Set<string>()
+    for (const link of links) {
+      linked.add(link.transactionUuid)
+      for (const uuid of link.explanation.members.transactions) linked.add(uuid)
+    }
+    const rows = yield* store.ledgerOfTransactions([...transactions.keys()].filter((uuid) => !linked.has(uuid)))
+    return postedWithoutLink(rows, linked, transactions)
+  })
+
 /** A planned posting with the link it comes from. */
 export interface PlannedPosting {
   readonly link: MatchLink

@@ -50,8 +50,10 @@ import { OutputError, StoreError } from "./PipelineError.js"
 import { openPlanDocuments } from "./OpenPlans.js"
 import { Progress } from "./Progress.js"
 import {
+  bookedStates,
   defaultSapCsvAdapter,
   earlierInstalments,
+  findPostedWithoutLink,
   type PlannedPosting,
   type PostContext,
   planPostings,
@@ -549,20 +551,36 @@ const postContext = (ctx: RunContext, memo: Memo) =>
     return postCtx
   })
 
-/** plan: dry-runs every posting; the ledger gets `planned` rows (the dry-run plans also go to `plans.json`). */
+/** The plan checkpoint's parts its reuse needs: the keys planned, and the POSTED_WITHOUT_LINK postings' keys. */
+const PlanReusePart = Schema.Struct({
+  keys: Schema.Array(Schema.String),
+  postedWithoutLink: Schema.optionalWith(Schema.Array(Schema.Struct({ location: Schema.optional(Schema.String) })), {
+    default: () => []
+  })
+})
+
+/**
+ * plan: dry-runs every posting; the ledger gets `planned` rows (the dry-run plans also go to `plans.json`). Postings
+ * earlier runs booked for charges this run links to nothing are reported (POSTED_WITHOUT_LINK), never undone here.
+ */
 const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Memo) {
   const store = yield* ReconStore
   const settledStates = new Set(["verified", "excluded"])
   if (memo.reused === true && ctx.options.dryRun !== true) {
     const previous = yield* previousStep(ctx, "plan", true)
     const keys = Option.isNone(previous) ? undefined : yield* Effect.mapError(
-      Schema.decodeUnknown(Schema.parseJson(PlanKeysPart))(previous.value.checkpointJson),
+      Schema.decodeUnknown(Schema.parseJson(PlanReusePart))(previous.value.checkpointJson),
       (cause) => new StoreError({ operation: "loadCheckpoint", message: `state store: checkpoint plan: ${cause.message}` })
     )
     if (Option.isSome(previous) && keys !== undefined) {
       const ledger = yield* store.ledger(keys.keys)
       const allSettled = keys.keys.every((k) => settledStates.has(ledger.get(k)?.state ?? ""))
-      if (allSettled) {
+      // the links are the previous run's, so are the charges without one: its POSTED_WITHOUT_LINK postings still hold
+      // unless a person has marked one handled since
+      const orphanKeys = keys.postedWithoutLink.flatMap((e) => e.location === undefined ? [] : [e.location])
+      const orphans = yield* store.ledger(orphanKeys)
+      const orphansHold = orphanKeys.every((k) => bookedStates.has(orphans.get(k)?.state ?? ""))
+      if (allSettled && orphansHold) {
         memo.settled = { keys: keys.keys, ledger }
         yield* Effect.annotateCurrentSpan({ unchanged: true })
         yield* commitStepSameAs(ctx.run.runId, "plan", previous.value, Effect.void)
@@ -574,13 +592,20 @@ const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Mem
   const { exceptions, plans } = planPostings(postCtx)
   const ledger = yield* store.ledger(plans.map((p) => p.planned.externalKey))
   const rows = plannedLedgerRows(postCtx, plans, ledger)
+  const orphans = yield* findPostedWithoutLink(postCtx.links, postCtx.transactions)
   if (ctx.options.dryRun === true) yield* writePlansFile(postCtx, plans)
   memo.plans = plans
-  yield* Effect.annotateCurrentSpan({ planned: plans.length, refused: exceptions.length, new: rows.length })
+  yield* Effect.annotateCurrentSpan({
+    planned: plans.length,
+    refused: exceptions.length,
+    new: rows.length,
+    postedWithoutLink: orphans.length
+  })
   const now = yield* nowIso
   yield* commitMemo(memo, ctx.run.runId, "plan", {
     keys: plans.map((p) => p.planned.externalKey),
-    exceptions
+    exceptions,
+    postedWithoutLink: orphans
   }, store.writeLedger(rows, now))
 })
 

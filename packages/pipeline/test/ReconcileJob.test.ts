@@ -5,7 +5,7 @@
  */
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber, Layer, TestClock } from "effect"
+import { Deferred, Effect, Fiber, Layer, Option, TestClock } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { type ErpAdapter, ErpError } from "@clara-recon/erp"
@@ -229,9 +229,62 @@ describe("resume after a crash (SQLite)", () => {
       assert.deepStrictEqual(csvsOf(third.runDir), [])
       assert.deepStrictEqual(third.summary.exceptions.POSTING_FAILED, undefined)
       assert.deepStrictEqual(third.summary.postings, { new: 0, skipped: 2, failed: 0 })
-      // a verified posting or an unknown key cannot be marked
+      // an unknown key cannot be marked
       const unknown = yield* Effect.flip(Effect.provide(excludePosting("nope", "ana", "2026-02-03T10:00:00Z"), sqlite))
       assert.strictEqual(unknown._tag, "LedgerEntryError")
+    }).pipe(
+      Effect.provide(NodeContext.layer),
+      Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+    )
+  })
+
+  it.effect("a posted charge whose CFDI is gone is reported POSTED_WITHOUT_LINK until a person marks it handled", () => {
+    const { dir, options } = setup()
+    const sqlite = layerSqlite(path.join(dir, "state.db"))
+    const postedWithoutLink = (runId: string) =>
+      Effect.map(
+        Effect.provide(loadRunResult(runId), sqlite),
+        (run) => run.exceptions.filter((e) => e.code === "POSTED_WITHOUT_LINK")
+      )
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
+      const first = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+      assert.deepStrictEqual(first.summary.postings, { new: 2, skipped: 0, failed: 0 })
+      assert.deepStrictEqual(yield* postedWithoutLink(first.runId), [])
+      const fuel = (yield* ledgerOf(first.runId, sqlite)).find((r) => r.transactionUuid === "t-fuel")!
+      assert.strictEqual(fuel.state, "verified")
+      // the fuel CFDI is taken out of the folder: the charge has no document any more, its journal is in the books
+      fs.rmSync(path.join(options.invoiceDirs[0]!, "11111111-AAAA-4AAA-8AAA-111111111111.xml"))
+      const second = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+      assert.deepStrictEqual(second.summary.postings, { new: 0, skipped: 1, failed: 0 })
+      assert.deepStrictEqual(csvsOf(second.runDir), [])
+      assert.strictEqual(second.summary.exceptions.POSTED_WITHOUT_LINK, 1)
+      const [reported] = yield* postedWithoutLink(second.runId)
+      assert.deepStrictEqual(
+        [reported?.severity, reported?.transactionUuid, reported?.documentId, reported?.location],
+        ["high", "t-fuel", "11111111-AAAA-4AAA-8AAA-111111111111", fuel.externalKey]
+      )
+      assert.include(reported?.message ?? "", `was posted by run ${first.runId} (verified)`)
+      assert.strictEqual(reported?.amountAtRisk?.currency, "MXN")
+      // the same command again (nothing changed, the previous plan reused): still reported
+      const third = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+      const planOf = (runId: string) =>
+        Effect.provide(Effect.flatMap(ReconStore, (store) => store.step(runId, "plan", { checkpoint: false })), sqlite)
+      assert.strictEqual(Option.getOrUndefined(yield* planOf(third.runId))?.sameAs, second.runId)
+      assert.deepStrictEqual(yield* postedWithoutLink(third.runId), [reported])
+      // a person reverses the journal entry in the ERP and marks the posting handled: no run reports it again
+      const excluded = yield* Effect.provide(
+        excludePosting(fuel.externalKey, "ana", "2026-02-02T10:00:00Z", "reversed in SAP"),
+        sqlite
+      )
+      assert.strictEqual(excluded.error, "excluded by ana at 2026-02-02T10:00:00Z (was verified): reversed in SAP")
+      const fourth = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+      // the previous plan's report no longer holds: the plan is made again
+      assert.strictEqual(Option.getOrUndefined(yield* planOf(fourth.runId))?.sameAs, undefined)
+      assert.deepStrictEqual(yield* postedWithoutLink(fourth.runId), [])
+      assert.strictEqual(fourth.summary.exceptions.POSTED_WITHOUT_LINK, undefined)
+      assert.deepStrictEqual(fourth.summary.postings, { new: 0, skipped: 1, failed: 0 })
+      assert.isTrue(fourth.summary.controlTotal.balanced)
     }).pipe(
       Effect.provide(NodeContext.layer),
       Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
