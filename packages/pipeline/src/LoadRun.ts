@@ -153,7 +153,7 @@ export const loadRun = (run: RunRow, loaded: LoadedParts = {}) =>
       ...collect.exceptions,
       ...matched.exceptions,
       ...plan.exceptions,
-      ...plan.postedWithoutLink,
+      ...plan.postedLinkChanged,
       ...postExceptions
     ]
     const result: RunResult = {

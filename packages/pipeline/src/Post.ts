@@ -188,43 +188,57 @@ const postingFailed = (
 export const bookedStates: ReadonlySet<string> = new Set(["posting", "posted_unverified", "verified"])
 
 /**
- * POSTED_WITHOUT_LINK: a journal entry an earlier run posted for a charge (in the ledger as `posting`,
- * `posted_unverified` or `verified`) that this run links to no document: its CFDI was removed, replaced or cancelled,
- * a person rejected the link, or the charge is no longer subject to matching (Clara rejected it). The books hold a
- * posting that nothing backs any more; only a person can reverse it in the ERP (then mark it handled with
- * `clara-recon ledger exclude`) or restore the document. `rows` are the ledger rows of the run's charges; one
- * exception per booked row whose charge `linked` lacks, by external key. Amounts are the charge's, in its currency.
+ * POSTED_LINK_CHANGED: a journal entry an earlier run posted for a charge (in the ledger as `posting`,
+ * `posted_unverified` or `verified`) that this run no longer backs with the same document. Subtype `UNLINKED`: the
+ * run links the charge to nothing (its CFDI was removed or cancelled, a person rejected the link, Clara rejected the
+ * charge); `OTHER_DOCUMENT`: the run links it to another document (the posting is never redone under the same
+ * external key). Only a person can settle it: restore the document or confirm the link, or reverse the journal entry
+ * in the ERP and mark the posting handled (`clara-recon ledger exclude`). Amounts are the charge's, in its currency.
  */
-export const postedWithoutLink = (
-  rows: ReadonlyArray<LedgerRow>,
-  linked: ReadonlySet<string>,
-  transactions: ReadonlyMap<string, CardTransaction>
-): Array<ReconciliationException> =>
-  rows.filter((row) => bookedStates.has(row.state) && !linked.has(row.transactionUuid))
-    .sort((a, b) => a.externalKey.localeCompare(b.externalKey))
-    .map((row) => {
-      const tx = transactions.get(row.transactionUuid)
-      return new ReconciliationException({
-        code: "POSTED_WITHOUT_LINK",
-        severity: "high",
-        message: `journal ${row.externalKey} for transaction ${row.transactionUuid}` +
-          `${tx ? ` (${formatMoney(tx.amount)})` : ""} was posted by run ${row.runId} (${row.state}) from document ` +
-          `${row.documentId}, which this run does not link to it`,
-        ...(tx ? { amountAtRisk: tx.amount } : {}),
-        transactionUuid: row.transactionUuid,
-        documentId: row.documentId,
-        location: row.externalKey,
-        ...(tx?.userName ? { cardholder: tx.userName } : {}),
-        suggestedAction: "Restore the document or link the charge again (clara-recon link confirm); otherwise reverse " +
-          "the journal entry in the ERP and mark it handled (clara-recon ledger exclude <external-key>)."
-      })
-    })
+const postedLinkChanged = (row: LedgerRow, tx: CardTransaction | undefined, linkedTo: string | undefined) =>
+  new ReconciliationException({
+    code: "POSTED_LINK_CHANGED",
+    subtype: linkedTo === undefined ? "UNLINKED" : "OTHER_DOCUMENT",
+    severity: "high",
+    message: `journal ${row.externalKey} for transaction ${row.transactionUuid}` +
+      `${tx ? ` (${formatMoney(tx.amount)})` : ""} was posted by run ${row.runId} (${row.state}) from document ` +
+      `${row.documentId}; this run links the transaction to ${linkedTo === undefined ? "no document" : linkedTo}`,
+    ...(tx ? { amountAtRisk: tx.amount } : {}),
+    transactionUuid: row.transactionUuid,
+    documentId: row.documentId,
+    location: row.externalKey,
+    ...(tx?.userName ? { cardholder: tx.userName } : {}),
+    suggestedAction: "Restore the document or confirm the link (clara-recon link confirm); otherwise reverse the " +
+      "journal entry in the ERP and mark the posting handled (clara-recon ledger exclude <external-key>)."
+  })
 
 /**
- * `postedWithoutLink` over the charges of the run with no link (`transactions` not in `links`, members of group links
- * included), reading the ledger rows of their postings. Fails with `StoreError`.
+ * The POSTED_LINK_CHANGED exceptions of a run, by external key: `planned` are its postings with the ledger rows of
+ * their keys (`ledger`), `unlinked` the ledger rows of its charges that it links to nothing.
  */
-export const findPostedWithoutLink = (links: ReadonlyArray<MatchLink>, transactions: ReadonlyMap<string, CardTransaction>) =>
+export const postedLinkChanges = (
+  planned: ReadonlyArray<PlannedPosting>,
+  ledger: ReadonlyMap<string, LedgerRow>,
+  unlinked: ReadonlyArray<LedgerRow>,
+  transactions: ReadonlyMap<string, CardTransaction>
+): Array<ReconciliationException> => {
+  const changed: Array<[LedgerRow, string | undefined]> = []
+  for (const p of planned) {
+    const row = ledger.get(p.planned.externalKey)
+    if (row !== undefined && bookedStates.has(row.state) && row.documentId !== p.link.documentId) {
+      changed.push([row, p.link.documentId])
+    }
+  }
+  for (const row of unlinked) if (bookedStates.has(row.state)) changed.push([row, undefined])
+  return changed.sort(([a], [b]) => a.externalKey.localeCompare(b.externalKey))
+    .map(([row, linkedTo]) => postedLinkChanged(row, transactions.get(row.transactionUuid), linkedTo))
+}
+
+/**
+ * The ledger rows of the postings of the run's charges that `links` links to nothing (a group link's member charges
+ * are linked), for `postedLinkChanges`. Fails with `StoreError`.
+ */
+export const unlinkedPostings = (links: ReadonlyArray<MatchLink>, transactions: ReadonlyMap<string, CardTransaction>) =>
   Effect.gen(function*() {
     const store = yield* ReconStore
     const linked = new Set<string>()
@@ -233,7 +247,7 @@ export const findPostedWithoutLink = (links: ReadonlyArray<MatchLink>, transacti
       for (const uuid of link.explanation.members.transactions) linked.add(uuid)
     }
     const rows = yield* store.ledgerOfTransactions([...transactions.keys()].filter((uuid) => !linked.has(uuid)))
-    return postedWithoutLink(rows, linked, transactions)
+    return rows.filter((row) => !linked.has(row.transactionUuid))
   })
 
 /** A planned posting with the link it comes from. */

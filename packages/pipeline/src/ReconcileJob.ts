@@ -53,13 +53,14 @@ import {
   bookedStates,
   defaultSapCsvAdapter,
   earlierInstalments,
-  findPostedWithoutLink,
   type PlannedPosting,
   type PostContext,
+  postedLinkChanges,
   planPostings,
   plannedLedgerRows,
   postPlanned,
   unconfirmed,
+  unlinkedPostings,
   writePlansFile
 } from "./Post.js"
 import { type LedgerRow, ReconStore, type RunRow, type StepRow, type TransactionRow } from "./ReconStore.js"
@@ -551,17 +552,18 @@ const postContext = (ctx: RunContext, memo: Memo) =>
     return postCtx
   })
 
-/** The plan checkpoint's parts its reuse needs: the keys planned, and the POSTED_WITHOUT_LINK postings' keys. */
+/** The plan checkpoint's parts its reuse needs: the keys planned, and the POSTED_LINK_CHANGED postings' keys. */
 const PlanReusePart = Schema.Struct({
   keys: Schema.Array(Schema.String),
-  postedWithoutLink: Schema.optionalWith(Schema.Array(Schema.Struct({ location: Schema.optional(Schema.String) })), {
+  postedLinkChanged: Schema.optionalWith(Schema.Array(Schema.Struct({ location: Schema.optional(Schema.String) })), {
     default: () => []
   })
 })
 
 /**
  * plan: dry-runs every posting; the ledger gets `planned` rows (the dry-run plans also go to `plans.json`). Postings
- * earlier runs booked for charges this run links to nothing are reported (POSTED_WITHOUT_LINK), never undone here.
+ * earlier runs booked for charges this run links to nothing or to another document are reported (POSTED_LINK_CHANGED),
+ * never undone here.
  */
 const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Memo) {
   const store = yield* ReconStore
@@ -575,9 +577,9 @@ const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Mem
     if (Option.isSome(previous) && keys !== undefined) {
       const ledger = yield* store.ledger(keys.keys)
       const allSettled = keys.keys.every((k) => settledStates.has(ledger.get(k)?.state ?? ""))
-      // the links are the previous run's, so are the charges without one: its POSTED_WITHOUT_LINK postings still hold
-      // unless a person has marked one handled since
-      const orphanKeys = keys.postedWithoutLink.flatMap((e) => e.location === undefined ? [] : [e.location])
+      // the links are the previous run's: its POSTED_LINK_CHANGED postings still hold unless a person has marked one
+      // handled since
+      const orphanKeys = keys.postedLinkChanged.flatMap((e) => e.location === undefined ? [] : [e.location])
       const orphans = yield* store.ledger(orphanKeys)
       const orphansHold = orphanKeys.every((k) => bookedStates.has(orphans.get(k)?.state ?? ""))
       if (allSettled && orphansHold) {
@@ -592,20 +594,25 @@ const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Mem
   const { exceptions, plans } = planPostings(postCtx)
   const ledger = yield* store.ledger(plans.map((p) => p.planned.externalKey))
   const rows = plannedLedgerRows(postCtx, plans, ledger)
-  const orphans = yield* findPostedWithoutLink(postCtx.links, postCtx.transactions)
+  const orphans = postedLinkChanges(
+    plans,
+    ledger,
+    yield* unlinkedPostings(postCtx.links, postCtx.transactions),
+    postCtx.transactions
+  )
   if (ctx.options.dryRun === true) yield* writePlansFile(postCtx, plans)
   memo.plans = plans
   yield* Effect.annotateCurrentSpan({
     planned: plans.length,
     refused: exceptions.length,
     new: rows.length,
-    postedWithoutLink: orphans.length
+    postedLinkChanged: orphans.length
   })
   const now = yield* nowIso
   yield* commitMemo(memo, ctx.run.runId, "plan", {
     keys: plans.map((p) => p.planned.externalKey),
     exceptions,
-    postedWithoutLink: orphans
+    postedLinkChanged: orphans
   }, store.writeLedger(rows, now))
 })
 

@@ -45,12 +45,13 @@ export type MatchCheckpoint = typeof MatchCheckpoint.Type
 
 /**
  * `plan`: the external keys planned for the run's links, the postings refused (POSTING_FAILED), and the postings of
- * earlier runs for charges this run links to nothing (POSTED_WITHOUT_LINK; absent from checkpoints written before it).
+ * earlier runs for charges this run links to nothing or to another document (POSTED_LINK_CHANGED; absent from
+ * checkpoints written before it).
  */
 export const PlanCheckpoint = Schema.Struct({
   keys: Schema.Array(Schema.String),
   exceptions: Exceptions,
-  postedWithoutLink: Schema.optionalWith(Exceptions, { default: () => [] })
+  postedLinkChanged: Schema.optionalWith(Exceptions, { default: () => [] })
 })
 export type PlanCheckpoint = typeof PlanCheckpoint.Type
 

@@ -8,6 +8,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Layer, Option, TestClock } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { generateCfdi40 } from "@clara-recon/cfdi"
 import { type ErpAdapter, ErpError } from "@clara-recon/erp"
 import { excludePosting, ledgerToReview } from "../src/LedgerReview.js"
 import { defaultSapCsvAdapter } from "../src/Post.js"
@@ -22,7 +23,7 @@ import {
 } from "../src/ReconcileJob.js"
 import { ReconStore, type StepName } from "../src/ReconStore.js"
 import { layerSqlite } from "../src/StoreLayer.js"
-import { outputsOf, setup } from "./JobSetup.js"
+import { outputsOf, setup, specs } from "./JobSetup.js"
 import { backends } from "./StoreBackends.js"
 
 /** The store with a simulated `kill -9` right after (or inside, before the commit of) the checkpoint of `step`. */
@@ -238,19 +239,19 @@ describe("resume after a crash (SQLite)", () => {
     )
   })
 
-  it.effect("a posted charge whose CFDI is gone is reported POSTED_WITHOUT_LINK until a person marks it handled", () => {
+  it.effect("a posted charge whose CFDI is gone is reported POSTED_LINK_CHANGED until a person marks it handled", () => {
     const { dir, options } = setup()
     const sqlite = layerSqlite(path.join(dir, "state.db"))
-    const postedWithoutLink = (runId: string) =>
+    const postedLinkChanged = (runId: string) =>
       Effect.map(
         Effect.provide(loadRunResult(runId), sqlite),
-        (run) => run.exceptions.filter((e) => e.code === "POSTED_WITHOUT_LINK")
+        (run) => run.exceptions.filter((e) => e.code === "POSTED_LINK_CHANGED")
       )
     return Effect.gen(function*() {
       yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
       const first = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
       assert.deepStrictEqual(first.summary.postings, { new: 2, skipped: 0, failed: 0 })
-      assert.deepStrictEqual(yield* postedWithoutLink(first.runId), [])
+      assert.deepStrictEqual(yield* postedLinkChanged(first.runId), [])
       const fuel = (yield* ledgerOf(first.runId, sqlite)).find((r) => r.transactionUuid === "t-fuel")!
       assert.strictEqual(fuel.state, "verified")
       // the fuel CFDI is taken out of the folder: the charge has no document any more, its journal is in the books
@@ -258,20 +259,21 @@ describe("resume after a crash (SQLite)", () => {
       const second = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
       assert.deepStrictEqual(second.summary.postings, { new: 0, skipped: 1, failed: 0 })
       assert.deepStrictEqual(csvsOf(second.runDir), [])
-      assert.strictEqual(second.summary.exceptions.POSTED_WITHOUT_LINK, 1)
-      const [reported] = yield* postedWithoutLink(second.runId)
+      assert.strictEqual(second.summary.exceptions.POSTED_LINK_CHANGED, 1)
+      const [reported] = yield* postedLinkChanged(second.runId)
       assert.deepStrictEqual(
-        [reported?.severity, reported?.transactionUuid, reported?.documentId, reported?.location],
-        ["high", "t-fuel", "11111111-AAAA-4AAA-8AAA-111111111111", fuel.externalKey]
+        [reported?.subtype, reported?.severity, reported?.transactionUuid, reported?.documentId, reported?.location],
+        ["UNLINKED", "high", "t-fuel", "11111111-AAAA-4AAA-8AAA-111111111111", fuel.externalKey]
       )
       assert.include(reported?.message ?? "", `was posted by run ${first.runId} (verified)`)
+      assert.include(reported?.message ?? "", "this run links the transaction to no document")
       assert.strictEqual(reported?.amountAtRisk?.currency, "MXN")
       // the same command again (nothing changed, the previous plan reused): still reported
       const third = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
       const planOf = (runId: string) =>
         Effect.provide(Effect.flatMap(ReconStore, (store) => store.step(runId, "plan", { checkpoint: false })), sqlite)
       assert.strictEqual(Option.getOrUndefined(yield* planOf(third.runId))?.sameAs, second.runId)
-      assert.deepStrictEqual(yield* postedWithoutLink(third.runId), [reported])
+      assert.deepStrictEqual(yield* postedLinkChanged(third.runId), [reported])
       // a person reverses the journal entry in the ERP and marks the posting handled: no run reports it again
       const excluded = yield* Effect.provide(
         excludePosting(fuel.externalKey, "ana", "2026-02-02T10:00:00Z", "reversed in SAP"),
@@ -281,10 +283,38 @@ describe("resume after a crash (SQLite)", () => {
       const fourth = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
       // the previous plan's report no longer holds: the plan is made again
       assert.strictEqual(Option.getOrUndefined(yield* planOf(fourth.runId))?.sameAs, undefined)
-      assert.deepStrictEqual(yield* postedWithoutLink(fourth.runId), [])
-      assert.strictEqual(fourth.summary.exceptions.POSTED_WITHOUT_LINK, undefined)
+      assert.deepStrictEqual(yield* postedLinkChanged(fourth.runId), [])
+      assert.strictEqual(fourth.summary.exceptions.POSTED_LINK_CHANGED, undefined)
       assert.deepStrictEqual(fourth.summary.postings, { new: 0, skipped: 1, failed: 0 })
       assert.isTrue(fourth.summary.controlTotal.balanced)
+    }).pipe(
+      Effect.provide(NodeContext.layer),
+      Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+    )
+  })
+
+  it.effect("a posted charge linked to another CFDI by a later run is reported POSTED_LINK_CHANGED (OTHER_DOCUMENT)", () => {
+    const { dir, options } = setup()
+    const sqlite = layerSqlite(path.join(dir, "state.db"))
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
+      const first = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+      const fuel = (yield* ledgerOf(first.runId, sqlite)).find((r) => r.transactionUuid === "t-fuel")!
+      // the issuer cancelled and re-issued the fuel CFDI: the old file is gone, a new UUID with the same figures came in
+      const folder = options.invoiceDirs[0]!
+      fs.rmSync(path.join(folder, `${specs[0]!.uuid}.xml`))
+      const reissued = "33333333-CCCC-4CCC-8CCC-333333333333"
+      fs.writeFileSync(path.join(folder, `${reissued}.xml`), generateCfdi40({ ...specs[0]!, uuid: reissued }))
+      const second = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+      // nothing is posted again under the charge's key; the journal in the books is the old CFDI's
+      assert.deepStrictEqual(second.summary.postings, { new: 0, skipped: 2, failed: 0 })
+      const reported = (yield* Effect.provide(loadRunResult(second.runId), sqlite)).exceptions
+        .filter((e) => e.code === "POSTED_LINK_CHANGED")
+      assert.deepStrictEqual(
+        reported.map((e) => [e.subtype, e.transactionUuid, e.documentId, e.location]),
+        [["OTHER_DOCUMENT", "t-fuel", specs[0]!.uuid, fuel.externalKey]]
+      )
+      assert.include(reported[0]!.message, `this run links the transaction to ${reissued}`)
     }).pipe(
       Effect.provide(NodeContext.layer),
       Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
