@@ -4,7 +4,8 @@
  *
  * - plan: one balanced journal per linked transaction (erp `buildPosting`), dry-run by `adapter.plan`; accepted
  *   documents go to the ledger as `planned` unless the ledger already has them past that (posted by an earlier run,
- *   or `excluded` by a person); refused ones become POSTING_FAILED exceptions.
+ *   or `excluded` by a person); refused ones become POSTING_FAILED exceptions, and a posting an earlier run booked
+ *   for a charge this run links to nothing or to another document a POSTED_LINK_CHANGED one.
  * - post: each batch is marked `posting` durably before `adapter.post` is called, then read back with `find` +
  *   `verify` and marked `verified` in one write (`posted_unverified` when the read-back itself fails). A row found in
  *   `posting` or `posted_unverified` (a crash or an `unknown` outcome) is settled by `find` + `verify` first: found and

@@ -579,10 +579,10 @@ const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Mem
       const allSettled = keys.keys.every((k) => settledStates.has(ledger.get(k)?.state ?? ""))
       // the links are the previous run's: its POSTED_LINK_CHANGED postings still hold unless a person has marked one
       // handled since
-      const orphanKeys = keys.postedLinkChanged.flatMap((e) => e.location === undefined ? [] : [e.location])
-      const orphans = yield* store.ledger(orphanKeys)
-      const orphansHold = orphanKeys.every((k) => bookedStates.has(orphans.get(k)?.state ?? ""))
-      if (allSettled && orphansHold) {
+      const changedKeys = keys.postedLinkChanged.flatMap((e) => e.location === undefined ? [] : [e.location])
+      const changed = yield* store.ledger(changedKeys)
+      const stillBooked = changedKeys.every((k) => bookedStates.has(changed.get(k)?.state ?? ""))
+      if (allSettled && stillBooked) {
         memo.settled = { keys: keys.keys, ledger }
         yield* Effect.annotateCurrentSpan({ unchanged: true })
         yield* commitStepSameAs(ctx.run.runId, "plan", previous.value, Effect.void)
@@ -594,7 +594,7 @@ const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Mem
   const { exceptions, plans } = planPostings(postCtx)
   const ledger = yield* store.ledger(plans.map((p) => p.planned.externalKey))
   const rows = plannedLedgerRows(postCtx, plans, ledger)
-  const orphans = postedLinkChanges(
+  const linkChanges = postedLinkChanges(
     plans,
     ledger,
     yield* unlinkedPostings(postCtx.links, postCtx.transactions),
@@ -606,13 +606,13 @@ const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Mem
     planned: plans.length,
     refused: exceptions.length,
     new: rows.length,
-    postedLinkChanged: orphans.length
+    postedLinkChanged: linkChanges.length
   })
   const now = yield* nowIso
   yield* commitMemo(memo, ctx.run.runId, "plan", {
     keys: plans.map((p) => p.planned.externalKey),
     exceptions,
-    postedLinkChanged: orphans
+    postedLinkChanged: linkChanges
   }, store.writeLedger(rows, now))
 })
 
