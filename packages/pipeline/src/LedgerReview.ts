@@ -19,8 +19,8 @@ export const ledgerToReview = (states: ReadonlyArray<DocumentState> = ATTENTION_
 
 /**
  * Marks the posting `externalKey` as handled by a person: `excluded`, with who, when (ISO-8601 instant, UTC) and the
- * optional reason in its `error` text. Later runs neither post it nor report it. A `verified` posting may be marked too:
- * one reported POSTED_LINK_CHANGED that a person reversed in the ERP. Returns the row as written. Fails with
+ * optional reason in its `error` text. Later runs neither post it nor report it. A `verified` posting may be marked
+ * too: one reported POSTED_LINK_CHANGED that a person reversed in the ERP. Returns the row as written. Fails with
  * `LedgerEntryError` when no row has the key, or with `StoreError`.
  */
 export const excludePosting = (externalKey: string, who: string, at: string, reason?: string) =>

@@ -239,7 +239,7 @@ describe("resume after a crash (SQLite)", () => {
     )
   })
 
-  it.effect("a posted charge whose CFDI is gone is reported POSTED_LINK_CHANGED until a person marks it handled", () => {
+  it.effect("a posted charge whose CFDI is gone is reported POSTED_LINK_CHANGED until it is marked handled", () => {
     const { dir, options } = setup()
     const sqlite = layerSqlite(path.join(dir, "state.db"))
     const postedLinkChanged = (runId: string) =>
@@ -293,14 +293,14 @@ describe("resume after a crash (SQLite)", () => {
     )
   })
 
-  it.effect("a posted charge linked to another CFDI by a later run is reported POSTED_LINK_CHANGED (OTHER_DOCUMENT)", () => {
+  it.effect("a posted charge a later run links to another CFDI is reported POSTED_LINK_CHANGED", () => {
     const { dir, options } = setup()
     const sqlite = layerSqlite(path.join(dir, "state.db"))
     return Effect.gen(function*() {
       yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
       const first = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
       const fuel = (yield* ledgerOf(first.runId, sqlite)).find((r) => r.transactionUuid === "t-fuel")!
-      // the issuer cancelled and re-issued the fuel CFDI: the old file is gone, a new UUID with the same figures came in
+      // the issuer cancelled and re-issued the fuel CFDI: the old file is gone, a new UUID with the same figures is in
       const folder = options.invoiceDirs[0]!
       fs.rmSync(path.join(folder, `${specs[0]!.uuid}.xml`))
       const reissued = "33333333-CCCC-4CCC-8CCC-333333333333"
