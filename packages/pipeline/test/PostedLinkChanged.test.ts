@@ -3,7 +3,7 @@
  * and by what the run links the charge to, in external-key order.
  */
 import { assert, describe, it } from "@effect/vitest"
-import type { DocumentState } from "@clara-recon/erp"
+import { type DocumentState, documentStates } from "@clara-recon/erp"
 import type { MatchLink } from "@clara-recon/domain"
 import { type PlannedPosting, postedLinkChanges } from "../src/Post.js"
 import type { LedgerRow } from "../src/ReconStore.js"
@@ -32,15 +32,8 @@ describe("postedLinkChanges", () => {
   const transactions = new Map(["t1", "t2", "t3", "t4"].map((uuid) => [uuid, transaction(uuid, "100.00")]))
 
   it("reports booked postings of unlinked charges (UNLINKED) and of charges linked elsewhere (OTHER_DOCUMENT)", () => {
-    const states: ReadonlyArray<DocumentState> = [
-      "planned",
-      "posting",
-      "posted_unverified",
-      "verified",
-      "failed",
-      "excluded"
-    ]
-    const unlinked = states.map((state, i) => row(`k-u${i}`, "t1", "D1", state))
+    // every state: draft, planned, posting, posted_unverified, verified, failed, excluded
+    const unlinked = documentStates.map((state, i) => row(`k-u${i}`, "t1", "D1", state))
     const ledger = new Map([
       ["k-same", row("k-same", "t2", "D2", "verified")],
       ["k-moved", row("k-moved", "t3", "D3", "posted_unverified")],
@@ -57,9 +50,9 @@ describe("postedLinkChanges", () => {
       reported.map((e) => [e.location, e.subtype, e.transactionUuid, e.documentId]),
       [
         ["k-moved", "OTHER_DOCUMENT", "t3", "D3"],
-        ["k-u1", "UNLINKED", "t1", "D1"],
         ["k-u2", "UNLINKED", "t1", "D1"],
-        ["k-u3", "UNLINKED", "t1", "D1"]
+        ["k-u3", "UNLINKED", "t1", "D1"],
+        ["k-u4", "UNLINKED", "t1", "D1"]
       ]
     )
     for (const e of reported) {
