@@ -247,8 +247,7 @@ export const unlinkedPostings = (links: ReadonlyArray<MatchLink>, transactions: 
       linked.add(link.transactionUuid)
       for (const uuid of link.explanation.members.transactions) linked.add(uuid)
     }
-    const rows = yield* store.ledgerOfTransactions([...transactions.keys()].filter((uuid) => !linked.has(uuid)))
-    return rows.filter((row) => !linked.has(row.transactionUuid))
+    return yield* store.ledgerOfTransactions([...transactions.keys()].filter((uuid) => !linked.has(uuid)))
   })
 
 /** A planned posting with the link it comes from. */
@@ -353,7 +352,7 @@ export const planPostings = (ctx: PostContext) => {
 export const unconfirmed = (row: LedgerRow): boolean => row.state === "posting" || row.state === "posted_unverified"
 
 /** States a later run must not move back to `planned`. */
-const settled = new Set(["posting", "posted_unverified", "verified", "excluded"])
+const settled: ReadonlySet<string> = new Set([...bookedStates, "excluded"])
 
 /**
  * The ledger rows the plan step writes: `planned` for every accepted document the ledger does not already hold in
