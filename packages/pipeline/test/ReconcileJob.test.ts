@@ -19,8 +19,10 @@ import {
   isInterrupted,
   loadRunResult,
   reconcile,
+  type ReconcileOptions,
   renderReport
 } from "../src/ReconcileJob.js"
+import type { StoreError } from "../src/PipelineError.js"
 import { ReconStore, type StepName } from "../src/ReconStore.js"
 import { layerSqlite } from "../src/StoreLayer.js"
 import { outputsOf, setup, specs } from "./JobSetup.js"
@@ -66,6 +68,23 @@ const unreadable = (ctx: ErpContext): ErpAdapter => ({
   ...sapCsv(ctx),
   find: () => Effect.fail(ErpError.unknownOutcome("READ_DOWN", "the ERP cannot be read right now"))
 })
+
+/**
+ * Runs `body` on a fresh job folder (`setup`) with its SQLite state file (`sqlite`, provided by the body where it needs
+ * it) on the Node platform, and removes the folder afterwards.
+ */
+const onSqliteJob = <A, E, R>(
+  body: (job: {
+    readonly options: ReconcileOptions
+    readonly sqlite: Layer.Layer<ReconStore, StoreError>
+  }) => Effect.Effect<A, E, R>
+) => {
+  const { dir, options } = setup()
+  return body({ options, sqlite: layerSqlite(path.join(dir, "state.db")) }).pipe(
+    Effect.provide(NodeContext.layer),
+    Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+  )
+}
 
 /** The CSV files a run exported. */
 const csvsOf = (runDir: string) => fs.readdirSync(path.join(runDir, "postings")).filter((f) => f.endsWith(".csv"))
@@ -171,229 +190,214 @@ describe("resume after a crash (SQLite)", () => {
     }
   }
 
-  it.effect("a posting that cannot be read back is posted_unverified, never posted again, and a later run confirms it", () => {
-    const { dir, options } = setup()
-    const sqlite = layerSqlite(path.join(dir, "state.db"))
-    return Effect.gen(function*() {
-      yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
-      const first = yield* reconcile({ ...options, erp: unreadable }).pipe(Effect.provide(sqlite))
-      assert.deepStrictEqual(first.summary.postings, { new: 2, skipped: 0, failed: 0 })
-      assert.strictEqual(csvsOf(first.runDir).length, 1)
-      const ledger = yield* ledgerOf(first.runId, sqlite)
-      assert.deepStrictEqual(ledger.map((r) => r.state), ["posted_unverified", "posted_unverified"])
-      for (const row of ledger) assert.include(row.error ?? "", "cannot read the posting back: READ_DOWN")
-      // the next run, the ERP readable again: already posted, nothing exported again; it reads the postings back
-      // where the first run exported them and confirms them
-      const second = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
-      assert.deepStrictEqual(second.summary.postings, { new: 0, skipped: 2, failed: 0 })
-      assert.deepStrictEqual(csvsOf(second.runDir), [])
-      const confirmed = yield* ledgerOf(first.runId, sqlite)
-      assert.deepStrictEqual(confirmed.map((r) => [r.state, r.error]), Array(2).fill(["verified", undefined]))
-      assert.deepStrictEqual(second.summary.exceptions.POSTING_FAILED, undefined)
-    }).pipe(
-      Effect.provide(NodeContext.layer),
-      Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
-    )
-  })
-
-  it.effect("an unconfirmed posting missing from where its run exported it is reported, not posted again", () => {
-    const { dir, options } = setup()
-    const sqlite = layerSqlite(path.join(dir, "state.db"))
-    return Effect.gen(function*() {
-      yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
-      const first = yield* reconcile({ ...options, erp: unreadable }).pipe(Effect.provide(sqlite))
-      // the export was taken away (imported, archived) before anything confirmed it
-      const postings = path.join(first.runDir, "postings")
-      for (const file of fs.readdirSync(postings)) fs.rmSync(path.join(postings, file))
-      const second = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
-      assert.deepStrictEqual(csvsOf(second.runDir), [])
-      const ledger = yield* ledgerOf(first.runId, sqlite)
-      assert.deepStrictEqual(ledger.map((r) => r.state), ["posted_unverified", "posted_unverified"])
-      for (const row of ledger) assert.include(row.error ?? "", `posted by run ${first.runId} but not found`)
-      const reported = (yield* Effect.provide(loadRunResult(second.runId), sqlite)).exceptions
-        .filter((e) => e.code === "POSTING_FAILED")
-      assert.deepStrictEqual(reported.map((e) => e.transactionUuid).sort(), ledger.map((r) => r.transactionUuid).sort())
-      // a person checks them in the ERP and marks them as handled: the next run neither posts nor reports them
-      const toReview = yield* Effect.provide(ledgerToReview(), sqlite)
-      assert.deepStrictEqual(toReview.map((r) => r.externalKey), ledger.map((r) => r.externalKey))
-      for (const row of ledger) {
-        yield* Effect.provide(excludePosting(row.externalKey, "ana", "2026-02-02T10:00:00Z", "in SAP"), sqlite)
-      }
-      assert.deepStrictEqual(yield* Effect.provide(ledgerToReview(), sqlite), [])
-      const excluded = yield* ledgerOf(first.runId, sqlite)
-      assert.deepStrictEqual(excluded.map((r) => [r.state, r.error]), Array(2).fill([
-        "excluded",
-        "excluded by ana at 2026-02-02T10:00:00Z (was posted_unverified): in SAP"
-      ]))
-      yield* TestClock.adjust("1 day")
-      const third = yield* reconcile({ ...options, asOf: "2026-02-03", erp: sapCsv }).pipe(Effect.provide(sqlite))
-      assert.deepStrictEqual(csvsOf(third.runDir), [])
-      assert.deepStrictEqual(third.summary.exceptions.POSTING_FAILED, undefined)
-      assert.deepStrictEqual(third.summary.postings, { new: 0, skipped: 2, failed: 0 })
-      // an unknown key cannot be marked
-      const unknown = yield* Effect.flip(Effect.provide(excludePosting("nope", "ana", "2026-02-03T10:00:00Z"), sqlite))
-      assert.strictEqual(unknown._tag, "LedgerEntryError")
-    }).pipe(
-      Effect.provide(NodeContext.layer),
-      Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
-    )
-  })
-
-  it.effect("a posted charge whose CFDI is gone is reported POSTED_LINK_CHANGED until it is marked handled", () => {
-    const { dir, options } = setup()
-    const sqlite = layerSqlite(path.join(dir, "state.db"))
-    const postedLinkChanged = (runId: string) =>
-      Effect.map(
-        Effect.provide(loadRunResult(runId), sqlite),
-        (run) => run.exceptions.filter((e) => e.code === "POSTED_LINK_CHANGED")
-      )
-    return Effect.gen(function*() {
-      yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
-      const first = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
-      assert.deepStrictEqual(first.summary.postings, { new: 2, skipped: 0, failed: 0 })
-      assert.deepStrictEqual(yield* postedLinkChanged(first.runId), [])
-      const fuel = (yield* ledgerOf(first.runId, sqlite)).find((r) => r.transactionUuid === "t-fuel")!
-      assert.strictEqual(fuel.state, "verified")
-      // the fuel CFDI is taken out of the folder: the charge has no document any more, its journal is in the books
-      fs.rmSync(path.join(options.invoiceDirs[0]!, "11111111-AAAA-4AAA-8AAA-111111111111.xml"))
-      const second = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
-      assert.deepStrictEqual(second.summary.postings, { new: 0, skipped: 1, failed: 0 })
-      assert.deepStrictEqual(csvsOf(second.runDir), [])
-      assert.strictEqual(second.summary.exceptions.POSTED_LINK_CHANGED, 1)
-      const [reported] = yield* postedLinkChanged(second.runId)
-      assert.deepStrictEqual(
-        [reported?.subtype, reported?.severity, reported?.transactionUuid, reported?.documentId, reported?.location],
-        ["UNLINKED", "high", "t-fuel", "11111111-AAAA-4AAA-8AAA-111111111111", fuel.externalKey]
-      )
-      assert.include(reported?.message ?? "", `was posted by run ${first.runId} (verified)`)
-      assert.include(reported?.message ?? "", "this run links the transaction to no document")
-      assert.strictEqual(reported?.amountAtRisk?.currency, "MXN")
-      // the same command again (nothing changed, the previous plan reused): still reported
-      const third = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
-      const planOf = (runId: string) =>
-        Effect.provide(Effect.flatMap(ReconStore, (store) => store.step(runId, "plan", { checkpoint: false })), sqlite)
-      assert.strictEqual(Option.getOrUndefined(yield* planOf(third.runId))?.sameAs, second.runId)
-      assert.deepStrictEqual(yield* postedLinkChanged(third.runId), [reported])
-      // a person reverses the journal entry in the ERP and marks the posting handled: no run reports it again
-      const excluded = yield* Effect.provide(
-        excludePosting(fuel.externalKey, "ana", "2026-02-02T10:00:00Z", "reversed in SAP"),
-        sqlite
-      )
-      assert.strictEqual(excluded.error, "excluded by ana at 2026-02-02T10:00:00Z (was verified): reversed in SAP")
-      const fourth = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
-      // the previous plan's report no longer holds: the plan is made again
-      assert.strictEqual(Option.getOrUndefined(yield* planOf(fourth.runId))?.sameAs, undefined)
-      assert.deepStrictEqual(yield* postedLinkChanged(fourth.runId), [])
-      assert.strictEqual(fourth.summary.exceptions.POSTED_LINK_CHANGED, undefined)
-      assert.deepStrictEqual(fourth.summary.postings, { new: 0, skipped: 1, failed: 0 })
-      assert.isTrue(fourth.summary.controlTotal.balanced)
-    }).pipe(
-      Effect.provide(NodeContext.layer),
-      Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
-    )
-  })
-
-  it.effect("a posted charge a later run links to another CFDI is reported POSTED_LINK_CHANGED", () => {
-    const { dir, options } = setup()
-    const sqlite = layerSqlite(path.join(dir, "state.db"))
-    return Effect.gen(function*() {
-      yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
-      const first = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
-      const fuel = (yield* ledgerOf(first.runId, sqlite)).find((r) => r.transactionUuid === "t-fuel")!
-      // the issuer cancelled and re-issued the fuel CFDI: the old file is gone, a new UUID with the same figures is in
-      const folder = options.invoiceDirs[0]!
-      fs.rmSync(path.join(folder, `${specs[0]!.uuid}.xml`))
-      const reissued = "33333333-CCCC-4CCC-8CCC-333333333333"
-      fs.writeFileSync(path.join(folder, `${reissued}.xml`), generateCfdi40({ ...specs[0]!, uuid: reissued }))
-      const second = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
-      // nothing is posted again under the charge's key; the journal in the books is the old CFDI's
-      assert.deepStrictEqual(second.summary.postings, { new: 0, skipped: 2, failed: 0 })
-      const reported = (yield* Effect.provide(loadRunResult(second.runId), sqlite)).exceptions
-        .filter((e) => e.code === "POSTED_LINK_CHANGED")
-      assert.deepStrictEqual(
-        reported.map((e) => [e.subtype, e.transactionUuid, e.documentId, e.location]),
-        [["OTHER_DOCUMENT", "t-fuel", specs[0]!.uuid, fuel.externalKey]]
-      )
-      assert.include(reported[0]!.message, `this run links the transaction to ${reissued}`)
-    }).pipe(
-      Effect.provide(NodeContext.layer),
-      Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
-    )
-  })
-
-  it.effect("an export that landed before the job heard back is settled by find + verify, never posted twice", () => {
-    const { dir, options } = setup()
-    const sqlite = layerSqlite(path.join(dir, "state.db"))
-    return Effect.gen(function*() {
-      yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
-      const crashed = yield* reconcile({ ...options, erp: dyingAfterPost }).pipe(Effect.provide(sqlite), Effect.exit)
-      assert.isTrue(crashed._tag === "Failure")
-      const inFlight = yield* ledgerOf("20260201T063000Z-0001", sqlite)
-      assert.deepStrictEqual(inFlight.map((r) => r.state), ["posting", "posting"])
-      const resumed = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
-      assert.deepStrictEqual(resumed.summary.postings, { new: 2, skipped: 0, failed: 0 })
-      const csvs = fs.readdirSync(path.join(resumed.runDir, "postings")).filter((f) => f.endsWith(".csv"))
-      assert.strictEqual(csvs.length, 1, "one export file: nothing was posted twice")
-      const ledger = yield* ledgerOf(resumed.runId, sqlite)
-      assert.deepStrictEqual(ledger.map((r) => r.state), ["verified", "verified"])
-    }).pipe(
-      Effect.provide(NodeContext.layer),
-      Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
-    )
-  })
-
-  it.effect("Ctrl-C while posting: the write in flight lands, the run stays resumable, and resuming ends it", () => {
-    const { dir, options } = setup()
-    const sqlite = layerSqlite(path.join(dir, "state.db"))
-    return Effect.gen(function*() {
-      yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
-      const posting = yield* Deferred.make<void>()
-      const hanging = (ctx: ErpContext): ErpAdapter => ({
-        ...sapCsv(ctx),
-        post: () => Effect.zipRight(Deferred.succeed(posting, undefined), Effect.never)
+  it.effect("a posting that cannot be read back is posted_unverified, never posted again, and a later run confirms it", () =>
+    onSqliteJob(({ options, sqlite }) =>
+      Effect.gen(function*() {
+        yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
+        const first = yield* reconcile({ ...options, erp: unreadable }).pipe(Effect.provide(sqlite))
+        assert.deepStrictEqual(first.summary.postings, { new: 2, skipped: 0, failed: 0 })
+        assert.strictEqual(csvsOf(first.runDir).length, 1)
+        const ledger = yield* ledgerOf(first.runId, sqlite)
+        assert.deepStrictEqual(ledger.map((r) => r.state), ["posted_unverified", "posted_unverified"])
+        for (const row of ledger) assert.include(row.error ?? "", "cannot read the posting back: READ_DOWN")
+        // the next run, the ERP readable again: already posted, nothing exported again; it reads the postings back
+        // where the first run exported them and confirms them
+        const second = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+        assert.deepStrictEqual(second.summary.postings, { new: 0, skipped: 2, failed: 0 })
+        assert.deepStrictEqual(csvsOf(second.runDir), [])
+        const confirmed = yield* ledgerOf(first.runId, sqlite)
+        assert.deepStrictEqual(confirmed.map((r) => [r.state, r.error]), Array(2).fill(["verified", undefined]))
+        assert.deepStrictEqual(second.summary.exceptions.POSTING_FAILED, undefined)
       })
-      const fiber = yield* Effect.fork(reconcile({ ...options, erp: hanging }).pipe(Effect.provide(sqlite)))
-      yield* Deferred.await(posting)
-      const exit = yield* Fiber.interrupt(fiber)
-      assert.isTrue(isInterrupted(exit))
-      assert.strictEqual(INTERRUPTED_EXIT_CODE, 130)
-      const ledger = yield* ledgerOf("20260201T063000Z-0001", sqlite)
-      assert.deepStrictEqual(ledger.map((r) => r.state), ["posting", "posting"], "marked posting before the call")
-      const resumed = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
-      assert.strictEqual(resumed.runId, "20260201T063000Z-0001")
-      assert.deepStrictEqual(resumed.summary.postings, { new: 2, skipped: 0, failed: 0 })
-    }).pipe(
-      Effect.provide(NodeContext.layer),
-      Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
-    )
-  })
+    ))
 
-  it.effect("a confirmed link teaches an alias; an unknown link id is refused", () => {
-    const { dir, options } = setup()
-    const sqlite = layerSqlite(path.join(dir, "state.db"))
-    return Effect.gen(function*() {
-      const first = yield* reconcile(options).pipe(Effect.flatMap((r) => loadRunResult(r.runId)))
-      const fuel = first.links.find((l) => l.transactionUuid === "t-fuel")!
-      const decided = yield* decideLink(fuel.linkId, "CONFIRMED", "ana@example.com", "2026-02-02T10:00:00Z")
-      assert.strictEqual(decided.documentId, fuel.documentId)
-      const aliases = yield* learnedAliases("2026-03-01")
-      assert.deepStrictEqual(
-        aliases.map((a) => [a.rfc, a.confirmations, a.active]),
-        [["GBE0101019A1", 1, false]],
-        "one confirmation is not enough to make an alias active"
-      )
-      const unknown = yield* Effect.flip(decideLink("lnk_nope", "REJECTED", "ana@example.com", "2026-02-02T10:00:00Z"))
-      assert.strictEqual(unknown._tag, "UnknownLinkError")
-      // A new decision changes the matcher's inputs: the next run matches again, the confirmed pair pinned and the
-      // rejected one never linked again.
-      const pharma = first.links.find((l) => l.transactionUuid === "t-pharma")!
-      yield* decideLink(pharma.linkId, "REJECTED", "ana@example.com", "2026-02-02T10:05:00Z")
-      const second = yield* reconcile(options).pipe(Effect.flatMap((r) => loadRunResult(r.runId)))
-      assert.deepStrictEqual(second.links.map((l) => [l.transactionUuid, l.decision]), [["t-fuel", "CONFIRMED"]])
-      assert.isFalse(second.suggestions.some((l) => l.transactionUuid === "t-pharma" && l.documentId === pharma.documentId))
-    }).pipe(
-      Effect.provide(Layer.merge(sqlite, NodeContext.layer)),
-      Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
-    )
-  })
+  it.effect("an unconfirmed posting missing from where its run exported it is reported, not posted again", () =>
+    onSqliteJob(({ options, sqlite }) =>
+      Effect.gen(function*() {
+        yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
+        const first = yield* reconcile({ ...options, erp: unreadable }).pipe(Effect.provide(sqlite))
+        // the export was taken away (imported, archived) before anything confirmed it
+        const postings = path.join(first.runDir, "postings")
+        for (const file of fs.readdirSync(postings)) fs.rmSync(path.join(postings, file))
+        const second = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+        assert.deepStrictEqual(csvsOf(second.runDir), [])
+        const ledger = yield* ledgerOf(first.runId, sqlite)
+        assert.deepStrictEqual(ledger.map((r) => r.state), ["posted_unverified", "posted_unverified"])
+        for (const row of ledger) assert.include(row.error ?? "", `posted by run ${first.runId} but not found`)
+        const reported = (yield* Effect.provide(loadRunResult(second.runId), sqlite)).exceptions
+          .filter((e) => e.code === "POSTING_FAILED")
+        assert.deepStrictEqual(
+          reported.map((e) => e.transactionUuid).sort(),
+          ledger.map((r) => r.transactionUuid).sort()
+        )
+        // a person checks them in the ERP and marks them as handled: the next run neither posts nor reports them
+        const toReview = yield* Effect.provide(ledgerToReview(), sqlite)
+        assert.deepStrictEqual(toReview.map((r) => r.externalKey), ledger.map((r) => r.externalKey))
+        for (const row of ledger) {
+          yield* Effect.provide(excludePosting(row.externalKey, "ana", "2026-02-02T10:00:00Z", "in SAP"), sqlite)
+        }
+        assert.deepStrictEqual(yield* Effect.provide(ledgerToReview(), sqlite), [])
+        const excluded = yield* ledgerOf(first.runId, sqlite)
+        assert.deepStrictEqual(excluded.map((r) => [r.state, r.error]), Array(2).fill([
+          "excluded",
+          "excluded by ana at 2026-02-02T10:00:00Z (was posted_unverified): in SAP"
+        ]))
+        yield* TestClock.adjust("1 day")
+        const third = yield* reconcile({ ...options, asOf: "2026-02-03", erp: sapCsv }).pipe(Effect.provide(sqlite))
+        assert.deepStrictEqual(csvsOf(third.runDir), [])
+        assert.deepStrictEqual(third.summary.exceptions.POSTING_FAILED, undefined)
+        assert.deepStrictEqual(third.summary.postings, { new: 0, skipped: 2, failed: 0 })
+        // an unknown key cannot be marked
+        const unknown = yield* Effect.flip(
+          Effect.provide(excludePosting("nope", "ana", "2026-02-03T10:00:00Z"), sqlite)
+        )
+        assert.strictEqual(unknown._tag, "LedgerEntryError")
+      })
+    ))
+
+  it.effect("a posted charge whose CFDI is gone is reported POSTED_LINK_CHANGED until it is marked handled", () =>
+    onSqliteJob(({ options, sqlite }) => {
+      const postedLinkChanged = (runId: string) =>
+        Effect.map(
+          Effect.provide(loadRunResult(runId), sqlite),
+          (run) => run.exceptions.filter((e) => e.code === "POSTED_LINK_CHANGED")
+        )
+      return Effect.gen(function*() {
+        yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
+        const first = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+        assert.deepStrictEqual(first.summary.postings, { new: 2, skipped: 0, failed: 0 })
+        assert.deepStrictEqual(yield* postedLinkChanged(first.runId), [])
+        const fuel = (yield* ledgerOf(first.runId, sqlite)).find((r) => r.transactionUuid === "t-fuel")!
+        assert.strictEqual(fuel.state, "verified")
+        // the fuel CFDI is taken out of the folder: the charge has no document any more, its journal is in the books
+        fs.rmSync(path.join(options.invoiceDirs[0]!, "11111111-AAAA-4AAA-8AAA-111111111111.xml"))
+        const second = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+        assert.deepStrictEqual(second.summary.postings, { new: 0, skipped: 1, failed: 0 })
+        assert.deepStrictEqual(csvsOf(second.runDir), [])
+        assert.strictEqual(second.summary.exceptions.POSTED_LINK_CHANGED, 1)
+        const [reported] = yield* postedLinkChanged(second.runId)
+        assert.deepStrictEqual(
+          [reported?.subtype, reported?.severity, reported?.transactionUuid, reported?.documentId, reported?.location],
+          ["UNLINKED", "high", "t-fuel", "11111111-AAAA-4AAA-8AAA-111111111111", fuel.externalKey]
+        )
+        assert.include(reported?.message ?? "", `was posted by run ${first.runId} (verified)`)
+        assert.include(reported?.message ?? "", "this run links the transaction to no document")
+        assert.strictEqual(reported?.amountAtRisk?.currency, "MXN")
+        // the same command again (nothing changed, the previous plan reused): still reported
+        const third = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+        const planOf = (runId: string) =>
+          Effect.provide(
+            Effect.flatMap(ReconStore, (store) => store.step(runId, "plan", { checkpoint: false })),
+            sqlite
+          )
+        assert.strictEqual(Option.getOrUndefined(yield* planOf(third.runId))?.sameAs, second.runId)
+        assert.deepStrictEqual(yield* postedLinkChanged(third.runId), [reported])
+        // a person reverses the journal entry in the ERP and marks the posting handled: no run reports it again
+        const excluded = yield* Effect.provide(
+          excludePosting(fuel.externalKey, "ana", "2026-02-02T10:00:00Z", "reversed in SAP"),
+          sqlite
+        )
+        assert.strictEqual(excluded.error, "excluded by ana at 2026-02-02T10:00:00Z (was verified): reversed in SAP")
+        const fourth = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+        // the previous plan's report no longer holds: the plan is made again
+        assert.strictEqual(Option.getOrUndefined(yield* planOf(fourth.runId))?.sameAs, undefined)
+        assert.deepStrictEqual(yield* postedLinkChanged(fourth.runId), [])
+        assert.strictEqual(fourth.summary.exceptions.POSTED_LINK_CHANGED, undefined)
+        assert.deepStrictEqual(fourth.summary.postings, { new: 0, skipped: 1, failed: 0 })
+        assert.isTrue(fourth.summary.controlTotal.balanced)
+      })
+    }))
+
+  it.effect("a posted charge a later run links to another CFDI is reported POSTED_LINK_CHANGED", () =>
+    onSqliteJob(({ options, sqlite }) =>
+      Effect.gen(function*() {
+        yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
+        const first = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+        const fuel = (yield* ledgerOf(first.runId, sqlite)).find((r) => r.transactionUuid === "t-fuel")!
+        // the issuer cancelled and re-issued the fuel CFDI: the old file is gone, a new UUID with the same figures
+        // is in
+        const folder = options.invoiceDirs[0]!
+        fs.rmSync(path.join(folder, `${specs[0]!.uuid}.xml`))
+        const reissued = "33333333-CCCC-4CCC-8CCC-333333333333"
+        fs.writeFileSync(path.join(folder, `${reissued}.xml`), generateCfdi40({ ...specs[0]!, uuid: reissued }))
+        const second = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+        // nothing is posted again under the charge's key; the journal in the books is the old CFDI's
+        assert.deepStrictEqual(second.summary.postings, { new: 0, skipped: 2, failed: 0 })
+        const reported = (yield* Effect.provide(loadRunResult(second.runId), sqlite)).exceptions
+          .filter((e) => e.code === "POSTED_LINK_CHANGED")
+        assert.deepStrictEqual(
+          reported.map((e) => [e.subtype, e.transactionUuid, e.documentId, e.location]),
+          [["OTHER_DOCUMENT", "t-fuel", specs[0]!.uuid, fuel.externalKey]]
+        )
+        assert.include(reported[0]!.message, `this run links the transaction to ${reissued}`)
+      })
+    ))
+
+  it.effect("an export that landed before the job heard back is settled by find + verify, never posted twice", () =>
+    onSqliteJob(({ options, sqlite }) =>
+      Effect.gen(function*() {
+        yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
+        const crashed = yield* reconcile({ ...options, erp: dyingAfterPost }).pipe(Effect.provide(sqlite), Effect.exit)
+        assert.isTrue(crashed._tag === "Failure")
+        const inFlight = yield* ledgerOf("20260201T063000Z-0001", sqlite)
+        assert.deepStrictEqual(inFlight.map((r) => r.state), ["posting", "posting"])
+        const resumed = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+        assert.deepStrictEqual(resumed.summary.postings, { new: 2, skipped: 0, failed: 0 })
+        const csvs = fs.readdirSync(path.join(resumed.runDir, "postings")).filter((f) => f.endsWith(".csv"))
+        assert.strictEqual(csvs.length, 1, "one export file: nothing was posted twice")
+        const ledger = yield* ledgerOf(resumed.runId, sqlite)
+        assert.deepStrictEqual(ledger.map((r) => r.state), ["verified", "verified"])
+      })
+    ))
+
+  it.effect("Ctrl-C while posting: the write in flight lands, the run stays resumable, and resuming ends it", () =>
+    onSqliteJob(({ options, sqlite }) =>
+      Effect.gen(function*() {
+        yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
+        const posting = yield* Deferred.make<void>()
+        const hanging = (ctx: ErpContext): ErpAdapter => ({
+          ...sapCsv(ctx),
+          post: () => Effect.zipRight(Deferred.succeed(posting, undefined), Effect.never)
+        })
+        const fiber = yield* Effect.fork(reconcile({ ...options, erp: hanging }).pipe(Effect.provide(sqlite)))
+        yield* Deferred.await(posting)
+        const exit = yield* Fiber.interrupt(fiber)
+        assert.isTrue(isInterrupted(exit))
+        assert.strictEqual(INTERRUPTED_EXIT_CODE, 130)
+        const ledger = yield* ledgerOf("20260201T063000Z-0001", sqlite)
+        assert.deepStrictEqual(ledger.map((r) => r.state), ["posting", "posting"], "marked posting before the call")
+        const resumed = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+        assert.strictEqual(resumed.runId, "20260201T063000Z-0001")
+        assert.deepStrictEqual(resumed.summary.postings, { new: 2, skipped: 0, failed: 0 })
+      })
+    ))
+
+  it.effect("a confirmed link teaches an alias; an unknown link id is refused", () =>
+    onSqliteJob(({ options, sqlite }) =>
+      Effect.gen(function*() {
+        const first = yield* reconcile(options).pipe(Effect.flatMap((r) => loadRunResult(r.runId)))
+        const fuel = first.links.find((l) => l.transactionUuid === "t-fuel")!
+        const decided = yield* decideLink(fuel.linkId, "CONFIRMED", "ana@example.com", "2026-02-02T10:00:00Z")
+        assert.strictEqual(decided.documentId, fuel.documentId)
+        const aliases = yield* learnedAliases("2026-03-01")
+        assert.deepStrictEqual(
+          aliases.map((a) => [a.rfc, a.confirmations, a.active]),
+          [["GBE0101019A1", 1, false]],
+          "one confirmation is not enough to make an alias active"
+        )
+        const unknown = yield* Effect.flip(
+          decideLink("lnk_nope", "REJECTED", "ana@example.com", "2026-02-02T10:00:00Z")
+        )
+        assert.strictEqual(unknown._tag, "UnknownLinkError")
+        // A new decision changes the matcher's inputs: the next run matches again, the confirmed pair pinned and the
+        // rejected one never linked again.
+        const pharma = first.links.find((l) => l.transactionUuid === "t-pharma")!
+        yield* decideLink(pharma.linkId, "REJECTED", "ana@example.com", "2026-02-02T10:05:00Z")
+        const second = yield* reconcile(options).pipe(Effect.flatMap((r) => loadRunResult(r.runId)))
+        assert.deepStrictEqual(second.links.map((l) => [l.transactionUuid, l.decision]), [["t-fuel", "CONFIRMED"]])
+        assert.isFalse(
+          second.suggestions.some((l) => l.transactionUuid === "t-pharma" && l.documentId === pharma.documentId)
+        )
+      }).pipe(Effect.provide(sqlite))
+    ))
 })
