@@ -11,6 +11,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as Schema from "effect/Schema"
+import { defaultMapping, MappingConfig } from "@clara-recon/erp"
 import { generateScenario, Scenario } from "@clara-recon/sandbox"
 import { lastJsonLine, runCli } from "../support/Cli.js"
 
@@ -246,6 +247,9 @@ describe("bad input corpus", () => {
   configCase("with an unknown key", JSON.stringify({ region: "mx", clientId: "a", clientSecret: "s3cr3t-value", cert: "c", key: "k", colour: "red" }), /colour/)
   configCase("without the client secret", JSON.stringify({ region: "mx", clientId: "a", cert: "c", key: "k" }), /CLARA_CLIENT_SECRET.*is required but not set/)
   configCase("with a bad region", JSON.stringify({ clientId: "a", clientSecret: "s3cr3t-value", cert: "c", key: "k", region: "us" }), /region/)
+  const mapping = Schema.encodeSync(MappingConfig)(defaultMapping)
+  configCase("with a posting grouping the job cannot post", JSON.stringify({ erp: { mapping: { ...mapping, grouping: "perDay" } } }), /erp\.mapping: grouping perDay is not supported/)
+  configCase("with a closed period ending before it starts", JSON.stringify({ erp: { closedPeriods: [{ start: "2025-12-31", end: "2025-12-01" }] } }), /erp\.closedPeriods\.0: closed period 2025-12-31 \.\. 2025-12-01: start is after end/)
   configCase("with certificate files that do not exist", JSON.stringify({ region: "mx", clientId: "a", clientSecret: "s3cr3t-value", cert: "/nope/c.pem", key: "/nope/k.pem" }), /\/nope\//)
 
   it("a bad CLARA_TIMEOUT fails with one line naming the variable", async () => {

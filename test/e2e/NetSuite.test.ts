@@ -2,7 +2,9 @@
  * `clara-recon reconcile --erp netsuite` end to end: the built CLI posts the run's journal entries to the NetSuite
  * emulator (HTTPS, token-based auth) through the adapter registry, configured by the config file's `erp` section with
  * the secrets from `NETSUITE_*` variables; every auto-linked transaction becomes exactly one record, a second run
- * posts nothing new, and `erp check` / `doctor` see the connection. No secret reaches the outputs.
+ * posts nothing new, and `erp check` / `doctor` see the connection. No secret reaches the outputs. A batch NetSuite
+ * refuses in part (an inactive account in the config file's posting mapping) keeps what it posted and retries only the
+ * refused documents.
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { randomBytes } from "node:crypto"
@@ -10,6 +12,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Effect, Exit, Schema, Scope } from "effect"
+import { defaultMapping, MappingConfig } from "@clara-recon/erp"
 import {
   defaultNetSuiteMapping,
   generateScenario,
@@ -131,6 +134,67 @@ describe("reconcile --erp netsuite", () => {
     const again = await runCli(["post", ...period, ...localArgs, "--erp", "netsuite"], localEnv)
     assert.strictEqual(again.code, 0, again.stderr)
     assert.strictEqual(local.emulator.records().length, summary.postings.new, "posting again adds nothing")
+  })
+
+  it("a batch NetSuite refuses in part: the rest is posted once, the refused documents wait as planned", async () => {
+    const local = await Effect.runPromise(Scope.extend(
+      Effect.flatMap(makeTestPki(), (pki) =>
+        Effect.map(startNetSuiteEmulator({ pki, tba: [tba] }), (emulator) => ({ emulator, pki }))),
+      scope
+    ))
+    const dir = path.join(work, "partial")
+    fs.mkdirSync(dir)
+    const ca = path.join(dir, "ca.pem")
+    fs.writeFileSync(ca, local.pki.caCertificate)
+    const localEnv = { ...env, NODE_EXTRA_CA_CERTS: ca, NETSUITE_BASE_URL: local.emulator.baseUrl }
+    // fuel charges go to 699.99, which the NetSuite mapping sends to account 999: inactive, refused by NetSuite
+    const mapping = Schema.encodeSync(MappingConfig)(defaultMapping)
+    const fuel = { ...mapping, accounts: { ...mapping.accounts, expenseByMcc: { "5541": "699.99", "5542": "699.99" } } }
+    const config = (posting: unknown) => {
+      const file = path.join(dir, "clara-recon.json")
+      fs.writeFileSync(file, JSON.stringify({
+        erp: {
+          adapter: "netsuite",
+          config: { accountId: local.emulator.accountId, backoffBaseMs: 20, mapping: defaultNetSuiteMapping },
+          mapping: posting
+        }
+      }))
+      return file
+    }
+    const run = (file: string) =>
+      runCli([
+        "reconcile", "--from", scenario.period.from, "--to", scenario.period.to, "--as-of", "2026-11-22", "--json",
+        "--transactions", args[1]!, "--invoices", args[3]!, "--config", file,
+        "--out", path.join(dir, "out"), "--state", path.join(dir, "state.db")
+      ], localEnv)
+    const ledger = async (file: string, status: string) => {
+      const listed = await runCli(["ledger", "--status", status, "--json", "--config", file, "--state", path.join(dir, "state.db")], localEnv)
+      assert.strictEqual(listed.code, 0, listed.stderr)
+      return lastJsonLine(listed.stdout).ledger as Array<{ externalKey: string; transactionUuid: string; error?: string }>
+    }
+    const fuelCharges = new Set(scenario.transactions.filter((t) => ["5541", "5542"].includes(String(t.merchant?.mcc ?? ""))).map((t) => t.uuid))
+
+    const first = await run(config(fuel))
+    assert.strictEqual(first.code, 0, first.stderr)
+    const summary = lastJsonLine(first.stdout)
+    const waiting = await ledger(config(fuel), "planned")
+    assert.isAbove(waiting.length, 0, "some fuel charge was linked and refused")
+    assert.isTrue(waiting.every((row) => fuelCharges.has(row.transactionUuid)), "only the fuel postings were refused")
+    assert.isTrue(waiting.every((row) => /999/.test(row.error ?? "")), "each keeps NetSuite's reason")
+    assert.strictEqual(summary.postings.failed, waiting.length)
+    assert.strictEqual(summary.postings.new, local.emulator.records().length)
+    assert.isAbove(summary.postings.new, 0, "the other documents of the batch were posted")
+    const verified = await ledger(config(fuel), "verified")
+    assert.strictEqual(verified.length, summary.postings.new)
+    assert.isTrue(verified.every((row) => !fuelCharges.has(row.transactionUuid)))
+
+    // the mapping fixed: only the refused documents are posted, the others are not posted again
+    const second = await run(config(mapping))
+    assert.strictEqual(second.code, 0, second.stderr)
+    const again = lastJsonLine(second.stdout).postings
+    assert.deepStrictEqual(again, { new: waiting.length, skipped: summary.postings.new, failed: 0 })
+    assert.strictEqual(local.emulator.records().length, summary.postings.new + waiting.length)
+    assert.isTrue([...local.emulator.countByExternalId().values()].every((n) => n === 1), "one record per externalId")
   })
 
   it("an unknown adapter id fails with one line listing the registered ones", async () => {

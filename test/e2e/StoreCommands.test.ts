@@ -2,7 +2,8 @@
  * The commands that work on the state store: `report` re-renders a run from the store alone (same summary and
  * exceptions as the run wrote), `link reject` keeps a pair from being linked again on the next run, `link confirm`
  * pins a link, and `aliases` shows what was learned; an unknown link id is a one-line error. `ledger` lists the
- * postings that need a person and `ledger exclude` refuses a verified posting or an unknown key.
+ * postings that need a person, `ledger exclude` refuses an unknown key, and `ledger reopen` puts back only a failed
+ * or excluded posting.
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import * as fs from "node:fs"
@@ -112,5 +113,15 @@ describe("store commands", () => {
     const third = await runCli([...runArgs, "--as-of", "2026-11-23"])
     assert.strictEqual(third.code, 0, third.stderr)
     assert.deepStrictEqual(changed(lastJsonLine(third.stdout).runId), [])
+    // `ledger reopen`: only a failed or excluded posting goes back to draft (planned again when it is linked)
+    const stillVerified = rows.find((r: any) => r.externalKey !== posted.location)
+    const notReopened = await runCli(["ledger", "reopen", stillVerified.externalKey, ...store])
+    assert.strictEqual(notReopened.code, 1)
+    assert.match(notReopened.stderr, /is verified: only a failed or excluded posting can be reopened/)
+    const reopened = await runCli(["ledger", "reopen", posted.location, "--reason", "post it again", ...store])
+    assert.strictEqual(reopened.code, 0, reopened.stderr)
+    const drafts = lastJsonLine((await runCli(["ledger", "--status", "draft", "--json", ...store])).stdout).ledger
+    assert.deepStrictEqual(drafts.map((r: any) => r.externalKey), [posted.location])
+    assert.match(drafts[0].error, /^reopened by .* \(was excluded\): post it again$/)
   })
 })

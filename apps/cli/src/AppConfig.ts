@@ -3,7 +3,9 @@
  *
  * ```json
  * { "clara": { "region": "mx", "clientId": "...", "clientSecret": "...", "cert": "...", "key": "..." },
- *   "erp": { "adapter": "netsuite", "modules": ["./my-adapter.js"], "config": { ... } },
+ *   "erp": { "adapter": "netsuite", "modules": ["./my-adapter.js"], "config": { ... },
+ *            "mapping": { "accounts": { ... }, "companyCode": "MX01", "taxCodes": { ... } },
+ *            "closedPeriods": [{ "start": "2025-12-01", "end": "2025-12-31" }] },
  *   "database": "postgres://user:password@127.0.0.1:5432/recon" }
  * ```
  *
@@ -13,6 +15,10 @@
  *   package names or paths relative to the config file); `CLARA_RECON_ERP` overrides it, `--erp` overrides both.
  * - `erp.config`: the adapter's configuration (its manifest's `configSchema`); secrets of the NetSuite adapter can
  *   come from `NETSUITE_*` variables instead (see `netsuiteEnvironment`).
+ * - `erp.mapping`: the posting mapping (erp `MappingConfig`: GL accounts, company code, tax codes, posting-date and
+ *   closed-period policies, dimensions); the placeholder `defaultMapping` when absent. The job posts one journal per
+ *   transaction: a `grouping` other than `perTransaction` is refused.
+ * - `erp.closedPeriods`: the ERP's closed accounting periods (inclusive civil dates), for `closedPeriodPolicy`.
  * - `database`: a SQLite file path or a `postgres://` URL; `CLARA_RECON_DATABASE_URL` overrides it,
  *   `--database-url` overrides both.
  */
@@ -23,20 +29,38 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { CivilDate } from "@clara-recon/domain"
+import { type ClosedPeriod, MappingConfig } from "@clara-recon/erp"
+
+/** A closed accounting period in the config file: `start` to `end`, inclusive civil dates (`yyyy-MM-dd`). */
+const ClosedPeriodEntry = Schema.Struct({ start: CivilDate, end: CivilDate }).pipe(
+  Schema.filter((p) => p.start <= p.end || `closed period ${p.start} .. ${p.end}: start is after end`)
+)
+
+/** The posting mapping: one journal per transaction is what the job posts. */
+const JobMapping = MappingConfig.pipe(
+  Schema.filter((m) =>
+    m.grouping === "perTransaction" ||
+    `grouping ${m.grouping} is not supported by the reconcile job, which posts one journal per transaction ` +
+      "(perTransaction)"
+  )
+)
 
 /** The `erp` section. */
 export const ErpSection = Schema.Struct({
-  adapter: Schema.optional(Schema.String),
-  modules: Schema.optional(Schema.Array(Schema.String)),
-  config: Schema.optional(Schema.Unknown)
+  adapter: Schema.optionalWith(Schema.String, { exact: true }),
+  modules: Schema.optionalWith(Schema.Array(Schema.String), { exact: true }),
+  config: Schema.optionalWith(Schema.Unknown, { exact: true }),
+  mapping: Schema.optionalWith(JobMapping, { exact: true }),
+  closedPeriods: Schema.optionalWith(Schema.Array(ClosedPeriodEntry), { exact: true })
 })
 export type ErpSection = typeof ErpSection.Type
 
 /** The combined file; `clara` is decoded by `@clara-recon/clara`. */
 export const AppConfigFile = Schema.Struct({
-  clara: Schema.optional(Schema.Unknown),
-  erp: Schema.optional(ErpSection),
-  database: Schema.optional(Schema.String)
+  clara: Schema.optionalWith(Schema.Unknown, { exact: true }),
+  erp: Schema.optionalWith(ErpSection, { exact: true }),
+  database: Schema.optionalWith(Schema.String, { exact: true })
 })
 
 /** The configuration after the file and the environment. `path` is the file, when one was given. */
@@ -50,6 +74,9 @@ export interface AppConfig {
     readonly config: unknown
     /** Folder module paths are resolved from: the config file's folder, else the working directory. */
     readonly baseDirectory: string
+    /** The posting mapping (`erp.mapping`), when the file gives one. */
+    readonly mapping: MappingConfig | undefined
+    readonly closedPeriods: ReadonlyArray<ClosedPeriod>
   }
   readonly database: string | undefined
 }
@@ -95,7 +122,11 @@ export const loadAppConfig = (file: Option.Option<string>, env: NodeJS.ProcessEn
           (e) =>
             new AppConfigError({
               path: file.value,
-              message: `config file ${file.value}: ${ParseResult.TreeFormatter.formatErrorSync(e)}`
+              message: `config file ${file.value}: ${
+                ParseResult.ArrayFormatter.formatErrorSync(e).map((issue) =>
+                  `${issue.path.join(".")}: ${issue.message}`
+                ).join("; ")
+              }`
             })
         )
       }
@@ -107,7 +138,9 @@ export const loadAppConfig = (file: Option.Option<string>, env: NodeJS.ProcessEn
         adapter: nonBlank(env["CLARA_RECON_ERP"]) ?? section.erp?.adapter,
         modules: section.erp?.modules ?? [],
         config: section.erp?.config,
-        baseDirectory: Option.isSome(file) ? path.dirname(path.resolve(file.value)) : process.cwd()
+        baseDirectory: Option.isSome(file) ? path.dirname(path.resolve(file.value)) : process.cwd(),
+        mapping: section.erp?.mapping,
+        closedPeriods: section.erp?.closedPeriods ?? []
       },
       database: nonBlank(env["CLARA_RECON_DATABASE_URL"]) ?? section.database
     } satisfies AppConfig

@@ -426,11 +426,15 @@ export const make = (config: NetSuiteConfig): Effect.Effect<NetSuiteAdapter, nev
 
     // the batch's idempotency key is not sent: NetSuite ignores X-NetSuite-Idempotency-Key on synchronous calls
     // (erp.md §1.6); each record's externalId (= our external key) is what makes a repeated post harmless
+    // one record per document: those NetSuite refused are listed with their own error, the others are posted
     const post = (plans: ReadonlyArray<Planned<NetSuitePayload>>, _options: PostOptions) =>
       Effect.map(postEach(plans), (results): PostResult => {
-        const failure = results.find((r) => r.status === "failed")
-        if (failure?.status === "failed") return { status: "failed", error: failure.error }
-        return { status: "posted", refs: results.flatMap((r) => (r.status === "posted" ? [r.ref] : [])) }
+        const refused = results.flatMap((r) => (r.status === "failed" ? [{ externalKey: r.externalKey, error: r.error }] : []))
+        return {
+          status: "posted",
+          refs: results.flatMap((r) => (r.status === "posted" ? [r.ref] : [])),
+          ...(refused.length > 0 ? { refused } : {})
+        }
       })
 
     const query = (q: string, subject: string) => suiteQlAll(client, q, { subject })

@@ -77,9 +77,14 @@ describe("429 handling (erp.md §1.8)", () => {
       yield* TestClock.adjust("1 minute")
       const result = yield* Fiber.join(fiber)
       assert.strictEqual(calls, 3)
-      if (result.status !== "failed") return assert.fail("expected a failure")
+      // the one document is refused with its own error: nothing posted
+      if (result.status !== "posted") return assert.fail(`expected per-document results, got ${result.status}`)
+      assert.deepStrictEqual(result.refs, [])
+      const error = result.refused?.[0]?.error
+      if (error === undefined) return assert.fail("expected a refused document")
+      assert.deepStrictEqual(result.refused?.map((r) => r.externalKey), [plan.externalKey])
       assert.deepStrictEqual(
-        [result.error.kind, result.error.outcome, result.error.retryable, result.error.upstreamCode],
+        [error.kind, error.outcome, error.retryable, error.upstreamCode],
         ["RATE_LIMITED", "not_applied", true, "CONCURRENCY_LIMIT_EXCEEDED"]
       )
     }))

@@ -99,10 +99,15 @@ export interface ErpRef {
 
 /**
  * The outcome of `post`: records created in the ERP, files produced for import (the pipeline writes them), or a
- * refusal whose `error.outcome` says whether anything was applied.
+ * refusal of the whole batch whose `error.outcome` says whether anything was applied. `posted` lists the documents of
+ * the batch the ERP refused one by one in `refused`, each with its own error (the others were posted).
  */
 export type PostResult =
-  | { readonly status: "posted"; readonly refs: ReadonlyArray<ErpRef> }
+  | {
+    readonly status: "posted"
+    readonly refs: ReadonlyArray<ErpRef>
+    readonly refused?: ReadonlyArray<{ readonly externalKey: string; readonly error: ErpError }>
+  }
   | { readonly status: "exported"; readonly artifacts: ReadonlyArray<Artifact> }
   | { readonly status: "failed"; readonly error: ErpError }
 
@@ -175,8 +180,9 @@ export interface Attachment {
 
 /**
  * The per-document posting state (erp.md §5.1 status machine): `draft` (built, not planned) -> `planned` (dry-run
- * ok) -> `posting` (sent, outcome not yet known) -> `posted_unverified` -> `verified`; `failed` (with an `ErpError`)
- * and `excluded` (marked as handled by a person) end the line.
+ * ok) -> `posting` (sent, outcome not yet known) -> `posted_unverified` -> `verified`. A write refused with nothing
+ * applied goes back to `planned`. `failed` (the ERP holds a record that differs from the plan) and `excluded` (marked
+ * as handled by a person) wait for a person, who may reopen them (back to `draft`).
  */
 export type DocumentState =
   | "draft"

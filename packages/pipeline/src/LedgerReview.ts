@@ -1,6 +1,7 @@
 /**
- * What a person does with the posting ledger (erp.md §5.1) from the CLI: see the postings that need a person, and mark
- * one as handled (`excluded`, the Ramp pattern) so that no run posts it or reports it again.
+ * What a person does with the posting ledger (erp.md §5.1) from the CLI: see the postings that need a person, mark
+ * one as handled (`excluded`, the Ramp pattern) so that no run posts it or reports it again, or reopen a `failed` or
+ * `excluded` one so that the next run plans and posts it again (erp `DocumentState` `reopen`).
  */
 import * as Effect from "effect/Effect"
 import type { DocumentState } from "@clara-recon/erp"
@@ -12,6 +13,20 @@ import { type LedgerRow, ReconStore } from "./ReconStore.js"
  * `failed` (refused by the ERP, or differing from the plan).
  */
 export const ATTENTION_STATES: ReadonlyArray<DocumentState> = ["failed", "posted_unverified", "posting"]
+
+/** The row of `externalKey`; fails with `LedgerEntryError` when there is none, or with `StoreError`. */
+const ledgerRow = (externalKey: string) =>
+  Effect.gen(function*() {
+    const store = yield* ReconStore
+    const row = (yield* store.ledger([externalKey])).get(externalKey)
+    if (row === undefined) {
+      return yield* new LedgerEntryError({
+        externalKey,
+        message: `no posting in the ledger has the key ${externalKey}`
+      })
+    }
+    return row
+  })
 
 /** The ledger rows in any of `states` (default `ATTENTION_STATES`), by external key. Fails with `StoreError`. */
 export const ledgerToReview = (states: ReadonlyArray<DocumentState> = ATTENTION_STATES) =>
@@ -26,13 +41,7 @@ export const ledgerToReview = (states: ReadonlyArray<DocumentState> = ATTENTION_
 export const excludePosting = (externalKey: string, who: string, at: string, reason?: string) =>
   Effect.gen(function*() {
     const store = yield* ReconStore
-    const row = (yield* store.ledger([externalKey])).get(externalKey)
-    if (row === undefined) {
-      return yield* new LedgerEntryError({
-        externalKey,
-        message: `no posting in the ledger has the key ${externalKey}`
-      })
-    }
+    const row = yield* ledgerRow(externalKey)
     const excluded: LedgerRow = {
       ...row,
       state: "excluded",
@@ -40,4 +49,33 @@ export const excludePosting = (externalKey: string, who: string, at: string, rea
     }
     yield* store.writeLedger([excluded], at)
     return excluded
+  })
+
+/** States a person can reopen (erp `DocumentState`: `failed` and `excluded` go back to `draft`). */
+export const REOPENABLE_STATES: ReadonlyArray<DocumentState> = ["failed", "excluded"]
+
+/**
+ * Reopens the posting `externalKey` (`failed` or `excluded`): `draft`, with who, when (ISO-8601 instant, UTC) and the
+ * optional reason in its `error` text, so that the next run plans it and posts it again (a file export writes it to a
+ * new file; an ERP that finds it under its external key reads it back instead of creating it twice). Returns the row
+ * as written. Fails with `LedgerEntryError` when no row has the key or it is in another state, or with `StoreError`.
+ */
+export const reopenPosting = (externalKey: string, who: string, at: string, reason?: string) =>
+  Effect.gen(function*() {
+    const store = yield* ReconStore
+    const row = yield* ledgerRow(externalKey)
+    if (!REOPENABLE_STATES.includes(row.state)) {
+      return yield* new LedgerEntryError({
+        externalKey,
+        message: `the posting ${externalKey} is ${row.state}: only a ${REOPENABLE_STATES.join(" or ")} posting can be ` +
+          "reopened"
+      })
+    }
+    const reopened: LedgerRow = {
+      ...row,
+      state: "draft",
+      error: `reopened by ${who} at ${at} (was ${row.state})${reason === undefined ? "" : `: ${reason}`}`
+    }
+    yield* store.writeLedger([reopened], at)
+    return reopened
   })

@@ -7,12 +7,16 @@
  *   or `excluded` by a person); refused ones become POSTING_FAILED exceptions, and a posting an earlier run booked
  *   for a charge this run links to nothing or to another document a POSTED_LINK_CHANGED one.
  * - post: each batch is marked `posting` durably before `adapter.post` is called, then read back with `find` +
- *   `verify` and marked `verified` in one write (`posted_unverified` when the read-back itself fails). A row found in
- *   `posting` or `posted_unverified` (a crash or an `unknown` outcome) is settled by `find` + `verify` first: found and
- *   matching is `verified`, not found goes back to `planned` and is posted, a mismatch is `failed` for a person to look
- *   at. A row an earlier run posted and could not confirm is read back where that run posted it: `verified` when it
- *   matches, otherwise left as it is and reported (POSTING_FAILED), never posted again by a later run. Nothing is
- *   ever posted blindly twice.
+ *   `verify` and marked `verified` in one write (`posted_unverified` when the read-back itself fails). A document the
+ *   ERP refused with nothing applied goes back to `planned` with the ERP's reason (reported, posted again by the next
+ *   run: erp `DocumentState` `write_not_applied`); the others of its batch go on. A row found in `posting` or
+ *   `posted_unverified` (a crash or an `unknown` outcome) is settled by `find` + `verify` first: found and matching is
+ *   `verified`, not found goes back to `planned` and is posted, a mismatch is `failed`. A `failed` posting (the ERP
+ *   holds a record that differs from the plan) waits for a person: reported by every run and read back again (it is
+ *   `verified` once the record matches), never planned nor posted again until a person reopens it
+ *   (`clara-recon ledger reopen`) or marks it handled (`ledger exclude`). A row an earlier run posted and could not
+ *   confirm is read back where that run posted it: `verified` when it matches, otherwise left as it is and reported
+ *   (POSTING_FAILED), never posted again by a later run. Nothing is ever posted blindly twice.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
@@ -30,6 +34,7 @@ import {
 } from "@clara-recon/domain"
 import {
   buildPosting,
+  type ClosedPeriod,
   defaultMapping,
   type ErpAdapter,
   type ErpError,
@@ -62,6 +67,8 @@ export interface PostContext {
   readonly transactions: ReadonlyMap<string, CardTransaction>
   readonly documents: ReadonlyMap<string, FiscalDocument>
   readonly mapping?: MappingConfig | undefined
+  /** The ERP's closed accounting periods (the mapping's `closedPeriodPolicy` applies to them). */
+  readonly closedPeriods?: ReadonlyArray<ClosedPeriod> | undefined
   readonly adapter: ErpAdapter
   /**
    * The adapter that finds what run `runId` posted: `adapter` for this run; for an earlier run, one reading where that
@@ -170,10 +177,27 @@ export const defaultSapCsvAdapter = (options: { readonly tenant: string; readonl
   return SapCsvAdapter.make({ tenant: options.tenant, ledger: memoised }) as ErpAdapter
 }
 
+/** What a person does about a POSTING_FAILED posting, by the state its ledger row was left in (none: refused by the plan). */
+const postingFailedAction = (row: LedgerRow | undefined): string => {
+  switch (row?.state) {
+    case "failed":
+      return `The ERP holds a record for this posting that differs from the plan: check it in the ERP, then post it ` +
+        `again with \`clara-recon ledger reopen ${row.externalKey}\`, or mark it handled with \`clara-recon ledger ` +
+        `exclude ${row.externalKey}\`. No run posts it again until then.`
+    case "posting":
+    case "posted_unverified":
+      return `The ERP has not confirmed this posting: check it in the ERP (every run reads it back). Mark it handled ` +
+        `with \`clara-recon ledger exclude ${row.externalKey}\`; it is never posted blindly again.`
+    default:
+      return "Fix the mapping or the document and run again; the link stays, nothing was posted."
+  }
+}
+
 const postingFailed = (
   link: { transactionUuid: string; documentId: string },
   tx: CardTransaction | undefined,
-  message: string
+  message: string,
+  row?: LedgerRow
 ) =>
   new ReconciliationException({
     code: "POSTING_FAILED",
@@ -182,7 +206,7 @@ const postingFailed = (
     transactionUuid: link.transactionUuid,
     documentId: link.documentId,
     ...(tx?.userName ? { cardholder: tx.userName } : {}),
-    suggestedAction: "Fix the mapping or the document and run again; the link stays, nothing was posted."
+    suggestedAction: postingFailedAction(row)
   })
 
 /** Ledger states of a posting that reached the ERP, or may have (erp.md §5.1). */
@@ -333,6 +357,8 @@ export const planPostings = (ctx: PostContext) => {
       transaction,
       document,
       mapping,
+      exportDate: ctx.runDate,
+      ...(ctx.closedPeriods === undefined || ctx.closedPeriods.length === 0 ? {} : { closedPeriods: ctx.closedPeriods }),
       ...(moreDocuments.length > 0 ? { moreDocuments } : {}),
       ...(chargeGroup ? { groupCharges } : {}),
       ...(tip && !chargeGroup ? { tip } : {})
@@ -351,12 +377,19 @@ export const planPostings = (ctx: PostContext) => {
 /** Whether a ledger row was posted (or was being posted) and the ERP has not confirmed it yet. */
 export const unconfirmed = (row: LedgerRow): boolean => row.state === "posting" || row.state === "posted_unverified"
 
-/** States a later run must not move back to `planned`. */
-const settled: ReadonlySet<string> = new Set([...bookedStates, "excluded"])
+/**
+ * Whether a later run reads a ledger row back and reports it: posted and not confirmed yet (`unconfirmed`), or
+ * `failed` (the ERP holds a record that differs from the plan: a person must look).
+ */
+export const awaitsReadBack = (row: LedgerRow): boolean => unconfirmed(row) || row.state === "failed"
+
+/** States a later run must not move back to `planned`: booked, `failed` (a person decides), `excluded`. */
+const settled: ReadonlySet<string> = new Set([...bookedStates, "failed", "excluded"])
 
 /**
  * The ledger rows the plan step writes: `planned` for every accepted document the ledger does not already hold in
- * `posting`, `posted_unverified`, `verified` or `excluded`.
+ * `posting`, `posted_unverified`, `verified`, `failed` or `excluded` (a new one, one left `planned` by an earlier run,
+ * or one a person reopened).
  */
 export const plannedLedgerRows = (
   ctx: PostContext,
@@ -500,10 +533,20 @@ const writeArtifacts = (dir: string, artifacts: ReadonlyArray<{ name: string; by
   })
 
 /**
+ * The rows of a batch the ERP refused as a whole with `error`: nothing applied goes back to `planned` with the reason (the next
+ * run posts it again); applied or unknown is read back, never re-posted blindly. Returns the rows as written.
+ */
+const refusedBatch = (ctx: PostContext, rows: ReadonlyArray<LedgerRow>, error: ErpError) =>
+  error.outcome === "not_applied"
+    ? move(rows, () => ({ state: "planned", runId: ctx.runId, error: describeError(error) }))
+    : settleRows(ctx, rows)
+
+/**
  * Posts one batch and reads it back: `posting` (durable) -> `adapter.post` -> `find` + `verify` -> `verified` (or
  * `failed`, `planned`). A posted row that cannot be read back is written `posted_unverified`; a crash after the post
- * leaves it `posting`, which the next run settles the same way. An unknown outcome is settled, never re-posted.
- * Returns the batch's rows as they were last written.
+ * leaves it `posting`, which the next run settles the same way. A refusal of the whole batch (`refusedBatch`) or of
+ * some of its documents (`PostResult.refused`) moves what was not applied back to `planned` with the ERP's reason,
+ * and reads the rest back. Returns the batch's rows as they were last written.
  */
 const postBatch = (ctx: PostContext, batch: ReadonlyArray<{ row: LedgerRow; planned: Planned<unknown> }>, sequence: number) =>
   Effect.gen(function*() {
@@ -513,34 +556,35 @@ const postBatch = (ctx: PostContext, batch: ReadonlyArray<{ row: LedgerRow; plan
     const result = yield* Effect.either(
       ctx.adapter.post(batch.map((b) => b.planned), { idempotencyKey, runDate: ctx.runDate, sequence })
     )
-    if (Either.isLeft(result)) {
-      if (result.left.outcome === "not_applied") {
-        return yield* move(rows, () => ({ state: "failed", runId: ctx.runId, error: describeError(result.left) }))
-      }
-      // Applied or unknown: never re-post blindly; read it back.
-      return yield* settleRows(ctx, rows)
-    }
+    if (Either.isLeft(result)) return yield* refusedBatch(ctx, rows, result.left)
     const outcome = result.right
-    if (outcome.status === "failed") {
-      return yield* move(rows, () => ({ state: "failed", runId: ctx.runId, error: describeError(outcome.error) }))
-    }
+    if (outcome.status === "failed") return yield* refusedBatch(ctx, rows, outcome.error)
     if (outcome.status === "exported") {
       yield* writeArtifacts(path.join(ctx.runDir, "postings"), outcome.artifacts)
     }
     const refs = new Map<string, ErpRef>(outcome.status === "posted" ? outcome.refs.map((r) => [r.externalId, r]) : [])
-    return yield* settleRows(
+    const refusals = new Map(outcome.status === "posted" ? (outcome.refused ?? []).map((r) => [r.externalKey, r.error]) : [])
+    const notApplied = (row: LedgerRow) => refusals.get(row.externalKey)?.outcome === "not_applied"
+    const written = yield* settleRows(
       ctx,
-      rows.map((row): LedgerRow => {
+      rows.filter((row) => !notApplied(row)).map((row): LedgerRow => {
+        if (refusals.has(row.externalKey)) return row // applied or unknown: read back as it is
         const ref = refs.get(row.externalKey)
         return { ...row, state: "posted_unverified", ...(ref ? { refJson: JSON.stringify(ref) } : {}) }
       })
     )
+    const back = yield* move(rows.filter(notApplied), (row) => ({
+      state: "planned",
+      runId: ctx.runId,
+      error: describeError(refusals.get(row.externalKey)!)
+    }))
+    return [...written, ...back]
   })
 
 /**
  * Posts the run's planned documents and verifies them (see the module comment). `plans` are the postings the
  * plan step accepted. Returns the POSTING_FAILED exceptions of documents that ended `failed`, `planned` or `posting` in
- * this run, and of those an earlier run posted that are still unconfirmed. Fails with
+ * this run, and of those an earlier run posted that are still unconfirmed or `failed`. Fails with
  * `StoreError` or `OutputError`; ERP errors become `failed` ledger rows, never a failure of the job.
  */
 export const postPlanned = (ctx: PostContext, plans: ReadonlyArray<PlannedPosting>) =>
@@ -562,7 +606,7 @@ export const postPlanned = (ctx: PostContext, plans: ReadonlyArray<PlannedPostin
     for (const row of (yield* store.ledger([...byKey.keys()])).values()) {
       if (!byKey.has(row.externalKey)) continue
       if (row.runId === ctx.runId) current.set(row.externalKey, row)
-      else if (unconfirmed(row)) earlier.push(row)
+      else if (awaitsReadBack(row)) earlier.push(row)
     }
 
     // 0. Read back what earlier runs posted and could not confirm.
@@ -609,7 +653,8 @@ export const postPlanned = (ctx: PostContext, plans: ReadonlyArray<PlannedPostin
       postingFailed(
         r,
         ctx.transactions.get(r.transactionUuid),
-        r.error ?? `left ${r.state}: the ERP did not confirm the posting; run again to retry`
+        r.error ?? `left ${r.state}: the ERP did not confirm the posting; run again to retry`,
+        r
       )
     )
   })

@@ -40,7 +40,7 @@ import {
   ReconciliationException,
   sha256Hex
 } from "@clara-recon/domain"
-import { type ErpAdapter, type MappingConfig } from "@clara-recon/erp"
+import { type ClosedPeriod, type ErpAdapter, type MappingConfig } from "@clara-recon/erp"
 import { aliasMap, match, type MatchInput } from "@clara-recon/matcher"
 import { beginFolderRead, collectDocuments, type FolderRead } from "./Collect.js"
 import { replaceSymlink } from "./internal/Files.js"
@@ -50,6 +50,7 @@ import { OutputError, StoreError } from "./PipelineError.js"
 import { openPlanDocuments } from "./OpenPlans.js"
 import { Progress } from "./Progress.js"
 import {
+  awaitsReadBack,
   bookedStates,
   defaultSapCsvAdapter,
   earlierInstalments,
@@ -59,7 +60,6 @@ import {
   planPostings,
   plannedLedgerRows,
   postPlanned,
-  unconfirmed,
   unlinkedPostings,
   writePlansFile
 } from "./Post.js"
@@ -106,6 +106,8 @@ export interface ReconcileOptions {
   /** The company's RFC, for receptor checks. */
   readonly companyRfc?: string | undefined
   readonly mapping?: MappingConfig | undefined
+  /** The ERP's closed accounting periods, for the mapping's `closedPeriodPolicy` (refuse, or shift the date). */
+  readonly closedPeriods?: ReadonlyArray<ClosedPeriod> | undefined
   /**
    * The ERP adapter, or a factory given the run (e.g. NetSuite for `--erp netsuite`). Default: SAP-style CSV
    * (`generic-je-v1`) into `<runDir>/postings`.
@@ -142,7 +144,7 @@ const runIdOf = (now: Date, sequence: number): string =>
 
 /**
  * SHA-256 of what makes two invocations "the same command": period, tenant, inputs and output folder (resolved
- * paths), the explicit as-of date, company RFC, mapping, ERP, dry-run and write-back settings.
+ * paths), the explicit as-of date, company RFC, mapping and closed periods, ERP, dry-run and write-back settings.
  */
 export const optionsKey = (options: ReconcileOptions, resolve: (p: string) => string, erpId: string): string =>
   sha256Hex(canonicalJson({
@@ -155,6 +157,10 @@ export const optionsKey = (options: ReconcileOptions, resolve: (p: string) => st
     asOf: options.asOf ?? null,
     companyRfc: options.companyRfc ?? null,
     mapping: options.mapping === undefined ? null : sha256Hex(JSON.stringify(options.mapping)),
+    // only when given: the key of a command without closed periods stays what earlier versions computed
+    ...(options.closedPeriods === undefined || options.closedPeriods.length === 0
+      ? {}
+      : { closedPeriods: options.closedPeriods.map((p) => [p.start, p.end]) }),
     erp: erpId,
     dryRun: options.dryRun === true,
     writeBack: options.writeBack === true ? [options.writeBackComment ?? null, options.writeBackLabelUuid ?? null] : null
@@ -543,6 +549,7 @@ const postContext = (ctx: RunContext, memo: Memo) =>
       transactions: byUuid,
       documents: new Map(documents.map((d) => [d.id, d])),
       mapping: ctx.options.mapping,
+      closedPeriods: ctx.options.closedPeriods ?? [],
       adapter: ctx.adapter,
       adapterOfRun: ctx.adapterOfRun,
       erpConcurrency: ctx.erpConcurrency,
@@ -632,8 +639,8 @@ const postStep = Effect.fn("Pipeline.post")(function*(ctx: RunContext, memo: Mem
   const keys = new Set(Option.match(plan, { onNone: (): ReadonlyArray<string> => [], onSome: (p) => p.keys }))
   const ledger = yield* store.ledger([...keys])
   const open = new Set(["planned", "posting", "posted_unverified", "failed"])
-  // open rows of this run, or postings an earlier run could not confirm (read back by this one)
-  if (![...ledger.values()].some((r) => (r.runId === ctx.run.runId && open.has(r.state)) || unconfirmed(r))) {
+  // open rows of this run, or postings an earlier run could not confirm or found differing (read back by this one)
+  if (![...ledger.values()].some((r) => (r.runId === ctx.run.runId && open.has(r.state)) || awaitsReadBack(r))) {
     yield* commitMemo(memo, ctx.run.runId, "post", { exceptions: [], dryRun: false }, Effect.void)
     return
   }

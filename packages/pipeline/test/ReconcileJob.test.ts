@@ -9,7 +9,7 @@ import { Deferred, Effect, Fiber, Layer, Option, TestClock } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { generateCfdi40 } from "@clara-recon/cfdi"
-import { type ErpAdapter, ErpError } from "@clara-recon/erp"
+import { defaultMapping, type ErpAdapter, ErpError, MappingConfig } from "@clara-recon/erp"
 import { excludePosting, ledgerToReview } from "../src/LedgerReview.js"
 import { defaultSapCsvAdapter } from "../src/Post.js"
 import { decideLink, learnedAliases } from "../src/LinkDecisions.js"
@@ -252,6 +252,36 @@ describe("resume after a crash (SQLite)", () => {
           Effect.provide(excludePosting("nope", "ana", "2026-02-03T10:00:00Z"), sqlite)
         )
         assert.strictEqual(unknown._tag, "LedgerEntryError")
+      })
+    ))
+
+  it.effect("the mapping's posting-date and closed-period policies: refused, moved to the first open day, or the run's date", () =>
+    onSqliteJob(({ options, sqlite }) =>
+      Effect.gen(function*() {
+        // t-fuel is dated 2026-01-10, t-pharma 2026-01-12; the ERP's period is closed up to 2026-01-11
+        const closedPeriods = [{ start: "2026-01-01", end: "2026-01-11" }]
+        const dry = (extra: Partial<ReconcileOptions>) =>
+          reconcile({ ...options, dryRun: true, ...extra }).pipe(Effect.provide(sqlite))
+        const datesOf = (runDir: string) =>
+          Object.fromEntries(
+            (JSON.parse(fs.readFileSync(path.join(runDir, "plans.json"), "utf8")) as Array<
+              { transactionUuid: string; document: { postingDate: string } }
+            >).map((p) => [p.transactionUuid, p.document.postingDate])
+          )
+        const refused = yield* dry({ closedPeriods })
+        assert.deepStrictEqual(datesOf(refused.runDir), { "t-pharma": "2026-01-12" })
+        const exceptions = JSON.parse(fs.readFileSync(path.join(refused.runDir, "exceptions.json"), "utf8")) as Array<
+          { code: string; transactionUuid?: string; message: string }
+        >
+        const closed = exceptions.filter((e) => e.code === "POSTING_FAILED")
+        assert.deepStrictEqual(closed.map((e) => e.transactionUuid), ["t-fuel"])
+        assert.match(closed[0]!.message, /closed period 2026-01-01 to 2026-01-11/)
+        const shift = new MappingConfig({ ...defaultMapping, closedPeriodPolicy: "shiftToFirstOpenDay" })
+        const shifted = yield* dry({ closedPeriods, mapping: shift })
+        assert.deepStrictEqual(datesOf(shifted.runDir), { "t-fuel": "2026-01-12", "t-pharma": "2026-01-12" })
+        const onExport = new MappingConfig({ ...defaultMapping, postingDatePolicy: "export_date" })
+        const exported = yield* dry({ mapping: onExport })
+        assert.deepStrictEqual(datesOf(exported.runDir), { "t-fuel": "2026-03-01", "t-pharma": "2026-03-01" })
       })
     ))
 

@@ -93,6 +93,8 @@ const runReconcile = (args: ReconcileArgs) =>
         asOf: Option.getOrUndefined(args.asOf),
         companyRfc: Option.getOrUndefined(args.companyRfc),
         erp,
+        mapping: config.erp.mapping,
+        closedPeriods: config.erp.closedPeriods,
         dryRun: args.dryRun || erpId === NO_ERP,
         writeBack: args.writeBack,
         writeBackLabelUuid: Option.getOrUndefined(args.writeBackLabel)

@@ -4,8 +4,10 @@
  * - `clara-recon link confirm|reject <link-id> [--by NAME]`: a person's decision on a link, pinned (confirmed) or
  *   forbidden (rejected) on every later run (matching.md §7.13);
  * - `clara-recon aliases [--json]`: what the matcher learned from those decisions (descriptor -> issuer RFC);
- * - `clara-recon ledger [--status S]... [--json]`: the postings that need a person (erp.md §5.1), and
- *   `clara-recon ledger exclude <external-key> [--by NAME] [--reason TEXT]`: one marked as handled (`excluded`).
+ * - `clara-recon ledger [--status S]... [--json]`: the postings that need a person (erp.md §5.1);
+ *   `clara-recon ledger exclude <external-key> [--by NAME] [--reason TEXT]`: one marked as handled (`excluded`);
+ *   `clara-recon ledger reopen <external-key> [--by NAME] [--reason TEXT]`: a `failed` or `excluded` one planned and
+ *   posted again by the next run.
  * All take `--state FILE` or `--database-url URL` (default `CLARA_RECON_DATABASE_URL` / the config file).
  */
 import { Args, Command, Options } from "@effect/cli"
@@ -20,7 +22,8 @@ import {
   learnedAliases,
   type LedgerRow,
   ledgerToReview,
-  renderReport
+  renderReport,
+  reopenPosting
 } from "@clara-recon/pipeline"
 import { loadAppConfig } from "../AppConfig.js"
 import { printJsonLine, printSummary } from "../Output.js"
@@ -117,7 +120,7 @@ export const aliasesCommand = storeCommand("aliases", { json: Options.boolean("j
   })
 ).pipe(Command.withDescription("Show the descriptor -> issuer RFC aliases learned from confirmed and rejected links"))
 
-const LEDGER_STATES = ["planned", "posting", "posted_unverified", "verified", "failed", "excluded"] as const
+const LEDGER_STATES = ["draft", "planned", "posting", "posted_unverified", "verified", "failed", "excluded"] as const
 
 /** A ledger row as `ledger --json` prints it: no fingerprint, the ERP reference decoded. */
 const ledgerJson = (row: LedgerRow) => ({
@@ -131,15 +134,18 @@ const ledgerJson = (row: LedgerRow) => ({
   ...(row.error === undefined ? {} : { error: row.error })
 })
 
+/** The arguments of `ledger exclude` and `ledger reopen`. */
+const ledgerEntryArgs = {
+  externalKey: Args.text({ name: "external-key" }).pipe(
+    Args.withDescription("The posting's external key (`ledger`, postings/manifest.json)")
+  ),
+  by,
+  reason: Options.text("reason").pipe(Options.withDescription("Why, kept with the posting"), Options.optional)
+}
+
 const excludeCommand = storeCommand(
   "exclude",
-  {
-    externalKey: Args.text({ name: "external-key" }).pipe(
-      Args.withDescription("The posting's external key (`ledger`, postings/manifest.json)")
-    ),
-    by,
-    reason: Options.text("reason").pipe(Options.withDescription("Why, kept with the posting"), Options.optional)
-  },
+  ledgerEntryArgs,
   (args) =>
     Effect.gen(function*() {
       const at = new Date(yield* Clock.currentTimeMillis).toISOString()
@@ -150,7 +156,18 @@ const excludeCommand = storeCommand(
     })
 ).pipe(Command.withDescription("Mark a posting as handled by a person: no run posts it or reports it again"))
 
-/** `clara-recon ledger [exclude <external-key>]`. */
+const reopenCommand = storeCommand(
+  "reopen",
+  ledgerEntryArgs,
+  (args) =>
+    Effect.gen(function*() {
+      const at = new Date(yield* Clock.currentTimeMillis).toISOString()
+      const row = yield* reopenPosting(args.externalKey, args.by, at, Option.getOrUndefined(args.reason))
+      yield* Console.log(`posting ${row.externalKey} reopened by ${args.by} at ${at}: the next run plans and posts it again`)
+    })
+).pipe(Command.withDescription("Reopen a failed or excluded posting: the next run plans and posts it again"))
+
+/** `clara-recon ledger [exclude|reopen <external-key>]`. */
 export const ledgerCommand = storeCommand(
   "ledger",
   {
@@ -174,5 +191,5 @@ export const ledgerCommand = storeCommand(
     })
 ).pipe(
   Command.withDescription("List the postings that need a person (failed, or never confirmed by the ERP)"),
-  Command.withSubcommands([excludeCommand])
+  Command.withSubcommands([excludeCommand, reopenCommand])
 )

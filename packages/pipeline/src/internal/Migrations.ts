@@ -156,5 +156,13 @@ export const migrations = {
     // postings by transaction, and all the postings against the plan's CFDI
     yield* sql`CREATE INDEX ledger_document_id ON ledger (document_id)`
     yield* sql`CREATE INDEX ledger_transaction_uuid ON ledger (transaction_uuid)`
+  }),
+  "0005_failed_waits_for_a_person": Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    // `failed` now means "the ERP holds a record that differs from the plan" (a read-back mismatch): never posted
+    // again until a person reopens it. A post the ERP refused with nothing applied goes back to `planned` instead,
+    // as earlier versions retried it: their `failed` rows that are not mismatches become `planned`.
+    yield* sql`UPDATE ledger SET state = 'planned'
+      WHERE state = 'failed' AND (error IS NULL OR error NOT LIKE 'the ERP record differs from the planned posting%')`
   })
 }
