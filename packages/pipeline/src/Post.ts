@@ -5,7 +5,8 @@
  * - plan: one balanced journal per linked transaction (erp `buildPosting`), dry-run by `adapter.plan`; accepted
  *   documents go to the ledger as `planned` unless the ledger already has them past that (posted by an earlier run,
  *   or `excluded` by a person); refused ones become POSTING_FAILED exceptions, and a posting an earlier run booked
- *   for a charge this run links to nothing or to another document a POSTED_LINK_CHANGED one.
+ *   for a charge this run links to nothing, to another document, or with a journal of other totals a
+ *   POSTED_LINK_CHANGED one.
  * - post: each batch is marked `posting` durably before `adapter.post` is called, then read back with `find` +
  *   `verify` and marked `verified` in one write (`posted_unverified` when the read-back itself fails). A document the
  *   ERP refused with nothing applied goes back to `planned` with the ERP's reason (reported, posted again by the next
@@ -193,14 +194,21 @@ const postingFailedAction = (row: LedgerRow | undefined): string => {
   }
 }
 
+/**
+ * POSTING_FAILED for `link`; `subtype` is the ERP error code of a refusal by the posting builder or the adapter's
+ * dry run (`PERIOD_CLOSED`, `AMOUNT_GAP_TOO_LARGE`, ...; `MULTIPLE_PROBLEMS` when they differ), `row` the ledger row
+ * when the document was sent.
+ */
 const postingFailed = (
   link: { transactionUuid: string; documentId: string },
   tx: CardTransaction | undefined,
   message: string,
-  row?: LedgerRow
+  row?: LedgerRow,
+  subtype?: string
 ) =>
   new ReconciliationException({
     code: "POSTING_FAILED",
+    ...(subtype === undefined ? {} : { subtype }),
     severity: "high",
     message: `posting for transaction ${link.transactionUuid} (${tx ? formatMoney(tx.amount) : "?"}): ${message}`,
     transactionUuid: link.transactionUuid,
@@ -212,30 +220,62 @@ const postingFailed = (
 /** Ledger states of a posting that reached the ERP, or may have (erp.md §5.1). */
 export const bookedStates: ReadonlySet<string> = new Set(["posting", "posted_unverified", "verified"])
 
+/** How a booked journal differs from the one this run plans for the same link: nothing, or another document. */
+type PostedChange =
+  | { readonly kind: "unlinked" }
+  | { readonly kind: "otherDocument"; readonly documentId: string }
+  | { readonly kind: "journal"; readonly differences: ReadonlyArray<string> }
+
 /**
  * POSTED_LINK_CHANGED: a journal entry an earlier run posted for a charge (in the ledger as `posting`,
- * `posted_unverified` or `verified`) that this run no longer backs with the same document. Subtype `UNLINKED`: the
- * run links the charge to nothing (its CFDI was removed or cancelled, a person rejected the link, Clara rejected the
- * charge); `OTHER_DOCUMENT`: the run links it to another document (the posting is never redone under the same
- * external key). Only a person can settle it: restore the document or confirm the link, or reverse the journal entry
- * in the ERP and mark the posting handled (`clara-recon ledger exclude`). Amounts are the charge's, in its currency.
+ * `posted_unverified` or `verified`) that this run no longer backs as it was posted. Subtype `UNLINKED`: the run links
+ * the charge to nothing (its CFDI was removed or cancelled, a person rejected the link, Clara rejected the charge);
+ * `OTHER_DOCUMENT`: the run links it to another document; `JOURNAL_CHANGED`: the same link, but the journal the run
+ * plans has other totals or another currency (Clara settled the charge at another amount, the CFDI was re-read).
+ * The posting is never redone under the same external key: only a person can settle it (restore the document or
+ * confirm the link, or reverse the journal entry in the ERP, post the right one and mark the posting handled with
+ * `clara-recon ledger exclude`). Amounts are the charge's, in its currency.
  */
-const postedLinkChanged = (row: LedgerRow, tx: CardTransaction | undefined, linkedTo: string | undefined) =>
+const postedLinkChanged = (row: LedgerRow, tx: CardTransaction | undefined, change: PostedChange) =>
   new ReconciliationException({
     code: "POSTED_LINK_CHANGED",
-    subtype: linkedTo === undefined ? "UNLINKED" : "OTHER_DOCUMENT",
+    subtype: change.kind === "unlinked" ? "UNLINKED" : change.kind === "otherDocument" ? "OTHER_DOCUMENT" : "JOURNAL_CHANGED",
     severity: "high",
     message: `journal ${row.externalKey} for transaction ${row.transactionUuid}` +
       `${tx ? ` (${formatMoney(tx.amount)})` : ""} was posted by run ${row.runId} (${row.state}) from document ` +
-      `${row.documentId}; this run links the transaction to ${linkedTo === undefined ? "no document" : linkedTo}`,
+      `${row.documentId}; ` + (change.kind === "journal"
+        ? `the journal this run plans for the same link differs: ${change.differences.join("; ")}`
+        : `this run links the transaction to ${change.kind === "unlinked" ? "no document" : change.documentId}`),
     ...(tx ? { amountAtRisk: tx.amount } : {}),
     transactionUuid: row.transactionUuid,
     documentId: row.documentId,
     location: row.externalKey,
     ...(tx?.userName ? { cardholder: tx.userName } : {}),
-    suggestedAction: "Restore the document or confirm the link (clara-recon link confirm); otherwise reverse the " +
-      "journal entry in the ERP and mark the posting handled (clara-recon ledger exclude <external-key>)."
+    suggestedAction: change.kind === "journal"
+      ? "Check the charge and the document; reverse the journal entry in the ERP, post the right one, and mark the " +
+        "posting handled (clara-recon ledger exclude <external-key>)."
+      : "Restore the document or confirm the link (clara-recon link confirm); otherwise reverse the journal entry in " +
+        "the ERP and mark the posting handled (clara-recon ledger exclude <external-key>)."
   })
+
+/**
+ * What differs between the fingerprint a posting was booked with and the one planned now: totals and currency (the
+ * date may move with the posting-date policy, the payload with the mapping). Nothing for a row without a stored
+ * fingerprint (postings migrated from the first releases).
+ */
+const journalDifferences = (bookedJson: string, planned: Fingerprint): ReadonlyArray<string> => {
+  const booked = JSON.parse(bookedJson) as Partial<Fingerprint>
+  if (booked.totals === undefined || booked.currency === undefined) return []
+  const differences: Array<string> = []
+  if (booked.totals.debit !== planned.totals.debit || booked.totals.credit !== planned.totals.credit) {
+    differences.push(
+      `totals ${booked.totals.debit} / ${booked.totals.credit} posted, ${planned.totals.debit} / ` +
+        `${planned.totals.credit} now`
+    )
+  }
+  if (booked.currency !== planned.currency) differences.push(`currency ${booked.currency} posted, ${planned.currency} now`)
+  return differences
+}
 
 /**
  * The POSTED_LINK_CHANGED exceptions of a run, by external key: `planned` are its postings with the ledger rows of
@@ -247,16 +287,60 @@ export const postedLinkChanges = (
   unlinked: ReadonlyArray<LedgerRow>,
   transactions: ReadonlyMap<string, CardTransaction>
 ): Array<ReconciliationException> => {
-  const changed: Array<[LedgerRow, string | undefined]> = []
+  const changed: Array<[LedgerRow, PostedChange]> = []
   for (const p of planned) {
     const row = ledger.get(p.planned.externalKey)
-    if (row !== undefined && bookedStates.has(row.state) && row.documentId !== p.link.documentId) {
-      changed.push([row, p.link.documentId])
+    if (row === undefined || !bookedStates.has(row.state)) continue
+    if (row.documentId !== p.link.documentId) {
+      changed.push([row, { kind: "otherDocument", documentId: p.link.documentId }])
+      continue
+    }
+    const differences = journalDifferences(row.fingerprintJson, p.planned.fingerprint)
+    if (differences.length > 0) changed.push([row, { kind: "journal", differences }])
+  }
+  for (const row of unlinked) if (bookedStates.has(row.state)) changed.push([row, { kind: "unlinked" }])
+  return changed.sort(([a], [b]) => a.externalKey.localeCompare(b.externalKey))
+    .map(([row, change]) => postedLinkChanged(row, transactions.get(row.transactionUuid), change))
+}
+
+/**
+ * The plan's refusals (POSTING_FAILED) of links whose journal an earlier run booked with the same document (`booked`:
+ * the ledger rows of the refused charges). That journal is never posted again, so "nothing was posted" would be
+ * wrong: a refusal only for a period closed since (`PERIOD_CLOSED`) says nothing about it and is dropped; any other
+ * (the charge and the document no longer agree) is reported as POSTED_LINK_CHANGED (`JOURNAL_CHANGED`, the refusal
+ * as the difference). The refusals of links never booked are kept as they are. `booked`: the external keys of the
+ * refused links' journals, still the run's postings (counted as settled by an earlier run).
+ */
+export const bookedRefusals = (
+  refusals: ReadonlyArray<ReconciliationException>,
+  booked: ReadonlyArray<LedgerRow>,
+  transactions: ReadonlyMap<string, CardTransaction>
+): {
+  readonly refusals: Array<ReconciliationException>
+  readonly changed: Array<ReconciliationException>
+  readonly booked: Array<string>
+} => {
+  const rowOf = new Map(
+    booked.filter((row) => bookedStates.has(row.state)).map((row) => [`${row.transactionUuid}\n${row.documentId}`, row])
+  )
+  const kept: Array<ReconciliationException> = []
+  const changed: Array<ReconciliationException> = []
+  const keys: Array<string> = []
+  for (const refusal of refusals) {
+    const row = rowOf.get(`${refusal.transactionUuid}\n${refusal.documentId}`)
+    if (row === undefined) {
+      kept.push(refusal)
+      continue
+    }
+    keys.push(row.externalKey)
+    if (refusal.subtype !== "PERIOD_CLOSED") {
+      changed.push(postedLinkChanged(row, transactions.get(row.transactionUuid), {
+        kind: "journal",
+        differences: [`this run refuses it: ${refusal.message}`]
+      }))
     }
   }
-  for (const row of unlinked) if (bookedStates.has(row.state)) changed.push([row, undefined])
-  return changed.sort(([a], [b]) => a.externalKey.localeCompare(b.externalKey))
-    .map(([row, linkedTo]) => postedLinkChanged(row, transactions.get(row.transactionUuid), linkedTo))
+  return { refusals: kept, changed, booked: keys }
 }
 
 /**
@@ -364,12 +448,21 @@ export const planPostings = (ctx: PostContext) => {
       ...(tip && !chargeGroup ? { tip } : {})
     })
     if (Either.isLeft(built)) {
-      exceptions.push(postingFailed(link, transaction, built.left.userMessage))
+      exceptions.push(postingFailed(link, transaction, built.left.userMessage, undefined, built.left.code))
       continue
     }
     const planned = ctx.adapter.plan(built.right)
     if (planned.ok) plans.push({ link, planned })
-    else exceptions.push(postingFailed(link, transaction, planned.errors.map((e) => e.userMessage).join("; ")))
+    else {
+      const codes = new Set(planned.errors.map((e) => e.code))
+      exceptions.push(postingFailed(
+        link,
+        transaction,
+        planned.errors.map((e) => e.userMessage).join("; "),
+        undefined,
+        codes.size === 1 ? [...codes][0] : "MULTIPLE_PROBLEMS"
+      ))
+    }
   }
   return { plans, exceptions }
 }

@@ -51,6 +51,7 @@ import { openPlanDocuments } from "./OpenPlans.js"
 import { Progress } from "./Progress.js"
 import {
   awaitsReadBack,
+  bookedRefusals,
   bookedStates,
   defaultSapCsvAdapter,
   earlierInstalments,
@@ -598,15 +599,20 @@ const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Mem
     }
   }
   const postCtx = yield* postContext(ctx, memo)
-  const { exceptions, plans } = planPostings(postCtx)
+  const planned = planPostings(postCtx)
+  const { plans } = planned
   const ledger = yield* store.ledger(plans.map((p) => p.planned.externalKey))
   const rows = plannedLedgerRows(postCtx, plans, ledger)
-  const linkChanges = postedLinkChanges(
-    plans,
-    ledger,
-    yield* unlinkedPostings(postCtx.links, postCtx.transactions),
+  const refused = bookedRefusals(
+    planned.exceptions,
+    yield* store.ledgerOfTransactions(planned.exceptions.flatMap((e) => e.transactionUuid ?? [])),
     postCtx.transactions
   )
+  const exceptions = refused.refusals
+  const linkChanges = [
+    ...postedLinkChanges(plans, ledger, yield* unlinkedPostings(postCtx.links, postCtx.transactions), postCtx.transactions),
+    ...refused.changed
+  ].sort((a, b) => (a.location ?? "").localeCompare(b.location ?? ""))
   if (ctx.options.dryRun === true) yield* writePlansFile(postCtx, plans)
   memo.plans = plans
   yield* Effect.annotateCurrentSpan({
@@ -617,7 +623,7 @@ const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Mem
   })
   const now = yield* nowIso
   yield* commitMemo(memo, ctx.run.runId, "plan", {
-    keys: plans.map((p) => p.planned.externalKey),
+    keys: [...plans.map((p) => p.planned.externalKey), ...refused.booked],
     exceptions,
     postedLinkChanged: linkChanges
   }, store.writeLedger(rows, now))

@@ -1,31 +1,47 @@
 /**
- * `postedLinkChanges` (plan step, POSTED_LINK_CHANGED): which ledger rows of earlier postings a run reports, by state
- * and by what the run links the charge to, in external-key order.
+ * `postedLinkChanges` (plan step, POSTED_LINK_CHANGED): which ledger rows of earlier postings a run reports, by state,
+ * by what the run links the charge to, and by how the journal it plans differs from the one booked, in external-key
+ * order.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { type DocumentState, documentStates } from "@clara-recon/erp"
+import { type DocumentState, documentStates, type Fingerprint } from "@clara-recon/erp"
 import type { MatchLink } from "@clara-recon/domain"
 import { type PlannedPosting, postedLinkChanges } from "../src/Post.js"
 import type { LedgerRow } from "../src/ReconStore.js"
 import { transaction } from "./Fixtures.js"
 
-const row = (externalKey: string, transactionUuid: string, documentId: string, state: DocumentState): LedgerRow => ({
+/** A journal's fingerprint with totals `total` / `total` in `currency`. */
+const fingerprint = (total: string, currency = "MXN", hash = "h1"): Fingerprint => ({
+  hash,
+  totals: { debit: total, credit: total },
+  lineCount: 3,
+  date: "2026-01-10",
+  currency
+})
+
+const row = (
+  externalKey: string,
+  transactionUuid: string,
+  documentId: string,
+  state: DocumentState,
+  booked = fingerprint("100.00")
+): LedgerRow => ({
   externalKey,
   transactionUuid,
   documentId,
   state,
   runId: "run-1",
   erp: "sap-csv",
-  fingerprintJson: "{}",
+  fingerprintJson: JSON.stringify(booked),
   refJson: undefined,
   error: undefined
 })
 
 /** A planned posting of `transactionUuid` against `documentId`: only the fields `postedLinkChanges` reads. */
-const planned = (externalKey: string, transactionUuid: string, documentId: string) =>
+const planned = (externalKey: string, transactionUuid: string, documentId: string, now = fingerprint("100.00")) =>
   ({
     link: { transactionUuid, documentId } as MatchLink,
-    planned: { externalKey }
+    planned: { externalKey, fingerprint: now }
   }) as PlannedPosting
 
 describe("postedLinkChanges", () => {
@@ -64,8 +80,37 @@ describe("postedLinkChanges", () => {
     assert.include(reported[1]!.message, "was posted by run run-1 (posting) from document D1")
   })
 
-  it("reports nothing when every booked posting is still backed by its document", () => {
-    const ledger = new Map([["k1", row("k1", "t1", "D1", "verified")]])
-    assert.deepStrictEqual(postedLinkChanges([planned("k1", "t1", "D1")], ledger, [], transactions), [])
+  it("reports a booked journal whose link now plans other totals or another currency (JOURNAL_CHANGED)", () => {
+    const ledger = new Map([
+      ["k-amount", row("k-amount", "t1", "D1", "verified")],
+      ["k-currency", row("k-currency", "t2", "D2", "posting")],
+      ["k-payload", row("k-payload", "t3", "D3", "verified")],
+      ["k-failed", row("k-failed", "t4", "D4", "failed")]
+    ])
+    const plans = [
+      planned("k-amount", "t1", "D1", fingerprint("116.00")),
+      planned("k-currency", "t2", "D2", fingerprint("100.00", "USD")),
+      // another payload (a new account mapping, another posting date) with the same totals is not a change
+      planned("k-payload", "t3", "D3", { ...fingerprint("100.00", "MXN", "h2"), date: "2026-01-31" }),
+      planned("k-failed", "t4", "D4", fingerprint("116.00"))
+    ]
+    const reported = postedLinkChanges(plans, ledger, [], transactions)
+    assert.deepStrictEqual(reported.map((e) => [e.location, e.subtype]), [
+      ["k-amount", "JOURNAL_CHANGED"],
+      ["k-currency", "JOURNAL_CHANGED"]
+    ])
+    assert.include(reported[0]!.message, "totals 100.00 / 100.00 posted, 116.00 / 116.00 now")
+    assert.include(reported[1]!.message, "currency MXN posted, USD now")
+    assert.include(reported[0]!.suggestedAction ?? "", "post the right one")
+  })
+
+  it("reports nothing when every booked posting is still backed by its document and its journal", () => {
+    const ledger = new Map([
+      ["k1", row("k1", "t1", "D1", "verified")],
+      // a posting migrated from the first releases has no stored fingerprint: nothing to compare
+      ["k2", row("k2", "t2", "D2", "verified", {} as Fingerprint)]
+    ])
+    const plans = [planned("k1", "t1", "D1"), planned("k2", "t2", "D2", fingerprint("116.00"))]
+    assert.deepStrictEqual(postedLinkChanges(plans, ledger, [], transactions), [])
   })
 })

@@ -285,6 +285,33 @@ describe("resume after a crash (SQLite)", () => {
       })
     ))
 
+  it.effect("a posted charge Clara now shows at another amount is reported JOURNAL_CHANGED; a period closed since is not", () =>
+    onSqliteJob(({ options, sqlite }) =>
+      Effect.gen(function*() {
+        yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
+        const first = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+        assert.deepStrictEqual(first.summary.postings, { new: 2, skipped: 0, failed: 0 })
+        // Clara settles t-pharma 0.40 above its authorisation (the link holds: a rounding difference), and the
+        // company closes the ERP's period up to 2026-01-11 (t-fuel, posted on 2026-01-10, falls in it)
+        const exported = JSON.parse(fs.readFileSync(options.transactionsFile!, "utf8")) as Array<
+          { uuid: string; amountValue: { value: number } }
+        >
+        const pharma = exported.find((t) => t.uuid === "t-pharma")!
+        pharma.amountValue.value = Math.round(pharma.amountValue.value * 100 + 40) / 100
+        fs.writeFileSync(options.transactionsFile!, JSON.stringify(exported))
+        const closedPeriods = [{ start: "2026-01-01", end: "2026-01-11" }]
+        const second = yield* reconcile({ ...options, erp: sapCsv, closedPeriods }).pipe(Effect.provide(sqlite))
+        const run = yield* Effect.provide(loadRunResult(second.runId), sqlite)
+        assert.deepStrictEqual(second.summary.postings, { new: 0, skipped: 2, failed: 0 })
+        assert.isTrue(run.links.some((l) => l.transactionUuid === "t-pharma"), "the link holds")
+        assert.deepStrictEqual(run.exceptions.filter((e) => e.code === "POSTING_FAILED"), [])
+        const changed = run.exceptions.filter((e) => e.code === "POSTED_LINK_CHANGED")
+        assert.deepStrictEqual(changed.map((e) => [e.transactionUuid, e.subtype]), [["t-pharma", "JOURNAL_CHANGED"]])
+        assert.match(changed[0]!.message, /totals 499\.99 \/ 499\.99 posted, 500\.39 \/ 500\.39 now/)
+        assert.strictEqual(csvsOf(second.runDir).length, 0, "nothing is posted again")
+      })
+    ))
+
   it.effect("a posted charge whose CFDI is gone is reported POSTED_LINK_CHANGED until it is marked handled", () =>
     onSqliteJob(({ options, sqlite }) => {
       const postedLinkChanged = (runId: string) =>
