@@ -79,7 +79,13 @@ import {
 } from "./RunSteps.js"
 import { reportFileStamps, reportKeyOf, reuseReports } from "./report/ReuseReports.js"
 import { writeReports } from "./report/WriteReports.js"
-import { acceptTransactions, parseTransactionsExport, pullTransactions, readTransactionsBytes } from "./Sync.js"
+import {
+  acceptTransactions,
+  invalidStillStanding,
+  parseTransactionsExport,
+  pullTransactions,
+  readTransactionsBytes
+} from "./Sync.js"
 import { defaultWriteBackComment, writeBackMissing } from "./WriteBack.js"
 
 /** What a caller-supplied ERP adapter factory is told about the run. */
@@ -268,6 +274,11 @@ const syncStep = Effect.fn("Pipeline.sync")(function*(ctx: RunContext, memo: Mem
     ? yield* pullTransactions({ from, to }, Option.getOrUndefined(updatedSince))
     : yield* parseTransactionsExport(file!, new TextDecoder().decode(bytes))
   const synced = acceptTransactions(records, { from, to })
+  // Clara: an incremental sync does not fetch an unchanged bad record again; its exception stands until Clara changes it
+  const standing = bytes !== undefined || Option.isNone(previousDetail)
+    ? []
+    : invalidStillStanding(decodeSyncDetail(previousDetail.value).invalid, records)
+  const invalid = [...synced.invalid, ...standing]
   const known = yield* store.transactionHashes(tenant, from, to)
   const rows: Array<TransactionRow> = []
   let newWatermark = Option.getOrUndefined(watermark)
@@ -281,11 +292,11 @@ const syncStep = Effect.fn("Pipeline.sync")(function*(ctx: RunContext, memo: Mem
     if (known.get(tx.uuid) === contentHash) continue
     rows.push({ uuid: tx.uuid, tenant, operationDate: tx.operationDate, lastUpdateDate: tx.lastUpdateDate, contentHash, json })
   }
-  yield* Effect.annotateCurrentSpan({ fetched: records.length, changed: rows.length, invalid: synced.invalid.length })
+  yield* Effect.annotateCurrentSpan({ fetched: records.length, changed: rows.length, invalid: invalid.length })
   if (synced.outOfPeriod > 0) yield* Effect.logInfo(`${synced.outOfPeriod} transactions fall outside ${from} .. ${to}`)
   const now = yield* nowIso
   yield* commitMemo(memo, ctx.run.runId, "sync", {
-    invalid: synced.invalid,
+    invalid,
     outOfPeriod: synced.outOfPeriod,
     fetched: records.length,
     changed: rows.length
@@ -296,7 +307,7 @@ const syncStep = Effect.fn("Pipeline.sync")(function*(ctx: RunContext, memo: Mem
       scope,
       watermark: newWatermark,
       sourceHash,
-      detailJson: sourceHash === undefined ? undefined : encodeSyncDetail({ invalid: synced.invalid, outOfPeriod: synced.outOfPeriod })
+      detailJson: encodeSyncDetail({ invalid, outOfPeriod: synced.outOfPeriod })
     }, now)
   ))
   if (known.size === 0 && rows.length === synced.transactions.length) {

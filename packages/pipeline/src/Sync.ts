@@ -23,10 +23,14 @@ export interface SyncedTransactions {
   readonly outOfPeriod: number
 }
 
-/** One raw record: where it came from (for messages) and either its decoded wire form or the reason it failed. */
+/**
+ * One raw record: where it came from (for messages), either its decoded wire form or the reason it failed, and the
+ * uuid of a record that failed when it has one.
+ */
 export interface RawRecord {
   readonly record: string
   readonly result: Either.Either<TransactionResponseV3, string>
+  readonly uuid?: string | undefined
 }
 
 const invalidTransaction = (record: string, reason: string, uuid?: string) =>
@@ -50,9 +54,9 @@ export const acceptTransactions = (
   const byUuid = new Map<string, { tx: CardTransaction; wire: TransactionResponseV3 }>()
   const invalid: Array<ReconciliationException> = []
   let outOfPeriod = 0
-  for (const { record, result } of records) {
+  for (const { record, result, uuid } of records) {
     if (Either.isLeft(result)) {
-      invalid.push(invalidTransaction(record, result.left))
+      invalid.push(invalidTransaction(record, result.left, uuid))
       continue
     }
     const wire = result.right
@@ -88,12 +92,40 @@ const describe = (error: ParseResult.ParseError): string =>
     .join("; ")
 
 /** Decodes one JSON value of an export as a transaction record; a value that is not an object says what it is. */
-const decodeRecord = (record: string, value: unknown): RawRecord => ({
-  record,
-  result: typeof value !== "object" || value === null || Array.isArray(value)
-    ? Either.left(`record: expected a transaction object, got ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`)
-    : Either.mapLeft(decodeWire(value), describe)
-})
+const decodeRecord = (record: string, value: unknown): RawRecord => {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return {
+      record,
+      result: Either.left(
+        `record: expected a transaction object, got ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`
+      )
+    }
+  }
+  const uuid = (value as { readonly uuid?: unknown }).uuid
+  return {
+    record,
+    result: Either.mapLeft(decodeWire(value), describe),
+    ...(typeof uuid === "string" && uuid.trim() !== "" ? { uuid: uuid.trim() } : {})
+  }
+}
+
+/**
+ * The INVALID_TRANSACTION exceptions of an earlier incremental sync (`previous`) still standing: those of records
+ * this sync did not fetch again (an incremental sync fetches only what Clara changed since), so a record that cannot
+ * be read is reported by every run until Clara changes it, not once. A record with no uuid cannot be followed: it is
+ * reported by the sync that fetched it.
+ */
+export const invalidStillStanding = (
+  previous: ReadonlyArray<ReconciliationException>,
+  fetched: ReadonlyArray<RawRecord>
+): Array<ReconciliationException> => {
+  const seen = new Set<string>()
+  for (const raw of fetched) {
+    const uuid = Either.isRight(raw.result) ? raw.result.right.uuid : raw.uuid
+    if (uuid !== undefined) seen.add(uuid)
+  }
+  return previous.filter((e) => e.transactionUuid !== undefined && !seen.has(e.transactionUuid))
+}
 
 /**
  * Parses the text of a transactions export read from `path`: a JSON array of `TransactionResponseV3`, or an array of
@@ -177,9 +209,11 @@ export const pullTransactions = (
     }).pipe(
       Stream.map((item): RawRecord => {
         const record = `GET /api/v3/transactions record ${index++}`
+        // a record Clara sent that does not decode is named `... uuid <uuid>` when it has one
+        const uuid = item._tag === "Ok" ? undefined : / uuid (\S+)$/.exec(item.error.record ?? "")?.[1]
         return item._tag === "Ok"
           ? { record, result: Either.right(item.value) }
-          : { record, result: Either.left(item.error.message) }
+          : { record, result: Either.left(item.error.message), uuid }
       }),
       Stream.runCollect,
       Effect.map((chunk) => Array.from(chunk))

@@ -1,0 +1,101 @@
+/**
+ * `reconcile` against the Clara emulator (HTTPS, mutual TLS, OAuth2) with a record Clara serves but the job cannot read
+ * (a bad currency code): the first run, a full sync, reports it as INVALID_TRANSACTION; the next run syncs
+ * incrementally from its watermark, does not fetch the unchanged record again, and still reports it: a charge that
+ * cannot be read is never dropped from the reports after one run.
+ */
+import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { Effect, Exit, Scope } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import {
+  type ClaraEmulator,
+  generateScenario,
+  makeTestPki,
+  type Scenario,
+  startClaraEmulator,
+  type TestPkiPaths,
+  writeScenarioInvoices,
+  writeTestPki
+} from "@clara-recon/sandbox"
+import { lastJsonLine, runCli } from "../support/Cli.js"
+
+let scope: Scope.CloseableScope
+let work: string
+let pkiPaths: TestPkiPaths
+let scenario: Scenario
+let invoicesDir: string
+let emulator: ClaraEmulator
+let broken: string
+
+beforeAll(async () => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "clara-recon-clara-sync-"))
+  scope = Effect.runSync(Scope.make())
+  const generated = generateScenario({ seed: 33, size: 30 })
+  // one charge Clara serves with a currency code the job cannot read, last updated long before the others
+  const [first, ...rest] = generated.transactions
+  broken = first!.uuid
+  scenario = {
+    ...generated,
+    transactions: [
+      {
+        ...first!,
+        amountValue: { ...first!.amountValue!, currency: "M$" },
+        lastUpdateDate: `${generated.period.from}T00:00:00`
+      },
+      ...rest
+    ]
+  }
+  const started = await Effect.runPromise(
+    Effect.gen(function*() {
+      const pki = yield* makeTestPki()
+      const paths = yield* writeTestPki(pki, path.join(work, "pki"))
+      invoicesDir = path.join(work, "invoices")
+      yield* writeScenarioInvoices(scenario, invoicesDir)
+      const emulator = yield* startClaraEmulator({ scenario, pki })
+      return { paths, emulator }
+    }).pipe(Scope.extend(scope))
+  )
+  ;({ emulator } = started)
+  pkiPaths = started.paths
+}, 120_000)
+
+afterAll(async () => {
+  if (scope) await Effect.runPromise(Scope.close(scope, Exit.void))
+  if (work) fs.rmSync(work, { recursive: true, force: true })
+})
+
+const reconcile = (asOf: string) =>
+  runCli([
+    "reconcile", "--from", scenario.period.from, "--to", scenario.period.to, "--invoices", invoicesDir,
+    "--out", path.join(work, "out"), "--state", path.join(work, "state.db"), "--as-of", asOf, "--json"
+  ], {
+    CLARA_BASE_URL: emulator.baseUrl,
+    CLARA_CLIENT_ID: emulator.clientId,
+    CLARA_CLIENT_SECRET: emulator.clientSecret,
+    CLARA_CERT: pkiPaths.cert,
+    CLARA_KEY: pkiPaths.key,
+    CLARA_CA: pkiPaths.ca
+  })
+
+/** The INVALID_TRANSACTION exceptions of a run, by transaction uuid. */
+const invalidOf = (runId: string): Array<string> =>
+  (JSON.parse(fs.readFileSync(path.join(work, "out", runId, "exceptions.json"), "utf8")) as Array<
+    { code: string; transactionUuid?: string }
+  >).filter((e) => e.code === "INVALID_TRANSACTION").map((e) => e.transactionUuid ?? "?")
+
+describe("Clara sync", () => {
+  it("a record Clara serves but the job cannot read is reported by every run, not only the one that fetched it", async () => {
+    const first = await reconcile("2026-11-22")
+    assert.strictEqual(first.code, 0, first.stderr)
+    const firstRun = lastJsonLine(first.stdout).runId
+    assert.deepStrictEqual(invalidOf(firstRun), [broken])
+
+    const second = await reconcile("2026-11-23")
+    assert.strictEqual(second.code, 0, second.stderr)
+    const secondRun = lastJsonLine(second.stdout).runId
+    assert.notStrictEqual(secondRun, firstRun)
+    assert.deepStrictEqual(invalidOf(secondRun), [broken])
+  })
+})
