@@ -53,6 +53,10 @@ export class PostingDocument extends Schema.Class<PostingDocument>("PostingDocum
   /** Posting date per policy, civil date America/Mexico_City. */
   postingDate: CivilDate,
   currency: Schema.String,
+  /**
+   * The header exchange rate: units of the company currency per unit of `currency`; absent when the journal is in
+   * the company currency or the rate is not known (the ERP applies its own).
+   */
   exchangeRate: Schema.optional(Schema.BigDecimal),
   memo: Schema.String,
   /** ERP company code from the mapping (SAP `BUKRS`), when the target ERP needs one. */

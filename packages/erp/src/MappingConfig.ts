@@ -112,6 +112,11 @@ export class MappingConfig extends Schema.Class<MappingConfig>("MappingConfig")(
   accounts: MappingAccounts,
   /** Company code (SAP `BUKRS`, 4 characters). */
   companyCode: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(4)),
+  /**
+   * The company's (NetSuite subsidiary's base) currency, ISO 4217: a journal in another currency carries the rate to
+   * it. Absent: the card's currency (Clara issues cards in the company's currency: MXN, BRL, COP).
+   */
+  companyCurrency: Schema.optional(Schema.String.pipe(Schema.pattern(/^[A-Z]{3}$/))),
   /** Document type (SAP `BLART`), default `SA` (G/L account document). */
   documentType: Schema.optionalWith(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(2)), {
     default: () => "SA"

@@ -161,7 +161,11 @@ const memoOf = (documents: ReadonlyArray<FiscalDocument>): string => {
  * Without a SubTotal (extracted receipts) the expense is the Total minus taxes. A refund (negative card amount or
  * type REFUND) reverses every side; a zero line is left out. When the CFDI currency differs from the card currency
  * the journal is in the card currency, converted with `TipoCambio` when the card is in MXN, else with the ratio
- * card amount / CFDI total (6 places); the rate is recorded in `exchangeRate`.
+ * card amount / CFDI total (6 places). The journal's `exchangeRate` is the header rate the ERP books it with (erp.md
+ * §5.2, §5.3: SAP `KURSF`, NetSuite `exchangeRate`): units of the company currency (`mapping.companyCurrency`, by
+ * default the card's) per unit of the journal currency, only for a journal in another currency and only when the
+ * documents give it: the CFDI total in the company currency / the card amount, or the CFDI's `TipoCambio` (to MXN)
+ * for a CFDI in the card currency. Absent otherwise: the ERP applies its own rate.
  *
  * The expense (and tip) lines carry the cost centre of the `dimensions` rules and the expense line the vendor RFC
  * per the `vendors` policy (generic RFCs `XAXX010101000` / `XEXX010101000` omitted, kept or refused). The posting
@@ -430,6 +434,15 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
       ))
     }
     const postingDate = policyDate === undefined ? tx.operationDate : firstOpenDay(policyDate, closedPeriods)
+    const companyCurrency = mapping.companyCurrency ?? card.currency
+    const headerRate = card.currency === companyCurrency
+      ? undefined
+      : !several && !grouped && doc.currency === companyCurrency && BigDecimal.isPositive(first.total)
+      ? roundHalfUp(BigDecimal.unsafeDivide(abs(first.total), cardAmount), RATE_SCALE)
+      : doc.currency === card.currency && companyCurrency === "MXN" && doc.exchangeRate !== undefined &&
+          BigDecimal.isPositive(doc.exchangeRate)
+      ? doc.exchangeRate
+      : undefined
 
     const posting = new PostingDocument({
       sourceId: tx.uuid,
@@ -438,7 +451,7 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
       documentDate: doc.issueDate,
       postingDate,
       currency: card.currency,
-      ...(rate === undefined ? {} : { exchangeRate: rate }),
+      ...(headerRate === undefined ? {} : { exchangeRate: headerRate }),
       memo: `${text} | ${memoOf(documents)}`,
       companyCode: mapping.companyCode,
       documentType: mapping.documentType,

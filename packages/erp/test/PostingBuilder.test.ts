@@ -1,4 +1,4 @@
-import { formatFixed, type PostingDocument } from "@clara-recon/domain"
+import { formatFixed, money, type PostingDocument } from "@clara-recon/domain"
 import { assert, describe, it } from "@effect/vitest"
 import { BigDecimal, Either, FastCheck as fc } from "effect"
 import { externalKey } from "../src/ExternalKey.js"
@@ -170,7 +170,8 @@ describe("buildPosting", () => {
       "Cr card_liability 205.06 2010.00 -"
     ])
     assert.strictEqual(doc.currency, "MXN")
-    assert.strictEqual(BigDecimal.format(doc.exchangeRate!), "17.25")
+    // the journal is in the company currency: no header rate (SAP KURSF blank, no NetSuite exchangeRate)
+    assert.isUndefined(doc.exchangeRate)
   })
 
   it("converts with the card / total ratio when there is no TipoCambio", () => {
@@ -178,7 +179,7 @@ describe("buildPosting", () => {
       transaction("2000.00"),
       cfdi({ subTotal: "100.00", total: "116.00", currency: "USD" }, { ivaTransferred: "16.00" })
     )
-    assert.strictEqual(formatFixed(doc.exchangeRate!, 6), "17.241379")
+    assert.isUndefined(doc.exchangeRate)
     assert.deepStrictEqual(summary(doc), [
       "Dr expense 601.84 1724.14 V1",
       "Dr iva_acreditable 118.01 275.86 V1",
@@ -294,5 +295,23 @@ describe("buildPosting", () => {
       }),
       { seed: 20260115, numRuns: 300 }
     )
+  })
+
+  it("gives a journal outside the company currency the rate to it, when its documents tell it", () => {
+    const mxnCompany = new MappingConfig({ ...defaultMapping, companyCurrency: "MXN" })
+    const usdCard = transaction("100.00", { amount: money("100.00", "USD") })
+    // a USD card paying a MXN CFDI: MXN per USD = the CFDI total / the card amount
+    const paysMxn = built(usdCard, cfdi({ subTotal: "1500.00", total: "1740.00" }, { ivaTransferred: "240.00" }), mxnCompany)
+    assert.strictEqual(paysMxn.currency, "USD")
+    assert.strictEqual(BigDecimal.format(paysMxn.exchangeRate!), "17.4")
+    // a USD card paying a USD CFDI: its TipoCambio is the rate to MXN
+    const paysUsd = built(
+      usdCard,
+      cfdi({ subTotal: "86.21", total: "100.00", currency: "USD", exchangeRate: "17.25" }, { ivaTransferred: "13.79" }),
+      mxnCompany
+    )
+    assert.strictEqual(BigDecimal.format(paysUsd.exchangeRate!), "17.25")
+    // no company currency configured: the card's currency is the company's, no header rate
+    assert.isUndefined(built(usdCard, cfdi({ subTotal: "1500.00", total: "1740.00" }, { ivaTransferred: "240.00" })).exchangeRate)
   })
 })
