@@ -4,7 +4,7 @@
  * `excluded` one so that the next run plans and posts it again (erp `DocumentState` `reopen`).
  */
 import * as Effect from "effect/Effect"
-import type { DocumentState } from "@clara-recon/erp"
+import { allowedEvents, type DocumentState, documentStates } from "@clara-recon/erp"
 import { LedgerEntryError } from "./PipelineError.js"
 import { type LedgerRow, ReconStore } from "./ReconStore.js"
 
@@ -51,8 +51,10 @@ export const excludePosting = (externalKey: string, who: string, at: string, rea
     return excluded
   })
 
-/** States a person can reopen (erp `DocumentState`: `failed` and `excluded` go back to `draft`). */
-export const REOPENABLE_STATES: ReadonlyArray<DocumentState> = ["failed", "excluded"]
+/** States a person can reopen: those the erp state machine lets take `reopen` (`failed`, `excluded`). */
+export const REOPENABLE_STATES: ReadonlyArray<DocumentState> = documentStates.filter((state) =>
+  allowedEvents(state).includes("reopen")
+)
 
 /**
  * Reopens the posting `externalKey` (`failed` or `excluded`): `draft`, with who, when (ISO-8601 instant, UTC) and the
