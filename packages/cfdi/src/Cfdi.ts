@@ -8,7 +8,7 @@
  * Texts are trimmed (an empty attribute counts as absent); RFCs and UUIDs are also upper-cased.
  */
 import type { DocumentSource } from "@clara-recon/domain"
-import { CfdiRelation, FiscalDocument, Party, TaxTotals, trustedInstance } from "@clara-recon/domain"
+import { CfdiRelation, FiscalDocument, IvaAtRate, Party, TaxTotals, trustedInstance } from "@clara-recon/domain"
 import * as BigDecimal from "effect/BigDecimal"
 import type { Mutable } from "./internal/defined.js"
 
@@ -272,6 +272,41 @@ const partyOf = (taxId: string, name: string | undefined): Party => {
 }
 
 /**
+ * The concepts' IVA traslados (Impuesto 002) summed by rate, highest first and `Exento` last, when they carry more
+ * than one rate; `undefined` for a single rate or none (the document totals tell it all). A line without a `Base`
+ * (never on a valid concept) is left out.
+ */
+const ivaByRateOf = (conceptos: ReadonlyArray<CfdiConcepto>): ReadonlyArray<IvaAtRate> | undefined => {
+  const groups = new Map<
+    string,
+    { rate: BigDecimal.BigDecimal | undefined; base: BigDecimal.BigDecimal; amount: BigDecimal.BigDecimal }
+  >()
+  for (const concepto of conceptos) {
+    for (const line of concepto.traslados) {
+      if (line.impuesto !== "002" || line.base === undefined) continue
+      const exempt = line.tipoFactor === "Exento"
+      const rate = exempt || line.tasaOCuota === undefined ? undefined : BigDecimal.unsafeFromString(line.tasaOCuota)
+      if (!exempt && rate === undefined) continue
+      const key = rate === undefined ? "Exento" : BigDecimal.format(BigDecimal.normalize(rate))
+      const group = groups.get(key) ?? { rate, base: ZERO, amount: ZERO }
+      groups.set(key, {
+        rate: group.rate,
+        base: BigDecimal.sum(group.base, line.base),
+        amount: BigDecimal.sum(group.amount, line.importe ?? ZERO)
+      })
+    }
+  }
+  if (groups.size < 2) return undefined
+  return [...groups.values()]
+    .sort((a, b) => a.rate === undefined ? 1 : b.rate === undefined ? -1 : BigDecimal.Order(b.rate, a.rate))
+    .map((g) =>
+      trustedInstance(IvaAtRate, { ...(g.rate === undefined ? {} : { rate: g.rate }), base: g.base, amount: g.amount })
+    )
+}
+
+const ZERO = BigDecimal.fromBigInt(0n)
+
+/**
  * Maps a read CFDI to the domain `FiscalDocument` (kind `CFDI`, country `MX`): id and fiscalUuid = TFD UUID (upper
  * case), issueDate = civil date of `Fecha`, taxes split IVA/IEPS transferred and IVA/ISR withheld plus the implocal
  * net, relations from `CfdiRelacionados`, `claveProdServ` of the first concept, no Clara transactions, one source.
@@ -291,6 +326,8 @@ export const toFiscalDocument = (cfdi: Cfdi, source: DocumentSource): FiscalDocu
     if (impuestos.isrRetenido !== undefined) taxes.isrWithheld = impuestos.isrRetenido
   }
   if (local !== undefined) taxes.localNet = BigDecimal.subtract(local.totalTraslados, local.totalRetenciones)
+  const byRate = ivaByRateOf(cfdi.conceptos)
+  if (byRate !== undefined) taxes.ivaByRate = byRate
   const relacionados = cfdi.cfdiRelacionados
   const relations: Array<CfdiRelation> = []
   for (let i = 0; i < relacionados.length; i++) {

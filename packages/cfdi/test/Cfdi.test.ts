@@ -60,6 +60,11 @@ describe("toFiscalDocument", () => {
     assert.strictEqual(BigDecimal.format(doc.taxes.ivaTransferred!), "4")
     assert.isUndefined(doc.taxes.iepsTransferred)
     assert.isUndefined(doc.taxes.localNet)
+    // the concepts mix 8 % and exempt: the IVA by rate, highest first, exempt last
+    assert.deepStrictEqual(
+      doc.taxes.ivaByRate?.map((r) => [r.rate === undefined ? "Exento" : BigDecimal.format(r.rate), BigDecimal.format(r.base), BigDecimal.format(r.amount)]),
+      [["0.08", "50", "4"], ["Exento", "10", "0"]]
+    )
     assert.deepStrictEqual(
       [doc.metodoPago, doc.formaPago, doc.usoCfdi, doc.claveProdServ],
       ["PUE", "04", "G02", "78111800"]

@@ -27,13 +27,30 @@ export class DocumentSource extends Schema.Class<DocumentSource>("DocumentSource
 }) {}
 
 /** Totals of taxes in the document, in document currency units. */
+/**
+ * The IVA a document transfers at one rate (CFDI `Traslado` lines with Impuesto 002 summed over the concepts, Anexo 20
+ * `Concepto/Impuestos`): `rate` the `TasaOCuota` (0.16, 0.08, 0; absent for `Exento`), the `Base` and the `Importe`
+ * (zero for `Exento`), currency units of the document.
+ */
+export class IvaAtRate extends Schema.Class<IvaAtRate>("IvaAtRate")({
+  rate: Schema.optional(Schema.BigDecimal),
+  base: Schema.BigDecimal,
+  amount: Schema.BigDecimal
+}) {}
+
 export class TaxTotals extends Schema.Class<TaxTotals>("TaxTotals")({
   ivaTransferred: Schema.optional(Schema.BigDecimal),
   iepsTransferred: Schema.optional(Schema.BigDecimal),
   ivaWithheld: Schema.optional(Schema.BigDecimal),
   isrWithheld: Schema.optional(Schema.BigDecimal),
   /** Local taxes (implocal complement), transferred minus withheld. */
-  localNet: Schema.optional(Schema.BigDecimal)
+  localNet: Schema.optional(Schema.BigDecimal),
+  /**
+   * The transferred IVA by rate, only for a document whose concepts carry IVA at more than one rate (16 % and 0 %,
+   * taxed and exempt): its expense is booked one line per rate, each with its tax code. Highest rate first, exempt
+   * last.
+   */
+  ivaByRate: Schema.optional(Schema.Array(IvaAtRate))
 }) {}
 
 /** A CFDI relation (`CfdiRelacionados`): the SAT `TipoRelacion` code and the related UUIDs (upper-cased). */

@@ -9,7 +9,7 @@
  */
 import * as BigDecimal from "effect/BigDecimal"
 import * as Schema from "effect/Schema"
-import { CfdiRelation, DocumentSource, FiscalDocument, Party, TaxTotals } from "./FiscalDocument.js"
+import { CfdiRelation, DocumentSource, FiscalDocument, IvaAtRate, Party, TaxTotals } from "./FiscalDocument.js"
 import { civilDatePattern } from "./CivilDate.js"
 import { fastOrSchema, list, type Mutable, NOT_PLAIN, oneOf, record, text, texts } from "./internal/PlainJson.js"
 import { trustedInstance } from "./TrustedInstance.js"
@@ -33,7 +33,8 @@ const taxesOf = (t: TaxTotals) => ({
   iepsTransferred: amount(t.iepsTransferred),
   ivaWithheld: amount(t.ivaWithheld),
   isrWithheld: amount(t.isrWithheld),
-  localNet: amount(t.localNet)
+  localNet: amount(t.localNet),
+  ivaByRate: t.ivaByRate?.map((r) => ({ rate: amount(r.rate), base: amount(r.base), amount: amount(r.amount) }))
 })
 
 const relationOf = (r: CfdiRelation) => ({ tipoRelacion: r.tipoRelacion, uuids: r.uuids })
@@ -107,6 +108,15 @@ const sourceFrom = (value: unknown): DocumentSource => {
   return trustedInstance(DocumentSource, fields)
 }
 
+const ivaAtRateFrom = (value: unknown): IvaAtRate => {
+  const json = record(value)
+  return trustedInstance(IvaAtRate, {
+    ...(json["rate"] === undefined ? {} : { rate: decimal(json["rate"]) }),
+    base: decimal(json["base"]),
+    amount: decimal(json["amount"])
+  })
+}
+
 const taxesFrom = (value: unknown): TaxTotals => {
   const json = record(value)
   const fields: Mutable<ConstructorParameters<typeof TaxTotals>[0]> = {}
@@ -115,6 +125,7 @@ const taxesFrom = (value: unknown): TaxTotals => {
   if (json["ivaWithheld"] !== undefined) fields.ivaWithheld = decimal(json["ivaWithheld"])
   if (json["isrWithheld"] !== undefined) fields.isrWithheld = decimal(json["isrWithheld"])
   if (json["localNet"] !== undefined) fields.localNet = decimal(json["localNet"])
+  if (json["ivaByRate"] !== undefined) fields.ivaByRate = list(json["ivaByRate"], ivaAtRateFrom)
   return trustedInstance(TaxTotals, fields)
 }
 
@@ -197,7 +208,15 @@ const full = new FiscalDocument({
     iepsTransferred: BigDecimal.unsafeFromString("1"),
     ivaWithheld: BigDecimal.unsafeFromString("-0.10"),
     isrWithheld: BigDecimal.unsafeFromString("0.000"),
-    localNet: BigDecimal.unsafeFromString("2.5")
+    localNet: BigDecimal.unsafeFromString("2.5"),
+    ivaByRate: [
+      new IvaAtRate({
+        rate: BigDecimal.unsafeFromString("0.160000"),
+        base: BigDecimal.unsafeFromString("100.50"),
+        amount: BigDecimal.unsafeFromString("16.08")
+      }),
+      new IvaAtRate({ base: BigDecimal.unsafeFromString("10"), amount: BigDecimal.unsafeFromString("0") })
+    ]
   }),
   metodoPago: "PUE",
   formaPago: "04",

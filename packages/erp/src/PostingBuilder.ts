@@ -18,12 +18,13 @@ import * as Either from "effect/Either"
 import { ErpError } from "./ErpError.js"
 import { externalKey } from "./ExternalKey.js"
 import { type ClosedPeriod, closedPeriodOf, firstOpenDay } from "./ClosedPeriods.js"
-import { cumulativeBounds, cumulativeShare } from "./internal/Allocation.js"
+import { cumulativeBounds, cumulativeShare, splitByWeights } from "./internal/Allocation.js"
 import {
   cardLiabilityAccountOf,
   costCenterOf,
   expenseAccountOf,
   taxCodeOf,
+  taxCodeOfRate,
   vendorRfcOf
 } from "./internal/MappingRules.js"
 import type { MappingConfig } from "./MappingConfig.js"
@@ -146,6 +147,10 @@ const memoOf = (documents: ReadonlyArray<FiscalDocument>): string => {
  * Lines, in this order (amounts in the card currency, each rounded half-up to 2 places):
  * - Dr expense = SubTotal - Descuento + IEPS + local taxes (net), with the IVA tax code of the document;
  * - Dr IVA acreditable = transferred IVA;
+ * - a document whose concepts mix IVA rates (`TaxTotals.ivaByRate`: 16 % and 0 %, taxed and exempt) has one expense
+ *   line per rate, the expense split in proportion to the rates' bases, and one IVA line per rate, the IVA split in
+ *   proportion to the rates' amounts (both by cumulative rounding, so the parts add up to the whole line), each with
+ *   the rate's tax code (erp.md §5.2: one line per tax rate, as the DIOT reports them);
  * - Cr IVA withheld, Cr ISR withheld, when present;
  * - Dr tip (a receipt's tip paid on top of the CFDI total, same currency);
  * - Dr/Cr rounding (same currency) or FX difference (different currency): the card amount minus the lines above;
@@ -327,36 +332,52 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
       const retIsrLine = line(figure.retIsr)
       posted = sum(posted, subtract(sum(expenseLine, ivaLine), sum(retIvaLine, retIsrLine)))
       const taxCode = taxCodeOf(mapping, d, figure.base)
+      // a document mixing IVA rates: its expense and IVA lines split by rate, each part with its own tax code
+      const byRate = d.taxes.ivaByRate
+      const expenseParts = byRate === undefined ?
+        [{ amount: expenseLine, taxCode }] :
+        splitByWeights(expenseLine, byRate.map((r) => abs(r.base))).map((amount, i) => ({
+          amount,
+          taxCode: taxCodeOfRate(mapping, byRate[i]!.rate)
+        }))
+      const ivaParts = byRate === undefined ?
+        [{ amount: ivaLine, taxCode }] :
+        splitByWeights(ivaLine, byRate.map((r) => abs(r.amount))).map((amount, i) => ({
+          amount,
+          taxCode: taxCodeOfRate(mapping, byRate[i]!.rate)
+        }))
       const vendor = vendorRfcOf(mapping, d)
       if ("problem" in vendor) {
         const kind = vendor.problem.code === "VENDOR_RFC_INVALID" ? "VALIDATION" : "MAPPING"
         problems.push(problem(vendor.problem.code, vendor.problem.message, "document.issuer.taxId", kind))
       }
       const vendorRfc = "rfc" in vendor ? vendor.rfc : undefined
-      own.push(
-        {
+      for (const part of expenseParts) {
+        own.push({
           spec: {
             side: "debit",
             role: "expense",
             account: expenseAccountOf(mapping, tx, d),
-            amount: expenseLine,
-            taxCode,
+            amount: part.amount,
+            taxCode: part.taxCode,
             ...dims,
             ...(vendorRfc === undefined ? {} : { vendorRfc })
           },
           uuid
-        },
-        {
+        })
+      }
+      for (const part of ivaParts) {
+        own.push({
           spec: {
             side: "debit",
             role: "iva_acreditable",
             account: mapping.accounts.ivaAcreditable,
-            amount: ivaLine,
-            taxCode
+            amount: part.amount,
+            taxCode: part.taxCode
           },
           uuid
-        }
-      )
+        })
+      }
       withheld.push(
         { spec: { side: "credit", role: "ret_iva", account: mapping.accounts.retIva, amount: retIvaLine }, uuid },
         { spec: { side: "credit", role: "ret_isr", account: mapping.accounts.retIsr, amount: retIsrLine }, uuid }

@@ -1,4 +1,4 @@
-import { formatFixed, money, type PostingDocument } from "@clara-recon/domain"
+import { formatFixed, IvaAtRate, money, type PostingDocument, TaxTotals } from "@clara-recon/domain"
 import { assert, describe, it } from "@effect/vitest"
 import { BigDecimal, Either, FastCheck as fc } from "effect"
 import { externalKey } from "../src/ExternalKey.js"
@@ -313,5 +313,42 @@ describe("buildPosting", () => {
     assert.strictEqual(BigDecimal.format(paysUsd.exchangeRate!), "17.25")
     // no company currency configured: the card's currency is the company's, no header rate
     assert.isUndefined(built(usdCard, cfdi({ subTotal: "1500.00", total: "1740.00" }, { ivaTransferred: "240.00" })).exchangeRate)
+  })
+
+  it("books a CFDI mixing IVA rates one expense line and one IVA line per rate, with its tax code", () => {
+    const mixed = (subTotal: string, total: string, ivaByRate: ReadonlyArray<IvaAtRate>, iva: string) =>
+      cfdi({ subTotal, total }, {}, { taxes: new TaxTotals({ ivaTransferred: d(iva), ivaByRate }) })
+    // 500.00 at 16 %, 500.00 at 0 %: 80.00 of IVA, which 80 / 1000 would have called 8 %
+    const halfAndHalf = built(transaction("1080.00"), mixed("1000.00", "1080.00", [
+      new IvaAtRate({ rate: d("0.160000"), base: d("500.00"), amount: d("80.00") }),
+      new IvaAtRate({ rate: d("0.000000"), base: d("500.00"), amount: d("0.00") })
+    ], "80.00"))
+    assert.deepStrictEqual(summary(halfAndHalf), [
+      "Dr expense 601.84 500.00 V1",
+      "Dr expense 601.84 500.00 V0",
+      "Dr iva_acreditable 118.01 80.00 V1",
+      "Cr card_liability 205.06 1080.00 -"
+    ])
+    // three rates, a discount and IEPS (in the expense, not in any base): the parts add up to the whole, to the cent
+    const three = built(transaction("990.01"), cfdi({ subTotal: "901.00", discount: "0.99", total: "990.01" }, {}, {
+      taxes: new TaxTotals({
+        ivaTransferred: d("80.00"),
+        iepsTransferred: d("10.00"),
+        ivaByRate: [
+          new IvaAtRate({ rate: d("0.160000"), base: d("333.33"), amount: d("53.33") }),
+          new IvaAtRate({ rate: d("0.080000"), base: d("333.34"), amount: d("26.67") }),
+          new IvaAtRate({ base: d("233.34"), amount: d("0") })
+        ]
+      })
+    }))
+    assert.deepStrictEqual(summary(three), [
+      "Dr expense 601.84 337.03 V1",
+      "Dr expense 601.84 337.05 V2",
+      "Dr expense 601.84 235.93 VE",
+      "Dr iva_acreditable 118.01 53.33 V1",
+      "Dr iva_acreditable 118.01 26.67 V2",
+      "Cr card_liability 205.06 990.01 -"
+    ])
+    assert.isTrue(isBalanced(three))
   })
 })

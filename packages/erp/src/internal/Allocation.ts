@@ -93,3 +93,25 @@ export const cumulativeShare = (
     proRata(line, cap(bounds.before), total, scale)
   )
 }
+
+/**
+ * `line` split in proportion to `weights` (non-negative, decimal currency units) by cumulative rounding: with W the
+ * sum of the weights and cum_k the sum of weights 1..k, part k = round(L * cum_k / W) - round(L * cum_(k-1) / W), so
+ * the parts add up to `line` exactly. When the weights sum to zero the first part is the whole line.
+ */
+export const splitByWeights = (
+  line: BigDecimal.BigDecimal,
+  weights: ReadonlyArray<BigDecimal.BigDecimal>,
+  scale = 2
+): Array<BigDecimal.BigDecimal> => {
+  const zero = BigDecimal.fromBigInt(0n)
+  const total = weights.reduce((acc, w) => BigDecimal.sum(acc, w), zero)
+  if (!BigDecimal.isPositive(total)) return weights.map((_, i) => (i === 0 ? line : zero))
+  let before = zero
+  return weights.map((weight) => {
+    const through = BigDecimal.sum(before, weight)
+    const part = BigDecimal.subtract(proRata(line, through, total, scale), proRata(line, before, total, scale))
+    before = through
+    return part
+  })
+}

@@ -79,8 +79,20 @@ const RATE_16 = BigDecimal.unsafeFromString("0.16")
 const RATE_8 = BigDecimal.unsafeFromString("0.08")
 
 /**
+ * Tax code of one IVA rate (`IvaAtRate.rate`, a `TasaOCuota` such as 0.160000): none (`Exento`) -> `EXENTO`, zero ->
+ * `IVA0`, otherwise the closer of 16 % and 8 % (the border-zone rate).
+ */
+export const taxCodeOfRate = (mapping: MappingConfig, rate: BigDecimal.BigDecimal | undefined): string => {
+  if (rate === undefined) return mapping.taxCodes.EXENTO
+  if (BigDecimal.isZero(rate)) return mapping.taxCodes.IVA0
+  const distance = (to: BigDecimal.BigDecimal) => BigDecimal.abs(BigDecimal.subtract(rate, to))
+  return BigDecimal.lessThan(distance(RATE_8), distance(RATE_16)) ? mapping.taxCodes.IVA8 : mapping.taxCodes.IVA16
+}
+
+/**
  * Tax code of the expense: no transferred IVA -> `EXENTO`, IVA of zero -> `IVA0`, otherwise the rate (16 % or 8 %)
- * closest to IVA / `base`. A document mixing rates gets the closest single code.
+ * closest to IVA / `base`. A document mixing rates (`TaxTotals.ivaByRate`) is booked one line per rate instead, each
+ * with `taxCodeOfRate`.
  */
 export const taxCodeOf = (mapping: MappingConfig, doc: FiscalDocument, base: BigDecimal.BigDecimal): string => {
   const iva = doc.taxes.ivaTransferred

@@ -164,5 +164,12 @@ export const migrations = {
     // as earlier versions retried it: their `failed` rows that are not mismatches become `planned`.
     yield* sql`UPDATE ledger SET state = 'planned'
       WHERE state = 'failed' AND (error IS NULL OR error NOT LIKE 'the ERP record differs from the planned posting%')`
+  }),
+  "0006_cfdi_read_again": Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    // the documents now carry their IVA by rate (a CFDI mixing rates is booked one line per rate): every file is read
+    // again once, and no earlier collection counts as unchanged
+    yield* sql`DELETE FROM cfdi_cache`
+    yield* sql`UPDATE run_steps SET quick_key = NULL, inputs_key = NULL WHERE step = 'collect'`
   })
 }
