@@ -2,6 +2,7 @@
  * Civil dates (`yyyy-MM-dd`, no time zone). Clara's dates and CFDI `Fecha` are local times without a zone; the
  * matcher compares them as civil dates in America/Mexico_City and never converts them to UTC (matching.md §7.2).
  */
+import * as DateTime from "effect/DateTime"
 import * as Schema from "effect/Schema"
 
 /** The form of a `CivilDate`: `yyyy-MM-dd`, nothing before or after. */
@@ -15,6 +16,10 @@ export const CivilDate = Schema.String.pipe(
 export type CivilDate = typeof CivilDate.Type
 
 const DAY_MS = 86_400_000
+
+/** The civil date in America/Mexico_City of the instant `millis` (epoch milliseconds): "today" for a run. */
+export const mexicoCityDate = (millis: number): CivilDate =>
+  DateTime.formatIsoDate(DateTime.unsafeMakeZoned(millis, { timeZone: "America/Mexico_City" }))
 
 /** Days since 1970-01-01 for a civil date; `undefined` when the text is not a valid `yyyy-MM-dd` date. */
 export const toEpochDay = (date: string): number | undefined => {

@@ -16,10 +16,9 @@ import type {
   PostResult,
   VerifyResult
 } from "@clara-recon/erp"
-import { sha256Hex } from "@clara-recon/domain"
+import { mexicoCityDate, sha256Hex } from "@clara-recon/domain"
 import { ErpAdapter, ErpError, fingerprintOf, mappingJsonSchema } from "@clara-recon/erp"
 import * as Clock from "effect/Clock"
-import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -72,10 +71,7 @@ export const manifest: AdapterManifest = {
 }
 
 /** Today's civil date in America/Mexico_City, from the `Clock` (so `TestClock` controls it). */
-const todayInMexicoCity: Effect.Effect<CivilDate> = Effect.map(
-  Clock.currentTimeMillis,
-  (millis) => DateTime.formatIsoDate(DateTime.unsafeMakeZoned(millis, { timeZone: "America/Mexico_City" }))
-)
+const todayInMexicoCity: Effect.Effect<CivilDate> = Effect.map(Clock.currentTimeMillis, mexicoCityDate)
 
 const emptyCatalog: ErpCatalog = {
   accounts: [],

@@ -37,6 +37,7 @@ import {
   type MatchLink,
   MatchLink as MatchLinkSchema,
   matchLinkJson,
+  mexicoCityDate,
   ReconciliationException,
   sha256Hex
 } from "@clara-recon/domain"
@@ -108,7 +109,7 @@ export interface ReconcileOptions {
   /** Base output folder; the run writes to `<outDir>/<runId>` and points `<outDir>/latest` at it. */
   readonly outDir: string
   readonly tenant?: string | undefined
-  /** "Today" for grace periods and ages; defaults to the clock's UTC date when the run begins. */
+  /** "Today" for grace periods and ages; defaults to the clock's date in America/Mexico_City when the run begins. */
   readonly asOf?: CivilDate | undefined
   /** The company's RFC, for receptor checks. */
   readonly companyRfc?: string | undefined
@@ -837,7 +838,7 @@ export const reconcile = Effect.fn("ReconcileJob.reconcile")(function*(options: 
           finishedAt: undefined,
           from: options.from,
           to: options.to,
-          asOf: options.asOf ?? now.toISOString().slice(0, 10),
+          asOf: options.asOf ?? mexicoCityDate(now.getTime()),
           optionsKey: key,
           summaryJson: undefined
         }

@@ -43,7 +43,7 @@ export const commonRunOptions = {
   ...storeOptions,
   json: Options.boolean("json").pipe(Options.withDescription("Print summary.json on stdout as the last line")),
   asOf: civilDate("as-of").pipe(
-    Options.withDescription("Date the run is judged at (grace periods, ages); default today (UTC)"),
+    Options.withDescription("Date the run is judged at (grace periods, ages); default today in Mexico City"),
     Options.optional
   ),
   companyRfc: Options.text("company-rfc").pipe(

@@ -11,6 +11,7 @@
  * All take `--state FILE` or `--database-url URL` (default `CLARA_RECON_DATABASE_URL` / the config file).
  */
 import { Args, Command, Options } from "@effect/cli"
+import { mexicoCityDate } from "@clara-recon/domain"
 import * as Clock from "effect/Clock"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -104,7 +105,7 @@ export const linkCommand = Command.make("link").pipe(
 /** `clara-recon aliases`. */
 export const aliasesCommand = storeCommand("aliases", { json: Options.boolean("json") }, (args) =>
   Effect.gen(function*() {
-    const today = new Date(yield* Clock.currentTimeMillis).toISOString().slice(0, 10)
+    const today = mexicoCityDate(yield* Clock.currentTimeMillis)
     const aliases = yield* learnedAliases(today)
     if (args.json) return yield* printJsonLine({ aliases })
     if (aliases.length === 0) {
