@@ -422,7 +422,8 @@ export const documentExceptions = (
   if (doc.kind !== "CFDI") return []
   const receiver = doc.receiver.taxId === undefined ? undefined : normaliseRfc(doc.receiver.taxId)
   const company = companyRfc === undefined ? undefined : companyIdentity(companyRfc)
-  const forCompany = company === undefined || receiver === company
+  // a document that names no receptor (Clara's summary of an invoice it could not download) cannot be checked
+  const forCompany = company === undefined || receiver === undefined || receiver === company
   const tipo = doc.tipoDeComprobante?.trim().toUpperCase() ?? "I"
   const unmatched = !decided && tipo === "I" && forCompany && doc.formaPago !== undefined &&
     cardFormasPago.has(doc.formaPago.trim())
@@ -445,13 +446,13 @@ export const documentExceptions = (
       suggestedAction: "Find the charge (another card, period or company) or check whether the CFDI belongs here."
     }))
   }
-  if (company !== undefined && receiver !== company) {
-    const generic = receiver !== undefined && isGenericRfc(receiver)
+  if (!forCompany && receiver !== undefined) {
+    const generic = isGenericRfc(receiver)
     out.push(trustedInstance(ReconciliationException, {
       ...base,
       code: generic ? "GENERIC_RECEPTOR" : "RECEPTOR_RFC_MISMATCH",
       severity: decided ? "high" : "medium",
-      message: `${what}: receptor RFC ${receiver ?? "(none)"} is not the company's ${company}; not deductible.`,
+      message: `${what}: receptor RFC ${receiver} is not the company's ${company}; not deductible.`,
       amountAtRisk: atRisk,
       suggestedAction: "Ask the merchant to cancel and reissue the CFDI to the company's RFC."
     }))

@@ -85,7 +85,7 @@ export const cfdi = (spec: CfdiSpec): FiscalDocumentType =>
     tipoDeComprobante: spec.tipo ?? "I",
     issueDate: spec.date,
     issuer: new Party({ taxId: spec.rfc, name: spec.name }),
-    receiver: new Party({ taxId: spec.receiver ?? company }),
+    receiver: new Party(spec.receiver === "" ? {} : { taxId: spec.receiver ?? company }),
     currency: spec.currency ?? "MXN",
     total: BigDecimal.unsafeFromString(spec.total),
     ...(spec.exchangeRate ? { exchangeRate: BigDecimal.unsafeFromString(spec.exchangeRate) } : {}),

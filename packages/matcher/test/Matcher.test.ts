@@ -149,6 +149,8 @@ describe("exceptions (matching.md §7.10)", () => {
       cfdi({ id: "ORPHAN", total: "999.00", date: "2024-12-01", rfc, name, formaPago: "04" }),
       cfdi({ id: "OTHERCO", total: "10.00", date: "2024-12-02", rfc, name, receiver: "OTR010101AB1" }),
       cfdi({ id: "PUBLIC", total: "11.00", date: "2024-12-03", rfc, name, receiver: "XAXX010101000" }),
+      // a document naming no receptor (Clara's summary of an invoice): nothing to check
+      cfdi({ id: "NORECEPTOR", total: "13.00", date: "2024-12-04", rfc, name, receiver: "" }),
       cfdi({ id: "BADDATE", total: "12.00", date: "2025-02-30", rfc, name })
     ]
   })
@@ -163,6 +165,7 @@ describe("exceptions (matching.md §7.10)", () => {
     assert.deepStrictEqual(codes(result, "ORPHAN"), ["INVOICE_WITHOUT_TRANSACTION"])
     assert.deepStrictEqual(codes(result, "OTHERCO"), ["RECEPTOR_RFC_MISMATCH"])
     assert.deepStrictEqual(codes(result, "PUBLIC"), ["GENERIC_RECEPTOR"])
+    assert.deepStrictEqual(codes(result, "NORECEPTOR"), [])
     assert.deepStrictEqual(codes(result, "BADDATE"), ["INVALID_DOCUMENT/INVALID_DATE"])
     assert.include(result.exceptions.find((e) => e.code === "INVALID_DOCUMENT")!.message, "issueDate")
   })
