@@ -315,6 +315,8 @@ const stagesOf = (input: MatchInput, sorted: SortedInputs): MatchStages => {
     const c = clusterOf.get(upperId(link.documentId))
     if (t === undefined || c === undefined || forbidden.has(`${t}:${c}`)) continue
     if (reservedTx.has(t) || reservedClusters.has(c)) continue
+    // a charge no longer subject to invoicing (Clara rejected it since) keeps no AUTO link
+    if (!transactions[t]!.subject) continue
     const edge = scoreEdge(ctx, transactions[t]!, clusters[c]!)
     if (edge === undefined) {
       lapsedPrevious.push({ tx: t, cluster: c, points: link.points })
@@ -617,7 +619,8 @@ export const match = (input: MatchInput): MatchResult => {
       exceptions.push({ date: tx.tx.operationDate, id: tx.uuid, exception })
     }
     const linked = pinned.length > 0 || outcome.link !== undefined || autoGroup !== undefined
-    dispositions.set(tx.uuid, !tx.subject ? "NOT_SUBJECT" : linked ? "LINKED" : "EXCEPTION")
+    // a person's link counts even on a charge not subject to invoicing (a fee they backed with a CFDI)
+    dispositions.set(tx.uuid, linked ? "LINKED" : !tx.subject ? "NOT_SUBJECT" : "EXCEPTION")
   }
 
   // Document-side exceptions and post-rules (§7.7-§7.10).
@@ -703,7 +706,7 @@ export const match = (input: MatchInput): MatchResult => {
     const uuid = exception.transactionUuid
     if (uuid !== undefined && dispositions.get(uuid) === "EXCEPTION") inExceptions.add(uuid)
   }
-  const notSubject = new Set(transactions.filter((t) => !t.subject).map((t) => t.uuid))
+  const notSubject = new Set(transactions.filter((t) => !t.subject && !linkedUuids.has(t.uuid)).map((t) => t.uuid))
   const controlTotals = controlTotalsByPeriod(transactions.map((t) => t.tx), linkedUuids, inExceptions, notSubject)
   return {
     links,

@@ -39,6 +39,25 @@ describe("incremental runs (matching.md §7.13)", () => {
     assert.deepStrictEqual(viaPinned.suggestions.map((l) => l.documentId), ["C2"])
   })
 
+  it("keeps no AUTO link of a charge rejected since; a person's link on a fee counts as linked, once", () => {
+    const rejected = match({
+      ...base,
+      transactions: [tx({ uuid: "t1", amount: "500.00", date: "2025-01-15", descriptor: "OFFICE DEPOT", status: "REJECTED" })],
+      previous: [{ transactionUuid: "t1", documentId: "C1", points: 17 }]
+    })
+    assert.deepStrictEqual(rejected.links, [])
+    assert.strictEqual(rejected.dispositions.get("t1"), "NOT_SUBJECT")
+    const fee = match({
+      ...base,
+      transactions: [tx({ uuid: "t1", amount: "500.00", date: "2025-01-15", descriptor: "OFFICE DEPOT", type: "FEE" })],
+      pinned: [decision("MANUAL", "C1")]
+    })
+    assert.deepStrictEqual(fee.links.map((l) => [l.decision, l.documentId]), [["MANUAL", "C1"]])
+    assert.strictEqual(fee.dispositions.get("t1"), "LINKED")
+    const totals = fee.controlTotals[0]!
+    assert.deepStrictEqual([totals.linked, totals.notSubject, totals.balanced], ["500.00", "0.00", true])
+  })
+
   it("keeps an AUTO link beaten by less than 4 points without a word", () => {
     const fresh = match(base)
     assert.strictEqual(fresh.links[0]!.documentId, "C1")
