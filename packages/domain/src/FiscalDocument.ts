@@ -97,6 +97,11 @@ export class FiscalDocument extends Schema.Class<FiscalDocument>("FiscalDocument
   /** First concept's `ClaveProdServ`, for MCC consistency checks. */
   claveProdServ: Schema.optional(Schema.String),
   relations: Schema.Array(CfdiRelation),
+  /**
+   * A payment complement (TipoDeComprobante P): the UUIDs (upper case) of the documents its payments settle (Pagos 1.0
+   * / 2.0 `DoctoRelacionado@IdDocumento`), for the PPD check (matching.md §7.8).
+   */
+  paidDocuments: Schema.optional(Schema.Array(Schema.String)),
   /** SAT status text (`Vigente`, `Cancelado`) when known (Clara `xmlStatus`). */
   satStatus: Schema.optional(Schema.String),
   /** Tip captured on a receipt (extracted documents). */

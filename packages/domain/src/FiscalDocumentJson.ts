@@ -63,6 +63,7 @@ const plainOf = (d: FiscalDocument) => ({
   usoCfdi: d.usoCfdi,
   claveProdServ: d.claveProdServ,
   relations: d.relations.map(relationOf),
+  paidDocuments: d.paidDocuments,
   satStatus: d.satStatus,
   tipAmount: amount(d.tipAmount),
   validationStatus: d.validationStatus,
@@ -163,6 +164,7 @@ const documentFrom = (value: unknown): FiscalDocument => {
   if (json["usoCfdi"] !== undefined) fields.usoCfdi = text(json["usoCfdi"])
   if (json["claveProdServ"] !== undefined) fields.claveProdServ = text(json["claveProdServ"])
   fields.relations = list(json["relations"], relationFrom)
+  if (json["paidDocuments"] !== undefined) fields.paidDocuments = texts(json["paidDocuments"])
   if (json["satStatus"] !== undefined) fields.satStatus = text(json["satStatus"])
   if (json["tipAmount"] !== undefined) fields.tipAmount = decimal(json["tipAmount"])
   if (json["validationStatus"] !== undefined) fields.validationStatus = text(json["validationStatus"])
@@ -223,6 +225,7 @@ const full = new FiscalDocument({
   usoCfdi: "G03",
   claveProdServ: "90101501",
   relations: [new CfdiRelation({ tipoRelacion: "01", uuids: ["X", "Y"] })],
+  paidDocuments: ["P1"],
   satStatus: "Vigente",
   tipAmount: BigDecimal.unsafeFromString("10.00"),
   validationStatus: "VALID",

@@ -494,6 +494,10 @@ const matchStep = Effect.fn("Pipeline.match")(function*(ctx: RunContext, memo: M
     .map((l) => ({ transactionUuid: l.transactionUuid, documentId: l.documentId, points: Number(JSON.parse(l.json).points) }))
   const pinned = decisions.filter((d) => d.status !== "REJECTED")
   const rejected = decisions.filter((d) => d.status === "REJECTED")
+  // the payment complements among the documents (CFDI type P), for the PPD check
+  const paymentComplements = documents.flatMap((d) =>
+    d.paidDocuments === undefined ? [] : [{ uuid: d.id, relatedDocuments: d.paidDocuments }]
+  )
   const input: MatchInput = {
     transactions,
     documents,
@@ -502,7 +506,8 @@ const matchStep = Effect.fn("Pipeline.match")(function*(ctx: RunContext, memo: M
     ...(aliases.size > 0 ? { aliases } : {}),
     ...(pinned.length > 0 ? { pinned } : {}),
     ...(rejected.length > 0 ? { rejected } : {}),
-    ...(previousLinks.length > 0 ? { previous: previousLinks } : {})
+    ...(previousLinks.length > 0 ? { previous: previousLinks } : {}),
+    ...(paymentComplements.length > 0 ? { paymentComplements } : {})
   }
   const result = yield* Effect.sync(() => match(input))
   yield* Effect.annotateCurrentSpan({ links: result.links.length, suggestions: result.suggestions.length })

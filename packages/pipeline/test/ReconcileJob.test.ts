@@ -5,10 +5,10 @@
  */
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber, Layer, Option, TestClock } from "effect"
+import { BigDecimal, Deferred, Effect, Fiber, Layer, Option, TestClock } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { generateCfdi40 } from "@clara-recon/cfdi"
+import { generateCfdi40, generatePago } from "@clara-recon/cfdi"
 import { defaultMapping, type ErpAdapter, ErpError, MappingConfig } from "@clara-recon/erp"
 import { excludePosting, ledgerToReview } from "../src/LedgerReview.js"
 import { defaultSapCsvAdapter } from "../src/Post.js"
@@ -309,6 +309,48 @@ describe("resume after a crash (SQLite)", () => {
         assert.deepStrictEqual(changed.map((e) => [e.transactionUuid, e.subtype]), [["t-pharma", "JOURNAL_CHANGED"]])
         assert.match(changed[0]!.message, /totals 499\.99 \/ 499\.99 posted, 500\.39 \/ 500\.39 now/)
         assert.strictEqual(csvsOf(second.runDir).length, 0, "nothing is posted again")
+      })
+    ))
+
+  it.effect("a PPD CFDI paid by card is reported until its payment complement (CFDI type P) is in the folders", () =>
+    onSqliteJob(({ options, sqlite }) =>
+      Effect.gen(function*() {
+        // the pharmacy bills in PPD; the card paid it on 2026-01-12, so its complement was due by 2026-02-05
+        const pharmacy = specs[1]!
+        const invoices = options.invoiceDirs[0]!
+        fs.writeFileSync(
+          path.join(invoices, `${pharmacy.uuid}.xml`),
+          generateCfdi40({ ...pharmacy, metodoPago: "PPD", formaPago: "99" })
+        )
+        const ppd = (runId: string) =>
+          Effect.map(
+            Effect.provide(loadRunResult(runId), sqlite),
+            (run) => run.exceptions.filter((e) => e.code === "PPD_WITHOUT_PAYMENT_COMPLEMENT").map((e) => e.documentId)
+          )
+        const first = yield* reconcile({ ...options, dryRun: true }).pipe(Effect.provide(sqlite))
+        assert.deepStrictEqual(yield* ppd(first.runId), [pharmacy.uuid.toUpperCase()])
+        fs.writeFileSync(path.join(invoices, "complement.xml"), generatePago({
+          uuid: "33333333-CCCC-4CCC-8CCC-333333333333",
+          fecha: "2026-02-03T10:00:00",
+          lugarExpedicion: "06600",
+          emisor: pharmacy.emisor,
+          receptor: pharmacy.receptor,
+          pagos: [{
+            fechaPago: "2026-01-12T18:30:00",
+            formaDePagoP: "04",
+            monedaP: "MXN",
+            doctos: [{
+              idDocumento: pharmacy.uuid.toLowerCase(),
+              monedaDR: "MXN",
+              numParcialidad: 1,
+              impSaldoAnt: BigDecimal.unsafeFromString("499.99"),
+              impPagado: BigDecimal.unsafeFromString("499.99")
+            }]
+          }]
+        }))
+        const second = yield* reconcile({ ...options, dryRun: true }).pipe(Effect.provide(sqlite))
+        assert.notStrictEqual(second.runId, first.runId)
+        assert.deepStrictEqual(yield* ppd(second.runId), [])
       })
     ))
 
