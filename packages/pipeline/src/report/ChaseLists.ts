@@ -4,6 +4,7 @@
  * appear; a full card number or CVV is never part of a transaction (see `CardTransaction.cardLastFour`).
  */
 import { stringify } from "csv-stringify/sync"
+import { spreadsheetSafeCast } from "./SpreadsheetSafe.js"
 import { type CardTransaction, formatFixed, type ReconciliationException } from "@clara-recon/domain"
 import { sortExceptions } from "./ExceptionRows.js"
 
@@ -73,8 +74,8 @@ export const chaseLists = (
 }
 
 /**
- * The chase-list files: `<slug>.csv` per cardholder (UTF-8, header row, RFC 4180 quoting by csv-stringify). Two
- * cardholders with the same slug get `-2`, `-3`... in name order.
+ * The chase-list files: `<slug>.csv` per cardholder (UTF-8, header row, RFC 4180 quoting by csv-stringify, no cell
+ * a spreadsheet would run: `spreadsheetSafe`). Two cardholders with the same slug get `-2`, `-3`... in name order.
  */
 export const renderChaseLists = (
   lists: ReadonlyMap<string, ReadonlyArray<ChaseRow>>
@@ -87,7 +88,7 @@ export const renderChaseLists = (
     return {
       name: `${n === 1 ? slug : `${slug}-${n}`}.csv`,
       cardholder,
-      csv: stringify(rows.map((r) => ({ ...r })), { header: true, columns: [...chaseColumns] })
+      csv: stringify(rows.map((r) => ({ ...r })), { header: true, columns: [...chaseColumns], cast: spreadsheetSafeCast })
     }
   })
 }

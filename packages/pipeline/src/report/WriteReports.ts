@@ -5,6 +5,7 @@
  */
 import * as Path from "@effect/platform/Path"
 import { stringify } from "csv-stringify/sync"
+import { spreadsheetSafeCast } from "./SpreadsheetSafe.js"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { type MatchLink, matchLinkJson, ReconciliationException } from "@clara-recon/domain"
@@ -19,9 +20,16 @@ const encodeExceptions = Schema.encodeSync(Schema.Array(ReconciliationException)
 /** `summary.json`: the summary, indented by two spaces, with a final line end. */
 export const renderSummaryJson = (summary: Summary): string => JSON.stringify(summary, null, 2) + "\n"
 
-/** `exceptions.csv`: UTF-8, a header row, RFC 4180 quoting (csv-stringify), LF line ends. */
+/**
+ * `exceptions.csv`: UTF-8, a header row, RFC 4180 quoting (csv-stringify), LF line ends, no cell a spreadsheet would
+ * run (`spreadsheetSafe`).
+ */
 export const renderExceptionsCsv = (exceptions: ReadonlyArray<ReconciliationException>): string =>
-  stringify(sortExceptions(exceptions).map(toExceptionRow), { header: true, columns: [...exceptionColumns] })
+  stringify(sortExceptions(exceptions).map(toExceptionRow), {
+    header: true,
+    columns: [...exceptionColumns],
+    cast: spreadsheetSafeCast
+  })
 
 /** The report files every run writes (chase lists come on top, one per cardholder with missing invoices). */
 export const REPORT_FILES = ["summary.json", "links.json", "exceptions.json", "exceptions.csv", "report.html"] as const
