@@ -308,7 +308,10 @@ const groupExceptions = (
   if (tx.index !== group.transactions[group.transactions.length - 1]) return []
   const overdue = ctx.asOfDay - msi.nextDueDay
   if (overdue <= ctx.config.msiOverdueDays) return []
-  const remaining = group.sumDocumentsMinor - group.sumTransactionsMinor
+  // the instalments not linked yet, earlier periods' included: (n - k) / n of the plan, half-up to the cent
+  const left = BigInt(Math.max(0, msi.of - msi.linked))
+  const of = BigInt(Math.max(1, msi.of))
+  const remaining = (2n * group.sumDocumentsMinor * left + of) / (2n * of)
   return [frame.make({
     code: "MSI_INCOMPLETE",
     subtype: group.status ?? "MSI",

@@ -1,5 +1,6 @@
 /** matching.md §7.6: group solvers (1:N subset-sum, MSI instalments, split tender), explained as groups. */
 import { assert, describe, it } from "@effect/vitest"
+import { money } from "@clara-recon/domain"
 import { subsetSums } from "../src/internal/SubsetSum.js"
 import { match, type MatchInput } from "../src/Matcher.js"
 import { cfdi, tx } from "./Builders.js"
@@ -167,6 +168,18 @@ describe("N charges : 1 CFDI", () => {
           "instalment 2) (+3)"
       )
       assert.deepStrictEqual(result.exceptions.map((e) => e.code), [], "no MISSING_INVOICE, no invoice left over")
+    })
+
+    it("puts at risk only the instalments not linked yet, the earlier periods' ones counted", () => {
+      // the February run sees only 2/3; 3/3, due 2025-03-07, is overdue on 2025-05-01
+      const result = match({
+        asOf: "2025-05-01",
+        transactions: [instalment(2, "2025-02-05")],
+        documents: [liverpool("6000.00", "2025-01-07")]
+      })
+      const incomplete = result.exceptions.find((e) => e.code === "MSI_INCOMPLETE")
+      assert.strictEqual(incomplete?.subtype, "MSI 2/3")
+      assert.deepStrictEqual(incomplete?.amountAtRisk, money("2000.00", "MXN"))
     })
 
     it("completes the plan with 2/3 and 3/3 of a later period (MSI 3/3)", () => {
