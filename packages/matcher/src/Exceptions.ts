@@ -392,20 +392,30 @@ const documentBase = (doc: FiscalDocument, asOfDay: number | undefined) => {
   }
 }
 
-/** INVALID_DOCUMENT for documents whose `issueDate` is not a calendar date (they cannot be matched). */
+/**
+ * INVALID_DOCUMENT for documents that cannot be matched: an `issueDate` that is not a calendar date (`INVALID_DATE`),
+ * a CFDI or NF-e with a negative Total or SubTotal (`NEGATIVE_AMOUNT`: never valid, Anexo 20 t_Importe).
+ */
 export const rejectedDocumentExceptions = (
   rejected: ReadonlyArray<{ readonly doc: FiscalDocument; readonly reason: DocumentRejection }>
 ): ReadonlyArray<ReconciliationException> =>
-  rejected.filter((r) => r.reason === "INVALID_DATE").map(({ doc }) =>
-    trustedInstance(ReconciliationException, {
-      ...documentBase(doc, undefined),
-      code: "INVALID_DOCUMENT",
-      subtype: "INVALID_DATE",
-      severity: "medium",
-      message: `Document ${doc.id} (${doc.kind}): field issueDate "${doc.issueDate}" is not a calendar date.`,
-      suggestedAction: "Fix or re-extract the document's date.",
-      amountAtRisk: trustedInstance(Money, { amount: doc.total, currency: doc.currency })
-    })
+  rejected.flatMap(({ doc, reason }) =>
+    reason === "INVALID_DATE" || reason === "NEGATIVE_AMOUNT"
+      ? [trustedInstance(ReconciliationException, {
+        ...documentBase(doc, undefined),
+        code: "INVALID_DOCUMENT",
+        subtype: reason,
+        severity: "medium",
+        message: reason === "INVALID_DATE"
+          ? `Document ${doc.id} (${doc.kind}): field issueDate "${doc.issueDate}" is not a calendar date.`
+          : `Document ${doc.id} (${doc.kind}): a negative Total or SubTotal (Total ${BigDecimal.format(doc.total)}) ` +
+            "is never valid; it is not matched.",
+        suggestedAction: reason === "INVALID_DATE"
+          ? "Fix or re-extract the document's date."
+          : "Check the file: request the CFDI again from the issuer.",
+        amountAtRisk: trustedInstance(Money, { amount: BigDecimal.abs(doc.total), currency: doc.currency })
+      })]
+      : []
   )
 
 /**

@@ -84,7 +84,7 @@ export interface DocumentView {
 }
 
 /** Why a document did not enter matching. `INVALID` documents are reported; the others are vetoes. */
-export type DocumentRejection = "INVALID_DATE" | "CANCELLED" | "SUBSTITUTED" | "NOT_MATCHABLE_TYPE"
+export type DocumentRejection = "INVALID_DATE" | "NEGATIVE_AMOUNT" | "CANCELLED" | "SUBSTITUTED" | "NOT_MATCHABLE_TYPE"
 
 /** The documents that enter matching, and those that do not with the reason. */
 export interface PreparedDocuments {
@@ -238,6 +238,10 @@ const admit = (
   const day = epochDay(doc.issueDate)
   const direction = directionOf(doc)
   if (day === undefined) return "INVALID_DATE"
+  // a fiscal document's amounts are never negative (Anexo 20 t_Importe; a credit note is type E with positive ones)
+  if (fiscal && (BigDecimal.isNegative(doc.total) || (doc.subTotal !== undefined && BigDecimal.isNegative(doc.subTotal)))) {
+    return "NEGATIVE_AMOUNT"
+  }
   if (fiscal && upper(doc.satStatus ?? "") === "CANCELADO") return "CANCELLED"
   if (fiscal && substituted.size > 0 && substituted.has(upper(doc.fiscalUuid ?? doc.id))) return "SUBSTITUTED"
   if (direction === undefined) return "NOT_MATCHABLE_TYPE"

@@ -151,6 +151,8 @@ describe("exceptions (matching.md §7.10)", () => {
       cfdi({ id: "PUBLIC", total: "11.00", date: "2024-12-03", rfc, name, receiver: "XAXX010101000" }),
       // a document naming no receptor (Clara's summary of an invoice): nothing to check
       cfdi({ id: "NORECEPTOR", total: "13.00", date: "2024-12-04", rfc, name, receiver: "" }),
+      // a negative Total is never a valid CFDI: refused, never matched (its absolute value would fit "nothing")
+      cfdi({ id: "NEGATIVE", total: "-100.00", date: "2025-01-05", rfc, name: "FINKOK MX" }),
       cfdi({ id: "BADDATE", total: "12.00", date: "2025-02-30", rfc, name })
     ]
   })
@@ -166,6 +168,8 @@ describe("exceptions (matching.md §7.10)", () => {
     assert.deepStrictEqual(codes(result, "OTHERCO"), ["RECEPTOR_RFC_MISMATCH"])
     assert.deepStrictEqual(codes(result, "PUBLIC"), ["GENERIC_RECEPTOR"])
     assert.deepStrictEqual(codes(result, "NORECEPTOR"), [])
+    assert.deepStrictEqual(codes(result, "NEGATIVE"), ["INVALID_DOCUMENT/NEGATIVE_AMOUNT"])
+    assert.isUndefined([...result.links, ...result.suggestions].find((l) => l.documentId === "NEGATIVE"))
     assert.deepStrictEqual(codes(result, "BADDATE"), ["INVALID_DOCUMENT/INVALID_DATE"])
     assert.include(result.exceptions.find((e) => e.code === "INVALID_DOCUMENT")!.message, "issueDate")
   })
