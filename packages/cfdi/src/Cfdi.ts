@@ -359,7 +359,9 @@ export const toFiscalDocument = (cfdi: Cfdi, source: DocumentSource): FiscalDocu
   if (cfdi.metodoPago !== undefined) fields.metodoPago = cfdi.metodoPago
   if (cfdi.formaPago !== undefined) fields.formaPago = cfdi.formaPago
   if (cfdi.receptor.usoCfdi !== undefined) fields.usoCfdi = cfdi.receptor.usoCfdi
-  const paid = cfdi.pagos?.pagos.flatMap((pago) => pago.doctosRelacionados.map((d) => d.idDocumento.trim().toUpperCase()))
+  const paid = cfdi.pagos?.pagos.flatMap((pago) =>
+    pago.doctosRelacionados.map((d) => d.idDocumento.trim().toUpperCase())
+  )
   if (paid !== undefined && paid.length > 0) fields.paidDocuments = [...new Set(paid)]
   const claveProdServ = cfdi.conceptos[0]?.claveProdServ
   if (claveProdServ !== undefined) fields.claveProdServ = claveProdServ

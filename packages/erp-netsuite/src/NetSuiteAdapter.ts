@@ -429,7 +429,9 @@ export const make = (config: NetSuiteConfig): Effect.Effect<NetSuiteAdapter, nev
     // one record per document: those NetSuite refused are listed with their own error, the others are posted
     const post = (plans: ReadonlyArray<Planned<NetSuitePayload>>, _options: PostOptions) =>
       Effect.map(postEach(plans), (results): PostResult => {
-        const refused = results.flatMap((r) => (r.status === "failed" ? [{ externalKey: r.externalKey, error: r.error }] : []))
+        const refused = results.flatMap((r) =>
+          r.status === "failed" ? [{ externalKey: r.externalKey, error: r.error }] : []
+        )
         return {
           status: "posted",
           refs: results.flatMap((r) => (r.status === "posted" ? [r.ref] : [])),

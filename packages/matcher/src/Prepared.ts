@@ -239,9 +239,9 @@ const admit = (
   const direction = directionOf(doc)
   if (day === undefined) return "INVALID_DATE"
   // a fiscal document's amounts are never negative (Anexo 20 t_Importe; a credit note is type E with positive ones)
-  if (fiscal && (BigDecimal.isNegative(doc.total) || (doc.subTotal !== undefined && BigDecimal.isNegative(doc.subTotal)))) {
-    return "NEGATIVE_AMOUNT"
-  }
+  const negative = BigDecimal.isNegative(doc.total) ||
+    (doc.subTotal !== undefined && BigDecimal.isNegative(doc.subTotal))
+  if (fiscal && negative) return "NEGATIVE_AMOUNT"
   if (fiscal && upper(doc.satStatus ?? "") === "CANCELADO") return "CANCELLED"
   if (fiscal && substituted.size > 0 && substituted.has(upper(doc.fiscalUuid ?? doc.id))) return "SUBSTITUTED"
   if (direction === undefined) return "NOT_MATCHABLE_TYPE"

@@ -69,8 +69,8 @@ export const reopenPosting = (externalKey: string, who: string, at: string, reas
     if (!REOPENABLE_STATES.includes(row.state)) {
       return yield* new LedgerEntryError({
         externalKey,
-        message: `the posting ${externalKey} is ${row.state}: only a ${REOPENABLE_STATES.join(" or ")} posting can be ` +
-          "reopened"
+        message: `the posting ${externalKey} is ${row.state}: only a ${REOPENABLE_STATES.join(" or ")} ` +
+          "posting can be reopened"
       })
     }
     const reopened: LedgerRow = {

@@ -178,7 +178,7 @@ export const defaultSapCsvAdapter = (options: { readonly tenant: string; readonl
   return SapCsvAdapter.make({ tenant: options.tenant, ledger: memoised }) as ErpAdapter
 }
 
-/** What a person does about a POSTING_FAILED posting, by the state its ledger row was left in (none: refused by the plan). */
+/** What a person does about a POSTING_FAILED posting, by the state its ledger row was left in (none: plan refusal). */
 const postingFailedAction = (row: LedgerRow | undefined): string => {
   switch (row?.state) {
     case "failed":
@@ -239,7 +239,11 @@ type PostedChange =
 const postedLinkChanged = (row: LedgerRow, tx: CardTransaction | undefined, change: PostedChange) =>
   new ReconciliationException({
     code: "POSTED_LINK_CHANGED",
-    subtype: change.kind === "unlinked" ? "UNLINKED" : change.kind === "otherDocument" ? "OTHER_DOCUMENT" : "JOURNAL_CHANGED",
+    subtype: change.kind === "unlinked"
+      ? "UNLINKED"
+      : change.kind === "otherDocument"
+      ? "OTHER_DOCUMENT"
+      : "JOURNAL_CHANGED",
     severity: "high",
     message: `journal ${row.externalKey} for transaction ${row.transactionUuid}` +
       `${tx ? ` (${formatMoney(tx.amount)})` : ""} was posted by run ${row.runId} (${row.state}) from document ` +
@@ -273,7 +277,9 @@ const journalDifferences = (bookedJson: string, planned: Fingerprint): ReadonlyA
         `${planned.totals.credit} now`
     )
   }
-  if (booked.currency !== planned.currency) differences.push(`currency ${booked.currency} posted, ${planned.currency} now`)
+  if (booked.currency !== planned.currency) {
+    differences.push(`currency ${booked.currency} posted, ${planned.currency} now`)
+  }
   return differences
 }
 
@@ -442,7 +448,7 @@ export const planPostings = (ctx: PostContext) => {
       document,
       mapping,
       exportDate: ctx.runDate,
-      ...(ctx.closedPeriods === undefined || ctx.closedPeriods.length === 0 ? {} : { closedPeriods: ctx.closedPeriods }),
+      ...(ctx.closedPeriods !== undefined && ctx.closedPeriods.length > 0 ? { closedPeriods: ctx.closedPeriods } : {}),
       ...(moreDocuments.length > 0 ? { moreDocuments } : {}),
       ...(chargeGroup ? { groupCharges } : {}),
       ...(tip && !chargeGroup ? { tip } : {})
@@ -626,8 +632,8 @@ const writeArtifacts = (dir: string, artifacts: ReadonlyArray<{ name: string; by
   })
 
 /**
- * The rows of a batch the ERP refused as a whole with `error`: nothing applied goes back to `planned` with the reason (the next
- * run posts it again); applied or unknown is read back, never re-posted blindly. Returns the rows as written.
+ * The rows of a batch the ERP refused as a whole with `error`: nothing applied goes back to `planned` with the reason
+ * (the next run posts it again); applied or unknown is read back, never re-posted blindly. Returns the rows as written.
  */
 const refusedBatch = (ctx: PostContext, rows: ReadonlyArray<LedgerRow>, error: ErpError) =>
   error.outcome === "not_applied"
@@ -656,7 +662,9 @@ const postBatch = (ctx: PostContext, batch: ReadonlyArray<{ row: LedgerRow; plan
       yield* writeArtifacts(path.join(ctx.runDir, "postings"), outcome.artifacts)
     }
     const refs = new Map<string, ErpRef>(outcome.status === "posted" ? outcome.refs.map((r) => [r.externalId, r]) : [])
-    const refusals = new Map(outcome.status === "posted" ? (outcome.refused ?? []).map((r) => [r.externalKey, r.error]) : [])
+    const refusals = new Map(
+      outcome.status === "posted" ? (outcome.refused ?? []).map((r) => [r.externalKey, r.error]) : []
+    )
     const notApplied = (row: LedgerRow) => refusals.get(row.externalKey)?.outcome === "not_applied"
     const written = yield* settleRows(
       ctx,
@@ -677,8 +685,9 @@ const postBatch = (ctx: PostContext, batch: ReadonlyArray<{ row: LedgerRow; plan
 /**
  * Posts the run's planned documents and verifies them (see the module comment). `plans` are the postings the
  * plan step accepted. Returns the POSTING_FAILED exceptions of documents that ended `failed`, `planned` or `posting` in
- * this run, and of those an earlier run posted that are still unconfirmed or `failed`. Fails with
- * `StoreError` or `OutputError`; ERP errors become `failed` ledger rows, never a failure of the job.
+ * this run, and of those an earlier run posted that are still unconfirmed or `failed`. Fails with `StoreError` or
+ * `OutputError`; an ERP error puts its documents back to `planned` (nothing applied) or has them read back, never
+ * fails the job.
  */
 export const postPlanned = (ctx: PostContext, plans: ReadonlyArray<PlannedPosting>) =>
   Effect.gen(function*() {

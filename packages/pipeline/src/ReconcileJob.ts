@@ -275,7 +275,8 @@ const syncStep = Effect.fn("Pipeline.sync")(function*(ctx: RunContext, memo: Mem
     ? yield* pullTransactions({ from, to }, Option.getOrUndefined(updatedSince))
     : yield* parseTransactionsExport(file!, new TextDecoder().decode(bytes))
   const synced = acceptTransactions(records, { from, to })
-  // Clara: an incremental sync does not fetch an unchanged bad record again; its exception stands until Clara changes it
+  // Clara: an incremental sync does not fetch an unchanged bad record again: its exception stands until Clara
+  // changes the record
   const standing = bytes !== undefined || Option.isNone(previousDetail)
     ? []
     : invalidStillStanding(decodeSyncDetail(previousDetail.value).invalid, records)
@@ -627,7 +628,12 @@ const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Mem
   )
   const exceptions = refused.refusals
   const linkChanges = [
-    ...postedLinkChanges(plans, ledger, yield* unlinkedPostings(postCtx.links, postCtx.transactions), postCtx.transactions),
+    ...postedLinkChanges(
+      plans,
+      ledger,
+      yield* unlinkedPostings(postCtx.links, postCtx.transactions),
+      postCtx.transactions
+    ),
     ...refused.changed
   ].sort((a, b) => (a.location ?? "").localeCompare(b.location ?? ""))
   if (ctx.options.dryRun === true) yield* writePlansFile(postCtx, plans)

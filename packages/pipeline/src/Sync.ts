@@ -96,9 +96,9 @@ const decodeRecord = (record: string, value: unknown): RawRecord => {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return {
       record,
-      result: Either.left(
-        `record: expected a transaction object, got ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`
-      )
+      result: Either.left(`record: expected a transaction object, got ${
+        value === null ? "null" : Array.isArray(value) ? "an array" : typeof value
+      }`)
     }
   }
   const uuid = (value as { readonly uuid?: unknown }).uuid

@@ -164,7 +164,9 @@ const reopenCommand = storeCommand(
     Effect.gen(function*() {
       const at = new Date(yield* Clock.currentTimeMillis).toISOString()
       const row = yield* reopenPosting(args.externalKey, args.by, at, Option.getOrUndefined(args.reason))
-      yield* Console.log(`posting ${row.externalKey} reopened by ${args.by} at ${at}: the next run plans and posts it again`)
+      yield* Console.log(
+        `posting ${row.externalKey} reopened by ${args.by} at ${at}: the next run plans and posts it again`
+      )
     })
 ).pipe(Command.withDescription("Reopen a failed or excluded posting: the next run plans and posts it again"))
 

@@ -88,7 +88,11 @@ export const renderChaseLists = (
     return {
       name: `${n === 1 ? slug : `${slug}-${n}`}.csv`,
       cardholder,
-      csv: stringify(rows.map((r) => ({ ...r })), { header: true, columns: [...chaseColumns], cast: spreadsheetSafeCast })
+      csv: stringify(rows.map((r) => ({ ...r })), {
+        header: true,
+        columns: [...chaseColumns],
+        cast: spreadsheetSafeCast
+      })
     }
   })
 }
