@@ -9,24 +9,14 @@ import { Effect, Exit, Scope } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import {
-  type ClaraEmulator,
-  generateScenario,
-  makeTestPki,
-  type Scenario,
-  startClaraEmulator,
-  type TestPkiPaths,
-  writeScenarioInvoices,
-  writeTestPki
-} from "@clara-recon/sandbox"
+import { generateScenario, type Scenario } from "@clara-recon/sandbox"
+import { claraEnv, type ClaraFixture, startClara } from "../support/ClaraFixture.js"
 import { lastJsonLine, runCli } from "../support/Cli.js"
 
 let scope: Scope.CloseableScope
 let work: string
-let pkiPaths: TestPkiPaths
 let scenario: Scenario
-let invoicesDir: string
-let emulator: ClaraEmulator
+let clara: ClaraFixture
 let broken: string
 
 beforeAll(async () => {
@@ -47,18 +37,7 @@ beforeAll(async () => {
       ...rest
     ]
   }
-  const started = await Effect.runPromise(
-    Effect.gen(function*() {
-      const pki = yield* makeTestPki()
-      const paths = yield* writeTestPki(pki, path.join(work, "pki"))
-      invoicesDir = path.join(work, "invoices")
-      yield* writeScenarioInvoices(scenario, invoicesDir)
-      const emulator = yield* startClaraEmulator({ scenario, pki })
-      return { paths, emulator }
-    }).pipe(Scope.extend(scope))
-  )
-  ;({ emulator } = started)
-  pkiPaths = started.paths
+  clara = await startClara(work, scope, scenario)
 }, 120_000)
 
 afterAll(async () => {
@@ -68,16 +47,9 @@ afterAll(async () => {
 
 const reconcile = (asOf: string) =>
   runCli([
-    "reconcile", "--from", scenario.period.from, "--to", scenario.period.to, "--invoices", invoicesDir,
+    "reconcile", "--from", scenario.period.from, "--to", scenario.period.to, "--invoices", clara.invoicesDir,
     "--out", path.join(work, "out"), "--state", path.join(work, "state.db"), "--as-of", asOf, "--json"
-  ], {
-    CLARA_BASE_URL: emulator.baseUrl,
-    CLARA_CLIENT_ID: emulator.clientId,
-    CLARA_CLIENT_SECRET: emulator.clientSecret,
-    CLARA_CERT: pkiPaths.cert,
-    CLARA_KEY: pkiPaths.key,
-    CLARA_CA: pkiPaths.ca
-  })
+  ], claraEnv(clara.emulators[0]!, clara.pki))
 
 /** The INVALID_TRANSACTION exceptions of a run, by transaction uuid. */
 const invalidOf = (runId: string): Array<string> =>

@@ -71,6 +71,18 @@ afterAll(async () => {
   if (work) fs.rmSync(work, { recursive: true, force: true })
 })
 
+/** A NetSuite emulator of the test's own (no record yet), and the environment that points the CLI at it. */
+const ownNetSuite = async (caFile: string) => {
+  const local = await Effect.runPromise(Scope.extend(
+    Effect.flatMap(makeTestPki(), (pki) =>
+      Effect.map(startNetSuiteEmulator({ pki, tba: [tba] }), (emulator) => ({ emulator, pki }))),
+    scope
+  ))
+  const ca = path.join(work, caFile)
+  fs.writeFileSync(ca, local.pki.caCertificate)
+  return { emulator: local.emulator, env: { ...env, NODE_EXTRA_CA_CERTS: ca, NETSUITE_BASE_URL: local.emulator.baseUrl } }
+}
+
 const reconcile = () =>
   runCli([
     "reconcile", "--from", scenario.period.from, "--to", scenario.period.to, "--as-of", "2026-11-22", "--json", ...args
@@ -107,14 +119,8 @@ describe("reconcile --erp netsuite", () => {
   })
 
   it("--erp none posts nothing; `post` then posts the period once", async () => {
-    const local = await Effect.runPromise(Scope.extend(
-      Effect.flatMap(makeTestPki(), (pki) =>
-        Effect.map(startNetSuiteEmulator({ pki, tba: [tba] }), (emulator) => ({ emulator, pki }))),
-      scope
-    ))
-    const ca = path.join(work, "ca-2.pem")
-    fs.writeFileSync(ca, local.pki.caCertificate)
-    const localEnv = { ...env, NODE_EXTRA_CA_CERTS: ca, NETSUITE_BASE_URL: local.emulator.baseUrl }
+    const local = await ownNetSuite("ca-2.pem")
+    const localEnv = local.env
     const localArgs = [...args.slice(0, -4), "--out", path.join(work, "out-2"), "--state", path.join(work, "state-2.db")]
     const period = ["--from", scenario.period.from, "--to", scenario.period.to, "--as-of", "2026-11-22", "--json"]
 
@@ -137,16 +143,10 @@ describe("reconcile --erp netsuite", () => {
   })
 
   it("a batch NetSuite refuses in part: the rest is posted once, the refused documents wait as planned", async () => {
-    const local = await Effect.runPromise(Scope.extend(
-      Effect.flatMap(makeTestPki(), (pki) =>
-        Effect.map(startNetSuiteEmulator({ pki, tba: [tba] }), (emulator) => ({ emulator, pki }))),
-      scope
-    ))
+    const local = await ownNetSuite("ca-3.pem")
+    const localEnv = local.env
     const dir = path.join(work, "partial")
     fs.mkdirSync(dir)
-    const ca = path.join(dir, "ca.pem")
-    fs.writeFileSync(ca, local.pki.caCertificate)
-    const localEnv = { ...env, NODE_EXTRA_CA_CERTS: ca, NETSUITE_BASE_URL: local.emulator.baseUrl }
     // fuel charges go to 699.99, which the NetSuite mapping sends to account 999: inactive, refused by NetSuite
     const mapping = Schema.encodeSync(MappingConfig)(defaultMapping)
     const fuel = { ...mapping, accounts: { ...mapping.accounts, expenseByMcc: { "5541": "699.99", "5542": "699.99" } } }

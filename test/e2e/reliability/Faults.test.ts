@@ -19,13 +19,10 @@ import {
   type ClaraEmulator,
   type FaultOptions,
   generateScenario,
-  makeTestPki,
   type Scenario,
-  startClaraEmulator,
-  type TestPkiPaths,
-  writeScenarioInvoices,
-  writeTestPki
+  type TestPkiPaths
 } from "@clara-recon/sandbox"
+import { claraEnv, startClara } from "../../support/ClaraFixture.js"
 import { type CliResult, lastJsonLine, runCli } from "../../support/Cli.js"
 import { latestSummary, postingRecords, runSnapshot, snapshotDiff, storeState } from "./RunOutputs.js"
 
@@ -69,20 +66,10 @@ let faulty: ClaraEmulator
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "clara-recon-faults-"))
   scope = Effect.runSync(Scope.make())
-  const started = await Effect.runPromise(
-    Effect.gen(function*() {
-      const pki = yield* makeTestPki()
-      const paths = yield* writeTestPki(pki, path.join(work, "pki"))
-      const scenario = generateScenario({ seed: SEED, size: SIZE })
-      const invoicesDir = path.join(work, "invoices")
-      yield* writeScenarioInvoices(scenario, invoicesDir)
-      const clean = yield* startClaraEmulator({ scenario, pki })
-      const faulty = yield* startClaraEmulator({ scenario, pki, faults })
-      return { paths, scenario, invoicesDir, clean, faulty }
-    }).pipe(Scope.extend(scope))
-  )
-  ;({ clean, faulty, invoicesDir, scenario } = started)
-  pkiPaths = started.paths
+  scenario = generateScenario({ seed: SEED, size: SIZE })
+  const started = await startClara(work, scope, scenario, [undefined, faults])
+  ;[clean, faulty] = started.emulators as [ClaraEmulator, ClaraEmulator]
+  ;({ invoicesDir, pki: pkiPaths } = started)
 }, 300_000)
 
 afterAll(async () => {
@@ -106,16 +93,7 @@ const reconcile = (emulator: ClaraEmulator, name: string): Promise<CliResult> =>
     "--as-of",
     "2025-03-01",
     "--json"
-  ], {
-    CLARA_BASE_URL: emulator.baseUrl,
-    CLARA_CLIENT_ID: emulator.clientId,
-    CLARA_CLIENT_SECRET: emulator.clientSecret,
-    CLARA_CERT: pkiPaths.cert,
-    CLARA_KEY: pkiPaths.key,
-    CLARA_CA: pkiPaths.ca,
-    CLARA_RETRY_TIMES: "8",
-    CLARA_RETRY_BASE_DELAY: "5 millis"
-  })
+  ], { ...claraEnv(emulator, pkiPaths), CLARA_RETRY_TIMES: "8", CLARA_RETRY_BASE_DELAY: "5 millis" })
 
 describe("reliability: Clara faults", () => {
   it(`a run against an emulator injecting 429, 5xx, resets and truncated bodies over ${SIZE} transactions equals a clean run`, async () => {
