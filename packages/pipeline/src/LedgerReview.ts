@@ -28,6 +28,29 @@ const ledgerRow = (externalKey: string) =>
     return row
   })
 
+/**
+ * Moves `row` to `state` for a person, with what they did, who, when (ISO-8601 instant, UTC) and the optional reason in
+ * its `error` text (`excluded by ana at ... (was failed): reversed in SAP`). Returns the row as written.
+ */
+const writeForPerson = (
+  row: LedgerRow,
+  state: DocumentState,
+  who: string,
+  at: string,
+  reason: string | undefined
+) =>
+  Effect.gen(function*() {
+    const store = yield* ReconStore
+    const written: LedgerRow = {
+      ...row,
+      state,
+      error: `${state === "draft" ? "reopened" : state} by ${who} at ${at} (was ${row.state})` +
+        (reason === undefined ? "" : `: ${reason}`)
+    }
+    yield* store.writeLedger([written], at)
+    return written
+  })
+
 /** The ledger rows in any of `states` (default `ATTENTION_STATES`), by external key. Fails with `StoreError`. */
 export const ledgerToReview = (states: ReadonlyArray<DocumentState> = ATTENTION_STATES) =>
   Effect.flatMap(ReconStore, (store) => store.ledgerInStates(states))
@@ -39,17 +62,7 @@ export const ledgerToReview = (states: ReadonlyArray<DocumentState> = ATTENTION_
  * `LedgerEntryError` when no row has the key, or with `StoreError`.
  */
 export const excludePosting = (externalKey: string, who: string, at: string, reason?: string) =>
-  Effect.gen(function*() {
-    const store = yield* ReconStore
-    const row = yield* ledgerRow(externalKey)
-    const excluded: LedgerRow = {
-      ...row,
-      state: "excluded",
-      error: `excluded by ${who} at ${at} (was ${row.state})${reason === undefined ? "" : `: ${reason}`}`
-    }
-    yield* store.writeLedger([excluded], at)
-    return excluded
-  })
+  Effect.flatMap(ledgerRow(externalKey), (row) => writeForPerson(row, "excluded", who, at, reason))
 
 /** States a person can reopen: those the erp state machine lets take `reopen` (`failed`, `excluded`). */
 export const REOPENABLE_STATES: ReadonlyArray<DocumentState> = documentStates.filter((state) =>
@@ -64,7 +77,6 @@ export const REOPENABLE_STATES: ReadonlyArray<DocumentState> = documentStates.fi
  */
 export const reopenPosting = (externalKey: string, who: string, at: string, reason?: string) =>
   Effect.gen(function*() {
-    const store = yield* ReconStore
     const row = yield* ledgerRow(externalKey)
     if (!REOPENABLE_STATES.includes(row.state)) {
       return yield* new LedgerEntryError({
@@ -73,11 +85,5 @@ export const reopenPosting = (externalKey: string, who: string, at: string, reas
           "posting can be reopened"
       })
     }
-    const reopened: LedgerRow = {
-      ...row,
-      state: "draft",
-      error: `reopened by ${who} at ${at} (was ${row.state})${reason === undefined ? "" : `: ${reason}`}`
-    }
-    yield* store.writeLedger([reopened], at)
-    return reopened
+    return yield* writeForPerson(row, "draft", who, at, reason)
   })
