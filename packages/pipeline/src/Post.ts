@@ -16,8 +16,9 @@
  *   holds a record that differs from the plan) waits for a person: reported by every run and read back again (it is
  *   `verified` once the record matches), never planned nor posted again until a person reopens it
  *   (`clara-recon ledger reopen`) or marks it handled (`ledger exclude`). A row an earlier run posted and could not
- *   confirm is read back where that run posted it: `verified` when it matches, otherwise left as it is and reported
- *   (POSTING_FAILED), never posted again by a later run. Nothing is ever posted blindly twice.
+ *   confirm is read back where that run posted it: `verified` when it matches; not found by an ERP that records
+ *   postings itself (NetSuite), `planned` again; otherwise left as it is and reported (POSTING_FAILED), never posted
+ *   again by a later run (a file export may have been moved). Nothing is ever posted blindly twice.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
@@ -596,10 +597,18 @@ const settleRows = (ctx: PostContext, rows: ReadonlyArray<LedgerRow>) =>
   )
 
 /**
- * Settles rows an earlier run posted and could not confirm (`posting`, `posted_unverified`), reading each back where
- * that run posted it (`adapterOfRun`): found and matching is `verified`, a mismatch `failed`. One not found there stays
- * as it is, reported, and is not posted again: long after that run, its export may have been moved or imported, so
- * "not found" no longer proves that it never reached the ERP. Returns the rows as they are now.
+ * Whether `adapter` posts records into the ERP itself (NetSuite) rather than export files for a person to import: its
+ * `find` is the ERP's own answer, so an unconfirmed posting it does not find was never posted.
+ */
+const recordsPostings = (adapter: ErpAdapter): boolean => !adapter.manifest.capabilities.includes("export.file")
+
+/**
+ * Settles rows an earlier run posted and could not confirm (`posting`, `posted_unverified`), or found `failed`,
+ * reading each back where that run posted it (`adapterOfRun`): found and matching is `verified`, a mismatch `failed`.
+ * An unconfirmed one an ERP that records postings (`recordsPostings`) does not find was never posted: back to
+ * `planned`, the next run posts it. Any other not found stays as it is, reported, and is not posted again: long after
+ * that run, its export may have been moved or imported, so "not found" no longer proves that it never reached the ERP.
+ * Returns the rows as they are now.
  */
 const settleEarlierRows = (ctx: PostContext, rows: ReadonlyArray<LedgerRow>) =>
   Effect.gen(function*() {
@@ -607,7 +616,7 @@ const settleEarlierRows = (ctx: PostContext, rows: ReadonlyArray<LedgerRow>) =>
       rows,
       (row) =>
         Effect.map(settle(ctx.adapterOfRun(row.runId), row), (o): Settled =>
-          o.next === "planned"
+          o.next === "planned" && !(unconfirmed(row) && recordsPostings(ctx.adapterOfRun(row.runId)))
             ? {
               row,
               next: row.state,
@@ -711,11 +720,12 @@ export const postPlanned = (ctx: PostContext, plans: ReadonlyArray<PlannedPostin
       else if (awaitsReadBack(row)) earlier.push(row)
     }
 
-    // 0. Read back what earlier runs posted and could not confirm.
+    // 0. Read back what earlier runs posted and could not confirm; one found never posted is posted by this run.
     const earlierNow = earlier.length === 0 ? [] : yield* Effect.zipRight(
       Effect.logInfo(`reading back ${earlier.length} posting(s) earlier runs could not confirm`),
       settleEarlierRows(ctx, earlier)
     )
+    for (const row of earlierNow) if (row.state === "planned") current.set(row.externalKey, row)
 
     // 1. Settle what a crash or an unknown outcome left in flight.
     const inFlight = [...current.values()].filter(unconfirmed)
@@ -749,7 +759,7 @@ export const postPlanned = (ctx: PostContext, plans: ReadonlyArray<PlannedPostin
 
     const unsettled = [
       ...[...current.values()].filter((r) => r.state === "failed" || r.state === "planned" || r.state === "posting"),
-      ...earlierNow.filter((r) => r.state !== "verified")
+      ...earlierNow.filter((r) => r.state !== "verified" && !current.has(r.externalKey))
     ]
     return unsettled.map((r) =>
       postingFailed(

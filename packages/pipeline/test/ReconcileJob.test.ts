@@ -211,6 +211,32 @@ describe("resume after a crash (SQLite)", () => {
       })
     ))
 
+  it.effect("an unconfirmed posting an ERP that records postings does not find is posted by the next run", () =>
+    onSqliteJob(({ options, sqlite }) =>
+      Effect.gen(function*() {
+        // an ERP that records postings itself (no file export): its `find` is the ERP's own answer
+        const recording = (ctx: ErpContext): ErpAdapter => {
+          const inner = sapCsv(ctx)
+          const capabilities = inner.manifest.capabilities.filter((c) => c !== "export.file")
+          return { ...inner, manifest: { ...inner.manifest, capabilities } }
+        }
+        // the first run's write times out before reaching the ERP, and the ERP cannot be read back: left `posting`
+        const lost = (ctx: ErpContext): ErpAdapter => ({
+          ...recording(ctx),
+          post: () => Effect.fail(ErpError.unknownOutcome("TIMEOUT", "no answer from the ERP")),
+          find: () => Effect.fail(ErpError.unknownOutcome("READ_DOWN", "the ERP cannot be read right now"))
+        })
+        yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
+        const first = yield* reconcile({ ...options, erp: lost }).pipe(Effect.provide(sqlite))
+        assert.deepStrictEqual((yield* ledgerOf(first.runId, sqlite)).map((r) => r.state), ["posting", "posting"])
+        // the next run finds neither in the ERP: never posted, so it posts them, once
+        const second = yield* reconcile({ ...options, erp: recording }).pipe(Effect.provide(sqlite))
+        assert.deepStrictEqual(second.summary.postings, { new: 2, skipped: 0, failed: 0 })
+        assert.deepStrictEqual((yield* ledgerOf(second.runId, sqlite)).map((r) => r.state), ["verified", "verified"])
+        assert.strictEqual(csvsOf(second.runDir).length, 1)
+      })
+    ))
+
   it.effect("an unconfirmed posting missing from where its run exported it is reported, not posted again", () =>
     onSqliteJob(({ options, sqlite }) =>
       Effect.gen(function*() {
