@@ -221,6 +221,9 @@ const postingFailed = (
 /** Ledger states of a posting that reached the ERP, or may have (erp.md §5.1). */
 export const bookedStates: ReadonlySet<string> = new Set(["posting", "posted_unverified", "verified"])
 
+/** Whether the ERP holds (or may hold) a record of a posting in `state`: booked, or `failed` (a differing record). */
+export const inErp = (state: string): boolean => bookedStates.has(state) || state === "failed"
+
 /** How a booked journal differs from the one this run plans for the same link: nothing, or another document. */
 type PostedChange =
   | { readonly kind: "unlinked" }
@@ -229,7 +232,8 @@ type PostedChange =
 
 /**
  * POSTED_LINK_CHANGED: a journal entry an earlier run posted for a charge (in the ledger as `posting`,
- * `posted_unverified` or `verified`) that this run no longer backs as it was posted. Subtype `UNLINKED`: the run links
+ * `posted_unverified` or `verified`; `failed` too when the charge is now linked to nothing) that this run no longer
+ * backs as it was posted. Subtype `UNLINKED`: the run links
  * the charge to nothing (its CFDI was removed or cancelled, a person rejected the link, Clara rejected the charge);
  * `OTHER_DOCUMENT`: the run links it to another document; `JOURNAL_CHANGED`: the same link, but the journal the run
  * plans has other totals or another currency (Clara settled the charge at another amount, the CFDI was re-read).
@@ -305,7 +309,8 @@ export const postedLinkChanges = (
     const differences = journalDifferences(row.fingerprintJson, p.planned.fingerprint)
     if (differences.length > 0) changed.push([row, { kind: "journal", differences }])
   }
-  for (const row of unlinked) if (bookedStates.has(row.state)) changed.push([row, { kind: "unlinked" }])
+  // a `failed` posting of a charge linked to nothing is no longer planned nor read back: reported here
+  for (const row of unlinked) if (inErp(row.state)) changed.push([row, { kind: "unlinked" }])
   return changed.sort(([a], [b]) => a.externalKey.localeCompare(b.externalKey))
     .map(([row, change]) => postedLinkChanged(row, transactions.get(row.transactionUuid), change))
 }

@@ -53,9 +53,9 @@ import { Progress } from "./Progress.js"
 import {
   awaitsReadBack,
   bookedRefusals,
-  bookedStates,
   defaultSapCsvAdapter,
   earlierInstalments,
+  inErp,
   type PlannedPosting,
   type PostContext,
   postedLinkChanges,
@@ -607,7 +607,7 @@ const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Mem
       // handled since
       const changedKeys = keys.postedLinkChanged.flatMap((e) => e.location === undefined ? [] : [e.location])
       const changed = yield* store.ledger(changedKeys)
-      const stillBooked = changedKeys.every((k) => bookedStates.has(changed.get(k)?.state ?? ""))
+      const stillBooked = changedKeys.every((k) => inErp(changed.get(k)?.state ?? ""))
       if (allSettled && stillBooked) {
         memo.settled = { keys: keys.keys, ledger }
         yield* Effect.annotateCurrentSpan({ unchanged: true })

@@ -68,7 +68,9 @@ describe("postedLinkChanges", () => {
         ["k-moved", "OTHER_DOCUMENT", "t3", "D3"],
         ["k-u2", "UNLINKED", "t1", "D1"],
         ["k-u3", "UNLINKED", "t1", "D1"],
-        ["k-u4", "UNLINKED", "t1", "D1"]
+        ["k-u4", "UNLINKED", "t1", "D1"],
+        // failed: the ERP holds a differing record, and the charge is no longer planned nor read back
+        ["k-u5", "UNLINKED", "t1", "D1"]
       ]
     )
     for (const e of reported) {
