@@ -316,12 +316,13 @@ export const postedLinkChanges = (
 }
 
 /**
- * The plan's refusals (POSTING_FAILED) of links whose journal an earlier run booked with the same document (`booked`:
- * the ledger rows of the refused charges). That journal is never posted again, so "nothing was posted" would be
- * wrong: a refusal only for a period closed since (`PERIOD_CLOSED`) says nothing about it and is dropped; any other
- * (the charge and the document no longer agree) is reported as POSTED_LINK_CHANGED (`JOURNAL_CHANGED`, the refusal
- * as the difference). The refusals of links never booked are kept as they are. `booked`: the external keys of the
- * refused links' journals, still the run's postings (counted as settled by an earlier run).
+ * The plan's refusals (POSTING_FAILED) of links whose journal an earlier run booked (or left `failed`: the ERP holds a
+ * differing record) with the same document (`booked`: the ledger rows of the refused charges). That journal is never
+ * posted again, so "nothing was posted" would be wrong: a refusal only for a period closed since (`PERIOD_CLOSED`)
+ * says nothing about it and is dropped; any other (the charge and the document no longer agree) is reported as
+ * POSTED_LINK_CHANGED (`JOURNAL_CHANGED`, the refusal as the difference). The refusals of links never booked are kept
+ * as they are. `booked`: the external keys of the refused links' journals, still the run's postings (counted as
+ * settled by an earlier run).
  */
 export const bookedRefusals = (
   refusals: ReadonlyArray<ReconciliationException>,
@@ -333,7 +334,7 @@ export const bookedRefusals = (
   readonly booked: Array<string>
 } => {
   const rowOf = new Map(
-    booked.filter((row) => bookedStates.has(row.state)).map((row) => [`${row.transactionUuid}\n${row.documentId}`, row])
+    booked.filter((row) => inErp(row.state)).map((row) => [`${row.transactionUuid}\n${row.documentId}`, row])
   )
   const kept: Array<ReconciliationException> = []
   const changed: Array<ReconciliationException> = []

@@ -10,7 +10,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { generateCfdi40, generatePago } from "@clara-recon/cfdi"
 import { defaultMapping, type ErpAdapter, ErpError, MappingConfig } from "@clara-recon/erp"
-import { excludePosting, ledgerToReview } from "../src/LedgerReview.js"
+import { ATTENTION_STATES, excludePosting, ledgerToReview, reopenPosting } from "../src/LedgerReview.js"
 import { defaultSapCsvAdapter } from "../src/Post.js"
 import { decideLink, learnedAliases } from "../src/LinkDecisions.js"
 import {
@@ -377,6 +377,57 @@ describe("resume after a crash (SQLite)", () => {
         const second = yield* reconcile({ ...options, dryRun: true }).pipe(Effect.provide(sqlite))
         assert.notStrictEqual(second.runId, first.runId)
         assert.deepStrictEqual(yield* ppd(second.runId), [])
+      })
+    ))
+
+  it.effect("a failed posting is reported by every run and never exported again until a person reopens it", () =>
+    onSqliteJob(({ options, sqlite }) =>
+      Effect.gen(function*() {
+        const inStore = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.provide(effect, sqlite)
+        const run = (erp: (ctx: ErpContext) => ErpAdapter) => inStore(reconcile({ ...options, erp }))
+        // the files of the CSV exports under the output folder that hold each of `keys`
+        const exportedKeys = (keys: ReadonlyArray<string>) => {
+          const counts = new Map<string, number>()
+          for (const entry of fs.readdirSync(options.outDir, { recursive: true, withFileTypes: true })) {
+            if (!entry.isFile() || !entry.name.endsWith(".csv") || !entry.parentPath.endsWith("postings")) continue
+            const text = fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8")
+            for (const key of keys) if (text.includes(key)) counts.set(key, (counts.get(key) ?? 0) + 1)
+          }
+          return counts
+        }
+        // 1. exported, but the read-back fails: the postings stay posted_unverified
+        const first = yield* run(unreadable)
+        assert.deepStrictEqual(first.summary.postings, { new: 2, skipped: 0, failed: 0 })
+        const unverified = yield* inStore(ledgerToReview(ATTENTION_STATES))
+        assert.deepStrictEqual(unverified.map((r) => r.state), ["posted_unverified", "posted_unverified"])
+        const keys = unverified.map((r) => r.externalKey)
+        assert.deepStrictEqual(exportedKeys(keys), new Map(keys.map((k) => [k, 1])))
+        // 2. the accountant imports the file and moves it away; the next run reads the postings back: they differ
+        for (const file of csvsOf(first.runDir)) fs.rmSync(path.join(first.runDir, "postings", file))
+        const second = yield* run(sapCsv)
+        assert.deepStrictEqual(second.summary.postings, { new: 0, skipped: 0, failed: 2 })
+        const failed = yield* inStore(ledgerToReview(["failed"]))
+        assert.deepStrictEqual(failed.map((r) => r.externalKey), keys)
+        assert.isTrue(failed.every((r) => /differs from the planned posting/.test(r.error ?? "")))
+        // 3. a later run reports them again and exports nothing
+        const third = yield* run(sapCsv)
+        assert.deepStrictEqual(third.summary.postings, { new: 0, skipped: 0, failed: 2 })
+        assert.deepStrictEqual(exportedKeys(keys), new Map())
+        const reported = (yield* inStore(loadRunResult(third.runId))).exceptions
+          .filter((e) => e.code === "POSTING_FAILED")
+        assert.strictEqual(reported.length, 2)
+        assert.isTrue(reported.every((e) => (e.suggestedAction ?? "").includes("ledger reopen")))
+        // 4. a person reopens one: the next run exports it, once, and still reports the other
+        const reopened = yield* inStore(reopenPosting(keys[0]!, "ana", "2026-03-02T10:00:00.000Z", "re-import it"))
+        assert.strictEqual(reopened.state, "draft")
+        const fourth = yield* run(sapCsv)
+        assert.deepStrictEqual(fourth.summary.postings, { new: 1, skipped: 0, failed: 1 })
+        assert.deepStrictEqual(exportedKeys(keys), new Map([[keys[0]!, 1]]))
+        const stillFailed = yield* inStore(ledgerToReview(ATTENTION_STATES))
+        assert.deepStrictEqual(stillFailed.map((r) => [r.externalKey, r.state]), [[keys[1]!, "failed"]])
+        // only a failed or excluded posting can be reopened
+        const refused = yield* Effect.flip(inStore(reopenPosting(keys[0]!, "ana", "2026-03-02T10:05:00.000Z")))
+        assert.match(refused.message, /is verified: only a failed or excluded posting can be reopened/)
       })
     ))
 

@@ -2,7 +2,7 @@
  * The same command run again on a real SQLite store: with nothing changed, the collect, match and plan steps name the
  * previous run's (`sameAs`) instead of redoing or copying them, nothing is planned or posted, and the reports are
  * carried over, byte for byte what a full render of the run from the store gives. Each kind of change (a CFDI file,
- * a link decision, a posting left failed, the export, the command's options, a report file edited by hand) brings
+ * a link decision, a posting the ERP refused, the export, the command's options, a report file edited by hand) brings
  * back exactly the work it needs.
  */
 import { NodeContext } from "@effect/platform-node"
@@ -193,7 +193,7 @@ describe("a re-run after a change does the work the change needs", () => {
     }).pipe(withStore(dir))
   })
 
-  it.effect("a posting left failed: planned and posted again, then nothing left to do", () => {
+  it.effect("a posting the ERP refused: planned and posted again, then nothing left to do", () => {
     const { dir, options } = setup()
     const erp = countingErp()
     const job = { ...options, erp: erp.erp }

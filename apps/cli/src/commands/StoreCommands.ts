@@ -144,31 +144,39 @@ const ledgerEntryArgs = {
   reason: Options.text("reason").pipe(Options.withDescription("Why, kept with the posting"), Options.optional)
 }
 
-const excludeCommand = storeCommand(
-  "exclude",
-  ledgerEntryArgs,
-  (args) =>
+/**
+ * `ledger exclude|reopen <external-key>`: `act` on the posting for the person `--by` now, then a line saying it was
+ * `done` and what `follows`.
+ */
+const ledgerEntryCommand = (options: {
+  readonly name: string
+  readonly act: typeof excludePosting
+  readonly done: string
+  readonly follows: string
+  readonly description: string
+}) =>
+  storeCommand(options.name, ledgerEntryArgs, (args) =>
     Effect.gen(function*() {
       const at = new Date(yield* Clock.currentTimeMillis).toISOString()
-      const row = yield* excludePosting(args.externalKey, args.by, at, Option.getOrUndefined(args.reason))
-      yield* Console.log(
-        `posting ${row.externalKey} excluded by ${args.by} at ${at}: no run posts or reports it again`
-      )
-    })
-).pipe(Command.withDescription("Mark a posting as handled by a person: no run posts it or reports it again"))
+      const row = yield* options.act(args.externalKey, args.by, at, Option.getOrUndefined(args.reason))
+      yield* Console.log(`posting ${row.externalKey} ${options.done} by ${args.by} at ${at}: ${options.follows}`)
+    })).pipe(Command.withDescription(options.description))
 
-const reopenCommand = storeCommand(
-  "reopen",
-  ledgerEntryArgs,
-  (args) =>
-    Effect.gen(function*() {
-      const at = new Date(yield* Clock.currentTimeMillis).toISOString()
-      const row = yield* reopenPosting(args.externalKey, args.by, at, Option.getOrUndefined(args.reason))
-      yield* Console.log(
-        `posting ${row.externalKey} reopened by ${args.by} at ${at}: the next run plans and posts it again`
-      )
-    })
-).pipe(Command.withDescription("Reopen a failed or excluded posting: the next run plans and posts it again"))
+const excludeCommand = ledgerEntryCommand({
+  name: "exclude",
+  act: excludePosting,
+  done: "excluded",
+  follows: "no run posts or reports it again",
+  description: "Mark a posting as handled by a person: no run posts it or reports it again"
+})
+
+const reopenCommand = ledgerEntryCommand({
+  name: "reopen",
+  act: reopenPosting,
+  done: "reopened",
+  follows: "the next run plans and posts it again",
+  description: "Reopen a failed or excluded posting: the next run plans and posts it again"
+})
 
 /** `clara-recon ledger [exclude|reopen <external-key>]`. */
 export const ledgerCommand = storeCommand(
