@@ -1,16 +1,13 @@
 /**
  * The CFDI model produced by the reader: a plain, readonly snapshot of the attributes the reconciliation uses
- * (cfdi.md §1.2-§1.8), plus its mapping to the domain `FiscalDocument`.
+ * (cfdi.md §1.2-§1.8); `CfdiToDomain.ts` maps it to the domain `FiscalDocument`.
  *
  * `Cfdi` is a plain interface rather than a `Schema.Class` on purpose: the reader is on the benchmark hot path and
  * already checks every field it fills, so a second schema decode would only cost time. Amounts are effect
  * `BigDecimal` parsed from the exact attribute text (scale kept, e.g. `1000.00` has scale 2), in units of `moneda`.
  * Texts are trimmed (an empty attribute counts as absent); RFCs and UUIDs are also upper-cased.
  */
-import type { DocumentSource } from "@clara-recon/domain"
-import { CfdiRelation, FiscalDocument, IvaAtRate, Party, TaxTotals, trustedInstance } from "@clara-recon/domain"
-import * as BigDecimal from "effect/BigDecimal"
-import type { Mutable } from "./internal/defined.js"
+import type * as BigDecimal from "effect/BigDecimal"
 
 /** Namespace URIs the reader matches on (cfdi.md §1.1). Elements are matched by URI + local name, never by prefix. */
 export const CfdiNamespace = {
@@ -242,130 +239,4 @@ export interface Cfdi {
   /** Every other complement, in document order (the Addenda is never read). */
   readonly otrosComplementos: ReadonlyArray<CfdiComplementoDesconocido>
   readonly timbre: CfdiTimbre
-}
-
-type FiscalDocumentFields = ConstructorParameters<typeof FiscalDocument>[0]
-type TaxTotalsFields = Mutable<ConstructorParameters<typeof TaxTotals>[0]>
-
-/**
- * `Party` instances by RFC and name: a corpus names the same few receivers (the company) and recurring merchants over
- * and over, and a `Party` is an immutable value, so one instance can stand in every document that names it. Bounded:
- * each level is cleared when full.
- */
-const parties = new Map<string, Map<string | undefined, Party>>()
-const MAX_CACHED_PARTIES = 4096
-
-const partyOf = (taxId: string, name: string | undefined): Party => {
-  let byName = parties.get(taxId)
-  if (byName === undefined) {
-    if (parties.size >= MAX_CACHED_PARTIES) parties.clear()
-    byName = new Map()
-    parties.set(taxId, byName)
-  }
-  let party = byName.get(name)
-  if (party === undefined) {
-    if (byName.size >= MAX_CACHED_PARTIES) byName.clear()
-    party = trustedInstance(Party, name === undefined ? { taxId } : { taxId, name })
-    byName.set(name, party)
-  }
-  return party
-}
-
-/**
- * The concepts' IVA traslados (Impuesto 002) summed by rate, highest first and `Exento` last, when they carry more
- * than one rate; `undefined` for a single rate or none (the document totals tell it all). A line without a `Base`
- * (never on a valid concept) is left out.
- */
-const ivaByRateOf = (conceptos: ReadonlyArray<CfdiConcepto>): ReadonlyArray<IvaAtRate> | undefined => {
-  const groups = new Map<
-    string,
-    { rate: BigDecimal.BigDecimal | undefined; base: BigDecimal.BigDecimal; amount: BigDecimal.BigDecimal }
-  >()
-  for (const concepto of conceptos) {
-    for (const line of concepto.traslados) {
-      if (line.impuesto !== "002" || line.base === undefined) continue
-      const exempt = line.tipoFactor === "Exento"
-      const rate = exempt || line.tasaOCuota === undefined ? undefined : BigDecimal.unsafeFromString(line.tasaOCuota)
-      if (!exempt && rate === undefined) continue
-      const key = rate === undefined ? "Exento" : BigDecimal.format(BigDecimal.normalize(rate))
-      const group = groups.get(key) ?? { rate, base: ZERO, amount: ZERO }
-      groups.set(key, {
-        rate: group.rate,
-        base: BigDecimal.sum(group.base, line.base),
-        amount: BigDecimal.sum(group.amount, line.importe ?? ZERO)
-      })
-    }
-  }
-  if (groups.size < 2) return undefined
-  return [...groups.values()]
-    .sort((a, b) => a.rate === undefined ? 1 : b.rate === undefined ? -1 : BigDecimal.Order(b.rate, a.rate))
-    .map((g) =>
-      trustedInstance(IvaAtRate, { ...(g.rate === undefined ? {} : { rate: g.rate }), base: g.base, amount: g.amount })
-    )
-}
-
-const ZERO = BigDecimal.fromBigInt(0n)
-
-/**
- * Maps a read CFDI to the domain `FiscalDocument` (kind `CFDI`, country `MX`): id and fiscalUuid = TFD UUID (upper
- * case), issueDate = civil date of `Fecha`, taxes split IVA/IEPS transferred and IVA/ISR withheld plus the implocal
- * net, relations from `CfdiRelacionados`, `claveProdServ` of the first concept, no Clara transactions, one source.
- * Pure; does not fail for a `Cfdi` produced by the reader (its `issueDate` is already a checked civil date). The
- * issuer / receiver `Party` values are shared between documents that name the same RFC and name.
- */
-export const toFiscalDocument = (cfdi: Cfdi, source: DocumentSource): FiscalDocument => {
-  const impuestos = cfdi.impuestos
-  const local = cfdi.impuestosLocales
-  // Optional fields are set only when present, in the order `defined` kept them (so the same own keys in the same
-  // order as a record built with it).
-  const taxes: TaxTotalsFields = {}
-  if (impuestos !== undefined) {
-    if (impuestos.ivaTrasladado !== undefined) taxes.ivaTransferred = impuestos.ivaTrasladado
-    if (impuestos.iepsTrasladado !== undefined) taxes.iepsTransferred = impuestos.iepsTrasladado
-    if (impuestos.ivaRetenido !== undefined) taxes.ivaWithheld = impuestos.ivaRetenido
-    if (impuestos.isrRetenido !== undefined) taxes.isrWithheld = impuestos.isrRetenido
-  }
-  if (local !== undefined) taxes.localNet = BigDecimal.subtract(local.totalTraslados, local.totalRetenciones)
-  const byRate = ivaByRateOf(cfdi.conceptos)
-  if (byRate !== undefined) taxes.ivaByRate = byRate
-  const relacionados = cfdi.cfdiRelacionados
-  const relations: Array<CfdiRelation> = []
-  for (let i = 0; i < relacionados.length; i++) {
-    const r = relacionados[i]!
-    relations.push(trustedInstance(CfdiRelation, { tipoRelacion: r.tipoRelacion, uuids: r.uuids }))
-  }
-  const fields = {} as Mutable<FiscalDocumentFields>
-  fields.id = cfdi.timbre.uuid
-  fields.kind = "CFDI"
-  fields.country = "MX"
-  fields.version = cfdi.version
-  fields.fiscalUuid = cfdi.timbre.uuid
-  fields.tipoDeComprobante = cfdi.tipoDeComprobante
-  fields.issueDate = cfdi.issueDate
-  fields.issuedAt = cfdi.fecha
-  fields.issuer = partyOf(cfdi.emisor.rfc, cfdi.emisor.nombre)
-  fields.receiver = partyOf(cfdi.receptor.rfc, cfdi.receptor.nombre)
-  fields.currency = cfdi.moneda
-  fields.total = cfdi.total
-  fields.subTotal = cfdi.subTotal
-  fields.taxes = trustedInstance(TaxTotals, taxes)
-  fields.relations = relations
-  fields.claraTransactionUuids = []
-  fields.sources = [source]
-  if (cfdi.serie !== undefined) fields.serie = cfdi.serie
-  if (cfdi.folio !== undefined) fields.folio = cfdi.folio
-  if (cfdi.descuento !== undefined) fields.discount = cfdi.descuento
-  if (cfdi.tipoCambio !== undefined) fields.exchangeRate = cfdi.tipoCambio
-  if (cfdi.metodoPago !== undefined) fields.metodoPago = cfdi.metodoPago
-  if (cfdi.formaPago !== undefined) fields.formaPago = cfdi.formaPago
-  if (cfdi.receptor.usoCfdi !== undefined) fields.usoCfdi = cfdi.receptor.usoCfdi
-  const paid = cfdi.pagos?.pagos.flatMap((pago) =>
-    pago.doctosRelacionados.map((d) => d.idDocumento.trim().toUpperCase())
-  )
-  if (paid !== undefined && paid.length > 0) fields.paidDocuments = [...new Set(paid)]
-  const claveProdServ = cfdi.conceptos[0]?.claveProdServ
-  if (claveProdServ !== undefined) fields.claveProdServ = claveProdServ
-  // the reader already checked every field copied here (strings, `BigDecimal`s, the civil `issueDate`): no second
-  // schema validation, which on the read + map hot path cost more than reading the XML (test/bench/cfdi.mjs)
-  return trustedInstance(FiscalDocument, fields)
 }

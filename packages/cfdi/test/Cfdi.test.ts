@@ -1,7 +1,7 @@
 import { DocumentSource } from "@clara-recon/domain"
 import { assert, describe, it } from "@effect/vitest"
 import { BigDecimal, Either } from "effect"
-import { toFiscalDocument } from "../src/Cfdi.js"
+import { toFiscalDocument } from "../src/CfdiToDomain.js"
 import { generateCfdi40 } from "../src/CfdiGenerator.js"
 import { sha256Hex } from "@clara-recon/domain"
 import { readCfdi } from "../src/CfdiReader.js"
@@ -74,6 +74,13 @@ describe("toFiscalDocument", () => {
     ])
     assert.deepStrictEqual(doc.claraTransactionUuids, [])
     assert.deepStrictEqual(doc.sources, [source])
+  })
+
+  it("leaves out of the IVA by rate a rate that is not a number (the validator reports it), without failing", () => {
+    const read = readCfdi(xml.replaceAll(`TasaOCuota="0.080000"`, `TasaOCuota="8 %"`), { path: "x.xml" })
+    if (Either.isLeft(read)) assert.fail(read.left.message)
+    const doc = toFiscalDocument(read.right, new DocumentSource({ kind: "file", location: "x.xml" }))
+    assert.isUndefined(doc.taxes.ivaByRate, "one readable rate left (Exento): nothing to split")
   })
 
   it("nets implocal taxes into localNet", () => {

@@ -7,7 +7,7 @@ import { randomCfdiCorpus } from "../src/CfdiCorpus.js"
 import { readCfdiFileDocument, readCfdiFileReport } from "../src/CfdiFile.js"
 import { FiscalDocument } from "@clara-recon/domain"
 import { readCfdi } from "../src/CfdiReader.js"
-import { toFiscalDocument } from "../src/Cfdi.js"
+import { toFiscalDocument } from "../src/CfdiToDomain.js"
 import { makeCfdiReaderPool } from "../src/CfdiReaderPool.js"
 import { digestSetHas, makeDigestSet } from "../src/DigestSet.js"
 

@@ -16,7 +16,7 @@ import {
   TaxTotals
 } from "@clara-recon/domain"
 import { BigDecimal, Either, Schema } from "effect"
-import { toFiscalDocument } from "../src/Cfdi.js"
+import { toFiscalDocument } from "../src/CfdiToDomain.js"
 import { randomCfdiCorpus } from "../src/CfdiCorpus.js"
 import { readCfdi } from "../src/CfdiReader.js"
 

@@ -6,6 +6,11 @@ import type { CfdiConcepto, CfdiTaxLine } from "../Cfdi.js"
 export interface TaxGroup {
   /** Readable key: `Impuesto 002 Tasa 0.160000` (traslados) or `Impuesto 001` (retenciones). */
   readonly label: string
+  /** `Impuesto` and, for traslados, `TipoFactor` of the group's lines. */
+  readonly impuesto: string
+  readonly tipoFactor?: string
+  /** The group's `TasaOCuota` as a number (traslados), when it is a decimal. */
+  readonly rate?: BigDecimal.BigDecimal
   /** Number of concept lines in the group. */
   readonly lines: number
   /** Σ Base over the lines that carry one. */
@@ -46,8 +51,15 @@ export const groupConceptTaxes = (
   const groups = new Map<string, TaxGroup>()
   for (const [label, group] of lines) {
     const importes = group.flatMap((l) => (l.importe === undefined ? [] : [l.importe]))
+    const [first] = group
+    const rate = kind === "traslado" && first!.tasaOCuota !== undefined && DECIMAL.test(first!.tasaOCuota)
+      ? BigDecimal.unsafeFromString(first!.tasaOCuota)
+      : undefined
     groups.set(label, {
       label,
+      impuesto: first!.impuesto,
+      ...(kind === "traslado" && first!.tipoFactor !== undefined ? { tipoFactor: first!.tipoFactor } : {}),
+      ...(rate === undefined ? {} : { rate }),
       lines: group.length,
       base: sumAmounts(group.flatMap((l) => (l.base === undefined ? [] : [l.base]))),
       ...(importes.length === 0 ? {} : { importe: sumAmounts(importes) })
