@@ -109,9 +109,8 @@ export const splitByWeights = (
   if (!BigDecimal.isPositive(total)) return weights.map((_, i) => (i === 0 ? line : zero))
   let before = zero
   return weights.map((weight) => {
-    const through = BigDecimal.sum(before, weight)
-    const part = BigDecimal.subtract(proRata(line, through, total, scale), proRata(line, before, total, scale))
-    before = through
-    return part
+    const bounds = { before, through: BigDecimal.sum(before, weight) }
+    before = bounds.through
+    return cumulativeShare(line, bounds, total, scale)
   })
 }

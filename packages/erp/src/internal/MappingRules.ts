@@ -78,15 +78,18 @@ export const cardLiabilityAccountOf = (mapping: MappingConfig, tx: CardTransacti
 const RATE_16 = BigDecimal.unsafeFromString("0.16")
 const RATE_8 = BigDecimal.unsafeFromString("0.08")
 
+/** `IVA8` when `distance` puts 8 % (the border-zone rate) closer than 16 %, else `IVA16`. */
+const closerIvaCode = (mapping: MappingConfig, distance: (rate: BigDecimal.BigDecimal) => BigDecimal.BigDecimal) =>
+  BigDecimal.lessThan(distance(RATE_8), distance(RATE_16)) ? mapping.taxCodes.IVA8 : mapping.taxCodes.IVA16
+
 /**
  * Tax code of one IVA rate (`IvaAtRate.rate`, a `TasaOCuota` such as 0.160000): none (`Exento`) -> `EXENTO`, zero ->
- * `IVA0`, otherwise the closer of 16 % and 8 % (the border-zone rate).
+ * `IVA0`, otherwise the closer of 16 % and 8 %.
  */
 export const taxCodeOfRate = (mapping: MappingConfig, rate: BigDecimal.BigDecimal | undefined): string => {
   if (rate === undefined) return mapping.taxCodes.EXENTO
   if (BigDecimal.isZero(rate)) return mapping.taxCodes.IVA0
-  const distance = (to: BigDecimal.BigDecimal) => BigDecimal.abs(BigDecimal.subtract(rate, to))
-  return BigDecimal.lessThan(distance(RATE_8), distance(RATE_16)) ? mapping.taxCodes.IVA8 : mapping.taxCodes.IVA16
+  return closerIvaCode(mapping, (to) => BigDecimal.abs(BigDecimal.subtract(rate, to)))
 }
 
 /**
@@ -98,7 +101,6 @@ export const taxCodeOf = (mapping: MappingConfig, doc: FiscalDocument, base: Big
   const iva = doc.taxes.ivaTransferred
   if (iva === undefined) return mapping.taxCodes.EXENTO
   if (BigDecimal.isZero(iva)) return mapping.taxCodes.IVA0
-  const distance = (rate: BigDecimal.BigDecimal) =>
-    BigDecimal.abs(BigDecimal.subtract(BigDecimal.abs(iva), BigDecimal.multiply(BigDecimal.abs(base), rate)))
-  return BigDecimal.lessThan(distance(RATE_8), distance(RATE_16)) ? mapping.taxCodes.IVA8 : mapping.taxCodes.IVA16
+  return closerIvaCode(mapping, (rate) =>
+    BigDecimal.abs(BigDecimal.subtract(BigDecimal.abs(iva), BigDecimal.multiply(BigDecimal.abs(base), rate))))
 }
