@@ -132,6 +132,21 @@ const figuresOf = (document: FiscalDocument) => {
   return { document, docId: `${document.kind} ${document.id}`, total, iva, retIva, retIsr, base, expense, inner }
 }
 
+/** A CFDI of type E (egreso: credit note, return, advance applied). */
+const isCreditNote = (document: FiscalDocument): boolean => document.tipoDeComprobante?.trim().toUpperCase() === "E"
+
+/** The figures of a credit note netted against its invoice in a purchase journal: every amount negative. */
+const netted = (figure: ReturnType<typeof figuresOf>): ReturnType<typeof figuresOf> => ({
+  ...figure,
+  total: BigDecimal.negate(figure.total),
+  iva: BigDecimal.negate(figure.iva),
+  retIva: BigDecimal.negate(figure.retIva),
+  retIsr: BigDecimal.negate(figure.retIsr),
+  base: BigDecimal.negate(figure.base),
+  expense: BigDecimal.negate(figure.expense),
+  inner: BigDecimal.negate(figure.inner)
+})
+
 /** The memo's reference to the documents: `CFDI <UUID>[, <UUID>...]`, `<kind> <id>` for one without a UUID. */
 const memoOf = (documents: ReadonlyArray<FiscalDocument>): string => {
   const refs = documents.map((d) => uuidOf(d) ?? `${d.kind} ${d.id}`)
@@ -142,7 +157,9 @@ const memoOf = (documents: ReadonlyArray<FiscalDocument>): string => {
  * Builds the balanced journal of one card transaction backed by one fiscal document, or by several
  * (`moreDocuments`: then the expense, IVA and withholding lines repeat per document, in document order, each with that
  * document's UUID; the lines they share carry none, and every document must be in the card currency, else
- * VALIDATION `GROUP_CURRENCY_MISMATCH`).
+ * VALIDATION `GROUP_CURRENCY_MISMATCH`). A credit note (type E) among the documents of an invoice (type I) is netted
+ * against it (cfdi.md §2.7, matching.md §7.8: the charge paid I.Total - E.Total): its lines take the other side
+ * (Cr expense, Cr IVA acreditable, Dr withheld taxes), so the journal books the invoice net of its credit notes.
  *
  * Lines, in this order (amounts in the card currency, each rounded half-up to 2 places):
  * - Dr expense = SubTotal - Descuento + IEPS + local taxes (net), with the IVA tax code of the document;
@@ -249,7 +266,7 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
       operationDate: c.operationDate
     }))
     const figures = documents.map((d) => {
-      const figure = figuresOf(d)
+      const figure = !isCreditNote(doc) && isCreditNote(d) ? netted(figuresOf(d)) : figuresOf(d)
       if (gt(abs(figure.inner), tolerance)) {
         problems.push(problem(
           "DOCUMENT_TOTALS_INCONSISTENT",

@@ -69,6 +69,35 @@ describe("buildPosting with several documents", () => {
     }
   })
 
+  it("nets a credit note (type E) against its invoice: its lines take the other side", () => {
+    // a 100 + 16 % discount granted on a credit note: the card paid 1160 - 116 = 1044, and 10.00 of ISR withheld on
+    // the note is given back
+    const note = cfdi({ subTotal: "100.00", total: "106.00" }, { ivaTransferred: "16.00", isrWithheld: "10.00" }, {
+      id: SECOND_UUID,
+      fiscalUuid: SECOND_UUID,
+      tipoDeComprobante: "E",
+      issueDate: "2026-01-20"
+    })
+    const result = buildPosting({
+      tenant: "acme",
+      transaction: transaction("1054.00"),
+      document: room,
+      moreDocuments: [note],
+      mapping: defaultMapping
+    })
+    if (Either.isLeft(result)) return assert.fail(result.left.message)
+    assert.isTrue(isBalanced(result.right))
+    const first = CFDI_UUID.toUpperCase()
+    assert.deepStrictEqual(lines(result.right), [
+      `Dr expense 1000.00 ${first} ODE950101AB1`,
+      `Dr iva_acreditable 160.00 ${first} -`,
+      `Cr expense 100.00 ${SECOND_UUID} ODE950101AB1`,
+      `Cr iva_acreditable 16.00 ${SECOND_UUID} -`,
+      `Dr ret_isr 10.00 ${SECOND_UUID} -`,
+      "Cr card_liability 1054.00 - -"
+    ])
+  })
+
   it("refuses documents outside the card currency", () => {
     const usd = cfdi({ subTotal: "10.00", total: "11.60", currency: "USD", exchangeRate: "17.5" }, {
       ivaTransferred: "1.60"

@@ -8,7 +8,7 @@ import type { EvidenceCluster } from "./Clusters.js"
 import { type Decision, vetoesChecked } from "./Gates.js"
 import type { MatcherConfig } from "./MatcherConfig.js"
 import type { TransactionView } from "./Prepared.js"
-import type { GroupDecision } from "./Groups.js"
+import { type GroupDecision, isOneCharge } from "./Groups.js"
 import { formatMinor, formatMinorMoney } from "./internal/Minor.js"
 import {
   dateTermOf,
@@ -235,6 +235,7 @@ export const toMatchLink = (decision: Decision, ctx: ExplanationContext): MatchL
 
 const groupClass: Readonly<Record<GroupDecision["kind"], string>> = {
   SPLIT_INVOICES: "G1_SPLIT_INVOICES",
+  CREDIT_NOTE_NETTED: "G4_CREDIT_NOTE_NETTED",
   MSI: "G2_MSI_INSTALMENTS",
   SPLIT_TENDER: "G3_SPLIT_TENDER"
 }
@@ -242,11 +243,12 @@ const groupClass: Readonly<Record<GroupDecision["kind"], string>> = {
 const groupShape = (group: GroupDecision): string => `${group.transactions.length}:${group.clusters.length}`
 
 /**
- * The `MatchLink` rows of a group (matching.md §7.6, §7.11): one row for 1:N (split invoices: `documentId` is the
- * first CFDI in id order), one row per charge for N:1 (MSI, split tender), so every linked charge appears in
- * `links`. Every row's explanation lists all members, and its amount term (class `G1_SPLIT_INVOICES`,
- * `G2_MSI_INSTALMENTS` or `G3_SPLIT_TENDER`) says it is a group, with the sums, the gap, the item count and the MSI
- * status; identity and date are the group's weakest pair. The text starts with "group".
+ * The `MatchLink` rows of a group (matching.md §7.6, §7.8, §7.11): one row for 1:N (split invoices: `documentId` is
+ * the first CFDI in id order; a CFDI net of its credit notes: `documentId` is the invoice, the credit notes are in
+ * `members.cfdis`), one row per charge for N:1 (MSI, split tender), so every linked charge appears in `links`. Every
+ * row's explanation lists all members, and its amount term (class `G1_SPLIT_INVOICES`, `G4_CREDIT_NOTE_NETTED`,
+ * `G2_MSI_INSTALMENTS` or `G3_SPLIT_TENDER`) says it is a group, with the sums (credit notes negative), the gap, the
+ * item count and the MSI status; identity and date are the group's weakest pair. The text starts with "group".
  */
 export const groupToMatchLinks = (group: GroupDecision, ctx: ExplanationContext): ReadonlyArray<MatchLink> => {
   const txs = group.transactions.map((t) => ctx.transactions[t]!)
@@ -266,7 +268,7 @@ export const groupToMatchLinks = (group: GroupDecision, ctx: ExplanationContext)
       transactions: formatMinorMoney(group.sumTransactionsMinor, currency),
       documents: formatMinorMoney(group.sumDocumentsMinor, currency),
       gap: formatMinor(group.gapMinor),
-      items: group.kind === "SPLIT_INVOICES" ? group.clusters.length : group.transactions.length,
+      items: isOneCharge(group.kind) ? group.clusters.length : group.transactions.length,
       alternatives: group.alternatives,
       ...(group.status === undefined ? {} : { status: group.status })
     }
@@ -294,6 +296,10 @@ export const groupToMatchLinks = (group: GroupDecision, ctx: ExplanationContext)
   )
   const what = group.kind === "SPLIT_INVOICES"
     ? `the sum of ${group.clusters.length} CFDIs ${text(amount.detail.documents)} = the charge`
+    : group.kind === "CREDIT_NOTE_NETTED"
+    ? `CFDI ${clusters[0]!.id} net of ${group.clusters.length - 1} credit note(s) ${
+      text(amount.detail.documents)
+    } = the charge`
     : `${group.transactions.length} charges ${text(amount.detail.transactions)} = the CFDI total${
       group.status === undefined ? "" : ` (${group.status})`
     }`
@@ -305,7 +311,7 @@ export const groupToMatchLinks = (group: GroupDecision, ctx: ExplanationContext)
     })`
   const body = [`${what} (+8)`, ...terms.slice(1).map(([, term]) => `${describe(term)} (${signed(term.points)})`)]
   const tail = group.alternatives > 0 ? ` ${group.alternatives} other solution(s) of the same size.` : ""
-  const rows = group.kind === "SPLIT_INVOICES" ? txs.slice(0, 1) : txs
+  const rows = isOneCharge(group.kind) ? txs.slice(0, 1) : txs
   return rows.map((tx) => {
     const rowMembers = [tx.uuid, ...members.cfdis, ...members.documents]
     const linkId = linkIdOf(rowMembers)

@@ -2,6 +2,9 @@
  * Group solvers (matching.md §7.6), run on what the one-to-one assignment left open:
  * - 1 charge : N CFDIs (split invoices, a hotel folio): exact subset-sum by meet in the middle over the open CFDIs
  *   of one issuer RFC in the charge's window, the `groupPoolSize` nearest by date, each at most the charge;
+ * - 1 charge : a CFDI net of its credit notes (cfdi.md §2.7, matching.md §7.8): an invoice (type I) whose open type E
+ *   CFDIs name it in `CfdiRelacionados` (TipoRelacion 01 credit note, 03 return, 07 advance applied), when the
+ *   charge paid I.Total - sum of the E Totals (a discount or an advance granted on a separate CFDI, no card refund);
  * - N charges : 1 CFDI, MSI (meses sin intereses): the instalments of one plan, each about Total / n;
  * - N charges : 1 CFDI, split tender (deposit + balance, incremental authorisation): charges of one card and
  *   descriptor within `splitTenderDays` days whose sum is the CFDI total.
@@ -13,14 +16,20 @@ import { endOfMonth, fromEpochDay, toEpochDay } from "@clara-recon/domain"
 import type { EvidenceCluster } from "./Clusters.js"
 import { type GateName, capsInMinor } from "./Gates.js"
 import { subsetSums } from "./internal/SubsetSum.js"
-import type { TransactionView } from "./Prepared.js"
+import type { DocumentView, TransactionView } from "./Prepared.js"
 import { type DateMatch, type IdentityMatch, pairDate, pairIdentity, type ScoringContext } from "./Scoring.js"
 import { nameKeys } from "./Similarity.js"
 
-/** The kinds of group (§7.6). */
-export type GroupKind = "SPLIT_INVOICES" | "MSI" | "SPLIT_TENDER"
+/** The kinds of group (§7.6; CREDIT_NOTE_NETTED, §7.8). */
+export type GroupKind = "SPLIT_INVOICES" | "CREDIT_NOTE_NETTED" | "MSI" | "SPLIT_TENDER"
 
-/** A group link or suggestion. Indices are transaction (uuid order) and cluster (id order) indices, ascending. */
+/** A group of one charge and several documents (one link row), as opposed to several charges paying one CFDI. */
+export const isOneCharge = (kind: GroupKind): boolean => kind === "SPLIT_INVOICES" || kind === "CREDIT_NOTE_NETTED"
+
+/**
+ * A group link or suggestion. Indices are transaction (uuid order) and cluster (id order) indices, ascending; for
+ * CREDIT_NOTE_NETTED the invoice's cluster comes first, then its credit notes ascending.
+ */
 export interface GroupDecision {
   readonly kind: GroupKind
   readonly transactions: ReadonlyArray<number>
@@ -36,6 +45,7 @@ export interface GroupDecision {
   /** Sum of the charges minus sum of the documents, minor units of the account currency. */
   readonly gapMinor: bigint
   readonly sumTransactionsMinor: bigint
+  /** Sum of the documents' Totals, minor units; a credit note of CREDIT_NOTE_NETTED counts negative. */
   readonly sumDocumentsMinor: bigint
   readonly gatesFailed: ReadonlyArray<GateName>
   /** Other solutions with as few items (1:N), 0 when unique. */
@@ -74,6 +84,10 @@ interface Pair {
 }
 
 const fiscalTotal = (cluster: EvidenceCluster): bigint => cluster.fiscal!.totalMinor
+
+/** A document's Total in a group's sum: a credit note netted against its invoice counts negative. */
+const signedTotal = (kind: GroupKind, cluster: EvidenceCluster): bigint =>
+  kind === "CREDIT_NOTE_NETTED" && cluster.direction === "REFUND" ? -fiscalTotal(cluster) : fiscalTotal(cluster)
 
 /** Calendar week of an epoch day (pool look-ups are bucketed by week). */
 const weekOf = (day: number): number => Math.floor(day / 7)
@@ -176,7 +190,8 @@ const build = (
         identity = { tx: t, cluster: c, match: pair.identity }
       }
       // 1:N: every CFDI must be near the charge (the weakest date counts); N:1: the CFDI dates the group's
-      // completion, so the best-aligned charge counts (a deposit days before the final charge is normal).
+      // completion, so the best-aligned charge counts (a deposit days before the final charge is normal). A credit
+      // note never pairs with a purchase (other direction): only its invoice dates the group.
       if (
         date === undefined ||
         (kind === "SPLIT_INVOICES" ? pair.date.points < date.match.points : pair.date.points > date.match.points)
@@ -185,7 +200,7 @@ const build = (
   }
   if (identity === undefined || date === undefined) return undefined
   const sumTx = txs.reduce((acc, t) => acc + input.transactions[t]!.amountMinor, 0n)
-  const sumDocs = cls.reduce((acc, c) => acc + fiscalTotal(input.clusters[c]!), 0n)
+  const sumDocs = cls.reduce((acc, c) => acc + signedTotal(kind, input.clusters[c]!), 0n)
   const points = 8 + identity.match.points + date.match.points
   const gates: Array<GateName> = []
   if (points < config.autoPoints) gates.push("points")
@@ -271,6 +286,66 @@ const splitInvoices = (
     else if (first.length === best.cls.length) best = { cls: best.cls, alternatives: best.alternatives + 1 }
   }
   return best === undefined ? undefined : build(input, "SPLIT_INVOICES", [t], best.cls, best.alternatives, undefined)
+}
+
+/** TipoRelacion codes by which a type E CFDI reduces the invoice it names (cfdi.md §1.5, §2.7). */
+const creditRelations: ReadonlySet<string> = new Set(["01", "03", "07"])
+
+const upperUuid = (view: DocumentView): string =>
+  (view.doc.fiscalUuid ?? view.doc.id).trim().toUpperCase()
+
+/**
+ * Open credit notes by the UUID (upper case) of the invoice they reduce: type E CFDIs whose credit relations
+ * (`creditRelations`) name exactly one invoice. A credit note naming several cannot be split between them here.
+ */
+const creditNotesByInvoice = (input: GroupInput): ReadonlyMap<string, ReadonlyArray<number>> => {
+  const out = new Map<string, Array<number>>()
+  for (const c of input.openClusters) {
+    const fiscal = input.clusters[c]!.fiscal
+    if (fiscal === undefined || fiscal.direction !== "REFUND") continue
+    const named = new Set(
+      fiscal.doc.relations.filter((r) => creditRelations.has(r.tipoRelacion.trim()))
+        .flatMap((r) => r.uuids.map((uuid) => uuid.trim().toUpperCase()))
+    )
+    if (named.size !== 1) continue
+    const [invoice] = named
+    const list = out.get(invoice!) ?? []
+    out.set(invoice!, list)
+    list.push(c)
+  }
+  return out
+}
+
+/**
+ * 1 charge : a CFDI net of its credit notes. Among the open invoices of the charge's pool (same currency, identity
+ * and date as a 1:1 pair), those with open credit notes in that currency whose I.Total - sum of E Totals equals the
+ * charge within 0.01 per document; the nearest invoice by date wins, any other is an alternative (a suggestion).
+ */
+const netOfCreditNotes = (
+  input: GroupInput,
+  t: number,
+  index: ReturnType<typeof indexClusters>,
+  credits: ReadonlyMap<string, ReadonlyArray<number>>,
+  taken: ReadonlySet<number>
+): GroupDecision | undefined => {
+  const tx = input.transactions[t]!
+  if (tx.day === undefined || tx.original !== undefined || credits.size === 0) return undefined
+  const found: Array<{ readonly cls: ReadonlyArray<number>; readonly days: number }> = []
+  for (const c of candidatesOf(tx, index, input.ctx)) {
+    if (taken.has(c)) continue
+    const invoice = input.clusters[c]!
+    const notes = (credits.get(upperUuid(invoice.fiscal!)) ?? []).filter((e) =>
+      !taken.has(e) && input.clusters[e]!.fiscal!.currency === tx.currency
+    )
+    if (notes.length === 0 || pairOf(input.ctx, tx, invoice) === undefined) continue
+    const net = notes.reduce((acc, e) => acc - fiscalTotal(input.clusters[e]!), fiscalTotal(invoice))
+    const gap = tx.amountMinor - net
+    if ((gap < 0n ? -gap : gap) > BigInt(1 + notes.length)) continue
+    found.push({ cls: [c, ...notes], days: Math.abs(invoice.fiscal!.day - tx.day) })
+  }
+  if (found.length === 0) return undefined
+  found.sort((a, b) => a.days - b.days || a.cls[0]! - b.cls[0]!)
+  return build(input, "CREDIT_NOTE_NETTED", [t], found[0]!.cls, found.length - 1, undefined)
 }
 
 const monthDays = 30
@@ -423,17 +498,19 @@ const splitTender = (
 }
 
 /**
- * Runs the group solvers in a fixed order (MSI, split tender, then 1:N per open transaction in index order); a
- * cluster or transaction joins at most one group. Deterministic: every list is visited in index or key order.
+ * Runs the group solvers in a fixed order (MSI, split tender, then per open transaction in index order a CFDI net
+ * of its credit notes, else 1:N); a cluster or transaction joins at most one group. Deterministic: every list is
+ * visited in index or key order.
  */
 export const solveGroups = (input: GroupInput): ReadonlyArray<GroupDecision> => {
   const index = indexClusters(input)
+  const credits = creditNotesByInvoice(input)
   const taken = new Set<number>()
   const takenTx = new Set<number>()
   const groups = [...msiGroups(input, index, takenTx, taken), ...splitTender(input, index, takenTx, taken)]
   for (const t of input.openTransactions) {
     if (takenTx.has(t) || input.transactions[t]!.type !== "PURCHASE") continue
-    const group = splitInvoices(input, t, index, taken)
+    const group = netOfCreditNotes(input, t, index, credits, taken) ?? splitInvoices(input, t, index, taken)
     if (group === undefined) continue
     takenTx.add(t)
     for (const c of group.clusters) taken.add(c)

@@ -34,7 +34,7 @@ import {
 } from "./Explanation.js"
 import { type FxRate, makeFxLookup } from "./Fx.js"
 import { capsInMinor, type Decision, decide, type Decisions, failedGates } from "./Gates.js"
-import { type GroupDecision, solveGroups } from "./Groups.js"
+import { type GroupDecision, isOneCharge, solveGroups } from "./Groups.js"
 import type { LinkDecision, PreviousLink } from "./Incremental.js"
 import { minorToDecimal } from "./internal/Minor.js"
 import { identityRfc } from "./internal/Rfc.js"
@@ -461,7 +461,7 @@ export const match = (input: MatchInput): MatchResult => {
   const autoGroupOf = new Map<number, GroupDecision>()
   for (const group of stages.groups) {
     const rows = groupToMatchLinks(group, explanationContext)
-    const rowTxs = group.kind === "SPLIT_INVOICES" ? group.transactions.slice(0, 1) : group.transactions
+    const rowTxs = isOneCharge(group.kind) ? group.transactions.slice(0, 1) : group.transactions
     rowTxs.forEach((t, i) => {
       const list = groupRows.get(t) ?? []
       groupRows.set(t, list)
@@ -470,7 +470,7 @@ export const match = (input: MatchInput): MatchResult => {
     if (group.decision === "AUTO_LINKED") for (const t of group.transactions) autoGroupOf.set(t, group)
   }
   const groupLinkIdOf = (group: GroupDecision, t: number) =>
-    groupRows.get(group.kind === "SPLIT_INVOICES" ? group.transactions[0]! : t)?.find((r) => r.group === group)?.row
+    groupRows.get(isOneCharge(group.kind) ? group.transactions[0]! : t)?.find((r) => r.group === group)?.row
       .linkId ?? ""
 
   const pinsOf = new Map<number, Array<PinnedPair>>()

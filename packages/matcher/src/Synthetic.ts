@@ -45,6 +45,7 @@ export type ScenarioCase =
   | "SPLIT_INVOICES"
   | "SPLIT_TENDER"
   | "REFUND_CREDIT_NOTE"
+  | "CREDIT_NOTE_NETTED"
   | "REVERSAL"
   | "CANCELLED_SUBSTITUTED"
   | "CANCELLED"
@@ -304,6 +305,7 @@ export const generateScenario = (options: ScenarioOptions): Scenario => {
     if (roll < 0.7 && remaining >= 6) return "SUBSCRIPTION"
     if (roll < 0.78) return "RECEIPT_ONLY"
     if (roll < 0.86) return "NOTHING"
+    if (roll < 0.875) return "CREDIT_NOTE_NETTED"
     return "PLAIN"
   }
   while (transactions.length < target) {
@@ -463,6 +465,21 @@ export const generateScenario = (options: ScenarioOptions): Scenario => {
         }))
         const refund = charge({ i, merchant, kind, date: isoDay(start, refundDay), minor: refunded, type: "REFUND" })
         link(kind, [refund], [note])
+        break
+      }
+      case "CREDIT_NOTE_NETTED": {
+        // a discount (or an advance applied) granted on a type E CFDI related to the invoice: the card paid the net
+        const invoice = newDocId()
+        documents.push(cfdi(invoice, merchant, companyRfc, date, minor))
+        const credited = (minor * BigInt(prng.int(5, 30))) / 100n
+        const note = newDocId()
+        const relation = prng.next() < 0.8 ? "01" : "07"
+        documents.push(cfdi(note, merchant, companyRfc, isoDay(start, day + prng.int(0, 10)), credited, {
+          tipo: "E",
+          relations: [new CfdiRelation({ tipoRelacion: relation, uuids: [invoice] }, true)]
+        }))
+        const uuid = charge({ i, merchant, kind, date, minor: minor - credited, hasInvoice: true })
+        link(kind, [uuid], [invoice, note])
         break
       }
       case "REVERSAL": {

@@ -1,4 +1,5 @@
 /** matching.md §7.8: credit notes, refunds, cancellations and substitutions. */
+import { CfdiRelation, FiscalDocument } from "@clara-recon/domain"
 import { assert, describe, it } from "@effect/vitest"
 import { match, type MatchInput } from "../src/Matcher.js"
 import { cfdi, tx } from "./Builders.js"
@@ -44,6 +45,90 @@ describe("credit notes and refunds (matching.md §7.8)", () => {
       documents: []
     })
     assert.deepStrictEqual(codes(otherCard, "p"), ["MISSING_INVOICE/NOTHING"])
+  })
+})
+
+describe("an invoice net of its credit notes (cfdi.md §2.7, matching.md §7.8)", () => {
+  const discounted = tx({
+    uuid: "p",
+    amount: "1000.00",
+    date: "2025-01-04",
+    descriptor: "PALACIO DE HIERRO",
+    card: "c1"
+  })
+  const gross = cfdi({ id: "I1", total: "1160.00", date: "2025-01-04", ...palacio, formaPago: "04" })
+  const note = (id: string, total: string, relation = "01") =>
+    cfdi({ id, total, date: "2025-01-20", ...palacio, tipo: "E", relatedTo: [relation, "I1"] })
+
+  it("links a charge that paid I.Total - E.Total to the invoice and its credit notes, as one explained group", () => {
+    for (const relation of ["01", "03", "07"]) {
+      const notes = [note("E1", "100.00", relation), note("E2", "60.00")]
+      const result = run({ transactions: [discounted], documents: [gross, ...notes] })
+      assert.deepStrictEqual(result.links.map((l) => [l.decision, l.transactionUuid, l.documentId]), [
+        ["AUTO_LINKED", "p", "I1"]
+      ])
+      const explanation = result.links[0]!.explanation
+      assert.deepStrictEqual(explanation.members.cfdis, ["E1", "E2", "I1"])
+      const amount = explanation.evidence.find((e) => e.feature === "amount")!
+      assert.strictEqual(amount.class, "G4_CREDIT_NOTE_NETTED")
+      assert.deepInclude(amount.detail, { documents: "1000.00 MXN", gap: "0.00", items: 3 })
+      assert.include(explanation.text, "CFDI I1 net of 2 credit note(s) 1000.00 MXN = the charge")
+      assert.deepStrictEqual(result.exceptions, [])
+      assert.strictEqual(result.dispositions.get("p"), "LINKED")
+    }
+  })
+
+  it("nets nothing when the credit note is another relation, names two invoices, or leaves a gap", () => {
+    const other = run({ transactions: [discounted], documents: [gross, note("E1", "160.00", "02")] })
+    assert.deepStrictEqual(codes(other, "p"), ["MISSING_INVOICE/NOTHING"])
+    const two = cfdi({ id: "E1", total: "160.00", date: "2025-01-20", ...palacio, tipo: "E", relatedTo: ["01", "I1"] })
+    const twoInvoices = run({
+      transactions: [discounted],
+      documents: [
+        gross,
+        new FiscalDocument({
+          ...two,
+          relations: [...two.relations, new CfdiRelation({ tipoRelacion: "01", uuids: ["I9"] })]
+        })
+      ]
+    })
+    assert.deepStrictEqual(twoInvoices.links, [])
+    const gap = run({ transactions: [discounted], documents: [gross, note("E1", "150.00")] })
+    assert.deepStrictEqual(gap.links, [])
+  })
+
+  it("keeps a credit note matched to its card refund out of the netting: the purchase links to its I at gross", () => {
+    const paid = tx({ uuid: "p", amount: "1160.00", date: "2025-01-04", descriptor: "PALACIO DE HIERRO", card: "c1" })
+    const back = tx({
+      uuid: "r",
+      amount: "-160.00",
+      date: "2025-01-20",
+      descriptor: "PALACIO DE HIERRO",
+      card: "c1",
+      type: "REFUND"
+    })
+    const result = run({ transactions: [paid, back], documents: [gross, note("E1", "160.00")] })
+    assert.deepStrictEqual(result.links.map((l) => [l.transactionUuid, l.documentId, l.explanation.members.cfdis]), [
+      ["p", "I1", ["I1"]],
+      ["r", "E1", ["E1"]]
+    ])
+  })
+
+  it("only suggests when two invoices net to the charge", () => {
+    const twin = cfdi({ id: "I2", total: "1160.00", date: "2025-01-06", ...palacio, formaPago: "04" })
+    const result = run({
+      transactions: [discounted],
+      documents: [
+        gross,
+        twin,
+        note("E1", "160.00"),
+        cfdi({ id: "E2", total: "160.00", date: "2025-01-20", ...palacio, tipo: "E", relatedTo: ["01", "I2"] })
+      ]
+    })
+    assert.deepStrictEqual(result.links, [])
+    assert.deepStrictEqual(result.suggestions.map((s) => [s.documentId, s.explanation.gatesFailed]), [
+      ["I1", ["margin"]]
+    ])
   })
 })
 

@@ -7,8 +7,8 @@ import { generateScenario, type ScenarioCase } from "../src/Synthetic.js"
 
 const allCases: ReadonlyArray<ScenarioCase> = [
   "PLAIN", "PLAIN_WITH_DECOY", "TIP", "USD_SAAS", "USD_FX_TABLE", "MSI", "MSI_INCOMPLETE", "SPLIT_INVOICES",
-  "SPLIT_TENDER", "REFUND_CREDIT_NOTE", "REVERSAL", "CANCELLED_SUBSTITUTED", "CANCELLED", "SUBSCRIPTION",
-  "LATE_MONTH_END", "RECEIPT_ONLY", "NOTHING", "FEE"
+  "SPLIT_TENDER", "REFUND_CREDIT_NOTE", "CREDIT_NOTE_NETTED", "REVERSAL", "CANCELLED_SUBSTITUTED", "CANCELLED",
+  "SUBSCRIPTION", "LATE_MONTH_END", "RECEIPT_ONLY", "NOTHING", "FEE"
 ]
 
 describe("scenario generator", () => {

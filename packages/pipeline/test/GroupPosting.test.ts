@@ -2,9 +2,10 @@
  * A charge paid once and invoiced in two CFDIs (a hotel room and its restaurant bill: matching.md §7.6 split
  * invoices): the matcher links the charge to both, and the plan step builds one balanced journal over the two CFDIs
  * (each with its own expense and IVA lines and UUID), accepted by the SAP CSV adapter, instead of refusing the link
- * because the first CFDI's Total is not the card amount.
+ * because the first CFDI's Total is not the card amount. The same holds for a charge that paid an invoice net of its
+ * credit note (cfdi.md §2.7): one journal, the credit note's lines on the other side.
  */
-import { CardTransaction, Money } from "@clara-recon/domain"
+import { CardTransaction, CfdiRelation, FiscalDocument, Money } from "@clara-recon/domain"
 import { SapCsvAdapter } from "@clara-recon/erp-sap-csv"
 import { match } from "@clara-recon/matcher"
 import { assert, describe, it } from "@effect/vitest"
@@ -34,26 +35,31 @@ const ROOM = "4A1B2C3D-0000-4E5F-8A9B-0C1D2E3F4A5B"
 const DINNER = "5B2C3D4E-1111-4F60-9B0C-1D2E3F4A5B6C"
 const documents = [hotelCfdi(ROOM, "1000.00", "160.00", "1160.00"), hotelCfdi(DINNER, "200.00", "32.00", "232.00")]
 
+/** Matches the charge against the documents and plans its posting with the SAP CSV adapter. */
+const planOf = (paid: CardTransaction, documents: ReadonlyArray<FiscalDocument>, members: ReadonlyArray<string>) => {
+  const result = match({ transactions: [paid], documents, asOf: "2026-01-31" })
+  const link = result.links.find((l) => l.transactionUuid === paid.uuid)
+  assert.isDefined(link, JSON.stringify(result.suggestions.map((s) => s.explanation.text)))
+  assert.deepStrictEqual([...link!.explanation.members.cfdis].sort(), [...members].sort())
+  const ctx: PostContext = {
+    runId: "run-1",
+    runDir: "/nonexistent",
+    tenant: "acme",
+    runDate: "2026-01-31",
+    links: [link!],
+    transactions: new Map([[paid.uuid, paid]]),
+    documents: new Map(documents.map((doc) => [doc.id, doc])),
+    adapter: SapCsvAdapter.make({ tenant: "acme" }),
+    adapterOfRun: () => SapCsvAdapter.make({ tenant: "acme" }),
+    erpConcurrency: 1,
+    batchSize: 100
+  }
+  return planPostings(ctx)
+}
+
 describe("plan step: a charge backed by several CFDIs", () => {
   it("posts one balanced journal over both CFDIs", () => {
-    const result = match({ transactions: [charge], documents, asOf: "2026-01-31" })
-    const link = result.links.find((l) => l.transactionUuid === charge.uuid)
-    assert.isDefined(link, JSON.stringify(result.suggestions.map((s) => s.explanation.text)))
-    assert.deepStrictEqual([...link!.explanation.members.cfdis].sort(), [ROOM, DINNER].sort())
-    const ctx: PostContext = {
-      runId: "run-1",
-      runDir: "/nonexistent",
-      tenant: "acme",
-      runDate: "2026-01-31",
-      links: [link!],
-      transactions: new Map([[charge.uuid, charge]]),
-      documents: new Map(documents.map((doc) => [doc.id, doc])),
-      adapter: SapCsvAdapter.make({ tenant: "acme" }),
-      adapterOfRun: () => SapCsvAdapter.make({ tenant: "acme" }),
-      erpConcurrency: 1,
-      batchSize: 100
-    }
-    const planned = planPostings(ctx)
+    const planned = planOf(charge, documents, [ROOM, DINNER])
     assert.deepStrictEqual(planned.exceptions.map((e) => e.message), [])
     assert.lengthOf(planned.plans, 1)
     const posting = planned.plans[0]!.planned.document
@@ -63,5 +69,28 @@ describe("plan step: a charge backed by several CFDIs", () => {
     assert.deepStrictEqual(byRole("expense").sort(), ["1000", "200"])
     assert.deepStrictEqual(byRole("iva_acreditable").sort(), ["160", "32"])
     assert.deepStrictEqual(byRole("card_liability"), ["1392"])
+  })
+
+  it("posts an invoice net of its credit note as one balanced journal", () => {
+    // a 100 + 16 % IVA discount granted on a type E CFDI related to the room's invoice: the card paid 1160 - 116
+    const NOTE = "6C3D4E5F-2222-4071-8C1D-2E3F4A5B6C7D"
+    const note = new FiscalDocument({
+      ...hotelCfdi(NOTE, "100.00", "16.00", "116.00"),
+      tipoDeComprobante: "E",
+      issueDate: "2026-01-20",
+      relations: [new CfdiRelation({ tipoRelacion: "01", uuids: [ROOM] })]
+    })
+    const discounted = new CardTransaction({ ...charge, amount: new Money({ amount: d("1044.00"), currency: "MXN" }) })
+    const planned = planOf(discounted, [documents[0]!, note], [ROOM, NOTE])
+    assert.deepStrictEqual(planned.exceptions.map((e) => e.message), [])
+    const posting = planned.plans[0]!.planned.document
+    const lines = posting.lines.map((l) => `${l.side} ${l.role} ${BigDecimal.format(l.amount)} ${l.cfdiUuid}`)
+    assert.deepStrictEqual(lines, [
+      `debit expense 1000 ${ROOM}`,
+      `debit iva_acreditable 160 ${ROOM}`,
+      `credit expense 100 ${NOTE}`,
+      `credit iva_acreditable 16 ${NOTE}`,
+      "credit card_liability 1044 undefined"
+    ])
   })
 })
