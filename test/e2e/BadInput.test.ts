@@ -204,8 +204,12 @@ describe("bad input corpus", () => {
     assert.strictEqual(summary.transactions, periodTransactions.length, "every good transaction was reconciled")
   })
 
-  const expectOneLineError = (result: { code: number | null; stdout: string; stderr: string }, pattern: RegExp) => {
-    assert.strictEqual(result.code, 1, result.stderr)
+  const expectOneLineError = (
+    result: { code: number | null; stdout: string; stderr: string },
+    pattern: RegExp,
+    code = 1
+  ) => {
+    assert.strictEqual(result.code, code, result.stderr)
     const lines = result.stderr.trim().split("\n").filter((l) => l.startsWith("clara-recon:"))
     assert.strictEqual(lines.length, 1, result.stderr)
     assert.match(lines[0]!, pattern)
@@ -260,7 +264,7 @@ describe("bad input corpus", () => {
     expectOneLineError(result, /CLARA_TIMEOUT/)
   })
 
-  it("bad command lines exit 2: a missing invoices folder, a bad date; --from after --to exits 1", async () => {
+  it("bad command lines exit 2: a missing invoices folder, a bad date, --from after --to, an unknown --erp", async () => {
     const missing = await runCli(["reconcile", "--from", "2025-01-01", "--to", "2025-01-31", "--invoices", path.join(work, "nope")])
     assert.strictEqual(missing.code, 2)
     const badDate = await runCli(["reconcile", "--from", "2025-02-30", "--to", "2025-03-01"])
@@ -269,6 +273,20 @@ describe("bad input corpus", () => {
       "reconcile", "--from", "2025-02-01", "--to", "2025-01-01", "--transactions", exportFile,
       "--out", path.join(work, "o5"), "--state", path.join(work, "s5.db")
     ])
-    expectOneLineError(reversed, /--from 2025-02-01 is after --to 2025-01-01/)
+    expectOneLineError(reversed, /--from 2025-02-01 is after --to 2025-01-01/, 2)
+    const unknownErp = await runCli([
+      "reconcile", "--from", "2025-01-01", "--to", "2025-01-31", "--transactions", exportFile, "--erp", "oracle",
+      "--out", path.join(work, "o6"), "--state", path.join(work, "s6.db")
+    ])
+    expectOneLineError(unknownErp, /unknown ERP adapter "oracle".*use one of netsuite, sap-csv, none/, 2)
+  })
+
+  it("reconcile without Clara credentials stops with one line, and writes nothing to the store or the out folder", async () => {
+    const state = path.join(work, "s7.db")
+    const out = path.join(work, "o7")
+    const result = await runCli(["reconcile", "--from", "2025-01-01", "--to", "2025-01-31", "--out", out, "--state", state])
+    expectOneLineError(result, /no Clara credentials: set CLARA_CLIENT_ID/)
+    assert.isFalse(fs.existsSync(state), "no state file")
+    assert.isFalse(fs.existsSync(out), "no out folder")
   })
 })

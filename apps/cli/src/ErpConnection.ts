@@ -11,6 +11,7 @@ import { ErpAdapter, loadModuleRegistry } from "@clara-recon/erp"
 import { netsuiteAdapterModule } from "@clara-recon/erp-netsuite"
 import { SapCsvAdapter } from "@clara-recon/erp-sap-csv"
 import type { AppConfig } from "./AppConfig.js"
+import { UsageError } from "./UsageError.js"
 
 /** The adapters built in: `sap-csv` and `netsuite`. */
 export const builtInAdapters = [SapCsvAdapter.adapterModule, netsuiteAdapterModule]
@@ -78,7 +79,7 @@ const adapterConfig = (id: string, config: AppConfig, tenant: string): unknown =
 /**
  * The adapter for a run, built in the current scope, or `undefined` when the run uses the pipeline's default (the
  * SAP CSV export into the run folder: `sap-csv` with no `erp.config`) or posts nothing (`none`). Fails with
- * `UnknownAdapter` (with the registered ids), `AdapterLoadError` (a module that cannot be imported) or the
+ * `UsageError` for an unknown id (naming the registered ids and `none`), `AdapterLoadError` (a module that cannot be imported) or the
  * adapter's CONFIG `ErpError` (naming the bad setting).
  */
 export const erpAdapterFor = (
@@ -90,7 +91,13 @@ export const erpAdapterFor = (
     if (id === NO_ERP) return undefined
     if (id === DEFAULT_ERP && config.erp.config === undefined) return undefined
     const registry = yield* loadModuleRegistry(builtInAdapters, config.erp.modules, config.erp.baseDirectory)
-    const layer = yield* registry.layer(id, adapterConfig(id, config, tenant))
+    const layer = yield* registry.layer(id, adapterConfig(id, config, tenant)).pipe(
+      Effect.catchTag("UnknownAdapter", (unknown) =>
+        new UsageError({
+          message: `unknown ERP adapter "${unknown.id}" (--erp, CLARA_RECON_ERP or the config file's erp.adapter): ` +
+            `use one of ${[...unknown.known, NO_ERP].join(", ")}`
+        }))
+    )
     const context = yield* Layer.build(layer)
     return yield* Effect.provide(ErpAdapter, context)
   })

@@ -22,6 +22,7 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import { cli } from "./Cli.js"
 import { tracingLayer } from "./Tracing.js"
+import { UsageError } from "./UsageError.js"
 
 const VERBOSE_FLAGS = new Set(["--verbose", "-v"])
 const verbose = process.argv.slice(2).some((a) => VERBOSE_FLAGS.has(a))
@@ -53,9 +54,10 @@ cli(argv).pipe(
       })
     }
     const message = failure._tag === "Some" ? describe(failure.value) : Cause.pretty(cause)
+    const usage = failure._tag === "Some" && failure.value instanceof UsageError
     return Effect.sync(() => {
       process.stderr.write(`clara-recon: ${message}\n`)
-      process.exitCode = 1
+      process.exitCode = usage ? 2 : 1
     })
   }),
   Effect.provide(Layer.mergeAll(NodeContext.layer, StderrLogger, tracingLayer())),

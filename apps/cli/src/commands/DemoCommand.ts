@@ -28,8 +28,6 @@ export interface DemoArgs {
   readonly size: number
   readonly asOf: Option.Option<string>
   readonly companyRfc: Option.Option<string>
-  /** Period of the generated scenario (reconcile without credentials); default January 2025. */
-  readonly period?: { readonly from: string; readonly to: string }
 }
 
 /** Runs the demo: sandbox up, reconcile against it, evaluation against the ground truth. */
@@ -42,7 +40,6 @@ export const runDemo = (args: DemoArgs) =>
       seed: args.seed,
       size: args.size,
       dir,
-      ...(args.period === undefined ? {} : { period: args.period }),
       ...(invoicesDir === undefined ? {} : { invoicesDir })
     })
     yield* Effect.logInfo(`Clara emulator on ${sandbox.baseUrl} (mutual TLS), scenario period ` +

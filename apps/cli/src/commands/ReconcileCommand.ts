@@ -5,12 +5,12 @@
 import { Command, Options } from "@effect/cli"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { type AppConfig, hasClaraSettings, loadAppConfig } from "../AppConfig.js"
+import { type AppConfig, AppConfigError, hasClaraSettings, loadAppConfig } from "../AppConfig.js"
 import { claraClientLayer } from "../ClaraConnection.js"
 import { erpAdapterFor, erpIdOf, NO_ERP } from "../ErpConnection.js"
 import { printJsonLine, printSummary } from "../Output.js"
 import { runJob } from "../RunJob.js"
-import { runDemo } from "./DemoCommand.js"
+import { UsageError } from "../UsageError.js"
 import { civilDate, commonRunOptions } from "./RunOptions.js"
 
 const from = civilDate("from").pipe(Options.withDescription("First operation date of the period (yyyy-MM-dd)"))
@@ -63,20 +63,18 @@ type ReconcileArgs = Command.Command.ParseConfig<typeof reconcileOptions>
 const runReconcile = (args: ReconcileArgs) =>
   Effect.gen(function*() {
     if (args.from > args.to) {
-      return yield* Effect.fail(new Error(`--from ${args.from} is after --to ${args.to}`))
+      return yield* new UsageError({ message: `--from ${args.from} is after --to ${args.to}` })
     }
     const config = yield* loadAppConfig(args.config)
     const databaseUrl = databaseUrlOf(args.databaseUrl, config)
     const withClara = hasClaraSettings(config)
+    // never a silent stand-in: a run without credentials would put made-up charges into the real store
     if (Option.isNone(args.transactions) && !withClara) {
-      yield* Effect.logWarning("no Clara credentials (CLARA_CLIENT_ID or --config): using the in-process sandbox")
-      return yield* runDemo({
-      ...args,
-      databaseUrl: Option.fromNullable(databaseUrl),
-      seed: 1,
-      size: 60,
-      period: { from: args.from, to: args.to }
-    })
+      return yield* new AppConfigError({
+        path: Option.getOrElse(args.config, () => "environment"),
+        message: "no Clara credentials: set CLARA_CLIENT_ID (with the other CLARA_* settings), give --config FILE " +
+          "with a clara section, or read an export with --transactions FILE (`clara-recon demo` runs the sandbox)"
+      })
     }
     const tenant = "default"
     const erpId = erpIdOf(config, args.erp)
