@@ -2,7 +2,8 @@
  * `reconcile` against the Clara emulator (HTTPS, mutual TLS, OAuth2) with a record Clara serves but the job cannot read
  * (a bad currency code): the first run, a full sync, reports it as INVALID_TRANSACTION; the next run syncs
  * incrementally from its watermark, does not fetch the unchanged record again, and still reports it: a charge that
- * cannot be read is never dropped from the reports after one run.
+ * cannot be read is never dropped from the reports after one run. An invoice whose XML Clara serves without its
+ * TimbreFiscalDigital is refused, and Clara's summary of it does not stand in for it.
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { Effect, Exit, Scope } from "effect"
@@ -18,6 +19,7 @@ let work: string
 let scenario: Scenario
 let clara: ClaraFixture
 let broken: string
+let unstamped: { readonly transactionUuid: string; readonly cfdiUuid: string }
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "clara-recon-clara-sync-"))
@@ -36,6 +38,22 @@ beforeAll(async () => {
       },
       ...rest
     ]
+  }
+  // one invoice whose XML Clara serves unstamped (no TimbreFiscalDigital): not a CFDI that can back the charge
+  const inFolder = (cfdiUuid: string) =>
+    scenario.folderCfdis.some((file) => new TextDecoder().decode(file.bytes).toUpperCase().includes(cfdiUuid))
+  const [unstampedTx, [invoice, ...others]] = Object.entries(scenario.invoices).find(([uuid, list]) =>
+    uuid !== broken && list.length === 1 && !inFolder(list[0]!.cfdiUuid)
+  )!
+  unstamped = { transactionUuid: unstampedTx, cfdiUuid: invoice!.cfdiUuid }
+  const xml = new TextDecoder().decode(invoice!.xml.bytes).replace(/<tfd:TimbreFiscalDigital[^>]*\/>/, "")
+  assert.notInclude(xml, "TimbreFiscalDigital")
+  scenario = {
+    ...scenario,
+    invoices: {
+      ...scenario.invoices,
+      [unstampedTx]: [{ ...invoice!, xml: { ...invoice!.xml, bytes: new TextEncoder().encode(xml) } }, ...others]
+    }
   }
   clara = await startClara(work, scope, scenario)
 }, 120_000)
@@ -69,5 +87,19 @@ describe("Clara sync", () => {
     const secondRun = lastJsonLine(second.stdout).runId
     assert.notStrictEqual(secondRun, firstRun)
     assert.deepStrictEqual(invalidOf(secondRun), [broken])
+  })
+
+  it("an invoice XML Clara serves unstamped is refused, and Clara's summary of it backs no charge", async () => {
+    const runDir = path.join(work, "out", "latest")
+    const exceptions: Array<{ code: string; subtype?: string; location?: string }> = JSON.parse(
+      fs.readFileSync(path.join(runDir, "exceptions.json"), "utf8")
+    )
+    const refused = exceptions.filter((e) => e.code === "INVALID_DOCUMENT" && e.location?.includes(unstamped.transactionUuid))
+    assert.deepStrictEqual(refused.map((e) => e.subtype), ["MissingTimbre"])
+    const { links }: { links: Array<{ transactionUuid: string; documentId: string }> } = JSON.parse(
+      fs.readFileSync(path.join(runDir, "links.json"), "utf8")
+    )
+    assert.isAbove(links.length, 0)
+    assert.deepStrictEqual(links.filter((l) => l.documentId.toUpperCase() === unstamped.cfdiUuid), [])
   })
 })

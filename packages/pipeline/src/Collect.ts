@@ -340,7 +340,10 @@ const readFolderDocuments = (folders: Extract<FolderRead, { _tag: "Reading" }>, 
 
 const invoicesPath = (uuid: string) => `/api/v3/transactions/${uuid}/invoices`
 
-/** The CFDIs Clara holds for one transaction: the XML when it can be downloaded and read, else Clara's summary. */
+/**
+ * The CFDIs Clara holds for one transaction: the XML when it can be downloaded and read; Clara's summary when there
+ * is no XML or its download failed; nothing but an INVALID_DOCUMENT exception when the XML was read and refused.
+ */
 const claraInvoices = (uuid: string, writes: CollectWrites) =>
   Effect.gen(function*() {
     const clara = yield* ClaraClient
@@ -372,7 +375,10 @@ const claraInvoices = (uuid: string, writes: CollectWrites) =>
           documents.push({ ...read.right, document: withClaraFacts(read.right.document) })
           continue
         }
+        // the XML itself was refused (unstamped, not a CFDI, unsafe...): Clara's summary of it backs no charge
+        // either (cfdi.md §1.6)
         exceptions.push(invalidDocument(location, read.left.message, read.left.reason))
+        continue
       } else if (bytes !== undefined && Either.isLeft(bytes)) {
         yield* Effect.logWarning(`invoice XML of ${location} could not be downloaded: ${bytes.left.message}`)
       }
