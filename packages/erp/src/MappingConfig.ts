@@ -131,6 +131,14 @@ export class MappingConfig extends Schema.Class<MappingConfig>("MappingConfig")(
   roundingTolerance: Schema.optionalWith(Schema.BigDecimal.pipe(Schema.nonNegativeBigDecimal()), {
     default: () => BigDecimal.unsafeFromString("0.50")
   }),
+  /**
+   * Largest accepted FX difference of a CFDI in another currency converted at its `TipoCambio`, as a percentage of
+   * the card amount; default `4`, the widest FX band the matcher links (matching.md §7.7, A4). A larger difference
+   * (plus `roundingTolerance`) is refused (`FX_GAP_TOO_LARGE`) instead of being booked to the FX account.
+   */
+  fxTolerancePercent: Schema.optionalWith(Schema.BigDecimal.pipe(Schema.nonNegativeBigDecimal()), {
+    default: () => BigDecimal.unsafeFromString("4")
+  }),
   postingDatePolicy: Schema.optionalWith(PostingDatePolicy, { default: () => "card_operation_date" as const }),
   closedPeriodPolicy: Schema.optionalWith(ClosedPeriodPolicy, { default: () => "fail" as const }),
   grouping: Schema.optionalWith(Grouping, { default: () => "perTransaction" as const }),

@@ -198,7 +198,8 @@ const memoOf = (documents: ReadonlyArray<FiscalDocument>): string => {
  * CONFIG `INVALID_TENANT`, `INVALID_VERSION`, `EXPORT_DATE_MISSING`; MAPPING `VENDOR_RFC_MISSING`,
  * `VENDOR_GENERIC_RFC`; VALIDATION `VENDOR_RFC_INVALID`, `ZERO_CARD_AMOUNT`, `DOCUMENT_TOTALS_INCONSISTENT`
  * (SubTotal, taxes and Total disagree by more than the tolerance), `AMOUNT_GAP_TOO_LARGE` (|Total - card amount|
- * above `roundingTolerance`, same currency; not checked for a group charge), `GROUP_OVER_ALLOCATED` (the group's
+ * above `roundingTolerance`, same currency; not checked for a group charge), `FX_GAP_TOO_LARGE` (another currency:
+ * the FX difference above `fxTolerancePercent` of the card amount + `roundingTolerance`), `GROUP_OVER_ALLOCATED` (the group's
  * charges add up to more than the documents' Totals + `roundingTolerance`), `GROUP_DOCUMENT_TOTAL_ZERO`,
  * `GROUP_TIP_UNSUPPORTED` (a tip with `groupCharges`), `GROUP_CURRENCY_MISMATCH` (a document or group charge outside
  * the card currency), `FX_RATE_UNAVAILABLE`, `POSTING_UNBALANCED` (an internal guard: debits
@@ -401,6 +402,20 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
       )
     }
     const residual = subtract(subtract(cardAmount, tip), posted)
+    if (rate !== undefined) {
+      const allowed = sum(tolerance, BigDecimal.unsafeDivide(BigDecimal.multiply(cardAmount, mapping.fxTolerancePercent),
+        BigDecimal.fromBigInt(100n)))
+      if (gt(abs(residual), allowed)) {
+        problems.push(problem(
+          "FX_GAP_TOO_LARGE",
+          `Card amount ${formatFixed(cardAmount)} ${card.currency} and ${first.docId} converted at ` +
+            `${BigDecimal.format(rate)} differ by ${formatFixed(residual)}, above ` +
+            `${BigDecimal.format(mapping.fxTolerancePercent)} % of the card amount plus the tolerance ` +
+            formatFixed(tolerance),
+          "transaction.amount"
+        ))
+      }
+    }
     const shared = several ? undefined : uuidOf(doc)
     const specs: ReadonlyArray<{ readonly spec: LineSpec; readonly uuid: string | undefined }> = [
       ...own,

@@ -174,6 +174,19 @@ describe("buildPosting", () => {
     assert.isUndefined(doc.exchangeRate)
   })
 
+  it("refuses an FX difference above fxTolerancePercent of the card amount instead of booking it", () => {
+    const usd = cfdi({ subTotal: "100.00", total: "116.00", currency: "USD", exchangeRate: "17.50" }, {
+      ivaTransferred: "16.00"
+    })
+    // 116 x 17.50 = 2030.00: a charge of 20300.00 is not this CFDI at any plausible card spread
+    const wrong = build(transaction("20300.00"), usd)
+    assert.strictEqual(Either.isLeft(wrong) ? wrong.left.code : "", "FX_GAP_TOO_LARGE")
+    if (Either.isLeft(wrong)) assert.include(wrong.left.message, "differ by 18270.00, above 4 % of the card amount")
+    // 4 % of 2110.00 is 84.40 (+ 0.50): a spread of 80.00 is booked, one of 90.00 is not
+    assert.isTrue(Either.isRight(build(transaction("2110.00"), usd)))
+    assert.isTrue(Either.isLeft(build(transaction("2120.00"), usd)))
+  })
+
   it("converts with the card / total ratio when there is no TipoCambio", () => {
     const doc = built(
       transaction("2000.00"),
@@ -254,7 +267,8 @@ describe("buildPosting", () => {
       withhold: fc.boolean(),
       gap: fc.integer({ min: -5, max: 5 }),
       fx: fc.option(fc.integer({ min: 150_000, max: 250_000 }), { nil: undefined }),
-      fxNoise: fc.integer({ min: -5_000, max: 5_000 }),
+      // the card's FX spread, per mille of the converted total: within the 4 % the builder accepts
+      fxNoisePermille: fc.integer({ min: -30, max: 30 }),
       refund: fc.boolean()
     })
     fc.assert(
@@ -278,7 +292,10 @@ describe("buildPosting", () => {
             ...(s.withhold ? { ivaWithheld: formatFixed(cents(retIva)), isrWithheld: formatFixed(cents(retIsr)) } : {})
           }
         )
-        const cardCents = s.fx === undefined ? total + s.gap : Math.round((total * s.fx) / 10_000) + s.fxNoise
+        const converted = s.fx === undefined ? total : Math.round((total * s.fx) / 10_000)
+        const cardCents = s.fx === undefined ?
+          total + s.gap :
+          converted + Math.round((converted * s.fxNoisePermille) / 1000)
         if (cardCents === 0) return
         const signed = s.refund ? -Math.abs(cardCents) : Math.abs(cardCents)
         const result = build(transaction(formatFixed(cents(signed))), doc)
