@@ -37,25 +37,35 @@ const partyOf = (taxId: string, name: string | undefined): Party => {
 
 /**
  * The concepts' IVA traslados (Impuesto 002, `groupConceptTaxes`) by rate, highest first and `Exento` last, when they
- * carry more than one rate; `undefined` for a single rate or none (the document totals tell it all). A group whose
- * `TasaOCuota` is not a number is left out (the validator reports it).
+ * carry more than one treatment; `undefined` for a single rate or none (the document totals tell it all). Concepts
+ * with no IVA traslado (ObjetoImp 01 not subject, such as an airport fee; a 3.3 concept without taxes) are a
+ * treatment of their own when other concepts carry IVA: their Importe - Descuento joins the exempt part (no rate, no
+ * IVA), so the IVA rate of the taxed concepts is not diluted by them. A group whose `TasaOCuota` is not a number is
+ * left out (the validator reports it).
  */
 const ivaByRateOf = (conceptos: ReadonlyArray<CfdiConcepto>): ReadonlyArray<IvaAtRate> | undefined => {
   const iva = [...groupConceptTaxes(conceptos, "traslado").values()].filter((g) =>
     g.impuesto === "002" && (g.tipoFactor === "Exento" || (g.tipoFactor === "Tasa" && g.rate !== undefined))
   )
-  if (iva.length < 2) return undefined
+  const untaxed = conceptos.filter((c) => !c.traslados.some((line) => line.impuesto === "002"))
+    .reduce((acc, c) => BigDecimal.sum(acc, BigDecimal.subtract(c.importe, c.descuento ?? ZERO)), ZERO)
+  const withUntaxed = iva.length > 0 && BigDecimal.isPositive(untaxed)
+  if (iva.length + (withUntaxed && !iva.some((g) => g.tipoFactor === "Exento") ? 1 : 0) < 2) return undefined
   const rateOf = (g: TaxGroup) => (g.tipoFactor === "Exento" ? undefined : g.rate)
-  return iva
+  const parts = iva
     .sort((a, b) => {
       const [x, y] = [rateOf(a), rateOf(b)]
       return x === undefined ? 1 : y === undefined ? -1 : BigDecimal.Order(y, x)
     })
-    .map((g) => {
-      const rate = rateOf(g)
-      const fields = { ...(rate === undefined ? {} : { rate }), base: g.base, amount: g.importe ?? ZERO }
-      return trustedInstance(IvaAtRate, fields)
-    })
+    .map((g) => ({ rate: rateOf(g), base: g.base, amount: g.importe ?? ZERO }))
+  if (withUntaxed) {
+    const exempt = parts.find((p) => p.rate === undefined)
+    if (exempt === undefined) parts.push({ rate: undefined, base: untaxed, amount: ZERO })
+    else exempt.base = BigDecimal.sum(exempt.base, untaxed)
+  }
+  return parts.map(({ amount, base, rate }) =>
+    trustedInstance(IvaAtRate, { ...(rate === undefined ? {} : { rate }), base, amount })
+  )
 }
 
 const ZERO = BigDecimal.fromBigInt(0n)

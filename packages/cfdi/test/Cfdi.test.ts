@@ -5,6 +5,7 @@ import { toFiscalDocument } from "../src/CfdiToDomain.js"
 import { generateCfdi40 } from "../src/CfdiGenerator.js"
 import { sha256Hex } from "@clara-recon/domain"
 import { readCfdi } from "../src/CfdiReader.js"
+import { validateCfdi } from "../src/CfdiValidator.js"
 
 const d = (s: string) => BigDecimal.unsafeFromString(s)
 
@@ -74,6 +75,25 @@ describe("toFiscalDocument", () => {
     ])
     assert.deepStrictEqual(doc.claraTransactionUuids, [])
     assert.deepStrictEqual(doc.sources, [source])
+  })
+
+  it("books a concept not subject to IVA (ObjetoImp 01) with the exempt part, not inside the taxed rate's base", () => {
+    // the 10.00 concept becomes an airport-fee-like charge outside IVA: no concept or document Traslado for it
+    const untaxed = xml
+      .replace(
+        /(<cfdi:Concepto ClaveProdServ="01010101"[^>]*)ObjetoImp="02"><cfdi:Impuestos>.*?<\/cfdi:Impuestos>/,
+        `$1ObjetoImp="01">`
+      )
+      .replace(/<cfdi:Traslado Base="10.00" Impuesto="002" TipoFactor="Exento"\/>/, "")
+    assert.notInclude(untaxed, "Exento")
+    const read = readCfdi(untaxed, { path: "x.xml" })
+    if (Either.isLeft(read)) assert.fail(read.left.message)
+    assert.deepStrictEqual(validateCfdi(read.right).errors, [])
+    const doc = toFiscalDocument(read.right, new DocumentSource({ kind: "file", location: "x.xml" }))
+    assert.deepStrictEqual(
+      doc.taxes.ivaByRate?.map((r) => [r.rate === undefined ? "Exento" : BigDecimal.format(r.rate), BigDecimal.format(r.base), BigDecimal.format(r.amount)]),
+      [["0.08", "50", "4"], ["Exento", "10", "0"]]
+    )
   })
 
   it("leaves out of the IVA by rate a rate that is not a number (the validator reports it), without failing", () => {

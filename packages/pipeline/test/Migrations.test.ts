@@ -2,7 +2,8 @@
  * Data migrations on a real SQLite file written by the earlier schema: `0005_failed_waits_for_a_person` keeps `failed`
  * only for postings the ERP holds differently from the plan (a read-back mismatch); a post the ERP refused, which
  * earlier versions also wrote `failed` and retried, becomes `planned`, so that the next run still retries it.
- * `0006_cfdi_read_again` empties the parse cache and forgets the collections' keys, so every file is read again.
+ * `0006_cfdi_read_again` (and `0007_cfdi_untaxed_concepts`) empty the parse cache and forget the collections' keys,
+ * so every file is read again.
  */
 import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
@@ -16,7 +17,12 @@ import { migrations } from "../src/internal/Migrations.js"
 import { ReconStore } from "../src/ReconStore.js"
 import { layerSqlite } from "../src/StoreLayer.js"
 
-const { "0005_failed_waits_for_a_person": _failed, "0006_cfdi_read_again": _read, ...before } = migrations
+const {
+  "0005_failed_waits_for_a_person": _failed,
+  "0006_cfdi_read_again": _read,
+  "0007_cfdi_untaxed_concepts": _untaxed,
+  ...before
+} = migrations
 
 describe("store migrations", () => {
   it.effect("0005: failed stays failed only for a read-back mismatch; a refused post is planned again", () => {
