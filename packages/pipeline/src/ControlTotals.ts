@@ -4,7 +4,7 @@
  * twice, so `balanced` is computed from three independent lists, not from one partition.
  */
 import * as BigDecimal from "effect/BigDecimal"
-import { type CardTransaction, formatFixed, zeroAmount } from "@clara-recon/domain"
+import { type CardTransaction, formatFixed, isSubjectToMatching, type MatchLink, zeroAmount } from "@clara-recon/domain"
 
 /** Totals of one currency, as decimal strings with 2 places (currency units). */
 export interface CurrencyControlTotal {
@@ -58,4 +58,22 @@ export const controlTotals = (
     }
   }
   return { byCurrency, balanced, unbalancedTransactions: unbalanced.sort() }
+}
+
+/**
+ * The control totals of a run from its links and the uuids the matcher left in exceptions: linked = the charges of
+ * every link (all members of a group), not subject = FEE, PAYMENT, CREDIT and rejected transactions that no link
+ * holds (a person's link on one counts as linked, as in the matcher's dispositions, so it is not counted twice).
+ */
+export const runControlTotals = (
+  transactions: ReadonlyArray<CardTransaction>,
+  links: ReadonlyArray<MatchLink>,
+  exceptionUuids: ReadonlyArray<string>
+): ControlTotals => {
+  const linked = new Set(links.flatMap((l) => [l.transactionUuid, ...l.explanation.members.transactions]))
+  const notSubject = new Set(
+    transactions.filter((t) => (!isSubjectToMatching(t.type) || t.status === "REJECTED") && !linked.has(t.uuid))
+      .map((t) => t.uuid)
+  )
+  return controlTotals(transactions, linked, new Set(exceptionUuids), notSubject)
 }

@@ -12,12 +12,11 @@ import {
   type CardTransaction,
   fiscalDocumentFromJson,
   type FiscalDocument,
-  isSubjectToMatching,
   type MatchLink,
   matchLinkFromJson,
   type ReconciliationException
 } from "@clara-recon/domain"
-import { controlTotals } from "./ControlTotals.js"
+import { runControlTotals } from "./ControlTotals.js"
 import { StoreError } from "./PipelineError.js"
 import { type LedgerRow, ReconStore, type RunRow, type TransactionRow } from "./ReconStore.js"
 import type { PostingOutcome, RunResult } from "./RunResult.js"
@@ -139,15 +138,7 @@ export const loadRun = (run: RunRow, loaded: LoadedParts = {}) =>
     const postExceptions = Option.match(post, { onNone: () => [], onSome: (p) => p.exceptions })
     const postings = yield* postingOutcome(run.runId, plan.keys, plan.exceptions.length + postExceptions.length)
 
-    const notSubject = new Set(
-      transactions.filter((t) => !isSubjectToMatching(t.type) || t.status === "REJECTED").map((t) => t.uuid)
-    )
-    const totals = controlTotals(
-      transactions,
-      new Set(links.map((l) => l.transactionUuid)),
-      new Set(matched.exceptionUuids),
-      notSubject
-    )
+    const totals = runControlTotals(transactions, links, matched.exceptionUuids)
     const exceptions: Array<ReconciliationException> = [
       ...sync.invalid,
       ...collect.exceptions,
