@@ -93,6 +93,8 @@ describe("clara-recon reconcile against the emulator", () => {
     assert.include(html, "Missing invoices by cardholder")
     assert.include(html, "Balanced")
     assert.notMatch(html, /<(script|link)\b[^>]*\b(src|href)=/i)
+    // every link id a person may confirm or reject is on the page (link confirm|reject takes it from there)
+    for (const link of links.links) assert.include(html, `<code class="link-id">${link.linkId}</code>`)
 
     const manifest = JSON.parse(fs.readFileSync(path.join(latest, "postings", "manifest.json"), "utf8"))
     assert.strictEqual(manifest.layout.id, "generic-je-v1")

@@ -43,19 +43,30 @@ export const cardholderSlug = (name: string): string =>
   name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "")
     .slice(0, 60) || "unknown-cardholder"
 
+/** The missing invoices of one cardholder: `key` tells cardholders apart (Clara user uuid, else the name). */
+export interface ChaseList {
+  readonly key: string
+  /** The cardholder's name as shown (Clara `userName`, the exception's cardholder, or `unknownCardholder`). */
+  readonly cardholder: string
+  /** Largest amount first. */
+  readonly rows: ReadonlyArray<ChaseRow>
+}
+
 /**
- * Groups the missing invoices by cardholder (name -> rows, largest amount first). Transactions are looked up by uuid
- * for the merchant, date and card; an exception without a transaction is left out.
+ * Groups the missing invoices by cardholder: by Clara user uuid, so two people with the same name get a list each,
+ * and by name only for a transaction without a user. Lists in name order, then key; rows largest amount first.
+ * Transactions are looked up by uuid for the merchant, date and card; an exception without a transaction is left out.
  */
 export const chaseLists = (
   exceptions: ReadonlyArray<ReconciliationException>,
   transactions: ReadonlyMap<string, CardTransaction>
-): ReadonlyMap<string, ReadonlyArray<ChaseRow>> => {
-  const groups = new Map<string, Array<ChaseRow>>()
+): ReadonlyArray<ChaseList> => {
+  const groups = new Map<string, { cardholder: string; rows: Array<ChaseRow> }>()
   for (const e of sortExceptions(exceptions.filter((x) => x.code === "MISSING_INVOICE"))) {
     const tx = e.transactionUuid === undefined ? undefined : transactions.get(e.transactionUuid)
     if (tx === undefined) continue
-    const who = e.cardholder ?? tx.userName ?? unknownCardholder
+    const cardholder = e.cardholder ?? tx.userName ?? unknownCardholder
+    const key = tx.userUuid === undefined ? `name:${cardholder}` : `user:${tx.userUuid}`
     const row: ChaseRow = {
       date: tx.operationDate,
       merchant: tx.merchantName ?? tx.descriptor,
@@ -66,27 +77,30 @@ export const chaseLists = (
       ageDays: e.ageDays === undefined ? "" : String(e.ageDays),
       suggestedAction: e.suggestedAction
     }
-    const group = groups.get(who)
-    if (group === undefined) groups.set(who, [row])
-    else group.push(row)
+    const group = groups.get(key)
+    if (group === undefined) groups.set(key, { cardholder, rows: [row] })
+    else group.rows.push(row)
   }
-  return new Map([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)))
+  return [...groups.entries()]
+    .map(([key, { cardholder, rows }]) => ({ key, cardholder, rows }))
+    .sort((a, b) => a.cardholder.localeCompare(b.cardholder) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
 }
 
 /**
  * The chase-list files: `<slug>.csv` per cardholder (UTF-8, header row, RFC 4180 quoting by csv-stringify, no cell
- * a spreadsheet would run: `spreadsheetSafe`). Two cardholders with the same slug get `-2`, `-3`... in name order.
+ * a spreadsheet would run: `spreadsheetSafe`). Two cardholders with the same slug get `-2`, `-3`... in list order.
  */
 export const renderChaseLists = (
-  lists: ReadonlyMap<string, ReadonlyArray<ChaseRow>>
-): ReadonlyArray<{ readonly name: string; readonly cardholder: string; readonly csv: string }> => {
+  lists: ReadonlyArray<ChaseList>
+): ReadonlyArray<{ readonly name: string; readonly key: string; readonly cardholder: string; readonly csv: string }> => {
   const used = new Map<string, number>()
-  return [...lists.entries()].map(([cardholder, rows]) => {
+  return lists.map(({ cardholder, key, rows }) => {
     const slug = cardholderSlug(cardholder)
     const n = (used.get(slug) ?? 0) + 1
     used.set(slug, n)
     return {
       name: `${n === 1 ? slug : `${slug}-${n}`}.csv`,
+      key,
       cardholder,
       csv: stringify(rows.map((r) => ({ ...r })), {
         header: true,

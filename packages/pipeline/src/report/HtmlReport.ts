@@ -6,7 +6,7 @@ import escapeHtml from "escape-html"
 import * as BigDecimal from "effect/BigDecimal"
 import { formatFixed, type MatchLink, type ReconciliationException, zeroAmount } from "@clara-recon/domain"
 import type { RunResult, Summary } from "../RunResult.js"
-import { type ChaseRow, chaseLists } from "./ChaseLists.js"
+import { type ChaseList, chaseLists } from "./ChaseLists.js"
 import { sortExceptions } from "./ExceptionRows.js"
 
 const h = (value: string | number | undefined): string => escapeHtml(value === undefined ? "" : String(value))
@@ -64,7 +64,8 @@ const exceptionRow = (e: ReconciliationException): string =>
   `<tr><td class="sev-${h(e.severity)}">${h(e.severity)}</td><td>${h(e.subtype)}</td>` +
   `<td><code>${h(e.transactionUuid ?? e.documentId ?? e.location)}</code></td><td>${h(e.cardholder)}</td>` +
   `<td class="num">${e.amountAtRisk ? h(`${formatFixed(e.amountAtRisk.amount)} ${e.amountAtRisk.currency}`) : ""}</td>` +
-  `<td class="num">${h(e.ageDays)}</td><td>${h(e.message)}</td><td>${h(e.suggestedAction)}</td></tr>`
+  `<td class="num">${h(e.ageDays)}</td><td>${h(e.message)}</td><td>${h(e.suggestedAction)}` +
+  `${e.topSuggestion ? ` Top suggestion: <code class="link-id">${h(e.topSuggestion)}</code>` : ""}</td></tr>`
 
 function* exceptionsByCode(exceptions: ReadonlyArray<ReconciliationException>): Generator<string> {
   const groups = new Map<string, Array<ReconciliationException>>()
@@ -85,12 +86,12 @@ function* exceptionsByCode(exceptions: ReadonlyArray<ReconciliationException>): 
 function* missingByCardholder(
   run: RunResult,
   chaseFiles: ReadonlyMap<string, string>,
-  known?: ReadonlyMap<string, ReadonlyArray<ChaseRow>>
+  known?: ReadonlyArray<ChaseList>
 ): Generator<string> {
   const lists = known ?? chaseLists(run.exceptions, new Map(run.transactions.map((t) => [t.uuid, t])))
-  if (lists.size === 0) yield `<p>No missing invoices.</p>`
-  for (const [who, rows] of lists) {
-    const file = chaseFiles.get(who)
+  if (lists.length === 0) yield `<p>No missing invoices.</p>`
+  for (const { cardholder: who, key, rows } of lists) {
+    const file = chaseFiles.get(key)
     const totals = new Map<string, BigDecimal.BigDecimal>()
     for (const r of rows) totals.set(r.currency, BigDecimal.sum(totals.get(r.currency) ?? zeroAmount, BigDecimal.unsafeFromString(r.amount)))
     const total = [...totals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([c, v]) => `${formatFixed(v)} ${c}`)
@@ -120,6 +121,7 @@ const linkDetails = (link: MatchLink): string => {
     : `<p>No runner-up.</p>`
   return `<details class="link" data-decision="${h(link.decision)}"><summary><code>${h(link.transactionUuid)}</code> → ` +
     `<code>${h(link.documentId)}</code> · ${h(link.points)} pts, margin ${h(link.margin)} · ${h(x.text)}</summary>` +
+    `<p>Link id <code class="link-id">${h(link.linkId)}</code> (for <code>clara-recon link confirm|reject</code>)</p>` +
     `<ul>${evidence}</ul>${runnerUp}${x.gatesFailed.length ? `<p>Gates not met: ${h(x.gatesFailed.join(", "))}</p>` : ""}` +
     `</details>`
 }
@@ -169,14 +171,14 @@ ${card("Already posted", summary.postings.skipped, "postings-skipped")}
 /**
  * The page after the heading, in parts (a section heading, a table row, a link), so that a page of hundreds of MB
  * is written in batches and never held as one string: control totals, missing invoices by cardholder (linking
- * `chaseFiles`, cardholder -> file name under `chase-lists/`), exceptions by code, every link with its explanation
+ * `chaseFiles`, `ChaseList.key` -> file name under `chase-lists/`), exceptions by code, every link with its explanation
  * and suggestions up to `MAX_SUGGESTIONS_IN_HTML`. Independent of the run id and posting counts. `lists` may give
  * the run's `chaseLists`, already computed.
  */
 export function* htmlBodyParts(
   run: RunResult,
   chaseFiles: ReadonlyMap<string, string> = new Map(),
-  lists?: ReadonlyMap<string, ReadonlyArray<ChaseRow>>
+  lists?: ReadonlyArray<ChaseList>
 ): Generator<string> {
   yield `<h2>Control totals</h2>${controlTotalsTable(run)}
 <h2>Missing invoices by cardholder</h2><div id="missing-by-cardholder">`
@@ -199,14 +201,14 @@ export function* htmlBodyParts(
 /**
  * The report page of a run and its summary in parts (`renderHtmlHead`, then `htmlBodyParts`), as `writeReports`
  * writes `report.html`. Every link is shown with its explanation; suggestions up to `MAX_SUGGESTIONS_IN_HTML` (the
- * rest are in `links.json`). `chaseFiles` maps a cardholder to the file name of their chase list under
+ * rest are in `links.json`). `chaseFiles` maps a cardholder's `ChaseList.key` to the file name of their chase list under
  * `chase-lists/`, linked from the missing-invoices section; `lists` may give the run's `chaseLists`, already computed.
  */
 export function* htmlReportParts(
   run: RunResult,
   summary: Summary,
   chaseFiles: ReadonlyMap<string, string> = new Map(),
-  lists?: ReadonlyMap<string, ReadonlyArray<ChaseRow>>
+  lists?: ReadonlyArray<ChaseList>
 ): Generator<string> {
   yield renderHtmlHead(summary, run)
   yield* htmlBodyParts(run, chaseFiles, lists)
@@ -217,5 +219,5 @@ export const renderHtmlReport = (
   run: RunResult,
   summary: Summary,
   chaseFiles: ReadonlyMap<string, string> = new Map(),
-  lists?: ReadonlyMap<string, ReadonlyArray<ChaseRow>>
+  lists?: ReadonlyArray<ChaseList>
 ): string => [...htmlReportParts(run, summary, chaseFiles, lists)].join("")

@@ -20,7 +20,7 @@ import { renderHtmlHead } from "./HtmlReport.js"
 import { renderSummaryJson } from "./WriteReports.js"
 
 /** Version of what the report files hold; part of the report key, so a new format never reuses older files. */
-export const REPORT_FORMAT = "reports-3"
+export const REPORT_FORMAT = "reports-4"
 
 /**
  * SHA-256 (hex) over what the reports of `run` show besides its heading: the report format, tenant, period and

@@ -73,7 +73,7 @@ export const writeReports = (
     for (const file of chase) yield* writeFileAtomic(path.join(dir, "chase-lists", file.name), file.csv)
     yield* writeFileAtomicParts(
       path.join(dir, "report.html"),
-      htmlReportParts(view, summary, new Map(chase.map((f) => [f.cardholder, f.name])), lists)
+      htmlReportParts(view, summary, new Map(chase.map((f) => [f.key, f.name])), lists)
     )
     return [...REPORT_FILES, ...chase.map((f) => `chase-lists/${f.name}`)]
   })
