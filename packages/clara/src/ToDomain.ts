@@ -1,12 +1,13 @@
 /**
  * Mappers from Clara wire records to the canonical model of `@clara-recon/domain` (clara-api.md §3.4, §3.5).
- * Amounts go through `fromWireNumber` (exact decimals from the number's shortest text); dates keep their civil date
- * (first 10 characters, validated), read as America/Mexico_City. A record that cannot be mapped gives a
+ * Amounts go through `fromWireNumber` (exact decimals from the number's shortest text); dates are civil dates in
+ * America/Mexico_City (`civilDateOfTimestamp`: a local date-time keeps its date, an instant with `Z` or an offset is
+ * converted to Mexico City). A record that cannot be mapped gives a
  * `ClaraDecodeError` naming the mapper, the record and the field.
  */
 import {
   CardTransaction,
-  civilDateOf,
+  civilDateOfTimestamp,
   DocumentSource,
   FiscalDocument,
   fromWireNumber,
@@ -77,7 +78,7 @@ const optionalMoney = (amount: CurrencyAmount | null | undefined, path: string):
 
 const civilDate = (value: string | null | undefined, path: string): Read<string | undefined> => {
   if (value === null || value === undefined) return Either.right(undefined)
-  const date = civilDateOf(value)
+  const date = civilDateOfTimestamp(value)
   return date === undefined ? problem(path, "is not a yyyy-MM-dd date", value) : Either.right(date)
 }
 

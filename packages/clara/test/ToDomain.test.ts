@@ -52,6 +52,27 @@ describe("toCardTransaction", () => {
     assert.notInclude(JSON.stringify(byCode), "51051051")
   })
 
+  it("takes a known status code over the free-text description", () => {
+    const rejected = Either.getOrThrow(toCardTransaction(tx({ status: { code: "RJ", description: "Rechazada" } })))
+    assert.strictEqual(rejected.status, "REJECTED")
+    const unknownCode = Either.getOrThrow(toCardTransaction(tx({ status: { code: "ZZ", description: "NUEVO" } })))
+    assert.strictEqual(unknownCode.status, "NUEVO")
+  })
+
+  it("dates an instant with a zone in Mexico City, a local date-time by its own date", () => {
+    // 21:10 on 31 January in Mexico City (UTC-6) is 03:10 on 1 February in UTC
+    const zoned = Either.getOrThrow(toCardTransaction(tx({
+      operationDate: "2026-02-01T03:10:00Z",
+      accountingDate: "2026-02-01T03:10:00.123456-00:00"
+    })))
+    assert.deepStrictEqual([zoned.operationDate, zoned.accountingDate], ["2026-01-31", "2026-01-31"])
+    const offset = Either.getOrThrow(toCardTransaction(tx({ operationDate: "2026-01-31T21:10:00-06:00" })))
+    assert.strictEqual(offset.operationDate, "2026-01-31")
+    const local = Either.getOrThrow(toCardTransaction(tx({ operationDate: "2026-02-01T03:10:00" })))
+    assert.strictEqual(local.operationDate, "2026-02-01")
+    assert.isTrue(Either.isLeft(toCardTransaction(tx({ operationDate: "2026-02-30T03:10:00Z" }))))
+  })
+
   it("names the record and field of a value it cannot map", () => {
     const badDate = toCardTransaction(tx({ operationDate: "2025-02-30" }))
     assert.isTrue(Either.isLeft(badDate))

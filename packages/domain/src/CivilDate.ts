@@ -41,6 +41,21 @@ export const civilDateOf = (localDateTime: string): CivilDate | undefined => {
   return toEpochDay(date) === undefined ? undefined : date
 }
 
+/** A date-time that names its zone: `Z` or an offset after the time (`2026-02-01T03:10:00Z`, `...-06:00`). */
+const ZONED = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i
+
+/**
+ * The civil date of a Clara date or timestamp, in America/Mexico_City: a local date-time without a zone (or a plain
+ * date) keeps its date part, as `civilDateOf`; an instant with `Z` or an offset is converted to Mexico City first, so
+ * a purchase at 21:10 on 31 January sent as `2026-02-01T03:10:00Z` stays in January (clara-api.md §5.2).
+ */
+export const civilDateOfTimestamp = (value: string): CivilDate | undefined => {
+  const text = value.trim()
+  if (!ZONED.test(text)) return civilDateOf(text)
+  const millis = Date.parse(text)
+  return Number.isNaN(millis) || civilDateOf(text) === undefined ? undefined : mexicoCityDate(millis)
+}
+
 /** Whole days from `a` to `b` (positive when `b` is later). */
 export const daysBetween = (a: CivilDate, b: CivilDate): number => (toEpochDay(b) ?? 0) - (toEpochDay(a) ?? 0)
 

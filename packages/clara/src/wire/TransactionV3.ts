@@ -21,11 +21,16 @@ export const statusNames: Readonly<Record<string, string>> = {
   EC: "SYSTEM_TRANSACTION"
 }
 
-/** The status name whichever form it came in (`OP` and `{code:"OP"}` both give `AUTHORIZED`). */
+/**
+ * The status name whichever form it came in (`OP` and `{code:"OP"}` both give `AUTHORIZED`). A known code wins over
+ * the free-text `description` (`{code:"RJ", description:"Rechazada"}` is `REJECTED`); the description is used only
+ * for a code outside clara-api.md §4.2, or without a code.
+ */
 export const statusName = (status: TransactionStatus | null | undefined): string => {
   if (status === null || status === undefined) return "UNKNOWN"
   if (typeof status === "string") return statusNames[status] ?? status
-  return status.description ?? (status.code !== undefined ? statusNames[status.code] ?? status.code : "UNKNOWN")
+  const known = status.code === undefined ? undefined : statusNames[status.code]
+  return known ?? status.description ?? status.code ?? "UNKNOWN"
 }
 
 /** A label bound to a transaction. */
