@@ -113,6 +113,14 @@ const count = (name: string, min: number, fallback: number): Config.Config<numbe
 
 const isHttpUrl = (text: string): boolean => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol)
 
+/** Plain `http:` only to this machine (a local emulator): elsewhere the token call would send the secret in clear. */
+const isLoopbackHost = (host: string): boolean =>
+  host === "localhost" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host)
+
+/** The Clara region whose public host `url` names, if any. */
+const regionOfUrl = (url: string): ClaraRegion | undefined =>
+  ClaraRegion.literals.find((region) => new URL(regionBaseUrl(region)).host === new URL(url).host)
+
 const resolve = (raw: {
   readonly baseUrl: string | undefined
   readonly region: ClaraRegion | undefined
@@ -127,6 +135,19 @@ const resolve = (raw: {
   }
   if (!isHttpUrl(baseUrl)) {
     return Either.left(ConfigError.InvalidData([settingNames.baseUrl], "must be an http(s) URL"))
+  }
+  if (new URL(baseUrl).protocol === "http:" && !isLoopbackHost(new URL(baseUrl).hostname)) {
+    return Either.left(ConfigError.InvalidData(
+      [settingNames.baseUrl],
+      "must be an https URL (plain http only to 127.0.0.1 or localhost): Clara takes mutual TLS on every call"
+    ))
+  }
+  const named = regionOfUrl(baseUrl)
+  if (raw.baseUrl !== undefined && raw.region !== undefined && named !== undefined && named !== raw.region) {
+    return Either.left(ConfigError.InvalidData(
+      [settingNames.region],
+      `is ${raw.region} but CLARA_BASE_URL is the ${named} host ${trimSlash(baseUrl)}: set one of them`
+    ))
   }
   const basePath = raw.basePath ?? (raw.sandbox ? "/api-test" : "/api")
   if (!basePath.startsWith("/")) {
@@ -178,18 +199,21 @@ export const claraConfig: Config.Config<ClaraSettings> = Config.all({
   )
 )
 
-/** The first leaf of a `ConfigError` tree: which setting and why. */
+/** The leaves of a `ConfigError` tree, in order. */
+const leaves = (error: ConfigError.ConfigError): ReadonlyArray<ConfigError.ConfigError> =>
+  error._op === "And" || error._op === "Or" ? [...leaves(error.left), ...leaves(error.right)] : [error]
+
+/**
+ * Which setting is wrong and why: the first leaf that says a value is wrong (an invalid region from a config file
+ * also fails as "missing" from the other source), else the first missing setting.
+ */
 const firstProblem = (error: ConfigError.ConfigError): { readonly setting: string; readonly description: string } => {
-  switch (error._op) {
-    case "And":
-    case "Or":
-      return firstProblem(error.left)
-    case "MissingData":
-      // a redacted setting's own message is "<redacted>": say what is wrong instead
-      return { setting: error.path.join("."), description: "is required but not set" }
-    default:
-      return { setting: error.path.join("."), description: error.message }
-  }
+  const all = leaves(error)
+  const leaf = all.find((e) => e._op !== "MissingData") ?? all[0]!
+  return leaf._op === "MissingData"
+    // a redacted setting's own message is "<redacted>": say what is wrong instead
+    ? { setting: leaf.path.join("."), description: "is required but not set" }
+    : { setting: "path" in leaf ? leaf.path.join(".") : "", description: leaf.message }
 }
 
 const fromConfigError = (error: ConfigError.ConfigError, file?: string): ClaraConfigError => {

@@ -98,6 +98,22 @@ describe("ClaraConfig from the environment", () => {
       assert.strictEqual(notUrl.setting, "CLARA_BASE_URL")
     }))
 
+  it.effect("refuses plain http beyond this machine, and a region that contradicts the base URL", () =>
+    Effect.gen(function*() {
+      const { CLARA_REGION: _omitted, ...rest } = complete
+      const load = (extra: Record<string, string>) => Effect.withConfigProvider(loadClaraConfig, env({ ...rest, ...extra }))
+      const cleartext = yield* Effect.flip(load({ CLARA_BASE_URL: "http://public-api.mx.clara.com" }))
+      assert.strictEqual(cleartext.setting, "CLARA_BASE_URL")
+      assert.include(cleartext.message, "https")
+      for (const local of ["http://127.0.0.1:8080", "http://localhost:9000"]) {
+        assert.strictEqual((yield* load({ CLARA_BASE_URL: local })).baseUrl, local)
+      }
+      const crossed = yield* Effect.flip(load({ CLARA_BASE_URL: "https://public-api.mx.clara.com", CLARA_REGION: "br" }))
+      assert.strictEqual(crossed.setting, "CLARA_REGION")
+      const proxy = yield* load({ CLARA_BASE_URL: "https://clara-proxy.example.com", CLARA_REGION: "br" })
+      assert.strictEqual(proxy.baseUrl, "https://clara-proxy.example.com")
+    }))
+
   it.effect("provides the settings as a layer", () =>
     Effect.gen(function*() {
       assert.strictEqual((yield* ClaraConfig).clientId, "client-id")
@@ -138,6 +154,11 @@ describe("ClaraConfig from a JSON file", () => {
       const unknownKey = yield* Effect.flip(loadClaraConfigFile("/etc/clara.json"))
         .pipe(Effect.provide(files({ "/etc/clara.json": JSON.stringify({ clientID: "typo" }) })))
       assert.strictEqual(unknownKey.setting, "clientID")
+      const region = JSON.stringify({ clientId: "x", clientSecret: "s", cert: "c", key: "k", region: "zz" })
+      const badRegion = yield* Effect.flip(loadClaraConfigFile("/etc/clara.json"))
+        .pipe(Effect.provide(files({ "/etc/clara.json": region })))
+      assert.strictEqual(badRegion.setting, "CLARA_REGION (region)")
+      assert.include(badRegion.message, `received "zz"`)
     }).pipe(Effect.withConfigProvider(env({}))))
 
   it.effect("reports a missing setting with its file key, and an unreadable file by path", () =>
