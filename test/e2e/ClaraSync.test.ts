@@ -10,6 +10,7 @@ import { Effect, Exit, Scope } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { addDays } from "@clara-recon/domain"
 import { generateScenario, type Scenario } from "@clara-recon/sandbox"
 import { claraEnv, type ClaraFixture, startClara } from "../support/ClaraFixture.js"
 import { lastJsonLine, runCli } from "../support/Cli.js"
@@ -82,8 +83,15 @@ describe("Clara sync", () => {
     const firstRun = lastJsonLine(first.stdout).runId
     assert.deepStrictEqual(invalidOf(firstRun), [broken])
 
+    const logged = clara.emulators[0]!.requests().length
     const second = await reconcile("2026-11-23")
     assert.strictEqual(second.code, 0, second.stderr)
+    // the incremental sync re-reads 3 days before the latest lastUpdateDate it saw (Clara's late charges)
+    const latest = scenario.transactions.map((t) => (t.lastUpdateDate ?? "").slice(0, 10)).sort().at(-1)!
+    const since = clara.emulators[0]!.requests().slice(logged)
+      .filter((r) => r.path.endsWith("/v3/transactions") && r.method === "GET")
+      .map((r) => new URLSearchParams(r.query).get("lastUpdateDateRangeStart"))
+    assert.deepStrictEqual([...new Set(since)], [addDays(latest, -3)])
     const secondRun = lastJsonLine(second.stdout).runId
     assert.notStrictEqual(secondRun, firstRun)
     assert.deepStrictEqual(invalidOf(secondRun), [broken])

@@ -125,7 +125,10 @@ export interface ReconcileOptions {
   readonly dryRun?: boolean | undefined
   /** Concurrency limits per external system: Clara requests (default 4) and ERP calls (default 4). */
   readonly concurrency?: { readonly clara?: number | undefined; readonly erp?: number | undefined } | undefined
-  /** Days re-read before the incremental-sync watermark (`lastUpdateDate`); default 1. */
+  /**
+   * Days re-read before the incremental-sync watermark (`lastUpdateDate`); default 3: Clara shows some charges only
+   * after Mastercard's reconciliation, up to 2 business days late (clara-api.md §5.4).
+   */
   readonly syncOverlapDays?: number | undefined
   /** Mark missing-invoice transactions in Clara (comment, and label when `writeBackLabelUuid`); default off. */
   readonly writeBack?: boolean | undefined
@@ -270,7 +273,7 @@ const syncStep = Effect.fn("Pipeline.sync")(function*(ctx: RunContext, memo: Mem
     return
   }
   const watermark = Option.flatMap(previous, (p) => Option.fromNullable(p.watermark))
-  const updatedSince = Option.map(watermark, (w) => addDays(w.slice(0, 10), -(ctx.options.syncOverlapDays ?? 1)))
+  const updatedSince = Option.map(watermark, (w) => addDays(w.slice(0, 10), -(ctx.options.syncOverlapDays ?? 3)))
   const records = bytes === undefined
     ? yield* pullTransactions({ from, to }, Option.getOrUndefined(updatedSince))
     : yield* parseTransactionsExport(file!, new TextDecoder().decode(bytes))

@@ -229,7 +229,12 @@ describe("ClaraEmulator", () => {
       }
       assert.deepStrictEqual(statuses, [200, 200, 429, 200, 200, 429])
       assert.deepStrictEqual(emulator.requests().map((r) => r.status), [200, ...statuses])
-      assert.deepStrictEqual(emulator.requests()[1], { method: "GET", path: "/api/v3/transactions", status: 200 })
+      assert.deepStrictEqual(emulator.requests()[1], {
+        method: "GET",
+        path: "/api/v3/transactions",
+        query: "size=1",
+        status: 200
+      })
     }))
 
   it.scoped("refuses TLS connections without a client certificate or with one from another CA", () =>

@@ -1,6 +1,7 @@
 /**
  * `clara-recon reconcile --from 2026-01-01 --to 2026-01-31 [--invoices DIR]... [--transactions FILE] [--out DIR]
- *  [--state FILE | --database-url URL] [--config FILE] [--erp ID] [--dry-run] [--write-back] [--json]`
+ *  [--state FILE | --database-url URL] [--config FILE] [--erp ID] [--dry-run] [--write-back] [--sync-overlap-days N]
+ *  [--json]`
  */
 import { Command, Options } from "@effect/cli"
 import * as Effect from "effect/Effect"
@@ -39,6 +40,13 @@ const writeBackLabel = Options.text("write-back-label").pipe(
   Options.withDescription("Uuid of a Clara label to bind to transactions with missing invoices (with --write-back)"),
   Options.optional
 )
+const syncOverlapDays = Options.integer("sync-overlap-days").pipe(
+  Options.withDescription(
+    "Days re-read before the last sync's latest lastUpdateDate (Clara shows some charges up to 2 business days " +
+      "late, clara-api.md §5.4); default 3"
+  ),
+  Options.withDefault(3)
+)
 
 /** The database URL of a run: `--database-url`, else `CLARA_RECON_DATABASE_URL` / the config file. */
 export const databaseUrlOf = (flag: Option.Option<string>, config: AppConfig): string | undefined =>
@@ -53,6 +61,7 @@ const reconcileOptions = {
   dryRun,
   writeBack,
   writeBackLabel,
+  syncOverlapDays,
   ...commonRunOptions
 }
 
@@ -64,6 +73,9 @@ const runReconcile = (args: ReconcileArgs) =>
   Effect.gen(function*() {
     if (args.from > args.to) {
       return yield* new UsageError({ message: `--from ${args.from} is after --to ${args.to}` })
+    }
+    if (args.syncOverlapDays < 0) {
+      return yield* new UsageError({ message: `--sync-overlap-days must be 0 or more, got ${args.syncOverlapDays}` })
     }
     const config = yield* loadAppConfig(args.config)
     const databaseUrl = databaseUrlOf(args.databaseUrl, config)
@@ -95,7 +107,8 @@ const runReconcile = (args: ReconcileArgs) =>
         closedPeriods: config.erp.closedPeriods,
         dryRun: args.dryRun || erpId === NO_ERP,
         writeBack: args.writeBack,
-        writeBackLabelUuid: Option.getOrUndefined(args.writeBackLabel)
+        writeBackLabelUuid: Option.getOrUndefined(args.writeBackLabel),
+        syncOverlapDays: args.syncOverlapDays
       },
       { statePath: args.state, databaseUrl },
       withClara ? claraClientLayer(args.config) : undefined

@@ -282,7 +282,12 @@ export const claraApi = (state: EmulatorState) => {
       "RouteNotFound",
       () => Effect.succeed(notFound(`No route for ${request.method} ${pathOf(request.url)}`))
     )
-    state.log.push({ method: request.method, path: pathOf(request.url), status: response.status })
+    state.log.push({
+      method: request.method,
+      path: pathOf(request.url),
+      query: request.url.split("?")[1] ?? "",
+      status: response.status
+    })
     return response
   })
 }

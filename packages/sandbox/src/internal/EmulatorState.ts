@@ -14,6 +14,8 @@ import type { UrlSigner } from "./UrlSigner.js"
 export interface RequestRecord {
   readonly method: string
   readonly path: string
+  /** The query string without `?` (empty when none). */
+  readonly query: string
   readonly status: number
 }
 
