@@ -59,10 +59,21 @@ export const ledgerToReview = (states: ReadonlyArray<DocumentState> = ATTENTION_
  * Marks the posting `externalKey` as handled by a person: `excluded`, with who, when (ISO-8601 instant, UTC) and the
  * optional reason in its `error` text. Later runs neither post it nor report it. A `verified` posting may be marked
  * too: one reported POSTED_LINK_CHANGED that a person reversed in the ERP. Returns the row as written. Fails with
- * `LedgerEntryError` when no row has the key, or with `StoreError`.
+ * `LedgerEntryError` when no row has the key or it is already excluded (the first person's who, when and reason
+ * stay: reopen it first), or with `StoreError`.
  */
 export const excludePosting = (externalKey: string, who: string, at: string, reason?: string) =>
-  Effect.flatMap(ledgerRow(externalKey), (row) => writeForPerson(row, "excluded", who, at, reason))
+  Effect.gen(function*() {
+    const row = yield* ledgerRow(externalKey)
+    if (row.state === "excluded") {
+      return yield* new LedgerEntryError({
+        externalKey,
+        message: `the posting ${externalKey} is already excluded (${row.error ?? "no reason recorded"}): reopen it ` +
+          "first to record another decision"
+      })
+    }
+    return yield* writeForPerson(row, "excluded", who, at, reason)
+  })
 
 /** States a person can reopen: those the erp state machine lets take `reopen` (`failed`, `excluded`). */
 export const REOPENABLE_STATES: ReadonlyArray<DocumentState> = documentStates.filter((state) =>

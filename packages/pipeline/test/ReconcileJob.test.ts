@@ -278,6 +278,15 @@ describe("resume after a crash (SQLite)", () => {
           Effect.provide(excludePosting("nope", "ana", "2026-02-03T10:00:00Z"), sqlite)
         )
         assert.strictEqual(unknown._tag, "LedgerEntryError")
+        // a second person cannot overwrite the first one's decision: the row keeps ana's who, when and reason
+        const again = yield* Effect.flip(
+          Effect.provide(excludePosting(ledger[0]!.externalKey, "bob", "2026-02-03T10:00:00Z", "other"), sqlite)
+        )
+        assert.include(again.message, "already excluded (excluded by ana at 2026-02-02T10:00:00Z")
+        const kept = yield* ledgerOf(first.runId, sqlite)
+        assert.deepStrictEqual(kept.map((r) => r.error), Array(2).fill(
+          "excluded by ana at 2026-02-02T10:00:00Z (was posted_unverified): in SAP"
+        ))
       })
     ))
 
