@@ -39,7 +39,13 @@ export const MappingAccounts = Schema.Struct({
   /** Exchange differences when the CFDI currency differs from the card currency. */
   fxDiff: Account,
   /** Tips paid by card on top of the CFDI total (usually not deductible); the expense account when absent. */
-  tips: Schema.optional(Account)
+  tips: Schema.optional(Account),
+  /**
+   * Non-deductible expenses: the whole Total of a CFDI whose IVA the company cannot credit because it is not addressed
+   * to it (a generic receptor `XAXX010101000` / `XEXX010101000`, or another RFC than the company's; cfdi.md §1.3,
+   * matching.md §7.8). Such a CFDI is refused (`NON_DEDUCTIBLE_ACCOUNT_MISSING`) while this is not mapped.
+   */
+  nonDeductible: Schema.optional(Account)
 })
 export type MappingAccounts = typeof MappingAccounts.Type
 
@@ -149,7 +155,8 @@ export class MappingConfig extends Schema.Class<MappingConfig>("MappingConfig")(
 /**
  * A starting mapping with PLACEHOLDER accounts shaped like the SAT "código agrupador" (Anexo 24): 601.84 other
  * general expenses, 118.01 IVA acreditable pagado, 216.10 IVA retenido, 216.04 ISR retenido, 205.06 card liability,
- * 703.21 other expenses (rounding), 701.01 exchange loss, 613.01 non-deductible expenses (tips). Company `MX01`, tax codes `V1`/`V2`/`V0`/`VE`.
+ * 703.21 other expenses (rounding), 701.01 exchange loss, 613.01 non-deductible expenses (tips, and CFDIs not addressed
+ * to the company). Company `MX01`, tax codes `V1`/`V2`/`V0`/`VE`.
  * These are NOT anyone's real chart of accounts: every customer must map their own before posting.
  */
 export const defaultMapping: MappingConfig = new MappingConfig({
@@ -164,7 +171,8 @@ export const defaultMapping: MappingConfig = new MappingConfig({
     cardLiabilityByCard: {},
     rounding: "703.21",
     fxDiff: "701.01",
-    tips: "613.01"
+    tips: "613.01",
+    nonDeductible: "613.01"
   },
   companyCode: "MX01",
   taxCodes: { IVA16: "V1", IVA8: "V2", IVA0: "V0", EXENTO: "VE" },

@@ -36,6 +36,8 @@ export interface BuildPostingsInput {
   readonly version?: number
   readonly exportDate?: CivilDate
   readonly closedPeriods?: ReadonlyArray<ClosedPeriod>
+  /** The company's RFC, for the receptor check of `buildPosting` (a CFDI to another RFC has no creditable IVA). */
+  readonly companyRfc?: string
 }
 
 /** A transaction that could not be posted, with one error listing all its problems. */
@@ -146,7 +148,8 @@ export const buildPostings = (input: BuildPostingsInput): PostingBatch => {
       ...(item.moreDocuments === undefined ? {} : { moreDocuments: item.moreDocuments }),
       ...(item.groupCharges === undefined ? {} : { groupCharges: item.groupCharges }),
       ...(input.exportDate === undefined ? {} : { exportDate: input.exportDate }),
-      ...(input.closedPeriods === undefined ? {} : { closedPeriods: input.closedPeriods })
+      ...(input.closedPeriods === undefined ? {} : { closedPeriods: input.closedPeriods }),
+      ...(input.companyRfc === undefined ? {} : { companyRfc: input.companyRfc })
     })
     const refusal = (error: ErpError) =>
       refused.push({ transactionUuid: item.transaction.uuid, documentId: item.document.id, error })

@@ -23,6 +23,7 @@ import {
   cardLiabilityAccountOf,
   costCenterOf,
   expenseAccountOf,
+  genericRfcs,
   taxCodeOf,
   taxCodeOfRate,
   vendorRfcOf
@@ -74,6 +75,11 @@ export interface BuildPostingInput {
   readonly exportDate?: CivilDate
   /** Closed accounting periods of the target ERP (from `discover` or the config), for the closed-period policy. */
   readonly closedPeriods?: ReadonlyArray<ClosedPeriod>
+  /**
+   * The company's RFC, the Receptor a CFDI must name for its IVA to be creditable; without it only the generic
+   * receptors are told apart.
+   */
+  readonly companyRfc?: string
 }
 
 /**
@@ -132,6 +138,20 @@ const figuresOf = (document: FiscalDocument) => {
   return { document, docId: `${document.kind} ${document.id}`, total, iva, retIva, retIsr, base, expense, inner }
 }
 
+/**
+ * Why the company cannot credit the IVA of `document` (cfdi.md §1.3, matching.md §7.8), or `undefined` when it can:
+ * a CFDI to a generic receptor (`XAXX010101000` public in general, `XEXX010101000` foreign), or to another RFC than
+ * `companyRfc`. A CFDI that names no receptor, or another kind of document, is taken as addressed to the company.
+ */
+const notAddressedToCompany = (document: FiscalDocument, companyRfc: string | undefined): string | undefined => {
+  const receptor = document.kind === "CFDI" ? document.receiver.taxId?.trim().toUpperCase() : undefined
+  if (receptor === undefined || receptor === "") return undefined
+  if (genericRfcs.includes(receptor)) return `the generic receptor ${receptor}`
+  const company = companyRfc?.trim().toUpperCase()
+  return company !== undefined && company !== "" && receptor !== company ? `${receptor}, not the company ${company}` :
+    undefined
+}
+
 /** A CFDI of type E (egreso: credit note, return, advance applied). */
 const isCreditNote = (document: FiscalDocument): boolean => document.tipoDeComprobante?.trim().toUpperCase() === "E"
 
@@ -160,6 +180,10 @@ const memoOf = (documents: ReadonlyArray<FiscalDocument>): string => {
  * VALIDATION `GROUP_CURRENCY_MISMATCH`). A credit note (type E) among the documents of an invoice (type I) is netted
  * against it (cfdi.md §2.7, matching.md §7.8: the charge paid I.Total - E.Total): its lines take the other side
  * (Cr expense, Cr IVA acreditable, Dr withheld taxes), so the journal books the invoice net of its credit notes.
+ *
+ * A CFDI not addressed to the company (a generic receptor, or another RFC than `companyRfc`) gives no creditable
+ * IVA: its Total is one Dr line to `accounts.nonDeductible`, without tax code (MAPPING `NON_DEDUCTIBLE_ACCOUNT_MISSING`
+ * while that account is not mapped).
  *
  * Lines, in this order (amounts in the card currency, each rounded half-up to 2 places):
  * - Dr expense = SubTotal - Descuento + IEPS + local taxes (net), with the IVA tax code of the document;
@@ -194,17 +218,17 @@ const memoOf = (documents: ReadonlyArray<FiscalDocument>): string => {
  * date follows `postingDatePolicy` (`export_date` needs `input.exportDate`); a date inside one of
  * `input.closedPeriods` is refused (`closedPeriodPolicy: fail`) or moved to the first open day after it.
  *
- * Fails with ONE `ErpError` (not applied) listing every problem found (`ErpError.combine`, codes in `problems`):
- * CONFIG `INVALID_TENANT`, `INVALID_VERSION`, `EXPORT_DATE_MISSING`; MAPPING `VENDOR_RFC_MISSING`,
- * `VENDOR_GENERIC_RFC`; VALIDATION `VENDOR_RFC_INVALID`, `ZERO_CARD_AMOUNT`, `DOCUMENT_TOTALS_INCONSISTENT`
- * (SubTotal, taxes and Total disagree by more than the tolerance), `AMOUNT_GAP_TOO_LARGE` (|Total - card amount|
- * above `roundingTolerance`, same currency; not checked for a group charge), `FX_GAP_TOO_LARGE` (another currency:
- * the FX difference above `fxTolerancePercent` of the card amount + `roundingTolerance`), `GROUP_OVER_ALLOCATED` (the group's
+ * Fails with ONE `ErpError` (not applied) listing every problem found (`ErpError.combine`, codes in `problems`): CONFIG
+ * `INVALID_TENANT`, `INVALID_VERSION`, `EXPORT_DATE_MISSING`; MAPPING `VENDOR_RFC_MISSING`, `VENDOR_GENERIC_RFC`,
+ * `NON_DEDUCTIBLE_ACCOUNT_MISSING`; VALIDATION `VENDOR_RFC_INVALID`, `ZERO_CARD_AMOUNT`, `DOCUMENT_TOTALS_INCONSISTENT`
+ * (SubTotal, taxes and Total disagree by more than the tolerance), `AMOUNT_GAP_TOO_LARGE` (|Total - card amount| above
+ * `roundingTolerance`, same currency; not checked for a group charge), `FX_GAP_TOO_LARGE` (another currency: the FX
+ * difference above `fxTolerancePercent` of the card amount + `roundingTolerance`), `GROUP_OVER_ALLOCATED` (the group's
  * charges add up to more than the documents' Totals + `roundingTolerance`), `GROUP_DOCUMENT_TOTAL_ZERO`,
  * `GROUP_TIP_UNSUPPORTED` (a tip with `groupCharges`), `GROUP_CURRENCY_MISMATCH` (a document or group charge outside
- * the card currency), `FX_RATE_UNAVAILABLE`, `POSTING_UNBALANCED` (an internal guard: debits
- * must equal credits to the cent); PERIOD_CLOSED `PERIOD_CLOSED`. A zero amount or a missing exchange rate stop the
- * computation; every other check runs.
+ * the card currency), `FX_RATE_UNAVAILABLE`, `POSTING_UNBALANCED` (an internal guard: debits must equal credits to the
+ * cent); PERIOD_CLOSED `PERIOD_CLOSED`. A zero amount or a missing exchange rate stop the computation; every other
+ * check runs.
  */
 export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDocument, ErpError> =>
   Either.gen(function*() {
@@ -344,6 +368,39 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
     for (const figure of figures) {
       const d = figure.document
       const uuid = uuidOf(d)
+      const vendor = vendorRfcOf(mapping, d)
+      if ("problem" in vendor) {
+        const kind = vendor.problem.code === "VENDOR_RFC_INVALID" ? "VALIDATION" : "MAPPING"
+        problems.push(problem(vendor.problem.code, vendor.problem.message, "document.issuer.taxId", kind))
+      }
+      const vendorRfc = "rfc" in vendor ? vendor.rfc : undefined
+      const addressedTo = notAddressedToCompany(d, input.companyRfc)
+      if (addressedTo !== undefined) {
+        // not the company's invoice: no creditable IVA, no withholding of its own; the Total is a non-deductible cost
+        if (mapping.accounts.nonDeductible === undefined) {
+          problems.push(problem(
+            "NON_DEDUCTIBLE_ACCOUNT_MISSING",
+            `${figure.docId} is addressed to ${addressedTo}: its IVA is not creditable and its Total is booked as a ` +
+              "non-deductible expense, but accounts.nonDeductible is not mapped",
+            "mapping.accounts.nonDeductible",
+            "MAPPING"
+          ))
+        }
+        const totalLine = line(figure.total)
+        posted = sum(posted, totalLine)
+        own.push({
+          spec: {
+            side: "debit",
+            role: "expense",
+            account: mapping.accounts.nonDeductible ?? expenseAccountOf(mapping, tx, d),
+            amount: totalLine,
+            ...dims,
+            ...(vendorRfc === undefined ? {} : { vendorRfc })
+          },
+          uuid
+        })
+        continue
+      }
       const expenseLine = line(figure.expense)
       const ivaLine = line(figure.iva)
       const retIvaLine = line(figure.retIva)
@@ -364,12 +421,6 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
           amount,
           taxCode: taxCodeOfRate(mapping, byRate[i]!.rate)
         }))
-      const vendor = vendorRfcOf(mapping, d)
-      if ("problem" in vendor) {
-        const kind = vendor.problem.code === "VENDOR_RFC_INVALID" ? "VALIDATION" : "MAPPING"
-        problems.push(problem(vendor.problem.code, vendor.problem.message, "document.issuer.taxId", kind))
-      }
-      const vendorRfc = "rfc" in vendor ? vendor.rfc : undefined
       for (const part of expenseParts) {
         own.push({
           spec: {

@@ -1,4 +1,4 @@
-import { formatFixed, IvaAtRate, money, type PostingDocument, TaxTotals } from "@clara-recon/domain"
+import { formatFixed, IvaAtRate, money, Party, type PostingDocument, TaxTotals } from "@clara-recon/domain"
 import { assert, describe, it } from "@effect/vitest"
 import { BigDecimal, Either, FastCheck as fc } from "effect"
 import { externalKey } from "../src/ExternalKey.js"
@@ -150,6 +150,40 @@ describe("buildPosting", () => {
       tip: d("100.00")
     })
     assert.strictEqual(Either.isLeft(wrongTip) ? wrongTip.left.code : "", "AMOUNT_GAP_TOO_LARGE")
+  })
+
+  it("books a CFDI not addressed to the company as a non-deductible expense, without creditable IVA", () => {
+    const global = iva16({ receiver: new Party({ taxId: "XAXX010101000", name: "PUBLICO EN GENERAL" }) })
+    assert.deepStrictEqual(summary(built(transaction("1160.00"), global)), [
+      "Dr expense 613.01 1160.00 -",
+      "Cr card_liability 205.06 1160.00 -"
+    ])
+    // another company's invoice, when the company's RFC is known; the company's own keeps its IVA
+    const company = "CLA200101XY2"
+    const posted = (document: ReturnType<typeof cfdi>) =>
+      buildPosting({
+        tenant: "acme",
+        transaction: transaction("1160.00"),
+        document,
+        mapping: defaultMapping,
+        companyRfc: company
+      })
+    const other = posted(iva16({ receiver: new Party({ taxId: "OTR010101AB1", name: "OTRA SA" }) }))
+    assert.deepStrictEqual(Either.isRight(other) ? summary(other.right) : [], [
+      "Dr expense 613.01 1160.00 -",
+      "Cr card_liability 205.06 1160.00 -"
+    ])
+    const own = posted(iva16())
+    assert.deepStrictEqual(Either.isRight(own) ? summary(own.right).slice(0, 2) : [], [
+      "Dr expense 601.84 1000.00 V1",
+      "Dr iva_acreditable 118.01 160.00 V1"
+    ])
+    // a mapping without the account refuses it, naming the setting
+    const { nonDeductible: _mapped, ...accounts } = defaultMapping.accounts
+    const unmapped = new MappingConfig({ ...defaultMapping, accounts })
+    const refused = build(transaction("1160.00"), global, unmapped)
+    assert.strictEqual(Either.isLeft(refused) ? refused.left.code : "", "NON_DEDUCTIBLE_ACCOUNT_MISSING")
+    if (Either.isLeft(refused)) assert.include(refused.left.message, "the generic receptor XAXX010101000")
   })
 
   it("refuses a CFDI whose SubTotal, taxes and Total disagree", () => {

@@ -71,6 +71,8 @@ export interface PostContext {
   readonly mapping?: MappingConfig | undefined
   /** The ERP's closed accounting periods (the mapping's `closedPeriodPolicy` applies to them). */
   readonly closedPeriods?: ReadonlyArray<ClosedPeriod> | undefined
+  /** The company's RFC: a CFDI addressed to another RFC is posted without creditable IVA (`buildPosting`). */
+  readonly companyRfc?: string | undefined
   readonly adapter: ErpAdapter
   /**
    * The adapter that finds what run `runId` posted: `adapter` for this run; for an earlier run, one reading where that
@@ -455,6 +457,7 @@ export const planPostings = (ctx: PostContext) => {
       document,
       mapping,
       exportDate: ctx.runDate,
+      ...(ctx.companyRfc === undefined ? {} : { companyRfc: ctx.companyRfc }),
       ...(ctx.closedPeriods !== undefined && ctx.closedPeriods.length > 0 ? { closedPeriods: ctx.closedPeriods } : {}),
       ...(moreDocuments.length > 0 ? { moreDocuments } : {}),
       ...(chargeGroup ? { groupCharges } : {}),

@@ -572,6 +572,7 @@ const postContext = (ctx: RunContext, memo: Memo) =>
       documents: new Map(documents.map((d) => [d.id, d])),
       mapping: ctx.options.mapping,
       closedPeriods: ctx.options.closedPeriods ?? [],
+      ...(ctx.options.companyRfc ? { companyRfc: ctx.options.companyRfc } : {}),
       adapter: ctx.adapter,
       adapterOfRun: ctx.adapterOfRun,
       erpConcurrency: ctx.erpConcurrency,
