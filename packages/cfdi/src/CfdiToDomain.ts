@@ -89,7 +89,10 @@ export const toFiscalDocument = (cfdi: Cfdi, source: DocumentSource): FiscalDocu
     if (impuestos.ivaRetenido !== undefined) taxes.ivaWithheld = impuestos.ivaRetenido
     if (impuestos.isrRetenido !== undefined) taxes.isrWithheld = impuestos.isrRetenido
   }
-  if (local !== undefined) taxes.localNet = BigDecimal.subtract(local.totalTraslados, local.totalRetenciones)
+  if (local !== undefined) {
+    taxes.localNet = BigDecimal.subtract(local.totalTraslados, local.totalRetenciones)
+    if (!BigDecimal.isZero(local.totalRetenciones)) taxes.localWithheld = local.totalRetenciones
+  }
   const byRate = ivaByRateOf(cfdi.conceptos)
   if (byRate !== undefined) taxes.ivaByRate = byRate
   const relacionados = cfdi.cfdiRelacionados

@@ -103,12 +103,13 @@ describe("toFiscalDocument", () => {
     assert.isUndefined(doc.taxes.ivaByRate, "one readable rate left (Exento): nothing to split")
   })
 
-  it("nets implocal taxes into localNet", () => {
+  it("nets implocal taxes into localNet and keeps what was withheld apart (localWithheld)", () => {
     const implocal = `<implocal:ImpuestosLocales xmlns:implocal="http://www.sat.gob.mx/implocal" version="1.0"
       TotaldeRetenciones="1.50" TotaldeTraslados="5.00"/>`
     const read = readCfdi(xml.replace("<cfdi:Complemento>", `<cfdi:Complemento>${implocal}`), { path: "x.xml" })
     if (Either.isLeft(read)) assert.fail(read.left.message)
     const doc = toFiscalDocument(read.right, new DocumentSource({ kind: "file", location: "x.xml" }))
     assert.strictEqual(BigDecimal.format(doc.taxes.localNet!), "3.5")
+    assert.strictEqual(BigDecimal.format(doc.taxes.localWithheld!), "1.5")
   })
 })

@@ -46,6 +46,12 @@ export class TaxTotals extends Schema.Class<TaxTotals>("TaxTotals")({
   /** Local taxes (implocal complement), transferred minus withheld. */
   localNet: Schema.optional(Schema.BigDecimal),
   /**
+   * Local taxes withheld (implocal `TotaldeRetenciones`, e.g. a state's cedular tax on fees), when not zero: the
+   * buyer owes them to the state, so they are a liability, not a smaller expense (`localNet` + this is what was
+   * charged).
+   */
+  localWithheld: Schema.optional(Schema.BigDecimal),
+  /**
    * The transferred IVA by rate, only for a document whose concepts carry IVA at more than one rate (16 % and 0 %,
    * taxed and exempt): its expense is booked one line per rate, each with its tax code. Highest rate first, exempt
    * last.

@@ -34,6 +34,7 @@ const taxesOf = (t: TaxTotals) => ({
   ivaWithheld: amount(t.ivaWithheld),
   isrWithheld: amount(t.isrWithheld),
   localNet: amount(t.localNet),
+  localWithheld: amount(t.localWithheld),
   ivaByRate: t.ivaByRate?.map((r) => ({ rate: amount(r.rate), base: amount(r.base), amount: amount(r.amount) }))
 })
 
@@ -126,6 +127,7 @@ const taxesFrom = (value: unknown): TaxTotals => {
   if (json["ivaWithheld"] !== undefined) fields.ivaWithheld = decimal(json["ivaWithheld"])
   if (json["isrWithheld"] !== undefined) fields.isrWithheld = decimal(json["isrWithheld"])
   if (json["localNet"] !== undefined) fields.localNet = decimal(json["localNet"])
+  if (json["localWithheld"] !== undefined) fields.localWithheld = decimal(json["localWithheld"])
   if (json["ivaByRate"] !== undefined) fields.ivaByRate = list(json["ivaByRate"], ivaAtRateFrom)
   return trustedInstance(TaxTotals, fields)
 }
@@ -211,6 +213,7 @@ const full = new FiscalDocument({
     ivaWithheld: BigDecimal.unsafeFromString("-0.10"),
     isrWithheld: BigDecimal.unsafeFromString("0.000"),
     localNet: BigDecimal.unsafeFromString("2.5"),
+    localWithheld: BigDecimal.unsafeFromString("1.50"),
     ivaByRate: [
       new IvaAtRate({
         rate: BigDecimal.unsafeFromString("0.160000"),

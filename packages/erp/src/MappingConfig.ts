@@ -26,6 +26,11 @@ export const MappingAccounts = Schema.Struct({
   /** ISR withheld (credited). */
   retIsr: Account,
   /**
+   * Local taxes withheld (implocal `RetencionesLocales`, owed to the state; credited). A CFDI that withholds them is
+   * refused (`LOCAL_WITHHOLDING_ACCOUNT_MISSING`) while this is not mapped.
+   */
+  retLocal: Schema.optional(Account),
+  /**
    * Expense account by the card transaction's merchant category code (ISO 18245 MCC, 4 digits, e.g. `5812`
    * restaurants), tried after the ClaveProdServ and category rules.
    */
@@ -154,9 +159,10 @@ export class MappingConfig extends Schema.Class<MappingConfig>("MappingConfig")(
 
 /**
  * A starting mapping with PLACEHOLDER accounts shaped like the SAT "código agrupador" (Anexo 24): 601.84 other
- * general expenses, 118.01 IVA acreditable pagado, 216.10 IVA retenido, 216.04 ISR retenido, 205.06 card liability,
- * 703.21 other expenses (rounding), 701.01 exchange loss, 613.01 non-deductible expenses (tips, and CFDIs not addressed
- * to the company). Company `MX01`, tax codes `V1`/`V2`/`V0`/`VE`.
+ * general expenses, 118.01 IVA acreditable pagado, 216.10 IVA retenido, 216.04 ISR retenido, 216.99 other taxes
+ * withheld (local), 205.06 card liability, 703.21 other expenses (rounding), 701.01 exchange loss, 613.01
+ * non-deductible expenses (tips, and CFDIs not addressed to the company). Company `MX01`, tax codes `V1`, `V2`, `V0`,
+ * `VE`.
  * These are NOT anyone's real chart of accounts: every customer must map their own before posting.
  */
 export const defaultMapping: MappingConfig = new MappingConfig({
@@ -172,7 +178,8 @@ export const defaultMapping: MappingConfig = new MappingConfig({
     rounding: "703.21",
     fxDiff: "701.01",
     tips: "613.01",
-    nonDeductible: "613.01"
+    nonDeductible: "613.01",
+    retLocal: "216.99"
   },
   companyCode: "MX01",
   taxCodes: { IVA16: "V1", IVA8: "V2", IVA0: "V0", EXENTO: "VE" },

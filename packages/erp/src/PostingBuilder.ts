@@ -118,24 +118,38 @@ const uuidOf = (d: FiscalDocument): string | undefined =>
 
 /**
  * One document's amounts in its own currency, made positive for a credit note with a negative total: Total, IVA,
- * IVA and ISR withheld, the base (SubTotal - Descuento, or Total - taxes + withheld without a SubTotal), the expense
- * (base + IEPS + local taxes) and `inner`, what Total misses of expense + IVA - withheld.
+ * IVA, ISR and local taxes withheld, the base (SubTotal - Descuento, or Total - taxes + withheld without a SubTotal),
+ * the expense (base + IEPS + local taxes charged) and `inner`, what Total misses of expense + IVA - withheld.
  */
 const figuresOf = (document: FiscalDocument) => {
   const positive = (x: BigDecimal.BigDecimal) => isNegative(document.total) ? BigDecimal.negate(x) : x
   const { taxes } = document
   const total = positive(document.total)
   const iva = positive(taxes.ivaTransferred ?? zeroAmount)
-  const otherTaxes = positive(sum(taxes.iepsTransferred ?? zeroAmount, taxes.localNet ?? zeroAmount))
+  const retLocal = positive(taxes.localWithheld ?? zeroAmount)
+  // local taxes charged = the implocal net + what was withheld
+  const localCharged = sum(positive(taxes.localNet ?? zeroAmount), retLocal)
+  const otherTaxes = sum(positive(taxes.iepsTransferred ?? zeroAmount), localCharged)
   const retIva = positive(taxes.ivaWithheld ?? zeroAmount)
   const retIsr = positive(taxes.isrWithheld ?? zeroAmount)
-  const withheld = sum(retIva, retIsr)
+  const withheld = sum(sum(retIva, retIsr), retLocal)
   const base = document.subTotal === undefined ?
     sum(subtract(total, sum(iva, otherTaxes)), withheld) :
     positive(subtract(document.subTotal, document.discount ?? zeroAmount))
   const expense = sum(base, otherTaxes)
   const inner = subtract(total, subtract(sum(expense, iva), withheld))
-  return { document, docId: `${document.kind} ${document.id}`, total, iva, retIva, retIsr, base, expense, inner }
+  return {
+    document,
+    docId: `${document.kind} ${document.id}`,
+    total,
+    iva,
+    retIva,
+    retIsr,
+    retLocal,
+    base,
+    expense,
+    inner
+  }
 }
 
 /**
@@ -162,6 +176,7 @@ const netted = (figure: ReturnType<typeof figuresOf>): ReturnType<typeof figures
   iva: BigDecimal.negate(figure.iva),
   retIva: BigDecimal.negate(figure.retIva),
   retIsr: BigDecimal.negate(figure.retIsr),
+  retLocal: BigDecimal.negate(figure.retLocal),
   base: BigDecimal.negate(figure.base),
   expense: BigDecimal.negate(figure.expense),
   inner: BigDecimal.negate(figure.inner)
@@ -192,7 +207,8 @@ const memoOf = (documents: ReadonlyArray<FiscalDocument>): string => {
  *   line per rate, the expense split in proportion to the rates' bases, and one IVA line per rate, the IVA split in
  *   proportion to the rates' amounts (both by cumulative rounding, so the parts add up to the whole line), each with
  *   the rate's tax code (erp.md §5.2: one line per tax rate, as the DIOT reports them);
- * - Cr IVA withheld, Cr ISR withheld, when present;
+ * - Cr IVA withheld, Cr ISR withheld, Cr local taxes withheld (implocal, role `other`, `accounts.retLocal`; the
+ *   local taxes charged are in the expense), when present;
  * - Dr tip (a receipt's tip paid on top of the CFDI total, same currency);
  * - Dr/Cr rounding (same currency) or FX difference (different currency): the card amount minus the lines above;
  * - Cr card liability = the card amount.
@@ -227,8 +243,8 @@ const memoOf = (documents: ReadonlyArray<FiscalDocument>): string => {
  * charges add up to more than the documents' Totals + `roundingTolerance`), `GROUP_DOCUMENT_TOTAL_ZERO`,
  * `GROUP_TIP_UNSUPPORTED` (a tip with `groupCharges`), `GROUP_CURRENCY_MISMATCH` (a document or group charge outside
  * the card currency), `FX_RATE_UNAVAILABLE`, `POSTING_UNBALANCED` (an internal guard: debits must equal credits to the
- * cent); PERIOD_CLOSED `PERIOD_CLOSED`. A zero amount or a missing exchange rate stop the computation; every other
- * check runs.
+ * cent); PERIOD_CLOSED `PERIOD_CLOSED`. A zero amount, a missing exchange rate or an unmapped local withholding account
+ * (MAPPING `LOCAL_WITHHOLDING_ACCOUNT_MISSING`) stop the computation; every other check runs.
  */
 export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDocument, ErpError> =>
   Either.gen(function*() {
@@ -405,7 +421,18 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
       const ivaLine = line(figure.iva)
       const retIvaLine = line(figure.retIva)
       const retIsrLine = line(figure.retIsr)
-      posted = sum(posted, subtract(sum(expenseLine, ivaLine), sum(retIvaLine, retIsrLine)))
+      const retLocalLine = line(figure.retLocal)
+      posted = sum(posted, subtract(sum(expenseLine, ivaLine), sum(sum(retIvaLine, retIsrLine), retLocalLine)))
+      if (!isZero(retLocalLine) && mapping.accounts.retLocal === undefined) {
+        // no line can carry it: the journal stops here
+        return yield* refuse(problem(
+          "LOCAL_WITHHOLDING_ACCOUNT_MISSING",
+          `${figure.docId} withholds ${formatFixed(figure.retLocal)} ${d.currency} of local taxes (implocal), ` +
+            "owed to the state, but accounts.retLocal is not mapped",
+          "mapping.accounts.retLocal",
+          "MAPPING"
+        ))
+      }
       const taxCode = taxCodeOf(mapping, d, figure.base)
       // a document mixing IVA rates: its expense and IVA lines split by rate, each part with its own tax code
       const byRate = d.taxes.ivaByRate
@@ -451,6 +478,13 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
         { spec: { side: "credit", role: "ret_iva", account: mapping.accounts.retIva, amount: retIvaLine }, uuid },
         { spec: { side: "credit", role: "ret_isr", account: mapping.accounts.retIsr, amount: retIsrLine }, uuid }
       )
+      const retLocalAccount = mapping.accounts.retLocal
+      if (retLocalAccount !== undefined) {
+        withheld.push({
+          spec: { side: "credit", role: "other", account: retLocalAccount, amount: retLocalLine },
+          uuid
+        })
+      }
     }
     const residual = subtract(subtract(cardAmount, tip), posted)
     if (rate !== undefined) {

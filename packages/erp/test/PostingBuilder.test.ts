@@ -186,6 +186,24 @@ describe("buildPosting", () => {
     if (Either.isLeft(refused)) assert.include(refused.left.message, "the generic receptor XAXX010101000")
   })
 
+  it("credits local taxes withheld (implocal) to their account; the local taxes charged stay in the expense", () => {
+    // fees 1000 + IVA 160 + a local tax charged of 30, minus a cedular tax withheld of 20: Total 1170
+    const fees = cfdi({ subTotal: "1000.00", total: "1170.00" }, {
+      ivaTransferred: "160.00",
+      localNet: "10.00",
+      localWithheld: "20.00"
+    })
+    assert.deepStrictEqual(summary(built(transaction("1170.00"), fees)), [
+      "Dr expense 601.84 1030.00 V1",
+      "Dr iva_acreditable 118.01 160.00 V1",
+      "Cr other 216.99 20.00 -",
+      "Cr card_liability 205.06 1170.00 -"
+    ])
+    const { retLocal: _mapped, ...accounts } = defaultMapping.accounts
+    const refused = build(transaction("1170.00"), fees, new MappingConfig({ ...defaultMapping, accounts }))
+    assert.strictEqual(Either.isLeft(refused) ? refused.left.code : "", "LOCAL_WITHHOLDING_ACCOUNT_MISSING")
+  })
+
   it("refuses a CFDI whose SubTotal, taxes and Total disagree", () => {
     const wrongIva = cfdi({ subTotal: "1000.00", total: "1160.00" }, { ivaTransferred: "60.00" })
     const result = build(transaction("1160.00"), wrongIva)
