@@ -197,10 +197,10 @@ describe("reconcile --erp netsuite", () => {
     assert.isTrue([...local.emulator.countByExternalId().values()].every((n) => n === 1), "one record per externalId")
   })
 
-  it("an unknown adapter id fails with one line listing the registered ones", async () => {
+  it("an unknown adapter id is bad usage (exit 2): one line listing the registered ones and none", async () => {
     const result = await runCli(["reconcile", "--from", scenario.period.from, "--to", scenario.period.to, "--erp", "oracle", ...args], env)
-    assert.strictEqual(result.code, 1)
+    assert.strictEqual(result.code, 2)
     assert.match(result.stderr, /oracle/)
-    assert.match(result.stderr, /netsuite/)
+    assert.match(result.stderr, /netsuite, sap-csv, none/)
   })
 })
