@@ -46,10 +46,18 @@ export const CfdiReadReason = Schema.Literal(
 )
 export type CfdiReadReason = typeof CfdiReadReason.Type
 
+/** Longest `detail` a message shows: a parser's detail can quote a hostile file at length. */
+const MAX_DETAIL = 300
+
+/** `detail` cut to `MAX_DETAIL` characters, saying how long it was. */
+const shortDetail = (detail: string): string =>
+  detail.length <= MAX_DETAIL ? detail : `${detail.slice(0, MAX_DETAIL)}... (${detail.length} characters)`
+
 /**
  * A file could not be read as a stamped CFDI 3.3 / 4.0. `path` is the file (or other source label) given to the
  * reader; `field` locates the offending attribute as `Element@Attribute` (e.g. `Concepto[2]@Importe`) when there is
- * one; `detail` says what was found. `message` is one line: `<path>: <field>: <detail>`.
+ * one; `detail` says what was found. `message` is one line: `<path>: <field>: <detail>`, the detail cut to 300
+ * characters.
  * A refusal describes a file, not a fault of the program: it is built without a stack trace (`withoutStackTrace`).
  */
 export class CfdiReadError extends withoutStackTrace(Schema.TaggedError<CfdiReadError>()("CfdiReadError", {
@@ -59,7 +67,8 @@ export class CfdiReadError extends withoutStackTrace(Schema.TaggedError<CfdiRead
   detail: Schema.String
 })) {
   override get message(): string {
-    return this.field === undefined ? `${this.path}: ${this.detail}` : `${this.path}: ${this.field}: ${this.detail}`
+    const detail = shortDetail(this.detail)
+    return this.field === undefined ? `${this.path}: ${detail}` : `${this.path}: ${this.field}: ${detail}`
   }
 }
 
@@ -74,15 +83,15 @@ export type XmlReadReason = typeof XmlReadReason.Type
 
 /**
  * Generic XML input could not be read (`decodeXmlBytes`, `parseXmlTree`, `readXmlRoot`). It carries no file name:
- * format readers (CFDI, NF-e) map it to their own error with the path. `message` is `detail`. Built without a stack
- * trace, as `CfdiReadError` is.
+ * format readers (CFDI, NF-e) map it to their own error with the path. `message` is `detail`, cut to 300 characters.
+ * Built without a stack trace, as `CfdiReadError` is.
  */
 export class XmlReadError extends withoutStackTrace(Schema.TaggedError<XmlReadError>()("XmlReadError", {
   reason: XmlReadReason,
   detail: Schema.String
 })) {
   override get message(): string {
-    return this.detail
+    return shortDetail(this.detail)
   }
 }
 

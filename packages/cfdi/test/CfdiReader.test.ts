@@ -340,6 +340,14 @@ describe("readCfdi complements and safety", () => {
     })._tag, "Right")
   })
 
+  it("keeps a refusal to one short line even when the parser quotes a hostile file at length", () => {
+    const unclosed = `<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" Version="4.0">${"<a>".repeat(30_000)}`
+    const read = readCfdi(unclosed, { path: "unclosed.xml" })
+    if (Either.isRight(read)) return assert.fail("read an unclosed document")
+    assert.isBelow(read.left.message.length, 400, read.left.message.slice(0, 200))
+    assert.match(read.left.message, /^unclosed\.xml: .*\(\d+ characters\)$/)
+  })
+
   it("never expands entities: a billion-laughs file is refused, an undeclared entity is not XML", () => {
     const laughs = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>
       <lolz>&lol2;</lolz>`
