@@ -33,6 +33,7 @@ export interface TaxStrings {
   readonly ivaWithheld?: string
   readonly isrWithheld?: string
   readonly localNet?: string
+  readonly localWithheld?: string
 }
 
 /** A CFDI 4.0 ingreso issued 2026-01-14 by ODE950101AB1 with the given amounts (decimal strings). */
