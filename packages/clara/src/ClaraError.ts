@@ -178,6 +178,29 @@ export class ClaraConfigError extends Schema.TaggedError<ClaraConfigError>(key("
   }
 }
 
+/**
+ * A paged list read to its end held fewer distinct records than its first page's `totalElements`, after a second
+ * read: records moved across page boundaries while it was read (offset paging over a changing list), so some were
+ * never served. Nothing is lost by failing: the caller keeps its watermark and reads again on its next run.
+ */
+export class ClaraIncompleteListError extends Schema.TaggedError<ClaraIncompleteListError>(
+  key("ClaraIncompleteListError")
+)("ClaraIncompleteListError", {
+  ...Endpoint,
+  /** `totalElements` of the first page. */
+  expected: Schema.Number,
+  /** Distinct records served over both reads. */
+  received: Schema.Number
+}) {
+  override get message(): string {
+    return describe(
+      this.endpoint,
+      this.record,
+      `the list changed while it was read: ${this.received} distinct records of the ${this.expected} announced`
+    )
+  }
+}
+
 /** Every failure of the Clara client. */
 export type ClaraError =
   | ClaraTransportError
@@ -190,6 +213,7 @@ export type ClaraError =
   | ClaraServerError
   | ClaraDecodeError
   | ClaraConfigError
+  | ClaraIncompleteListError
 
 /** Schema of the `ClaraError` union (for persisting or reporting failures). */
 export const ClaraError: Schema.Union<[
@@ -202,7 +226,8 @@ export const ClaraError: Schema.Union<[
   typeof ClaraRateLimitedError,
   typeof ClaraServerError,
   typeof ClaraDecodeError,
-  typeof ClaraConfigError
+  typeof ClaraConfigError,
+  typeof ClaraIncompleteListError
 ]> = Schema.Union(
   ClaraTransportError,
   ClaraTimeoutError,
@@ -213,5 +238,6 @@ export const ClaraError: Schema.Union<[
   ClaraRateLimitedError,
   ClaraServerError,
   ClaraDecodeError,
-  ClaraConfigError
+  ClaraConfigError,
+  ClaraIncompleteListError
 )

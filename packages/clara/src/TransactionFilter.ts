@@ -17,7 +17,15 @@ export interface TransactionFilter {
   readonly lastUpdateDateRangeEnd?: string
   /** Records per page, 1 to 100; default 100. */
   readonly pageSize?: number
+  /**
+   * The order Clara pages in (`sort`, clara-api.md §2.1); default `operationDate,ASC`, a stable order, so records do
+   * not move across page boundaries as others are updated while the list is read.
+   */
+  readonly sort?: TransactionSort
 }
+
+/** The `sort` values Clara documents for transactions (clara-api.md §2.1). */
+export type TransactionSort = "operationDate,ASC" | "operationDate,DESC" | "accountingDate,ASC" | "accountingDate,DESC"
 
 /** Transactions v3 page size: default and maximum (clara-api.md §5.1). */
 export const MAX_PAGE_SIZE = 100
@@ -64,5 +72,6 @@ export const transactionQuery = (
       return reject(startKey, `must not be after ${endKey} (${start} > ${end})`)
     }
   }
+  params["sort"] = filter.sort ?? "operationDate,ASC"
   return Either.right({ size, params })
 }

@@ -41,6 +41,54 @@ describe("ClaraClient.transactions pagination", () => {
     }).pipe(Effect.provide(fake.layer))
   })
 
+  it.effect("asks for a stable order, and reads again for a record moved across a page boundary while it read", () => {
+    // 250 charges in pages of 100; once page 0 is served, tx-005 is updated and moves to the end: pages 1 and 2 shift
+    // by one, so a single read never sees tx-100
+    let list = Array.from({ length: 250 }, (_, i) => wireTransaction(`tx-${String(i).padStart(3, "0")}`))
+    let moved = false
+    const token = tokenEndpoint()
+    const fake = fakeClara((request) => {
+      if (request.path === "/oauth/token") return token.handle()
+      const page = Number(request.query.get("page"))
+      const content = list.slice(page * 100, page * 100 + 100)
+      if (page === 0 && !moved) {
+        moved = true
+        list = [...list.filter((t) => t.uuid !== "tx-005"), list.find((t) => t.uuid === "tx-005")!]
+      }
+      return json({ content, number: page, size: 100, totalPages: 3, totalElements: 250 })
+    }, { maxConcurrency: 1 })
+    return Effect.gen(function*() {
+      const got = yield* collectUuids(yield* ClaraClient, 100)
+      assert.strictEqual(new Set(got).size, 250)
+      assert.include(got, "tx-100")
+      // tx-005 was served twice in the first read (page 0, then at the end), tx-100 by the second read only
+      assert.strictEqual(got.filter((uuid) => uuid === "tx-005").length, 2)
+      const asked = fake.seen.filter((s) => s.path === TX)
+      assert.deepStrictEqual(asked.map((s) => Number(s.query.get("page"))), [0, 1, 2, 0, 1, 2])
+      assert.isTrue(asked.every((s) => s.query.get("sort") === "operationDate,ASC"))
+    }).pipe(Effect.provide(fake.layer))
+  })
+
+  it.effect("fails with ClaraIncompleteListError when a second read still misses records", () => {
+    // the server announces 5 records and serves 4, every time
+    const fake = fakeClara(
+      pagedTransactions([uuids(4, 0)], (content, page) => ({
+        content,
+        number: page,
+        size: 10,
+        totalPages: 1,
+        totalElements: 5
+      })),
+      { maxConcurrency: 1 }
+    )
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(collectUuids(yield* ClaraClient, 10))
+      assert.strictEqual(error._tag, "ClaraIncompleteListError")
+      assert.include(error.message, "4 distinct records of the 5 announced")
+      assert.strictEqual(fake.calls(TX), 2)
+    }).pipe(Effect.provide(fake.layer))
+  })
+
   // one page at a time (maxConcurrency 1), so that the requests made show exactly where the list stopped
   it.effect("stops on a short page", () => {
     const fake = fakeClara(pagedTransactions([uuids(2, 0), uuids(2, 1), uuids(1, 2), uuids(2, 3)]), {

@@ -61,6 +61,8 @@ export interface GetOptions {
 export interface PagesOptions extends GetOptions {
   readonly concurrency?: number
   readonly speculative?: boolean
+  /** Sees every page read, in page order, before its items are emitted. */
+  readonly onPage?: (page: ClaraPage<unknown>) => void
 }
 
 /** HTTP methods of writes. `PUT` only where Clara's docs name it (v2 group update, configurable). */
@@ -381,9 +383,13 @@ export const makeClaraCall = (
         first: number,
         options: PagesOptions = {}
       ): Stream.Stream<ClaraItem<A>, ClaraError> => {
-        const { concurrency = defaultConcurrency, speculative = false, ...getOptions } = options
+        const { concurrency = defaultConcurrency, onPage: notify, speculative = false, ...getOptions } = options
         const ahead = Math.max(1, concurrency)
-        const one = (page: number) => fetchPage(path, params, schema, size, page, getOptions)
+        const one = (page: number) =>
+          Effect.tap(
+            fetchPage(path, params, schema, size, page, getOptions),
+            (read) => Effect.sync(() => notify?.(read))
+          )
         // a page's items array is never changed after decoding: the chunk shares it instead of copying it
         const chunkOf = (page: ClaraPage<A>) => Chunk.unsafeFromArray(page.items as Array<ClaraItem<A>>)
         const itemsOf = (page: ClaraPage<A>) => Stream.fromChunk(chunkOf(page))
@@ -462,6 +468,7 @@ export const makeClaraCall = (
                 Effect.mapError(Option.some),
                 Effect.flatMap((decoded) => {
                   onPage(decoded)
+                  notify?.(decoded)
                   const items = Effect.as(window.release(1), chunkOf(decoded))
                   if (!decoded.hasNext) done = true
                   else if (decoded.totalPages !== undefined && decoded.totalPages - 1 > last) {

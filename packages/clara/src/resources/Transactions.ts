@@ -6,7 +6,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { type ClaraError, ClaraBadRequestError } from "../ClaraError.js"
+import { type ClaraError, ClaraBadRequestError, ClaraIncompleteListError } from "../ClaraError.js"
 import type { ClaraItem } from "../ClaraItem.js"
 import { type ClaraCall, type ClaraPage, checkPage } from "../internal/ClaraCall.js"
 import { decodeItems, decodeWith } from "../internal/decode.js"
@@ -22,9 +22,12 @@ import type { TransactionCommentItem, TransactionLabelsItem } from "../wire/Tran
 export interface TransactionsApi {
   /**
    * Every transaction matching `filter`, page after page (`GET /api/v3/transactions`, `pageSize` default 100), until
-   * the last page (`number == totalPages - 1`, `last`, a short page, or an empty page). The first `maxConcurrency`
-   * pages are requested at once (`PagesOptions.speculative`). A filter with a bad date or a
-   * page size outside 1-100 fails with `ClaraBadRequestError` before any request.
+   * the last page (`number == totalPages - 1`, `last`, a short page, or an empty page), in `filter.sort` order
+   * (default `operationDate,ASC`). The first `maxConcurrency` pages are requested at once
+   * (`PagesOptions.speculative`). When the distinct records served fall short of the first page's `totalElements`
+   * (the list changed while it was read), the list is read once more for the missing ones, and if they are still
+   * missing the stream fails with `ClaraIncompleteListError`. A filter with a bad date or a page size outside 1-100
+   * fails with `ClaraBadRequestError` before any request.
    */
   readonly list: (filter?: TransactionFilter) => Stream.Stream<ClaraItem<TransactionResponseV3>, ClaraError>
   /** One zero-based page of `list`. */
@@ -99,6 +102,10 @@ const checkBulk = <A extends { readonly uuid: string }>(
   return Either.void
 }
 
+/** The uuid of a listed transaction, decoded or not (a decode error names it as `... uuid <uuid>`). */
+const listedUuid = (item: ClaraItem<TransactionResponseV3>): string | undefined =>
+  item._tag === "Ok" ? item.value.uuid : / uuid (\S+)$/.exec(item.error.record ?? "")?.[1]
+
 /** Builds `TransactionsApi` over one `ClaraCall`. */
 export const makeTransactions = (call: ClaraCall): TransactionsApi => {
   const get = (path: string) => call.endpointOf("GET", path)
@@ -114,12 +121,44 @@ export const makeTransactions = (call: ClaraCall): TransactionsApi => {
 
   const transactions = (filter: TransactionFilter = {}) =>
     Stream.unwrap(
-      Effect.map(
-        transactionQuery(filter, get("/v3/transactions")),
-        // a month of card charges runs to many pages: do not wait a round trip for the page count
-        ({ params, size }) =>
-          call.pages("/v3/transactions", params, TransactionResponseV3, size, 0, { speculative: true })
-      )
+      Effect.map(transactionQuery(filter, get("/v3/transactions")), ({ params, size }) => {
+        // offset paging over a list that changes while it is read can skip a record (one moved across a page
+        // boundary): the distinct uuids served are checked against the first page's totalElements
+        const seen = new Set<string>()
+        let unnamed = 0
+        let expected: number | undefined
+        const onPage = (page: ClaraPage<unknown>) => {
+          if (page.number === 0 && expected === undefined) expected = page.totalElements
+        }
+        const complete = () => expected === undefined || seen.size + unnamed >= expected
+        /** One read of the whole list; a second one only adds the records the first never served. */
+        const read = (first: boolean) =>
+          // a month of card charges runs to many pages: the first read does not wait a round trip for the count
+          call.pages("/v3/transactions", params, TransactionResponseV3, size, 0, { speculative: first, onPage }).pipe(
+            Stream.filter((item) => {
+              const uuid = listedUuid(item)
+              if (uuid === undefined) {
+                if (first) unnamed++
+                return first
+              }
+              const fresh = !seen.has(uuid)
+              seen.add(uuid)
+              // a record served twice (moved forward) is kept each time: the sync keeps its latest version
+              return first || fresh
+            })
+          )
+        const again = Stream.suspend(() => (complete() ? Stream.empty : read(false)))
+        const verdict = Stream.suspend(() =>
+          complete() ? Stream.empty : Stream.fail(
+            new ClaraIncompleteListError({
+              endpoint: get("/v3/transactions"),
+              expected: expected!,
+              received: seen.size + unnamed
+            })
+          )
+        )
+        return read(true).pipe(Stream.concat(again), Stream.concat(verdict))
+      })
     )
 
   const one = <A, I>(template: string, uuid: string, schema: Schema.Schema<A, I, never>) =>
