@@ -3,12 +3,17 @@
  * (`POST /api/v3/transactions/comments/bulk`) and, when a label uuid is configured, a label
  * (`POST /api/v3/transactions/labels/bulk`), clara-api.md §5.1. Each sent item is recorded in the store
  * (`write_backs`) right after its request succeeds, so a re-run or a resume does not send it again. A failed request
- * is logged and left for the next run; it never fails the job.
+ * is logged with Clara's answer and left for the next run; it never fails the job. A bulk request Clara refuses for
+ * its content (400, 404: one deleted or foreign transaction) is split in halves until only the refused transactions
+ * are left, so one bad uuid never holds back the other 99. A transaction that already carries a comment in Clara (a
+ * cardholder's or an approver's note, often the only justification of a charge) never gets ours: Clara keeps one
+ * comment per transaction, and setting it replaces it (clara-api.md §3.4).
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { ClaraClient } from "@clara-recon/clara"
+import { ClaraBadRequestError, ClaraClient, ClaraNotFoundError } from "@clara-recon/clara"
 import type { ReconciliationException } from "@clara-recon/domain"
+import type { StoreError } from "./PipelineError.js"
 import { ReconStore, type WriteBackRow } from "./ReconStore.js"
 import { nowIso } from "./RunSteps.js"
 
@@ -26,6 +31,19 @@ export const defaultWriteBackComment =
 /** Items per bulk request. */
 const BULK = 100
 
+/** A refusal of the request's content: splitting the chunk finds the transactions it is about. */
+const refusedForContent = (error: unknown): boolean =>
+  error instanceof ClaraBadRequestError || error instanceof ClaraNotFoundError
+
+const messageOf = (error: unknown): string =>
+  typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)
+
+/** The comment a stored Clara transaction (its wire JSON) carries, when it has a non-blank one. */
+const storedComment = (json: string): string | undefined => {
+  const comment = (JSON.parse(json) as { readonly comment?: unknown }).comment
+  return typeof comment === "string" && comment.trim() !== "" ? comment : undefined
+}
+
 /**
  * Sends the comments and labels not yet sent for the MISSING_INVOICE transactions of `exceptions`. Returns how many
  * of each were sent now. Needs a `ClaraClient` (without one nothing is sent). Fails only with `StoreError`.
@@ -42,29 +60,61 @@ export const writeBackMissing = (runId: string, exceptions: ReadonlyArray<Reconc
       .sort()
     const sent = yield* store.writeBacks(uuids)
     const done = new Set(sent.map((r) => `${r.kind}:${r.transactionUuid}:${r.payload}`))
-    const send = (kind: "comment" | "label", payload: string, call: (chunk: ReadonlyArray<string>) => Effect.Effect<void, unknown>) =>
+    // a comment someone wrote in Clara stays: ours would replace it
+    const noted = new Set(
+      (yield* store.transactionsByUuid(uuids)).filter((row) => {
+        const comment = storedComment(row.json)
+        return comment !== undefined && comment !== options.comment
+      }).map((row) => row.uuid)
+    )
+    if (noted.size > 0) {
+      yield* Effect.logInfo(`write-back: ${noted.size} transaction(s) already carry a comment in Clara, which is kept`)
+    }
+    const send = (
+      kind: "comment" | "label",
+      payload: string,
+      targets: ReadonlyArray<string>,
+      call: (chunk: ReadonlyArray<string>) => Effect.Effect<void, unknown>
+    ) =>
       Effect.gen(function*() {
-        const todo = uuids.filter((u) => !done.has(`${kind}:${u}:${payload}`))
-        const chunks: Array<ReadonlyArray<string>> = []
-        for (let i = 0; i < todo.length; i += BULK) chunks.push(todo.slice(i, i + BULK))
-        const counts = yield* Effect.forEach(chunks, (chunk) =>
+        /** Sends `chunk`, halving it while Clara refuses its content; returns how many were sent. */
+        const attempt = (chunk: ReadonlyArray<string>): Effect.Effect<number, StoreError> =>
           Effect.gen(function*() {
             const outcome = yield* Effect.either(call(chunk))
             if (outcome._tag === "Left") {
-              yield* Effect.logWarning(`write-back of ${chunk.length} ${kind}(s) failed; the next run retries them`)
+              if (refusedForContent(outcome.left) && chunk.length > 1) {
+                const half = Math.ceil(chunk.length / 2)
+                return (yield* attempt(chunk.slice(0, half))) + (yield* attempt(chunk.slice(half)))
+              }
+              const which = chunk.length === 1 ? `of transaction ${chunk[0]}` : `of ${chunk.length} transactions`
+              yield* Effect.logWarning(
+                `write-back ${kind} ${which} failed (${messageOf(outcome.left)}); the next run retries it`
+              )
               return 0
             }
             const sentAt = yield* nowIso
-            const rows: Array<WriteBackRow> = chunk.map((transactionUuid) => ({ transactionUuid, kind, payload, runId, sentAt }))
+            const rows: Array<WriteBackRow> = chunk.map((transactionUuid) => ({
+              transactionUuid,
+              kind,
+              payload,
+              runId,
+              sentAt
+            }))
             yield* store.recordWriteBacks(rows)
             return chunk.length
-          }).pipe(Effect.uninterruptible), { concurrency: options.concurrency })
+          })
+        const todo = targets.filter((u) => !done.has(`${kind}:${u}:${payload}`))
+        const chunks: Array<ReadonlyArray<string>> = []
+        for (let i = 0; i < todo.length; i += BULK) chunks.push(todo.slice(i, i + BULK))
+        const counts = yield* Effect.forEach(chunks, (chunk) => Effect.uninterruptible(attempt(chunk)), {
+          concurrency: options.concurrency
+        })
         return counts.reduce((a, b) => a + b, 0)
       })
-    const comments = yield* send("comment", options.comment, (chunk) =>
+    const comments = yield* send("comment", options.comment, uuids.filter((u) => !noted.has(u)), (chunk) =>
       client.value.transactions.commentBulk(chunk.map((uuid) => ({ uuid, comment: options.comment }))))
     const label = options.labelUuid
-    const labels = label === undefined ? 0 : yield* send("label", label, (chunk) =>
+    const labels = label === undefined ? 0 : yield* send("label", label, uuids, (chunk) =>
       client.value.transactions.labelBulk(chunk.map((uuid) => ({ uuid, labelsUuid: [label] }))))
     return { comments, labels }
   })

@@ -1,6 +1,7 @@
 /**
  * Write-back to Clara: the missing-invoice transactions get the comment (and the label) once; a second run sends
- * nothing again; a failed bulk request is retried by the next run. Clara is a recording fake of the two bulk
+ * nothing again; a failed bulk request is retried by the next run; a comment already in Clara is kept; a bulk
+ * request refused for one uuid is split so the others are sent. Clara is a recording fake of the two bulk
  * endpoints (`ClaraClient.transactions.commentBulk` / `labelBulk`); the rest of the client is never called here
  * because the transactions come from an export file and none has invoices in Clara.
  */
@@ -10,7 +11,7 @@ import { Effect, Layer } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { ClaraClient, type ClaraClientService, ClaraServerError } from "@clara-recon/clara"
+import { ClaraClient, type ClaraClientService, ClaraNotFoundError, ClaraServerError } from "@clara-recon/clara"
 import { reconcile } from "../src/ReconcileJob.js"
 import { layerSqlite } from "../src/StoreLayer.js"
 import { defaultWriteBackComment } from "../src/WriteBack.js"
@@ -26,16 +27,24 @@ const wire = (uuid: string, amount: number, date: string) => ({
   user: { uuid: "u1", name: "Luis Pérez" }
 })
 
-const recordingClara = (failFirstComment: boolean) => {
+/**
+ * A fake of the two bulk writes that records what it accepted. The first comment request fails with a 503 when
+ * `failFirstComment`; a comment request naming `unknownUuid` is refused with a 404, as Clara refuses a deleted one.
+ */
+const recordingClara = (failFirstComment: boolean, unknownUuid?: string) => {
   const calls: Array<{ endpoint: "comments" | "labels"; items: ReadonlyArray<unknown> }> = []
   let failures = failFirstComment ? 1 : 0
+  const endpoint = "POST /api/v3/transactions/comments/bulk"
   const service = {
     transactions: {
-      commentBulk: (items: ReadonlyArray<unknown>) =>
-        Effect.suspend(() => {
+      commentBulk: (items: ReadonlyArray<{ readonly uuid: string }>) =>
+        Effect.suspend((): Effect.Effect<void, ClaraServerError | ClaraNotFoundError> => {
           if (failures > 0) {
             failures--
-            return Effect.fail(new ClaraServerError({ endpoint: "/api/v3/transactions/comments/bulk", status: 503 } as never))
+            return Effect.fail(new ClaraServerError({ endpoint, status: 503 }))
+          }
+          if (items.some((item) => item.uuid === unknownUuid)) {
+            return Effect.fail(new ClaraNotFoundError({ endpoint, status: 404, claraMessage: "Transaction not found" }))
           }
           calls.push({ endpoint: "comments", items })
           return Effect.void
@@ -82,6 +91,44 @@ describe("write-back", () => {
       ])
       yield* reconcile(options)
       assert.strictEqual(clara.calls.length, 2, "nothing is sent twice")
+    }).pipe(
+      Effect.provide(Layer.mergeAll(layerSqlite(path.join(dir, "state.db")), NodeContext.layer, clara.layer)),
+      Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+    )
+  })
+
+  it.effect("keeps a comment someone wrote in Clara, and sends the rest of a bulk Clara refuses for one uuid", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clara-recon-writeback-"))
+    fs.mkdirSync(path.join(dir, "invoices"))
+    fs.writeFileSync(
+      path.join(dir, "export.json"),
+      JSON.stringify([
+        wire("t-a", 250, "2026-01-14"),
+        { ...wire("t-b", 99.5, "2026-01-20"), comment: "Comida con cliente ACME" },
+        wire("t-c", 120, "2026-01-21"),
+        wire("t-gone", 80, "2026-01-22")
+      ])
+    )
+    const options = {
+      from: "2026-01-01",
+      to: "2026-01-31",
+      invoiceDirs: [path.join(dir, "invoices")],
+      transactionsFile: path.join(dir, "export.json"),
+      outDir: path.join(dir, "out"),
+      asOf: "2026-03-01",
+      writeBack: true,
+      writeBackLabelUuid: "label-missing-cfdi"
+    }
+    const clara = recordingClara(false, "t-gone")
+    return Effect.gen(function*() {
+      const run = yield* reconcile(options)
+      assert.strictEqual(run.summary.exceptions.MISSING_INVOICE, 4)
+      const commented = clara.calls.filter((c) => c.endpoint === "comments").flatMap((c) => c.items)
+        .map((item) => (item as { uuid: string }).uuid)
+      // t-b keeps its note; the 404 for t-gone no longer holds back t-a and t-c
+      assert.deepStrictEqual(commented.sort(), ["t-a", "t-c"])
+      const labelled = clara.calls.filter((c) => c.endpoint === "labels").flatMap((c) => c.items)
+      assert.strictEqual(labelled.length, 4, "the label still marks every missing invoice")
     }).pipe(
       Effect.provide(Layer.mergeAll(layerSqlite(path.join(dir, "state.db")), NodeContext.layer, clara.layer)),
       Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
