@@ -39,5 +39,26 @@ export class LedgerEntryError extends Schema.TaggedError<LedgerEntryError>()("Le
   message: Schema.String
 }) {}
 
+/**
+ * The store holds another company's runs: one store per company, so that no company's report, chase lists or
+ * postings ever include another's transactions. `bound` is the company RFC the store's tenant was first run for.
+ */
+export class CompanyMismatchError extends Schema.TaggedError<CompanyMismatchError>()("CompanyMismatchError", {
+  tenant: Schema.String,
+  bound: Schema.String,
+  companyRfc: Schema.String
+}) {
+  override get message(): string {
+    return `this state store holds the runs of company ${this.bound} (tenant ${this.tenant}), not ${this.companyRfc}: ` +
+      "give each company its own --state file or --database-url"
+  }
+}
+
 /** The error union of `@clara-recon/pipeline`. */
-export type PipelineError = InputError | StoreError | OutputError | UnknownLinkError | LedgerEntryError
+export type PipelineError =
+  | InputError
+  | StoreError
+  | OutputError
+  | UnknownLinkError
+  | LedgerEntryError
+  | CompanyMismatchError

@@ -214,6 +214,12 @@ export interface ReconStoreService {
     from: string,
     to: string
   ) => Effect.Effect<ReadonlyArray<TransactionRow>, StoreError>
+  /**
+   * The company RFC (upper case) a tenant's runs are for, and binds a tenant to one the first time one is given
+   * (`bindCompany` keeps an existing binding).
+   */
+  readonly companyOf: (tenant: string) => Effect.Effect<Option.Option<string>, StoreError>
+  readonly bindCompany: (tenant: string, companyRfc: string, boundAt: string) => Effect.Effect<void, StoreError>
   readonly syncState: (tenant: string, scope: string) => Effect.Effect<Option.Option<SyncStateRow>, StoreError>
   readonly saveSyncState: (row: SyncStateRow, updatedAt: string) => Effect.Effect<void, StoreError>
 

@@ -47,7 +47,7 @@ import { beginFolderRead, collectDocuments, type FolderRead } from "./Collect.js
 import { replaceSymlink } from "./internal/Files.js"
 import { learnedAliases, storedDecisions } from "./LinkDecisions.js"
 import { decodeStoredTransactions, loadRun, postingOutcome, storedDocuments } from "./LoadRun.js"
-import { OutputError, StoreError } from "./PipelineError.js"
+import { CompanyMismatchError, OutputError, StoreError } from "./PipelineError.js"
 import { openPlanDocuments } from "./OpenPlans.js"
 import { Progress } from "./Progress.js"
 import {
@@ -831,8 +831,10 @@ export const renderReport = Effect.fn("Pipeline.renderReport")(function*(options
 
 /**
  * Runs the whole job, or resumes the unfinished run of the same command, and returns what it produced (the run's
- * `RunResult` is `loadRunResult(runId)`); outputs are written under `<outDir>/<runId>`. On interruption the write in flight finishes and the run stays resumable (see
- * `isInterrupted`).
+ * `RunResult` is `loadRunResult(runId)`); outputs are written under `<outDir>/<runId>`. On interruption the write in
+ * flight finishes and the run stays resumable (see `isInterrupted`). The first run given a `companyRfc` binds the
+ * store's tenant to that company; a later run for another fails with `CompanyMismatchError` before it reads or
+ * writes anything, so no company's report or postings ever include another's transactions.
  */
 export const reconcile = Effect.fn("ReconcileJob.reconcile")(function*(options: ReconcileOptions) {
   const store = yield* ReconStore
@@ -840,6 +842,17 @@ export const reconcile = Effect.fn("ReconcileJob.reconcile")(function*(options: 
   const tenant = options.tenant ?? "default"
   const erpId = options.erp === undefined ? "sap-csv" : typeof options.erp === "function" ? "custom" : options.erp.manifest.id
   const key = optionsKey(options, (p) => path.resolve(p), erpId)
+  // one store per company: a run for another company than the one the tenant is bound to is refused
+  const companyRfc = options.companyRfc?.trim().toUpperCase()
+  if (companyRfc !== undefined && companyRfc !== "") {
+    const bound = yield* store.companyOf(tenant)
+    if (Option.isSome(bound) && bound.value !== companyRfc) {
+      return yield* new CompanyMismatchError({ tenant, bound: bound.value, companyRfc })
+    }
+    if (Option.isNone(bound)) {
+      yield* store.bindCompany(tenant, companyRfc, new Date(yield* Clock.currentTimeMillis).toISOString())
+    }
+  }
   const resumable = options.resume === false ? Option.none<RunRow>() : yield* store.unfinishedRun(key)
   const run: RunRow = yield* Option.match(resumable, {
     onSome: (r) => Effect.as(Effect.logInfo(`resuming run ${r.runId}`), r),

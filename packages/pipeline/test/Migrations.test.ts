@@ -21,6 +21,7 @@ const {
   "0005_failed_waits_for_a_person": _failed,
   "0006_cfdi_read_again": _read,
   "0007_cfdi_untaxed_concepts": _untaxed,
+  "0008_company_binding": _company,
   ...before
 } = migrations
 

@@ -178,5 +178,14 @@ export const migrations = {
     // kept apart (localWithheld): read every file again once
     yield* sql`DELETE FROM cfdi_cache`
     yield* sql`UPDATE run_steps SET quick_key = NULL, inputs_key = NULL WHERE step = 'collect'`
+  }),
+  "0008_company_binding": Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    // the company a tenant's runs are for: a run for another company is refused instead of mixing their records
+    yield* sql`CREATE TABLE company_binding (
+      tenant TEXT PRIMARY KEY,
+      company_rfc TEXT NOT NULL,
+      bound_at TEXT NOT NULL
+    )`
   })
 }

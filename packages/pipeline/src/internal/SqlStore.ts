@@ -338,6 +338,16 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
       sql<TransactionDb>`SELECT uuid, tenant, operation_date, last_update_date, content_hash, json FROM transactions
         WHERE ${sql.in("uuid", chunk)}`).pipe(Effect.map((rows) => rows.map(toTransaction)))
 
+  const companyOf: ReconStoreService["companyOf"] = (tenant) =>
+    sql<{ company_rfc: string }>`SELECT company_rfc FROM company_binding WHERE tenant = ${tenant}`.pipe(
+      Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), (r) => r.company_rfc)),
+      Effect.mapError(storeError("companyOf"))
+    )
+
+  const bindCompany: ReconStoreService["bindCompany"] = (tenant, companyRfc, boundAt) =>
+    sql`INSERT INTO company_binding (tenant, company_rfc, bound_at) VALUES (${tenant}, ${companyRfc}, ${boundAt})
+      ON CONFLICT (tenant) DO NOTHING`.pipe(Effect.asVoid, Effect.mapError(storeError("bindCompany")))
+
   const syncState: ReconStoreService["syncState"] = (tenant, scope) =>
     sql<{ tenant: string; scope: string; watermark: string | null; source_hash: string | null; detail_json: string | null }>`
       SELECT tenant, scope, watermark, source_hash, detail_json FROM sync_state WHERE tenant = ${tenant} AND scope = ${scope}`.pipe(
@@ -597,6 +607,8 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
     transactionsInPeriod,
     transactionsByUuid,
     instalmentTransactionsInPeriod,
+    companyOf,
+    bindCompany,
     syncState,
     saveSyncState,
     cachedCfdi,
