@@ -2,7 +2,15 @@
  * A read CFDI (`Cfdi`, cfdi.md §1.2-§1.8) as the domain `FiscalDocument` (kind `CFDI`, country `MX`).
  */
 import type { DocumentSource } from "@clara-recon/domain"
-import { CfdiRelation, FiscalDocument, IvaAtRate, Party, TaxTotals, trustedInstance } from "@clara-recon/domain"
+import {
+  CfdiRelation,
+  ConceptAmount,
+  FiscalDocument,
+  IvaAtRate,
+  Party,
+  TaxTotals,
+  trustedInstance
+} from "@clara-recon/domain"
 import * as BigDecimal from "effect/BigDecimal"
 import type { Cfdi, CfdiConcepto } from "./Cfdi.js"
 import type { Mutable } from "./internal/defined.js"
@@ -71,9 +79,24 @@ const ivaByRateOf = (conceptos: ReadonlyArray<CfdiConcepto>): ReadonlyArray<IvaA
 const ZERO = BigDecimal.fromBigInt(0n)
 
 /**
+ * The concepts' `Importe - Descuento` summed by `ClaveProdServ`, in first-appearance order, when they carry two codes
+ * or more; `undefined` otherwise (the first concept's code tells it all).
+ */
+const conceptAmountsOf = (conceptos: ReadonlyArray<CfdiConcepto>): ReadonlyArray<ConceptAmount> | undefined => {
+  const sums = new Map<string, BigDecimal.BigDecimal>()
+  for (const c of conceptos) {
+    const net = BigDecimal.subtract(c.importe, c.descuento ?? ZERO)
+    sums.set(c.claveProdServ, BigDecimal.sum(sums.get(c.claveProdServ) ?? ZERO, net))
+  }
+  if (sums.size < 2) return undefined
+  return [...sums].map(([claveProdServ, amount]) => trustedInstance(ConceptAmount, { claveProdServ, amount }))
+}
+
+/**
  * Maps a read CFDI to the domain `FiscalDocument` (kind `CFDI`, country `MX`): id and fiscalUuid = TFD UUID (upper
  * case), issueDate = civil date of `Fecha`, taxes split IVA/IEPS transferred and IVA/ISR withheld plus the implocal
- * net, relations from `CfdiRelacionados`, `claveProdServ` of the first concept, no Clara transactions, one source.
+ * net, relations from `CfdiRelacionados`, `claveProdServ` of the first concept (and the amounts by code when the
+ * concepts carry several), no Clara transactions, one source.
  * Pure; does not fail for a `Cfdi` produced by the reader (its `issueDate` is already a checked civil date). The
  * issuer / receiver `Party` values are shared between documents that name the same RFC and name.
  */
@@ -132,6 +155,8 @@ export const toFiscalDocument = (cfdi: Cfdi, source: DocumentSource): FiscalDocu
   if (paid !== undefined && paid.length > 0) fields.paidDocuments = [...new Set(paid)]
   const claveProdServ = cfdi.conceptos[0]?.claveProdServ
   if (claveProdServ !== undefined) fields.claveProdServ = claveProdServ
+  const byClave = conceptAmountsOf(cfdi.conceptos)
+  if (byClave !== undefined) fields.conceptAmounts = byClave
   // the reader already checked every field copied here (strings, `BigDecimal`s, the civil `issueDate`): no second
   // schema validation, which on the read + map hot path cost more than reading the XML (test/bench/cfdi.mjs)
   return trustedInstance(FiscalDocument, fields)

@@ -70,6 +70,11 @@ describe("toFiscalDocument", () => {
       [doc.metodoPago, doc.formaPago, doc.usoCfdi, doc.claveProdServ],
       ["PUE", "04", "G02", "78111800"]
     )
+    // two product codes: the amounts by code, for the expense accounts
+    assert.deepStrictEqual(doc.conceptAmounts?.map((c) => [c.claveProdServ, BigDecimal.format(c.amount)]), [
+      ["78111800", "50"],
+      ["01010101", "10"]
+    ])
     assert.deepStrictEqual(doc.relations.map((r) => [r.tipoRelacion, r.uuids]), [
       ["01", ["11111111-2222-4333-8444-555555555555"]]
     ])

@@ -59,6 +59,16 @@ export class TaxTotals extends Schema.Class<TaxTotals>("TaxTotals")({
   ivaByRate: Schema.optional(Schema.Array(IvaAtRate))
 }) {}
 
+/**
+ * The concepts of one SAT product code (`Concepto@ClaveProdServ`): the sum of their `Importe - Descuento`, currency
+ * units of the document. A CFDI whose concepts carry several codes (a hotel bill with lodging and meals) lists them,
+ * so its expense can be booked to each code's account.
+ */
+export class ConceptAmount extends Schema.Class<ConceptAmount>("ConceptAmount")({
+  claveProdServ: Schema.String,
+  amount: Schema.BigDecimal
+}) {}
+
 /** A CFDI relation (`CfdiRelacionados`): the SAT `TipoRelacion` code and the related UUIDs (upper-cased). */
 export class CfdiRelation extends Schema.Class<CfdiRelation>("CfdiRelation")({
   tipoRelacion: Schema.String,
@@ -102,6 +112,8 @@ export class FiscalDocument extends Schema.Class<FiscalDocument>("FiscalDocument
   usoCfdi: Schema.optional(Schema.String),
   /** First concept's `ClaveProdServ`, for MCC consistency checks. */
   claveProdServ: Schema.optional(Schema.String),
+  /** The concepts' amounts by `ClaveProdServ`, in first-appearance order, only when they carry two codes or more. */
+  conceptAmounts: Schema.optional(Schema.Array(ConceptAmount)),
   relations: Schema.Array(CfdiRelation),
   /**
    * A payment complement (TipoDeComprobante P): the UUIDs (upper case) of the documents its payments settle (Pagos 1.0

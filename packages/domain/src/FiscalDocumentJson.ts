@@ -9,7 +9,15 @@
  */
 import * as BigDecimal from "effect/BigDecimal"
 import * as Schema from "effect/Schema"
-import { CfdiRelation, DocumentSource, FiscalDocument, IvaAtRate, Party, TaxTotals } from "./FiscalDocument.js"
+import {
+  CfdiRelation,
+  ConceptAmount,
+  DocumentSource,
+  FiscalDocument,
+  IvaAtRate,
+  Party,
+  TaxTotals
+} from "./FiscalDocument.js"
 import { civilDatePattern } from "./CivilDate.js"
 import { fastOrSchema, list, type Mutable, NOT_PLAIN, oneOf, record, text, texts } from "./internal/PlainJson.js"
 import { trustedInstance } from "./TrustedInstance.js"
@@ -63,6 +71,7 @@ const plainOf = (d: FiscalDocument) => ({
   formaPago: d.formaPago,
   usoCfdi: d.usoCfdi,
   claveProdServ: d.claveProdServ,
+  conceptAmounts: d.conceptAmounts?.map((c) => ({ claveProdServ: c.claveProdServ, amount: amount(c.amount) })),
   relations: d.relations.map(relationOf),
   paidDocuments: d.paidDocuments,
   satStatus: d.satStatus,
@@ -132,6 +141,11 @@ const taxesFrom = (value: unknown): TaxTotals => {
   return trustedInstance(TaxTotals, fields)
 }
 
+const conceptAmountFrom = (value: unknown): ConceptAmount => {
+  const json = record(value)
+  return trustedInstance(ConceptAmount, { claveProdServ: text(json["claveProdServ"]), amount: decimal(json["amount"]) })
+}
+
 const relationFrom = (value: unknown): CfdiRelation => {
   const json = record(value)
   return trustedInstance(CfdiRelation, { tipoRelacion: text(json["tipoRelacion"]), uuids: texts(json["uuids"]) })
@@ -165,6 +179,7 @@ const documentFrom = (value: unknown): FiscalDocument => {
   if (json["formaPago"] !== undefined) fields.formaPago = text(json["formaPago"])
   if (json["usoCfdi"] !== undefined) fields.usoCfdi = text(json["usoCfdi"])
   if (json["claveProdServ"] !== undefined) fields.claveProdServ = text(json["claveProdServ"])
+  if (json["conceptAmounts"] !== undefined) fields.conceptAmounts = list(json["conceptAmounts"], conceptAmountFrom)
   fields.relations = list(json["relations"], relationFrom)
   if (json["paidDocuments"] !== undefined) fields.paidDocuments = texts(json["paidDocuments"])
   if (json["satStatus"] !== undefined) fields.satStatus = text(json["satStatus"])
@@ -227,6 +242,10 @@ const full = new FiscalDocument({
   formaPago: "04",
   usoCfdi: "G03",
   claveProdServ: "90101501",
+  conceptAmounts: [
+    new ConceptAmount({ claveProdServ: "90101501", amount: BigDecimal.unsafeFromString("90.50") }),
+    new ConceptAmount({ claveProdServ: "90111800", amount: BigDecimal.unsafeFromString("10") })
+  ],
   relations: [new CfdiRelation({ tipoRelacion: "01", uuids: ["X", "Y"] })],
   paidDocuments: ["P1"],
   satStatus: "Vigente",

@@ -166,6 +166,23 @@ const notAddressedToCompany = (document: FiscalDocument, companyRfc: string | un
     undefined
 }
 
+/**
+ * The expense accounts of a document's concepts (`conceptAmounts`, by `ClaveProdServ` rule), each with the weight of
+ * its concepts' `Importe - Descuento`, in first-appearance order; empty for a document without concept amounts.
+ */
+const conceptAccounts = (
+  mapping: MappingConfig,
+  tx: CardTransaction,
+  document: FiscalDocument
+): ReadonlyArray<{ readonly account: string; readonly weight: BigDecimal.BigDecimal }> => {
+  const weights = new Map<string, BigDecimal.BigDecimal>()
+  for (const concept of document.conceptAmounts ?? []) {
+    const account = expenseAccountOf(mapping, tx, document, concept.claveProdServ)
+    weights.set(account, sum(weights.get(account) ?? zeroAmount, abs(concept.amount)))
+  }
+  return [...weights].map(([account, weight]) => ({ account, weight }))
+}
+
 /** A CFDI of type E (egreso: credit note, return, advance applied). */
 const isCreditNote = (document: FiscalDocument): boolean => document.tipoDeComprobante?.trim().toUpperCase() === "E"
 
@@ -201,7 +218,10 @@ const memoOf = (documents: ReadonlyArray<FiscalDocument>): string => {
  * while that account is not mapped).
  *
  * Lines, in this order (amounts in the card currency, each rounded half-up to 2 places):
- * - Dr expense = SubTotal - Descuento + IEPS + local taxes (net), with the IVA tax code of the document;
+ * - Dr expense = SubTotal - Descuento + IEPS + local taxes (net), with the IVA tax code of the document; a document
+ *   of one IVA rate whose concepts map to several expense accounts (`conceptAmounts` by the ClaveProdServ rules: a
+ *   hotel bill's lodging and meals) has one expense line per account, split in proportion to the concepts'
+ *   Importe - Descuento by cumulative rounding;
  * - Dr IVA acreditable = transferred IVA;
  * - a document whose concepts mix IVA rates (`TaxTotals.ivaByRate`: 16 % and 0 %, taxed and exempt) has one expense
  *   line per rate, the expense split in proportion to the rates' bases, and one IVA line per rate, the IVA split in
@@ -434,14 +454,24 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
         ))
       }
       const taxCode = taxCodeOf(mapping, d, figure.base)
-      // a document mixing IVA rates: its expense and IVA lines split by rate, each part with its own tax code
+      const account = expenseAccountOf(mapping, tx, d)
+      // a document mixing IVA rates: its expense and IVA lines split by rate, each part with its own tax code; one
+      // of a single rate whose concepts map to several accounts: its expense split by account
       const byRate = d.taxes.ivaByRate
-      const expenseParts = byRate === undefined ?
-        [{ amount: expenseLine, taxCode }] :
+      const byAccount = byRate === undefined ? conceptAccounts(mapping, tx, d) : []
+      const expenseParts = byRate !== undefined ?
         splitByWeights(expenseLine, byRate.map((r) => abs(r.base))).map((amount, i) => ({
           amount,
-          taxCode: taxCodeOfRate(mapping, byRate[i]!.rate)
-        }))
+          taxCode: taxCodeOfRate(mapping, byRate[i]!.rate),
+          account
+        })) :
+        byAccount.length > 1 ?
+        splitByWeights(expenseLine, byAccount.map((a) => a.weight)).map((amount, i) => ({
+          amount,
+          taxCode,
+          account: byAccount[i]!.account
+        })) :
+        [{ amount: expenseLine, taxCode, account }]
       const ivaParts = byRate === undefined ?
         [{ amount: ivaLine, taxCode }] :
         splitByWeights(ivaLine, byRate.map((r) => abs(r.amount))).map((amount, i) => ({
@@ -453,7 +483,7 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
           spec: {
             side: "debit",
             role: "expense",
-            account: expenseAccountOf(mapping, tx, d),
+            account: part.account,
             amount: part.amount,
             taxCode: part.taxCode,
             ...dims,

@@ -1,4 +1,12 @@
-import { formatFixed, IvaAtRate, money, Party, type PostingDocument, TaxTotals } from "@clara-recon/domain"
+import {
+  ConceptAmount,
+  formatFixed,
+  IvaAtRate,
+  money,
+  Party,
+  type PostingDocument,
+  TaxTotals
+} from "@clara-recon/domain"
 import { assert, describe, it } from "@effect/vitest"
 import { BigDecimal, Either, FastCheck as fc } from "effect"
 import { externalKey } from "../src/ExternalKey.js"
@@ -202,6 +210,31 @@ describe("buildPosting", () => {
     const { retLocal: _mapped, ...accounts } = defaultMapping.accounts
     const refused = build(transaction("1170.00"), fees, new MappingConfig({ ...defaultMapping, accounts }))
     assert.strictEqual(Either.isLeft(refused) ? refused.left.code : "", "LOCAL_WITHHOLDING_ACCOUNT_MISSING")
+  })
+
+  it("books a hotel bill's lodging and meals to their own accounts, by the concepts' ClaveProdServ", () => {
+    const hotel = cfdi({ subTotal: "3800.00", total: "4408.00" }, { ivaTransferred: "608.00" }, {
+      claveProdServ: "90111800",
+      conceptAmounts: [
+        new ConceptAmount({ claveProdServ: "90111800", amount: d("3000.00") }),
+        new ConceptAmount({ claveProdServ: "90101500", amount: d("800.00") })
+      ]
+    })
+    const mapping = new MappingConfig({
+      ...defaultMapping,
+      accounts: { ...defaultMapping.accounts, expenseByCategory: { "9011": "601.48", "9010": "601.49" } }
+    })
+    assert.deepStrictEqual(summary(built(transaction("4408.00"), hotel, mapping)), [
+      "Dr expense 601.48 3000.00 V1",
+      "Dr expense 601.49 800.00 V1",
+      "Dr iva_acreditable 118.01 608.00 V1",
+      "Cr card_liability 205.06 4408.00 -"
+    ])
+    // concepts that map to one account keep one line
+    assert.deepStrictEqual(summary(built(transaction("4408.00"), hotel)).slice(0, 2), [
+      "Dr expense 601.84 3800.00 V1",
+      "Dr iva_acreditable 118.01 608.00 V1"
+    ])
   })
 
   it("refuses a CFDI whose SubTotal, taxes and Total disagree", () => {

@@ -9,12 +9,16 @@ const own = (record: { readonly [key: string]: string }, key: string | undefined
   key !== undefined && Object.hasOwn(record, key) ? record[key] : undefined
 
 /**
- * Expense account: longest ClaveProdServ prefix rule, else the merchant category rule, else the MCC rule, else the
- * default.
+ * Expense account: longest ClaveProdServ prefix rule (for `clave`, by default the document's first concept's),
+ * else the merchant category rule, else the MCC rule, else the default.
  */
-export const expenseAccountOf = (mapping: MappingConfig, tx: CardTransaction, doc: FiscalDocument): string => {
+export const expenseAccountOf = (
+  mapping: MappingConfig,
+  tx: CardTransaction,
+  doc: FiscalDocument,
+  clave: string | undefined = doc.claveProdServ
+): string => {
   const rules = mapping.accounts.expenseByCategory
-  const clave = doc.claveProdServ
   const prefix = clave === undefined ?
     undefined :
     Object.keys(rules)

@@ -174,8 +174,9 @@ export const migrations = {
   }),
   "0007_cfdi_untaxed_concepts": Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    // concepts outside IVA (ObjetoImp 01) now have their own part of the IVA by rate, and local taxes withheld are
-    // kept apart (localWithheld): read every file again once
+    // concepts outside IVA (ObjetoImp 01) now have their own part of the IVA by rate, local taxes withheld are kept
+    // apart (localWithheld), and the concepts' amounts by product code are kept (conceptAmounts): read every file
+    // again once
     yield* sql`DELETE FROM cfdi_cache`
     yield* sql`UPDATE run_steps SET quick_key = NULL, inputs_key = NULL WHERE step = 'collect'`
   }),
