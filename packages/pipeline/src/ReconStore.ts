@@ -278,6 +278,11 @@ export interface ReconStoreService {
   /** Write-backs already sent for these transactions. */
   readonly writeBacks: (uuids: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<WriteBackRow>, StoreError>
   readonly recordWriteBacks: (rows: ReadonlyArray<WriteBackRow>) => Effect.Effect<void, StoreError>
+  /** Forgets the write-backs of `kind` to `uuids` (taken back in Clara), so a later one is sent again. */
+  readonly forgetWriteBacks: (
+    kind: WriteBackRow["kind"],
+    uuids: ReadonlyArray<string>
+  ) => Effect.Effect<void, StoreError>
 }
 
 /** The reconciliation store. */

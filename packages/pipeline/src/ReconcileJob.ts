@@ -684,11 +684,16 @@ const postStep = Effect.fn("Pipeline.post")(function*(ctx: RunContext, memo: Mem
   yield* commitMemo(memo, ctx.run.runId, "post", { exceptions, dryRun: false }, Effect.void)
 })
 
-/** writeBack: comments (and labels) the missing-invoice transactions in Clara, once each. */
+/**
+ * writeBack: comments (and labels) the missing-invoice transactions in Clara, once each, and takes the comment back
+ * from those linked since.
+ */
 const writeBackStep = Effect.fn("Pipeline.writeBack")(function*(ctx: RunContext) {
   const matched = yield* loadCheckpoint(ctx.run.runId, "match")
   const exceptions = Option.match(matched, { onNone: () => [], onSome: (m) => m.exceptions })
-  const sent = yield* writeBackMissing(ctx.run.runId, exceptions, {
+  const store = yield* ReconStore
+  const linked = (yield* store.links(ctx.run.runId)).filter((l) => l.kind === "link").map((l) => l.transactionUuid)
+  const sent = yield* writeBackMissing(ctx.run.runId, exceptions, [...new Set(linked)], {
     comment: ctx.options.writeBackComment ?? defaultWriteBackComment,
     labelUuid: ctx.options.writeBackLabelUuid,
     concurrency: ctx.claraConcurrency

@@ -62,10 +62,14 @@ export const PostCheckpoint = Schema.Struct({
 })
 export type PostCheckpoint = typeof PostCheckpoint.Type
 
-/** `writeBack`: how many comments and labels were sent to Clara in this run. */
+/**
+ * `writeBack`: how many comments and labels were sent to Clara in this run, and how many comments were taken back
+ * from transactions linked since (absent in checkpoints of earlier versions).
+ */
 export const WriteBackCheckpoint = Schema.Struct({
   comments: Schema.Number,
-  labels: Schema.Number
+  labels: Schema.Number,
+  commentsTakenBack: Schema.optional(Schema.Number)
 })
 export type WriteBackCheckpoint = typeof WriteBackCheckpoint.Type
 

@@ -7,7 +7,9 @@
  * its content (400, 404: one deleted or foreign transaction) is split in halves until only the refused transactions
  * are left, so one bad uuid never holds back the other 99. A transaction that already carries a comment in Clara (a
  * cardholder's or an approver's note, often the only justification of a charge) never gets ours: Clara keeps one
- * comment per transaction, and setting it replaces it (clara-api.md §3.4).
+ * comment per transaction, and setting it replaces it (clara-api.md §3.4). Once a commented transaction is linked to
+ * its invoice, the comment is taken back (`DELETE /api/v3/transactions/{uuid}/comment`) unless someone replaced it
+ * since; labels stay (Clara documents no way to unbind one).
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -45,17 +47,49 @@ const storedComment = (json: string): string | undefined => {
 }
 
 /**
- * Sends the comments and labels not yet sent for the MISSING_INVOICE transactions of `exceptions`. Returns how many
- * of each were sent now. Needs a `ClaraClient` (without one nothing is sent). Fails only with `StoreError`.
+ * Sends the comments and labels not yet sent for the MISSING_INVOICE transactions of `exceptions`, and takes back the
+ * comments of the `linked` transactions (uuids linked to a document in this run). Returns how many comments and
+ * labels were sent now, and how many comments were taken back. Needs a `ClaraClient` (without one nothing is sent).
+ * Fails only with `StoreError`.
  */
-export const writeBackMissing = (runId: string, exceptions: ReadonlyArray<ReconciliationException>, options: WriteBackOptions) =>
+export const writeBackMissing = (
+  runId: string,
+  exceptions: ReadonlyArray<ReconciliationException>,
+  linked: ReadonlyArray<string>,
+  options: WriteBackOptions
+) =>
   Effect.gen(function*() {
     const client = yield* Effect.serviceOption(ClaraClient)
     if (Option.isNone(client)) {
       yield* Effect.logWarning("write-back skipped: no Clara connection configured")
-      return { comments: 0, labels: 0 }
+      return { comments: 0, labels: 0, commentsTakenBack: 0 }
     }
     const store = yield* ReconStore
+    // a comment of ours on a transaction linked since says something false: take it back, unless it was replaced
+    const ourComments = (yield* store.writeBacks(linked)).filter((r) => r.kind === "comment")
+    const current = new Map(
+      (yield* store.transactionsByUuid(ourComments.map((r) => r.transactionUuid))).map((row) => [
+        row.uuid,
+        storedComment(row.json)
+      ])
+    )
+    const takenBack = yield* Effect.forEach(ourComments, (row) =>
+      Effect.gen(function*() {
+        const now = current.get(row.transactionUuid)
+        if (now === undefined || now === row.payload) {
+          const outcome = yield* Effect.either(client.value.transactions.deleteComment(row.transactionUuid))
+          if (outcome._tag === "Left" && !(outcome.left instanceof ClaraNotFoundError)) {
+            yield* Effect.logWarning(
+              `write-back: the comment of transaction ${row.transactionUuid} could not be taken back ` +
+                `(${messageOf(outcome.left)}); the next run retries it`
+            )
+            return 0
+          }
+        }
+        // taken back, gone already, or replaced by someone: no longer ours
+        yield* store.forgetWriteBacks("comment", [row.transactionUuid])
+        return now === undefined || now === row.payload ? 1 : 0
+      }).pipe(Effect.uninterruptible), { concurrency: options.concurrency })
     const uuids = [...new Set(exceptions.filter((e) => e.code === "MISSING_INVOICE").flatMap((e) => e.transactionUuid ?? []))]
       .sort()
     const sent = yield* store.writeBacks(uuids)
@@ -116,5 +150,5 @@ export const writeBackMissing = (runId: string, exceptions: ReadonlyArray<Reconc
     const label = options.labelUuid
     const labels = label === undefined ? 0 : yield* send("label", label, uuids, (chunk) =>
       client.value.transactions.labelBulk(chunk.map((uuid) => ({ uuid, labelsUuid: [label] }))))
-    return { comments, labels }
+    return { comments, labels, commentsTakenBack: takenBack.reduce((a: number, b) => a + b, 0) }
   })

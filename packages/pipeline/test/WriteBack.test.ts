@@ -1,13 +1,15 @@
 /**
  * Write-back to Clara: the missing-invoice transactions get the comment (and the label) once; a second run sends
- * nothing again; a failed bulk request is retried by the next run; a comment already in Clara is kept; a bulk
- * request refused for one uuid is split so the others are sent. Clara is a recording fake of the two bulk
- * endpoints (`ClaraClient.transactions.commentBulk` / `labelBulk`); the rest of the client is never called here
- * because the transactions come from an export file and none has invoices in Clara.
+ * nothing again; a failed bulk request is retried by the next run; the comment is taken back once the transaction is
+ * linked; a comment already in Clara is kept; a bulk request refused for one uuid is split so the others are sent.
+ * Clara is a recording fake of the two bulk endpoints and the comment delete (`ClaraClient.transactions.commentBulk`,
+ * `labelBulk`, `deleteComment`); the rest of the client is never called here because the transactions come from an
+ * export file and none has invoices in Clara.
  */
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { BigDecimal, Effect, Layer } from "effect"
+import { type CfdiSpec, generateCfdi40 } from "@clara-recon/cfdi"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -32,7 +34,7 @@ const wire = (uuid: string, amount: number, date: string) => ({
  * `failFirstComment`; a comment request naming `unknownUuid` is refused with a 404, as Clara refuses a deleted one.
  */
 const recordingClara = (failFirstComment: boolean, unknownUuid?: string) => {
-  const calls: Array<{ endpoint: "comments" | "labels"; items: ReadonlyArray<unknown> }> = []
+  const calls: Array<{ endpoint: "comments" | "labels" | "delete"; items: ReadonlyArray<unknown> }> = []
   let failures = failFirstComment ? 1 : 0
   const endpoint = "POST /api/v3/transactions/comments/bulk"
   const service = {
@@ -49,14 +51,44 @@ const recordingClara = (failFirstComment: boolean, unknownUuid?: string) => {
           calls.push({ endpoint: "comments", items })
           return Effect.void
         }),
-      labelBulk: (items: ReadonlyArray<unknown>) => Effect.sync(() => void calls.push({ endpoint: "labels", items }))
+      labelBulk: (items: ReadonlyArray<unknown>) => Effect.sync(() => void calls.push({ endpoint: "labels", items })),
+      deleteComment: (uuid: string) => Effect.sync(() => void calls.push({ endpoint: "delete", items: [uuid] }))
     }
   } as unknown as ClaraClientService
   return { calls, layer: Layer.succeed(ClaraClient, ClaraClient.of(service)) }
 }
 
+/** A stamped CFDI of the taqueria for `total` (16 % IVA included), dated 2026-01-14. */
+const taqueria = (total: string): CfdiSpec => {
+  const base = BigDecimal.unsafeDivide(BigDecimal.unsafeFromString(total), BigDecimal.unsafeFromString("1.16"))
+  return {
+    uuid: "5a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d",
+    fecha: "2026-01-14T13:00:00",
+    moneda: "MXN",
+    formaPago: "04",
+    metodoPago: "PUE",
+    tipoDeComprobante: "I",
+    lugarExpedicion: "06600",
+    emisor: { rfc: "TEF010101AB1", nombre: "TAQUERIA EL FOGON", regimenFiscal: "601" },
+    receptor: {
+      rfc: "EKU9003173C9",
+      nombre: "ESCUELA KEMPER URGATE",
+      usoCfdi: "G03",
+      domicilioFiscalReceptor: "42501",
+      regimenFiscalReceptor: "601"
+    },
+    conceptos: [{
+      claveProdServ: "90101501",
+      descripcion: "Comida",
+      cantidad: BigDecimal.unsafeFromString("1"),
+      valorUnitario: BigDecimal.round(base, { scale: 2 }),
+      iva: "16"
+    }]
+  }
+}
+
 describe("write-back", () => {
-  it.effect("marks missing invoices once, and retries what failed on the next run", () => {
+  it.effect("marks missing invoices once, retries what failed, and takes the comment back once linked", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clara-recon-writeback-"))
     fs.mkdirSync(path.join(dir, "invoices"))
     fs.writeFileSync(
@@ -91,6 +123,13 @@ describe("write-back", () => {
       ])
       yield* reconcile(options)
       assert.strictEqual(clara.calls.length, 2, "nothing is sent twice")
+      // t-a's CFDI arrives: it is linked, and the comment that says it has none is taken back, once
+      fs.writeFileSync(path.join(dir, "invoices", "t-a.xml"), generateCfdi40(taqueria("250.00")))
+      const linked = yield* reconcile(options)
+      assert.strictEqual(linked.summary.exceptions.MISSING_INVOICE, 1)
+      assert.deepStrictEqual(clara.calls.slice(2), [{ endpoint: "delete", items: ["t-a"] }])
+      yield* reconcile(options)
+      assert.strictEqual(clara.calls.length, 3, "taken back once")
     }).pipe(
       Effect.provide(Layer.mergeAll(layerSqlite(path.join(dir, "state.db")), NodeContext.layer, clara.layer)),
       Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))

@@ -589,6 +589,10 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
       }))
     )
 
+  const forgetWriteBacks: ReconStoreService["forgetWriteBacks"] = (kind, uuids) =>
+    Effect.asVoid(selectIn("forgetWriteBacks", uuids, (chunk) =>
+      sql`DELETE FROM write_backs WHERE kind = ${kind} AND ${sql.in("transaction_uuid", chunk)}`))
+
   return ReconStore.of({
     dialect,
     atomically,
@@ -630,6 +634,7 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
     ledgerInStates,
     writeLedger,
     writeBacks,
-    recordWriteBacks
+    recordWriteBacks,
+    forgetWriteBacks
   })
 })
