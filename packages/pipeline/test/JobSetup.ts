@@ -11,7 +11,14 @@ import { cfdiTotals, type CfdiSpec, generateCfdi40 } from "@clara-recon/cfdi"
 import { formatFixed } from "@clara-recon/domain"
 import type { ReconcileOptions } from "../src/ReconcileJob.js"
 
-const spec = (uuid: string, nombre: string, rfc: string, valorUnitario: string, fecha: string): CfdiSpec => ({
+/** A stamped CFDI 4.0 of one 16 % concept of `valorUnitario` from `nombre` / `rfc`, paid by card (04, PUE). */
+export const cfdiSpec = (
+  uuid: string,
+  nombre: string,
+  rfc: string,
+  valorUnitario: string,
+  fecha: string
+): CfdiSpec => ({
   uuid,
   serie: "A",
   folio: uuid.slice(0, 4),
@@ -39,8 +46,20 @@ const spec = (uuid: string, nombre: string, rfc: string, valorUnitario: string, 
 })
 
 export const specs = [
-  spec("11111111-AAAA-4AAA-8AAA-111111111111", "GASOLINERA BERISA", "GBE0101019A1", "1000.00", "2026-01-10T10:00:00"),
-  spec("22222222-BBBB-4BBB-8BBB-222222222222", "FARMACIAS DEL AHORRO", "FAH0202029B2", "431.03", "2026-01-12T18:30:00")
+  cfdiSpec(
+    "11111111-AAAA-4AAA-8AAA-111111111111",
+    "GASOLINERA BERISA",
+    "GBE0101019A1",
+    "1000.00",
+    "2026-01-10T10:00:00"
+  ),
+  cfdiSpec(
+    "22222222-BBBB-4BBB-8BBB-222222222222",
+    "FARMACIAS DEL AHORRO",
+    "FAH0202029B2",
+    "431.03",
+    "2026-01-12T18:30:00"
+  )
 ]
 
 export const wire = (uuid: string, label: string, amount: string, date: string, type = "PURCHASE") => ({

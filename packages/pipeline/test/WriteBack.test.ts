@@ -8,8 +8,8 @@
  */
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { BigDecimal, Effect, Layer } from "effect"
-import { type CfdiSpec, generateCfdi40 } from "@clara-recon/cfdi"
+import { Effect, Layer } from "effect"
+import { generateCfdi40 } from "@clara-recon/cfdi"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -17,6 +17,7 @@ import { ClaraClient, type ClaraClientService, ClaraNotFoundError, ClaraServerEr
 import { reconcile } from "../src/ReconcileJob.js"
 import { layerSqlite } from "../src/StoreLayer.js"
 import { defaultWriteBackComment } from "../src/WriteBack.js"
+import { cfdiSpec } from "./JobSetup.js"
 
 const wire = (uuid: string, amount: number, date: string) => ({
   uuid,
@@ -58,53 +59,27 @@ const recordingClara = (failFirstComment: boolean, unknownUuid?: string) => {
   return { calls, layer: Layer.succeed(ClaraClient, ClaraClient.of(service)) }
 }
 
-/** A stamped CFDI of the taqueria for `total` (16 % IVA included), dated 2026-01-14. */
-const taqueria = (total: string): CfdiSpec => {
-  const base = BigDecimal.unsafeDivide(BigDecimal.unsafeFromString(total), BigDecimal.unsafeFromString("1.16"))
-  return {
-    uuid: "5a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d",
-    fecha: "2026-01-14T13:00:00",
-    moneda: "MXN",
-    formaPago: "04",
-    metodoPago: "PUE",
-    tipoDeComprobante: "I",
-    lugarExpedicion: "06600",
-    emisor: { rfc: "TEF010101AB1", nombre: "TAQUERIA EL FOGON", regimenFiscal: "601" },
-    receptor: {
-      rfc: "EKU9003173C9",
-      nombre: "ESCUELA KEMPER URGATE",
-      usoCfdi: "G03",
-      domicilioFiscalReceptor: "42501",
-      regimenFiscalReceptor: "601"
-    },
-    conceptos: [{
-      claveProdServ: "90101501",
-      descripcion: "Comida",
-      cantidad: BigDecimal.unsafeFromString("1"),
-      valorUnitario: BigDecimal.round(base, { scale: 2 }),
-      iva: "16"
-    }]
+/** Writes the transactions export and an empty invoices folder in a fresh folder; the write-back run options. */
+const setup = (transactions: ReadonlyArray<unknown>) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clara-recon-writeback-"))
+  fs.mkdirSync(path.join(dir, "invoices"))
+  fs.writeFileSync(path.join(dir, "export.json"), JSON.stringify(transactions))
+  const options = {
+    from: "2026-01-01",
+    to: "2026-01-31",
+    invoiceDirs: [path.join(dir, "invoices")],
+    transactionsFile: path.join(dir, "export.json"),
+    outDir: path.join(dir, "out"),
+    asOf: "2026-03-01",
+    writeBack: true,
+    writeBackLabelUuid: "label-missing-cfdi"
   }
+  return { dir, options }
 }
 
 describe("write-back", () => {
   it.effect("marks missing invoices once, retries what failed, and takes the comment back once linked", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clara-recon-writeback-"))
-    fs.mkdirSync(path.join(dir, "invoices"))
-    fs.writeFileSync(
-      path.join(dir, "export.json"),
-      JSON.stringify([wire("t-a", 250, "2026-01-14"), wire("t-b", 99.5, "2026-01-20")])
-    )
-    const options = {
-      from: "2026-01-01",
-      to: "2026-01-31",
-      invoiceDirs: [path.join(dir, "invoices")],
-      transactionsFile: path.join(dir, "export.json"),
-      outDir: path.join(dir, "out"),
-      asOf: "2026-03-01",
-      writeBack: true,
-      writeBackLabelUuid: "label-missing-cfdi"
-    }
+    const { dir, options } = setup([wire("t-a", 250, "2026-01-14"), wire("t-b", 99.5, "2026-01-20")])
     const clara = recordingClara(true)
     return Effect.gen(function*() {
       const first = yield* reconcile(options)
@@ -124,7 +99,15 @@ describe("write-back", () => {
       yield* reconcile(options)
       assert.strictEqual(clara.calls.length, 2, "nothing is sent twice")
       // t-a's CFDI arrives: it is linked, and the comment that says it has none is taken back, once
-      fs.writeFileSync(path.join(dir, "invoices", "t-a.xml"), generateCfdi40(taqueria("250.00")))
+      // 215.52 + 16 % IVA = 250.00
+      const invoice = cfdiSpec(
+        "5a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d",
+        "TAQUERIA EL FOGON",
+        "TEF010101AB1",
+        "215.52",
+        "2026-01-14T13:00:00"
+      )
+      fs.writeFileSync(path.join(dir, "invoices", "t-a.xml"), generateCfdi40(invoice))
       const linked = yield* reconcile(options)
       assert.strictEqual(linked.summary.exceptions.MISSING_INVOICE, 1)
       assert.deepStrictEqual(clara.calls.slice(2), [{ endpoint: "delete", items: ["t-a"] }])
@@ -137,27 +120,12 @@ describe("write-back", () => {
   })
 
   it.effect("keeps a comment someone wrote in Clara, and sends the rest of a bulk Clara refuses for one uuid", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clara-recon-writeback-"))
-    fs.mkdirSync(path.join(dir, "invoices"))
-    fs.writeFileSync(
-      path.join(dir, "export.json"),
-      JSON.stringify([
-        wire("t-a", 250, "2026-01-14"),
-        { ...wire("t-b", 99.5, "2026-01-20"), comment: "Comida con cliente ACME" },
-        wire("t-c", 120, "2026-01-21"),
-        wire("t-gone", 80, "2026-01-22")
-      ])
-    )
-    const options = {
-      from: "2026-01-01",
-      to: "2026-01-31",
-      invoiceDirs: [path.join(dir, "invoices")],
-      transactionsFile: path.join(dir, "export.json"),
-      outDir: path.join(dir, "out"),
-      asOf: "2026-03-01",
-      writeBack: true,
-      writeBackLabelUuid: "label-missing-cfdi"
-    }
+    const { dir, options } = setup([
+      wire("t-a", 250, "2026-01-14"),
+      { ...wire("t-b", 99.5, "2026-01-20"), comment: "Comida con cliente ACME" },
+      wire("t-c", 120, "2026-01-21"),
+      wire("t-gone", 80, "2026-01-22")
+    ])
     const clara = recordingClara(false, "t-gone")
     return Effect.gen(function*() {
       const run = yield* reconcile(options)
