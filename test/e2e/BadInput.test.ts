@@ -276,10 +276,12 @@ describe("bad input corpus", () => {
     expectOneLineError(reversed, /--from 2025-02-01 is after --to 2025-01-01/, 2)
   })
 
-  it("reconcile without Clara credentials stops with one line, and writes nothing to the store or the out folder", async () => {
+  it("reconcile without Clara credentials stops with one line, and writes no store or out folder", async () => {
     const state = path.join(work, "s7.db")
     const out = path.join(work, "o7")
-    const result = await runCli(["reconcile", "--from", "2025-01-01", "--to", "2025-01-31", "--out", out, "--state", state])
+    const result = await runCli([
+      "reconcile", "--from", "2025-01-01", "--to", "2025-01-31", "--out", out, "--state", state
+    ])
     expectOneLineError(result, /no Clara credentials: set CLARA_CLIENT_ID/)
     assert.isFalse(fs.existsSync(state), "no state file")
     assert.isFalse(fs.existsSync(out), "no out folder")

@@ -102,7 +102,9 @@ describe("Clara sync", () => {
     const exceptions: Array<{ code: string; subtype?: string; location?: string }> = JSON.parse(
       fs.readFileSync(path.join(runDir, "exceptions.json"), "utf8")
     )
-    const refused = exceptions.filter((e) => e.code === "INVALID_DOCUMENT" && e.location?.includes(unstamped.transactionUuid))
+    const refused = exceptions.filter((e) =>
+      e.code === "INVALID_DOCUMENT" && e.location?.includes(unstamped.transactionUuid)
+    )
     assert.deepStrictEqual(refused.map((e) => e.subtype), ["MissingTimbre"])
     const { links }: { links: Array<{ transactionUuid: string; documentId: string }> } = JSON.parse(
       fs.readFileSync(path.join(runDir, "links.json"), "utf8")

@@ -77,10 +77,10 @@ const adapterConfig = (id: string, config: AppConfig, tenant: string): unknown =
 }
 
 /**
- * The adapter for a run, built in the current scope, or `undefined` when the run uses the pipeline's default (the
- * SAP CSV export into the run folder: `sap-csv` with no `erp.config`) or posts nothing (`none`). Fails with
- * `UsageError` for an unknown id (naming the registered ids and `none`), `AdapterLoadError` (a module that cannot be imported) or the
- * adapter's CONFIG `ErpError` (naming the bad setting).
+ * The adapter for a run, built in the current scope, or `undefined` when the run uses the pipeline's default (the SAP
+ * CSV export into the run folder: `sap-csv` with no `erp.config`) or posts nothing (`none`). Fails with `UsageError`
+ * for an unknown id (naming the registered ids and `none`), `AdapterLoadError` (a module that cannot be imported) or
+ * the adapter's CONFIG `ErpError` (naming the bad setting).
  */
 export const erpAdapterFor = (
   id: string,

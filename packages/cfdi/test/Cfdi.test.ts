@@ -35,6 +35,14 @@ const xml = generateCfdi40({
   cfdiRelacionados: { tipoRelacion: "01", uuids: ["11111111-2222-4333-8444-555555555555"] }
 })
 
+/** A document's IVA by rate as `[rate or Exento, base, amount]`. */
+const ratesOf = (doc: ReturnType<typeof toFiscalDocument>) =>
+  doc.taxes.ivaByRate?.map((r) => [
+    r.rate === undefined ? "Exento" : BigDecimal.format(r.rate),
+    BigDecimal.format(r.base),
+    BigDecimal.format(r.amount)
+  ])
+
 describe("toFiscalDocument", () => {
   it("maps a read CFDI to the domain FiscalDocument", () => {
     const read = readCfdi(xml, { path: "nc-77.xml" })
@@ -63,7 +71,7 @@ describe("toFiscalDocument", () => {
     assert.isUndefined(doc.taxes.localNet)
     // the concepts mix 8 % and exempt: the IVA by rate, highest first, exempt last
     assert.deepStrictEqual(
-      doc.taxes.ivaByRate?.map((r) => [r.rate === undefined ? "Exento" : BigDecimal.format(r.rate), BigDecimal.format(r.base), BigDecimal.format(r.amount)]),
+      ratesOf(doc),
       [["0.08", "50", "4"], ["Exento", "10", "0"]]
     )
     assert.deepStrictEqual(
@@ -96,7 +104,7 @@ describe("toFiscalDocument", () => {
     assert.deepStrictEqual(validateCfdi(read.right).errors, [])
     const doc = toFiscalDocument(read.right, new DocumentSource({ kind: "file", location: "x.xml" }))
     assert.deepStrictEqual(
-      doc.taxes.ivaByRate?.map((r) => [r.rate === undefined ? "Exento" : BigDecimal.format(r.rate), BigDecimal.format(r.base), BigDecimal.format(r.amount)]),
+      ratesOf(doc),
       [["0.08", "50", "4"], ["Exento", "10", "0"]]
     )
   })

@@ -101,14 +101,17 @@ describe("ClaraConfig from the environment", () => {
   it.effect("refuses plain http beyond this machine, and a region that contradicts the base URL", () =>
     Effect.gen(function*() {
       const { CLARA_REGION: _omitted, ...rest } = complete
-      const load = (extra: Record<string, string>) => Effect.withConfigProvider(loadClaraConfig, env({ ...rest, ...extra }))
+      const load = (extra: Record<string, string>) =>
+        Effect.withConfigProvider(loadClaraConfig, env({ ...rest, ...extra }))
       const cleartext = yield* Effect.flip(load({ CLARA_BASE_URL: "http://public-api.mx.clara.com" }))
       assert.strictEqual(cleartext.setting, "CLARA_BASE_URL")
       assert.include(cleartext.message, "https")
       for (const local of ["http://127.0.0.1:8080", "http://localhost:9000"]) {
         assert.strictEqual((yield* load({ CLARA_BASE_URL: local })).baseUrl, local)
       }
-      const crossed = yield* Effect.flip(load({ CLARA_BASE_URL: "https://public-api.mx.clara.com", CLARA_REGION: "br" }))
+      const crossed = yield* Effect.flip(
+        load({ CLARA_BASE_URL: "https://public-api.mx.clara.com", CLARA_REGION: "br" })
+      )
       assert.strictEqual(crossed.setting, "CLARA_REGION")
       const proxy = yield* load({ CLARA_BASE_URL: "https://clara-proxy.example.com", CLARA_REGION: "br" })
       assert.strictEqual(proxy.baseUrl, "https://clara-proxy.example.com")

@@ -518,8 +518,8 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
     }
     const residual = subtract(subtract(cardAmount, tip), posted)
     if (rate !== undefined) {
-      const allowed = sum(tolerance, BigDecimal.unsafeDivide(BigDecimal.multiply(cardAmount, mapping.fxTolerancePercent),
-        BigDecimal.fromBigInt(100n)))
+      const percent = BigDecimal.multiply(cardAmount, mapping.fxTolerancePercent)
+      const allowed = sum(tolerance, BigDecimal.unsafeDivide(percent, BigDecimal.fromBigInt(100n)))
       if (gt(abs(residual), allowed)) {
         problems.push(problem(
           "FX_GAP_TOO_LARGE",

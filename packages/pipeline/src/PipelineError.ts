@@ -49,7 +49,8 @@ export class CompanyMismatchError extends Schema.TaggedError<CompanyMismatchErro
   companyRfc: Schema.String
 }) {
   override get message(): string {
-    return `this state store holds the runs of company ${this.bound} (tenant ${this.tenant}), not ${this.companyRfc}: ` +
+    return `this state store holds the runs of company ${this.bound} (tenant ${this.tenant}), ` +
+      `not ${this.companyRfc}: ` +
       "give each company its own --state file or --database-url"
   }
 }

@@ -26,7 +26,11 @@ describe("chase lists", () => {
     const [list] = renderChaseLists([{
       key: "user:u1",
       cardholder: "Ana",
-      rows: [row(`=HYPERLINK("http://x.example","pay")`, "250.00"), row("@SUM(A1)", "-250.00"), row("+52 55 1234", "10.00")]
+      rows: [
+        row(`=HYPERLINK("http://x.example","pay")`, "250.00"),
+        row("@SUM(A1)", "-250.00"),
+        row("+52 55 1234", "10.00")
+      ]
     }])
     const cells = (parse(list!.csv, { columns: true }) as Array<Record<string, string>>).map((r) => [r["merchant"], r["amount"]])
     assert.deepStrictEqual(cells, [
@@ -44,7 +48,11 @@ describe("chase lists", () => {
         userName: "Juan Pérez",
         cardLastFour: card
       })
-    const txs = [juan("t1", "u1", "1111", "100.00"), juan("t2", "u2", "2222", "300.00"), juan("t3", "u1", "1111", "50.00")]
+    const txs = [
+      juan("t1", "u1", "1111", "100.00"),
+      juan("t2", "u2", "2222", "300.00"),
+      juan("t3", "u1", "1111", "50.00")
+    ]
     const missing = txs.map((t) =>
       new ReconciliationException({
         code: "MISSING_INVOICE",
@@ -56,7 +64,8 @@ describe("chase lists", () => {
       })
     )
     const lists = chaseLists(missing, new Map(txs.map((t) => [t.uuid, t])))
-    assert.deepStrictEqual(lists.map((l) => [l.key, l.cardholder, l.rows.map((r) => `${r.transactionUuid} ${r.cardLastFour}`)]), [
+    const shown = lists.map((l) => [l.key, l.cardholder, l.rows.map((r) => `${r.transactionUuid} ${r.cardLastFour}`)])
+    assert.deepStrictEqual(shown, [
       ["user:u1", "Juan Pérez", ["t1 1111", "t3 1111"]],
       ["user:u2", "Juan Pérez", ["t2 2222"]]
     ])

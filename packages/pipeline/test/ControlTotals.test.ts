@@ -42,7 +42,9 @@ describe("runControlTotals", () => {
       transactions: [rejected, txs[2]!],
       documents: [cfdi],
       asOf: "2026-03-31",
-      pinned: [{ transactionUuid: "a", documentId: "A1", status: "CONFIRMED", who: "ana", when: "2026-02-01T10:00:00Z" }]
+      pinned: [
+        { transactionUuid: "a", documentId: "A1", status: "CONFIRMED", who: "ana", when: "2026-02-01T10:00:00Z" }
+      ]
     })
     assert.deepStrictEqual(result.links.map((l) => l.transactionUuid), ["a"])
     const exceptionUuids = [...result.dispositions].filter(([, d]) => d === "EXCEPTION").map(([uuid]) => uuid)

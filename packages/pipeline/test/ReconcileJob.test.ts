@@ -290,11 +290,13 @@ describe("resume after a crash (SQLite)", () => {
       })
     ))
 
-  it.effect("a store is bound to the first company it runs for: another company's run is refused before it starts", () =>
+  it.effect("a store is bound to the first company it runs for: another company's run is refused up front", () =>
     onSqliteJob(({ options, sqlite }) =>
       Effect.gen(function*() {
         const first = yield* reconcile({ ...options, companyRfc: "gaa010101ab1" }).pipe(Effect.provide(sqlite))
-        const other = yield* Effect.flip(reconcile({ ...options, companyRfc: "OTR010101AB1" }).pipe(Effect.provide(sqlite)))
+        const other = yield* Effect.flip(
+          reconcile({ ...options, companyRfc: "OTR010101AB1" }).pipe(Effect.provide(sqlite))
+        )
         assert.strictEqual(other._tag, "CompanyMismatchError")
         assert.include(other.message, "holds the runs of company GAA010101AB1 (tenant default), not OTR010101AB1")
         const runs = yield* Effect.provide(Effect.flatMap(ReconStore, (s) => s.runCount), sqlite)

@@ -86,13 +86,21 @@ export const chaseLists = (
     .sort((a, b) => a.cardholder.localeCompare(b.cardholder) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
 }
 
+/** One chase-list file: its name under `chase-lists/`, the list's key and cardholder, and the CSV text. */
+export interface ChaseFile {
+  readonly name: string
+  readonly key: string
+  readonly cardholder: string
+  readonly csv: string
+}
+
 /**
  * The chase-list files: `<slug>.csv` per cardholder (UTF-8, header row, RFC 4180 quoting by csv-stringify, no cell
  * a spreadsheet would run: `spreadsheetSafe`). Two cardholders with the same slug get `-2`, `-3`... in list order.
  */
 export const renderChaseLists = (
   lists: ReadonlyArray<ChaseList>
-): ReadonlyArray<{ readonly name: string; readonly key: string; readonly cardholder: string; readonly csv: string }> => {
+): ReadonlyArray<ChaseFile> => {
   const used = new Map<string, number>()
   return lists.map(({ cardholder, key, rows }) => {
     const slug = cardholderSlug(cardholder)

@@ -199,9 +199,9 @@ export function* htmlBodyParts(
 }
 
 /**
- * The report page of a run and its summary in parts (`renderHtmlHead`, then `htmlBodyParts`), as `writeReports`
- * writes `report.html`. Every link is shown with its explanation; suggestions up to `MAX_SUGGESTIONS_IN_HTML` (the
- * rest are in `links.json`). `chaseFiles` maps a cardholder's `ChaseList.key` to the file name of their chase list under
+ * The report page of a run and its summary in parts (`renderHtmlHead`, then `htmlBodyParts`), as `writeReports` writes
+ * `report.html`. Every link is shown with its explanation; suggestions up to `MAX_SUGGESTIONS_IN_HTML` (the rest are in
+ * `links.json`). `chaseFiles` maps a cardholder's `ChaseList.key` to the file name of their chase list under
  * `chase-lists/`, linked from the missing-invoices section; `lists` may give the run's `chaseLists`, already computed.
  */
 export function* htmlReportParts(
