@@ -245,7 +245,7 @@ const idKey = (input: GroupInput, cls: ReadonlyArray<number>): string =>
 const splitInvoices = (
   input: GroupInput,
   t: number,
-  index: ReturnType<typeof indexClusters>,
+  pool: ReadonlyArray<number>,
   taken: Set<number>
 ): GroupDecision | undefined => {
   const tx = input.transactions[t]!
@@ -253,7 +253,7 @@ const splitInvoices = (
   const { config } = input.ctx
   const charge = tx.amountMinor
   const byRfc = new Map<string, Array<{ c: number; days: number }>>()
-  for (const c of candidatesOf(tx, index, input.ctx)) {
+  for (const c of pool) {
     if (taken.has(c)) continue
     const cluster = input.clusters[c]!
     if (fiscalTotal(cluster) > charge || cluster.rfcs.length === 0) continue
@@ -316,36 +316,50 @@ const creditNotesByInvoice = (input: GroupInput): ReadonlyMap<string, ReadonlyAr
   return out
 }
 
+/** Most credit notes of one invoice a netting considers (the nearest by date). */
+const MAX_NOTES = 12
+
 /**
- * 1 charge : a CFDI net of its credit notes. Among the open invoices of the charge's pool (same currency, identity
- * and date as a 1:1 pair), those with open credit notes in that currency whose I.Total - sum of E Totals equals the
- * charge within 0.01 per document; the nearest invoice by date wins, any other is an alternative (a suggestion).
+ * 1 charge : a CFDI net of some of its credit notes. Among the open invoices of the charge's pool (`pool`: same
+ * currency, identity and date as a 1:1 pair), those with open credit notes in that currency where I.Total - the sum of
+ * some notes equals the charge within 0.01 per document: the fewest notes (subset-sum), so a later note the charge
+ * does not explain (a return refunded next month) leaves the netting as it was. The nearest invoice by date wins;
+ * another invoice, or another set of as many notes, is an alternative (a suggestion).
  */
 const netOfCreditNotes = (
   input: GroupInput,
   t: number,
-  index: ReturnType<typeof indexClusters>,
+  pool: ReadonlyArray<number>,
   credits: ReadonlyMap<string, ReadonlyArray<number>>,
   taken: ReadonlySet<number>
 ): GroupDecision | undefined => {
   const tx = input.transactions[t]!
   if (tx.day === undefined || tx.original !== undefined || credits.size === 0) return undefined
-  const found: Array<{ readonly cls: ReadonlyArray<number>; readonly days: number }> = []
-  for (const c of candidatesOf(tx, index, input.ctx)) {
+  const found: Array<{ readonly cls: ReadonlyArray<number>; readonly days: number; readonly ties: number }> = []
+  for (const c of pool) {
     if (taken.has(c)) continue
     const invoice = input.clusters[c]!
-    const notes = (credits.get(upperUuid(invoice.fiscal!)) ?? []).filter((e) =>
-      !taken.has(e) && input.clusters[e]!.fiscal!.currency === tx.currency
-    )
-    if (notes.length === 0 || pairOf(input.ctx, tx, invoice) === undefined) continue
-    const net = notes.reduce((acc, e) => acc - fiscalTotal(input.clusters[e]!), fiscalTotal(invoice))
-    const gap = tx.amountMinor - net
-    if ((gap < 0n ? -gap : gap) > BigInt(1 + notes.length)) continue
-    found.push({ cls: [c, ...notes], days: Math.abs(invoice.fiscal!.day - tx.day) })
+    const distance = (e: number) => Math.abs(input.clusters[e]!.fiscal!.day - tx.day!)
+    const notes = (credits.get(upperUuid(invoice.fiscal!)) ?? [])
+      .filter((e) => !taken.has(e) && input.clusters[e]!.fiscal!.currency === tx.currency)
+      .sort((a, b) => distance(a) - distance(b) || a - b)
+      .slice(0, MAX_NOTES)
+    const credited = fiscalTotal(invoice) - tx.amountMinor
+    if (notes.length === 0 || credited <= 0n || pairOf(input.ctx, tx, invoice) === undefined) continue
+    const solutions = subsetSums(notes.map((e) => Number(fiscalTotal(input.clusters[e]!))), Number(credited), {
+      minItems: 1,
+      maxItems: notes.length,
+      tolerancePerItem: 1,
+      limit: 8
+    })
+    if (solutions.length === 0) continue
+    const chosen = solutions[0]!.map((i) => notes[i]!).sort((a, b) => a - b)
+    found.push({ cls: [c, ...chosen], days: Math.abs(invoice.fiscal!.day - tx.day), ties: solutions.length - 1 })
   }
   if (found.length === 0) return undefined
   found.sort((a, b) => a.days - b.days || a.cls[0]! - b.cls[0]!)
-  return build(input, "CREDIT_NOTE_NETTED", [t], found[0]!.cls, found.length - 1, undefined)
+  const alternatives = found.length - 1 + found[0]!.ties
+  return build(input, "CREDIT_NOTE_NETTED", [t], found[0]!.cls, alternatives, undefined)
 }
 
 const monthDays = 30
@@ -510,7 +524,9 @@ export const solveGroups = (input: GroupInput): ReadonlyArray<GroupDecision> => 
   const groups = [...msiGroups(input, index, takenTx, taken), ...splitTender(input, index, takenTx, taken)]
   for (const t of input.openTransactions) {
     if (takenTx.has(t) || input.transactions[t]!.type !== "PURCHASE") continue
-    const group = netOfCreditNotes(input, t, index, credits, taken) ?? splitInvoices(input, t, index, taken)
+    // the open invoices near the charge, shared by both 1:N solvers
+    const pool = candidatesOf(input.transactions[t]!, index, input.ctx)
+    const group = netOfCreditNotes(input, t, pool, credits, taken) ?? splitInvoices(input, t, pool, taken)
     if (group === undefined) continue
     takenTx.add(t)
     for (const c of group.clusters) taken.add(c)

@@ -78,6 +78,20 @@ describe("an invoice net of its credit notes (cfdi.md §2.7, matching.md §7.8)"
     }
   })
 
+  it("nets only the notes the charge explains: a later return note leaves the netting as it was", () => {
+    const withReturn = run({
+      transactions: [discounted],
+      documents: [gross, note("E1", "160.00"), note("E2", "300.00", "03")]
+    })
+    assert.deepStrictEqual(withReturn.links.map((l) => [l.decision, l.documentId, l.explanation.members.cfdis]), [
+      ["AUTO_LINKED", "I1", ["E1", "I1"]]
+    ])
+    // two notes that each explain the charge: a person chooses
+    const either = run({ transactions: [discounted], documents: [gross, note("E1", "160.00"), note("E2", "160.00")] })
+    assert.deepStrictEqual(either.links, [])
+    assert.deepStrictEqual(either.suggestions.map((s) => s.explanation.gatesFailed), [["margin"]])
+  })
+
   it("nets nothing when the credit note is another relation, names two invoices, or leaves a gap", () => {
     const other = run({ transactions: [discounted], documents: [gross, note("E1", "160.00", "02")] })
     assert.deepStrictEqual(codes(other, "p"), ["MISSING_INVOICE/NOTHING"])
