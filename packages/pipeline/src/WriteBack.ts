@@ -7,9 +7,10 @@
  * its content (400, 404: one deleted or foreign transaction) is split in halves until only the refused transactions
  * are left, so one bad uuid never holds back the other 99. A transaction that already carries a comment in Clara (a
  * cardholder's or an approver's note, often the only justification of a charge) never gets ours: Clara keeps one
- * comment per transaction, and setting it replaces it (clara-api.md §3.4). Once a commented transaction is linked to
- * its invoice, the comment is taken back (`DELETE /api/v3/transactions/{uuid}/comment`) unless someone replaced it
- * since; labels stay (Clara documents no way to unbind one).
+ * comment per transaction, and setting it replaces it (clara-api.md §3.4); the last synced copy of the transaction
+ * tells. Once a commented transaction is linked to its CFDI, the comment is taken back (`DELETE
+ * /api/v3/transactions/{uuid}/comment`) when Clara still holds ours (read just before); labels stay (Clara documents
+ * no way to unbind one).
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -65,18 +66,29 @@ export const writeBackMissing = (
       return { comments: 0, labels: 0, commentsTakenBack: 0 }
     }
     const store = yield* ReconStore
-    // a comment of ours on a transaction linked since says something false: take it back, unless it was replaced
-    const ourComments = (yield* store.writeBacks(linked)).filter((r) => r.kind === "comment")
-    const current = new Map(
-      (yield* store.transactionsByUuid(ourComments.map((r) => r.transactionUuid))).map((row) => [
-        row.uuid,
-        storedComment(row.json)
-      ])
+    const uuids = [
+      ...new Set(exceptions.filter((e) => e.code === "MISSING_INVOICE").flatMap((e) => e.transactionUuid ?? []))
+    ].sort()
+    // a comment of ours on a transaction linked to its CFDI since says something false: take it back (a charge linked
+    // to a receipt only still misses its CFDI, and keeps it)
+    const missing = new Set(uuids)
+    const ourComments = (yield* store.writeBacks(linked.filter((u) => !missing.has(u)))).filter((r) =>
+      r.kind === "comment"
     )
     const takenBack = yield* Effect.forEach(ourComments, (row) =>
       Effect.gen(function*() {
-        const now = current.get(row.transactionUuid)
-        if (now === undefined || now === row.payload) {
+        // what Clara holds now, not the last synced copy: a note someone wrote over ours is never deleted
+        const now = yield* Effect.either(client.value.transactions.get(row.transactionUuid))
+        const gone = now._tag === "Left" && now.left instanceof ClaraNotFoundError
+        if (now._tag === "Left" && !gone) {
+          yield* Effect.logWarning(
+            `write-back: the comment of transaction ${row.transactionUuid} could not be read ` +
+              `(${messageOf(now.left)}); the next run takes it back`
+          )
+          return 0
+        }
+        const ours = now._tag === "Right" && now.right.comment === row.payload
+        if (ours) {
           const outcome = yield* Effect.either(client.value.transactions.deleteComment(row.transactionUuid))
           if (outcome._tag === "Left" && !(outcome.left instanceof ClaraNotFoundError)) {
             yield* Effect.logWarning(
@@ -88,10 +100,8 @@ export const writeBackMissing = (
         }
         // taken back, gone already, or replaced by someone: no longer ours
         yield* store.forgetWriteBacks("comment", [row.transactionUuid])
-        return now === undefined || now === row.payload ? 1 : 0
+        return ours ? 1 : 0
       }).pipe(Effect.uninterruptible), { concurrency: options.concurrency })
-    const uuids = [...new Set(exceptions.filter((e) => e.code === "MISSING_INVOICE").flatMap((e) => e.transactionUuid ?? []))]
-      .sort()
     const sent = yield* store.writeBacks(uuids)
     const done = new Set(sent.map((r) => `${r.kind}:${r.transactionUuid}:${r.payload}`))
     // a comment someone wrote in Clara stays: ours would replace it

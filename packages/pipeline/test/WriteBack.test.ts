@@ -31,16 +31,18 @@ const wire = (uuid: string, amount: number, date: string) => ({
 })
 
 /**
- * A fake of the two bulk writes that records what it accepted. The first comment request fails with a 503 when
- * `failFirstComment`; a comment request naming `unknownUuid` is refused with a 404, as Clara refuses a deleted one.
+ * A fake of the comment and label writes that records what it accepted and keeps each transaction's comment, which
+ * `get` reads back. The first comment request fails with a 503 when `failFirstComment`; a comment request naming
+ * `unknownUuid` is refused with a 404, as Clara refuses a deleted one.
  */
 const recordingClara = (failFirstComment: boolean, unknownUuid?: string) => {
   const calls: Array<{ endpoint: "comments" | "labels" | "delete"; items: ReadonlyArray<unknown> }> = []
+  const comments = new Map<string, string>()
   let failures = failFirstComment ? 1 : 0
   const endpoint = "POST /api/v3/transactions/comments/bulk"
   const service = {
     transactions: {
-      commentBulk: (items: ReadonlyArray<{ readonly uuid: string }>) =>
+      commentBulk: (items: ReadonlyArray<{ readonly uuid: string; readonly comment: string }>) =>
         Effect.suspend((): Effect.Effect<void, ClaraServerError | ClaraNotFoundError> => {
           if (failures > 0) {
             failures--
@@ -50,13 +52,20 @@ const recordingClara = (failFirstComment: boolean, unknownUuid?: string) => {
             return Effect.fail(new ClaraNotFoundError({ endpoint, status: 404, claraMessage: "Transaction not found" }))
           }
           calls.push({ endpoint: "comments", items })
+          for (const item of items) comments.set(item.uuid, item.comment)
           return Effect.void
         }),
       labelBulk: (items: ReadonlyArray<unknown>) => Effect.sync(() => void calls.push({ endpoint: "labels", items })),
-      deleteComment: (uuid: string) => Effect.sync(() => void calls.push({ endpoint: "delete", items: [uuid] }))
+      get: (uuid: string) =>
+        Effect.sync(() => ({ ...wire(uuid, 1, "2026-01-01"), comment: comments.get(uuid) ?? null })),
+      deleteComment: (uuid: string) =>
+        Effect.sync(() => {
+          calls.push({ endpoint: "delete", items: [uuid] })
+          comments.delete(uuid)
+        })
     }
   } as unknown as ClaraClientService
-  return { calls, layer: Layer.succeed(ClaraClient, ClaraClient.of(service)) }
+  return { calls, comments, layer: Layer.succeed(ClaraClient, ClaraClient.of(service)) }
 }
 
 /** Writes the transactions export and an empty invoices folder in a fresh folder; the write-back run options. */
@@ -111,6 +120,7 @@ describe("write-back", () => {
       const linked = yield* reconcile(options)
       assert.strictEqual(linked.summary.exceptions.MISSING_INVOICE, 1)
       assert.deepStrictEqual(clara.calls.slice(2), [{ endpoint: "delete", items: ["t-a"] }])
+      assert.deepStrictEqual([...clara.comments.keys()], ["t-b"])
       yield* reconcile(options)
       assert.strictEqual(clara.calls.length, 3, "taken back once")
     }).pipe(
