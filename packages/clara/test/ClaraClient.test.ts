@@ -69,6 +69,22 @@ describe("ClaraClient.transactions pagination", () => {
     }).pipe(Effect.provide(fake.layer))
   })
 
+  it.effect("accepts a list a record left while it was read: the second read announces one fewer", () => {
+    // page 0 announces 5; then a pre-authorisation drops out and the list holds 4
+    let announced = 5
+    const token = tokenEndpoint()
+    const fake = fakeClara((request) => {
+      if (request.path === "/oauth/token") return token.handle()
+      const reply = json({ content: uuids(4, 0), number: 0, size: 10, totalPages: 1, totalElements: announced })
+      announced = 4
+      return reply
+    }, { maxConcurrency: 1 })
+    return Effect.gen(function*() {
+      assert.strictEqual((yield* collectUuids(yield* ClaraClient, 10)).length, 4)
+      assert.strictEqual(fake.calls(TX), 2)
+    }).pipe(Effect.provide(fake.layer))
+  })
+
   it.effect("fails with ClaraIncompleteListError when a second read still misses records", () => {
     // the server announces 5 records and serves 4, every time
     const fake = fakeClara(

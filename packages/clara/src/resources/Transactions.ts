@@ -26,7 +26,8 @@ export interface TransactionsApi {
    * (default `operationDate,ASC`). The first `maxConcurrency` pages are requested at once
    * (`PagesOptions.speculative`). When the distinct records served fall short of the first page's `totalElements`
    * (the list changed while it was read), the list is read once more for the missing ones, and if they are still
-   * missing the stream fails with `ClaraIncompleteListError`. A filter with a bad date or a page size outside 1-100
+   * short of the smaller of the two reads' `totalElements` (a record may also leave the list), the stream fails with
+   * `ClaraIncompleteListError`. A filter with a bad date or a page size outside 1-100
    * fails with `ClaraBadRequestError` before any request.
    */
   readonly list: (filter?: TransactionFilter) => Stream.Stream<ClaraItem<TransactionResponseV3>, ClaraError>
@@ -126,15 +127,20 @@ export const makeTransactions = (call: ClaraCall): TransactionsApi => {
         // boundary): the distinct uuids served are checked against the first page's totalElements
         const seen = new Set<string>()
         let unnamed = 0
+        // totalElements of each read's first page: a record that left the list between the reads lowers the second
         let expected: number | undefined
-        const onPage = (page: ClaraPage<unknown>) => {
-          if (page.number === 0 && expected === undefined) expected = page.totalElements
-        }
         const complete = () => expected === undefined || seen.size + unnamed >= expected
         /** One read of the whole list; a second one only adds the records the first never served. */
-        const read = (first: boolean) =>
+        const read = (first: boolean) => {
+          let announced: number | undefined
+          const onPage = (page: ClaraPage<unknown>) => {
+            if (page.number !== 0 || announced !== undefined || page.totalElements === undefined) return
+            announced = page.totalElements
+            expected = expected === undefined ? announced : Math.min(expected, announced)
+          }
           // a month of card charges runs to many pages: the first read does not wait a round trip for the count
-          call.pages("/v3/transactions", params, TransactionResponseV3, size, 0, { speculative: first, onPage }).pipe(
+          const options = { speculative: first, onPage }
+          return call.pages("/v3/transactions", params, TransactionResponseV3, size, 0, options).pipe(
             Stream.filter((item) => {
               const uuid = listedUuid(item)
               if (uuid === undefined) {
@@ -147,6 +153,7 @@ export const makeTransactions = (call: ClaraCall): TransactionsApi => {
               return first || fresh
             })
           )
+        }
         const again = Stream.suspend(() => (complete() ? Stream.empty : read(false)))
         const verdict = Stream.suspend(() =>
           complete() ? Stream.empty : Stream.fail(
