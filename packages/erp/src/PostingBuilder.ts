@@ -259,12 +259,13 @@ const memoOf = (documents: ReadonlyArray<FiscalDocument>): string => {
  * `NON_DEDUCTIBLE_ACCOUNT_MISSING`; VALIDATION `VENDOR_RFC_INVALID`, `ZERO_CARD_AMOUNT`, `DOCUMENT_TOTALS_INCONSISTENT`
  * (SubTotal, taxes and Total disagree by more than the tolerance), `AMOUNT_GAP_TOO_LARGE` (|Total - card amount| above
  * `roundingTolerance`, same currency; not checked for a group charge), `FX_GAP_TOO_LARGE` (another currency: the FX
- * difference above `fxTolerancePercent` of the card amount + `roundingTolerance`), `GROUP_OVER_ALLOCATED` (the group's
- * charges add up to more than the documents' Totals + `roundingTolerance`), `GROUP_DOCUMENT_TOTAL_ZERO`,
- * `GROUP_TIP_UNSUPPORTED` (a tip with `groupCharges`), `GROUP_CURRENCY_MISMATCH` (a document or group charge outside
- * the card currency), `FX_RATE_UNAVAILABLE`, `POSTING_UNBALANCED` (an internal guard: debits must equal credits to the
- * cent); PERIOD_CLOSED `PERIOD_CLOSED`. A zero amount, a missing exchange rate or an unmapped local withholding account
- * (MAPPING `LOCAL_WITHHOLDING_ACCOUNT_MISSING`) stop the computation; every other check runs.
+ * difference above `fxTolerancePercent` of the card amount + `roundingTolerance`, unless the charge's `originalAmount`
+ * is the CFDI Total: then the card itself converted it), `GROUP_OVER_ALLOCATED` (the group's charges add up to more
+ * than the documents' Totals + `roundingTolerance`), `GROUP_DOCUMENT_TOTAL_ZERO`, `GROUP_TIP_UNSUPPORTED` (a tip with
+ * `groupCharges`), `GROUP_CURRENCY_MISMATCH` (a document or group charge outside the card currency),
+ * `FX_RATE_UNAVAILABLE`, `POSTING_UNBALANCED` (an internal guard: debits must equal credits to the cent); PERIOD_CLOSED
+ * `PERIOD_CLOSED`. A zero amount, a missing exchange rate or an unmapped local withholding account (MAPPING
+ * `LOCAL_WITHHOLDING_ACCOUNT_MISSING`) stop the computation; every other check runs.
  */
 export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDocument, ErpError> =>
   Either.gen(function*() {
@@ -517,7 +518,11 @@ export const buildPosting = (input: BuildPostingInput): Either.Either<PostingDoc
       }
     }
     const residual = subtract(subtract(cardAmount, tip), posted)
-    if (rate !== undefined) {
+    // the card's own conversion of the CFDI's amount (its originalAmount): the difference is the card's FX spread
+    const original = tx.originalAmount
+    const convertedByCard = original !== undefined && original.currency === doc.currency &&
+      !gt(abs(subtract(abs(original.amount), first.total)), tolerance)
+    if (rate !== undefined && !convertedByCard) {
       const percent = BigDecimal.multiply(cardAmount, mapping.fxTolerancePercent)
       const allowed = sum(tolerance, BigDecimal.unsafeDivide(percent, BigDecimal.fromBigInt(100n)))
       if (gt(abs(residual), allowed)) {

@@ -1,4 +1,5 @@
 import {
+  CardTransaction,
   ConceptAmount,
   formatFixed,
   IvaAtRate,
@@ -270,6 +271,9 @@ describe("buildPosting", () => {
     // 4 % of 2110.00 is 84.40 (+ 0.50): a spread of 80.00 is booked, one of 90.00 is not
     assert.isTrue(Either.isRight(build(transaction("2110.00"), usd)))
     assert.isTrue(Either.isLeft(build(transaction("2120.00"), usd)))
+    // unless the card converted the CFDI's own amount (originalAmount 116.00 USD): that spread is the card's
+    const converted = new CardTransaction({ ...transaction("2120.00"), originalAmount: money("116.00", "USD") })
+    assert.isTrue(Either.isRight(build(converted, usd)))
   })
 
   it("converts with the card / total ratio when there is no TipoCambio", () => {
