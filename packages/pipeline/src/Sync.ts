@@ -10,7 +10,7 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Stream from "effect/Stream"
 import { ClaraClient, toCardTransaction, TransactionResponseV3, wireDecoder } from "@clara-recon/clara"
-import { type CardTransaction, ReconciliationException } from "@clara-recon/domain"
+import { addDays, type CardTransaction, ReconciliationException } from "@clara-recon/domain"
 import { InputError } from "./PipelineError.js"
 
 /** Transactions of the period keyed by uuid, plus the records that could not be read. */
@@ -183,9 +183,10 @@ export const readTransactionsExport = (path: string) =>
   Effect.flatMap(readTransactionsText(path), (text) => parseTransactionsExport(path, text))
 
 /**
- * Pulls the period's transactions from Clara, every page (size 100); with `updatedSince` (a civil date) only those
- * whose `lastUpdateDate` is on or after it (`lastUpdateDateRangeStart`, clara-api.md §5.4). Fails only when Clara
- * cannot be read at all, or with `InputError` when no Clara client is configured.
+ * Pulls the period's transactions from Clara (and those of the day before and after it), every page (size 100); with
+ * `updatedSince` (a civil date) only those whose `lastUpdateDate` is on or after it (`lastUpdateDateRangeStart`,
+ * clara-api.md §5.4). Fails only when Clara cannot be read at all, or with `InputError` when no Clara client is
+ * configured.
  */
 export const pullTransactions = (
   period: { readonly from: string; readonly to: string },
@@ -201,9 +202,11 @@ export const pullTransactions = (
     }
     const clara = client.value
     let index = 0
+    // one day more on each side: Clara may date the filter by another zone than the records' Mexico City dates
+    // (clara-api.md §5.6); `acceptTransactions` keeps the period's own
     return yield* clara.transactions.list({
-      operationDateRangeStart: period.from,
-      operationDateRangeEnd: period.to,
+      operationDateRangeStart: addDays(period.from, -1),
+      operationDateRangeEnd: addDays(period.to, 1),
       ...(updatedSince === undefined ? {} : { lastUpdateDateRangeStart: updatedSince }),
       pageSize: 100
     }).pipe(
