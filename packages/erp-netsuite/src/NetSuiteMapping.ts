@@ -13,7 +13,8 @@ const CustomFieldId = Schema.String.pipe(Schema.pattern(/^cust(?:body|col|entity
  * The mapping.
  * - `accounts`: GL account code (our `JournalLine.account`) -> account internal id.
  * - `subsidiaries`: company code (`PostingDocument.companyCode`) -> subsidiary id; `defaultSubsidiary` when a
- *   document has none.
+ *   document has none, or when `subsidiaries` is empty (one legal entity); a company code missing from a non-empty
+ *   `subsidiaries` is refused.
  * - `currencies`: ISO 4217 code -> currency id.
  * - `departments`: cost centre -> department id; when absent, cost centres are dropped with a warning.
  * - `vendors`: RFC -> vendor id (fill it from `vendorsByRfc`, SuiteQL); `genericVendor` for XAXX010101000 /

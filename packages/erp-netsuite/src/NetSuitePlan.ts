@@ -119,9 +119,16 @@ const lineCustomField = (ctx: Context, line: JournalLine): JsonObject =>
 
 const header = (ctx: Context): JsonObject => {
   const { document, mapping } = ctx
+  // the default serves a document without a company code, or a mapping that names no subsidiaries at all: a company
+  // code the mapping does not list is refused, never booked into another legal entity
+  const named = Object.keys(mapping.subsidiaries).length > 0
   const subsidiary = document.companyCode === undefined ?
     mapping.defaultSubsidiary :
-    mapping.subsidiaries[document.companyCode] ?? mapping.defaultSubsidiary
+    Object.hasOwn(mapping.subsidiaries, document.companyCode) ?
+    mapping.subsidiaries[document.companyCode] :
+    named ?
+    undefined :
+    mapping.defaultSubsidiary
   if (subsidiary === undefined) {
     ctx.errors.push(mappingError(
       "NETSUITE_SUBSIDIARY_NOT_MAPPED",

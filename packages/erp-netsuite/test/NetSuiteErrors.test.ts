@@ -1,9 +1,10 @@
 import { JournalLine } from "@clara-recon/domain"
 import { assert, describe, it, vi } from "@effect/vitest"
-import { BigDecimal, Effect } from "effect"
+import { BigDecimal, Effect, Schema } from "effect"
 import { errorFromResponse, parseErrorDetails } from "../src/NetSuiteErrors.js"
-import { documentFieldPath } from "../src/NetSuitePlan.js"
-import { harness, mxnPosting } from "./support/Harness.js"
+import { NetSuiteMapping } from "../src/NetSuiteMapping.js"
+import { documentFieldPath, planDocument } from "../src/NetSuitePlan.js"
+import { catalogMapping, harness, mxnPosting } from "./support/Harness.js"
 
 // real HTTPS, key generation and a busy shared machine: generous per-test time (no timing is asserted)
 vi.setConfig({ testTimeout: 120_000 })
@@ -96,6 +97,25 @@ describe("NetSuite refusals against the emulator", () => {
       assert.include(errors[2]?.userMessage ?? "", "for subsidiary 3")
       assert.strictEqual(emulator.records().length, 0)
     })))
+
+  it("books no company code the mapping does not list into the default subsidiary", () => {
+    const mapping = Schema.decodeUnknownSync(NetSuiteMapping)({
+      ...catalogMapping,
+      subsidiaries: { MX01: "3" },
+      defaultSubsidiary: "1"
+    })
+    const other = planDocument(mxnPosting("rcn_mx02", { companyCode: "MX02" }), "journalEntry", mapping)
+    assert.deepStrictEqual(other.ok ? [] : other.errors.map((e) => e.code), ["NETSUITE_SUBSIDIARY_NOT_MAPPED"])
+    const listed = planDocument(mxnPosting("rcn_mx01", { companyCode: "MX01" }), "journalEntry", mapping)
+    assert.isTrue(listed.ok)
+    // a mapping that names no subsidiary at all books every company code into the default
+    const single = Schema.decodeUnknownSync(NetSuiteMapping)({
+      ...catalogMapping,
+      subsidiaries: {},
+      defaultSubsidiary: "1"
+    })
+    assert.isTrue(planDocument(mxnPosting("rcn_mx02", { companyCode: "MX02" }), "journalEntry", single).ok)
+  })
 
   it.live("plan reports every unmapped reference at once, before anything is sent", () =>
     Effect.scoped(Effect.gen(function*() {
