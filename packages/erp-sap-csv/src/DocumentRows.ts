@@ -31,10 +31,11 @@ export type DocumentRows = {
  * Renders `doc` with `layout`, collecting every problem rather than stopping at the first.
  *
  * Fails with all of: VALIDATION `INVALID_EXTERNAL_KEY` (not `[A-Za-z0-9_-]{1,40}`), `EMPTY_POSTING`,
- * `POSTING_UNBALANCED`, `CSV_FIELD_REQUIRED`, `CSV_FIELD_TOO_LONG` (over `maxLength` with `onOverflow: fail`),
- * `CSV_UNENCODABLE_CHARACTER` (a character the layout's encoding cannot hold, e.g. `→` in cp1252); CONFIG
- * `CSV_LAYOUT_INVALID` (a value the column's format cannot write, or a `line.*` source in a per-document section).
- * Each names the document, the line (or header record) and the column.
+ * `INVALID_LINE_AMOUNT` (zero, negative, or more than 2 decimals), `POSTING_UNBALANCED`, `CSV_FIELD_REQUIRED`,
+ * `CSV_FIELD_TOO_LONG` (over `maxLength` with `onOverflow: fail`), `CSV_UNENCODABLE_CHARACTER` (a character the
+ * layout's encoding cannot hold, e.g. `→` in cp1252); CONFIG `CSV_LAYOUT_INVALID` (a value the column's format cannot
+ * write, or a `line.*` source in a per-document section). Each names the document, the line (or header record) and the
+ * column.
  */
 export const renderDocumentRows = (
   doc: PostingDocument,
@@ -50,6 +51,19 @@ export const renderDocumentRows = (
     fail("VALIDATION", "INVALID_EXTERNAL_KEY", `${where}: the key must match [A-Za-z0-9_-]{1,40}`, "externalKey")
   }
   if (doc.lines.length === 0) fail("VALIDATION", "EMPTY_POSTING", `${where} has no lines`, "lines")
+  // an amount cell is unsigned with 2 decimals (erp.md §5.3 WRBTR): a negative or sub-cent amount would be written
+  // as another number than the one the totals (and the manifest) count
+  doc.lines.forEach((line, index) => {
+    if (!BigDecimal.isPositive(line.amount) || BigDecimal.normalize(line.amount).scale > 2) {
+      fail(
+        "VALIDATION",
+        "INVALID_LINE_AMOUNT",
+        `${where}, line ${index + 1}: amount ${BigDecimal.format(line.amount)} is not a positive amount with at most ` +
+          "2 decimals",
+        `lines[${index}].amount`
+      )
+    }
+  })
   const totals = postingTotals(doc)
   if (!BigDecimal.equals(totals.debit, totals.credit)) {
     fail(

@@ -150,6 +150,20 @@ describe("renderJournalCsv (generic-je-v1)", () => {
     assert.strictEqual(code(renderJournalCsv([new PostingDocument(withoutCompany)], options)), "CSV_FIELD_REQUIRED")
     const unbalanced = mxnPosting({ lines: mxnPosting().lines.slice(0, 2) })
     assert.strictEqual(code(renderJournalCsv([unbalanced], options)), "POSTING_UNBALANCED")
+    // a negative or sub-cent line would be written as another number than the manifest counts
+    const [expense, iva, card] = mxnPosting().lines
+    const negative = mxnPosting({
+      lines: [expense!, new JournalLine({ ...iva!, amount: BigDecimal.negate(iva!.amount) }), card!]
+    })
+    assert.strictEqual(code(renderJournalCsv([negative], options)), "INVALID_LINE_AMOUNT")
+    const subCent = mxnPosting({
+      lines: [
+        new JournalLine({ ...expense!, amount: BigDecimal.sum(expense!.amount, BigDecimal.unsafeFromString("0.005")) }),
+        new JournalLine({ ...iva!, amount: BigDecimal.subtract(iva!.amount, BigDecimal.unsafeFromString("0.005")) }),
+        card!
+      ]
+    })
+    assert.strictEqual(code(renderJournalCsv([subCent], options)), "INVALID_LINE_AMOUNT")
     assert.strictEqual(code(renderJournalCsv([mxnPosting(), mxnPosting()], options)), "DUPLICATE_DOC_KEY")
     assert.strictEqual(code(renderJournalCsv([mxnPosting()], { ...options, tenant: "ac me" })), "INVALID_TENANT")
     assert.strictEqual(code(renderJournalCsv([mxnPosting()], { ...options, sequence: 1000 })), "INVALID_SEQUENCE")
