@@ -19,7 +19,7 @@ import type {
   PostResult,
   VerifyResult
 } from "@clara-recon/erp"
-import { ErpAdapter, ErpError, externalKeyPattern, mappingJsonSchema } from "@clara-recon/erp"
+import { ErpAdapter, ErpError, externalKeyPattern, fingerprintLineKeys, mappingJsonSchema } from "@clara-recon/erp"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as BigDecimal from "effect/BigDecimal"
@@ -37,7 +37,7 @@ import type { NetSuiteConfigInput, PostingStrategy } from "./NetSuiteConfig.js"
 import { NetSuiteConfig } from "./NetSuiteConfig.js"
 import { errorFromResponse, isDuplicateError } from "./NetSuiteErrors.js"
 import type { NetSuitePayload } from "./NetSuitePlan.js"
-import { documentFieldPath, planDocument, recordLabel, wireJson } from "./NetSuitePlan.js"
+import { documentFieldPath, planDocument, recordLabel, subsidiaryOf, wireJson } from "./NetSuitePlan.js"
 import { cell, isoDateOf, suiteQlAll, suiteQlLiteral } from "./SuiteQl.js"
 
 /** The record service path. */
@@ -280,6 +280,13 @@ export const make = (config: NetSuiteConfig): Effect.Effect<NetSuiteAdapter, nev
           const a = amountOf(i[key])
           return a === undefined ? [] : [a]
         })))
+      if (expected.companyCode !== undefined) {
+        const subsidiary = subsidiaryOf(mapping, expected.companyCode)
+        const seenSubsidiary = idOf(record["subsidiary"])
+        if (subsidiary !== undefined && seenSubsidiary !== subsidiary) {
+          differences.push(`subsidiary ${seenSubsidiary ?? "(none)"} instead of ${subsidiary}`)
+        }
+      }
       if (recordType === "journalEntry") {
         const items = itemsOf(record, "line")
         const [debit, credit] = [sum(items, "debit"), sum(items, "credit")]
@@ -288,6 +295,22 @@ export const make = (config: NetSuiteConfig): Effect.Effect<NetSuiteAdapter, nev
         }
         if (items.length !== expected.lineCount) {
           differences.push(`${items.length} lines instead of ${expected.lineCount}`)
+        }
+        if (expected.lines !== undefined) {
+          // the same lines: side, account and amount, whatever their order (an accountant's edit keeps the totals)
+          const wanted = fingerprintLineKeys(expected.lines.map((l) => ({
+            ...l,
+            account: mapping.accounts[l.account] ?? `GL ${l.account}`
+          })))
+          const seen = fingerprintLineKeys(items.map((item) => {
+            const debitAmount = amountOf(item["debit"])
+            const side = debitAmount !== undefined && !BigDecimal.isZero(debitAmount) ? "debit" : "credit"
+            const amount = side === "debit" ? debitAmount! : amountOf(item["credit"]) ?? BigDecimal.fromBigInt(0n)
+            return { side, account: idOf(item["account"]) ?? "(none)", amount: formatFixed(amount) }
+          }))
+          if (wanted.join("; ") !== seen.join("; ")) {
+            differences.push(`lines ${seen.join("; ")} instead of ${wanted.join("; ")}`)
+          }
         }
       } else {
         const items = itemsOf(record, "expense")

@@ -6,7 +6,7 @@
 import type { JournalLine, PostingDocument } from "@clara-recon/domain"
 import { formatFixed } from "@clara-recon/domain"
 import type { Json, PlanResult, PlanWarning } from "@clara-recon/erp"
-import { ErpError, externalKeyPattern, fingerprintOf, isBalanced } from "@clara-recon/erp"
+import { ErpError, externalKeyPattern, fingerprintOf, isBalanced, withLines } from "@clara-recon/erp"
 import * as BigDecimal from "effect/BigDecimal"
 import type { PostingStrategy } from "./NetSuiteConfig.js"
 import { genericRfcs, type NetSuiteMapping } from "./NetSuiteMapping.js"
@@ -117,18 +117,23 @@ const lineCustomField = (ctx: Context, line: JournalLine): JsonObject =>
     {} :
     { [ctx.mapping.cfdiUuidLineField]: line.cfdiUuid }
 
-const header = (ctx: Context): JsonObject => {
-  const { document, mapping } = ctx
-  // the default serves a document without a company code, or a mapping that names no subsidiaries at all: a company
-  // code the mapping does not list is refused, never booked into another legal entity
-  const named = Object.keys(mapping.subsidiaries).length > 0
-  const subsidiary = document.companyCode === undefined ?
+/**
+ * The NetSuite subsidiary of a company code: its `subsidiaries` entry; `defaultSubsidiary` for no company code, or
+ * when the mapping names no subsidiaries at all; `undefined` for a company code a non-empty `subsidiaries` does not
+ * list (never booked into another legal entity).
+ */
+export const subsidiaryOf = (mapping: NetSuiteMapping, companyCode: string | undefined): string | undefined =>
+  companyCode === undefined ?
     mapping.defaultSubsidiary :
-    Object.hasOwn(mapping.subsidiaries, document.companyCode) ?
-    mapping.subsidiaries[document.companyCode] :
-    named ?
+    Object.hasOwn(mapping.subsidiaries, companyCode) ?
+    mapping.subsidiaries[companyCode] :
+    Object.keys(mapping.subsidiaries).length > 0 ?
     undefined :
     mapping.defaultSubsidiary
+
+const header = (ctx: Context): JsonObject => {
+  const { document, mapping } = ctx
+  const subsidiary = subsidiaryOf(mapping, document.companyCode)
   if (subsidiary === undefined) {
     ctx.errors.push(mappingError(
       "NETSUITE_SUBSIDIARY_NOT_MAPPED",
@@ -297,7 +302,8 @@ export const planDocument = (
     externalKey: document.externalKey,
     document,
     payload,
-    fingerprint: fingerprintOf(document, payload),
+    // the read-back compares the record's lines and subsidiary: NetSuite keeps no hash of our payload
+    fingerprint: withLines(fingerprintOf(document, payload), document),
     warnings: ctx.warnings
   }
 }

@@ -1,3 +1,4 @@
+import { JournalLine } from "@clara-recon/domain"
 import { assert, describe, it, vi } from "@effect/vitest"
 import { Effect, Option } from "effect"
 import { fxPosting, harness, mxnPosting } from "./support/Harness.js"
@@ -83,6 +84,22 @@ describe("NetSuiteAdapter against the emulator", () => {
         "totals 1160.00/1160.00 instead of 2010.00/2010.00",
         "3 lines instead of 4"
       ])
+      // the same totals, date and line count, but another expense account and another subsidiary: not ours either
+      const base = mxnPosting()
+      const edited = adapter.plan(mxnPosting("rcn_ns_0001", {
+        companyCode: "US01",
+        lines: [new JournalLine({ ...base.lines[0]!, account: "613.01" }), base.lines[1]!, base.lines[2]!]
+      }))
+      if (!edited.ok) return assert.fail("plan refused")
+      const accounts = yield* adapter.verify(posted.ref, edited.fingerprint)
+      assert.strictEqual(accounts.status, "mismatch")
+      if (accounts.status !== "mismatch") return
+      assert.deepStrictEqual([...accounts.differences], [
+        "subsidiary 3 instead of 1",
+        "lines credit 245 1160.00; debit 118 160.00; debit 601 1000.00 instead of " +
+        "credit 245 1160.00; debit 118 160.00; debit 613 1000.00"
+      ])
+      assert.strictEqual((yield* adapter.verify(posted.ref, plan.fingerprint)).status, "match")
       const conflict = yield* adapter.postEach([{ ...plan, fingerprint: other.fingerprint }])
       assert.strictEqual(conflict[0]?.status, "failed")
       if (conflict[0]?.status === "failed") {
