@@ -651,12 +651,29 @@ const writeArtifacts = (dir: string, artifacts: ReadonlyArray<{ name: string; by
 
 /**
  * The rows of a batch the ERP refused as a whole with `error`: nothing applied goes back to `planned` with the reason
- * (the next run posts it again); applied or unknown is read back, never re-posted blindly. Returns the rows as written.
+ * (the next run posts it again); applied or unknown is read back, never re-posted blindly. A file export that failed
+ * part way (a CSV written, its manifest not) is not found by its own read-back although a file of it may be in the
+ * import folder: such rows stay unconfirmed and reported, as an earlier run's (`settleEarlierRows`), never exported
+ * again. Returns the rows as written.
  */
 const refusedBatch = (ctx: PostContext, rows: ReadonlyArray<LedgerRow>, error: ErpError) =>
   error.outcome === "not_applied"
     ? move(rows, () => ({ state: "planned", runId: ctx.runId, error: describeError(error) }))
-    : settleRows(ctx, rows)
+    : recordsPostings(ctx.adapter)
+    ? settleRows(ctx, rows)
+    : Effect.flatMap(
+      Effect.forEach(rows, (row) =>
+        Effect.map(settle(ctx.adapter, row), (o): Settled =>
+          o.next === "planned"
+            ? {
+              row,
+              next: row.state,
+              error: `the export failed part way (${describeError(error)}): a file of it may be in the export ` +
+                "folder; not exported again: check it, then ledger reopen or exclude it"
+            }
+            : o), { concurrency: ctx.erpConcurrency }),
+      recordSettled
+    )
 
 /**
  * Posts one batch and reads it back: `posting` (durable) -> `adapter.post` -> `find` + `verify` -> `verified` (or

@@ -69,6 +69,12 @@ const unreadable = (ctx: ErpContext): ErpAdapter => ({
   find: () => Effect.fail(ErpError.unknownOutcome("READ_DOWN", "the ERP cannot be read right now"))
 })
 
+/** SAP CSV whose export fails part way with an unknown outcome (a CSV may be in the folder, its manifest is not). */
+const failingExport = (ctx: ErpContext): ErpAdapter => ({
+  ...sapCsv(ctx),
+  post: () => Effect.fail(ErpError.unknownOutcome("EXPORT_WRITE_FAILED", "Cannot write the manifest"))
+})
+
 /**
  * Runs `body` on a fresh job folder (`setup`) with its SQLite state file (`sqlite`, provided by the body where it needs
  * it) on the Node platform, and removes the folder afterwards.
@@ -234,6 +240,19 @@ describe("resume after a crash (SQLite)", () => {
         assert.deepStrictEqual(second.summary.postings, { new: 2, skipped: 0, failed: 0 })
         assert.deepStrictEqual((yield* ledgerOf(second.runId, sqlite)).map((r) => r.state), ["verified", "verified"])
         assert.strictEqual(csvsOf(second.runDir).length, 1)
+      })
+    ))
+
+  it.effect("an export that failed part way is reported, and neither this run nor the next exports it again", () =>
+    onSqliteJob(({ options, sqlite }) =>
+      Effect.gen(function*() {
+        const first = yield* reconcile({ ...options, erp: failingExport }).pipe(Effect.provide(sqlite))
+        const rows = yield* ledgerOf(first.runId, sqlite)
+        assert.deepStrictEqual(rows.map((r) => r.state), ["posting", "posting"])
+        for (const row of rows) assert.include(row.error ?? "", "the export failed part way")
+        const second = yield* reconcile({ ...options, erp: sapCsv }).pipe(Effect.provide(sqlite))
+        assert.deepStrictEqual(csvsOf(second.runDir), [])
+        assert.strictEqual(second.summary.exceptions.POSTING_FAILED, 2)
       })
     ))
 
