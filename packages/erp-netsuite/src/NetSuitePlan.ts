@@ -229,8 +229,19 @@ const expenseRecord = (ctx: Context, strategy: "creditCardCharge" | "vendorBill"
       ...lineCustomField(ctx, line)
     }
   })
+  // a vendor bill books the charge in payables: the card paid it, so the card liability account must exist in the
+  // mapping, and a person pays the bill from it (no payment is created here: erp.md "vendorBill (+ payment)")
+  const liabilityAccount = liability === undefined ? undefined : accountOf(ctx, liability.line, liability.index)
+  if (strategy === "vendorBill" && liability !== undefined) {
+    ctx.warnings.push({
+      code: "NETSUITE_BILL_LEFT_OPEN",
+      message: `The vendor bill stays open in payables for ${formatFixed(liability.line.amount)}: pay it from the card ` +
+        `account ${liability.line.account} in NetSuite (the card liability line is not posted by a bill)`,
+      fieldPath: `lines[${liability.index}]`
+    })
+  }
   const headerAccount = strategy === "creditCardCharge" ?
-    (liability === undefined ? undefined : accountOf(ctx, liability.line, liability.index)) :
+    liabilityAccount :
     (mapping.payablesAccount === undefined ? undefined : ref(mapping.payablesAccount))
   const cfdi = document.cfdis[0]
   const tranId = cfdi === undefined ?

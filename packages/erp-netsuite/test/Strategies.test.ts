@@ -42,6 +42,13 @@ describe("record strategies (erp.md §1.10)", () => {
       const adapter = yield* build("tba", { strategy: "vendorBill" })
       const plan = adapter.plan(mxnPosting())
       if (!plan.ok) return assert.fail(plan.errors.map((e) => e.message).join("; "))
+      // the bill stays open in payables: the plan says so, and the card account must be mapped
+      assert.deepStrictEqual(plan.warnings.map((w) => w.code), ["NETSUITE_BILL_LEFT_OPEN"])
+      const base = mxnPosting()
+      const unmapped = adapter.plan(mxnPosting("rcn_card", {
+        lines: [base.lines[0]!, base.lines[1]!, new JournalLine({ ...base.lines[2]!, account: "205.99" })]
+      }))
+      assert.deepStrictEqual(unmapped.ok ? [] : unmapped.errors.map((e) => e.code), ["NETSUITE_ACCOUNT_NOT_MAPPED"])
       const [result] = yield* adapter.postEach([plan])
       if (result?.status !== "posted") return assert.fail("not posted")
       const body = emulator.records()[0]!.body as any
