@@ -235,8 +235,8 @@ const expenseRecord = (ctx: Context, strategy: "creditCardCharge" | "vendorBill"
   if (strategy === "vendorBill" && liability !== undefined) {
     ctx.warnings.push({
       code: "NETSUITE_BILL_LEFT_OPEN",
-      message: `The vendor bill stays open in payables for ${formatFixed(liability.line.amount)}: pay it from the card ` +
-        `account ${liability.line.account} in NetSuite (the card liability line is not posted by a bill)`,
+      message: `The vendor bill stays open in payables for ${formatFixed(liability.line.amount)}: pay it from the ` +
+        `card account ${liability.line.account} in NetSuite (the card liability line is not posted by a bill)`,
       fieldPath: `lines[${liability.index}]`
     })
   }
