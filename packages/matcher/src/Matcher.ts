@@ -33,7 +33,7 @@ import {
   toMatchLink
 } from "./Explanation.js"
 import { type FxRate, makeFxLookup } from "./Fx.js"
-import { capsInMinor, type Decision, decide, type Decisions, failedGates } from "./Gates.js"
+import { capsInMinor, type Decision, decide, type Decisions, failedGates, type TransactionOutcome } from "./Gates.js"
 import { type GroupDecision, isOneCharge, solveGroups } from "./Groups.js"
 import type { LinkDecision, PreviousLink } from "./Incremental.js"
 import { minorToDecimal } from "./internal/Minor.js"
@@ -577,9 +577,18 @@ export const match = (input: MatchInput): MatchResult => {
     const t = tx.index
     const outcome = stages.reservedTx.has(t) ? emptyOutcome : decisions.outcomes[t]!
     const pinned = pinsOf.get(t) ?? none
+    // an AUTO link kept from an earlier run raises what it raised when it was made (a gap, a receipt without CFDI):
+    // a re-run reports the same exceptions; a person's pin raises none
+    const byPerson = pinned.some((p) => p.decision !== "AUTO_LINKED")
+    let kept: Decision | undefined
     for (const pin of pinned) {
-      links.push(pinnedToMatchLink(pin, explanationContext))
+      const row = pinnedToMatchLink(pin, explanationContext)
+      links.push(row)
       allocate(tx, pin.cluster)
+      if (!byPerson && kept === undefined && pin.decision === "AUTO_LINKED" && pin.edge !== undefined) {
+        kept = { edge: pin.edge, decision: "AUTO_LINKED", margin: 0, gatesFailed: [], runnerUp: undefined }
+        linkOf.set(kept, row)
+      }
     }
     if (outcome.link) {
       links.push(linkOf.get(outcome.link)!)
@@ -608,8 +617,11 @@ export const match = (input: MatchInput): MatchResult => {
         decision: undefined
       }
       : undefined
-    const txExceptions = transactionExceptions(tx, outcome, exceptionContext, {
-      pinned: pinned.length > 0,
+    const keptOutcome: TransactionOutcome = kept === undefined || outcome.link !== undefined ?
+      outcome :
+      { ...outcome, link: kept }
+    const txExceptions = transactionExceptions(tx, keptOutcome, exceptionContext, {
+      pinned: pinned.length > 0 && keptOutcome === outcome,
       group: autoGroup,
       groupSuggestion: top,
       reversal: reversalOf.get(t)

@@ -5,6 +5,7 @@ import { match, type MatchInput } from "../src/Matcher.js"
 import { cfdi, tx } from "./Builders.js"
 
 const depot = { rfc: "ODM010101AB1", name: "OFFICE DEPOT DE MEXICO SA DE CV" }
+const palacio = { rfc: "PHI010101AB1", name: "EL PALACIO DE HIERRO SA DE CV" }
 const base: MatchInput = {
   asOf: "2025-03-31",
   transactions: [tx({ uuid: "t1", amount: "500.00", date: "2025-01-15", descriptor: "OFFICE DEPOT" })],
@@ -65,6 +66,26 @@ describe("incremental runs (matching.md §7.13)", () => {
     assert.deepStrictEqual(rerun.links.map((l) => [l.decision, l.documentId]), [["AUTO_LINKED", "C1"]])
     assert.match(rerun.links[0]!.explanation.text, /^Kept from the previous run/)
     assert.deepStrictEqual(rerun.exceptions, [])
+  })
+
+  it("a kept AUTO link raises on a re-run what it raised when it was made (a small gap: AMOUNT_MISMATCH)", () => {
+    const gap: MatchInput = {
+      asOf: "2025-03-31",
+      transactions: [tx({ uuid: "t1", amount: "1159.00", date: "2025-01-04", descriptor: "PALACIO DE HIERRO" })],
+      documents: [
+        cfdi({ id: "C1", total: "1160.00", date: "2025-01-04", ...palacio, formaPago: "04" })
+      ]
+    }
+    const fresh = match(gap)
+    const previous = fresh.links.map((l) => ({
+      transactionUuid: l.transactionUuid,
+      documentId: l.documentId,
+      points: l.points
+    }))
+    const rerun = match({ ...gap, previous })
+    const codes = (r: typeof fresh) => r.exceptions.map((e) => [e.code, e.subtype, e.topSuggestion])
+    assert.deepStrictEqual(codes(fresh).map((c) => c[0]), ["AMOUNT_MISMATCH"])
+    assert.deepStrictEqual(codes(rerun), codes(fresh))
   })
 
   it("never moves an AUTO link silently: beaten by 4 or more, it stays and RELINK_PROPOSED points to the rival", () => {
