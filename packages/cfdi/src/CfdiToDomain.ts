@@ -55,8 +55,12 @@ const ivaByRateOf = (conceptos: ReadonlyArray<CfdiConcepto>): ReadonlyArray<IvaA
   const iva = [...groupConceptTaxes(conceptos, "traslado").values()].filter((g) =>
     g.impuesto === "002" && (g.tipoFactor === "Exento" || (g.tipoFactor === "Tasa" && g.rate !== undefined))
   )
-  const untaxed = conceptos.filter((c) => !c.traslados.some((line) => line.impuesto === "002"))
-    .reduce((acc, c) => BigDecimal.sum(acc, BigDecimal.subtract(c.importe, c.descuento ?? ZERO)), ZERO)
+  let untaxed = ZERO
+  for (const c of conceptos) {
+    if (!c.traslados.some((line) => line.impuesto === "002")) {
+      untaxed = BigDecimal.sum(untaxed, BigDecimal.subtract(c.importe, c.descuento ?? ZERO))
+    }
+  }
   const withUntaxed = iva.length > 0 && BigDecimal.isPositive(untaxed)
   if (iva.length + (withUntaxed && !iva.some((g) => g.tipoFactor === "Exento") ? 1 : 0) < 2) return undefined
   const rateOf = (g: TaxGroup) => (g.tipoFactor === "Exento" ? undefined : g.rate)
@@ -83,6 +87,8 @@ const ZERO = BigDecimal.fromBigInt(0n)
  * or more; `undefined` otherwise (the first concept's code tells it all).
  */
 const conceptAmountsOf = (conceptos: ReadonlyArray<CfdiConcepto>): ReadonlyArray<ConceptAmount> | undefined => {
+  const first = conceptos[0]?.claveProdServ
+  if (conceptos.every((c) => c.claveProdServ === first)) return undefined
   const sums = new Map<string, BigDecimal.BigDecimal>()
   for (const c of conceptos) {
     const net = BigDecimal.subtract(c.importe, c.descuento ?? ZERO)
