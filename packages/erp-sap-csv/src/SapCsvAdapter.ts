@@ -207,7 +207,16 @@ export const make = (options: SapCsvAdapterOptions): ErpAdapter<DocumentRows> =>
         const fresh = plans.filter((plan) => !known.has(plan.externalKey))
         if (fresh.length === 0) return { status: "exported", artifacts: [] } satisfies PostResult
         const runDate = postOptions.runDate ?? (yield* todayInMexicoCity)
-        const batch = exportBatch(fresh, runDate, postOptions.sequence ?? 1, postOptions.idempotencyKey)
+        // a sequence number the ledger already holds for this day (a shared folder, an earlier run the same day) is
+        // never reused: the batch takes the next free one
+        const base = `rcn_${options.tenant}_${runDate.replaceAll("-", "")}_`
+        let used = 0
+        for (const entry of (yield* ledger.entries).values()) {
+          if (!entry.manifestName.startsWith(base)) continue
+          used = Math.max(used, Number(entry.manifestName.slice(base.length, base.length + 3)) || 0)
+        }
+        const sequence = Math.max(postOptions.sequence ?? 1, used + 1)
+        const batch = exportBatch(fresh, runDate, sequence, postOptions.idempotencyKey)
         if (Either.isLeft(batch)) return { status: "failed", error: batch.left } satisfies PostResult
         yield* ledger.commit(batch.right)
         return { status: "exported", artifacts: [...batch.right.files, batch.right.manifest] } satisfies PostResult

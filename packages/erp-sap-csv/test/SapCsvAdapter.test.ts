@@ -224,15 +224,22 @@ describe("SapCsvAdapter", () => {
       }
     }))
 
-  it.scoped("refuses to overwrite an export file of another batch", () =>
+  it.scoped("numbers a second batch of the day after the first, and never overwrites a file it did not write", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir()
       const adapter = SapCsvAdapter.make({ tenant: "acme", outputDirectory: dir })
       yield* adapter.post([planned(mxnPosting())], { idempotencyKey: "b1", runDate: "2026-02-05" })
-      const clash = yield* Effect.flip(adapter.post([planned(fxPosting())], { idempotencyKey: "b2", runDate: "2026-02-05" }))
+      // another run of the same day asks for sequence 1 again: the batch takes 002
+      const second = yield* adapter.post([planned(fxPosting())], { idempotencyKey: "b2", runDate: "2026-02-05" })
+      const names = second.status === "exported" ? second.artifacts.map((a) => a.name) : []
+      assert.deepStrictEqual(names, ["rcn_acme_20260205_002.csv", "rcn_acme_20260205_002.manifest.json"])
+      // a file someone else put where the next batch would go is refused, not replaced
+      yield* Effect.promise(() => fs.writeFile(path.join(dir, "rcn_acme_20260205_003.csv"), "not ours"))
+      const third = [planned(mxnPosting({ externalKey: "rcn_0003" }))]
+      const clash = yield* Effect.flip(adapter.post(third, { idempotencyKey: "b3", runDate: "2026-02-05" }))
       assert.strictEqual(clash.code, "EXPORT_FILE_CONFLICT")
       assert.strictEqual(clash.outcome, "not_applied")
-      assert.isTrue(Option.isNone(yield* adapter.find("rcn_0001")))
+      assert.isTrue(Option.isNone(yield* adapter.find("rcn_0003")))
     }))
 
   it.scoped("checks the output directory and the layout in checkConnection", () =>
