@@ -4,7 +4,8 @@
  *   of one issuer RFC in the charge's window, the `groupPoolSize` nearest by date, each at most the charge;
  * - 1 charge : a CFDI net of its credit notes (cfdi.md §2.7, matching.md §7.8): an invoice (type I) whose open type E
  *   CFDIs name it in `CfdiRelacionados` (TipoRelacion 01 credit note, 03 return, 07 advance applied), when the
- *   charge paid I.Total - sum of the E Totals (a discount or an advance granted on a separate CFDI, no card refund);
+ *   charge paid I.Total minus the Totals of some of them (a discount or an advance granted on a separate CFDI, no
+ *   card refund);
  * - N charges : 1 CFDI, MSI (meses sin intereses): the instalments of one plan, each about Total / n;
  * - N charges : 1 CFDI, split tender (deposit + balance, incremental authorisation): charges of one card and
  *   descriptor within `splitTenderDays` days whose sum is the CFDI total.
