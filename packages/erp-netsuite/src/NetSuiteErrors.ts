@@ -110,7 +110,10 @@ const classify = (ctx: ResponseContext, detail: NsErrorDetail | undefined): Clas
   if (ctx.status === 404) {
     return { kind: "CONFIG", code: "NETSUITE_NOT_FOUND", outcome: "not_applied", retryable: false }
   }
-  if (DUPLICATE.test(text) || /^DUP_/.test(detail?.errorCode ?? "")) {
+  // a duplicate of another field (a vendor's reference number, `o:errorPath` tranId) is not our record: a
+  // validation error of the document, never an applied post to look up
+  const otherField = detail?.errorPath !== undefined && !/^externalid$/i.test(detail.errorPath)
+  if ((DUPLICATE.test(text) || /^DUP_/.test(detail?.errorCode ?? "")) && !otherField) {
     return { kind: "DUPLICATE", code: "NETSUITE_DUPLICATE_EXTERNAL_ID", outcome: "applied", retryable: false }
   }
   if (PERIOD.test(text)) {
@@ -142,7 +145,8 @@ const classify = (ctx: ResponseContext, detail: NsErrorDetail | undefined): Clas
 
 /**
  * The `ErpError` for an error response: 401 AUTH, 403 PERMISSION, 429 RATE_LIMITED (retryable, `retryAfterMs`),
- * 5xx TRANSIENT (outcome `unknown` for a create), duplicate externalId DUPLICATE (outcome `applied`: find + verify),
+ * 5xx TRANSIENT (outcome `unknown` for a create), duplicate externalId DUPLICATE (outcome `applied`: find + verify;
+ * a duplicate whose `o:errorPath` names another field is VALIDATION),
  * closed period PERIOD_CLOSED, invalid reference REFERENCE, any other 4xx VALIDATION. `fieldPath` comes from the first
  * detail's `o:errorPath`; the user message quotes NetSuite's detail with ids replaced by codes.
  */

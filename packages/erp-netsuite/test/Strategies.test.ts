@@ -54,6 +54,14 @@ describe("record strategies (erp.md §1.10)", () => {
       const body = emulator.records()[0]!.body as any
       assert.deepStrictEqual([body.account, body.entity], [{ id: "201" }, { id: "2001" }])
       assert.strictEqual((yield* adapter.verify(result.ref, plan.fingerprint)).status, "match")
+      // another posting of the same CFDI (reference A-1001) for the vendor: NetSuite refuses the reference number,
+      // a validation error of that document, not a duplicate of ours to look up
+      const again = adapter.plan(mxnPosting("rcn_ns_0009"))
+      if (!again.ok) return assert.fail("plan refused")
+      const [refused] = yield* adapter.postEach([again])
+      if (refused?.status !== "failed") return assert.fail("posted twice")
+      assert.deepStrictEqual([refused.error.kind, refused.error.outcome], ["VALIDATION", "not_applied"])
+      assert.include(refused.error.userMessage, "duplicate reference number")
     })))
 
   it.live("charges refuse withholding lines; an unknown RFC is found through SuiteQL and then posts", () =>

@@ -17,6 +17,7 @@ import type { TestPki } from "../TestPki.js"
 import { checkClientAssertion, checkTba, type M2mRegistration, type TbaRegistration } from "./NetSuiteAuth.js"
 import { defaultNetSuiteCatalog, type NetSuiteCatalog } from "./NetSuiteCatalog.js"
 import {
+  idOf,
   nsError,
   type NsErrorDetail,
   type NsRecordType,
@@ -255,6 +256,18 @@ export const startNetSuiteEmulator = (
           detail: `This record already exists: a transaction with external ID ${externalId} exists.`,
           "o:errorCode": "USER_ERROR",
           "o:errorPath": "externalId"
+        }])
+      }
+      // NetSuite's duplicate reference number check (set to an error): one vendor's bills never share a tranId
+      const tranId = body["tranId"]
+      const vendor = idOf(body["entity"])
+      const sameReference = (r: StoredRecord) =>
+        r.recordType === "vendorBill" && r.body["tranId"] === tranId && idOf(r.body["entity"]) === vendor
+      if (recordType === "vendorBill" && tranId !== undefined && vendor !== undefined && records.some(sameReference)) {
+        return badRequest(res, [{
+          detail: "You have entered a duplicate reference number for this vendor.",
+          "o:errorCode": "USER_ERROR",
+          "o:errorPath": "tranId"
         }])
       }
       const record = commit(recordType, body)

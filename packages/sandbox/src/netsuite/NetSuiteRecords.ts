@@ -67,7 +67,8 @@ const EXPENSE_LINE = [
 
 type Body = Readonly<Record<string, unknown>>
 
-const idOf = (value: unknown): string | undefined =>
+/** The internal id of a reference field (`{ id }`), if it is one. */
+export const idOf = (value: unknown): string | undefined =>
   typeof value === "object" && value !== null && "id" in value ? String((value as { id: unknown }).id) : undefined
 
 const itemsOf = (body: Body, sublist: string): ReadonlyArray<Body> => {
