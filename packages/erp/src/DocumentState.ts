@@ -46,7 +46,8 @@ const table: { readonly [S in DocumentState]: { readonly [E in DocumentEvent]?: 
   },
   posted_unverified: { verify_match: "verified", verify_mismatch: "failed", verify_missing: "planned" },
   verified: {},
-  failed: { reopen: "draft", exclude: "excluded" },
+  // a read-back mismatch waits for a person; a later read-back that matches (the ERP record was corrected) ends it
+  failed: { verify_match: "verified", reopen: "draft", exclude: "excluded" },
   excluded: { reopen: "draft" }
 }
 

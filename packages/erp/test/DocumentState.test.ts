@@ -21,6 +21,8 @@ describe("transition", () => {
     assert.deepStrictEqual(run(["verify_mismatch"], "posted_unverified"), Either.right("failed"))
     assert.deepStrictEqual(run(["reopen", "plan_ok"], "failed"), Either.right("planned"))
     assert.deepStrictEqual(run(["exclude", "reopen"], "failed"), Either.right("draft"))
+    // a later read-back that matches (a person corrected the record in the ERP) verifies it
+    assert.deepStrictEqual(run(["verify_match"], "failed"), Either.right("verified"))
     assert.deepStrictEqual(run(["verify_missing"], "posted_unverified"), Either.right("planned"))
   })
 
