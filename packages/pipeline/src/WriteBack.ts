@@ -49,9 +49,9 @@ const storedComment = (json: string): string | undefined => {
 
 /**
  * Sends the comments and labels not yet sent for the MISSING_INVOICE transactions of `exceptions`, and takes back the
- * comments of the `linked` transactions (uuids linked to a document in this run) that no longer miss their CFDI. Returns how many comments and
- * labels were sent now, and how many comments were taken back. Needs a `ClaraClient` (without one nothing is sent).
- * Fails only with `StoreError`.
+ * comments of the `linked` transactions (uuids linked to a document in this run) that no longer miss their CFDI.
+ * Returns how many comments and labels were sent now, and how many comments were taken back. Needs a `ClaraClient`
+ * (without one nothing is sent). Fails only with `StoreError`.
  */
 export const writeBackMissing = (
   runId: string,
