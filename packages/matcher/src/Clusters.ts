@@ -5,7 +5,7 @@
  */
 import { absBig } from "./internal/Minor.js"
 import { sortById } from "./internal/SortById.js"
-import type { Direction, DocumentView } from "./Prepared.js"
+import { type Direction, type DocumentView, fiscalUuidOf } from "./Prepared.js"
 import type { NameProfile } from "./Similarity.js"
 
 /** One candidate for a transaction: at most one fiscal invoice plus the extracted documents describing it. */
@@ -106,7 +106,7 @@ export const buildClusters = (
   const byUuid = new Map<string, DocumentView>()
   const byRfc = new Map<string, Array<DocumentView>>()
   for (const invoice of invoices) {
-    byUuid.set((invoice.doc.fiscalUuid ?? invoice.doc.id).trim().toUpperCase(), invoice)
+    byUuid.set(fiscalUuidOf(invoice.doc), invoice)
     if (invoice.issuerRfc !== undefined) {
       const list = byRfc.get(invoice.issuerRfc) ?? []
       list.push(invoice)

@@ -17,7 +17,7 @@ import { endOfMonth, fromEpochDay, toEpochDay } from "@clara-recon/domain"
 import type { EvidenceCluster } from "./Clusters.js"
 import { type GateName, capsInMinor } from "./Gates.js"
 import { subsetSums } from "./internal/SubsetSum.js"
-import type { DocumentView, TransactionView } from "./Prepared.js"
+import { fiscalUuidOf, type TransactionView } from "./Prepared.js"
 import { type DateMatch, type IdentityMatch, pairDate, pairIdentity, type ScoringContext } from "./Scoring.js"
 import { nameKeys } from "./Similarity.js"
 
@@ -292,9 +292,6 @@ const splitInvoices = (
 /** TipoRelacion codes by which a type E CFDI reduces the invoice it names (cfdi.md §1.5, §2.7). */
 const creditRelations: ReadonlySet<string> = new Set(["01", "03", "07"])
 
-const upperUuid = (view: DocumentView): string =>
-  (view.doc.fiscalUuid ?? view.doc.id).trim().toUpperCase()
-
 /**
  * Open credit notes by the UUID (upper case) of the invoice they reduce: type E CFDIs whose credit relations
  * (`creditRelations`) name exactly one invoice. A credit note naming several cannot be split between them here.
@@ -341,7 +338,7 @@ const netOfCreditNotes = (
     if (taken.has(c)) continue
     const invoice = input.clusters[c]!
     const distance = (e: number) => Math.abs(input.clusters[e]!.fiscal!.day - tx.day!)
-    const notes = (credits.get(upperUuid(invoice.fiscal!)) ?? [])
+    const notes = (credits.get(fiscalUuidOf(invoice.fiscal!.doc)) ?? [])
       .filter((e) => !taken.has(e) && input.clusters[e]!.fiscal!.currency === tx.currency)
       .sort((a, b) => distance(a) - distance(b) || a - b)
       .slice(0, MAX_NOTES)

@@ -16,7 +16,7 @@ import type { EvidenceCluster } from "./Clusters.js"
 import { formatMinorMoney, minorToDecimal } from "./internal/Minor.js"
 import { normaliseRfc } from "./internal/Rfc.js"
 import type { MatcherConfig } from "./MatcherConfig.js"
-import type { DocumentView, TransactionView } from "./Prepared.js"
+import { type DocumentView, fiscalUuidOf, type TransactionView } from "./Prepared.js"
 
 /**
  * A payment complement (CFDI type P, Pagos 2.0) as the caller read it: its UUID and the `DoctoRelacionado`
@@ -106,7 +106,7 @@ export const ppdExceptions = (
   for (const { cluster, tx } of linked) {
     const invoice = cluster.fiscal
     if (invoice === undefined || !invoice.ppd) continue
-    if (paid.has(upper(invoice.doc.fiscalUuid ?? invoice.doc.id))) continue
+    if (paid.has(fiscalUuidOf(invoice.doc))) continue
     const deadline = ppdDeadline(tx.tx.operationDate, config)
     if (asOf <= deadline) continue
     out.push(

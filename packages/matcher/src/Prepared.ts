@@ -230,6 +230,9 @@ const directionOf = (doc: FiscalDocument): Direction | undefined => {
 
 const upper = (id: string): string => id.trim().toUpperCase()
 
+/** The fiscal UUID a document carries (its `fiscalUuid`, else its id), trimmed and upper case: how CFDIs name it. */
+export const fiscalUuidOf = (doc: FiscalDocument): string => upper(doc.fiscalUuid ?? doc.id)
+
 const admit = (
   doc: FiscalDocument,
   fiscal: boolean,
@@ -243,7 +246,7 @@ const admit = (
     (doc.subTotal !== undefined && BigDecimal.isNegative(doc.subTotal))
   if (fiscal && negative) return "NEGATIVE_AMOUNT"
   if (fiscal && upper(doc.satStatus ?? "") === "CANCELADO") return "CANCELLED"
-  if (fiscal && substituted.size > 0 && substituted.has(upper(doc.fiscalUuid ?? doc.id))) return "SUBSTITUTED"
+  if (fiscal && substituted.size > 0 && substituted.has(fiscalUuidOf(doc))) return "SUBSTITUTED"
   if (direction === undefined) return "NOT_MATCHABLE_TYPE"
   return { day, direction }
 }
