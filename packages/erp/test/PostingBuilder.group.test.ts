@@ -26,18 +26,27 @@ const lines = (posting: PostingDocument) =>
     `${l.side === "debit" ? "Dr" : "Cr"} ${l.role} ${formatFixed(l.amount)} ${l.cfdiUuid ?? "-"} ${l.vendorRfc ?? "-"}`
   )
 
+/** The room's posting with `moreDocuments`, for a charge of `amount`. */
+const build = (amount: string, moreDocuments: ReadonlyArray<ReturnType<typeof cfdi>>) =>
+  buildPosting({
+    tenant: "acme",
+    transaction: transaction(amount),
+    document: room,
+    moreDocuments,
+    mapping: defaultMapping
+  })
+
+/** The built posting, checked balanced (the test fails on a refusal). */
+const built = (amount: string, moreDocuments: ReadonlyArray<ReturnType<typeof cfdi>>): PostingDocument => {
+  const result = build(amount, moreDocuments)
+  if (Either.isLeft(result)) return assert.fail(result.left.message)
+  assert.isTrue(isBalanced(result.right))
+  return result.right
+}
+
 describe("buildPosting with several documents", () => {
   it("posts each CFDI's lines with its UUID, and the card liability once", () => {
-    const result = buildPosting({
-      tenant: "acme",
-      transaction: transaction("1381.33"),
-      document: room,
-      moreDocuments: [restaurant],
-      mapping: defaultMapping
-    })
-    if (Either.isLeft(result)) return assert.fail(result.left.message)
-    const posting = result.right
-    assert.isTrue(isBalanced(posting))
+    const posting = built("1381.33", [restaurant])
     const first = CFDI_UUID.toUpperCase()
     assert.deepStrictEqual(lines(posting), [
       `Dr expense 1000.00 ${first} ODE950101AB1`,
@@ -55,13 +64,7 @@ describe("buildPosting with several documents", () => {
   })
 
   it("checks the card amount against the sum of the Totals", () => {
-    const result = buildPosting({
-      tenant: "acme",
-      transaction: transaction("1160.00"),
-      document: room,
-      moreDocuments: [restaurant],
-      mapping: defaultMapping
-    })
+    const result = build("1160.00", [restaurant])
     assert.isTrue(Either.isLeft(result))
     if (Either.isLeft(result)) {
       assert.strictEqual(result.left.code, "AMOUNT_GAP_TOO_LARGE")
@@ -78,17 +81,8 @@ describe("buildPosting with several documents", () => {
       tipoDeComprobante: "E",
       issueDate: "2026-01-20"
     })
-    const result = buildPosting({
-      tenant: "acme",
-      transaction: transaction("1054.00"),
-      document: room,
-      moreDocuments: [note],
-      mapping: defaultMapping
-    })
-    if (Either.isLeft(result)) return assert.fail(result.left.message)
-    assert.isTrue(isBalanced(result.right))
     const first = CFDI_UUID.toUpperCase()
-    assert.deepStrictEqual(lines(result.right), [
+    assert.deepStrictEqual(lines(built("1054.00", [note])), [
       `Dr expense 1000.00 ${first} ODE950101AB1`,
       `Dr iva_acreditable 160.00 ${first} -`,
       `Cr expense 100.00 ${SECOND_UUID} ODE950101AB1`,
@@ -102,13 +96,7 @@ describe("buildPosting with several documents", () => {
     const usd = cfdi({ subTotal: "10.00", total: "11.60", currency: "USD", exchangeRate: "17.5" }, {
       ivaTransferred: "1.60"
     }, { id: SECOND_UUID, fiscalUuid: SECOND_UUID })
-    const result = buildPosting({
-      tenant: "acme",
-      transaction: transaction("1363.00"),
-      document: room,
-      moreDocuments: [usd],
-      mapping: defaultMapping
-    })
+    const result = build("1363.00", [usd])
     assert.isTrue(Either.isLeft(result))
     if (Either.isLeft(result)) assert.strictEqual(result.left.code, "GROUP_CURRENCY_MISMATCH")
   })
