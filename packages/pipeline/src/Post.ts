@@ -595,15 +595,29 @@ const recordSettled = (outcomes: ReadonlyArray<Settled>) =>
   )
 
 /**
- * Settles rows of this run by `find` + `verify` and records the outcome in the ledger in one write: `verified`,
- * `failed` (a mismatch), `planned` (not found), or the row's own state when it cannot be read back. Returns the rows
- * written.
+ * Settles rows by `find` + `verify` where `adapterOf` says each was posted, and records the outcomes in the ledger in
+ * one write: `verified`, `failed` (a mismatch), `planned` (not found), or the row's own state when it cannot be read
+ * back. A row not found for which `stillOut` gives a reason (it may have reached the ERP all the same) keeps its state,
+ * with that reason, instead of going back to `planned`. Returns the rows written.
  */
-const settleRows = (ctx: PostContext, rows: ReadonlyArray<LedgerRow>) =>
+const settleWith = (
+  ctx: PostContext,
+  rows: ReadonlyArray<LedgerRow>,
+  adapterOf: (row: LedgerRow) => ErpAdapter,
+  stillOut: (row: LedgerRow) => string | undefined
+) =>
   Effect.flatMap(
-    Effect.forEach(rows, (row) => settle(ctx.adapter, row), { concurrency: ctx.erpConcurrency }),
+    Effect.forEach(rows, (row) =>
+      Effect.map(settle(adapterOf(row), row), (o): Settled => {
+        const reason = o.next === "planned" ? stillOut(row) : undefined
+        return reason === undefined ? o : { row, next: row.state, error: reason }
+      }), { concurrency: ctx.erpConcurrency }),
     recordSettled
   )
+
+/** Settles rows of this run (`settleWith` this run's adapter; one not found goes back to `planned`). */
+const settleRows = (ctx: PostContext, rows: ReadonlyArray<LedgerRow>) =>
+  settleWith(ctx, rows, () => ctx.adapter, () => undefined)
 
 /**
  * Whether `adapter` posts records into the ERP itself (NetSuite) rather than export files for a person to import: its
@@ -620,23 +634,10 @@ const recordsPostings = (adapter: ErpAdapter): boolean => !adapter.manifest.capa
  * Returns the rows as they are now.
  */
 const settleEarlierRows = (ctx: PostContext, rows: ReadonlyArray<LedgerRow>) =>
-  Effect.gen(function*() {
-    const outcomes = yield* Effect.forEach(
-      rows,
-      (row) =>
-        Effect.map(settle(ctx.adapterOfRun(row.runId), row), (o): Settled =>
-          o.next === "planned" && !(unconfirmed(row) && recordsPostings(ctx.adapterOfRun(row.runId)))
-            ? {
-              row,
-              next: row.state,
-              error: `posted by run ${row.runId} but not found where that run posted it; not posted again: ` +
-                `check it in the ERP`
-            }
-            : o),
-      { concurrency: ctx.erpConcurrency }
-    )
-    return yield* recordSettled(outcomes)
-  })
+  settleWith(ctx, rows, (row) => ctx.adapterOfRun(row.runId), (row) =>
+    unconfirmed(row) && recordsPostings(ctx.adapterOfRun(row.runId))
+      ? undefined
+      : `posted by run ${row.runId} but not found where that run posted it; not posted again: check it in the ERP`)
 
 /** Writes export artifacts into `<runDir>/postings` (atomically; identical files already there are left alone). */
 const writeArtifacts = (dir: string, artifacts: ReadonlyArray<{ name: string; bytes: Uint8Array }>) =>
@@ -659,21 +660,11 @@ const writeArtifacts = (dir: string, artifacts: ReadonlyArray<{ name: string; by
 const refusedBatch = (ctx: PostContext, rows: ReadonlyArray<LedgerRow>, error: ErpError) =>
   error.outcome === "not_applied"
     ? move(rows, () => ({ state: "planned", runId: ctx.runId, error: describeError(error) }))
-    : recordsPostings(ctx.adapter)
-    ? settleRows(ctx, rows)
-    : Effect.flatMap(
-      Effect.forEach(rows, (row) =>
-        Effect.map(settle(ctx.adapter, row), (o): Settled =>
-          o.next === "planned"
-            ? {
-              row,
-              next: row.state,
-              error: `the export failed part way (${describeError(error)}): a file of it may be in the export ` +
-                "folder; not exported again: check it, then ledger reopen or exclude it"
-            }
-            : o), { concurrency: ctx.erpConcurrency }),
-      recordSettled
-    )
+    : settleWith(ctx, rows, () => ctx.adapter, () =>
+      recordsPostings(ctx.adapter)
+        ? undefined
+        : `the export failed part way (${describeError(error)}): a file of it may be in the export folder; ` +
+          "not exported again: check it, then ledger reopen or exclude it")
 
 /**
  * Posts one batch and reads it back: `posting` (durable) -> `adapter.post` -> `find` + `verify` -> `verified` (or
