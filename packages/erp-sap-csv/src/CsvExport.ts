@@ -67,6 +67,9 @@ export interface CsvExportOptions {
 const configError = (code: string, message: string, fieldPath: string) =>
   Either.left(ErpError.rejected("CONFIG", code, message, { fieldPath, remediation: { action: "contact_admin" } }))
 
+/** The start of every file name of a day's batches: `rcn_<tenant>_<YYYYMMDD>_`, the sequence follows. */
+export const dayPrefix = (tenant: string, runDate: string): string => `rcn_${tenant}_${runDate.replaceAll("-", "")}_`
+
 /**
  * Writes `documents` (already rendered with `options.layout`) into the layout's files, each named
  * `rcn_<tenant>_<YYYYMMDD>_<seq><suffix>.<extension>`, `seq` zero-padded to 3 digits, encoded as the layout says.
@@ -108,7 +111,7 @@ export const assembleCsvExport = (
     )
   }
 
-  const base = `rcn_${tenant}_${runDate.replaceAll("-", "")}_${String(sequence).padStart(3, "0")}`
+  const base = `${dayPrefix(tenant, runDate)}${String(sequence).padStart(3, "0")}`
   const names = layout.files.map((spec) => `${base}${spec.suffix}.${spec.extension}`)
   if (new Set(names).size !== names.length) {
     return configError("LAYOUT_INVALID", `Layout ${layout.id} v${layout.version} names two files alike`, "layout")

@@ -25,7 +25,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { assembleCsvExport, encodeManifest } from "./CsvExport.js"
+import { assembleCsvExport, dayPrefix, encodeManifest } from "./CsvExport.js"
 import type { CsvLayout } from "./CsvLayout.js"
 import { type DocumentRows, renderDocumentRows } from "./DocumentRows.js"
 import { directoryLedger, type ExportLedger, type LedgerEntry, memoryLedger } from "./ExportLedger.js"
@@ -209,7 +209,7 @@ export const make = (options: SapCsvAdapterOptions): ErpAdapter<DocumentRows> =>
         const runDate = postOptions.runDate ?? (yield* todayInMexicoCity)
         // a sequence number the ledger already holds for this day (a shared folder, an earlier run the same day) is
         // never reused: the batch takes the next free one
-        const base = `rcn_${options.tenant}_${runDate.replaceAll("-", "")}_`
+        const base = dayPrefix(options.tenant, runDate)
         let used = 0
         for (const entry of (yield* ledger.entries).values()) {
           if (!entry.manifestName.startsWith(base)) continue
