@@ -77,6 +77,13 @@ export interface EdgeGraph {
   readonly byCluster: ReadonlyArray<ReadonlyArray<ScoredEdge>>
 }
 
+/** The edges `keep` accepts, in the same order. */
+export const restrictGraph = (graph: EdgeGraph, keep: (edge: ScoredEdge) => boolean): EdgeGraph => ({
+  edges: graph.edges.filter(keep),
+  byTx: graph.byTx.map((list) => list.filter(keep)),
+  byCluster: graph.byCluster.map((list) => list.filter(keep))
+})
+
 const week = (day: number): number => Math.floor(day / 7)
 
 /** Collects (name group, week, amount key, cluster) entries, then builds the name index. */

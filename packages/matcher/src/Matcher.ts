@@ -13,8 +13,8 @@ import {
   toEpochDay,
   trustedInstance
 } from "@clara-recon/domain"
-import { type Assignment, assign } from "./Assignment.js"
-import { buildCandidateIndex, type EdgeGraph, generateEdges } from "./Candidates.js"
+import type { Assignment } from "./Assignment.js"
+import { buildCandidateIndex, type EdgeGraph, generateEdges, restrictGraph } from "./Candidates.js"
 import { canonicalJson, sha256Hex } from "@clara-recon/domain"
 import { buildClusters, type EvidenceCluster, fiscalOnly } from "./Clusters.js"
 import { controlTotalsByPeriod, type PeriodControlTotal } from "./ControlTotals.js"
@@ -33,7 +33,7 @@ import {
   toMatchLink
 } from "./Explanation.js"
 import { type FxRate, makeFxLookup } from "./Fx.js"
-import { capsInMinor, type Decision, decide, type Decisions, failedGates, type TransactionOutcome } from "./Gates.js"
+import { capsInMinor, type Decision, type Decisions, failedGates, type TransactionOutcome } from "./Gates.js"
 import { type GroupDecision, isOneCharge, solveGroups } from "./Groups.js"
 import type { LinkDecision, PreviousLink } from "./Incremental.js"
 import { minorToDecimal } from "./internal/Minor.js"
@@ -60,6 +60,7 @@ import {
   prepareTransactions,
   type TransactionView
 } from "./Prepared.js"
+import { decideInRounds } from "./Rounds.js"
 import { type NameSimilarity, type ScoredEdge, scoreEdge, type ScoringContext } from "./Scoring.js"
 import { corpusGenericTokens, makeProfiler, makeSimilarityMemo, makeTokenWeigher } from "./Similarity.js"
 
@@ -211,13 +212,6 @@ const byPair = <A extends { readonly transactionUuid: string; readonly documentI
   a.transactionUuid < b.transactionUuid ? -1 : a.transactionUuid > b.transactionUuid ? 1 :
   upperId(a.documentId) < upperId(b.documentId) ? -1 : upperId(a.documentId) > upperId(b.documentId) ? 1 : 0
 
-/** Keeps the edges `keep` accepts, preserving order. */
-const restrictGraph = (graph: EdgeGraph, keep: (edge: ScoredEdge) => boolean): EdgeGraph => ({
-  edges: graph.edges.filter(keep),
-  byTx: graph.byTx.map((list) => list.filter(keep)),
-  byCluster: graph.byCluster.map((list) => list.filter(keep))
-})
-
 /**
  * Runs the pipeline up to the decisions (§7.3 steps 0-7): pinned facts and forbidden pairs, clusters, candidates,
  * scoring, assignment and the §7.5 gates, the group solvers of §7.6 on what is left, and refund reversals (§7.8).
@@ -334,8 +328,7 @@ const stagesOf = (input: MatchInput, sorted: SortedInputs): MatchStages => {
   const graph = reservedTx.size === 0 && reservedClusters.size === 0
     ? fullGraph
     : restrictGraph(fullGraph, (e) => !reservedTx.has(e.tx) && !reservedClusters.has(e.cluster))
-  const assignment = assign(graph, transactions.length, clusters.length, config)
-  const decisions = decide(transactions, clusters, graph, assignment, config, (edge) => {
+  const { assignment, decisions } = decideInRounds(transactions, clusters, graph, config, (edge) => {
     const alone = fiscalOnly(clusters[edge.cluster]!, profile)
     return alone === undefined ? undefined : scoreEdge(ctx, transactions[edge.tx]!, alone)?.points
   })

@@ -1,7 +1,9 @@
 /** matching.md §7.13: pinned decisions, forbidden pairs, stable AUTO links with RELINK_PROPOSED, learned aliases. */
 import { assert, describe, it } from "@effect/vitest"
 import { aliasMap, deriveAliases, type LinkDecision } from "../src/Incremental.js"
-import { match, type MatchInput } from "../src/Matcher.js"
+import type { MatchLink } from "@clara-recon/domain"
+import { match, type MatchInput, type MatchResult } from "../src/Matcher.js"
+import { generateScenario } from "../src/Synthetic.js"
 import { cfdi, tx } from "./Builders.js"
 
 const depot = { rfc: "ODM010101AB1", name: "OFFICE DEPOT DE MEXICO SA DE CV" }
@@ -113,6 +115,21 @@ describe("incremental runs (matching.md §7.13)", () => {
     assert.strictEqual(result.links[0]?.documentId, "C3")
     assert.strictEqual(cancelled.topSuggestion, result.links[0]!.linkId)
     assert.strictEqual(cancelled.severity, "low")
+  })
+  it.each([1, 2, 3])("a re-run keeping the run's own AUTO links reaches the same decisions (seed %i)", (seed) => {
+    const world = generateScenario({ seed, transactions: 3000 })
+    const { asOf, companyRfc, documents, fxRates, transactions } = world
+    const input: MatchInput = { asOf, companyRfc, documents, fxRates, transactions }
+    const first = match(input)
+    const rerun = match({ ...input, previous: first.links.filter((l) => l.decision === "AUTO_LINKED") })
+    const pairs = (links: ReadonlyArray<MatchLink>) => links.map((l) => `${l.linkId} ${l.transactionUuid} ${l.points}`)
+    const raised = (result: MatchResult) =>
+      result.exceptions.map((e) => `${e.code} ${e.transactionUuid} ${e.documentId} ${e.topSuggestion} ${e.message}`)
+    assert.isAbove(first.links.length, 1500)
+    assert.deepStrictEqual(pairs(rerun.links), pairs(first.links))
+    assert.deepStrictEqual(pairs(rerun.suggestions), pairs(first.suggestions))
+    assert.deepStrictEqual(raised(rerun), raised(first))
+    assert.deepStrictEqual([...rerun.dispositions], [...first.dispositions])
   })
 })
 
