@@ -303,7 +303,11 @@ export const groupToMatchLinks = (group: GroupDecision, ctx: ExplanationContext)
     : `${group.transactions.length} charges ${text(amount.detail.transactions)} = the CFDI total${
       group.status === undefined ? "" : ` (${group.status})`
     }`
-  const head = group.decision === "AUTO_LINKED"
+  const head = group.decision === "CONFIRMED"
+    ? `Confirmed group ${group.kind} ${groupShape(group)} by ${group.confirmedBy?.who ?? "?"} at ${
+      group.confirmedBy?.when ?? "?"
+    } (${group.points} pts now)`
+    : group.decision === "AUTO_LINKED"
     ? `Auto-linked group ${group.kind} ${groupShape(group)} (${group.points} pts >= ${ctx.config.autoPoints}, ` +
       `margin ${group.margin})`
     : `Suggested group ${group.kind} ${groupShape(group)} (${group.points} pts; not auto: ${

@@ -35,7 +35,8 @@ export interface GroupDecision {
   readonly kind: GroupKind
   readonly transactions: ReadonlyArray<number>
   readonly clusters: ReadonlyArray<number>
-  readonly decision: "AUTO_LINKED" | "SUGGESTED"
+  /** CONFIRMED: a group a person confirmed (`confirmedGroup`), kept as is whatever its gates. */
+  readonly decision: "AUTO_LINKED" | "SUGGESTED" | "CONFIRMED"
   /** Amount (8: the sum is exact within 0.01 per item) + the weakest identity + the weakest date term. */
   readonly points: number
   /** Points over leaving the members unassigned (suggest - 0.5, rounded down); 0 when another solution ties. */
@@ -64,6 +65,8 @@ export interface GroupDecision {
    * day `day`. Undefined otherwise.
    */
   readonly anchor: { readonly day: number; readonly instalmentsBefore: number } | undefined
+  /** Who confirmed a CONFIRMED group, and when (ISO-8601 UTC). */
+  readonly confirmedBy?: { readonly who: string; readonly when: string }
 }
 
 /** What the group solvers may use. */
@@ -169,7 +172,8 @@ const build = (
   cls: ReadonlyArray<number>,
   alternatives: number,
   msi: GroupDecision["msi"],
-  anchored?: AnchoredDate
+  anchored?: AnchoredDate,
+  confirmed = false
 ): GroupDecision | undefined => {
   const { config } = input.ctx
   let identity: GroupDecision["identity"] | undefined
@@ -181,7 +185,7 @@ const build = (
       if (pair === undefined) {
         // A member pair outside the window (a later instalment, a later split): identity still required.
         const identityOnly = pairIdentity(input.ctx, input.transactions[t]!, input.clusters[c]!)
-        if (identityOnly.points < identityFloor) return undefined
+        if (identityOnly.points < identityFloor && !confirmed) return undefined
         if (identity === undefined || identityOnly.points < identity.match.points) {
           identity = { tx: t, cluster: c, match: identityOnly }
         }
@@ -199,6 +203,7 @@ const build = (
       ) date = { tx: t, cluster: c, match: pair.date }
     }
   }
+  if (confirmed && date === undefined) date = undatedPair(input, txs[0]!, cls[0]!)
   if (identity === undefined || date === undefined) return undefined
   const sumTx = txs.reduce((acc, t) => acc + input.transactions[t]!.amountMinor, 0n)
   const sumDocs = cls.reduce((acc, c) => acc + signedTotal(kind, input.clusters[c]!), 0n)
@@ -217,7 +222,7 @@ const build = (
     kind,
     transactions: txs,
     clusters: cls,
-    decision: gates.length === 0 ? "AUTO_LINKED" : "SUGGESTED",
+    decision: confirmed ? "CONFIRMED" : gates.length === 0 ? "AUTO_LINKED" : "SUGGESTED",
     points,
     margin: alternatives > 0 ? 0 : Math.max(0, points - config.suggestPoints + 1),
     identity,
@@ -232,6 +237,12 @@ const build = (
     // the anchor is told only when it dates the group (no charge of it aligns better)
     anchor: anchored !== undefined && date === anchored.date ? anchored.anchor : undefined
   }
+}
+
+/** A pair with no date evidence left (0 points), for a confirmed group whose dates fall outside every window. */
+const undatedPair = (input: GroupInput, t: number, c: number): GroupDecision["date"] => {
+  const member = input.clusters[c]!.members[0]!
+  return { tx: t, cluster: c, match: { points: 0, member, deltaDays: member.day - (input.transactions[t]!.day ?? member.day) } }
 }
 
 const spread = (input: GroupInput, cls: ReadonlyArray<number>): number => {
@@ -372,6 +383,10 @@ const earlierView = (tx: TransactionView, months: number, config: ScoringContext
   return { ...tx, day, monthEnd: lastDay - day < config.monthEndDays }
 }
 
+/** The MSI chain a charge belongs to: card, descriptor, plan length and currency. */
+const msiChainKey = (tx: TransactionView): string =>
+  `${tx.cardKey ?? ""}|${tx.descriptorKey}|${tx.instalment?.of ?? ""}|${tx.currency}`
+
 /**
  * N charges : 1 CFDI, MSI instalment plans (matching.md §7.6): the charges of one card, descriptor, plan length and
  * currency, each about Total / n, linked to the CFDI of the plan's first charge as the group grows. A monthly job
@@ -391,7 +406,7 @@ const msiGroups = (
     const tx = input.transactions[t]!
     if (tx.instalment === undefined || tx.type !== "PURCHASE" || tx.day === undefined) continue
     if (!config.msiPlans.includes(tx.instalment.of)) continue
-    const key = `${tx.cardKey ?? ""}|${tx.descriptorKey}|${tx.instalment.of}|${tx.currency}`
+    const key = msiChainKey(tx)
     const list = chains.get(key) ?? []
     chains.set(key, list)
     list.push(t)
@@ -507,6 +522,49 @@ const splitTender = (
     }
   }
   return out
+}
+
+/**
+ * A group a person confirmed (matching.md §7.13), re-scored on this run's data and kept whatever its gates: decision
+ * CONFIRMED, with its current evidence (identity without floor; a 0-point date when every date fell out of its
+ * window). `txs` ascending; `cls` ascending, a CREDIT_NOTE_NETTED invoice first. An MSI plan goes on growing: the
+ * charges of `openTransactions` in its chain, each about Total / n, join it up to the plan's length. Undefined when
+ * a member cluster has no fiscal document any more.
+ */
+export const confirmedGroup = (
+  input: GroupInput,
+  kind: GroupKind,
+  txs: ReadonlyArray<number>,
+  cls: ReadonlyArray<number>,
+  confirmedBy: NonNullable<GroupDecision["confirmedBy"]>
+): GroupDecision | undefined => {
+  if (txs.length === 0 || cls.length === 0 || cls.some((c) => input.clusters[c]!.fiscal === undefined)) return undefined
+  const first = input.transactions[txs[0]!]!
+  const n = first.instalment?.of
+  if (kind !== "MSI" || n === undefined || first.day === undefined || cls.length !== 1) {
+    const group = build(input, kind, txs, cls, 0, undefined, undefined, true)
+    return group && { ...group, confirmedBy }
+  }
+  const expected = fiscalTotal(input.clusters[cls[0]!]!) / BigInt(n)
+  const tolerance = BigInt(input.ctx.config.msiToleranceMinor)
+  const key = msiChainKey(first)
+  const joining = input.openTransactions.filter((t) => {
+    const tx = input.transactions[t]!
+    const diff = tx.amountMinor - expected
+    return !txs.includes(t) && tx.day !== undefined && msiChainKey(tx) === key && (diff < 0n ? -diff : diff) <= tolerance
+  })
+  const byDay = [...txs, ...joining].sort((a, b) =>
+    (input.transactions[a]!.day ?? 0) - (input.transactions[b]!.day ?? 0) || a - b
+  )
+  const before = Math.min(input.transactions[byDay[0]!]!.instalment?.number ?? 1, n) - 1
+  // the confirmed charges stay whatever the plan's length; joining ones fill what is left of it
+  const members = [...txs, ...byDay.filter((t) => !txs.includes(t)).slice(0, Math.max(0, n - before - txs.length))]
+    .sort((a, b) => a - b)
+  const linked = before + members.length
+  const lastDay = Math.max(...members.map((t) => input.transactions[t]!.day ?? 0))
+  const msi = { of: n, linked, nextDueDay: linked < n ? lastDay + monthDays : undefined }
+  const group = build(input, kind, members, cls, 0, msi, undefined, true)
+  return group && { ...group, confirmedBy }
 }
 
 /**

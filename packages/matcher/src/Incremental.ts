@@ -8,7 +8,8 @@
  * - `AliasEntry` and `deriveAliases`: the learned alias table (normalised descriptor -> issuer RFC), derived purely
  *   from confirmed and rejected decisions.
  */
-import { type CardTransaction, type CivilDate, type FiscalDocument, toEpochDay } from "@clara-recon/domain"
+import { type CardTransaction, type CivilDate, type FiscalDocument, type MatchLink, toEpochDay } from "@clara-recon/domain"
+import type { GroupKind } from "./Groups.js"
 import { identityRfc } from "./internal/Rfc.js"
 import { descriptorKey } from "./Normalisation.js"
 
@@ -31,6 +32,21 @@ export interface LinkDecision {
   readonly who: string
   /** When, ISO-8601 instant in UTC (`2025-02-03T10:15:00Z`). */
   readonly when: string
+  /**
+   * The group a CONFIRMED decision covers, when the link was a group (§7.6): pinned whole on later runs, not as its
+   * one (transactionUuid, documentId) pair. Absent for a pair.
+   */
+  readonly group?: LinkGroup
+}
+
+/**
+ * The members of a confirmed group link: its kind, the Clara transaction uuids and the document ids (CFDI UUIDs or
+ * extracted document uuids). `documentId` of the decision is the group's first document (a netted invoice).
+ */
+export interface LinkGroup {
+  readonly kind: GroupKind
+  readonly transactions: ReadonlyArray<string>
+  readonly documents: ReadonlyArray<string>
 }
 
 /** An AUTO link of an earlier run (`MatchLink` satisfies this shape). */
@@ -68,6 +84,23 @@ export interface AliasOptions {
   readonly asOf: CivilDate
   readonly minConfirmations?: number
   readonly rejectionWindowDays?: number
+}
+
+const groupKinds: ReadonlySet<string> = new Set<GroupKind>(["SPLIT_INVOICES", "CREDIT_NOTE_NETTED", "MSI", "SPLIT_TENDER"])
+
+/**
+ * The group a link row stands for (its amount term of class `G1`-`G4` names the kind; the explanation lists the
+ * members), or undefined for a pair. What `link confirm` of a group row stores with the decision.
+ */
+export const linkGroupOf = (link: MatchLink): LinkGroup | undefined => {
+  const kind = link.explanation.evidence.find((e) => e.feature === "amount")?.detail["kind"]
+  if (typeof kind !== "string" || !groupKinds.has(kind)) return undefined
+  const { cfdis, transactions } = link.explanation.members
+  return {
+    kind: kind as GroupKind,
+    transactions,
+    documents: [link.documentId, ...cfdis.filter((id) => id !== link.documentId)]
+  }
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)

@@ -34,8 +34,8 @@ import {
 } from "./Explanation.js"
 import { type FxRate, makeFxLookup } from "./Fx.js"
 import { capsInMinor, type Decision, type Decisions, failedGates, type TransactionOutcome } from "./Gates.js"
-import { type GroupDecision, isOneCharge, solveGroups } from "./Groups.js"
-import type { LinkDecision, PreviousLink } from "./Incremental.js"
+import { confirmedGroup, type GroupDecision, isOneCharge, solveGroups } from "./Groups.js"
+import type { LinkDecision, LinkGroup, PreviousLink } from "./Incremental.js"
 import { minorToDecimal } from "./internal/Minor.js"
 import { identityRfc } from "./internal/Rfc.js"
 import { sortById } from "./internal/SortById.js"
@@ -129,7 +129,7 @@ export interface MatchStages {
   readonly cancelledLinks: ReadonlyArray<CancelledLink>
   /** Previous AUTO links that no longer score (their evidence changed): not kept, reported. */
   readonly lapsedPrevious: ReadonlyArray<{ readonly tx: number; readonly cluster: number; readonly points: number }>
-  /** Group links and suggestions (§7.6). */
+  /** Group links and suggestions (§7.6), groups people confirmed (decision CONFIRMED) first. */
   readonly groups: ReadonlyArray<GroupDecision>
   /** Refunds that fully reverse a purchase without a credit note (§7.8). */
   readonly reversals: ReadonlyArray<Reversal>
@@ -285,7 +285,37 @@ const stagesOf = (input: MatchInput, sorted: SortedInputs): MatchStages => {
   const reservedClusters = new Set<number>()
   const pinnedPairs = new Set<string>()
   const people = (input.pinned ?? []).filter((p) => p.status !== "REJECTED")
+  const confirmedGroups: Array<GroupDecision> = []
+  // A confirmed group is pinned whole: its members this run knows and no earlier decision holds (an MSI plan grows
+  // by the open charges of its chain). A cancelled member lets the engine match the others again.
+  const pinGroup = (decision: LinkDecision, group: LinkGroup): boolean => {
+    const cancelled = group.documents.filter((id) => noteCancelled(decision.transactionUuid, id))
+    if (cancelled.length > 0) return true
+    const known = <A>(values: ReadonlyArray<A | undefined>): Array<A> => values.filter((v): v is A => v !== undefined)
+    const head = clusterOf.get(upperId(decision.documentId))
+    if (head === undefined) return false
+    // another row of a group pinned already (an MSI or split-tender group has a row per charge)
+    const t = txIndex.get(decision.transactionUuid)
+    if (confirmedGroups.some((g) => g.clusters[0] === head && t !== undefined && g.transactions.includes(t))) return true
+    if (reservedClusters.has(head)) return false
+    const txs = [...new Set(known(group.transactions.map((uuid) => txIndex.get(uuid))))]
+      .filter((t) => !reservedTx.has(t)).sort((a, b) => a - b)
+    const rest = [...new Set(known(group.documents.map((id) => clusterOf.get(upperId(id)))))]
+      .filter((c) => c !== head && !reservedClusters.has(c)).sort((a, b) => a - b)
+    const cls = group.kind === "CREDIT_NOTE_NETTED" ? [head, ...rest] : [head, ...rest].sort((a, b) => a - b)
+    const open = group.kind !== "MSI" ? [] : transactions.filter((t) =>
+      t.subject && t.instalment !== undefined && !reservedTx.has(t.index) && !txs.includes(t.index)
+    ).map((t) => t.index)
+    const groupInput = { transactions, clusters, openTransactions: open, openClusters: [], ctx }
+    const pinned = confirmedGroup(groupInput, group.kind, txs, cls, { who: decision.who, when: decision.when })
+    if (pinned === undefined) return false
+    confirmedGroups.push(pinned)
+    for (const t of pinned.transactions) reservedTx.add(t)
+    for (const c of pinned.clusters) reservedClusters.add(c)
+    return true
+  }
   for (const decision of [...people].sort(byPair)) {
+    if (decision.group !== undefined && pinGroup(decision, decision.group)) continue
     if (noteCancelled(decision.transactionUuid, decision.documentId)) continue
     const t = txIndex.get(decision.transactionUuid)
     const c = clusterOf.get(upperId(decision.documentId))
@@ -341,12 +371,15 @@ const stagesOf = (input: MatchInput, sorted: SortedInputs): MatchStages => {
   const openClusters = clusters.filter((c) =>
     !assignment.byCluster.has(c.index) && !autoClusters.has(c.index) && !reservedClusters.has(c.index)
   ).map((c) => c.index)
-  const groups = solveGroups({ transactions, clusters, openTransactions, openClusters, ctx }).filter((g) =>
-    g.transactions.every((t) => g.clusters.every((c) => !forbidden.has(`${t}:${c}`)))
-  )
+  const groups = [
+    ...confirmedGroups,
+    ...solveGroups({ transactions, clusters, openTransactions, openClusters, ctx }).filter((g) =>
+      g.transactions.every((t) => g.clusters.every((c) => !forbidden.has(`${t}:${c}`)))
+    )
+  ]
 
   // §7.8: refunds without a credit note that fully reverse a purchase.
-  const grouped = new Set(groups.filter((g) => g.decision === "AUTO_LINKED").flatMap((g) => g.transactions))
+  const grouped = new Set(groups.filter((g) => g.decision !== "SUGGESTED").flatMap((g) => g.transactions))
   const openRefunds = openTransactions.filter((t) => transactions[t]!.type === "REFUND" && !grouped.has(t))
   const reversals = findReversals(transactions, openRefunds, config)
   return {
@@ -460,7 +493,7 @@ export const match = (input: MatchInput): MatchResult => {
       groupRows.set(t, list)
       list.push({ group, row: rows[i]! })
     })
-    if (group.decision === "AUTO_LINKED") for (const t of group.transactions) autoGroupOf.set(t, group)
+    if (group.decision !== "SUGGESTED") for (const t of group.transactions) autoGroupOf.set(t, group)
   }
   const groupLinkIdOf = (group: GroupDecision, t: number) =>
     groupRows.get(isOneCharge(group.kind) ? group.transactions[0]! : t)?.find((r) => r.group === group)?.row
@@ -590,7 +623,7 @@ export const match = (input: MatchInput): MatchResult => {
     const rows = groupRows.get(t) ?? none
     const autoGroup = autoGroupOf.get(t)
     for (const { group, row } of rows) {
-      if (group.decision === "AUTO_LINKED") links.push(row)
+      if (group.decision !== "SUGGESTED") links.push(row)
     }
     if (autoGroup) for (const c of autoGroup.clusters) allocate(tx, c)
     const groupSuggestion = rows.find(({ group }) => group.decision === "SUGGESTED")
@@ -614,7 +647,7 @@ export const match = (input: MatchInput): MatchResult => {
       outcome :
       { ...outcome, link: kept }
     const txExceptions = transactionExceptions(tx, keptOutcome, exceptionContext, {
-      pinned: pinned.length > 0 && keptOutcome === outcome,
+      pinned: (pinned.length > 0 && keptOutcome === outcome) || autoGroup?.decision === "CONFIRMED",
       group: autoGroup,
       groupSuggestion: top,
       reversal: reversalOf.get(t)

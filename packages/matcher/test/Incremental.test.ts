@@ -1,6 +1,6 @@
 /** matching.md §7.13: pinned decisions, forbidden pairs, stable AUTO links with RELINK_PROPOSED, learned aliases. */
 import { assert, describe, it } from "@effect/vitest"
-import { aliasMap, deriveAliases, type LinkDecision } from "../src/Incremental.js"
+import { aliasMap, deriveAliases, type LinkDecision, linkGroupOf } from "../src/Incremental.js"
 import type { MatchLink } from "@clara-recon/domain"
 import { match, type MatchInput, type MatchResult } from "../src/Matcher.js"
 import { generateScenario } from "../src/Synthetic.js"
@@ -130,6 +130,98 @@ describe("incremental runs (matching.md §7.13)", () => {
     assert.deepStrictEqual(pairs(rerun.suggestions), pairs(first.suggestions))
     assert.deepStrictEqual(raised(rerun), raised(first))
     assert.deepStrictEqual([...rerun.dispositions], [...first.dispositions])
+  })
+})
+
+describe("confirmed groups (matching.md §7.6, §7.13)", () => {
+  const hotel = { rfc: "HPR010101AB1", name: "HOTEL PRESIDENTE SA DE CV" }
+  const palacio = { rfc: "PHI010101AB1", name: "EL PALACIO DE HIERRO SA DE CV" }
+  const confirm = (link: MatchLink): LinkDecision => {
+    const group = linkGroupOf(link)
+    return {
+      status: "CONFIRMED",
+      transactionUuid: link.transactionUuid,
+      documentId: link.documentId,
+      who: "ana",
+      when: "2025-02-01T09:00:00Z",
+      ...(group === undefined ? {} : { group })
+    }
+  }
+  const rows = (result: MatchResult) =>
+    result.links.map((l) => [l.decision, l.transactionUuid, l.documentId, l.explanation.members.cfdis.join(",")])
+
+  it("pins a confirmed split-invoices group whole, not as its first pair", () => {
+    const input: MatchInput = {
+      asOf: "2025-03-31",
+      transactions: [tx({ uuid: "t1", amount: "4200.00", date: "2025-01-10", descriptor: "HOTEL PRESIDENTE" })],
+      documents: [
+        cfdi({ id: "H1", total: "3000.00", date: "2025-01-10", ...hotel }),
+        cfdi({ id: "H2", total: "1200.00", date: "2025-01-10", ...hotel })
+      ]
+    }
+    const first = match(input)
+    assert.deepStrictEqual(rows(first), [["AUTO_LINKED", "t1", "H1", "H1,H2"]])
+    const again = match({ ...input, pinned: first.links.map(confirm) })
+    assert.deepStrictEqual(rows(again), [["CONFIRMED", "t1", "H1", "H1,H2"]])
+    assert.match(again.links[0]!.explanation.text, /^Confirmed group SPLIT_INVOICES 1:2 by ana at 2025-02-01T09:00:00Z/)
+    assert.deepStrictEqual(again.exceptions, [])
+    assert.strictEqual(again.dispositions.get("t1"), "LINKED")
+  })
+
+  it("keeps a confirmed netted invoice first, with its credit note", () => {
+    const input: MatchInput = {
+      asOf: "2025-03-31",
+      transactions: [tx({ uuid: "p", amount: "1000.00", date: "2025-01-04", descriptor: "PALACIO DE HIERRO" })],
+      documents: [
+        cfdi({ id: "I1", total: "1160.00", date: "2025-01-04", ...palacio, formaPago: "04" }),
+        cfdi({ id: "E1", total: "160.00", date: "2025-01-20", ...palacio, tipo: "E", relatedTo: ["01", "I1"] })
+      ]
+    }
+    const again = match({ ...input, pinned: match(input).links.map(confirm) })
+    assert.deepStrictEqual(rows(again), [["CONFIRMED", "p", "I1", "E1,I1"]])
+    assert.include(again.links[0]!.explanation.text, "CFDI I1 net of 1 credit note(s) 1000.00 MXN = the charge")
+    assert.deepStrictEqual(again.exceptions, [])
+  })
+
+  it("grows a confirmed MSI plan with the next instalment of its chain", () => {
+    const instalment = (k: number) =>
+      tx({ uuid: `m${k}`, amount: "2000.00", date: `2025-0${k}-05`, descriptor: "LIVERPOOL", installment: [k, 3] })
+    const liverpool = cfdi({ id: "L1", total: "6000.00", date: "2025-01-05", rfc: "LIV010101AB1", name: "LIVERPOOL SA" })
+    const january = match({ asOf: "2025-01-31", transactions: [instalment(1)], documents: [liverpool] })
+    const february = match({
+      asOf: "2025-02-28",
+      transactions: [instalment(1), instalment(2)],
+      documents: [liverpool],
+      pinned: january.links.map(confirm)
+    })
+    assert.deepStrictEqual(rows(february), [["CONFIRMED", "m1", "L1", "L1"], ["CONFIRMED", "m2", "L1", "L1"]])
+    for (const link of february.links) {
+      assert.deepStrictEqual(link.explanation.members.transactions, ["m1", "m2"])
+      assert.strictEqual(link.explanation.evidence[0]!.detail["status"], "MSI 2/3")
+    }
+    assert.deepStrictEqual(february.exceptions, [])
+  })
+
+  it("lets the engine match the members again when one CFDI of a confirmed group is cancelled", () => {
+    const input: MatchInput = {
+      asOf: "2025-03-31",
+      transactions: [tx({ uuid: "t1", amount: "4200.00", date: "2025-01-10", descriptor: "HOTEL PRESIDENTE" })],
+      documents: [
+        cfdi({ id: "H1", total: "3000.00", date: "2025-01-10", ...hotel }),
+        cfdi({ id: "H2", total: "1200.00", date: "2025-01-10", ...hotel })
+      ]
+    }
+    const pinned = match(input).links.map(confirm)
+    const cancelled = match({
+      ...input,
+      documents: [
+        input.documents[0]!,
+        cfdi({ id: "H2", total: "1200.00", date: "2025-01-10", ...hotel, satStatus: "Cancelado" })
+      ],
+      pinned
+    })
+    assert.isUndefined(cancelled.links.find((l) => l.decision === "CONFIRMED"))
+    assert.includeMembers(cancelled.exceptions.map((e) => `${e.code} ${e.documentId}`), ["CFDI_CANCELLED_LINKED H2"])
   })
 })
 

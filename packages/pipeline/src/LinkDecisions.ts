@@ -5,14 +5,16 @@
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { toCardTransaction, TransactionResponseV3 } from "@clara-recon/clara"
-import { FiscalDocument } from "@clara-recon/domain"
-import { type AliasEntry, deriveAliases, type LinkDecision } from "@clara-recon/matcher"
+import { FiscalDocument, MatchLink } from "@clara-recon/domain"
+import { type AliasEntry, deriveAliases, type LinkDecision, linkGroupOf } from "@clara-recon/matcher"
 import { ReconStore } from "./ReconStore.js"
 
 const decodeWire = Schema.decodeUnknownOption(TransactionResponseV3)
 const decodeDocument = Schema.decodeUnknownOption(FiscalDocument)
+const decodeLink = Schema.decodeUnknownOption(Schema.parseJson(MatchLink))
 
 /**
  * Records a person's decision on a link: `CONFIRMED` pins it on re-runs, `REJECTED` keeps the pair from being linked
@@ -22,17 +24,26 @@ const decodeDocument = Schema.decodeUnknownOption(FiscalDocument)
 export const decideLink = (linkId: string, decision: "CONFIRMED" | "REJECTED", who: string, at: string) =>
   Effect.flatMap(ReconStore, (store) => store.decideLink(linkId, decision, who, at))
 
-/** Every link decision as the matcher's `LinkDecision` (status, pair, who, when). Fails with `StoreError`. */
+/**
+ * Every link decision as the matcher's `LinkDecision` (status, pair, who, when). A CONFIRMED group link (§7.6) also
+ * carries its kind and members, read from the link the decision was taken on, so the next run pins the whole group.
+ * Fails with `StoreError`.
+ */
 export const storedDecisions = Effect.map(
   Effect.flatMap(ReconStore, (store) => store.linkDecisions),
   (rows): ReadonlyArray<LinkDecision> =>
-    rows.map((d) => ({
-      status: d.decision,
-      transactionUuid: d.transactionUuid,
-      documentId: d.documentId,
-      who: d.decidedBy,
-      when: d.decidedAt
-    }))
+    rows.map((d) => {
+      const link = d.decision === "CONFIRMED" ? decodeLink(d.linkJson) : Option.none()
+      const group = Option.isSome(link) ? linkGroupOf(link.value) : undefined
+      return {
+        status: d.decision,
+        transactionUuid: d.transactionUuid,
+        documentId: d.documentId,
+        who: d.decidedBy,
+        when: d.decidedAt,
+        ...(group === undefined ? {} : { group })
+      }
+    })
 )
 
 /**
