@@ -582,11 +582,15 @@ const settle = (adapter: ErpAdapter, row: LedgerRow): Effect.Effect<Settled> =>
     )
   )
 
-/** Writes the outcomes of `settle` to the ledger in one write. Returns the rows written. */
-const recordSettled = (outcomes: ReadonlyArray<Settled>) =>
+/**
+ * Writes the outcomes of `settle` to the ledger in one write. A row back to `planned` becomes run `runId`'s to post,
+ * so a resume of that run still finds it. Returns the rows written.
+ */
+const recordSettled = (runId: string, outcomes: ReadonlyArray<Settled>) =>
   move(
     outcomes.map((o): LedgerRow => ({
       ...o.row,
+      ...(o.next === "planned" ? { runId } : {}),
       state: o.next,
       refJson: o.ref !== undefined ? JSON.stringify(o.ref) : o.row.refJson,
       error: o.error
@@ -612,7 +616,7 @@ const settleWith = (
         const reason = o.next === "planned" ? stillOut(row) : undefined
         return reason === undefined ? o : { row, next: row.state, error: reason }
       }), { concurrency: ctx.erpConcurrency }),
-    recordSettled
+    (outcomes) => recordSettled(ctx.runId, outcomes)
   )
 
 /** Settles rows of this run (`settleWith` this run's adapter; one not found goes back to `planned`). */

@@ -5,7 +5,7 @@
  */
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { BigDecimal, Deferred, Effect, Fiber, Layer, Option, TestClock } from "effect"
+import { BigDecimal, Deferred, Effect, Exit, Fiber, Layer, Option, TestClock } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { generateCfdi40, generatePago } from "@clara-recon/cfdi"
@@ -73,6 +73,20 @@ const unreadable = (ctx: ErpContext): ErpAdapter => ({
 const failingExport = (ctx: ErpContext): ErpAdapter => ({
   ...sapCsv(ctx),
   post: () => Effect.fail(ErpError.unknownOutcome("EXPORT_WRITE_FAILED", "Cannot write the manifest"))
+})
+
+/** An ERP that records postings itself (no file export): its `find` is the ERP's own answer. */
+const recording = (ctx: ErpContext): ErpAdapter => {
+  const inner = sapCsv(ctx)
+  const capabilities = inner.manifest.capabilities.filter((c) => c !== "export.file")
+  return { ...inner, manifest: { ...inner.manifest, capabilities } }
+}
+
+/** `recording` whose writes time out before reaching the ERP, and which cannot be read back: rows left `posting`. */
+const lost = (ctx: ErpContext): ErpAdapter => ({
+  ...recording(ctx),
+  post: () => Effect.fail(ErpError.unknownOutcome("TIMEOUT", "no answer from the ERP")),
+  find: () => Effect.fail(ErpError.unknownOutcome("READ_DOWN", "the ERP cannot be read right now"))
 })
 
 /**
@@ -220,18 +234,6 @@ describe("resume after a crash (SQLite)", () => {
   it.effect("an unconfirmed posting an ERP that records postings does not find is posted by the next run", () =>
     onSqliteJob(({ options, sqlite }) =>
       Effect.gen(function*() {
-        // an ERP that records postings itself (no file export): its `find` is the ERP's own answer
-        const recording = (ctx: ErpContext): ErpAdapter => {
-          const inner = sapCsv(ctx)
-          const capabilities = inner.manifest.capabilities.filter((c) => c !== "export.file")
-          return { ...inner, manifest: { ...inner.manifest, capabilities } }
-        }
-        // the first run's write times out before reaching the ERP, and the ERP cannot be read back: left `posting`
-        const lost = (ctx: ErpContext): ErpAdapter => ({
-          ...recording(ctx),
-          post: () => Effect.fail(ErpError.unknownOutcome("TIMEOUT", "no answer from the ERP")),
-          find: () => Effect.fail(ErpError.unknownOutcome("READ_DOWN", "the ERP cannot be read right now"))
-        })
         yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
         const first = yield* reconcile({ ...options, erp: lost }).pipe(Effect.provide(sqlite))
         assert.deepStrictEqual((yield* ledgerOf(first.runId, sqlite)).map((r) => r.state), ["posting", "posting"])
@@ -240,6 +242,35 @@ describe("resume after a crash (SQLite)", () => {
         assert.deepStrictEqual(second.summary.postings, { new: 2, skipped: 0, failed: 0 })
         assert.deepStrictEqual((yield* ledgerOf(second.runId, sqlite)).map((r) => r.state), ["verified", "verified"])
         assert.strictEqual(csvsOf(second.runDir).length, 1)
+      })
+    ))
+
+  it.effect("a run killed right after moving an earlier run's unconfirmed postings back to planned posts them on resume", () =>
+    onSqliteJob(({ options, sqlite }) =>
+      Effect.gen(function*() {
+        yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
+        const first = yield* reconcile({ ...options, erp: lost }).pipe(Effect.provide(sqlite))
+        // kill -9 right after the ledger write that hands the rows back to this run as `planned`
+        const killedAfterReplan = Layer.effect(
+          ReconStore,
+          Effect.map(ReconStore, (inner) =>
+            ReconStore.of({
+              ...inner,
+              writeLedger: (rows, at) =>
+                Effect.zipRight(
+                  inner.writeLedger(rows, at),
+                  rows.some((r) => r.state === "planned" && r.runId !== first.runId)
+                    ? Effect.die(new Error("killed"))
+                    : Effect.void
+                )
+            }))
+        ).pipe(Layer.provide(sqlite))
+        const killed = yield* Effect.exit(reconcile({ ...options, erp: recording }).pipe(Effect.provide(killedAfterReplan)))
+        assert.isTrue(Exit.isFailure(killed))
+        const resumed = yield* reconcile({ ...options, erp: recording }).pipe(Effect.provide(sqlite))
+        assert.notStrictEqual(resumed.runId, first.runId)
+        assert.deepStrictEqual(resumed.summary.postings, { new: 2, skipped: 0, failed: 0 })
+        assert.deepStrictEqual((yield* ledgerOf(resumed.runId, sqlite)).map((r) => r.state), ["verified", "verified"])
       })
     ))
 
