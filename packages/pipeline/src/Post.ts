@@ -359,6 +359,62 @@ export const bookedRefusals = (
 }
 
 /**
+ * Holds back the plans whose CFDI the ERP already books for another charge (`booked`: the ledger rows of the plans'
+ * documents): the run links it to a new charge (a duplicate charge, a person's rejection of the first link, a lapsed
+ * link), and posting it again would claim its expense and IVA twice. Charges that share a CFDI by design (MSI
+ * instalments, split tender, several charges this run links to the same CFDI) are not held. Returns the plans kept
+ * and a POSTING_FAILED (`DOCUMENT_ALREADY_POSTED`) per plan held, naming the booked posting.
+ */
+export const holdDocumentsBookedElsewhere = (
+  plans: ReadonlyArray<PlannedPosting>,
+  booked: ReadonlyArray<LedgerRow>,
+  transactions: ReadonlyMap<string, CardTransaction>
+): { readonly plans: Array<PlannedPosting>; readonly held: Array<ReconciliationException> } => {
+  const linkedTo = new Map<string, Set<string>>()
+  for (const { link } of plans) {
+    const charges = linkedTo.get(link.documentId) ?? new Set<string>()
+    linkedTo.set(link.documentId, charges)
+    charges.add(link.transactionUuid)
+    for (const uuid of link.explanation.members.transactions) charges.add(uuid)
+  }
+  const bookedOf = new Map<string, LedgerRow>()
+  for (const row of [...booked].sort((a, b) => a.externalKey.localeCompare(b.externalKey))) {
+    if (inErp(row.state) && !bookedOf.has(row.documentId)) bookedOf.set(row.documentId, row)
+  }
+  const kept: Array<PlannedPosting> = []
+  const held: Array<ReconciliationException> = []
+  for (const plan of plans) {
+    const { link } = plan
+    const shares = isMsiLink(link) || link.explanation.evidence.some((e) => e.class === "G3_SPLIT_TENDER")
+    const other = shares ? undefined : [link.documentId, ...link.explanation.members.cfdis]
+      .map((id) => bookedOf.get(id))
+      .find((row) => row !== undefined && !linkedTo.get(link.documentId)!.has(row.transactionUuid))
+    if (other === undefined) {
+      kept.push(plan)
+      continue
+    }
+    const tx = transactions.get(link.transactionUuid)
+    held.push(
+      new ReconciliationException({
+        code: "POSTING_FAILED",
+        subtype: "DOCUMENT_ALREADY_POSTED",
+        severity: "high",
+        message: `posting for transaction ${link.transactionUuid} (${tx ? formatMoney(tx.amount) : "?"}): CFDI ` +
+          `${other.documentId} is already booked for transaction ${other.transactionUuid} (${other.externalKey}, ` +
+          `${other.state}); not posted a second time`,
+        transactionUuid: link.transactionUuid,
+        documentId: link.documentId,
+        ...(tx?.userName ? { cardholder: tx.userName } : {}),
+        suggestedAction: `If the CFDI belongs to this charge, reverse that journal in the ERP and mark it handled ` +
+          `with \`clara-recon ledger exclude ${other.externalKey}\`; the next run posts it here. Otherwise reject ` +
+          `this link.`
+      })
+    )
+  }
+  return { plans: kept, held }
+}
+
+/**
  * The ledger rows of the postings of the run's charges that `links` links to nothing (a group link's member charges
  * are linked), for `postedLinkChanges`. Fails with `StoreError`.
  */

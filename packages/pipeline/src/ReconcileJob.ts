@@ -53,6 +53,7 @@ import { Progress } from "./Progress.js"
 import {
   awaitsReadBack,
   bookedRefusals,
+  holdDocumentsBookedElsewhere,
   defaultSapCsvAdapter,
   earlierInstalments,
   inErp,
@@ -622,7 +623,12 @@ const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Mem
   }
   const postCtx = yield* postContext(ctx, memo)
   const planned = planPostings(postCtx)
-  const { plans } = planned
+  const documentIds = planned.plans.flatMap((p) => [p.link.documentId, ...p.link.explanation.members.cfdis])
+  const { held, plans } = holdDocumentsBookedElsewhere(
+    planned.plans,
+    yield* store.ledgerOfDocuments([...new Set(documentIds)]),
+    postCtx.transactions
+  )
   const ledger = yield* store.ledger(plans.map((p) => p.planned.externalKey))
   const rows = plannedLedgerRows(postCtx, plans, ledger)
   const refused = bookedRefusals(
@@ -630,7 +636,7 @@ const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Mem
     yield* store.ledgerOfTransactions(planned.exceptions.flatMap((e) => e.transactionUuid ?? [])),
     postCtx.transactions
   )
-  const exceptions = refused.refusals
+  const exceptions = [...refused.refusals, ...held]
   const linkChanges = [
     ...postedLinkChanges(
       plans,

@@ -624,6 +624,30 @@ describe("resume after a crash (SQLite)", () => {
       })
     ))
 
+  it.effect("a posted CFDI the next run links to another charge is held, not booked twice", () =>
+    onSqliteJob(({ options, sqlite }) =>
+      Effect.gen(function*() {
+        const first = yield* reconcile(options)
+        const fuel = (yield* loadRunResult(first.runId)).links.find((l) => l.transactionUuid === "t-fuel")!
+        // Clara shows the charge twice, and a person says the CFDI is not the first one's
+        const exported = JSON.parse(fs.readFileSync(options.transactionsFile, "utf8"))
+        fs.writeFileSync(options.transactionsFile, JSON.stringify([...exported, { ...exported[0], uuid: "t-fuel-2" }]))
+        yield* decideLink(fuel.linkId, "REJECTED", "ana@example.com", "2026-02-02T10:00:00Z")
+        const second = yield* reconcile(options)
+        const result = yield* loadRunResult(second.runId)
+        assert.strictEqual(result.links.find((l) => l.documentId === fuel.documentId)?.transactionUuid, "t-fuel-2")
+        assert.deepStrictEqual(second.summary.postings, { new: 0, skipped: 1, failed: 1 })
+        const held = result.exceptions.find((e) => e.subtype === "DOCUMENT_ALREADY_POSTED")!
+        assert.deepStrictEqual(
+          [held.code, held.transactionUuid, held.documentId],
+          ["POSTING_FAILED", "t-fuel-2", fuel.documentId]
+        )
+        assert.include(held.message, "already booked for transaction t-fuel")
+        const booked = yield* Effect.flatMap(ReconStore, (store) => store.ledgerOfDocuments([fuel.documentId]))
+        assert.deepStrictEqual(booked.map((r) => [r.transactionUuid, r.state]), [["t-fuel", "verified"]])
+      }).pipe(Effect.provide(sqlite))
+    ))
+
   it.effect("a confirmed link teaches an alias; an unknown link id is refused", () =>
     onSqliteJob(({ options, sqlite }) =>
       Effect.gen(function*() {
