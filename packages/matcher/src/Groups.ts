@@ -78,7 +78,12 @@ export interface GroupInput {
   /** Clusters left unassigned, ascending. */
   readonly openClusters: ReadonlyArray<number>
   readonly ctx: ScoringContext
+  /** Forbidden (rejected) pairs as `${tx}:${cluster}`: no group holds one (§7.13). */
+  readonly forbidden?: ReadonlySet<string>
 }
+
+/** Whether the pair (`t`, `c`) may be in a group: not rejected by a person. */
+const allowed = (input: GroupInput, t: number, c: number): boolean => input.forbidden?.has(`${t}:${c}`) !== true
 
 const identityFloor = 3
 
@@ -350,7 +355,7 @@ const netOfCreditNotes = (
     const invoice = input.clusters[c]!
     const distance = (e: number) => Math.abs(input.clusters[e]!.fiscal!.day - tx.day!)
     const notes = (credits.get(fiscalUuidOf(invoice.fiscal!.doc)) ?? [])
-      .filter((e) => !taken.has(e) && input.clusters[e]!.fiscal!.currency === tx.currency)
+      .filter((e) => !taken.has(e) && input.clusters[e]!.fiscal!.currency === tx.currency && allowed(input, t, e))
       .sort((a, b) => distance(a) - distance(b) || a - b)
       .slice(0, MAX_NOTES)
     const credited = fiscalTotal(invoice) - tx.amountMinor
@@ -441,15 +446,22 @@ const msiGroups = (
     const expected = fiscalTotal(input.clusters[match]!) / BigInt(n)
     const members = chain.filter((t) => {
       const diff = input.transactions[t]!.amountMinor - expected
-      return (diff < 0n ? -diff : diff) <= tolerance
+      return (diff < 0n ? -diff : diff) <= tolerance && allowed(input, t, match!)
     }).slice(0, n - before)
+    if (members.length === 0) continue
     const linked = before + members.length
     const lastDay = input.transactions[members[members.length - 1]!]!.day!
     const nextDueDay = linked < n ? lastDay + monthDays : undefined
-    const anchored = before > 0
+    // the plan is dated from its first member: the chain's first charge, or the next one when a person rejected it
+    const lead = input.transactions[members[0]!]!
+    const leadBefore = members[0] === chain[0] ? before : Math.min(lead.instalment!.number, n) - 1
+    const leadStart = members[0] === chain[0] ? planStart : earlierView(lead, leadBefore, config)
+    const leadPair = members[0] === chain[0] ? startPair : pairOf(input.ctx, leadStart, input.clusters[match]!)
+    if (leadPair === undefined) continue
+    const anchored = leadBefore > 0
       ? {
-        anchor: { day: planStart.day!, instalmentsBefore: before },
-        date: { tx: chain[0]!, cluster: match, match: startPair!.date }
+        anchor: { day: leadStart.day!, instalmentsBefore: leadBefore },
+        date: { tx: members[0]!, cluster: match, match: leadPair.date }
       }
       : undefined
     const group = build(input, "MSI", members, [match], 0, { of: n, linked, nextDueDay }, anchored)
@@ -509,7 +521,7 @@ const splitTender = (
           maxItems: config.splitTenderMaxItems,
           tolerancePerItem: 1,
           limit: 8
-        }).filter((items) => items.includes(0))
+        }).filter((items) => items.includes(0) && items.every((i) => allowed(input, pool[i]!, c)))
         if (solutions.length === 0) continue
         const members = solutions[0]!.map((i) => pool[i]!).sort((a, b) => a - b)
         const group = build(input, "SPLIT_TENDER", members, [c], solutions.length - 1, undefined)
@@ -581,7 +593,7 @@ export const solveGroups = (input: GroupInput): ReadonlyArray<GroupDecision> => 
   for (const t of input.openTransactions) {
     if (takenTx.has(t) || input.transactions[t]!.type !== "PURCHASE") continue
     // the open invoices near the charge, shared by both 1:N solvers
-    const pool = candidatesOf(input.transactions[t]!, index, input.ctx)
+    const pool = candidatesOf(input.transactions[t]!, index, input.ctx).filter((c) => allowed(input, t, c))
     const group = netOfCreditNotes(input, t, pool, credits, taken) ?? splitInvoices(input, t, pool, taken)
     if (group === undefined) continue
     takenTx.add(t)

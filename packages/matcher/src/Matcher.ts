@@ -212,6 +212,28 @@ const byPair = <A extends { readonly transactionUuid: string; readonly documentI
   a.transactionUuid < b.transactionUuid ? -1 : a.transactionUuid > b.transactionUuid ? 1 :
   upperId(a.documentId) < upperId(b.documentId) ? -1 : upperId(a.documentId) > upperId(b.documentId) ? 1 : 0
 
+const statusRank: Record<LinkDecision["status"], number> = { CONFIRMED: 0, MANUAL: 1, REJECTED: 2 }
+const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/** Which of two decisions on one pair stands: the later; at the same instant a rejection, then a manual link. */
+const standsOver = (a: LinkDecision, b: LinkDecision): boolean =>
+  (order(a.when, b.when) || statusRank[a.status] - statusRank[b.status] || order(b.who, a.who) ||
+    order(JSON.stringify(a.group ?? null), JSON.stringify(b.group ?? null))) > 0
+
+/**
+ * The decision that stands on each (transaction, document) pair (`standsOver`), sorted by pair: the same whatever
+ * the order of `decisions`.
+ */
+const latestDecisions = (decisions: ReadonlyArray<LinkDecision>): Array<LinkDecision> => {
+  const standing = new Map<string, LinkDecision>()
+  for (const d of decisions) {
+    const key = `${d.transactionUuid}\n${upperId(d.documentId)}`
+    const current = standing.get(key)
+    if (current === undefined || standsOver(d, current)) standing.set(key, d)
+  }
+  return [...standing.values()].sort(byPair)
+}
+
 /**
  * Runs the pipeline up to the decisions (§7.3 steps 0-7): pinned facts and forbidden pairs, clusters, candidates,
  * scoring, assignment and the §7.5 gates, the group solvers of §7.6 on what is left, and refund reversals (§7.8).
@@ -259,7 +281,8 @@ const stagesOf = (input: MatchInput, sorted: SortedInputs): MatchStages => {
   const dropped = new Map<string, { doc: FiscalDocument; reason: DocumentRejection }>()
   for (const r of documents.rejected) dropped.set(upperId(r.doc.id), r)
   const forbidden = new Set<string>()
-  const rejectedPairs = [...(input.rejected ?? []), ...(input.pinned ?? []).filter((p) => p.status === "REJECTED")]
+  const decided = latestDecisions(input.pinned ?? [])
+  const rejectedPairs = [...(input.rejected ?? []), ...decided.filter((p) => p.status === "REJECTED")]
   for (const pair of rejectedPairs) {
     const t = txIndex.get(pair.transactionUuid)
     const c = clusterOf.get(upperId(pair.documentId))
@@ -284,7 +307,7 @@ const stagesOf = (input: MatchInput, sorted: SortedInputs): MatchStages => {
   const reservedTx = new Set<number>()
   const reservedClusters = new Set<number>()
   const pinnedPairs = new Set<string>()
-  const people = (input.pinned ?? []).filter((p) => p.status !== "REJECTED")
+  const people = decided.filter((p) => p.status !== "REJECTED")
   const confirmedGroups: Array<GroupDecision> = []
   // A confirmed group is pinned whole: its members this run knows and no earlier decision holds (an MSI plan grows
   // by the open charges of its chain). A cancelled member lets the engine match the others again.
@@ -304,9 +327,12 @@ const stagesOf = (input: MatchInput, sorted: SortedInputs): MatchStages => {
       .filter((c) => c !== head && !reservedClusters.has(c)).sort((a, b) => a - b)
     const cls = group.kind === "CREDIT_NOTE_NETTED" ? [head, ...rest] : [head, ...rest].sort((a, b) => a - b)
     const open = group.kind !== "MSI" ? [] : transactions.filter((t) =>
-      t.subject && t.instalment !== undefined && !reservedTx.has(t.index) && !txs.includes(t.index)
+      t.subject && t.instalment !== undefined && !reservedTx.has(t.index) && !txs.includes(t.index) &&
+      !forbidden.has(`${t.index}:${head}`)
     ).map((t) => t.index)
     const groupInput = { transactions, clusters, openTransactions: open, openClusters: [], ctx }
+    // a member pair rejected since: the group no longer holds (the engine matches the others again)
+    if (txs.some((t) => cls.some((c) => forbidden.has(`${t}:${c}`)))) return true
     const pinned = confirmedGroup(groupInput, group.kind, txs, cls, { who: decision.who, when: decision.when })
     if (pinned === undefined) return false
     confirmedGroups.push(pinned)
@@ -314,12 +340,12 @@ const stagesOf = (input: MatchInput, sorted: SortedInputs): MatchStages => {
     for (const c of pinned.clusters) reservedClusters.add(c)
     return true
   }
-  for (const decision of [...people].sort(byPair)) {
+  for (const decision of people) {
     if (decision.group !== undefined && pinGroup(decision, decision.group)) continue
     if (noteCancelled(decision.transactionUuid, decision.documentId)) continue
     const t = txIndex.get(decision.transactionUuid)
     const c = clusterOf.get(upperId(decision.documentId))
-    if (t === undefined || c === undefined || pinnedPairs.has(`${t}:${c}`)) continue
+    if (t === undefined || c === undefined || pinnedPairs.has(`${t}:${c}`) || forbidden.has(`${t}:${c}`)) continue
     pinnedPairs.add(`${t}:${c}`)
     pins.push({
       tx: t,
@@ -373,9 +399,7 @@ const stagesOf = (input: MatchInput, sorted: SortedInputs): MatchStages => {
   ).map((c) => c.index)
   const groups = [
     ...confirmedGroups,
-    ...solveGroups({ transactions, clusters, openTransactions, openClusters, ctx }).filter((g) =>
-      g.transactions.every((t) => g.clusters.every((c) => !forbidden.has(`${t}:${c}`)))
-    )
+    ...solveGroups({ transactions, clusters, openTransactions, openClusters, ctx, forbidden })
   ]
 
   // §7.8: refunds without a credit note that fully reverse a purchase.

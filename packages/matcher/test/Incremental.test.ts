@@ -42,6 +42,20 @@ describe("incremental runs (matching.md §7.13)", () => {
     assert.deepStrictEqual(viaPinned.suggestions.map((l) => l.documentId), ["C2"])
   })
 
+  it("lets the later of a confirmation and a rejection of one pair stand, whatever their order", () => {
+    const confirmed = decision("CONFIRMED", "C1", "2025-02-01T09:00:00Z")
+    const rejected = decision("REJECTED", "C1", "2025-02-03T09:00:00Z")
+    for (const pinned of [[confirmed, rejected], [rejected, confirmed]]) {
+      const result = match({ ...base, pinned })
+      assert.isUndefined([...result.links, ...result.suggestions].find((l) => l.documentId === "C1"))
+    }
+    const changedMind = match({ ...base, pinned: [rejected, { ...confirmed, when: "2025-02-05T09:00:00Z" }] })
+    assert.deepStrictEqual(changedMind.links.map((l) => [l.decision, l.documentId]), [["CONFIRMED", "C1"]])
+    // a pair forbidden by `rejected` is never pinned
+    const forbidden = match({ ...base, pinned: [confirmed], rejected: [rejected] })
+    assert.isUndefined(forbidden.links.find((l) => l.documentId === "C1"))
+  })
+
   it("keeps no AUTO link of a charge rejected since; a person's link on a fee counts as linked, once", () => {
     const rejected = match({
       ...base,
@@ -200,6 +214,25 @@ describe("confirmed groups (matching.md §7.6, §7.13)", () => {
       assert.strictEqual(link.explanation.evidence[0]!.detail["status"], "MSI 2/3")
     }
     assert.deepStrictEqual(february.exceptions, [])
+  })
+
+  it("keeps an MSI plan linked without the one instalment a person rejected", () => {
+    const instalment = (k: number) =>
+      tx({ uuid: `m${k}`, amount: "2000.00", date: `2025-0${k}-05`, descriptor: "LIVERPOOL", installment: [k, 3] })
+    const liverpool = cfdi({ id: "L1", total: "6000.00", date: "2025-01-05", rfc: "LIV010101AB1", name: "LIVERPOOL SA" })
+    const input: MatchInput = {
+      asOf: "2025-03-31",
+      transactions: [instalment(1), instalment(2), instalment(3)],
+      documents: [liverpool]
+    }
+    assert.deepStrictEqual(match(input).links.map((l) => l.transactionUuid), ["m1", "m2", "m3"])
+    for (const k of [1, 2]) {
+      const result = match({ ...input, rejected: [{ transactionUuid: `m${k}`, documentId: "L1" }] })
+      const others = ["m1", "m2", "m3"].filter((uuid) => uuid !== `m${k}`)
+      assert.deepStrictEqual(result.links.map((l) => l.transactionUuid), others)
+      assert.deepStrictEqual(result.links[0]!.explanation.members.transactions, others)
+      assert.strictEqual(result.dispositions.get(`m${k}`), "EXCEPTION")
+    }
   })
 
   it("lets the engine match the members again when one CFDI of a confirmed group is cancelled", () => {
