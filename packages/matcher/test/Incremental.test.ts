@@ -24,6 +24,11 @@ const decision = (status: LinkDecision["status"], documentId: string, when = "20
   when
 })
 
+/** Instalment `k` of 3 of a Liverpool MSI purchase, on the 5th of month k of 2025, and the purchase's CFDI. */
+const instalment = (k: number) =>
+  tx({ uuid: `m${k}`, amount: "2000.00", date: `2025-0${k}-05`, descriptor: "LIVERPOOL", installment: [k, 3] })
+const liverpool = cfdi({ id: "L1", total: "6000.00", date: "2025-01-05", rfc: "LIV010101AB1", name: "LIVERPOOL SA" })
+
 describe("incremental runs (matching.md §7.13)", () => {
   it("keeps a CONFIRMED link as is, even against a stronger candidate, and names who confirmed it", () => {
     const result = match({ ...base, pinned: [decision("CONFIRMED", "C2")] })
@@ -198,9 +203,6 @@ describe("confirmed groups (matching.md §7.6, §7.13)", () => {
   })
 
   it("grows a confirmed MSI plan with the next instalment of its chain", () => {
-    const instalment = (k: number) =>
-      tx({ uuid: `m${k}`, amount: "2000.00", date: `2025-0${k}-05`, descriptor: "LIVERPOOL", installment: [k, 3] })
-    const liverpool = cfdi({ id: "L1", total: "6000.00", date: "2025-01-05", rfc: "LIV010101AB1", name: "LIVERPOOL SA" })
     const january = match({ asOf: "2025-01-31", transactions: [instalment(1)], documents: [liverpool] })
     const february = match({
       asOf: "2025-02-28",
@@ -217,9 +219,6 @@ describe("confirmed groups (matching.md §7.6, §7.13)", () => {
   })
 
   it("keeps an MSI plan linked without the one instalment a person rejected", () => {
-    const instalment = (k: number) =>
-      tx({ uuid: `m${k}`, amount: "2000.00", date: `2025-0${k}-05`, descriptor: "LIVERPOOL", installment: [k, 3] })
-    const liverpool = cfdi({ id: "L1", total: "6000.00", date: "2025-01-05", rfc: "LIV010101AB1", name: "LIVERPOOL SA" })
     const input: MatchInput = {
       asOf: "2025-03-31",
       transactions: [instalment(1), instalment(2), instalment(3)],
@@ -279,9 +278,6 @@ describe("learned aliases (matching.md §7.2, §7.13)", () => {
   })
 
   it("keeps an MSI group growing over runs without reporting the earlier instalments' links as lapsed", () => {
-    const instalment = (k: number) =>
-      tx({ uuid: `m${k}`, amount: "2000.00", date: `2025-0${k}-05`, descriptor: "LIVERPOOL", installment: [k, 3] })
-    const liverpool = cfdi({ id: "L1", total: "6000.00", date: "2025-01-05", rfc: "LIV010101AB1", name: "LIVERPOOL SA" })
     const january = match({ asOf: "2025-01-31", transactions: [instalment(1)], documents: [liverpool] })
     assert.deepStrictEqual(january.links.map((l) => [l.transactionUuid, l.documentId]), [["m1", "L1"]])
     const february = match({
