@@ -630,8 +630,9 @@ describe("resume after a crash (SQLite)", () => {
         const first = yield* reconcile(options)
         const fuel = (yield* loadRunResult(first.runId)).links.find((l) => l.transactionUuid === "t-fuel")!
         // Clara shows the charge twice, and a person says the CFDI is not the first one's
-        const exported = JSON.parse(fs.readFileSync(options.transactionsFile, "utf8"))
-        fs.writeFileSync(options.transactionsFile, JSON.stringify([...exported, { ...exported[0], uuid: "t-fuel-2" }]))
+        const file = options.transactionsFile!
+        const exported = JSON.parse(fs.readFileSync(file, "utf8"))
+        fs.writeFileSync(file, JSON.stringify([...exported, { ...exported[0], uuid: "t-fuel-2" }]))
         yield* decideLink(fuel.linkId, "REJECTED", "ana@example.com", "2026-02-02T10:00:00Z")
         const second = yield* reconcile(options)
         const result = yield* loadRunResult(second.runId)
