@@ -222,7 +222,10 @@ const build = (
   if (members.some((m) => m.notVerified)) gates.push("documentNotVerified")
   const currency = input.transactions[txs[0]!]!.currency
   const cap = capsInMinor(config).get(currency)
-  if (cap === undefined || sumTx > cap) gates.push("unattendedCap")
+  // an MSI plan is capped by its CFDI, the whole purchase: the same gate from its first instalment to its last (a
+  // plan that grew past the cap by its charges would drop the AUTO links of its earlier instalments)
+  const atRisk = kind === "MSI" && sumDocs > sumTx ? sumDocs : sumTx
+  if (cap === undefined || atRisk > cap) gates.push("unattendedCap")
   return {
     kind,
     transactions: txs,
