@@ -128,10 +128,11 @@ describe("N charges : 1 CFDI", () => {
     assert.strictEqual(result.exceptions.length, 0)
   })
 
-  it("caps an MSI plan by its CFDI: a plan above the unattended cap is only suggested, from its first instalment", () => {
+  it("caps an MSI plan by its CFDI: above the unattended cap, it is only suggested from its first instalment", () => {
     const big = (k: number, date: string) =>
       tx({ uuid: `b${k}`, amount: "20000.00", date, descriptor: "LIVERPOOL", card: "c1", installment: [k, 3] })
-    const documents = [cfdi({ id: "L9", total: "60000.00", date: "2025-01-05", rfc: "LIV010101AB1", name: "LIVERPOOL SA" })]
+    const plan = cfdi({ id: "L9", total: "60000.00", date: "2025-01-05", rfc: "LIV010101AB1", name: "LIVERPOOL SA" })
+    const documents = [plan]
     for (const transactions of [[big(1, "2025-01-05")], [big(1, "2025-01-05"), big(2, "2025-02-05")]]) {
       const result = run({ transactions, documents })
       assert.deepStrictEqual(result.links, [])
