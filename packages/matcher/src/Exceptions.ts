@@ -192,8 +192,14 @@ export interface TopSuggestion {
 
 /** What else the run knows about a transaction, beyond its one-to-one outcome. */
 export interface TransactionExtras {
-  /** Linked by a person (CONFIRMED or MANUAL) or kept from an earlier run: no open-item exception. */
+  /**
+   * Linked by a person (CONFIRMED or MANUAL) or kept from an earlier run: no open-item exception, but for a domestic
+   * charge `pinnedReceipt` (a person's link to a receipt without CFDI) still raises MISSING_INVOICE: a receipt is not
+   * a fiscal document, whoever confirmed it.
+   */
   readonly pinned: boolean
+  /** The person's link of a pinned charge when no document it links holds a CFDI. */
+  readonly pinnedReceipt?: { readonly linkId: string; readonly documentId: string }
   /** An auto-linked group holding the transaction. */
   readonly group: GroupDecision | undefined
   /** The top suggestion when it is a group (it replaces a weaker edge suggestion). */
@@ -365,7 +371,12 @@ export const transactionExceptions = (
   ctx: ExceptionContext,
   extras: TransactionExtras = { pinned: false, group: undefined, groupSuggestion: undefined, reversal: undefined }
 ): ReadonlyArray<ReconciliationException> => {
-  if (!tx.subject || extras.pinned) return []
+  if (!tx.subject) return []
+  if (extras.pinned) {
+    return extras.pinnedReceipt === undefined || tx.original !== undefined
+      ? []
+      : [missingInvoice(tx, frameOf(tx, ctx), ctx, { top: extras.pinnedReceipt, cfdi: false, receipt: true })]
+  }
   const frame = frameOf(tx, ctx)
   if (outcome.link) return linkedExceptions(tx, outcome.link, frame, ctx)
   if (extras.group) return groupExceptions(tx, extras.group, frame, ctx)

@@ -631,9 +631,11 @@ export const match = (input: MatchInput): MatchResult => {
     // a re-run reports the same exceptions; a person's pin raises none
     const byPerson = pinned.some((p) => p.decision !== "AUTO_LINKED")
     let kept: Decision | undefined
+    const personRows: Array<MatchLink> = []
     for (const pin of pinned) {
       const row = pinnedToMatchLink(pin, explanationContext)
       links.push(row)
+      if (pin.decision !== "AUTO_LINKED") personRows.push(row)
       allocate(tx, pin.cluster)
       if (!byPerson && kept === undefined && pin.decision === "AUTO_LINKED" && pin.edge !== undefined) {
         kept = { edge: pin.edge, decision: "AUTO_LINKED", margin: 0, gatesFailed: [], runnerUp: undefined }
@@ -671,7 +673,10 @@ export const match = (input: MatchInput): MatchResult => {
       outcome :
       { ...outcome, link: kept }
     const txExceptions = transactionExceptions(tx, keptOutcome, exceptionContext, {
-      pinned: (pinned.length > 0 && keptOutcome === outcome) || autoGroup?.decision === "CONFIRMED",
+      pinned: pinned.length > 0 && keptOutcome === outcome,
+      ...(byPerson && pinned.every((p) => clusters[p.cluster]!.fiscal === undefined)
+        ? { pinnedReceipt: { linkId: personRows[0]!.linkId, documentId: personRows[0]!.documentId } }
+        : {}),
       group: autoGroup,
       groupSuggestion: top,
       reversal: reversalOf.get(t)

@@ -4,7 +4,7 @@ import { aliasMap, deriveAliases, type LinkDecision, linkGroupOf } from "../src/
 import type { MatchLink } from "@clara-recon/domain"
 import { match, type MatchInput, type MatchResult } from "../src/Matcher.js"
 import { generateScenario } from "../src/Synthetic.js"
-import { cfdi, tx } from "./Builders.js"
+import { cfdi, receipt, tx } from "./Builders.js"
 
 const depot = { rfc: "ODM010101AB1", name: "OFFICE DEPOT DE MEXICO SA DE CV" }
 const palacio = { rfc: "PHI010101AB1", name: "EL PALACIO DE HIERRO SA DE CV" }
@@ -78,6 +78,20 @@ describe("incremental runs (matching.md §7.13)", () => {
     assert.strictEqual(fee.dispositions.get("t1"), "LINKED")
     const totals = fee.controlTotals[0]!
     assert.deepStrictEqual([totals.linked, totals.notSubject, totals.balanced], ["500.00", "0.00", true])
+  })
+
+  it("a person's link to a receipt still raises MISSING_INVOICE: a receipt is not a CFDI, whoever confirmed it", () => {
+    const result = match({
+      asOf: "2025-01-20",
+      transactions: [tx({ uuid: "t1", amount: "210.00", date: "2025-01-03", descriptor: "CAFE TACUBA" })],
+      documents: [receipt({ id: "r1", total: "210.00", date: "2025-01-03", name: "CAFE TACUBA" })],
+      pinned: [{ status: "CONFIRMED", transactionUuid: "t1", documentId: "r1", who: "ana", when: "2025-01-05T09:00:00Z" }]
+    })
+    assert.deepStrictEqual(result.links.map((l) => [l.decision, l.documentId]), [["CONFIRMED", "r1"]])
+    assert.deepStrictEqual(result.exceptions.map((e) => [e.code, e.subtype, e.topSuggestion]), [
+      ["MISSING_INVOICE", "PENDING_GRACE", result.links[0]!.linkId]
+    ])
+    assert.strictEqual(result.dispositions.get("t1"), "LINKED")
   })
 
   it("keeps an AUTO link beaten by less than 4 points without a word", () => {
@@ -216,6 +230,20 @@ describe("confirmed groups (matching.md §7.6, §7.13)", () => {
       assert.strictEqual(link.explanation.evidence[0]!.detail["status"], "MSI 2/3")
     }
     assert.deepStrictEqual(february.exceptions, [])
+  })
+
+  it("reports a confirmed MSI plan whose next instalment is overdue (MSI_INCOMPLETE)", () => {
+    const january = match({ asOf: "2025-01-31", transactions: [instalment(1)], documents: [liverpool] })
+    const april = match({
+      asOf: "2025-04-30",
+      transactions: [instalment(1), instalment(2)],
+      documents: [liverpool],
+      pinned: january.links.map(confirm)
+    })
+    assert.deepStrictEqual(april.links.map((l) => l.decision), ["CONFIRMED", "CONFIRMED"])
+    assert.deepStrictEqual(april.exceptions.map((e) => [e.code, e.subtype, e.transactionUuid]), [
+      ["MSI_INCOMPLETE", "MSI 2/3", "m2"]
+    ])
   })
 
   it("keeps an MSI plan linked without the one instalment a person rejected", () => {
