@@ -85,7 +85,7 @@ describe("incremental runs (matching.md §7.13)", () => {
       asOf: "2025-01-20",
       transactions: [tx({ uuid: "t1", amount: "210.00", date: "2025-01-03", descriptor: "CAFE TACUBA" })],
       documents: [receipt({ id: "r1", total: "210.00", date: "2025-01-03", name: "CAFE TACUBA" })],
-      pinned: [{ status: "CONFIRMED", transactionUuid: "t1", documentId: "r1", who: "ana", when: "2025-01-05T09:00:00Z" }]
+      pinned: [{ ...decision("CONFIRMED", "r1"), when: "2025-01-05T09:00:00Z" }]
     })
     assert.deepStrictEqual(result.links.map((l) => [l.decision, l.documentId]), [["CONFIRMED", "r1"]])
     assert.deepStrictEqual(result.exceptions.map((e) => [e.code, e.subtype, e.topSuggestion]), [
