@@ -205,7 +205,7 @@ export interface TransactionExtras {
   /** The top suggestion when it is a group (it replaces a weaker edge suggestion). */
   readonly groupSuggestion: TopSuggestion | undefined
   /** A refund that fully reverses a purchase without a credit note, or that purchase (§7.8). */
-  readonly reversal: { readonly counterpart: string; readonly purchaseHasCfdi: boolean } | undefined
+  readonly reversal: { readonly counterpart: string; readonly purchaseCfdi: string | undefined } | undefined
 }
 
 const topOf = (outcome: TransactionOutcome, extras: TransactionExtras, ctx: ExceptionContext) => {
@@ -335,23 +335,24 @@ const reversalException = (
   reversal: NonNullable<TransactionExtras["reversal"]>,
   frame: TransactionFrame
 ): ReconciliationException =>
-  reversal.purchaseHasCfdi && tx.type === "REFUND"
+  // the counterpart charge is named in the message; `documentId` is the purchase's CFDI when there is one
+  reversal.purchaseCfdi !== undefined && tx.type === "REFUND"
     ? frame.make({
       code: "REFUND_WITHOUT_CREDIT_NOTE",
       subtype: "FULL_REVERSAL",
       severity: "medium",
-      message: `${frame.what}: reverses purchase ${reversal.counterpart}, whose CFDI has no credit note.`,
+      message: `${frame.what}: reverses purchase ${reversal.counterpart}, whose CFDI ${reversal.purchaseCfdi} has no ` +
+        "credit note.",
       amountAtRisk: money(tx.amountMinor, tx.currency),
       suggestedAction: "Request the credit note (CFDI type E) or the cancellation of the purchase's CFDI.",
-      documentId: reversal.counterpart
+      documentId: reversal.purchaseCfdi
     })
     : frame.make({
       code: "REVERSED_PURCHASE",
       severity: "low",
       message: `${frame.what}: fully reversed with ${reversal.counterpart}; no fiscal document is needed.`,
       amountAtRisk: money(0n, tx.currency),
-      suggestedAction: "None required: informational.",
-      documentId: reversal.counterpart
+      suggestedAction: "None required: informational."
     })
 
 /**

@@ -597,14 +597,14 @@ export const match = (input: MatchInput): MatchResult => {
     }))
   }
 
-  const reversalOf = new Map<number, { counterpart: string; purchaseHasCfdi: boolean }>()
+  const reversalOf = new Map<number, { counterpart: string; purchaseCfdi: string | undefined }>()
   for (const { purchase, refund } of stages.reversals) {
     const p = decisions.outcomes[purchase]!
     const linkedCluster = p.link?.edge.cluster ?? pinsOf.get(purchase)?.[0]?.cluster ??
       autoGroupOf.get(purchase)?.clusters[0]
-    const purchaseHasCfdi = linkedCluster !== undefined && clusters[linkedCluster]!.fiscal !== undefined
-    reversalOf.set(refund, { counterpart: transactions[purchase]!.uuid, purchaseHasCfdi })
-    if (!purchaseHasCfdi) reversalOf.set(purchase, { counterpart: transactions[refund]!.uuid, purchaseHasCfdi })
+    const purchaseCfdi = linkedCluster === undefined ? undefined : clusters[linkedCluster]!.fiscal?.doc.id
+    reversalOf.set(refund, { counterpart: transactions[purchase]!.uuid, purchaseCfdi })
+    if (purchaseCfdi === undefined) reversalOf.set(purchase, { counterpart: transactions[refund]!.uuid, purchaseCfdi })
   }
 
   const links: Array<MatchLink> = []

@@ -32,10 +32,15 @@ describe("credit notes and refunds (matching.md §7.8)", () => {
   it("a full refund of an invoiced purchase needs a credit note; of an uninvoiced one, nothing (REVERSED_PURCHASE)", () => {
     const invoiced = run({ transactions: [purchase, refund("650.00")], documents: [invoice] })
     assert.deepStrictEqual(codes(invoiced, "r"), ["REFUND_WITHOUT_CREDIT_NOTE/FULL_REVERSAL"])
+    // the document is the purchase's CFDI, the purchase is named in the message
+    const reversal = invoiced.exceptions.find((e) => e.transactionUuid === "r")!
+    assert.strictEqual(reversal.documentId, "I1")
+    assert.include(reversal.message, "reverses purchase p, whose CFDI I1 has no credit note")
     assert.strictEqual(invoiced.dispositions.get("p"), "LINKED")
     const bare = run({ transactions: [purchase, refund("650.00")], documents: [] })
     assert.deepStrictEqual(codes(bare, "p"), ["REVERSED_PURCHASE"])
     assert.deepStrictEqual(codes(bare, "r"), ["REVERSED_PURCHASE"])
+    assert.deepStrictEqual(bare.exceptions.map((e) => e.documentId), [undefined, undefined])
     assert.strictEqual(bare.exceptions[0]!.severity, "low")
     const otherCard = run({
       transactions: [
