@@ -51,6 +51,12 @@ const writeForPerson = (
     return written
   })
 
+/** The state a person moved the row out of, as `writeForPerson` records it ("(was verified)"), if any. */
+const stateBefore = (row: LedgerRow): string | undefined => /\(was ([a-z_]+)\)/.exec(row.error ?? "")?.[1]
+
+/** States in which the ERP holds the posting, or may: reopening it would post it a second time under its key. */
+const reachedErp: ReadonlySet<string> = new Set(["posting", "posted_unverified", "verified"])
+
 /** The ledger rows in any of `states` (default `ATTENTION_STATES`), by external key. Fails with `StoreError`. */
 export const ledgerToReview = (states: ReadonlyArray<DocumentState> = ATTENTION_STATES) =>
   Effect.flatMap(ReconStore, (store) => store.ledgerInStates(states))
@@ -84,7 +90,9 @@ export const REOPENABLE_STATES: ReadonlyArray<DocumentState> = documentStates.fi
  * Reopens the posting `externalKey` (`failed` or `excluded`): `draft`, with who, when (ISO-8601 instant, UTC) and the
  * optional reason in its `error` text, so that the next run plans it and posts it again (a file export writes it to a
  * new file; an ERP that finds it under its external key reads it back instead of creating it twice). Returns the row
- * as written. Fails with `LedgerEntryError` when no row has the key or it is in another state, or with `StoreError`.
+ * as written. Fails with `LedgerEntryError` when no row has the key, it is in another state, or it was excluded
+ * while the ERP held it or may have (`posting`, `posted_unverified`, `verified`: a second posting under the same key),
+ * or with `StoreError`.
  */
 export const reopenPosting = (externalKey: string, who: string, at: string, reason?: string) =>
   Effect.gen(function*() {
@@ -94,6 +102,15 @@ export const reopenPosting = (externalKey: string, who: string, at: string, reas
         externalKey,
         message: `the posting ${externalKey} is ${row.state}: only a ${REOPENABLE_STATES.join(" or ")} ` +
           "posting can be reopened"
+      })
+    }
+    const before = row.state === "excluded" ? stateBefore(row) : undefined
+    if (before !== undefined && reachedErp.has(before)) {
+      return yield* new LedgerEntryError({
+        externalKey,
+        message: `the posting ${externalKey} was excluded when ${before}: the ERP holds it or may, and reopening ` +
+          "would post it a second time under the same key. Post the right journal in the ERP yourself; the posting " +
+          "stays excluded"
       })
     }
     return yield* writeForPerson(row, "draft", who, at, reason)

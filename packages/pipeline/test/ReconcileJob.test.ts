@@ -504,6 +504,13 @@ describe("resume after a crash (SQLite)", () => {
         // only a failed or excluded posting can be reopened
         const refused = yield* Effect.flip(inStore(reopenPosting(keys[0]!, "ana", "2026-03-02T10:05:00.000Z")))
         assert.match(refused.message, /is verified: only a failed or excluded posting can be reopened/)
+        // nor one excluded while the ERP held it: that would export it a second time
+        yield* inStore(excludePosting(keys[0]!, "ana", "2026-03-02T10:06:00.000Z", "reversed in the ERP"))
+        const held = yield* Effect.flip(inStore(reopenPosting(keys[0]!, "ana", "2026-03-02T10:07:00.000Z")))
+        assert.match(held.message, /was excluded when verified: the ERP holds it or may/)
+        const fifth = yield* run(sapCsv)
+        assert.deepStrictEqual(fifth.summary.postings, { new: 0, skipped: 1, failed: 1 })
+        assert.deepStrictEqual(exportedKeys(keys), new Map([[keys[0]!, 1]]))
       })
     ))
 
