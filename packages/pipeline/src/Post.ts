@@ -321,7 +321,8 @@ export const postedLinkChanges = (
  * The plan's refusals (POSTING_FAILED) of links whose journal an earlier run booked (or left `failed`: the ERP holds a
  * differing record) with the same document (`booked`: the ledger rows of the refused charges). That journal is never
  * posted again, so "nothing was posted" would be wrong: a refusal only for a period closed since (`PERIOD_CLOSED`)
- * says nothing about it and is dropped; any other (the charge and the document no longer agree) is reported as
+ * is dropped for a `verified` journal, and reported as POSTING_FAILED (`PERIOD_CLOSED`, with the row's state and
+ * what to do) for one the ERP never confirmed; any other (the charge and the document no longer agree) is reported as
  * POSTED_LINK_CHANGED (`JOURNAL_CHANGED`, the refusal as the difference). The refusals of links never booked are kept
  * as they are. `booked`: the external keys of the refused links' journals, still the run's postings (counted as
  * settled by an earlier run).
@@ -348,11 +349,22 @@ export const bookedRefusals = (
       continue
     }
     keys.push(row.externalKey)
+    const tx = transactions.get(row.transactionUuid)
     if (refusal.subtype !== "PERIOD_CLOSED") {
-      changed.push(postedLinkChanged(row, transactions.get(row.transactionUuid), {
+      changed.push(postedLinkChanged(row, tx, {
         kind: "journal",
         differences: [`this run refuses it: ${refusal.message}`]
       }))
+    } else if (row.state !== "verified") {
+      // never confirmed (or differing), and its period is closed now: no run posts nor reads it back, so say so
+      kept.push(postingFailed(
+        row,
+        tx,
+        `left ${row.state} by run ${row.runId}, and its period is closed now: this run neither posts nor reads it ` +
+          "back",
+        row,
+        "PERIOD_CLOSED"
+      ))
     }
   }
   return { refusals: kept, changed, booked: keys }

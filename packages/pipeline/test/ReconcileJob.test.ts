@@ -357,6 +357,25 @@ describe("resume after a crash (SQLite)", () => {
       })
     ))
 
+  it.effect("an unconfirmed posting whose period was closed since is reported by every run", () =>
+    onSqliteJob(({ options, sqlite }) =>
+      Effect.gen(function*() {
+        yield* TestClock.setTime(Date.parse("2026-02-01T06:30:00Z"))
+        const first = yield* reconcile({ ...options, erp: lost }).pipe(Effect.provide(sqlite))
+        assert.deepStrictEqual((yield* ledgerOf(first.runId, sqlite)).map((r) => r.state), ["posting", "posting"])
+        const closedPeriods = [{ start: "2026-01-01", end: "2026-01-31" }]
+        for (let i = 0; i < 2; i++) {
+          const later = yield* reconcile({ ...options, erp: recording, closedPeriods }).pipe(Effect.provide(sqlite))
+          const reported = (yield* Effect.provide(loadRunResult(later.runId), sqlite)).exceptions
+            .filter((e) => e.code === "POSTING_FAILED")
+          assert.deepStrictEqual(reported.map((e) => e.subtype), ["PERIOD_CLOSED", "PERIOD_CLOSED"])
+          assert.isTrue(reported.every((e) => /left posting by run .*its period is closed now/.test(e.message)))
+          assert.isTrue(reported.every((e) => e.suggestedAction.includes("ledger exclude")))
+        }
+        assert.deepStrictEqual((yield* ledgerOf(first.runId, sqlite)).map((r) => r.state), ["posting", "posting"])
+      })
+    ))
+
   it.effect("the mapping's posting-date and closed-period policies: refused, moved to the first open day, or the run's date", () =>
     onSqliteJob(({ options, sqlite }) =>
       Effect.gen(function*() {
