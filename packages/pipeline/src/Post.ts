@@ -548,7 +548,23 @@ export const planPostings = (ctx: PostContext) => {
       ))
     }
   }
-  return { plans, exceptions }
+  // One journal per charge: a charge a person linked to several documents by separate links (not one group) would
+  // put two journals under one external key, so neither is posted until the person decides which it is.
+  const perKey = new Map<string, number>()
+  for (const p of plans) perKey.set(p.planned.externalKey, (perKey.get(p.planned.externalKey) ?? 0) + 1)
+  const single = plans.filter((p) => perKey.get(p.planned.externalKey) === 1)
+  for (const p of plans) {
+    if (perKey.get(p.planned.externalKey) === 1) continue
+    exceptions.push(postingFailed(
+      p.link,
+      ctx.transactions.get(p.link.transactionUuid),
+      `the charge is linked to ${perKey.get(p.planned.externalKey)} documents by separate links, one journal each ` +
+        "under one external key: reject the wrong links, or confirm the charge's documents as one group",
+      undefined,
+      "SEVERAL_LINKS"
+    ))
+  }
+  return { plans: single, exceptions }
 }
 
 /** Whether a ledger row was posted (or was being posted) and the ERP has not confirmed it yet. */
