@@ -20,7 +20,8 @@ import { commonRunOptions } from "./RunOptions.js"
 export interface DemoArgs {
   readonly invoices: ReadonlyArray<string>
   readonly out: string
-  readonly state: string
+  /** SQLite state file; by default one per scenario company (`demoStatePath`). */
+  readonly state: Option.Option<string>
   /** PostgreSQL store instead of the SQLite file `state`. */
   readonly databaseUrl?: Option.Option<string>
   readonly json: boolean
@@ -29,6 +30,12 @@ export interface DemoArgs {
   readonly asOf: Option.Option<string>
   readonly companyRfc: Option.Option<string>
 }
+
+/**
+ * The demo's default state file: one per company (a store holds one company's runs), so the generated scenario and
+ * a folder of real CFDIs each keep theirs, and a second run of the same demo re-runs against its own.
+ */
+export const demoStatePath = (companyRfc: string): string => `.clara-recon/demo-${companyRfc.toLowerCase()}.db`
 
 /** Runs the demo: sandbox up, reconcile against it, evaluation against the ground truth. */
 export const runDemo = (args: DemoArgs) =>
@@ -44,6 +51,8 @@ export const runDemo = (args: DemoArgs) =>
     })
     yield* Effect.logInfo(`Clara emulator on ${sandbox.baseUrl} (mutual TLS), scenario period ` +
       `${sandbox.scenario.period.from} .. ${sandbox.scenario.period.to}`)
+    const companyRfc = Option.getOrElse(args.companyRfc, () => sandbox.scenario.company.rfc)
+    const statePath = Option.getOrElse(args.state, () => demoStatePath(companyRfc))
     const { run, runDir, summary } = yield* runJob(
       {
         from: sandbox.scenario.period.from,
@@ -51,9 +60,9 @@ export const runDemo = (args: DemoArgs) =>
         invoiceDirs: [sandbox.invoicesDir, ...moreDirs],
         outDir: args.out,
         asOf: Option.getOrUndefined(args.asOf),
-        companyRfc: Option.getOrElse(args.companyRfc, () => sandbox.scenario.company.rfc)
+        companyRfc
       },
-      { statePath: args.state, databaseUrl: Option.getOrUndefined(args.databaseUrl ?? Option.none()) },
+      { statePath, databaseUrl: Option.getOrUndefined(args.databaseUrl ?? Option.none()) },
       claraClientLayerFor(sandboxClaraSettings(sandbox)),
       true
     )
@@ -76,8 +85,8 @@ export const runDemo = (args: DemoArgs) =>
 export const demoCommand = Command.make("demo", {
   ...commonRunOptions,
   state: Options.file("state").pipe(
-    Options.withDescription("SQLite state file of the demo"),
-    Options.withDefault(".clara-recon/demo.db")
+    Options.withDescription("SQLite state file of the demo (default: .clara-recon/demo-<company RFC>.db)"),
+    Options.optional
   ),
   seed: Options.integer("seed").pipe(Options.withDescription("Scenario seed"), Options.withDefault(1)),
   size: Options.integer("size").pipe(
