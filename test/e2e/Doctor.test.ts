@@ -54,6 +54,14 @@ describe("clara-recon doctor", () => {
     assert.notInclude(result.stdout, "PRIVATE KEY")
   })
 
+  it("fails without Clara credentials, naming CLARA_CLIENT_ID", async () => {
+    const result = await runCli(["doctor", "--json", "--state", path.join(work, "none.db")])
+    assert.strictEqual(result.code, 1)
+    const report = lastJsonLine(result.stdout)
+    assert.strictEqual(statusOf(report, "clara config"), "fail")
+    assert.include(report.checks[0].detail, "CLARA_CLIENT_ID")
+  })
+
   it("fails an expired certificate before calling Clara", async () => {
     const old = await Effect.runPromise(makeTestPki({ now: new Date(Date.now() - 400 * 86_400_000), validDays: 30 }))
     const cert = path.join(work, "expired.pem")

@@ -17,8 +17,8 @@ import { claraClientLayerFor } from "../ClaraConnection.js"
 import { erpIdOf } from "../ErpConnection.js"
 import { type StoreLocation, storeLayer } from "../RunJob.js"
 import { erpConnectionCheck } from "./ErpCommand.js"
-import { configOption, databaseUrlOf, erpOption } from "./ReconcileCommand.js"
-import { storeOptions } from "./RunOptions.js"
+import { configOption, erpOption } from "./ReconcileCommand.js"
+import { storeLocationOf, storeOptions } from "./RunOptions.js"
 import { certificateChecks } from "../doctor/CertificateCheck.js"
 import { type Check, check, runCheck } from "../doctor/Check.js"
 import { printJsonLine } from "../Output.js"
@@ -63,7 +63,7 @@ const erpCheck = (id: string, config: AppConfig) =>
 export const doctorChecks = (args: {
   readonly config: Option.Option<string>
   readonly erp: Option.Option<string>
-  readonly state: string
+  readonly state: Option.Option<string>
   readonly databaseUrl: Option.Option<string>
 }) =>
   Effect.gen(function*() {
@@ -72,8 +72,9 @@ export const doctorChecks = (args: {
     if (loadedConfig._tag === "Left") return [check("config file", "fail", loadedConfig.left.message)]
     const config = loadedConfig.right
     if (!hasClaraSettings(config)) {
-      checks.push(check("clara config", "skip", "no Clara credentials (CLARA_CLIENT_ID or --config): " +
-        "reconcile would run against the in-process sandbox"))
+      checks.push(check("clara config", "fail", "no Clara credentials: set CLARA_CLIENT_ID (with the other " +
+        "CLARA_* settings) or give --config FILE with a clara section; only reconcile --transactions FILE runs " +
+        "without them"))
     } else {
       const loaded = yield* Effect.either(
         config.path !== undefined ? loadClaraConfigJson(config.json, config.path) : loadClaraConfig
@@ -103,7 +104,7 @@ export const doctorChecks = (args: {
     checks.push(
       yield* runCheck(
         "state store",
-        stateStore({ statePath: args.state, databaseUrl: databaseUrlOf(args.databaseUrl, config) })
+        Effect.flatMap(storeLocationOf(args, config, Option.getOrElse(args.config, () => "environment")), stateStore)
       )
     )
     return checks

@@ -6,13 +6,13 @@
 import { Command, Options } from "@effect/cli"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { type AppConfig, AppConfigError, hasClaraSettings, loadAppConfig } from "../AppConfig.js"
+import { AppConfigError, hasClaraSettings, loadAppConfig } from "../AppConfig.js"
 import { claraClientLayer } from "../ClaraConnection.js"
 import { erpAdapterFor, erpIdOf, NO_ERP } from "../ErpConnection.js"
 import { printJsonLine, printSummary } from "../Output.js"
 import { runJob } from "../RunJob.js"
 import { UsageError } from "../UsageError.js"
-import { civilDate, commonRunOptions } from "./RunOptions.js"
+import { civilDate, commonRunOptions, storeLocationOf } from "./RunOptions.js"
 
 const from = civilDate("from").pipe(Options.withDescription("First operation date of the period (yyyy-MM-dd)"))
 const to = civilDate("to").pipe(Options.withDescription("Last operation date of the period (yyyy-MM-dd)"))
@@ -48,10 +48,6 @@ const syncOverlapDays = Options.integer("sync-overlap-days").pipe(
   Options.withDefault(3)
 )
 
-/** The database URL of a run: `--database-url`, else `CLARA_RECON_DATABASE_URL` / the config file. */
-export const databaseUrlOf = (flag: Option.Option<string>, config: AppConfig): string | undefined =>
-  Option.getOrElse(flag, () => config.database)
-
 const reconcileOptions = {
   from,
   to,
@@ -78,7 +74,7 @@ const runReconcile = (args: ReconcileArgs) =>
       return yield* new UsageError({ message: `--sync-overlap-days must be 0 or more, got ${args.syncOverlapDays}` })
     }
     const config = yield* loadAppConfig(args.config)
-    const databaseUrl = databaseUrlOf(args.databaseUrl, config)
+    const location = yield* storeLocationOf(args, config, Option.getOrElse(args.config, () => "environment"))
     const withClara = hasClaraSettings(config)
     // never a silent stand-in: a run without credentials would put made-up charges into the real store
     if (Option.isNone(args.transactions) && !withClara) {
@@ -110,7 +106,7 @@ const runReconcile = (args: ReconcileArgs) =>
         writeBackLabelUuid: Option.getOrUndefined(args.writeBackLabel),
         syncOverlapDays: args.syncOverlapDays
       },
-      { statePath: args.state, databaseUrl },
+      location,
       withClara ? claraClientLayer(args.config) : undefined
     )
     if (args.json) yield* printJsonLine(summary)

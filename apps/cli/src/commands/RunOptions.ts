@@ -3,7 +3,12 @@
  */
 import { HelpDoc, Options, ValidationError } from "@effect/cli"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { toEpochDay } from "@clara-recon/domain"
+import { isPostgresUrl, redactDatabaseUrl } from "@clara-recon/pipeline"
+import { type AppConfig, AppConfigError } from "../AppConfig.js"
+import type { StoreLocation } from "../RunJob.js"
+import { UsageError } from "../UsageError.js"
 
 /** A `yyyy-MM-dd` civil date option, validated. */
 export const civilDate = (name: string) =>
@@ -15,11 +20,13 @@ export const civilDate = (name: string) =>
     )
   )
 
-/** `--state FILE` or `--database-url URL`: where the job's state lives. */
+/** `--state FILE` or `--database-url URL`: where the job's state lives (`storeLocationOf`). */
 export const storeOptions = {
   state: Options.file("state").pipe(
-    Options.withDescription("SQLite state file (idempotent re-runs)"),
-    Options.withDefault(".clara-recon/state.db")
+    Options.withDescription(
+      "SQLite state file (idempotent re-runs); default the config's `database` or .clara-recon/state.db"
+    ),
+    Options.optional
   ),
   databaseUrl: Options.text("database-url").pipe(
     Options.withDescription(
@@ -50,4 +57,42 @@ export const commonRunOptions = {
     Options.withDescription("The company's RFC, for receptor checks"),
     Options.optional
   )
+}
+
+/** The SQLite state file when no option nor setting names a store. */
+export const defaultStatePath = ".clara-recon/state.db"
+
+/**
+ * Where the state lives: `--database-url` (PostgreSQL), else an explicit `--state` (SQLite file), else the setting
+ * `database` (`CLARA_RECON_DATABASE_URL`, or the config file's): a `postgres://` URL or a SQLite file path, else
+ * `.clara-recon/state.db`. `source` names where the settings came from (the config file, or "environment"). Fails
+ * with `UsageError` when `--database-url` is not a `postgres://` URL, `AppConfigError` when `database` is a URL of
+ * another scheme.
+ */
+export const storeLocationOf = (
+  args: { readonly state: Option.Option<string>; readonly databaseUrl: Option.Option<string> },
+  config: AppConfig,
+  source: string
+): Effect.Effect<StoreLocation, UsageError | AppConfigError> => {
+  if (Option.isSome(args.databaseUrl)) {
+    return isPostgresUrl(args.databaseUrl.value)
+      ? Effect.succeed({ statePath: defaultStatePath, databaseUrl: args.databaseUrl.value })
+      : Effect.fail(
+        new UsageError({ message: "--database-url must be a postgres:// URL; give a SQLite file with --state FILE" })
+      )
+  }
+  if (Option.isSome(args.state)) return Effect.succeed({ statePath: args.state.value })
+  const setting = config.database
+  if (setting === undefined) return Effect.succeed({ statePath: defaultStatePath })
+  if (isPostgresUrl(setting)) return Effect.succeed({ statePath: defaultStatePath, databaseUrl: setting })
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(setting)) {
+    return Effect.fail(
+      new AppConfigError({
+        path: source,
+        message: `database (or CLARA_RECON_DATABASE_URL) must be a postgres:// URL or a SQLite file path, got ` +
+          redactDatabaseUrl(setting).slice(0, 60)
+      })
+    )
+  }
+  return Effect.succeed({ statePath: setting.replace(/^sqlite:/i, "") })
 }

@@ -29,12 +29,12 @@ import {
 import { loadAppConfig } from "../AppConfig.js"
 import { printJsonLine, printSummary } from "../Output.js"
 import { storeLayer } from "../RunJob.js"
-import { configOption, databaseUrlOf } from "./ReconcileCommand.js"
-import { storeOptions } from "./RunOptions.js"
+import { configOption } from "./ReconcileCommand.js"
+import { storeLocationOf, storeOptions } from "./RunOptions.js"
 
 /** The parsed store options and `--config`. */
 interface StoreArgs {
-  readonly state: string
+  readonly state: Option.Option<string>
   readonly databaseUrl: Option.Option<string>
   readonly config: Option.Option<string>
 }
@@ -43,7 +43,8 @@ interface StoreArgs {
 const withStore = <A, E, R>(args: StoreArgs, effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function*() {
     const config = yield* loadAppConfig(args.config)
-    const layer = yield* storeLayer({ statePath: args.state, databaseUrl: databaseUrlOf(args.databaseUrl, config) })
+    const location = yield* storeLocationOf(args, config, Option.getOrElse(args.config, () => "environment"))
+    const layer = yield* storeLayer(location)
     return yield* Effect.provide(effect, layer)
   })
 
