@@ -178,12 +178,26 @@ const itemsOf = (record: Record<string, unknown>, sublist: string): ReadonlyArra
 const amountOf = (value: unknown): BigDecimal.BigDecimal | undefined =>
   typeof value === "number" || typeof value === "string" ? fromWireNumber(value) : undefined
 
+/**
+ * The fields a decoding error is about, for the user: `mapping.accounts is missing`, `auth.method is not valid`; the
+ * values are never repeated (a wrong one may be a secret).
+ */
+const fieldsOf = (error: ParseResult.ParseError): string => {
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  const named = issues.slice(0, 3).map((issue) =>
+    `${issue.path.length === 0 ? "the configuration" : issue.path.join(".")} ${
+      issue._tag === "Missing" ? "is missing" : "is not valid"
+    }`
+  )
+  return named.join("; ") + (issues.length > 3 ? ` (and ${issues.length - 3} more)` : "")
+}
+
 /** Decodes a config-file configuration; a bad one is an `ErpError` CONFIG naming the field. */
 export const decodeConfig = (input: NetSuiteConfigInput | unknown): Either.Either<NetSuiteConfig, ErpError> =>
   Either.mapLeft(
     Schema.decodeUnknownEither(NetSuiteConfig)(input),
     (e) =>
-      ErpError.rejected("CONFIG", "NETSUITE_CONFIG_INVALID", "The NetSuite configuration is invalid", {
+      ErpError.rejected("CONFIG", "NETSUITE_CONFIG_INVALID", `The NetSuite configuration is invalid: ${fieldsOf(e)}`, {
         internalMessage: ParseResult.TreeFormatter.formatErrorSync(e).replace(/"[^"]{24,}"/g, "\"…\""),
         remediation: { action: "fix_mapping", target: "erp.netsuite" }
       })

@@ -36,6 +36,8 @@ describe("netsuiteAdapterModule", () => {
       if (Exit.isFailure(exit)) {
         const text = JSON.stringify(exit.cause)
         assert.include(text, "NETSUITE_CONFIG_INVALID")
+        // the user's message names the field, never its value
+        assert.include(text, "\"userMessage\":\"The NetSuite configuration is invalid: auth.consumerKey is missing\"")
       }
     }))
 
