@@ -264,7 +264,7 @@ describe("bad input corpus", () => {
     expectOneLineError(result, /CLARA_TIMEOUT/)
   })
 
-  it("bad command lines exit 2: a missing invoices folder, a bad date, --from after --to", async () => {
+  it("bad command lines exit 2: a missing invoices folder, a bad date, --from after --to, a bad RFC", async () => {
     const missing = await runCli(["reconcile", "--from", "2025-01-01", "--to", "2025-01-31", "--invoices", path.join(work, "nope")])
     assert.strictEqual(missing.code, 2)
     const badDate = await runCli(["reconcile", "--from", "2025-02-30", "--to", "2025-03-01"])
@@ -274,6 +274,15 @@ describe("bad input corpus", () => {
       "--out", path.join(work, "o5"), "--state", path.join(work, "s5.db")
     ])
     expectOneLineError(reversed, /--from 2025-02-01 is after --to 2025-01-01/, 2)
+    // a malformed company RFC would bind the store to it for good
+    const state = path.join(work, "s6.db")
+    const badRfc = await runCli([
+      "reconcile", "--from", "2025-01-01", "--to", "2025-01-31", "--transactions", exportFile,
+      "--out", path.join(work, "o6"), "--state", state, "--company-rfc", "XXX"
+    ])
+    assert.strictEqual(badRfc.code, 2)
+    assert.match(badRfc.stderr, /--company-rfc must be an RFC \(12 or 13 characters/)
+    assert.isFalse(fs.existsSync(state), "no state file")
   })
 
   it("reconcile without Clara credentials stops with one line, and writes no store or out folder", async () => {

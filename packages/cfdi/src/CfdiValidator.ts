@@ -17,7 +17,7 @@ import * as BigDecimal from "effect/BigDecimal"
 import type { Cfdi, CfdiTaxLine } from "./Cfdi.js"
 import { currencyDecimals } from "./internal/currencyDecimals.js"
 import { formatDecimal } from "./internal/formatDecimal.js"
-import { GENERIC_RFCS, hasValidCheckDigit, isRfcWellFormed } from "./internal/rfc.js"
+import { GENERIC_RFCS, hasValidCheckDigit, isRfcWellFormed } from "./Rfc.js"
 import { groupConceptTaxes, groupLabel, importeWindow, productWindow } from "./internal/taxGroups.js"
 
 /**

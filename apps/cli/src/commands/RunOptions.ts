@@ -4,6 +4,7 @@
 import { HelpDoc, Options, ValidationError } from "@effect/cli"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import { isRfcWellFormed } from "@clara-recon/cfdi"
 import { toEpochDay } from "@clara-recon/domain"
 import { isPostgresUrl, redactDatabaseUrl } from "@clara-recon/pipeline"
 import { type AppConfig, AppConfigError } from "../AppConfig.js"
@@ -54,7 +55,14 @@ export const commonRunOptions = {
     Options.optional
   ),
   companyRfc: Options.text("company-rfc").pipe(
-    Options.withDescription("The company's RFC, for receptor checks"),
+    Options.withDescription("The company's RFC, for receptor checks (12 or 13 characters; it binds the store)"),
+    Options.mapEffect((text) => {
+      const rfc = text.trim().toUpperCase()
+      return isRfcWellFormed(rfc)
+        ? Effect.succeed(rfc)
+        : Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--company-rfc must be an RFC (12 or 13 characters, ` +
+          `e.g. EKU9003173C9), got "${text}"`)))
+    }),
     Options.optional
   )
 }
