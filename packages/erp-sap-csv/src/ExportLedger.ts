@@ -261,10 +261,18 @@ export const directoryLedger = (outputDirectory: string): ExportLedger => {
     identity: directory,
     check: Effect.tryPromise({
       try: async () => {
-        const stat = await fs.stat(directory)
+        // a folder not made yet is made by the first export: its nearest existing parent must take it
+        let existing = path.resolve(directory)
+        while (!(await fs.stat(existing).then(() => true, () => false)) && path.dirname(existing) !== existing) {
+          existing = path.dirname(existing)
+        }
+        const stat = await fs.stat(existing)
         if (!stat.isDirectory()) throw new Error("not a directory")
-        await fs.access(directory, fsConstants.W_OK)
-        return [] as ReadonlyArray<PlanWarning>
+        await fs.access(existing, fsConstants.W_OK)
+        return existing === path.resolve(directory) ? [] as ReadonlyArray<PlanWarning> : [{
+          code: "OUTPUT_DIRECTORY_MADE_ON_FIRST_EXPORT",
+          message: `The output directory ${directory} does not exist yet: the first export makes it in ${existing}`
+        }]
       },
       catch: (cause) =>
         ioError(

@@ -247,7 +247,15 @@ describe("SapCsvAdapter", () => {
       const dir = yield* tempDir()
       const ok = yield* SapCsvAdapter.make({ tenant: "acme", outputDirectory: dir }).checkConnection()
       assert.deepStrictEqual(ok, { ok: true, identity: `layout generic-je-v1 v1 -> ${dir}`, warnings: [] })
-      const missing = yield* SapCsvAdapter.make({ tenant: "acme", outputDirectory: path.join(dir, "nope") })
+      // a folder not made yet is fine when its parent takes it: the first export makes it
+      const later = yield* SapCsvAdapter.make({ tenant: "acme", outputDirectory: path.join(dir, "out", "sap") })
+        .checkConnection()
+      assert.deepStrictEqual(
+        [later.ok, later.warnings.map((w) => w.code)],
+        [true, ["OUTPUT_DIRECTORY_MADE_ON_FIRST_EXPORT"]]
+      )
+      yield* Effect.promise(() => fs.writeFile(path.join(dir, "file"), ""))
+      const missing = yield* SapCsvAdapter.make({ tenant: "acme", outputDirectory: path.join(dir, "file", "out") })
         .checkConnection()
       assert.isFalse(missing.ok)
       assert.strictEqual(missing.error?.code, "OUTPUT_DIRECTORY_UNUSABLE")

@@ -51,7 +51,7 @@ const stateStore = (location: StoreLocation) =>
   })
 
 const erpCheck = (id: string, config: AppConfig) =>
-  Effect.map(erpConnectionCheck(id, config, "."), (result) =>
+  Effect.map(erpConnectionCheck(id, config, "out"), (result) =>
     check(
       "erp",
       result.ok ? (result.warnings.length > 0 ? "warn" : "ok") : "fail",
