@@ -88,6 +88,10 @@ const runReconcile = (args: ReconcileArgs) =>
     const erpId = erpIdOf(config, args.erp)
     const erp = yield* erpAdapterFor(erpId, config, tenant)
     if (erpId === NO_ERP) yield* Effect.logInfo("--erp none: postings are planned (plans.json), not posted")
+    else if (config.erp.mapping === undefined) {
+      yield* Effect.logWarning("no erp.mapping in the config: journals go to the placeholder GL accounts of " +
+        "defaultMapping; set your chart of accounts in erp.mapping")
+    }
     const { runDir, summary } = yield* runJob(
       {
         from: args.from,
