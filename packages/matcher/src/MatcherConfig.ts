@@ -6,7 +6,7 @@ import { canonicalJson, sha256Hex } from "@clara-recon/domain"
 import { nameTables } from "./NameTables.js"
 
 /** Engine version written into every explanation. */
-export const engineVersion = "0.2.2"
+export const engineVersion = "0.3.0"
 
 /** Tunable parameters. Points are integers; amounts are decimal strings in currency units. */
 export interface MatcherConfig {

@@ -42,7 +42,7 @@ import {
   sha256Hex
 } from "@clara-recon/domain"
 import { type ClosedPeriod, type ErpAdapter, type MappingConfig } from "@clara-recon/erp"
-import { aliasMap, match, type MatchInput } from "@clara-recon/matcher"
+import { aliasMap, engineVersion, match, type MatchInput } from "@clara-recon/matcher"
 import { beginFolderRead, collectDocuments, type FolderRead } from "./Collect.js"
 import { replaceSymlink } from "./internal/Files.js"
 import { learnedAliases, storedDecisions } from "./LinkDecisions.js"
@@ -427,7 +427,10 @@ const runDocuments = (ctx: RunContext, memo: Memo) =>
     return documents
   })
 
-/** SHA-256 of what the matcher sees: transaction and document digests, decisions, as-of date and company RFC. */
+/**
+ * SHA-256 of what the matcher sees: transaction and document digests, decisions, as-of date, company RFC and the
+ * engine version (another engine may decide otherwise on the same inputs).
+ */
 const matchInputsKey = (ctx: RunContext) =>
   Effect.gen(function*() {
     const store = yield* ReconStore
@@ -439,14 +442,15 @@ const matchInputsKey = (ctx: RunContext) =>
     for (const uuid of [...txs.keys()].sort()) hash.update(`t\t${uuid}\t${txs.get(uuid)}\n`)
     for (const id of ids) hash.update(`d\t${id}\t${docs.get(id) ?? ""}\n`)
     for (const d of decisions) hash.update(`x\t${d.linkId}\t${d.decision}\t${d.transactionUuid}\t${d.documentId}\n`)
-    hash.update(`a\t${ctx.run.asOf}\t${ctx.options.companyRfc ?? ""}\n`)
+    hash.update(`a\t${ctx.run.asOf}\t${ctx.options.companyRfc ?? ""}\t${engineVersion}\n`)
     return hash.digest("hex")
   })
 
 /**
  * A key of the matcher's inputs that is cheap to compute: the store's revisions (every write that changes a stored
  * transaction or document, or a link decision, moves one), the run holding the collection whose documents the run
- * uses and its inputs key, tenant, period, as-of date and company RFC. Equal keys mean equal `matchInputsKey`s.
+ * uses and its inputs key, tenant, period, as-of date, company RFC and engine version. Equal keys mean equal
+ * `matchInputsKey`s.
  */
 const matchQuickKey = (ctx: RunContext) =>
   Effect.gen(function*() {
@@ -463,7 +467,8 @@ const matchQuickKey = (ctx: RunContext) =>
       ctx.run.from,
       ctx.run.to,
       ctx.run.asOf,
-      ctx.options.companyRfc ?? ""
+      ctx.options.companyRfc ?? "",
+      engineVersion
     ]))
   })
 
