@@ -283,6 +283,15 @@ describe("bad input corpus", () => {
     assert.strictEqual(badRfc.code, 2)
     assert.match(badRfc.stderr, /--company-rfc must be an RFC \(12 or 13 characters/)
     assert.isFalse(fs.existsSync(state), "no state file")
+    // a count below 1, and a label to bind without --write-back
+    const badSize = await runCli(["eval", "--size", "-5"])
+    assert.strictEqual(badSize.code, 2)
+    assert.match(badSize.stderr, /--size must be 1 or more, got -5/)
+    const label = await runCli([
+      "reconcile", "--from", "2025-01-01", "--to", "2025-01-31", "--transactions", exportFile,
+      "--out", path.join(work, "o6"), "--state", state, "--write-back-label", "3f1c1a2e-5b6d-4e8f-9a0b-1c2d3e4f5a6b"
+    ])
+    expectOneLineError(label, /--write-back-label binds a label only with --write-back/, 2)
   })
 
   it("reconcile without Clara credentials stops with one line, and writes no store or out folder", async () => {

@@ -16,6 +16,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { printJsonLine } from "../Output.js"
+import { countOption } from "./RunOptions.js"
 
 /** A path given to `cfdi read` does not exist. */
 export class CfdiPathNotFound extends Schema.TaggedError<CfdiPathNotFound>()("CfdiPathNotFound", {
@@ -100,7 +101,7 @@ const paths = Args.text({ name: "file|dir" }).pipe(
   Args.atLeast(1)
 )
 const json = Options.boolean("json").pipe(Options.withDescription("One JSON object per file and line"))
-const workers = Options.integer("workers").pipe(
+const workers = countOption("workers").pipe(
   Options.withDescription("Worker threads reading files (default: two per core, at most 8, for 200 files or more)"),
   Options.optional
 )

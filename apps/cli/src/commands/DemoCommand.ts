@@ -14,7 +14,7 @@ import { claraClientLayerFor } from "../ClaraConnection.js"
 import { evaluate } from "../Evaluation.js"
 import { printJsonLine, printSummary } from "../Output.js"
 import { runJob } from "../RunJob.js"
-import { commonRunOptions } from "./RunOptions.js"
+import { commonRunOptions, countOption } from "./RunOptions.js"
 
 /** Options of a demo run. */
 export interface DemoArgs {
@@ -89,7 +89,7 @@ export const demoCommand = Command.make("demo", {
     Options.optional
   ),
   seed: Options.integer("seed").pipe(Options.withDescription("Scenario seed"), Options.withDefault(1)),
-  size: Options.integer("size").pipe(
+  size: countOption("size").pipe(
     Options.withDescription("Transactions of a generated scenario (without --invoices)"),
     Options.withDefault(60)
   )

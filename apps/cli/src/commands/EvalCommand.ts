@@ -17,6 +17,7 @@ import * as Console from "effect/Console"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { printJsonLine } from "../Output.js"
+import { countOption } from "./RunOptions.js"
 
 /** Options of an evaluation run. */
 export interface EvalArgs {
@@ -104,7 +105,7 @@ export const runEval = (args: EvalArgs) =>
 /** The `eval` command. */
 export const evalCommand = Command.make("eval", {
   seed: Options.integer("seed").pipe(Options.withDescription("Scenario seed"), Options.withDefault(1)),
-  size: Options.integer("size").pipe(
+  size: countOption("size").pipe(
     Options.withDescription("Transactions of the generated scenario"),
     Options.withDefault(10_000)
   ),

@@ -70,6 +70,9 @@ const runReconcile = (args: ReconcileArgs) =>
     if (args.from > args.to) {
       return yield* new UsageError({ message: `--from ${args.from} is after --to ${args.to}` })
     }
+    if (Option.isSome(args.writeBackLabel) && !args.writeBack) {
+      return yield* new UsageError({ message: "--write-back-label binds a label only with --write-back" })
+    }
     if (args.syncOverlapDays < 0) {
       return yield* new UsageError({ message: `--sync-overlap-days must be 0 or more, got ${args.syncOverlapDays}` })
     }

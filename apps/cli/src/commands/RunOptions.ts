@@ -21,6 +21,16 @@ export const civilDate = (name: string) =>
     )
   )
 
+/** An integer option `--name` of at least `min` (a count: sizes, workers). */
+export const countOption = (name: string, min = 1) =>
+  Options.integer(name).pipe(
+    Options.mapEffect((n) =>
+      n >= min
+        ? Effect.succeed(n)
+        : Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--${name} must be ${min} or more, got ${n}`)))
+    )
+  )
+
 /** `--state FILE` or `--database-url URL`: where the job's state lives (`storeLocationOf`). */
 export const storeOptions = {
   state: Options.file("state").pipe(

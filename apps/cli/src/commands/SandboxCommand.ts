@@ -10,6 +10,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { startSandbox } from "@clara-recon/sandbox"
+import { countOption } from "./RunOptions.js"
 
 const port = Options.integer("port").pipe(Options.withDescription("Port on 127.0.0.1 (default: a free one)"), Options.optional)
 const invoices = Options.directory("invoices", { exists: "yes" }).pipe(
@@ -18,7 +19,7 @@ const invoices = Options.directory("invoices", { exists: "yes" }).pipe(
 )
 const json = Options.boolean("json").pipe(Options.withDescription("Print the connection settings as JSON"))
 const seed = Options.integer("seed").pipe(Options.withDescription("Scenario seed"), Options.withDefault(1))
-const size = Options.integer("size").pipe(Options.withDescription("Transactions of a generated scenario"), Options.withDefault(60))
+const size = countOption("size").pipe(Options.withDescription("Transactions of a generated scenario"), Options.withDefault(60))
 
 /** The `sandbox` command. */
 export const sandboxCommand = Command.make("sandbox", { port, invoices, json, seed, size }, (args) =>
