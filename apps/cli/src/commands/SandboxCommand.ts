@@ -19,7 +19,10 @@ const invoices = Options.directory("invoices", { exists: "yes" }).pipe(
 )
 const json = Options.boolean("json").pipe(Options.withDescription("Print the connection settings as JSON"))
 const seed = Options.integer("seed").pipe(Options.withDescription("Scenario seed"), Options.withDefault(1))
-const size = countOption("size").pipe(Options.withDescription("Transactions of a generated scenario"), Options.withDefault(60))
+const size = countOption("size").pipe(
+  Options.withDescription("Transactions of a generated scenario"),
+  Options.withDefault(60)
+)
 
 /** The `sandbox` command. */
 export const sandboxCommand = Command.make("sandbox", { port, invoices, json, seed, size }, (args) =>
