@@ -55,6 +55,21 @@ export class CompanyMismatchError extends Schema.TaggedError<CompanyMismatchErro
   }
 }
 
+/**
+ * Another job runs on the store's tenant (a second process resuming the same run would post its batches twice):
+ * `holder` names it (host and pid), `until` is when its lock lapses if it stops renewing it (ISO-8601, UTC).
+ */
+export class JobRunningError extends Schema.TaggedError<JobRunningError>()("JobRunningError", {
+  tenant: Schema.String,
+  holder: Schema.String,
+  until: Schema.String
+}) {
+  override get message(): string {
+    return `another clara-recon job runs on this state store (tenant ${this.tenant}): ${this.holder}; wait for it ` +
+      `to end (its lock lapses at ${this.until} if it stopped without a trace)`
+  }
+}
+
 /** The error union of `@clara-recon/pipeline`. */
 export type PipelineError =
   | InputError
@@ -63,3 +78,4 @@ export type PipelineError =
   | UnknownLinkError
   | LedgerEntryError
   | CompanyMismatchError
+  | JobRunningError

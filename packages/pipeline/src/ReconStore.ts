@@ -277,12 +277,35 @@ export interface ReconStoreService {
 
   /** Write-backs already sent for these transactions. */
   readonly writeBacks: (uuids: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<WriteBackRow>, StoreError>
+  /** The holder of `tenant`'s job lock, if any (expired or not). */
+  readonly jobLock: (tenant: string) => Effect.Effect<Option.Option<JobLockRow>, StoreError>
+  /**
+   * Takes `tenant`'s job lock for `lock.owner` when it is free (`replacing` none) or still held by `replacing` (an
+   * expired or dead holder), atomically: false when another job took it first.
+   */
+  readonly takeJobLock: (lock: JobLockRow, replacing: string | undefined) => Effect.Effect<boolean, StoreError>
+  /** Moves the lock's expiry to `expiresAt` while `owner` holds it; false when it no longer does. */
+  readonly renewJobLock: (tenant: string, owner: string, expiresAt: string) => Effect.Effect<boolean, StoreError>
+  /** Gives the lock up if `owner` holds it. */
+  readonly releaseJobLock: (tenant: string, owner: string) => Effect.Effect<void, StoreError>
   readonly recordWriteBacks: (rows: ReadonlyArray<WriteBackRow>) => Effect.Effect<void, StoreError>
   /** Forgets the write-backs of `kind` to `uuids` (taken back in Clara), so a later one is sent again. */
   readonly forgetWriteBacks: (
     kind: WriteBackRow["kind"],
     uuids: ReadonlyArray<string>
   ) => Effect.Effect<void, StoreError>
+}
+
+/**
+ * Who holds a tenant's job lock: `owner` is unique per job (host, pid and a random part), `expiresAt` an ISO-8601
+ * UTC instant the holder keeps moving forward while it runs.
+ */
+export interface JobLockRow {
+  readonly tenant: string
+  readonly owner: string
+  readonly host: string
+  readonly pid: number
+  readonly expiresAt: string
 }
 
 /** The reconciliation store. */

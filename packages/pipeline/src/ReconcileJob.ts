@@ -66,6 +66,7 @@ import {
   unlinkedPostings,
   writePlansFile
 } from "./Post.js"
+import { holdJobLock } from "./JobLock.js"
 import { type LedgerRow, ReconStore, type RunRow, type StepRow, type TransactionRow } from "./ReconStore.js"
 import { type RunResult, type Summary, summarize } from "./RunResult.js"
 import {
@@ -850,9 +851,16 @@ export const renderReport = Effect.fn("Pipeline.renderReport")(function*(options
  * `RunResult` is `loadRunResult(runId)`); outputs are written under `<outDir>/<runId>`. On interruption the write in
  * flight finishes and the run stays resumable (see `isInterrupted`). The first run given a `companyRfc` binds the
  * store's tenant to that company; a later run for another fails with `CompanyMismatchError` before it reads or
- * writes anything, so no company's report or postings ever include another's transactions.
+ * writes anything, so no company's report or postings ever include another's transactions. One job at a time per
+ * tenant (`holdJobLock`): another job running on the store fails this one with `JobRunningError` before it starts.
  */
 export const reconcile = Effect.fn("ReconcileJob.reconcile")(function*(options: ReconcileOptions) {
+  return yield* Effect.scoped(Effect.zipRight(holdJobLock(options.tenant ?? "default"), runOrResume(options)))
+}, (effect) =>
+  Effect.onInterrupt(effect, () =>
+    Effect.logWarning("interrupted: the run is left unfinished; run the same command again to resume it")))
+
+const runOrResume = Effect.fnUntraced(function*(options: ReconcileOptions) {
   const store = yield* ReconStore
   const path = yield* Path.Path
   const tenant = options.tenant ?? "default"
@@ -952,9 +960,7 @@ export const reconcile = Effect.fn("ReconcileJob.reconcile")(function*(options: 
   const reported = yield* reportStep(ctx, memo)
   progress.finish("report", false)
   return reported
-}, (effect) =>
-  Effect.onInterrupt(effect, () =>
-    Effect.logWarning("interrupted: the run is left unfinished; run the same command again to resume it")))
+})
 
 const makeDirectory = (dir: string) =>
   Effect.gen(function*() {

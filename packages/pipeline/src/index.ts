@@ -1,6 +1,7 @@
 /** The reconciliation job as Effect steps over a durable store, and its reports. */
 export * from "./Collect.js"
 export * from "./ControlTotals.js"
+export * from "./JobLock.js"
 export * from "./LedgerReview.js"
 export * from "./LinkDecisions.js"
 export * from "./LoadRun.js"

@@ -22,6 +22,7 @@ const {
   "0006_cfdi_read_again": _read,
   "0007_cfdi_untaxed_concepts": _untaxed,
   "0008_company_binding": _company,
+  "0009_job_lock": _lock,
   ...before
 } = migrations
 

@@ -188,5 +188,16 @@ export const migrations = {
       company_rfc TEXT NOT NULL,
       bound_at TEXT NOT NULL
     )`
+  }),
+  "0009_job_lock": Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    // one job at a time per tenant: two processes resuming one run would post its batches twice
+    yield* sql`CREATE TABLE job_lock (
+      tenant TEXT PRIMARY KEY,
+      owner TEXT NOT NULL,
+      host TEXT NOT NULL,
+      pid INTEGER NOT NULL,
+      expires_at TEXT NOT NULL
+    )`
   })
 }

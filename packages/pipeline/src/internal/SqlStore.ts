@@ -8,6 +8,7 @@ import { StoreError, UnknownLinkError } from "../PipelineError.js"
 import {
   type DocumentRow,
   type FileIndexRow,
+  type JobLockRow,
   type LedgerRow,
   type LinkDecisionRow,
   type LinkRow,
@@ -348,6 +349,45 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
     sql`INSERT INTO company_binding (tenant, company_rfc, bound_at) VALUES (${tenant}, ${companyRfc}, ${boundAt})
       ON CONFLICT (tenant) DO NOTHING`.pipe(Effect.asVoid, Effect.mapError(storeError("bindCompany")))
 
+  const jobLock: ReconStoreService["jobLock"] = (tenant) =>
+    sql<{ tenant: string; owner: string; host: string; pid: number | string; expires_at: string }>`
+      SELECT tenant, owner, host, pid, expires_at FROM job_lock WHERE tenant = ${tenant}`.pipe(
+      Effect.map((rows) =>
+        Option.map(Option.fromNullable(rows[0]), (r): JobLockRow => ({
+          tenant: r.tenant,
+          owner: r.owner,
+          host: r.host,
+          pid: Number(r.pid),
+          expiresAt: r.expires_at
+        }))
+      ),
+      Effect.mapError(storeError("jobLock"))
+    )
+
+  const takeJobLock: ReconStoreService["takeJobLock"] = (lock, replacing) =>
+    (replacing === undefined
+      ? sql<{ tenant: string }>`INSERT INTO job_lock (tenant, owner, host, pid, expires_at)
+          VALUES (${lock.tenant}, ${lock.owner}, ${lock.host}, ${lock.pid}, ${lock.expiresAt})
+          ON CONFLICT (tenant) DO NOTHING RETURNING tenant`
+      : sql<{ tenant: string }>`UPDATE job_lock SET owner = ${lock.owner}, host = ${lock.host}, pid = ${lock.pid},
+          expires_at = ${lock.expiresAt} WHERE tenant = ${lock.tenant} AND owner = ${replacing} RETURNING tenant`).pipe(
+      Effect.map((rows) => rows.length === 1),
+      Effect.mapError(storeError("takeJobLock"))
+    )
+
+  const renewJobLock: ReconStoreService["renewJobLock"] = (tenant, owner, expiresAt) =>
+    sql<{ tenant: string }>`UPDATE job_lock SET expires_at = ${expiresAt}
+      WHERE tenant = ${tenant} AND owner = ${owner} RETURNING tenant`.pipe(
+      Effect.map((rows) => rows.length === 1),
+      Effect.mapError(storeError("renewJobLock"))
+    )
+
+  const releaseJobLock: ReconStoreService["releaseJobLock"] = (tenant, owner) =>
+    sql`DELETE FROM job_lock WHERE tenant = ${tenant} AND owner = ${owner}`.pipe(
+      Effect.asVoid,
+      Effect.mapError(storeError("releaseJobLock"))
+    )
+
   const syncState: ReconStoreService["syncState"] = (tenant, scope) =>
     sql<{ tenant: string; scope: string; watermark: string | null; source_hash: string | null; detail_json: string | null }>`
       SELECT tenant, scope, watermark, source_hash, detail_json FROM sync_state WHERE tenant = ${tenant} AND scope = ${scope}`.pipe(
@@ -613,6 +653,10 @@ export const makeSqlStore: Effect.Effect<ReconStoreService, StoreError, SqlClien
     instalmentTransactionsInPeriod,
     companyOf,
     bindCompany,
+    jobLock,
+    takeJobLock,
+    renewJobLock,
+    releaseJobLock,
     syncState,
     saveSyncState,
     cachedCfdi,
