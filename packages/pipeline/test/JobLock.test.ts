@@ -29,7 +29,7 @@ const otherJob = (pid: number, expiresAt: string, host = hostname()) => ({
 
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`the job lock on ${backend.name}`, () => {
-    const onStore = <A, E>(effect: Effect.Effect<A, E, ReconStore>) =>
+    const onStore = <A, E>(effect: Effect.Effect<A, E, ReconStore | NodeContext.NodeContext>) =>
       Effect.provide(effect, Layer.merge(backend.fresh(), NodeContext.layer))
 
     it.effect("refuses a second job while the first holds the lock, and lets it in once the first ended", () =>
