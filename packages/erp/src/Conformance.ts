@@ -16,7 +16,7 @@
  * ledger, a fresh emulator): the kit posts the documents and expects `find` to see nothing under its own
  * {@link neverPostedKey}. See `packages/erp/test/support/MemoryLedgerAdapter.ts` for a complete minimal adapter.
  */
-import { formatFixed, PostingDocument } from "@clara-recon/domain"
+import { addDays, formatFixed, JournalLine, PostingDocument } from "@clara-recon/domain"
 import type * as Arr from "effect/Array"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Cause from "effect/Cause"
@@ -67,7 +67,9 @@ export const conformanceCheckNames = [
   "posting twice with one idempotency key yields one record",
   "errors are typed ErpError values",
   "no secret leaks",
-  "an unknown outcome is resolved by find + verify"
+  "an unknown outcome is resolved by find + verify",
+  "verify notices each field changed alone",
+  "a changed document under a posted key is not booked again"
 ] as const
 
 /** The external key the kit looks up without ever posting it: `find` must return nothing for it. */
@@ -118,7 +120,15 @@ const secretsOf = (schema: JsonSchemaObject, config: unknown, path = ""): Array<
  *    captured with a replacement `Logger`) produced during the run;
  * 6. an unknown outcome is resolved by find + verify: `find` of {@link neverPostedKey} returns nothing; after a post
  *    whose answer is ignored, `find` returns each document's record and `verify` answers `match` against its planned
- *    fingerprint and `mismatch` (with differences) against a fingerprint with other totals, hash and line count.
+ *    fingerprint and `mismatch` (with differences) against a fingerprint with other totals, hash and line count;
+ * 7. `verify` of a posted record answers `mismatch` against its planned fingerprint with one field changed alone:
+ *    the totals, the line count, the date, the currency, and (when the plan carries its lines, `withLines`) one
+ *    line's account (erp.md §5.1 verify: "totals, line count, accounts, date and currency"). The company is left
+ *    out: several company codes may book into one ledger (one NetSuite subsidiary), where no read-back tells them
+ *    apart;
+ * 8. a document changed after it was posted (other amounts) and posted again under the same external key is not
+ *    booked a second time: `find` still returns the first record, which `verify` matches against the first
+ *    fingerprint and not against the changed one (the post itself may fail with an ErpError or answer the record).
  *
  * Check 3 also requires `find` to return every posted document, and a third post of the same plans under another
  * idempotency key (and the next sequence) to leave `find` returning the very same records (external and internal
@@ -131,7 +141,7 @@ export const conformanceChecks = <P>(
 ): ReadonlyArray<ConformanceCheck> => {
   const { documents } = options
   const postOptions = options.postOptions ?? { idempotencyKey: "conformance", runDate: "2026-01-31", sequence: 1 }
-  const [balanced, stable, idempotent, typed, secrets, unknownOutcome] = conformanceCheckNames
+  const [balanced, stable, idempotent, typed, secrets, unknownOutcome, eachField, changedKey] = conformanceCheckNames
   const capture: Capture = { texts: [], bytes: [] }
   const captureLogger = Logger.make((entry) => {
     capture.texts.push({ where: "a log line", text: Logger.logfmtLogger.log(entry) })
@@ -421,12 +431,80 @@ export const conformanceChecks = <P>(
           )
         }
       })
+    },
+    {
+      name: eachField,
+      run: Effect.gen(function*() {
+        const plans = yield* planAll(eachField)
+        yield* post(eachField, plans)
+        const plan = plans[0]!
+        const found = yield* read(eachField, `find(${plan.externalKey})`, () => adapter.find(plan.externalKey))
+        if (Option.isNone(found)) return yield* fail(eachField, `find(${plan.externalKey}) returned nothing`)
+        const f = plan.fingerprint
+        for (const [field, changed] of changedAlone(f)) {
+          const answer = yield* read(eachField, `verify(${plan.externalKey})`, () => adapter.verify(found.value, changed))
+          yield* assertThat(
+            eachField,
+            answer.status === "mismatch",
+            `verify(${plan.externalKey}) against its fingerprint with another ${field} answered ${answer.status}`
+          )
+        }
+      })
+    },
+    {
+      name: changedKey,
+      run: Effect.gen(function*() {
+        const plans = yield* planAll(changedKey)
+        yield* post(changedKey, plans)
+        const original = plans[0]!
+        const [record] = yield* findAll(changedKey, [original])
+        const changed = yield* accepted(changedKey, scaled(original.document))
+        const other = { ...postOptions, idempotencyKey: `${postOptions.idempotencyKey}-changed` }
+        yield* post(changedKey, [changed], { ...other, sequence: (postOptions.sequence ?? 1) + 2 })
+        const found = yield* read(changedKey, `find(${original.externalKey})`, () => adapter.find(original.externalKey))
+        if (Option.isNone(found)) return yield* fail(changedKey, `find(${original.externalKey}) lost the record`)
+        yield* assertThat(
+          changedKey,
+          safeJson([found.value.externalId, found.value.internalId ?? ""]) === safeJson(record),
+          `posting a changed document under ${original.externalKey} replaced its record: ${safeJson(found.value)}`
+        )
+        const first = yield* read(changedKey, "verify", () => adapter.verify(found.value, original.fingerprint))
+        const second = yield* read(changedKey, "verify", () => adapter.verify(found.value, changed.fingerprint))
+        return yield* assertThat(
+          changedKey,
+          first.status === "match" && second.status === "mismatch",
+          `after posting a changed document under ${original.externalKey}, its record verifies ${first.status} ` +
+            `against the first plan and ${second.status} against the changed one`
+        )
+      })
     }
   ]
   return checks
 }
 
 const one = BigDecimal.unsafeFromString("1")
+
+/** `document` with every amount doubled: still balanced, other totals, the same external key. */
+const scaled = (document: PostingDocument): PostingDocument =>
+  new PostingDocument({
+    ...document,
+    lines: document.lines.map((line) => new JournalLine({ ...line, amount: BigDecimal.sum(line.amount, line.amount) }))
+  })
+
+/** `f` with one field changed at a time, named: what `verify` must notice (check 7). */
+const changedAlone = (f: Fingerprint): ReadonlyArray<readonly [string, Fingerprint]> => {
+  const bumped = (amount: string) => formatFixed(BigDecimal.sum(BigDecimal.unsafeFromString(amount), one))
+  const [first, ...rest] = f.lines ?? []
+  return [
+    ["total", { ...f, totals: { debit: bumped(f.totals.debit), credit: bumped(f.totals.credit) } }],
+    ["line count", { ...f, lineCount: f.lineCount + 1 }],
+    ["date", { ...f, date: addDays(f.date, 1) }],
+    ["currency", { ...f, currency: f.currency === "USD" ? "EUR" : "USD" }],
+    ...(first === undefined ? [] : [
+      ["account", { ...f, lines: [{ ...first, account: `${first.account}9` }, ...rest] }] as const
+    ]),
+  ]
+}
 
 /** The outcome of one check in a {@link ConformanceReport}. */
 export interface ConformanceResult {

@@ -3,6 +3,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { BigDecimal, Effect, Either, Option } from "effect"
 import { conformanceCheckNames, conformanceChecks, neverPostedKey, runConformance } from "../src/Conformance.js"
 import type { ErpAdapter } from "../src/ErpAdapter.js"
+import type { Fingerprint } from "../src/Fingerprint.js"
 import { isBalanced } from "../src/PostingTotals.js"
 import * as MemoryLedger from "./support/MemoryLedgerAdapter.js"
 
@@ -147,7 +148,23 @@ describe("conformanceChecks", () => {
       }
       const blind = yield* runConformance(blindVerify, { documents, config })
       assert.deepStrictEqual(blind.failures.map((f) => f.reason), [
-        "verify(rcn_a) against other totals and line count answered match, not mismatch"
+        "verify(rcn_a) against other totals and line count answered match, not mismatch",
+        "verify(rcn_a) against its fingerprint with another total answered match",
+        "after posting a changed document under rcn_a, its record verifies match against the first plan and match " +
+        "against the changed one"
+      ])
+      // a verify that compares the totals and the line count only: another date or currency goes unnoticed
+      const totalsOnly: ErpAdapter<unknown> = {
+        ...(good as ErpAdapter<unknown>),
+        verify: (ref, expected) =>
+          Effect.map(good.verify(ref, expected), (answer) =>
+            answer.status === "mismatch" && answer.differences.every((d) => d === "date or currency" || d === "payload hash")
+              ? { status: "match" as const, ref }
+              : answer)
+      }
+      const partial = yield* runConformance(totalsOnly, { documents, config })
+      assert.deepStrictEqual(partial.failures.map((f) => f.reason), [
+        "verify(rcn_a) against its fingerprint with another date answered match"
       ])
       const seesAll: ErpAdapter<unknown> = {
         ...(goodAdapter() as ErpAdapter<unknown>),
@@ -178,5 +195,23 @@ describe("conformanceChecks", () => {
       }
       const [, , idempotent] = (yield* runConformance(perKey, { documents, config })).results
       assert.include(idempotent?.reason ?? "", "posting again under another idempotency key created other records")
+      // A ledger that overwrites a posted record when a changed document comes under the same key.
+      const latest = new Map<string, Fingerprint>()
+      const overwriting = goodAdapter()
+      const overwrites: ErpAdapter<unknown> = {
+        ...(overwriting as ErpAdapter<unknown>),
+        post: (plans, options) =>
+          Effect.tap(overwriting.post(plans as never, options), () => {
+            for (const plan of plans) latest.set(plan.externalKey, plan.fingerprint)
+          }),
+        verify: (ref, expected) =>
+          Effect.succeed(
+            latest.get(ref.externalId)?.hash === expected.hash
+              ? { status: "match" as const, ref }
+              : { status: "mismatch" as const, ref, differences: ["another record"] }
+          )
+      }
+      const replaced = (yield* runConformance(overwrites, { documents, config })).results.at(-1)
+      assert.include(replaced?.reason ?? "", "verifies mismatch against the first plan and match against the changed")
     }))
 })
