@@ -27,8 +27,11 @@ afterAll(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true })
 })
 
-const doctor = (extraEnv: Record<string, string> = {}) =>
-  runCli(["doctor", "--json", "--state", path.join(work, "state.db")], { ...env, ...extraEnv })
+/** `doctor --json` in the work folder, whose `out` folder (the default export's) exists. */
+const doctor = (extraEnv: Record<string, string> = {}) => {
+  fs.mkdirSync(path.join(work, "out"), { recursive: true })
+  return runCli(["doctor", "--json", "--state", path.join(work, "state.db")], { ...env, ...extraEnv }, work)
+}
 
 const statusOf = (report: any, name: string) => report.checks.find((c: any) => c.name === name)?.status
 
