@@ -28,8 +28,9 @@ export type GroupKind = "SPLIT_INVOICES" | "CREDIT_NOTE_NETTED" | "MSI" | "SPLIT
 export const isOneCharge = (kind: GroupKind): boolean => kind === "SPLIT_INVOICES" || kind === "CREDIT_NOTE_NETTED"
 
 /**
- * A group link or suggestion. Indices are transaction (uuid order) and cluster (id order) indices, ascending; for
- * CREDIT_NOTE_NETTED the invoice's cluster comes first, then its credit notes ascending.
+ * A group link or suggestion. Indices are transaction (uuid order) and cluster (id order) indices, ascending; an
+ * MSI plan's charges are in day order (its last is the latest instalment), and for CREDIT_NOTE_NETTED the
+ * invoice's cluster comes first, then its credit notes ascending.
  */
 export interface GroupDecision {
   readonly kind: GroupKind
@@ -563,18 +564,22 @@ export const confirmedGroup = (
   const expected = fiscalTotal(input.clusters[cls[0]!]!) / BigInt(n)
   const tolerance = BigInt(input.ctx.config.msiToleranceMinor)
   const key = msiChainKey(first)
+  // a charge of the chain joins with an instalment number the plan does not hold yet (not a second plan's 1/3)
+  const held = new Set(txs.map((t) => input.transactions[t]!.instalment?.number))
   const joining = input.openTransactions.filter((t) => {
     const tx = input.transactions[t]!
     const diff = tx.amountMinor - expected
-    return !txs.includes(t) && tx.day !== undefined && msiChainKey(tx) === key && (diff < 0n ? -diff : diff) <= tolerance
+    return !txs.includes(t) && tx.day !== undefined && msiChainKey(tx) === key &&
+      (diff < 0n ? -diff : diff) <= tolerance && !held.has(tx.instalment?.number)
   })
-  const byDay = [...txs, ...joining].sort((a, b) =>
+  const byDay = (a: number, b: number) =>
     (input.transactions[a]!.day ?? 0) - (input.transactions[b]!.day ?? 0) || a - b
-  )
-  const before = Math.min(input.transactions[byDay[0]!]!.instalment?.number ?? 1, n) - 1
-  // the confirmed charges stay whatever the plan's length; joining ones fill what is left of it
-  const members = [...txs, ...byDay.filter((t) => !txs.includes(t)).slice(0, Math.max(0, n - before - txs.length))]
-    .sort((a, b) => a - b)
+  const ordered = [...txs, ...joining].sort(byDay)
+  const before = Math.min(input.transactions[ordered[0]!]!.instalment?.number ?? 1, n) - 1
+  // the confirmed charges stay whatever the plan's length; joining ones fill what is left of it. In day order, as
+  // the solver's plans: the last member is the latest instalment (MSI_INCOMPLETE is raised on it)
+  const members = [...txs, ...ordered.filter((t) => !txs.includes(t)).slice(0, Math.max(0, n - before - txs.length))]
+    .sort(byDay)
   const linked = before + members.length
   const lastDay = Math.max(...members.map((t) => input.transactions[t]!.day ?? 0))
   const msi = { of: n, linked, nextDueDay: linked < n ? lastDay + monthDays : undefined }

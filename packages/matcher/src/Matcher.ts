@@ -309,43 +309,59 @@ const stagesOf = (input: MatchInput, sorted: SortedInputs): MatchStages => {
   const pinnedPairs = new Set<string>()
   const people = decided.filter((p) => p.status !== "REJECTED")
   const confirmedGroups: Array<GroupDecision> = []
-  // A confirmed group is pinned whole: its members this run knows and no earlier decision holds (an MSI plan grows
-  // by the open charges of its chain). A cancelled member lets the engine match the others again.
-  const pinGroup = (decision: LinkDecision, group: LinkGroup): boolean => {
+  // the document each charge's previous AUTO link holds: an MSI plan grows only by charges not linked elsewhere
+  const previousCluster = new Map<number, number>()
+  for (const link of input.previous ?? []) {
+    const t = txIndex.get(link.transactionUuid)
+    const c = clusterOf.get(upperId(link.documentId))
+    if (t !== undefined && c !== undefined) previousCluster.set(t, c)
+  }
+  // A confirmed group is pinned whole (an MSI plan: the instalments this run knows, growing by the open charges of
+  // its chain). A cancelled, rejected, unknown or already pinned member lets the engine match the others again.
+  const pinGroup = (decision: LinkDecision, group: LinkGroup): void => {
     const cancelled = group.documents.filter((id) => noteCancelled(decision.transactionUuid, id))
-    if (cancelled.length > 0) return true
+    if (cancelled.length > 0) return
     const known = <A>(values: ReadonlyArray<A | undefined>): Array<A> => values.filter((v): v is A => v !== undefined)
     const head = clusterOf.get(upperId(decision.documentId))
-    if (head === undefined) return false
+    if (head === undefined) return
     // another row of a group pinned already (an MSI or split-tender group has a row per charge)
     const t = txIndex.get(decision.transactionUuid)
-    if (confirmedGroups.some((g) => g.clusters[0] === head && t !== undefined && g.transactions.includes(t))) return true
-    if (reservedClusters.has(head)) return false
-    const txs = [...new Set(known(group.transactions.map((uuid) => txIndex.get(uuid))))]
-      .filter((t) => !reservedTx.has(t)).sort((a, b) => a - b)
-    const rest = [...new Set(known(group.documents.map((id) => clusterOf.get(upperId(id)))))]
-      .filter((c) => c !== head && !reservedClusters.has(c)).sort((a, b) => a - b)
+    if (confirmedGroups.some((g) => g.clusters[0] === head && t !== undefined && g.transactions.includes(t))) return
+    const txIds = group.transactions.map((uuid) => txIndex.get(uuid))
+    const clusterIds = group.documents.map((id) => clusterOf.get(upperId(id)))
+    // a group holds only whole, but an MSI plan's earlier instalments may be an earlier period's: a member this run
+    // does not know, or another confirmed group holds, lets the engine match the others again
+    const whole = [...txIds, ...clusterIds].every((i) => i !== undefined) &&
+      !txIds.some((i) => reservedTx.has(i!)) && !clusterIds.some((c) => reservedClusters.has(c!))
+    if (group.kind !== "MSI" && !whole) return
+    if (reservedClusters.has(head)) return
+    const txs = [...new Set(known(txIds))].filter((i) => !reservedTx.has(i)).sort((a, b) => a - b)
+    const rest = [...new Set(known(clusterIds))].filter((c) => c !== head).sort((a, b) => a - b)
     const cls = group.kind === "CREDIT_NOTE_NETTED" ? [head, ...rest] : [head, ...rest].sort((a, b) => a - b)
-    const open = group.kind !== "MSI" ? [] : transactions.filter((t) =>
-      t.subject && t.instalment !== undefined && !reservedTx.has(t.index) && !txs.includes(t.index) &&
-      !forbidden.has(`${t.index}:${head}`)
-    ).map((t) => t.index)
+    const open = group.kind !== "MSI" ? [] : transactions.filter((v) =>
+      v.subject && v.instalment !== undefined && !reservedTx.has(v.index) && !txs.includes(v.index) &&
+      !forbidden.has(`${v.index}:${head}`) && (previousCluster.get(v.index) ?? head) === head
+    ).map((v) => v.index)
     const groupInput = { transactions, clusters, openTransactions: open, openClusters: [], ctx }
-    // a member pair rejected since: the group no longer holds (the engine matches the others again)
-    if (txs.some((t) => cls.some((c) => forbidden.has(`${t}:${c}`)))) return true
+    // a member pair a person rejected: the group no longer holds (the engine matches the others again)
+    if (txs.some((i) => cls.some((c) => forbidden.has(`${i}:${c}`)))) return
     const pinned = confirmedGroup(groupInput, group.kind, txs, cls, { who: decision.who, when: decision.when })
-    if (pinned === undefined) return false
+    if (pinned === undefined) return
     confirmedGroups.push(pinned)
     for (const t of pinned.transactions) reservedTx.add(t)
     for (const c of pinned.clusters) reservedClusters.add(c)
-    return true
   }
+  // groups first, then pairs: which pin stands does not depend on the order of the uuids
+  for (const decision of people) if (decision.group !== undefined) pinGroup(decision, decision.group)
+  const groupClusters = new Set(confirmedGroups.flatMap((g) => g.clusters))
+  const groupTxs = new Set(confirmedGroups.flatMap((g) => g.transactions))
   for (const decision of people) {
-    if (decision.group !== undefined && pinGroup(decision, decision.group)) continue
+    if (decision.group !== undefined) continue
     if (noteCancelled(decision.transactionUuid, decision.documentId)) continue
     const t = txIndex.get(decision.transactionUuid)
     const c = clusterOf.get(upperId(decision.documentId))
     if (t === undefined || c === undefined || pinnedPairs.has(`${t}:${c}`) || forbidden.has(`${t}:${c}`)) continue
+    if (groupClusters.has(c) || groupTxs.has(t)) continue
     pinnedPairs.add(`${t}:${c}`)
     pins.push({
       tx: t,

@@ -262,6 +262,37 @@ describe("confirmed groups (matching.md §7.6, §7.13)", () => {
     }
   })
 
+  it("pins a confirmed group only whole, and before any pair: no half group, no CFDI linked twice", () => {
+    const charge = tx({ uuid: "t9", amount: "4200.00", date: "2025-01-10", descriptor: "HOTEL PRESIDENTE" })
+    const h1 = cfdi({ id: "H1", total: "3000.00", date: "2025-01-10", ...hotel })
+    const h2 = cfdi({ id: "H2", total: "1200.00", date: "2025-01-10", ...hotel })
+    const input: MatchInput = { asOf: "2025-03-31", transactions: [charge], documents: [h1, h2] }
+    const group = match(input).links.map(confirm)
+    // H2 gone: no CONFIRMED half group "4200 = 3000"
+    const half = match({ ...input, documents: [h1], pinned: group })
+    assert.isUndefined(half.links.find((l) => l.decision === "CONFIRMED"))
+    // a person's pair a1:H2 (its uuid sorts first) does not take H2 from the group, nor share it
+    const other = tx({ uuid: "a1", amount: "1200.00", date: "2025-01-10", descriptor: "HOTEL PRESIDENTE" })
+    const pair = { ...decision("CONFIRMED", "H2"), transactionUuid: "a1" }
+    const both = match({ ...input, transactions: [other, charge], pinned: [...group, pair] })
+    assert.deepStrictEqual(rows(both), [["CONFIRMED", "t9", "H1", "H1,H2"]])
+    assert.isUndefined(both.exceptions.find((e) => e.code === "CFDI_OVERALLOCATED"))
+  })
+
+  it("grows a confirmed MSI plan by its next instalment only, not by another plan's first", () => {
+    // another plan of the same card and descriptor, bought in February
+    const second = { ...instalment(1), uuid: "n1", operationDate: "2025-02-06" }
+    const january = match({ asOf: "2025-01-31", transactions: [instalment(1)], documents: [liverpool] })
+    const february = match({
+      asOf: "2025-02-28",
+      transactions: [instalment(1), second, instalment(2)],
+      documents: [liverpool],
+      pinned: january.links.map(confirm)
+    })
+    const confirmed = february.links.filter((l) => l.decision === "CONFIRMED")
+    assert.deepStrictEqual(confirmed.map((l) => l.transactionUuid), ["m1", "m2"])
+  })
+
   it("lets the engine match the members again when one CFDI of a confirmed group is cancelled", () => {
     const input: MatchInput = {
       asOf: "2025-03-31",

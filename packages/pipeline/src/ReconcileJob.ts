@@ -442,7 +442,10 @@ const matchInputsKey = (ctx: RunContext) =>
     const hash = createHash("sha256")
     for (const uuid of [...txs.keys()].sort()) hash.update(`t\t${uuid}\t${txs.get(uuid)}\n`)
     for (const id of ids) hash.update(`d\t${id}\t${docs.get(id) ?? ""}\n`)
-    for (const d of decisions) hash.update(`x\t${d.linkId}\t${d.decision}\t${d.transactionUuid}\t${d.documentId}\n`)
+    for (const d of decisions) {
+      hash.update(`x\t${d.linkId}\t${d.decision}\t${d.transactionUuid}\t${d.documentId}\t`)
+      hash.update(`${d.decidedAt}\t${d.decidedBy}\n`)
+    }
     hash.update(`a\t${ctx.run.asOf}\t${ctx.options.companyRfc ?? ""}\t${engineVersion}\n`)
     return hash.digest("hex")
   })
@@ -503,8 +506,6 @@ const matchStep = Effect.fn("Pipeline.match")(function*(ctx: RunContext, memo: M
   const previousLinks = Option.isNone(ctx.previous) ? [] : (yield* store.links(ctx.previous.value.runId))
     .filter((l) => l.kind === "link" && l.decision === "AUTO_LINKED")
     .map((l) => ({ transactionUuid: l.transactionUuid, documentId: l.documentId, points: Number(JSON.parse(l.json).points) }))
-  const pinned = decisions.filter((d) => d.status !== "REJECTED")
-  const rejected = decisions.filter((d) => d.status === "REJECTED")
   // the payment complements among the documents (CFDI type P), for the PPD check
   const paymentComplements = documents.flatMap((d) =>
     d.paidDocuments === undefined ? [] : [{ uuid: d.id, relatedDocuments: d.paidDocuments }]
@@ -515,8 +516,8 @@ const matchStep = Effect.fn("Pipeline.match")(function*(ctx: RunContext, memo: M
     asOf: ctx.run.asOf,
     ...(ctx.options.companyRfc ? { companyRfc: ctx.options.companyRfc } : {}),
     ...(aliases.size > 0 ? { aliases } : {}),
-    ...(pinned.length > 0 ? { pinned } : {}),
-    ...(rejected.length > 0 ? { rejected } : {}),
+    // every decision with its time: of a confirmation and a rejection of one pair, the later stands
+    ...(decisions.length > 0 ? { pinned: decisions } : {}),
     ...(previousLinks.length > 0 ? { previous: previousLinks } : {}),
     ...(paymentComplements.length > 0 ? { paymentComplements } : {})
   }
