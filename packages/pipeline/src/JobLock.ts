@@ -6,10 +6,12 @@
  * (`kill -9`) gives it up at once, so the same command resumes the run right away.
  */
 import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import { randomUUID } from "node:crypto"
+import { readlinkSync } from "node:fs"
 import { hostname } from "node:os"
 import { JobRunningError } from "./PipelineError.js"
 import { type JobLockRow, ReconStore } from "./ReconStore.js"
@@ -33,14 +35,37 @@ const lapsed = (lock: JobLockRow, now: string, host: string): boolean =>
   lock.expiresAt <= now || (lock.host === host && lock.pid !== process.pid && !processAlive(lock.pid))
 
 /**
- * Holds `tenant`'s job lock for the enclosing scope: takes it (or a lapsed one), renews it in the background, and
- * gives it up when the scope closes. Fails with `JobRunningError` naming the holder when another job holds it, or
- * `StoreError`.
+ * This host, as far as process ids go: the host name and the pid namespace (containers that share a host name,
+ * `--network host` or a pod's `hostNetwork`, still have pids of their own).
  */
-export const holdJobLock = (tenant: string) =>
+export const hostKey = (): string => {
+  try {
+    return `${hostname()} ${readlinkSync("/proc/self/ns/pid")}`
+  } catch {
+    return hostname()
+  }
+}
+
+/**
+ * Runs `effect` holding `tenant`'s job lock: takes it (or a lapsed one), renews it in the background, and gives it up
+ * when `effect` ends. Fails with `JobRunningError` naming the holder when another job holds it, and interrupts
+ * `effect` with `JobRunningError` when the lock is lost while it runs (a renewal that finds another holder, after
+ * this process stalled past the lease), so two jobs never post side by side; or `StoreError`.
+ */
+export const withJobLock = <A, E, R>(tenant: string, effect: Effect.Effect<A, E, R>) =>
+  Effect.scoped(Effect.gen(function*() {
+    const lost = yield* holdJobLock(tenant)
+    return yield* Effect.raceFirst(effect, Effect.flatMap(Deferred.await(lost), Effect.fail))
+  }))
+
+/**
+ * Holds `tenant`'s job lock for the enclosing scope (see `withJobLock`); the deferred completes with a
+ * `JobRunningError` if the lock is lost.
+ */
+const holdJobLock = (tenant: string) =>
   Effect.gen(function*() {
     const store = yield* ReconStore
-    const host = hostname()
+    const host = hostKey()
     const owner = `${host}/${process.pid}/${randomUUID()}`
     const expiry = Effect.map(Clock.currentTimeMillis, (now) => new Date(now + LEASE_MS).toISOString())
     const take = Effect.gen(function*() {
@@ -63,10 +88,28 @@ export const holdJobLock = (tenant: string) =>
       ),
       () => Effect.ignore(store.releaseJobLock(tenant, owner))
     )
-    yield* Effect.forkScoped(
-      Effect.repeat(
-        Effect.flatMap(expiry, (expiresAt) => Effect.ignore(store.renewJobLock(tenant, owner, expiresAt))),
-        Schedule.spaced(RENEW_MS)
-      ).pipe(Effect.delay(RENEW_MS))
+    const lost = yield* Deferred.make<never, JobRunningError>()
+    // a renewal that finds the lock another job's ends this one; a store error is retried at the next renewal
+    const renew = Effect.flatMap(expiry, (expiresAt) => store.renewJobLock(tenant, owner, expiresAt)).pipe(
+      Effect.catchAll(() => Effect.succeed(true)),
+      Effect.flatMap((kept) =>
+        kept ? Effect.void : Effect.flatMap(
+          store.jobLock(tenant).pipe(Effect.option, Effect.map(Option.flatten)),
+          (holder) =>
+            Deferred.fail(
+              lost,
+              new JobRunningError({
+                tenant,
+                holder: Option.match(holder, {
+                  onNone: () => "none (the lock was given up)",
+                  onSome: (h) => `pid ${h.pid} on ${h.host}`
+                }),
+                until: Option.match(holder, { onNone: () => "", onSome: (h) => h.expiresAt })
+              })
+            )
+        )
+      )
     )
+    yield* Effect.forkScoped(Effect.repeat(renew, Schedule.spaced(RENEW_MS)).pipe(Effect.delay(RENEW_MS)))
+    return lost
   })

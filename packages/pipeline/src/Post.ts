@@ -374,16 +374,18 @@ export const bookedRefusals = (
  * Holds back the plans whose CFDI the ERP already books for another charge (`booked`: the ledger rows of the plans'
  * documents): the run links it to a new charge (a duplicate charge, a person's rejection of the first link, a lapsed
  * link), and posting it again would claim its expense and IVA twice. Charges that share a CFDI by design (MSI
- * instalments, split tender, several charges this run links to the same CFDI) are not held. Returns the plans kept
- * and a POSTING_FAILED (`DOCUMENT_ALREADY_POSTED`) per plan held, naming the booked posting.
+ * instalments, split tender, several charges the run's `links` link to the same CFDI) are not held. A ledger row
+ * names its journal's first document only, so a CFDI booked as the second of a split is not seen here. Returns the
+ * plans kept and a POSTING_FAILED (`DOCUMENT_ALREADY_POSTED`) per plan held, naming the booked posting.
  */
 export const holdDocumentsBookedElsewhere = (
   plans: ReadonlyArray<PlannedPosting>,
+  links: ReadonlyArray<MatchLink>,
   booked: ReadonlyArray<LedgerRow>,
   transactions: ReadonlyMap<string, CardTransaction>
 ): { readonly plans: Array<PlannedPosting>; readonly held: Array<ReconciliationException> } => {
   const linkedTo = new Map<string, Set<string>>()
-  for (const { link } of plans) {
+  for (const link of links) {
     const charges = linkedTo.get(link.documentId) ?? new Set<string>()
     linkedTo.set(link.documentId, charges)
     charges.add(link.transactionUuid)
@@ -400,7 +402,7 @@ export const holdDocumentsBookedElsewhere = (
     const shares = isMsiLink(link) || link.explanation.evidence.some((e) => e.class === "G3_SPLIT_TENDER")
     const other = shares ? undefined : [link.documentId, ...link.explanation.members.cfdis]
       .map((id) => bookedOf.get(id))
-      .find((row) => row !== undefined && !linkedTo.get(link.documentId)!.has(row.transactionUuid))
+      .find((row) => row !== undefined && linkedTo.get(link.documentId)?.has(row.transactionUuid) !== true)
     if (other === undefined) {
       kept.push(plan)
       continue

@@ -66,7 +66,7 @@ import {
   unlinkedPostings,
   writePlansFile
 } from "./Post.js"
-import { holdJobLock } from "./JobLock.js"
+import { withJobLock } from "./JobLock.js"
 import { type LedgerRow, ReconStore, type RunRow, type StepRow, type TransactionRow } from "./ReconStore.js"
 import { type RunResult, type Summary, summarize } from "./RunResult.js"
 import {
@@ -633,10 +633,12 @@ const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Mem
   const documentIds = planned.plans.flatMap((p) => [p.link.documentId, ...p.link.explanation.members.cfdis])
   const { held, plans } = holdDocumentsBookedElsewhere(
     planned.plans,
+    postCtx.links,
     yield* store.ledgerOfDocuments([...new Set(documentIds)]),
     postCtx.transactions
   )
-  const ledger = yield* store.ledger(plans.map((p) => p.planned.externalKey))
+  // every planned charge's own booked journal, the held ones' too: a change of document is still reported
+  const ledger = yield* store.ledger(planned.plans.map((p) => p.planned.externalKey))
   const rows = plannedLedgerRows(postCtx, plans, ledger)
   const refused = bookedRefusals(
     planned.exceptions,
@@ -646,7 +648,7 @@ const planStep = Effect.fn("Pipeline.plan")(function*(ctx: RunContext, memo: Mem
   const exceptions = [...refused.refusals, ...held]
   const linkChanges = [
     ...postedLinkChanges(
-      plans,
+      planned.plans,
       ledger,
       yield* unlinkedPostings(postCtx.links, postCtx.transactions),
       postCtx.transactions
@@ -853,10 +855,10 @@ export const renderReport = Effect.fn("Pipeline.renderReport")(function*(options
  * flight finishes and the run stays resumable (see `isInterrupted`). The first run given a `companyRfc` binds the
  * store's tenant to that company; a later run for another fails with `CompanyMismatchError` before it reads or
  * writes anything, so no company's report or postings ever include another's transactions. One job at a time per
- * tenant (`holdJobLock`): another job running on the store fails this one with `JobRunningError` before it starts.
+ * tenant (`withJobLock`): another job running on the store fails this one with `JobRunningError` before it starts.
  */
 export const reconcile = Effect.fn("ReconcileJob.reconcile")(function*(options: ReconcileOptions) {
-  return yield* Effect.scoped(Effect.zipRight(holdJobLock(options.tenant ?? "default"), runOrResume(options)))
+  return yield* withJobLock(options.tenant ?? "default", runOrResume(options))
 }, (effect) =>
   Effect.onInterrupt(effect, () =>
     Effect.logWarning("interrupted: the run is left unfinished; run the same command again to resume it")))

@@ -5,11 +5,11 @@
  */
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Option, TestClock } from "effect"
+import { Effect, Fiber, Layer, Option, TestClock } from "effect"
 import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import { hostname } from "node:os"
-import { holdJobLock } from "../src/JobLock.js"
+import { hostKey, withJobLock } from "../src/JobLock.js"
 import { reconcile } from "../src/ReconcileJob.js"
 import { ReconStore } from "../src/ReconStore.js"
 import { setup } from "./JobSetup.js"
@@ -19,7 +19,7 @@ import { backends } from "./StoreBackends.js"
 const deadPid = (): number => spawnSync(process.execPath, ["-e", ""]).pid!
 
 /** A lock row of another job (pid `pid` on `host`) expiring at `expiresAt`. */
-const otherJob = (pid: number, expiresAt: string, host = hostname()) => ({
+const otherJob = (pid: number, expiresAt: string, host = hostKey()) => ({
   tenant: "default",
   owner: `${host}/${pid}/other`,
   host,
@@ -35,16 +35,15 @@ for (const backend of backends) {
     it.effect("refuses a second job while the first holds the lock, and lets it in once the first ended", () =>
       onStore(Effect.gen(function*() {
         const store = yield* ReconStore
-        yield* Effect.scoped(Effect.gen(function*() {
-          yield* holdJobLock("default")
-          const refused = yield* Effect.flip(Effect.scoped(holdJobLock("default")))
+        yield* withJobLock("default", Effect.gen(function*() {
+          const refused = yield* Effect.flip(withJobLock("default", Effect.void))
           assert.strictEqual(refused._tag, "JobRunningError")
           assert.include(refused.message, `pid ${process.pid} on ${hostname()}`)
           // another tenant of the store is another job
-          yield* Effect.scoped(holdJobLock("other"))
+          yield* withJobLock("other", Effect.void)
         }))
-        assert.isTrue(Option.isNone(yield* store.jobLock("default")), "given up when the scope closed")
-        yield* Effect.scoped(holdJobLock("default"))
+        assert.isTrue(Option.isNone(yield* store.jobLock("default")), "given up when the job ended")
+        yield* withJobLock("default", Effect.void)
       })))
 
     it.effect("takes over a lock whose process on this host is gone, or that expired elsewhere", () =>
@@ -52,17 +51,32 @@ for (const backend of backends) {
         const store = yield* ReconStore
         yield* TestClock.setTime(Date.parse("2026-02-01T06:00:00Z"))
         assert.isTrue(yield* store.takeJobLock(otherJob(deadPid(), "2026-02-01T06:10:00.000Z"), undefined))
-        yield* Effect.scoped(holdJobLock("default"))
-        // a live job on another host holds until its lock expires
+        yield* withJobLock("default", Effect.void)
+        // a live job on another host (or in another pid namespace) holds until its lock expires
         assert.isTrue(yield* store.takeJobLock(otherJob(1, "2026-02-01T06:10:00.000Z", "elsewhere"), undefined))
-        const held = yield* Effect.flip(Effect.scoped(holdJobLock("default")))
+        const held = yield* Effect.flip(withJobLock("default", Effect.void))
         assert.include(held.message, "pid 1 on elsewhere")
         yield* TestClock.setTime(Date.parse("2026-02-01T06:10:00Z"))
-        yield* Effect.scoped(Effect.gen(function*() {
-          yield* holdJobLock("default")
+        yield* withJobLock("default", Effect.gen(function*() {
           const lock = yield* store.jobLock("default")
           assert.strictEqual(Option.getOrThrow(lock).pid, process.pid)
         }))
+      })))
+
+    it.effect("interrupts a job whose lock another job took while it stalled past its lease", () =>
+      onStore(Effect.gen(function*() {
+        const store = yield* ReconStore
+        yield* TestClock.setTime(Date.parse("2026-02-01T06:00:00Z"))
+        const job = yield* Effect.fork(withJobLock("default", Effect.never))
+        yield* TestClock.adjust(1)
+        const mine = Option.getOrThrow(yield* store.jobLock("default"))
+        assert.isTrue(yield* store.takeJobLock(otherJob(1, "2026-02-01T07:00:00.000Z", "elsewhere"), mine.owner))
+        yield* TestClock.adjust(61_000)
+        const ended = yield* Effect.flip(Fiber.join(job))
+        assert.strictEqual(ended._tag, "JobRunningError")
+        assert.include(ended.message, "pid 1 on elsewhere")
+        // the other job's lock stays
+        assert.strictEqual(Option.getOrThrow(yield* store.jobLock("default")).host, "elsewhere")
       })))
 
     it.effect("reconcile refuses to start beside another job, and writes no run", () => {

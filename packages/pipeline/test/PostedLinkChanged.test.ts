@@ -1,12 +1,12 @@
 /**
  * `postedLinkChanges` (plan step, POSTED_LINK_CHANGED): which ledger rows of earlier postings a run reports, by state,
  * by what the run links the charge to, and by how the journal it plans differs from the one booked, in external-key
- * order.
+ * order; and `holdDocumentsBookedElsewhere`, which keeps a CFDI booked for one charge from being posted for another.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { type DocumentState, documentStates, type Fingerprint } from "@clara-recon/erp"
 import type { MatchLink } from "@clara-recon/domain"
-import { type PlannedPosting, postedLinkChanges } from "../src/Post.js"
+import { holdDocumentsBookedElsewhere, type PlannedPosting, postedLinkChanges } from "../src/Post.js"
 import type { LedgerRow } from "../src/ReconStore.js"
 import { transaction } from "./Fixtures.js"
 
@@ -114,5 +114,34 @@ describe("postedLinkChanges", () => {
     ])
     const plans = [planned("k1", "t1", "D1"), planned("k2", "t2", "D2", fingerprint("116.00"))]
     assert.deepStrictEqual(postedLinkChanges(plans, ledger, [], transactions), [])
+  })
+})
+
+describe("holdDocumentsBookedElsewhere", () => {
+  const transactions = new Map(["t1", "t2", "t3"].map((uuid) => [uuid, transaction(uuid, "100.00")]))
+  /** A planned posting of a 1:1 link (no group evidence, no other member). */
+  const plan = (externalKey: string, transactionUuid: string, documentId: string) =>
+    ({
+      link: {
+        transactionUuid,
+        documentId,
+        explanation: { members: { transactions: [transactionUuid], cfdis: [documentId], documents: [] }, evidence: [] }
+      } as unknown as MatchLink,
+      planned: { externalKey, fingerprint: fingerprint("100.00") }
+    }) as PlannedPosting
+
+  it("holds a CFDI booked for another charge, and not one the run links to both charges", () => {
+    const booked = [row("k1", "t1", "D1", "verified"), row("k9", "t9", "D2", "excluded")]
+    const moved = plan("k2", "t2", "D1")
+    const free = plan("k3", "t3", "D2")
+    const held = holdDocumentsBookedElsewhere([moved, free], [moved.link, free.link], booked, transactions)
+    assert.deepStrictEqual(held.plans, [free], "an excluded posting holds nothing")
+    assert.deepStrictEqual(held.held.map((e) => [e.subtype, e.transactionUuid, e.documentId]), [
+      ["DOCUMENT_ALREADY_POSTED", "t2", "D1"]
+    ])
+    assert.include(held.held[0]!.message, "already booked for transaction t1 (k1, verified)")
+    // t1 and t2 both linked to D1 by this run (a person's pairs), t1's own plan refused: t2 is not held for t1
+    const shared = holdDocumentsBookedElsewhere([moved], [plan("k1", "t1", "D1").link, moved.link], booked, transactions)
+    assert.deepStrictEqual(shared.plans, [moved])
   })
 })
