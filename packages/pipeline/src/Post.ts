@@ -458,8 +458,8 @@ export interface PlannedPosting {
  * must be in this run or, for an MSI plan, among its earlier instalments (`earlierCharges`): a charge's share depends
  * on the charges before it, and a missing one's date is unknown, so a group with a missing charge is refused
  * (POSTING_FAILED) rather than posted with a share that may be wrong. Links of
- * different charges to the same CFDI form such a group too: a person's confirmed or manual links are one per pair
- * (matching.md §7.13), so confirmed MSI instalments arrive as 1:1 links that share their CFDI.
+ * different charges to the same CFDI form such a group too: a person's manual links, and confirmations stored before
+ * confirmed groups kept their members, are one per pair (matching.md §7.13) and share their CFDI.
  */
 export const planPostings = (ctx: PostContext) => {
   const mapping = ctx.mapping ?? defaultMapping

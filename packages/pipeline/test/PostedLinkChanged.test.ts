@@ -141,7 +141,8 @@ describe("holdDocumentsBookedElsewhere", () => {
     ])
     assert.include(held.held[0]!.message, "already booked for transaction t1 (k1, verified)")
     // t1 and t2 both linked to D1 by this run (a person's pairs), t1's own plan refused: t2 is not held for t1
-    const shared = holdDocumentsBookedElsewhere([moved], [plan("k1", "t1", "D1").link, moved.link], booked, transactions)
+    const both = [plan("k1", "t1", "D1").link, moved.link]
+    const shared = holdDocumentsBookedElsewhere([moved], both, booked, transactions)
     assert.deepStrictEqual(shared.plans, [moved])
   })
 })
