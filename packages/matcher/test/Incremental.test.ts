@@ -216,14 +216,19 @@ describe("confirmed groups (matching.md §7.6, §7.13)", () => {
     assert.deepStrictEqual(again.exceptions, [])
   })
 
-  it("grows a confirmed MSI plan with the next instalment of its chain", () => {
+  /** January's MSI link confirmed, then a run judged at `asOf` with instalments 1 and 2. */
+  const confirmedPlanAt = (asOf: string) => {
     const january = match({ asOf: "2025-01-31", transactions: [instalment(1)], documents: [liverpool] })
-    const february = match({
-      asOf: "2025-02-28",
+    return match({
+      asOf,
       transactions: [instalment(1), instalment(2)],
       documents: [liverpool],
       pinned: january.links.map(confirm)
     })
+  }
+
+  it("grows a confirmed MSI plan with the next instalment of its chain", () => {
+    const february = confirmedPlanAt("2025-02-28")
     assert.deepStrictEqual(rows(february), [["CONFIRMED", "m1", "L1", "L1"], ["CONFIRMED", "m2", "L1", "L1"]])
     for (const link of february.links) {
       assert.deepStrictEqual(link.explanation.members.transactions, ["m1", "m2"])
@@ -233,13 +238,7 @@ describe("confirmed groups (matching.md §7.6, §7.13)", () => {
   })
 
   it("reports a confirmed MSI plan whose next instalment is overdue (MSI_INCOMPLETE)", () => {
-    const january = match({ asOf: "2025-01-31", transactions: [instalment(1)], documents: [liverpool] })
-    const april = match({
-      asOf: "2025-04-30",
-      transactions: [instalment(1), instalment(2)],
-      documents: [liverpool],
-      pinned: january.links.map(confirm)
-    })
+    const april = confirmedPlanAt("2025-04-30")
     assert.deepStrictEqual(april.links.map((l) => l.decision), ["CONFIRMED", "CONFIRMED"])
     assert.deepStrictEqual(april.exceptions.map((e) => [e.code, e.subtype, e.transactionUuid]), [
       ["MSI_INCOMPLETE", "MSI 2/3", "m2"]
