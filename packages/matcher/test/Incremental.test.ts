@@ -180,18 +180,20 @@ describe("confirmed groups (matching.md §7.6, §7.13)", () => {
       ...(group === undefined ? {} : { group })
     }
   }
+  /** One hotel charge of 4200.00 paid against the room's CFDI (3000.00) and the restaurant's (1200.00). */
+  const hotelSplit: MatchInput = {
+    asOf: "2025-03-31",
+    transactions: [tx({ uuid: "t1", amount: "4200.00", date: "2025-01-10", descriptor: "HOTEL PRESIDENTE" })],
+    documents: [
+      cfdi({ id: "H1", total: "3000.00", date: "2025-01-10", ...hotel }),
+      cfdi({ id: "H2", total: "1200.00", date: "2025-01-10", ...hotel })
+    ]
+  }
   const rows = (result: MatchResult) =>
     result.links.map((l) => [l.decision, l.transactionUuid, l.documentId, l.explanation.members.cfdis.join(",")])
 
   it("pins a confirmed split-invoices group whole, not as its first pair", () => {
-    const input: MatchInput = {
-      asOf: "2025-03-31",
-      transactions: [tx({ uuid: "t1", amount: "4200.00", date: "2025-01-10", descriptor: "HOTEL PRESIDENTE" })],
-      documents: [
-        cfdi({ id: "H1", total: "3000.00", date: "2025-01-10", ...hotel }),
-        cfdi({ id: "H2", total: "1200.00", date: "2025-01-10", ...hotel })
-      ]
-    }
+    const input = hotelSplit
     const first = match(input)
     assert.deepStrictEqual(rows(first), [["AUTO_LINKED", "t1", "H1", "H1,H2"]])
     const again = match({ ...input, pinned: first.links.map(confirm) })
@@ -293,14 +295,7 @@ describe("confirmed groups (matching.md §7.6, §7.13)", () => {
   })
 
   it("lets the engine match the members again when one CFDI of a confirmed group is cancelled", () => {
-    const input: MatchInput = {
-      asOf: "2025-03-31",
-      transactions: [tx({ uuid: "t1", amount: "4200.00", date: "2025-01-10", descriptor: "HOTEL PRESIDENTE" })],
-      documents: [
-        cfdi({ id: "H1", total: "3000.00", date: "2025-01-10", ...hotel }),
-        cfdi({ id: "H2", total: "1200.00", date: "2025-01-10", ...hotel })
-      ]
-    }
+    const input = hotelSplit
     const pinned = match(input).links.map(confirm)
     const cancelled = match({
       ...input,
