@@ -200,14 +200,15 @@ const postingFailedAction = (row: LedgerRow | undefined): string => {
 /**
  * POSTING_FAILED for `link`; `subtype` is the ERP error code of a refusal by the posting builder or the adapter's
  * dry run (`PERIOD_CLOSED`, `AMOUNT_GAP_TOO_LARGE`, ...; `MULTIPLE_PROBLEMS` when they differ), `row` the ledger row
- * when the document was sent.
+ * when the document was sent; `action` replaces the suggested action that follows from the row.
  */
 const postingFailed = (
   link: { transactionUuid: string; documentId: string },
   tx: CardTransaction | undefined,
   message: string,
   row?: LedgerRow,
-  subtype?: string
+  subtype?: string,
+  action?: string
 ) =>
   new ReconciliationException({
     code: "POSTING_FAILED",
@@ -217,7 +218,7 @@ const postingFailed = (
     transactionUuid: link.transactionUuid,
     documentId: link.documentId,
     ...(tx?.userName ? { cardholder: tx.userName } : {}),
-    suggestedAction: postingFailedAction(row)
+    suggestedAction: action ?? postingFailedAction(row)
   })
 
 /** Ledger states of a posting that reached the ERP, or may have (erp.md §5.1). */
@@ -407,23 +408,16 @@ export const holdDocumentsBookedElsewhere = (
       kept.push(plan)
       continue
     }
-    const tx = transactions.get(link.transactionUuid)
-    held.push(
-      new ReconciliationException({
-        code: "POSTING_FAILED",
-        subtype: "DOCUMENT_ALREADY_POSTED",
-        severity: "high",
-        message: `posting for transaction ${link.transactionUuid} (${tx ? formatMoney(tx.amount) : "?"}): CFDI ` +
-          `${other.documentId} is already booked for transaction ${other.transactionUuid} (${other.externalKey}, ` +
-          `${other.state}); not posted a second time`,
-        transactionUuid: link.transactionUuid,
-        documentId: link.documentId,
-        ...(tx?.userName ? { cardholder: tx.userName } : {}),
-        suggestedAction: `If the CFDI belongs to this charge, reverse that journal in the ERP and mark it handled ` +
-          `with \`clara-recon ledger exclude ${other.externalKey}\`; the next run posts it here. Otherwise reject ` +
-          `this link.`
-      })
-    )
+    held.push(postingFailed(
+      link,
+      transactions.get(link.transactionUuid),
+      `CFDI ${other.documentId} is already booked for transaction ${other.transactionUuid} (${other.externalKey}, ` +
+        `${other.state}); not posted a second time`,
+      undefined,
+      "DOCUMENT_ALREADY_POSTED",
+      `If the CFDI belongs to this charge, reverse that journal in the ERP and mark it handled with \`clara-recon ` +
+        `ledger exclude ${other.externalKey}\`; the next run posts it here. Otherwise reject this link.`
+    ))
   }
   return { plans: kept, held }
 }
